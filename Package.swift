@@ -1,0 +1,95 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "parhub",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "parhub", targets: ["parhub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.110.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.12.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.50.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.8.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.10.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.32.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.4.0"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.0"),
+        .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.2.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "ParCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ParStore",
+            dependencies: [
+                "ParCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ParWeb",
+            dependencies: [
+                "ParCore",
+                "ParStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        .executableTarget(
+            name: "parhub",
+            dependencies: ["ParWeb", "ParStore", "ParCore", .product(name: "Vapor", package: "vapor")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ParTestSupport",
+            dependencies: [
+                "ParStore", "ParCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Tests/ParTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ParCoreTests", dependencies: ["ParCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ParStoreTests",
+            dependencies: ["ParStore", "ParCore", "ParTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ParWebTests",
+            dependencies: [
+                "ParWeb", "ParStore", "ParCore", "ParTestSupport",
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,70 @@
+/// The roles of DOMAIN.md "Who uses ParHub". A role is always granted on a unit
+/// subtree: a counter officer of one ward acts only for that ward.
+public enum Role: String, CaseIterable, Codable, Sendable {
+    /// Người dân, doanh nghiệp.
+    case citizen
+    /// Công chức một cửa.
+    case counterOfficer = "counter_officer"
+    /// Chuyên viên xử lý.
+    case processingOfficer = "processing_officer"
+    /// Lãnh đạo đơn vị.
+    case unitLeader = "unit_leader"
+    /// Công chức Sở/Phòng Nội vụ phụ trách CCHC.
+    case parOfficer = "par_officer"
+    /// Thành viên đoàn kiểm tra.
+    case inspector
+    /// Lãnh đạo UBND.
+    case cityLeader = "city_leader"
+    /// Quản trị hệ thống.
+    case administrator
+
+    public var vietnamese: String {
+        switch self {
+        case .citizen: "Người dân, doanh nghiệp"
+        case .counterOfficer: "Công chức một cửa"
+        case .processingOfficer: "Chuyên viên xử lý"
+        case .unitLeader: "Lãnh đạo đơn vị"
+        case .parOfficer: "Công chức phụ trách CCHC"
+        case .inspector: "Thành viên đoàn kiểm tra"
+        case .cityLeader: "Lãnh đạo UBND"
+        case .administrator: "Quản trị hệ thống"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .citizen: "Citizen / business"
+        case .counterOfficer: "Counter officer"
+        case .processingOfficer: "Processing officer"
+        case .unitLeader: "Unit leader"
+        case .parOfficer: "PAR officer"
+        case .inspector: "Inspector"
+        case .cityLeader: "City leader"
+        case .administrator: "Administrator"
+        }
+    }
+
+    /// What the role may do inside its granted subtree.
+    public var permissions: Set<Permission> {
+        switch self {
+        case .citizen: []
+        case .counterOfficer, .processingOfficer, .inspector: [.viewRegistry]
+        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit]
+        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit]
+        case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit]
+        case .administrator: Set(Permission.allCases)
+        }
+    }
+}
+
+/// An action a route performs; routes state the permission they need.
+public enum Permission: String, CaseIterable, Codable, Sendable {
+    case viewRegistry = "view_registry"
+    case editRegistry = "edit_registry"
+    case viewQuotas = "view_quotas"
+    case editQuotas = "edit_quotas"
+    case viewRestructuring = "view_restructuring"
+    case viewAudit = "view_audit"
+    case manageUsers = "manage_users"
+    case importUnits = "import_units"
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Text rules for Vietnamese input and search.
+///
+/// Vietnamese can arrive composed (NFC, "ệ" as one scalar) or decomposed (NFD,
+/// "e" + two combining marks) depending on the keyboard and OS; the two compare
+/// unequal byte-wise, so everything is stored in NFC.
+public enum VietnameseText {
+    /// NFC-normalises, trims surrounding white space, drops zero-width and
+    /// bidirectional control characters that are invisible to a reader, and
+    /// folds internal runs of white space into one space.
+    public static func clean(_ text: String) -> String {
+        let invisible: Set<Unicode.Scalar> = [
+            "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}",
+            "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}",
+            "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}", "\u{200E}", "\u{200F}",
+        ]
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars where !invisible.contains(scalar) {
+            scalars.append(scalar)
+        }
+        let collapsed = String(scalars)
+            .split(whereSeparator: { $0.isWhitespace })
+            .joined(separator: " ")
+        return collapsed.precomposedStringWithCanonicalMapping
+    }
+
+    /// The search key of a text: lower case, without tone marks or diacritics,
+    /// "đ" folded to "d", so "Phường Ba Đình", "phuong ba dinh" and
+    /// "PHUONG BA ĐINH" all share one key.
+    public static func searchKey(_ text: String) -> String {
+        let lowered = clean(text).lowercased()
+            .replacingOccurrences(of: "đ", with: "d")
+        let stripped = lowered.decomposedStringWithCanonicalMapping.unicodeScalars
+            .filter { !(0x0300...0x036F).contains($0.value) }
+        return String(String.UnicodeScalarView(stripped))
+    }
+}

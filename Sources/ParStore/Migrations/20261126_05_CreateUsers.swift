@@ -1,0 +1,22 @@
+import FluentKit
+
+/// Creates `users`.
+struct CreateUsers: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("users")
+            .id()
+            .field("username", .string, .required)
+            .field("display_name", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("is_active", .bool, .required)
+            .field("version", .int, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "username")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("users").delete()
+    }
+}

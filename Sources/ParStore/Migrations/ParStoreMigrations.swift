@@ -1,0 +1,12 @@
+import FluentKit
+
+/// Every ParStore migration, in order. Append only: a released migration never changes.
+public enum ParStoreMigrations {
+    public static var all: [any Migration] {
+        [
+            CreateUnits(), CreateReorganisations(), CreateUnitLineage(), CreateStaffQuotas(),
+            CreateUsers(), CreateRoleGrants(), CreateAPITokens(), CreateLoginAttempts(),
+            CreateAuditLog(), CreateIdempotencyKeys(),
+        ]
+    }
+}

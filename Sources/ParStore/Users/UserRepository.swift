@@ -1,0 +1,239 @@
+import FluentKit
+import Foundation
+import ParCore
+
+/// A personal API token as listed to its owner (never the token itself).
+public struct APITokenInfo: Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var prefix: String
+    public var createdAt: Date?
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+}
+
+/// Users, their role grants, API tokens and login attempts.
+public struct UserRepository: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    private func notFound() -> DomainError {
+        DomainError(.notFound, "Không tìm thấy người dùng.", english: "User not found.")
+    }
+
+    // MARK: Reads
+
+    public func find(_ id: UserAccount.ID) async throws -> UserAccount? {
+        guard let model = try await UserModel.find(id.rawValue, on: db) else { return nil }
+        return try await account(model, on: db)
+    }
+
+    /// The account and its bcrypt hash, for password checks.
+    public func credentials(username: String) async throws -> (UserAccount, passwordHash: String)? {
+        guard let model = try await UserModel.query(on: db).filter(\.$username == username.lowercased()).first() else {
+            return nil
+        }
+        return (try await account(model, on: db), model.passwordHash)
+    }
+
+    /// Users ordered by username, after the cursor; one more than `limit` signals a next page.
+    public func list(afterUsername: String?, limit: Int) async throws -> [UserAccount] {
+        let query = UserModel.query(on: db)
+        if let afterUsername { query.filter(\.$username > afterUsername) }
+        let models = try await query.sort(\.$username).limit(limit + 1).all()
+        let grants = try await RoleGrantModel.query(on: db).filter(\.$userID ~~ models.compactMap(\.id)).all()
+        let byUser = Dictionary(grouping: grants, by: \.userID)
+        return models.map { Self.account($0, grants: byUser[$0.id!] ?? []) }
+    }
+
+    /// The acting identity of an active user.
+    public func principal(for id: UserAccount.ID) async throws -> Principal? {
+        guard let user = try await find(id), user.isActive else { return nil }
+        return Principal(userID: user.id, username: user.username, displayName: user.displayName, grants: user.grants)
+    }
+
+    private func account(_ model: UserModel, on db: any Database) async throws -> UserAccount {
+        let grants = try await RoleGrantModel.query(on: db).filter(\.$userID == model.id!).all()
+        return Self.account(model, grants: grants)
+    }
+
+    private static func account(_ model: UserModel, grants: [RoleGrantModel]) -> UserAccount {
+        UserAccount(id: .init(model.id!), username: model.username, displayName: model.displayName,
+                    isActive: model.isActive,
+                    grants: grants.compactMap { $0.toDomain() }.sorted { $0.role.rawValue < $1.role.rawValue },
+                    version: model.version)
+    }
+
+    // MARK: Writes
+
+    /// Creates a user with a bcrypt hash computed by the caller.
+    public func create(username: String, displayName: String, passwordHash: String,
+                       actor: AuditActor, now: Date) async throws -> UserAccount {
+        let name = try UserAccount.validUsername(username)
+        let display = VietnameseText.clean(displayName)
+        guard (1...200).contains(display.count) else {
+            throw DomainError.invalid("Họ tên phải có từ 1 đến 200 ký tự.", english: "The display name must be 1 to 200 characters.", field: "displayName")
+        }
+        return try await db.writeTransaction { tx in
+            if try await UserModel.query(on: tx).filter(\.$username == name).count() > 0 {
+                throw DomainError(.conflict, "Tên đăng nhập \(name) đã có.", english: "The username \(name) is taken.", field: "username")
+            }
+            let model = UserModel()
+            model.id = UUID()
+            model.username = name
+            model.displayName = display
+            model.passwordHash = passwordHash
+            model.isActive = true
+            model.version = 1
+            try await model.create(on: tx)
+            let user = Self.account(model, grants: [])
+            try await AuditLog.append(on: tx, actor: actor, action: "user.create", entityType: "user",
+                                      entityID: user.id.description, after: user, now: now)
+            return user
+        }
+    }
+
+    /// Changes display name, active flag or password hash, guarded by version.
+    public func update(_ id: UserAccount.ID, expectedVersion: Int?, displayName: String?, isActive: Bool?,
+                       passwordHash: String?, actor: AuditActor, now: Date) async throws -> UserAccount {
+        let display = displayName.map(VietnameseText.clean)
+        if let display, !(1...200).contains(display.count) {
+            throw DomainError.invalid("Họ tên phải có từ 1 đến 200 ký tự.", english: "The display name must be 1 to 200 characters.", field: "displayName")
+        }
+        return try await db.writeTransaction { tx in
+            guard let model = try await UserModel.find(id.rawValue, on: tx) else { throw notFound() }
+            if let expectedVersion, expectedVersion != model.version {
+                throw DomainError(.stale, "Tài khoản đã được người khác sửa; hãy tải lại.", english: "The user was changed by someone else; reload it.")
+            }
+            let before = try await account(model, on: tx)
+            if let display { model.displayName = display }
+            if let isActive { model.isActive = isActive }
+            if let passwordHash { model.passwordHash = passwordHash }
+            guard model.hasChanges else { return before }
+            model.version += 1
+            try await model.update(on: tx)
+            let after = try await account(model, on: tx)
+            try await AuditLog.append(on: tx, actor: actor,
+                                      action: passwordHash != nil ? "user.password" : "user.update",
+                                      entityType: "user", entityID: id.description, before: before, after: after, now: now)
+            return after
+        }
+    }
+
+    /// Grants a role on a unit subtree (idempotent: granting twice keeps one grant).
+    public func grant(_ role: Role, on unitID: OrgUnit.ID, to userID: UserAccount.ID,
+                      actor: AuditActor, now: Date) async throws -> RoleGrant {
+        try await db.writeTransaction { tx in
+            guard try await UserModel.find(userID.rawValue, on: tx) != nil else { throw notFound() }
+            guard try await UnitModel.find(unitID.rawValue, on: tx) != nil else {
+                throw DomainError.invalid("Không tìm thấy đơn vị.", english: "The unit does not exist.", field: "unitId")
+            }
+            if let existing = try await RoleGrantModel.query(on: tx).filter(\.$userID == userID.rawValue)
+                .filter(\.$role == role.rawValue).filter(\.$unitID == unitID.rawValue).first(),
+               let grant = existing.toDomain() {
+                return grant
+            }
+            let model = RoleGrantModel()
+            model.id = UUID()
+            model.userID = userID.rawValue
+            model.role = role.rawValue
+            model.unitID = unitID.rawValue
+            try await model.create(on: tx)
+            let grant = RoleGrant(id: .init(model.id!), role: role, unitID: unitID)
+            try await AuditLog.append(on: tx, actor: actor, action: "user.grant", entityType: "user",
+                                      entityID: userID.description, after: grant, now: now)
+            return grant
+        }
+    }
+
+    /// Removes a grant of the user.
+    public func revoke(_ grantID: RoleGrant.ID, of userID: UserAccount.ID, actor: AuditActor, now: Date) async throws {
+        try await db.writeTransaction { tx in
+            guard let model = try await RoleGrantModel.query(on: tx).filter(\.$id == grantID.rawValue)
+                .filter(\.$userID == userID.rawValue).first(), let grant = model.toDomain() else {
+                throw DomainError(.notFound, "Không tìm thấy quyền.", english: "Grant not found.")
+            }
+            try await model.delete(on: tx)
+            try await AuditLog.append(on: tx, actor: actor, action: "user.revoke", entityType: "user",
+                                      entityID: userID.description, before: grant, now: now)
+        }
+    }
+
+    // MARK: API tokens
+
+    /// Stores a new token's hash; the caller shows the token once.
+    public func createToken(for userID: UserAccount.ID, name: String, tokenHash: String, prefix: String,
+                            actor: AuditActor, now: Date) async throws -> APITokenInfo {
+        let label = VietnameseText.clean(name)
+        guard (1...100).contains(label.count) else {
+            throw DomainError.invalid("Tên token phải có từ 1 đến 100 ký tự.", english: "The token name must be 1 to 100 characters.", field: "name")
+        }
+        return try await db.writeTransaction { tx in
+            let model = APITokenModel()
+            model.id = UUID()
+            model.userID = userID.rawValue
+            model.name = label
+            model.tokenHash = tokenHash
+            model.prefix = prefix
+            try await model.create(on: tx)
+            let info = Self.info(model)
+            try await AuditLog.append(on: tx, actor: actor, action: "token.create", entityType: "user",
+                                      entityID: userID.description, after: ["token": label, "prefix": prefix], now: now)
+            return info
+        }
+    }
+
+    /// The owner of a live token, marking it used.
+    public func principal(forTokenHash hash: String, now: Date) async throws -> Principal? {
+        guard let token = try await APITokenModel.query(on: db).filter(\.$tokenHash == hash)
+            .filter(\.$revokedAt == nil).first() else { return nil }
+        // Record use at most once a minute so reads do not turn into writes.
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            token.lastUsedAt = now
+            try await token.update(on: db)
+        }
+        return try await principal(for: .init(token.userID))
+    }
+
+    public func tokens(of userID: UserAccount.ID) async throws -> [APITokenInfo] {
+        try await APITokenModel.query(on: db).filter(\.$userID == userID.rawValue).sort(\.$createdAt, .descending)
+            .all().map(Self.info)
+    }
+
+    public func revokeToken(_ id: UUID, of userID: UserAccount.ID, actor: AuditActor, now: Date) async throws {
+        try await db.writeTransaction { tx in
+            guard let token = try await APITokenModel.query(on: tx).filter(\.$id == id)
+                .filter(\.$userID == userID.rawValue).first() else {
+                throw DomainError(.notFound, "Không tìm thấy token.", english: "Token not found.")
+            }
+            guard token.revokedAt == nil else { return }
+            token.revokedAt = now
+            try await token.update(on: tx)
+            try await AuditLog.append(on: tx, actor: actor, action: "token.revoke", entityType: "user",
+                                      entityID: userID.description, after: ["token": token.name], now: now)
+        }
+    }
+
+    private static func info(_ model: APITokenModel) -> APITokenInfo {
+        APITokenInfo(id: model.id!, name: model.name, prefix: model.prefix, createdAt: model.createdAt,
+                     lastUsedAt: model.lastUsedAt, revokedAt: model.revokedAt)
+    }
+
+    // MARK: Login throttling
+
+    public func recordLogin(username: String, ip: String, succeeded: Bool, now: Date) async throws {
+        let attempt = LoginAttemptModel()
+        attempt.username = String(username.lowercased().prefix(64))
+        attempt.ip = String(ip.prefix(64))
+        attempt.at = now
+        attempt.succeeded = succeeded
+        try await attempt.create(on: db)
+    }
+
+    /// Failed attempts for a username since a moment, the throttle's input.
+    public func failedLogins(username: String, since: Date) async throws -> Int {
+        try await LoginAttemptModel.query(on: db).filter(\.$username == String(username.lowercased().prefix(64)))
+            .filter(\.$succeeded == false).filter(\.$at >= since).count()
+    }
+}

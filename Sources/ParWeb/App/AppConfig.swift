@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import ParStore
+
+/// Everything ParHub reads from its environment, read once at start.
+///
+/// Nothing else reads the environment: tests build an `AppConfig` directly.
+public struct AppConfig: Sendable {
+    public var database: DatabaseConfig
+    public var host: String
+    public var port: Int
+    public var logLevel: Logger.Level
+    /// Secret for signing; masked in logs.
+    public var secret: String
+    /// Load the demo province, departments and users when the database is empty.
+    public var loadDemoData: Bool
+    /// Where `Resources/Views`, `Public` and `data/seed` are found.
+    public var workingDirectory: String
+    /// Whether session cookies are sent only over HTTPS.
+    public var secureCookies: Bool
+    /// Failed logins per username allowed in `loginWindow` before the throttle answers 429.
+    public var loginAttemptsAllowed: Int
+    public var loginWindow: TimeInterval
+
+    public init(database: DatabaseConfig, host: String = "127.0.0.1", port: Int = 8080,
+                logLevel: Logger.Level = .info, secret: String = "dev-secret-change-me",
+                loadDemoData: Bool = false, workingDirectory: String = FileManager.default.currentDirectoryPath,
+                secureCookies: Bool = false, loginAttemptsAllowed: Int = 5, loginWindow: TimeInterval = 15 * 60) {
+        self.database = database
+        self.host = host
+        self.port = port
+        self.logLevel = logLevel
+        self.secret = secret
+        self.loadDemoData = loadDemoData
+        self.workingDirectory = workingDirectory
+        self.secureCookies = secureCookies
+        self.loginAttemptsAllowed = loginAttemptsAllowed
+        self.loginWindow = loginWindow
+    }
+
+    /// Reads `DATABASE_URL` (absent → SQLite at `PARHUB_SQLITE_PATH` or `./data/parhub.sqlite`),
+    /// `PARHUB_HOST`, `PARHUB_PORT`, `PARHUB_LOG_LEVEL`, `PARHUB_SECRET`, `PARHUB_DEMO` (`0` to skip demo data),
+    /// `PARHUB_SECURE_COOKIES`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
+        let cwd = FileManager.default.currentDirectoryPath
+        let database: DatabaseConfig
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            database = .postgres(url: url)
+        } else {
+            database = .sqlite(path: env["PARHUB_SQLITE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? cwd + "/data/parhub.sqlite")
+        }
+        return AppConfig(
+            database: database,
+            host: env["PARHUB_HOST"] ?? "127.0.0.1",
+            port: env["PARHUB_PORT"].flatMap(Int.init) ?? 8080,
+            logLevel: env["PARHUB_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info,
+            secret: env["PARHUB_SECRET"] ?? "dev-secret-change-me",
+            loadDemoData: env["PARHUB_DEMO"] != "0",
+            workingDirectory: cwd,
+            secureCookies: env["PARHUB_SECURE_COOKIES"] == "1")
+    }
+
+    /// The effective configuration for the start-up log, secrets masked.
+    public var summary: String {
+        "database=\(database) host=\(host) port=\(port) log=\(logLevel) secret=\(secret.isEmpty ? "(empty)" : "****") demo=\(loadDemoData)"
+    }
+}

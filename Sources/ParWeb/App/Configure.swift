@@ -1,0 +1,66 @@
+import Fluent
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import OpenAPIVapor
+import ParCore
+import ParStore
+import Prometheus
+import Vapor
+
+/// Builds the whole application from its configuration: the composition root.
+public func configure(_ app: Application, _ config: AppConfig) async throws {
+    app.logger.logLevel = config.logLevel
+    app.http.server.configuration.hostname = config.host
+    app.http.server.configuration.port = config.port
+    app.directory = DirectoryConfiguration(workingDirectory: config.workingDirectory.hasSuffix("/")
+                                           ? config.workingDirectory : config.workingDirectory + "/")
+    app.storage[ConfigKey.self] = config
+    app.routes.defaultMaxBodySize = "2mb"
+
+    app.databases.use(try config.database.factory(), as: .init(string: "parhub"), isDefault: true)
+    if case .sqlite = config.database {
+        // WAL lets readers go on while one writer commits; it is a property of the file.
+        _ = try await (app.db.sql).raw("PRAGMA journal_mode=WAL").all()
+    }
+    app.migrations.add(ParStoreMigrations.all)
+    app.migrations.add(SessionRecord.migration)
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "parhub_session"
+    let secure = config.secureCookies
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: secure,
+                          isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    let metrics = PrometheusCollectorRegistry()
+    app.storage[MetricsKey.self] = metrics
+
+    app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware(registry: metrics))
+    app.middleware.use(ProblemMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    try registerOperations(app, metrics: metrics)
+    try registerAPI(app)
+    try registerPages(app)
+}
+
+struct ConfigKey: StorageKey { typealias Value = AppConfig }
+struct MetricsKey: StorageKey { typealias Value = PrometheusCollectorRegistry }
+
+extension Application {
+    /// The configuration `configure` was called with.
+    var parConfig: AppConfig { storage[ConfigKey.self]! }
+}
+
+/// Mounts the generated OpenAPI handlers under the API middleware.
+func registerAPI(_ app: Application) throws {
+    let api = app.grouped(BodyLimitMiddleware(), BearerPrincipalMiddleware(), IdempotencyMiddleware(), RequestContextMiddleware())
+    let transport = VaporTransport(routesBuilder: api)
+    try ParAPI().registerHandlers(on: transport, serverURL: URL(string: "/")!)
+}

@@ -1,0 +1,51 @@
+import ParCore
+import ParStore
+import Vapor
+
+/// The request an OpenAPI handler is serving. The generated handlers receive
+/// only their typed input, so the Vapor request (for the principal, the
+/// database and the logger) travels in a task-local.
+enum RequestContext {
+    @TaskLocal static var request: Request?
+
+    static func current() throws -> Request {
+        guard let request else { throw Abort(.internalServerError, reason: "no request context") }
+        return request
+    }
+}
+
+/// Binds `RequestContext.request` for the rest of the chain.
+struct RequestContextMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        try await RequestContext.$request.withValue(request) {
+            try await next.respond(to: request)
+        }
+    }
+}
+
+extension Request {
+    private struct PrincipalKey: StorageKey { typealias Value = Principal }
+
+    /// The signed-in user (session) or the token's owner (API), once resolved.
+    var principal: Principal? {
+        get { storage[PrincipalKey.self] }
+        set { storage[PrincipalKey.self] = newValue }
+    }
+
+    /// The principal, or a 401 problem.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw Problem.unauthorized() }
+        return principal
+    }
+
+    /// The audit actor for changes made by this request.
+    var auditActor: AuditActor {
+        AuditActor(id: principal?.userID.description, name: principal?.username ?? "anonymous", requestID: id)
+    }
+
+    var units: UnitRepository { UnitRepository(db: db) }
+    var users: UserRepository { UserRepository(db: db) }
+
+    /// The client's address for throttling and logs.
+    var clientIP: String { remoteAddress?.ipAddress ?? "unknown" }
+}

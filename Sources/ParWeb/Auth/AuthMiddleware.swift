@@ -1,0 +1,72 @@
+import Foundation
+import ParCore
+import Vapor
+
+/// Resolves `Authorization: Bearer <token>` into the request's principal.
+/// A missing or unknown token leaves the request anonymous; each operation
+/// then decides (public ones proceed, the rest answer 401).
+struct BearerPrincipalMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = request.headers.bearerAuthorization, bearer.token.hasPrefix("phub_"), bearer.token.count < 200 {
+            request.principal = try await request.users.principal(
+                forTokenHash: Credentials.tokenHash(bearer.token), now: Date())
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Resolves the browser session into the request's principal.
+struct SessionPrincipalMiddleware: AsyncMiddleware {
+    static let userKey = "uid"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let raw = request.session.data[Self.userKey], let id = UserAccount.ID(string: raw) {
+            if let principal = try await request.users.principal(for: id) {
+                request.principal = principal
+            } else {
+                request.session.destroy()
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Pages that need a signed-in user send anonymous visitors to the login page.
+struct RequireLoginMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.principal != nil else {
+            let back = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
+            return request.redirect(to: Paths.login(next: back))
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Double-submit protection for every form: the session holds a random token,
+/// every form posts it back as `_csrf`, and a POST without the match is refused.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let sessionKey = "csrf"
+    static let field = "_csrf"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.method == .POST {
+            let sent = try? request.content.get(String.self, at: Self.field)
+            guard let expected = request.session.data[Self.sessionKey], let sent,
+                  sent.utf8.count == expected.utf8.count,
+                  zip(sent.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
+                throw Problem(status: .forbidden, detail: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và thử lại.",
+                              detailEn: "The form has expired or is not valid. Reload the page and try again.")
+            }
+        }
+        return try await next.respond(to: request)
+    }
+
+    /// The session's token, created on first use.
+    static func token(for request: Request) -> String {
+        if let token = request.session.data[sessionKey] { return token }
+        let token = [UInt8].random(count: 24).base64.replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "+", with: "-")
+        request.session.data[sessionKey] = token
+        return token
+    }
+}

@@ -1,0 +1,27 @@
+import ParCore
+import ParStore
+import Vapor
+
+/// The one authorisation check every route group calls: a permission on a unit
+/// (checked against the unit's ancestry) or a permission anywhere.
+extension Principal {
+    func require(_ permission: Permission, on record: UnitRecord) throws {
+        guard may(permission, onUnitWithAncestry: record.ancestry) else { throw Problem.forbidden() }
+    }
+
+    func require(_ permission: Permission) throws {
+        guard mayAnywhere(permission) else { throw Problem.forbidden() }
+    }
+}
+
+extension Request {
+    /// The unit, if it exists and the principal holds `permission` on it (404 / 403 otherwise).
+    func authorizedUnit(_ rawID: String?, _ permission: Permission) async throws -> UnitRecord {
+        let principal = try requirePrincipal()
+        guard let rawID, let id = OrgUnit.ID(string: rawID), let record = try await units.find(id) else {
+            throw Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.")
+        }
+        try principal.require(permission, on: record)
+        return record
+    }
+}

@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The demo: Hà Nội before and after 1 July 2025 (real wards/communes and
+/// lineage), its departments and divisions, demo quotas, and one user per role.
+public enum DemoData {
+    /// The shared demo password, printed at start (`serve`) and in the README.
+    public static let password = "parhub-demo"
+
+    /// One demo user per role: (username, display name, role, unit key).
+    public static let users: [(String, String, Role, String)] = [
+        ("admin", "Quản trị hệ thống", .administrator, "01"),
+        ("lanhdao.tp", "Lãnh đạo UBND Thành phố", .cityLeader, "01"),
+        ("cchc.noivu", "Chuyên viên CCHC Sở Nội vụ", .parOfficer, "01"),
+        ("kiemtra", "Thành viên đoàn kiểm tra", .inspector, "01"),
+        ("lanhdao.tuphap", "Lãnh đạo Sở Tư pháp", .unitLeader, "dept:tu-phap"),
+        ("xuly.tuphap", "Chuyên viên xử lý Sở Tư pháp", .processingOfficer, "dept:tu-phap"),
+        ("motcua.badinh", "Công chức một cửa Phường Ba Đình", .counterOfficer, "00004"),
+        ("congdan", "Nguyễn Văn An (công dân)", .citizen, "01"),
+    ]
+
+    /// Whether the database already holds data (a second start keeps it).
+    public static func isLoaded(_ db: any Database) async throws -> Bool {
+        try await UserRepository(db: db).list(afterUsername: nil, limit: 1).isEmpty == false
+    }
+
+    /// Loads the demo once; returns `false` when data was already there.
+    @discardableResult
+    public static func loadIfEmpty(_ app: Application) async throws -> Bool {
+        if try await isLoaded(app.db) { return false }
+        let actor = AuditActor.system("demo")
+        let now = Date()
+        let seedDirectory = app.directory.workingDirectory + "data/seed/"
+        for name in ["hanoi-units.json", "hanoi-departments.json"] {
+            let path = seedDirectory + name
+            guard let data = FileManager.default.contents(atPath: path) else {
+                if name == "hanoi-units.json" { throw Abort(.internalServerError, reason: "demo data missing: \(path)") }
+                continue
+            }
+            let report = try await UnitImporter(db: app.db).run(try UnitImportFile.parse(data), actor: actor, now: now)
+            app.logger.info("demo \(name): \(report.summary)")
+        }
+        let repository = UserRepository(db: app.db)
+        let units = UnitRepository(db: app.db)
+        let hash = try await Credentials.hash(password, on: app)
+        for (username, name, role, unitKey) in users {
+            let user = try await repository.create(username: username, displayName: name, passwordHash: hash, actor: actor, now: now)
+            var unit = try await units.find(key: unitKey)
+            if unit == nil { unit = try await units.find(key: "01") }
+            guard let unit else { continue }
+            _ = try await repository.grant(role, on: unit.unit.id, to: user.id, actor: actor, now: now)
+        }
+        return true
+    }
+}

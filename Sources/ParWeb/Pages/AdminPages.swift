@@ -1,0 +1,311 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// Users and grants (administrators), the audit trail (viewAudit) and the
+/// signed-in user's own API tokens.
+enum AdminPages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(Paths.users.pattern, use: users)
+        routes.post(Paths.users.pattern, use: createUser)
+        routes.get(Paths.user.pattern, use: user)
+        routes.post(Paths.userGrants.pattern, use: addGrant)
+        routes.post(Paths.userGrantRevoke.pattern, use: revokeGrant)
+        routes.post(Paths.userStatus.pattern, use: setStatus)
+        routes.get(Paths.audit.pattern, use: audit)
+        routes.get(Paths.tokens.pattern, use: tokens)
+        routes.post(Paths.tokens.pattern, use: createToken)
+        routes.post(Paths.tokenRevoke.pattern, use: revokeToken)
+    }
+
+    // MARK: Users
+
+    struct UserRow: Encodable {
+        let username: String
+        let displayName: String
+        let active: Bool
+        let link: String
+        let roles: String
+    }
+
+    struct UsersContext: Encodable {
+        let users: [UserRow]
+        let nextLink: String?
+        let errors: [FormError]?
+        let form: [String: String]
+    }
+
+    static func admin(_ request: Request) throws -> Principal {
+        let principal = try request.requirePrincipal()
+        try principal.require(.manageUsers)
+        return principal
+    }
+
+    @Sendable static func users(_ request: Request) async throws -> Response {
+        _ = try admin(request)
+        return try await renderUsers(request, errors: nil, form: [:])
+    }
+
+    static func renderUsers(_ request: Request, errors: [FormError]?, form: [String: String]) async throws -> Response {
+        let en = Language.of(request) == .en
+        let after = try? request.query.get(String.self, at: "after")
+        let page = try await request.users.list(afterUsername: after, limit: 100)
+        let rows = page.prefix(100).map { user in
+            UserRow(username: user.username, displayName: user.displayName, active: user.isActive,
+                    link: Paths.user.link(user.id),
+                    roles: Set(user.grants.map { en ? $0.role.english : $0.role.vietnamese }).sorted().joined(separator: ", "))
+        }
+        let next = page.count > 100 ? Paths.users.link() + "?after=" + (rows.last?.username ?? "") : nil
+        let response = try await Page.render("users", title: Strings.table(Language.of(request))["users"]!,
+                                             context: UsersContext(users: Array(rows), nextLink: next, errors: errors, form: form),
+                                             request: request)
+        if errors != nil { response.status = .unprocessableEntity }
+        return response
+    }
+
+    struct NewUser: Content {
+        var username: String?
+        var displayName: String?
+        var password: String?
+    }
+
+    @Sendable static func createUser(_ request: Request) async throws -> Response {
+        _ = try admin(request)
+        let form = (try? request.content.decode(NewUser.self)) ?? NewUser()
+        do {
+            let password = form.password ?? ""
+            try UserAccount.checkPassword(password)
+            let hash = try await Credentials.hash(password, on: request.application)
+            let user = try await request.users.create(username: form.username ?? "", displayName: form.displayName ?? "",
+                                                      passwordHash: hash, actor: request.auditActor, now: Date())
+            return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderUsers(request, errors: errors,
+                                         form: ["username": form.username ?? "", "displayName": form.displayName ?? ""])
+        }
+    }
+
+    struct GrantRow: Encodable {
+        let role: String
+        let unitName: String
+        let unitLink: String
+        let revokeLink: String
+    }
+
+    struct RoleOption: Encodable {
+        let value: String
+        let label: String
+    }
+
+    struct UserContext: Encodable {
+        let id: String
+        let username: String
+        let displayName: String
+        let active: Bool
+        let grants: [GrantRow]
+        let roles: [RoleOption]
+        let grantLink: String
+        let statusLink: String
+        let auditLink: String
+        let errors: [FormError]?
+    }
+
+    static func loadUser(_ request: Request) async throws -> UserAccount {
+        guard let raw = request.parameters.get("userID"), let id = UserAccount.ID(string: raw),
+              let user = try await request.users.find(id) else {
+            throw Problem.notFound("Không tìm thấy người dùng.", english: "User not found.")
+        }
+        return user
+    }
+
+    @Sendable static func user(_ request: Request) async throws -> Response {
+        _ = try admin(request)
+        return try await renderUser(try await loadUser(request), request: request, errors: nil)
+    }
+
+    static func renderUser(_ user: UserAccount, request: Request, errors: [FormError]?) async throws -> Response {
+        let en = Language.of(request) == .en
+        var grants: [GrantRow] = []
+        for grant in user.grants {
+            let unit = try await request.units.find(grant.unitID)?.unit
+            grants.append(GrantRow(role: en ? grant.role.english : grant.role.vietnamese,
+                                   unitName: unit.map { "\($0.name) (\($0.key))" } ?? "—",
+                                   unitLink: Paths.unit.link(grant.unitID),
+                                   revokeLink: Paths.userGrantRevoke.link(user.id, grant.id)))
+        }
+        let context = UserContext(
+            id: user.id.description, username: user.username, displayName: user.displayName, active: user.isActive,
+            grants: grants,
+            roles: Role.allCases.map { RoleOption(value: $0.rawValue, label: en ? $0.english : $0.vietnamese) },
+            grantLink: Paths.userGrants.link(user.id), statusLink: Paths.userStatus.link(user.id),
+            auditLink: Paths.audit.link() + "?entityType=user&entityId=" + user.id.description, errors: errors)
+        let response = try await Page.render("user", title: user.displayName, context: context, request: request)
+        if errors != nil { response.status = .unprocessableEntity }
+        return response
+    }
+
+    struct GrantForm: Content {
+        var role: String?
+        var unitKey: String?
+    }
+
+    @Sendable static func addGrant(_ request: Request) async throws -> Response {
+        _ = try admin(request)
+        let user = try await loadUser(request)
+        do {
+            let form = (try? request.content.decode(GrantForm.self)) ?? GrantForm()
+            guard let role = form.role.flatMap(Role.init(rawValue:)) else {
+                throw DomainError.invalid("Hãy chọn vai trò.", english: "Choose a role.", field: "role")
+            }
+            guard let key = form.unitKey.map(VietnameseText.clean), !key.isEmpty,
+                  let unit = try await request.units.find(key: key) else {
+                throw DomainError.invalid("Không tìm thấy đơn vị có mã khoá này.", english: "No unit has this key.", field: "unitKey")
+            }
+            _ = try await request.users.grant(role, on: unit.unit.id, to: user.id, actor: request.auditActor, now: Date())
+            return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderUser(user, request: request, errors: errors)
+        }
+    }
+
+    @Sendable static func revokeGrant(_ request: Request) async throws -> Response {
+        _ = try admin(request)
+        let user = try await loadUser(request)
+        guard let raw = request.parameters.get("grantID"), let grantID = RoleGrant.ID(string: raw) else {
+            throw Problem.notFound()
+        }
+        try await request.users.revoke(grantID, of: user.id, actor: request.auditActor, now: Date())
+        return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
+    }
+
+    struct StatusForm: Content {
+        var active: String?
+    }
+
+    @Sendable static func setStatus(_ request: Request) async throws -> Response {
+        let principal = try admin(request)
+        let user = try await loadUser(request)
+        let active = (try? request.content.decode(StatusForm.self))?.active == "1"
+        if !active && user.id == principal.userID {
+            return try await renderUser(user, request: request, errors: [FormError(
+                field: "", message: Language.of(request) == .en ? "You cannot disable your own account." : "Không thể tự khoá tài khoản của mình.")])
+        }
+        _ = try await request.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: active,
+                                           passwordHash: nil, actor: request.auditActor, now: Date())
+        return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
+    }
+
+    // MARK: Audit
+
+    struct AuditRow: Encodable {
+        let sequence: Int64
+        let time: String
+        let actor: String
+        let action: String
+        let entity: String
+        let summary: String
+    }
+
+    struct AuditContext: Encodable {
+        let entityType: String
+        let entityId: String
+        let rows: [AuditRow]
+        let olderLink: String?
+    }
+
+    @Sendable static func audit(_ request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        try principal.require(.viewAudit)
+        let entityType = (try? request.query.get(String.self, at: "entityType")).flatMap { $0.isEmpty ? nil : $0 }
+        let entityID = (try? request.query.get(String.self, at: "entityId")).flatMap { $0.isEmpty ? nil : $0 }
+        try await AuditAccess.check(principal: principal, entityType: entityType, entityID: entityID, request: request)
+        let before = try? request.query.get(Int64.self, at: "before")
+        let entries = try await AuditLog.entries(on: request.db, entityType: entityType, entityID: entityID,
+                                                 beforeSequence: before, limit: 101)
+        let rows = entries.prefix(100).map {
+            AuditRow(sequence: $0.sequence, time: LocalTime.format($0.at), actor: $0.actorName, action: $0.action,
+                     entity: "\($0.entityType) \($0.entityID)", summary: String($0.summary.prefix(600)))
+        }
+        var older: String?
+        if entries.count > 100, let last = rows.last {
+            older = Paths.audit.link() + "?entityType=\(entityType ?? "")&entityId=\(entityID ?? "")&before=\(last.sequence)"
+        }
+        return try await Page.render("audit", title: Strings.table(Language.of(request))["audit"]!,
+                                     context: AuditContext(entityType: entityType ?? "", entityId: entityID ?? "",
+                                                           rows: Array(rows), olderLink: older),
+                                     request: request)
+    }
+
+    // MARK: Tokens
+
+    struct TokenRow: Encodable {
+        let name: String
+        let prefix: String
+        let created: String
+        let lastUsed: String
+        let revoked: Bool
+        let revokeLink: String
+    }
+
+    struct TokensContext: Encodable {
+        let tokens: [TokenRow]
+        let newToken: String?
+        let errors: [FormError]?
+    }
+
+    static func renderTokens(_ request: Request, newToken: String?, errors: [FormError]?) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let rows = try await request.users.tokens(of: principal.userID).map {
+            TokenRow(name: $0.name, prefix: $0.prefix, created: $0.createdAt.map(LocalTime.format) ?? "",
+                     lastUsed: $0.lastUsedAt.map(LocalTime.format) ?? "", revoked: $0.revokedAt != nil,
+                     revokeLink: Paths.tokenRevoke.link($0.id.uuidString.lowercased()))
+        }
+        let response = try await Page.render("tokens", title: Strings.table(Language.of(request))["tokens"]!,
+                                             context: TokensContext(tokens: rows, newToken: newToken, errors: errors),
+                                             request: request)
+        if errors != nil { response.status = .unprocessableEntity }
+        return response
+    }
+
+    @Sendable static func tokens(_ request: Request) async throws -> Response {
+        try await renderTokens(request, newToken: nil, errors: nil)
+    }
+
+    struct TokenForm: Content { var name: String? }
+
+    @Sendable static func createToken(_ request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let minted = Credentials.newToken()
+        do {
+            let name = (try? request.content.decode(TokenForm.self))?.name ?? ""
+            _ = try await request.users.createToken(for: principal.userID, name: name, tokenHash: minted.hash,
+                                                    prefix: minted.prefix, actor: request.auditActor, now: Date())
+            return try await renderTokens(request, newToken: minted.token, errors: nil)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderTokens(request, newToken: nil, errors: errors)
+        }
+    }
+
+    @Sendable static func revokeToken(_ request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        guard let raw = request.parameters.get("tokenID"), let id = UUID(uuidString: raw) else { throw Problem.notFound() }
+        try await request.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: Date())
+        return request.redirect(to: Paths.tokens.link(), redirectType: .normal)
+    }
+}
+
+/// Who may read which audit rows: a unit's trail needs viewAudit on that unit;
+/// users' trails and the unfiltered log need user management (administrators).
+enum AuditAccess {
+    static func check(principal: Principal, entityType: String?, entityID: String?, request: Request) async throws {
+        if entityType == "unit", let entityID {
+            _ = try await request.authorizedUnit(entityID, .viewAudit)
+        } else {
+            try principal.require(.manageUsers)
+        }
+    }
+}

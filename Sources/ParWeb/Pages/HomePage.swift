@@ -1,0 +1,47 @@
+import ParCore
+import Vapor
+
+/// The signed-in user's units and what they may do there.
+enum HomePage {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(Paths.home.pattern, use: show)
+    }
+
+    struct GrantRow: Encodable {
+        let role: String
+        let unitName: String
+        let unitLink: String
+        let permissions: [String]
+    }
+
+    struct Context: Encodable {
+        let grants: [GrantRow]
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let en = Language.of(request) == .en
+        var rows: [GrantRow] = []
+        for grant in principal.grants {
+            let unit = try await request.units.find(grant.unitID)?.unit
+            rows.append(GrantRow(role: en ? grant.role.english : grant.role.vietnamese,
+                                 unitName: unit?.name ?? "—", unitLink: Paths.unit.link(grant.unitID),
+                                 permissions: grant.role.permissions.map { label($0, en: en) }.sorted()))
+        }
+        return try await Page.render("home", title: Strings.table(Language.of(request))["home"]!,
+                                     context: Context(grants: rows), request: request)
+    }
+
+    static func label(_ permission: Permission, en: Bool) -> String {
+        switch permission {
+        case .viewRegistry: en ? "View units" : "Xem đơn vị"
+        case .editRegistry: en ? "Edit units and reorganisations" : "Sửa đơn vị, sắp xếp tổ chức"
+        case .viewQuotas: en ? "View staff quotas" : "Xem biên chế"
+        case .editQuotas: en ? "Edit staff quotas" : "Sửa biên chế"
+        case .viewRestructuring: en ? "Restructuring report" : "Báo cáo sắp xếp tổ chức"
+        case .viewAudit: en ? "Audit log" : "Xem nhật ký"
+        case .manageUsers: en ? "Manage users and roles" : "Quản lý người dùng, phân quyền"
+        case .importUnits: en ? "Import units" : "Nhập dữ liệu đơn vị"
+        }
+    }
+}

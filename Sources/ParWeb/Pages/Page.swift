@@ -1,0 +1,101 @@
+import Foundation
+import Leaf
+import ParCore
+import Vapor
+
+/// The page language: Vietnamese first, English by `?lang=en` (remembered in a cookie).
+enum Language: String, Codable {
+    case vi, en
+
+    private struct Key: StorageKey { typealias Value = Language }
+
+    static func of(_ request: Request) -> Language {
+        if let chosen = request.storage[Key.self] { return chosen }
+        let query = (try? request.query.get(String.self, at: "lang")).flatMap(Language.init(rawValue:))
+        let language = query ?? request.cookies["lang"].flatMap { Language(rawValue: $0.string) } ?? .vi
+        request.storage[Key.self] = language
+        return language
+    }
+}
+
+/// Remembers a `?lang=` choice in a cookie.
+struct LanguageMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        if let chosen = (try? request.query.get(String.self, at: "lang")).flatMap(Language.init(rawValue:)) {
+            response.cookies["lang"] = HTTPCookies.Value(string: chosen.rawValue, maxAge: 365 * 24 * 3600,
+                                                         path: "/", isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+}
+
+/// What every page's layout needs.
+struct LayoutContext: Encodable {
+    let lang: String
+    let en: Bool
+    let title: String
+    let user: String?
+    let displayName: String?
+    let csrf: String
+    let isAdmin: Bool
+    let canAudit: Bool
+    let canRestructuring: Bool
+    let path: String
+    let t: [String: String]
+}
+
+/// A page: the layout's context plus the page's own.
+struct PageContext<Body: Encodable>: Encodable {
+    let layout: LayoutContext
+    let page: Body
+}
+
+enum Page {
+    /// Renders `template` inside the shared layout.
+    static func render<Body: Encodable>(_ template: String, title: String, context: Body,
+                                        request: Request) async throws -> Response {
+        let language = Language.of(request)
+        let principal = request.principal
+        let layout = LayoutContext(
+            lang: language.rawValue, en: language == .en, title: title,
+            user: principal?.username, displayName: principal?.displayName,
+            csrf: CSRFMiddleware.token(for: request),
+            isAdmin: principal?.mayAnywhere(.manageUsers) ?? false,
+            canAudit: principal?.mayAnywhere(.viewAudit) ?? false,
+            canRestructuring: principal?.mayAnywhere(.viewRestructuring) ?? false,
+            path: request.url.path,
+            t: Strings.table(language))
+        let view = try await request.view.render(template, PageContext(layout: layout, page: context))
+        let response = try await view.encodeResponse(for: request)
+        response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}
+
+/// Date and time as a person in Việt Nam reads them (Asia/Ho_Chi_Minh, UTC+7, no DST).
+enum LocalTime {
+    static let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!
+
+    static func format(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = zone
+        formatter.locale = Locale(identifier: "vi_VN")
+        formatter.dateFormat = "dd/MM/yyyy HH:mm:ss"
+        return formatter.string(from: date)
+    }
+
+    static func format(_ date: LocalDate?) -> String {
+        guard let date else { return "" }
+        return String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+    }
+
+    /// Today in Việt Nam.
+    static func today(_ now: Date = Date()) -> LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}

@@ -1,0 +1,45 @@
+import Vapor
+
+/// Every page route, defined once: the same value registers the route and
+/// builds the links to it, so a link cannot drift from its route.
+enum Paths: String, CaseIterable {
+    case home = "/"
+    case login = "/login"
+    case logout = "/logout"
+    case units = "/units"
+    case unit = "/units/:unitID"
+    case unitEdit = "/units/:unitID/edit"
+    case unitQuota = "/units/:unitID/quotas"
+    case restructuring = "/reports/restructuring"
+    case users = "/admin/users"
+    case user = "/admin/users/:userID"
+    case userGrants = "/admin/users/:userID/grants"
+    case userGrantRevoke = "/admin/users/:userID/grants/:grantID/revoke"
+    case userStatus = "/admin/users/:userID/status"
+    case audit = "/admin/audit"
+    case tokens = "/account/tokens"
+    case tokenRevoke = "/account/tokens/:tokenID/revoke"
+    case apiDocs = "/api/docs"
+
+    /// The route pattern for registration.
+    var pattern: [PathComponent] { rawValue.pathComponents }
+
+    /// A link with the parameters filled in order, each percent-encoded.
+    func link(_ parameters: any CustomStringConvertible...) -> String {
+        var values = parameters.makeIterator()
+        let parts = rawValue.split(separator: "/").map { part -> String in
+            guard part.hasPrefix(":"), let value = values.next() else { return String(part) }
+            return value.description.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// The login page, returning to `next` (a local path only) afterwards.
+    static func login(next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"),
+              let encoded = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) else {
+            return login.rawValue
+        }
+        return login.rawValue + "?next=" + encoded
+    }
+}

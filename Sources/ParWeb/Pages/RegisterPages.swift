@@ -1,0 +1,33 @@
+import Vapor
+
+/// Mounts the HTML pages: sessions, language, the signed-in user and CSRF
+/// protection for every form; sign-in required for everything but the login page.
+func registerPages(_ app: Application) throws {
+    let pages = app.grouped(app.sessions.middleware, BodyLimitMiddleware(), LanguageMiddleware(),
+                            SessionPrincipalMiddleware(), CSRFMiddleware())
+    LoginPages.register(pages)
+    let signedIn = pages.grouped(RequireLoginMiddleware())
+    HomePage.register(signedIn)
+    UnitPages.register(signedIn)
+    AdminPages.register(signedIn)
+}
+
+/// A form's error summary entry (GOV.UK pattern: listed at the top, linked to the field).
+struct FormError: Encodable {
+    let field: String
+    let message: String
+}
+
+extension Request {
+    /// The form errors for a thrown problem or domain error, in the page language.
+    func formErrors(_ error: any Error) -> [FormError]? {
+        let problem = ProblemMiddleware.problem(for: error, request: self)
+        guard problem.status < 500 else { return nil }
+        let en = Language.of(self) == .en
+        if let errors = problem.errors, !errors.isEmpty {
+            return errors.map { FormError(field: $0.field, message: en ? ($0.messageEn ?? $0.message) : $0.message) }
+        }
+        let text = en ? (problem.detailEn ?? problem.titleEn) : (problem.detail ?? problem.title)
+        return [FormError(field: "", message: text)]
+    }
+}

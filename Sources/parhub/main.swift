@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import Logging
+import ParCore
+import ParStore
+import ParWeb
+import Vapor
+
+/// `parhub serve | migrate | seed | import units FILE | audit verify`.
+/// Argument parsing and wiring only; the work lives in ParWeb and ParStore.
+let config = AppConfig.fromEnvironment()
+var environment = try Environment.detect()
+try LoggingSystem.bootstrap(from: &environment)
+let app = try await Application.make(environment)
+do {
+    try await configure(app, config)
+    app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
+    let command = environment.arguments.dropFirst().first ?? "serve"
+    if command == "serve" {
+        app.logger.notice("ParHub configuration: \(config.summary)")
+        if case .sqlite = config.database {
+            // The embedded default sets itself up; PostgreSQL deployments run `parhub migrate --yes` explicitly.
+            try await app.autoMigrate()
+            if config.loadDemoData, try await DemoData.loadIfEmpty(app) {
+                app.logger.notice("Loaded the demo data (Hà Nội, before and after 1 July 2025).")
+            }
+        }
+        printBanner(config)
+    }
+    try await app.execute()
+} catch {
+    app.logger.report(error: error)
+    try? await app.asyncShutdown()
+    exit(1)
+}
+try await app.asyncShutdown()
+
+func printBanner(_ config: AppConfig) {
+    var lines = ["", "ParHub: http://\(config.host):\(config.port)/  (API: /openapi.yaml, /api/docs)",
+                 "Demo logins (password \(DemoData.password)):"]
+    for (username, name, role, _) in DemoData.users {
+        lines.append("  \(username.padding(toLength: 16, withPad: " ", startingAt: 0)) \(role.english) — \(name)")
+    }
+    print(lines.joined(separator: "\n") + "\n")
+}
+
+/// `parhub seed`: load the demo data into an empty database (after `migrate`).
+struct SeedCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Loads the Hà Nội demo data and demo users into an empty database." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let loaded = try await DemoData.loadIfEmpty(context.application)
+        context.console.print(loaded ? "Demo data loaded." : "The database already has data; nothing loaded.")
+    }
+}
+
+/// `parhub import units FILE`: all-or-nothing, idempotent unit import.
+struct ImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "what", help: "What to import: units")
+        var what: String
+        @Argument(name: "file", help: "A parhub-units/1 JSON file or a CSV file (docs/units-import.md)")
+        var file: String
+    }
+    var help: String { "Imports units (and reorganisations, quotas) from a file in one transaction." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.what == "units" else {
+            context.console.error("Only 'units' can be imported.")
+            throw ExitCode(2)
+        }
+        guard let data = FileManager.default.contents(atPath: signature.file) else {
+            context.console.error("Cannot read \(signature.file)")
+            throw ExitCode(2)
+        }
+        let console = context.console
+        do {
+            let file = try UnitImportFile.parse(data)
+            let report = try await UnitImporter(db: context.application.db).run(
+                file, actor: .system("import"), now: Date(),
+                progress: { done, total in console.print("\rimporting units: \(done)/\(total)", newLine: done == total) })
+            console.print("Imported: \(report.summary)")
+        } catch let rejected as UnitImportRejected {
+            console.error("Rejected, nothing imported: \(rejected.report.rejected.count) bad row(s)")
+            for row in rejected.report.rejected { console.error("  row \(row.row) [\(row.key)]: \(row.reason)") }
+            throw ExitCode(1)
+        } catch let error as DomainError {
+            console.error("Rejected, nothing imported: \(error.english)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `parhub audit verify`: walks the hash chain; non-zero exit naming the first broken row.
+struct AuditCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "verify")
+        var action: String
+    }
+    var help: String { "Verifies the audit log's hash chain." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.action == "verify" else {
+            context.console.error("Usage: parhub audit verify")
+            throw ExitCode(2)
+        }
+        switch try await AuditLog.verify(on: context.application.db) {
+        case .intact(let rows):
+            context.console.print("Audit chain intact: \(rows) rows.")
+        case .broken(let sequence, let reason):
+            context.console.error("Audit chain broken at row \(sequence): \(reason)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct ExitCode: Error { let code: Int32; init(_ code: Int32) { self.code = code } }
