@@ -22,7 +22,7 @@ do {
         app.logger.notice("ParHub configuration: \(config.summary)")
         if case .sqlite = config.database {
             // The embedded default sets itself up; PostgreSQL deployments run `parhub migrate --yes` explicitly.
-            try await app.autoMigrate()
+            try await app.autoMigrate().get()
             if config.loadDemoData, try await DemoData.loadIfEmpty(app) {
                 app.logger.notice("Loaded the demo data (Hà Nội, before and after 1 July 2025).")
             }
@@ -30,10 +30,13 @@ do {
         printBanner(config)
     }
     try await app.execute()
+} catch let exit as ExitCode {
+    try? await app.asyncShutdown()
+    Foundation.exit(exit.code)
 } catch {
     app.logger.report(error: error)
     try? await app.asyncShutdown()
-    exit(1)
+    Foundation.exit(1)
 }
 try await app.asyncShutdown()
 

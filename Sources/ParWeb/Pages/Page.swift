@@ -60,7 +60,7 @@ enum Page {
         let layout = LayoutContext(
             lang: language.rawValue, en: language == .en, title: title,
             user: principal?.username, displayName: principal?.displayName,
-            csrf: CSRFMiddleware.token(for: request),
+            csrf: request.hasSession ? CSRFMiddleware.token(for: request) : "",
             isAdmin: principal?.mayAnywhere(.manageUsers) ?? false,
             canAudit: principal?.mayAnywhere(.viewAudit) ?? false,
             canRestructuring: principal?.mayAnywhere(.viewRestructuring) ?? false,

@@ -1,0 +1,49 @@
+import Foundation
+
+/// An instant read on Vietnam's wall clock (UTC+7): the local date and the seconds
+/// elapsed since local midnight, fractions kept so that converting back is exact.
+public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The local calendar day.
+    public let date: LocalDate
+    /// Seconds since local midnight, in `0..<86400` (or exactly 86400 for `24:00`).
+    public let secondsSinceMidnight: Double
+
+    /// Reads `instant` at UTC+7 (`VietnamTime.utcOffsetSeconds`). Traps for instants outside
+    /// years 1–9999; the deadline functions check their 1900–2100 range first.
+    public init(_ instant: Date) {
+        let local = instant.timeIntervalSince1970 + Double(VietnamTime.utcOffsetSeconds)
+        let days = (local / 86_400).rounded(.down)
+        // JDN 2440588 is 1970-01-01, the Unix epoch's day.
+        self.date = LocalDate(julianDay: Int(days) + 2_440_588)!
+        self.secondsSinceMidnight = local - days * 86_400
+    }
+
+    /// A local date at a wall-clock time.
+    public init(date: LocalDate, time: TimeOfDay) {
+        self.date = date
+        self.secondsSinceMidnight = Double(time.secondsSinceMidnight)
+    }
+
+    /// The instant this wall-clock reading denotes.
+    public var instant: Date {
+        let days = Double(date.julianDay - 2_440_588)
+        return Date(timeIntervalSince1970: days * 86_400 + secondsSinceMidnight - Double(VietnamTime.utcOffsetSeconds))
+    }
+
+    /// The time of day, truncated to the minute.
+    public var time: TimeOfDay {
+        let minutes = Int(secondsSinceMidnight) / 60
+        return TimeOfDay(hour: minutes / 60, minute: minutes % 60)!
+    }
+
+    /// ISO 8601 with the +07:00 offset, to the second.
+    public var description: String {
+        let total = Int(secondsSinceMidnight)
+        return date.iso + String(format: "T%02d:%02d:%02d+07:00", total / 3600, total / 60 % 60, total % 60)
+    }
+
+    /// Chronological order.
+    public static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool {
+        (lhs.date, lhs.secondsSinceMidnight) < (rhs.date, rhs.secondsSinceMidnight)
+    }
+}
