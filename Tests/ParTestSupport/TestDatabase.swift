@@ -96,3 +96,15 @@ public enum TestDatabase {
 }
 
 enum TestDatabaseError: Error { case noDatabase }
+
+/// Runs `body` on a fresh migrated database (SQLite, or PostgreSQL when configured).
+public func withTestDatabase<T: Sendable>(_ body: @Sendable (any Database) async throws -> T) async throws -> T {
+    try await TestDatabase.withDatabase(try await TestDatabase.make(), body)
+}
+
+/// The repository root, for tests that read committed data files.
+public let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path + "/"
+}()

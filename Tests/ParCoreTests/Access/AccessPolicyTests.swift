@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import ParCore
+
+@Suite("Roles and unit scope")
+struct AccessPolicyTests {
+    @Test("what each role may do", arguments: Role.allCases)
+    func permissions(role: Role) {
+        let expected: Set<Permission> = switch role {
+        case .administrator: Set(Permission.allCases)
+        case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit]
+        case .unitLeader, .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit]
+        case .counterOfficer, .processingOfficer, .inspector: [.viewRegistry]
+        case .citizen: []
+        }
+        #expect(role.permissions == expected)
+    }
+
+    @Test("a grant covers its unit and everything below, never siblings or parents")
+    func scope() {
+        let province = OrgUnit.ID.random(), justice = OrgUnit.ID.random(), health = OrgUnit.ID.random()
+        let division = OrgUnit.ID.random()
+        let leader = Principal(userID: .random(), username: "lanhdao", displayName: "L",
+                               grants: [RoleGrant(id: .random(), role: .unitLeader, unitID: justice)])
+        #expect(leader.may(.viewQuotas, onUnitWithAncestry: [justice, province]))
+        #expect(leader.may(.viewQuotas, onUnitWithAncestry: [division, justice, province]))
+        #expect(!leader.may(.viewQuotas, onUnitWithAncestry: [health, province]))
+        #expect(!leader.may(.viewQuotas, onUnitWithAncestry: [province]))
+        #expect(!leader.may(.editQuotas, onUnitWithAncestry: [justice, province]))
+        #expect(!leader.mayAnywhere(.manageUsers))
+    }
+
+    @Test("usernames and passwords follow the account rules", arguments: [
+        ("admin", true), ("Cchc.NoiVu", true), ("ab", false), ("nguyễn", false), ("a b c", false),
+    ])
+    func usernames(raw: String, valid: Bool) {
+        #expect((try? UserAccount.validUsername(raw)) != nil ? valid : !valid)
+    }
+
+    @Test("passwords need 10 to 72 bytes", arguments: [("short", false), ("parhub-demo", true), (String(repeating: "ư", count: 40), false)])
+    func passwords(password: String, valid: Bool) {
+        #expect((try? UserAccount.checkPassword(password)) != nil ? valid : !valid)
+    }
+}
+
+@Suite("Audit entry")
+struct AuditEntryTests {
+    @Test("fields are length-prefixed so shifting text between fields changes the canonical text")
+    func canonicalText() {
+        let base = AuditEntry(sequence: 1, atMilliseconds: 1_700_000_000_000, actorID: nil, actorName: "ab", action: "c",
+                              entityType: "unit", entityID: "x", summary: "{}", requestID: nil,
+                              previousHash: AuditEntry.genesisHash, hash: "")
+        var shifted = base
+        shifted.actorName = "a"
+        shifted.action = "bc"
+        #expect(base.canonicalText != shifted.canonicalText)
+    }
+}

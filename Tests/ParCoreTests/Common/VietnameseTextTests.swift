@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+@testable import ParCore
+
+@Suite("Vietnamese text")
+struct VietnameseTextTests {
+    @Test("clean NFC-normalises, trims, folds spaces and drops invisible characters", arguments: [
+        ("Phu\u{031B}o\u{031B}\u{0300}ng Ba \u{0110}i\u{0300}nh", "Phường Ba Đình"),
+        ("  Sở   Tư\tpháp  ", "Sở Tư pháp"),
+        ("Xã\u{200B} Kim\u{202E} Anh", "Xã Kim Anh"),
+        ("\u{FEFF}Hà Nội", "Hà Nội"),
+    ])
+    func clean(input: String, expected: String) {
+        let cleaned = VietnameseText.clean(input)
+        #expect(cleaned == expected)
+        #expect(Array(cleaned.unicodeScalars) == Array(expected.unicodeScalars))
+    }
+
+    @Test("search keys ignore case, tones and đ", arguments: [
+        ("Phường Ba Đình", "phuong ba dinh"),
+        ("PHƯỜNG BA ĐÌNH", "phuong ba dinh"),
+        ("Sở Nông nghiệp và Môi trường", "so nong nghiep va moi truong"),
+        ("Xã Ô Diên", "xa o dien"),
+    ])
+    func searchKey(input: String, expected: String) {
+        #expect(VietnameseText.searchKey(input) == expected)
+    }
+}
