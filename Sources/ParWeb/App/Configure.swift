@@ -60,7 +60,8 @@ extension Application {
 
 /// Mounts the generated OpenAPI handlers under the API middleware.
 func registerAPI(_ app: Application) throws {
-    let api = app.grouped(BodyLimitMiddleware(), BearerPrincipalMiddleware(), IdempotencyMiddleware(), RequestContextMiddleware())
+    let api = app.grouped(ETagMiddleware(), BodyLimitMiddleware(), BearerPrincipalMiddleware(), IdempotencyMiddleware(),
+                          RequestContextMiddleware())
     let transport = VaporTransport(routesBuilder: api)
     try ParAPI().registerHandlers(on: transport, serverURL: URL(string: "/")!)
 }

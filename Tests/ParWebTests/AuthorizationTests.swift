@@ -1,0 +1,142 @@
+import Foundation
+import NIOHTTP1
+import ParCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import ParWeb
+
+/// Every API route × every role: a user granted a role on the Department of
+/// Justice gets the route's answer there iff the role holds the route's
+/// permission, and never on the Department of Health.
+@Suite("Route × role authorisation")
+struct AuthorizationTests {
+    struct Route: Sendable, CustomStringConvertible {
+        let method: HTTPMethod
+        let path: @Sendable (OrgUnit) -> String
+        let body: @Sendable (Fixture, OrgUnit) -> String?
+        /// `nil`: any signed-in user.
+        let permission: Permission?
+        let success: HTTPStatus
+        let label: String
+        var description: String { label }
+    }
+
+    static let routes: [Route] = [
+        Route(method: .GET, path: { "/api/v1/units/\($0.id)" }, body: { _, _ in nil },
+              permission: .viewRegistry, success: .ok, label: "GET unit"),
+        Route(method: .GET, path: { "/api/v1/units/\($0.id)/lineage" }, body: { _, _ in nil },
+              permission: .viewRegistry, success: .ok, label: "GET lineage"),
+        Route(method: .GET, path: { "/api/v1/units/\($0.id)/quotas" }, body: { _, _ in nil },
+              permission: .viewQuotas, success: .ok, label: "GET quotas"),
+        Route(method: .PUT, path: { "/api/v1/units/\($0.id)/quotas/2025" }, body: { _, _ in
+            #"{"quota":{"civilServants":60,"publicEmployees":10,"contracts":4,"leaders":5},"actual":{"civilServants":58,"publicEmployees":9,"contracts":4,"leaders":5}}"#
+        }, permission: .editQuotas, success: .ok, label: "PUT quota"),
+        Route(method: .PUT, path: { "/api/v1/units/\($0.id)" }, body: { fixture, unit in
+            #"{"key":"\#(unit.key)","code":"\#(unit.code)","kind":"department","name":"\#(unit.name) (sửa)","parentId":"\#(fixture.province.id)"}"#
+        }, permission: .editRegistry, success: .ok, label: "PUT unit"),
+        Route(method: .POST, path: { _ in "/api/v1/units" }, body: { _, unit in
+            #"{"key":"div:\#(UUID().uuidString)","code":"P1","kind":"division","name":"Phòng Hành chính tư pháp","parentId":"\#(unit.id)"}"#
+        }, permission: .editRegistry, success: .created, label: "POST unit"),
+        Route(method: .GET, path: { "/api/v1/reports/restructuring?unitId=\($0.id)&from=2024-01-01&to=2025-07-01" },
+              body: { _, _ in nil }, permission: .viewRestructuring, success: .ok, label: "GET restructuring"),
+        Route(method: .GET, path: { "/api/v1/audit?entityType=unit&entityId=\($0.id)" }, body: { _, _ in nil },
+              permission: .viewAudit, success: .ok, label: "GET unit audit"),
+        Route(method: .GET, path: { _ in "/api/v1/users" }, body: { _, _ in nil },
+              permission: .manageUsers, success: .ok, label: "GET users"),
+        Route(method: .GET, path: { _ in "/api/v1/audit" }, body: { _, _ in nil },
+              permission: .manageUsers, success: .ok, label: "GET whole audit"),
+        Route(method: .GET, path: { _ in "/api/v1/me" }, body: { _, _ in nil },
+              permission: nil, success: .ok, label: "GET me"),
+        Route(method: .GET, path: { _ in "/api/v1/auth/tokens" }, body: { _, _ in nil },
+              permission: nil, success: .ok, label: "GET tokens"),
+    ]
+
+    static func isUnitScoped(_ route: Route) -> Bool {
+        route.permission != nil && route.permission != .manageUsers
+    }
+
+    @Test("each role gets exactly what its permissions allow on its own department", arguments: routes)
+    func ownDepartment(route: Route) async throws {
+        try await withTestApp { app, fixture in
+            for role in Role.allCases {
+                let allowed = route.permission.map { role.permissions.contains($0) } ?? true
+                let body = route.body(fixture, fixture.justice)
+                try await app.testing().test(route.method, route.path(fixture.justice), headers: .bearer(fixture.token(role)),
+                                             body: body.map { ByteBuffer(string: $0) }) { res in
+                    #expect(res.status == (allowed ? route.success : .forbidden), "\(route) as \(role): \(res.body.string)")
+                    if !allowed { #expect(res.headers.contentType?.description.hasPrefix("application/problem+json") == true) }
+                }
+            }
+        }
+    }
+
+    @Test("no role granted on one department reads or changes another department",
+          arguments: routes.filter(isUnitScoped))
+    func otherDepartment(route: Route) async throws {
+        try await withTestApp { app, fixture in
+            for role in Role.allCases {
+                let body = route.body(fixture, fixture.health)
+                try await app.testing().test(route.method, route.path(fixture.health), headers: .bearer(fixture.token(role)),
+                                             body: body.map { ByteBuffer(string: $0) }) { res in
+                    #expect(res.status == .forbidden, "\(route) on Health as \(role): \(res.status)")
+                }
+            }
+        }
+    }
+
+    @Test("without a token every protected route answers 401 problem+json", arguments: routes)
+    func unauthenticated(route: Route) async throws {
+        try await withTestApp { app, fixture in
+            let body = route.body(fixture, fixture.justice)
+            try await app.testing().test(route.method, route.path(fixture.justice),
+                                         headers: ["Content-Type": "application/json"],
+                                         body: body.map { ByteBuffer(string: $0) }) { res in
+                #expect(res.status == .unauthorized)
+                #expect(res.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+                let problem = try JSONDecoder().decode(Problem.self, from: res.body)
+                #expect(problem.title == "Chưa xác thực")
+                #expect(problem.titleEn == "Unauthorized")
+            }
+        }
+    }
+
+    @Test("a revoked or unknown token is anonymous")
+    func revokedToken() async throws {
+        try await withTestApp { app, fixture in
+            try await app.testing().test(.GET, "/api/v1/me", headers: .bearer("phub_not-a-real-token")) { res in
+                #expect(res.status == .unauthorized)
+            }
+            var tokenID = ""
+            try await app.testing().test(.GET, "/api/v1/auth/tokens", headers: .bearer(fixture.token(.inspector))) { res in
+                tokenID = try res.content.get(String.self, at: "items", "0", "id")
+            }
+            try await app.testing().test(.DELETE, "/api/v1/auth/tokens/\(tokenID)", headers: .bearer(fixture.token(.inspector))) { res in
+                #expect(res.status == .noContent)
+            }
+            try await app.testing().test(.GET, "/api/v1/me", headers: .bearer(fixture.token(.inspector))) { res in
+                #expect(res.status == .unauthorized)
+            }
+        }
+    }
+
+    struct UnitPage: Decodable {
+        struct Item: Decodable { let key: String }
+        let items: [Item]
+    }
+
+    @Test("unit lists contain only the caller's subtree")
+    func scopedList() async throws {
+        try await withTestApp { app, fixture in
+            try await app.testing().test(.GET, "/api/v1/units?limit=200", headers: .bearer(fixture.token(.unitLeader))) { res in
+                let page = try JSONDecoder().decode(UnitPage.self, from: res.body)
+                #expect(page.items.map(\.key) == ["dept:tu-phap"])
+            }
+            try await app.testing().test(.GET, "/api/v1/units", headers: .bearer(fixture.token(.citizen))) { res in
+                #expect(res.status == .ok)
+                let page = try JSONDecoder().decode(UnitPage.self, from: res.body)
+                #expect(page.items.isEmpty)
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Fluent
+import Foundation
+import NIOHTTP1
+import ParCore
+import ParStore
+import ParTestSupport
+import Testing
+import Vapor
+import VaporTesting
+@testable import ParWeb
+
+/// A small province for route tests: Hà Nội with two departments, one user per
+/// role granted on the Department of Justice, and an API token for each.
+struct Fixture: Sendable {
+    let province: OrgUnit
+    let justice: OrgUnit
+    let health: OrgUnit
+    /// Username and bearer token of the user holding each role on `justice`.
+    let users: [Role: (username: String, token: String)]
+
+    static let password = "mat-khau-thu-nghiem"
+
+    func token(_ role: Role) -> String { users[role]!.token }
+}
+
+/// Runs `body` against the real application on a fresh database.
+func withTestApp(_ body: @Sendable (Application, Fixture) async throws -> Void) async throws {
+    let database = try await TestDatabase.make()
+    let config = AppConfig(database: database, logLevel: .warning, loadDemoData: false,
+                           workingDirectory: repositoryRoot)
+    let app = try await Application.make(.testing)
+    do {
+        app.storage[Credentials.CostKey.self] = 4
+        try await configure(app, config)
+        try await app.autoMigrate().get()
+        let fixture = try await makeFixture(app)
+        try await body(app, fixture)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}
+
+private func makeFixture(_ app: Application) async throws -> Fixture {
+    let actor = AuditActor.system("fixture")
+    let units = UnitRepository(db: app.db)
+    func unit(_ key: String, _ kind: UnitKind, _ name: String, _ parent: OrgUnit.ID?) async throws -> OrgUnit {
+        try await units.create(OrgUnit(id: .random(), key: key, code: key, kind: kind, name: name, parentID: parent,
+                                       validFrom: nil, validTo: nil), actor: actor, now: Date()).unit
+    }
+    let province = try await unit("01", .province, "Thành phố Hà Nội", nil)
+    let justice = try await unit("dept:tu-phap", .department, "Sở Tư pháp", province.id)
+    let health = try await unit("dept:y-te", .department, "Sở Y tế", province.id)
+    let repository = UserRepository(db: app.db)
+    let hash = try await Credentials.hash(Fixture.password, on: app)
+    var users: [Role: (String, String)] = [:]
+    for role in Role.allCases {
+        let username = "u." + role.rawValue.replacingOccurrences(of: "_", with: "-")
+        let user = try await repository.create(username: username, displayName: role.english, passwordHash: hash,
+                                               actor: actor, now: Date())
+        _ = try await repository.grant(role, on: justice.id, to: user.id, actor: actor, now: Date())
+        let minted = Credentials.newToken()
+        _ = try await repository.createToken(for: user.id, name: "test", tokenHash: minted.hash, prefix: minted.prefix,
+                                             actor: actor, now: Date())
+        users[role] = (username, minted.token)
+    }
+    return Fixture(province: province, justice: justice, health: health, users: users)
+}
+
+extension HTTPHeaders {
+    static func bearer(_ token: String) -> HTTPHeaders {
+        ["Authorization": "Bearer \(token)", "Content-Type": "application/json", "Accept": "application/json"]
+    }
+}
+
+/// Signs in through the login form (with its CSRF token) and returns the session cookie.
+func signIn(_ app: Application, username: String, password: String = Fixture.password) async throws -> String {
+    var cookie = ""
+    var csrf = ""
+    try await app.testing().test(.GET, "/login") { res in
+        cookie = sessionCookie(res)
+        csrf = hiddenCSRF(res.body.string)
+    }
+    try await app.testing().test(.POST, "/login", beforeRequest: { req in
+        req.headers.replaceOrAdd(name: .cookie, value: cookie)
+        try req.content.encode(["username": username, "password": password, "_csrf": csrf], as: .urlEncodedForm)
+    }, afterResponse: { res in
+        #expect(res.status == .seeOther || res.status == .found)
+        let fresh = sessionCookie(res)
+        if !fresh.isEmpty { cookie = fresh }
+    })
+    return cookie
+}
+
+func sessionCookie(_ res: TestingHTTPResponse) -> String {
+    res.headers[.setCookie].first { $0.hasPrefix("parhub_session=") }?.split(separator: ";").first.map(String.init) ?? ""
+}
+
+func hiddenCSRF(_ html: String) -> String {
+    guard let range = html.range(of: #"name="_csrf" value=""#) else { return "" }
+    return String(html[range.upperBound...].prefix { $0 != "\"" })
+}
