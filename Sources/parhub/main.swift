@@ -120,4 +120,9 @@ struct AuditCommand: AsyncCommand {
     }
 }
 
-struct ExitCode: Error { let code: Int32; init(_ code: Int32) { self.code = code } }
+/// A command's failure, already explained on the console; only the exit status remains.
+struct ExitCode: Error, CustomStringConvertible {
+    let code: Int32
+    init(_ code: Int32) { self.code = code }
+    var description: String { "finished with errors (exit status \(code))" }
+}

@@ -60,8 +60,9 @@ public enum TestDatabase {
         databases.use(try config.factory(), as: .init(string: "parhub"), isDefault: true)
         let migrations = Migrations()
         migrations.add(ParStoreMigrations.all)
-        let migrator = Migrator(databases: databases, migrations: migrations,
-                                logger: Logger(label: "parhub.test.migrate"), on: group.any())
+        var logger = Logger(label: "parhub.test.migrate")
+        logger.logLevel = .warning
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: group.any())
         do {
             try await migrator.setupIfNeeded().flatMap { migrator.prepareBatch() }.get()
             await databases.shutdownAsync()
