@@ -51,7 +51,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .counterOfficer, .processingOfficer, .inspector: [.viewRegistry]
         case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit]
         case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit]
-        case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit]
+        case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue]
         case .administrator: Set(Permission.allCases)
         }
     }
@@ -67,4 +67,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case viewAudit = "view_audit"
     case manageUsers = "manage_users"
     case importUnits = "import_units"
+    /// Publish and version procedures (TTHC) of the units in scope.
+    case editCatalogue = "edit_catalogue"
+    /// Enter each year's holiday decisions.
+    case editCalendar = "edit_calendar"
 }

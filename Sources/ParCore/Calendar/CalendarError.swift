@@ -84,3 +84,10 @@ public enum CalendarError: Error, Sendable, Hashable, CustomStringConvertible {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
+
+extension DomainError {
+    /// A calendar rule violation as an invalid-input domain error.
+    public init(_ error: CalendarError, field: String? = nil) {
+        self.init(.invalid, error.vietnameseReason, english: error.reason, field: field)
+    }
+}

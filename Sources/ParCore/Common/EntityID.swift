@@ -24,6 +24,6 @@ public struct EntityID<Entity>: Hashable, Sendable, Codable, CustomStringConvert
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
+        try container.encode(description)
     }
 }

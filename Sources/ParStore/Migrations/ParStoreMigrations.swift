@@ -6,7 +6,7 @@ public enum ParStoreMigrations {
         [
             CreateUnits(), CreateReorganisations(), CreateUnitLineage(), CreateStaffQuotas(),
             CreateUsers(), CreateRoleGrants(), CreateAPITokens(), CreateLoginAttempts(),
-            CreateAuditLog(), CreateIdempotencyKeys(),
+            CreateAuditLog(), CreateIdempotencyKeys(), CreateCalendarYears(), CreateProcedures(),
         ]
     }
 }

@@ -42,6 +42,8 @@ enum HomePage {
         case .viewAudit: en ? "Audit log" : "Xem nhật ký"
         case .manageUsers: en ? "Manage users and roles" : "Quản lý người dùng, phân quyền"
         case .importUnits: en ? "Import units" : "Nhập dữ liệu đơn vị"
+        case .editCatalogue: en ? "Publish procedures (TTHC)" : "Công bố, sửa thủ tục hành chính"
+        case .editCalendar: en ? "Enter the year's holidays and swaps" : "Cập nhật lịch nghỉ lễ, hoán đổi ngày làm việc"
         }
     }
 }

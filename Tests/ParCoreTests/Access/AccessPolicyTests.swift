@@ -8,7 +8,7 @@ struct AccessPolicyTests {
     func permissions(role: Role) {
         let expected: Set<Permission> = switch role {
         case .administrator: Set(Permission.allCases)
-        case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit]
+        case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue]
         case .unitLeader, .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit]
         case .counterOfficer, .processingOfficer, .inspector: [.viewRegistry]
         case .citizen: []

@@ -1,0 +1,75 @@
+import FluentKit
+import Foundation
+import ParCore
+
+/// Row of `calendar_years`.
+final class CalendarYearModel: Model, @unchecked Sendable {
+    static let schema = "calendar_years"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "year") var year: Int
+    @Field(key: "data") var data: String
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+}
+
+/// The working-day calendar: standing rules plus each year's decisions,
+/// which administrators edit (every change audited).
+public struct CalendarRepository: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    /// A year's stored decisions and version, or `nil` when none are stored.
+    public func year(_ year: Int) async throws -> (YearCalendar, version: Int)? {
+        guard let model = try await CalendarYearModel.query(on: db).filter(\.$year == year).first() else { return nil }
+        return (try Self.decode(model), model.version)
+    }
+
+    /// The calendar built from every stored year.
+    public func calendar() async throws -> WorkingCalendar {
+        let years = try await CalendarYearModel.query(on: db).all().map(Self.decode)
+        do {
+            return try WorkingCalendar(years: years)
+        } catch {
+            throw DomainError(error)
+        }
+    }
+
+    /// Stores a year's decisions if they make a consistent calendar with the other years.
+    public func setYear(_ data: YearCalendar, expectedVersion: Int?, actor: AuditActor, now: Date) async throws -> Int {
+        try await db.writeTransaction { tx in
+            let all = try await CalendarYearModel.query(on: tx).all()
+            let existing = all.first { $0.year == data.year }
+            if let expectedVersion, expectedVersion != (existing?.version ?? 0) {
+                throw DomainError(.stale, "Lịch năm \(data.year) đã được người khác sửa; hãy tải lại.",
+                                  english: "The \(data.year) calendar was changed by someone else; reload it.")
+            }
+            let others = try all.filter { $0.year != data.year }.map(Self.decode)
+            do {
+                _ = try WorkingCalendar(years: others + [data])
+            } catch let error as CalendarError {
+                throw DomainError(error, field: "year")
+            }
+            let before = try existing.map(Self.decode)
+            let model = existing ?? CalendarYearModel()
+            model.year = data.year
+            model.data = try Self.encode(data)
+            model.version = (existing?.version ?? 0) + 1
+            try await model.save(on: tx)
+            try await AuditLog.append(on: tx, actor: actor, action: "calendar.year", entityType: "calendar",
+                                      entityID: String(data.year), before: before, after: data, now: now)
+            return model.version
+        }
+    }
+
+    static func encode(_ data: YearCalendar) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(data), as: UTF8.self)
+    }
+
+    static func decode(_ model: CalendarYearModel) throws -> YearCalendar {
+        try JSONDecoder().decode(YearCalendar.self, from: Data(model.data.utf8))
+    }
+}

@@ -1,0 +1,85 @@
+import FluentKit
+import Foundation
+import ParCore
+
+/// Row of `procedures`: the current version as JSON plus the columns lists filter and sort on.
+final class ProcedureModel: Model, @unchecked Sendable {
+    static let schema = "procedures"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "code") var code: String
+    @Field(key: "name") var name: String
+    @Field(key: "name_key") var nameKey: String
+    @Field(key: "field") var field: String
+    @Field(key: "level") var level: String
+    @OptionalField(key: "unit_id") var unitID: UUID?
+    @Field(key: "agency") var agency: String
+    @Field(key: "online_level") var onlineLevel: String
+    @Field(key: "is_complete") var isComplete: Bool
+    @Field(key: "data") var data: String
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+
+    func apply(_ procedure: Procedure) throws {
+        id = procedure.id.rawValue
+        code = procedure.code
+        name = procedure.name
+        nameKey = CatalogueSearch.terms(procedure.name).joined(separator: " ")
+        field = procedure.field
+        level = procedure.level.rawValue
+        unitID = procedure.unitID?.rawValue
+        agency = procedure.agency
+        onlineLevel = procedure.onlineLevel.rawValue
+        isComplete = procedure.isComplete
+        data = try ProcedureCoding.encode(procedure)
+        version = procedure.version
+    }
+
+    func toDomain() throws -> Procedure {
+        var procedure = try ProcedureCoding.decode(data)
+        procedure.version = version
+        return procedure
+    }
+}
+
+/// Row of `procedure_versions`: a version as it was, with the decision that made it.
+final class ProcedureVersionModel: Model, @unchecked Sendable {
+    static let schema = "procedure_versions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "procedure_id") var procedureID: UUID
+    @Field(key: "version") var version: Int
+    @Field(key: "data") var data: String
+    @OptionalField(key: "decision") var decision: String?
+    @OptionalField(key: "effective_from") var effectiveFrom: String?
+    @Field(key: "changed_at") var changedAt: Date
+    @Field(key: "actor_name") var actorName: String
+    init() {}
+}
+
+/// Row of `processing_time_changes`.
+final class ProcessingTimeChangeModel: Model, @unchecked Sendable {
+    static let schema = "processing_time_changes"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "procedure_id") var procedureID: UUID
+    @Field(key: "before_amount") var beforeAmount: Double
+    @Field(key: "before_unit") var beforeUnit: String
+    @Field(key: "after_amount") var afterAmount: Double
+    @Field(key: "after_unit") var afterUnit: String
+    @Field(key: "effective_from") var effectiveFrom: String
+    @Field(key: "decision") var decision: String
+    @Field(key: "shortened") var shortened: Bool
+    init() {}
+}
+
+enum ProcedureCoding {
+    static func encode(_ procedure: Procedure) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(procedure), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> Procedure {
+        try JSONDecoder().decode(Procedure.self, from: Data(text.utf8))
+    }
+}

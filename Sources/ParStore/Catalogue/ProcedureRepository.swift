@@ -1,0 +1,275 @@
+import FluentKit
+import Foundation
+import ParCore
+import SQLKit
+
+/// One version of a procedure as it was published.
+public struct ProcedureVersion: Sendable, Equatable {
+    public var version: Int
+    public var procedure: Procedure
+    public var decision: String?
+    public var effectiveFrom: LocalDate?
+    public var changedAt: Date
+    public var actorName: String
+}
+
+/// The procedure catalogue: search, versions, processing-time changes.
+/// Every write is one transaction with its version row and audit row.
+public struct ProcedureRepository: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    // MARK: Reads
+
+    public func find(_ id: Procedure.ID) async throws -> Procedure? {
+        try await ProcedureModel.find(id.rawValue, on: db)?.toDomain()
+    }
+
+    public func find(code: String) async throws -> Procedure? {
+        try await ProcedureModel.query(on: db).filter(\.$code == code).first()?.toDomain()
+    }
+
+    /// What to search for.
+    public struct Query: Sendable {
+        public var text: String?
+        public var field: String?
+        public var unitID: OrgUnit.ID?
+        public var level: Procedure.Level?
+        public var offset: Int
+        public var limit: Int
+
+        public init(text: String? = nil, field: String? = nil, unitID: OrgUnit.ID? = nil,
+                    level: Procedure.Level? = nil, offset: Int = 0, limit: Int = 50) {
+            self.text = text
+            self.field = field
+            self.unitID = unitID
+            self.level = level
+            self.offset = offset
+            self.limit = limit
+        }
+    }
+
+    /// A page of results and the total number of matches.
+    public struct Page: Sendable {
+        public var items: [Procedure]
+        public var total: Int
+    }
+
+    /// Searches name, code, field and agency ignoring case, tones and đ/d; every
+    /// query word must start a word of the procedure. Exact and prefix matches
+    /// of the name come first (`CatalogueSearch.rank`).
+    public func search(_ query: Query) async throws -> Page {
+        let sql = try db.sql
+        let select = sql.select().column("id").column("name").column("code").from("procedures")
+        let words = Array(CatalogueSearch.terms(query.text ?? "").prefix(8))
+        for word in words {
+            select.where(SQLIdentifier("id"), .in, SQLGroupExpression(
+                sql.select().column("procedure_id").from("procedure_terms")
+                    .where("term", .greaterThanOrEqual, word)
+                    .where("term", .lessThan, word + "~")
+                    .query))
+        }
+        if let field = query.field { select.where("field", .equal, field) }
+        if let unit = query.unitID { select.where("unit_id", .equal, unit.rawValue) }
+        if let level = query.level { select.where("level", .equal, level.rawValue) }
+        struct Row: Decodable { let id: UUID; let name: String; let code: String }
+        let rows = try await select.all(decoding: Row.self)
+        let text = query.text ?? ""
+        let ranked = rows.map { (row: $0, rank: words.isEmpty ? 0 : CatalogueSearch.rank(query: text, name: $0.name, code: $0.code)) }
+            .sorted { ($0.rank, $0.row.name, $0.row.code) < ($1.rank, $1.row.name, $1.row.code) }
+        let slice = ranked.dropFirst(query.offset).prefix(query.limit).map(\.row.id)
+        let models = try await ProcedureModel.query(on: db).filter(\.$id ~~ Array(slice)).all()
+        let byID = Dictionary(models.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        return Page(items: try slice.compactMap { try byID[$0]?.toDomain() }, total: ranked.count)
+    }
+
+    /// Fields (lĩnh vực) with their procedure counts, by name.
+    public func fields() async throws -> [(field: String, count: Int)] {
+        struct Row: Decodable { let field: String; let n: Int }
+        return try await db.sql.select().column("field").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("procedures").groupBy("field").orderBy("field").all(decoding: Row.self).map { ($0.field, $0.n) }
+    }
+
+    /// Implementing units with their procedure counts (`nil` = commune level, every commune).
+    public func agencies() async throws -> [(unitID: OrgUnit.ID?, agency: String, count: Int)] {
+        struct Row: Decodable { let unit_id: UUID?; let agency: String; let n: Int }
+        return try await db.sql.select().column("unit_id").column(SQLFunction("MIN", args: SQLIdentifier("agency")), as: "agency")
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("procedures").groupBy("unit_id").all(decoding: Row.self)
+            .map { ($0.unit_id.map { OrgUnit.ID($0) }, $0.agency, $0.n) }
+            .sorted { $0.agency < $1.agency }
+    }
+
+    /// Every version, newest first.
+    public func versions(of id: Procedure.ID) async throws -> [ProcedureVersion] {
+        try await ProcedureVersionModel.query(on: db).filter(\.$procedureID == id.rawValue)
+            .sort(\.$version, .descending).all().map {
+                ProcedureVersion(version: $0.version, procedure: try ProcedureCoding.decode($0.data), decision: $0.decision,
+                                 effectiveFrom: $0.effectiveFrom.flatMap(LocalDate.init(iso:)), changedAt: $0.changedAt,
+                                 actorName: $0.actorName)
+            }
+    }
+
+    /// Processing-time changes, optionally of one procedure, oldest first.
+    public func changes(of id: Procedure.ID? = nil) async throws -> [ProcessingTimeChange] {
+        let query = ProcessingTimeChangeModel.query(on: db)
+        if let id { query.filter(\.$procedureID == id.rawValue) }
+        let rows = try await query.all()
+        let procedures = try await ProcedureModel.query(on: db).filter(\.$id ~~ Set(rows.map(\.procedureID))).all()
+        let byID = Dictionary(procedures.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        return rows.compactMap { row in
+            guard let p = byID[row.procedureID], let beforeUnit = ProcessingTime.Unit(rawValue: row.beforeUnit),
+                  let afterUnit = ProcessingTime.Unit(rawValue: row.afterUnit),
+                  let date = LocalDate(iso: row.effectiveFrom) else { return nil }
+            return ProcessingTimeChange(procedureID: .init(row.procedureID), code: p.code, name: p.name, field: p.field,
+                                        unitID: p.unitID.map { .init($0) },
+                                        before: .init(amount: row.beforeAmount, unit: beforeUnit),
+                                        after: .init(amount: row.afterAmount, unit: afterUnit),
+                                        effectiveFrom: date, decision: row.decision)
+        }.sorted { $0.effectiveFrom < $1.effectiveFrom }
+    }
+
+    /// The simplification tracker for a period, optionally one implementing unit and one field.
+    public func simplification(from: LocalDate, to: LocalDate, unitID: OrgUnit.ID?, field: String?,
+                               targetPercent: Double?) async throws -> SimplificationReport {
+        var changes = try await changes()
+        let count = ProcedureModel.query(on: db)
+        if let unitID {
+            changes = changes.filter { $0.unitID == unitID }
+            count.filter(\.$unitID == unitID.rawValue)
+        }
+        if let field {
+            changes = changes.filter { $0.field == field }
+            count.filter(\.$field == field)
+        }
+        return Simplification.report(changes: changes, procedureCount: try await count.count(),
+                                     from: from, to: to, targetPercent: targetPercent)
+    }
+
+    // MARK: Writes
+
+    /// Why a version was made: the decision announcing it and its effective date.
+    public struct Publication: Sendable {
+        public var decision: String?
+        public var effectiveFrom: LocalDate?
+        public init(decision: String?, effectiveFrom: LocalDate?) {
+            self.decision = decision.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+            self.effectiveFrom = effectiveFrom
+        }
+    }
+
+    /// Publishes a new procedure (version 1).
+    public func create(_ proposed: Procedure, publication: Publication, actor: AuditActor, now: Date) async throws -> Procedure {
+        var procedure = try proposed.validated()
+        procedure.version = 1
+        let validated = procedure
+        return try await db.writeTransaction { tx in
+            try await Self.insert(validated, publication: publication, on: tx, actor: actor, now: now)
+            return validated
+        }
+    }
+
+    static func insert(_ procedure: Procedure, publication: Publication, on tx: any Database,
+                       actor: AuditActor, now: Date) async throws {
+        if try await ProcedureModel.query(on: tx).filter(\.$code == procedure.code).count() > 0 {
+            throw DomainError(.conflict, "Mã thủ tục \(procedure.code) đã có.", english: "The code \(procedure.code) is already used.", field: "code")
+        }
+        try await checkUnit(procedure, on: tx)
+        let model = ProcedureModel()
+        try model.apply(procedure)
+        try await model.create(on: tx)
+        try await writeTerms(procedure, on: tx)
+        try await writeVersion(procedure, publication: publication, on: tx, actor: actor, now: now)
+        try await AuditLog.append(on: tx, actor: actor, action: "procedure.create", entityType: "procedure",
+                                  entityID: procedure.id.description, after: procedure, now: now)
+    }
+
+    /// Publishes a new version if `expectedVersion` is current. A changed processing
+    /// time is recorded (old → new, with the decision) for the simplification tracker.
+    public func update(_ id: Procedure.ID, expectedVersion: Int?, publication: Publication, actor: AuditActor, now: Date,
+                       change: @escaping @Sendable (inout Procedure) -> Void) async throws -> Procedure {
+        try await db.writeTransaction { tx in
+            guard let model = try await ProcedureModel.find(id.rawValue, on: tx) else {
+                throw DomainError(.notFound, "Không tìm thấy thủ tục.", english: "Procedure not found.")
+            }
+            let before = try model.toDomain()
+            if let expectedVersion, expectedVersion != before.version {
+                throw DomainError(.stale, "Thủ tục đã được người khác sửa; hãy tải lại.", english: "The procedure was changed by someone else; reload it.")
+            }
+            var after = before
+            change(&after)
+            after.id = before.id
+            after.version = before.version
+            after = try after.validated()
+            if after == before { return before }
+            after.version = before.version + 1
+            if after.code != before.code, try await ProcedureModel.query(on: tx).filter(\.$code == after.code).count() > 0 {
+                throw DomainError(.conflict, "Mã thủ tục \(after.code) đã có.", english: "The code \(after.code) is already used.", field: "code")
+            }
+            try await Self.checkUnit(after, on: tx)
+            try model.apply(after)
+            try await model.update(on: tx)
+            try await ProcedureTermsTable.delete(id, on: tx)
+            try await Self.writeTerms(after, on: tx)
+            try await Self.writeVersion(after, publication: publication, on: tx, actor: actor, now: now)
+            if after.processingTime != before.processingTime {
+                try await Self.recordChange(id: id, from: before.processingTime, to: after.processingTime,
+                                            publication: publication, now: now, on: tx)
+            }
+            try await AuditLog.append(on: tx, actor: actor, action: "procedure.update", entityType: "procedure",
+                                      entityID: id.description, before: before, after: after, now: now)
+            return after
+        }
+    }
+
+    static func recordChange(id: Procedure.ID, from: ProcessingTime, to: ProcessingTime,
+                             publication: Publication, now: Date, on tx: any Database) async throws {
+        let row = ProcessingTimeChangeModel()
+        row.procedureID = id.rawValue
+        row.beforeAmount = from.amount
+        row.beforeUnit = from.unit.rawValue
+        row.afterAmount = to.amount
+        row.afterUnit = to.unit.rawValue
+        row.effectiveFrom = (publication.effectiveFrom ?? VietnamTime.localDate(of: now)).iso
+        row.decision = publication.decision ?? ""
+        row.shortened = to.isShorter(than: from)
+        try await row.create(on: tx)
+    }
+
+    static func checkUnit(_ procedure: Procedure, on tx: any Database) async throws {
+        if let unit = procedure.unitID, try await UnitModel.find(unit.rawValue, on: tx) == nil {
+            throw DomainError.invalid("Không tìm thấy cơ quan thực hiện.", english: "The implementing unit does not exist.", field: "unitId")
+        }
+    }
+
+    static func writeTerms(_ procedure: Procedure, on tx: any Database) async throws {
+        var terms = Set(CatalogueSearch.terms(procedure.searchText))
+        terms.insert(VietnameseText.searchKey(procedure.code))
+        let sql = try tx.sql
+        let insert = sql.insert(into: "procedure_terms").columns("procedure_id", "term")
+        for term in terms.sorted() where !term.isEmpty {
+            insert.values(SQLBind(procedure.id.rawValue), SQLBind(String(term.prefix(100))))
+        }
+        try await insert.run()
+    }
+
+    static func writeVersion(_ procedure: Procedure, publication: Publication, on tx: any Database,
+                             actor: AuditActor, now: Date) async throws {
+        let row = ProcedureVersionModel()
+        row.procedureID = procedure.id.rawValue
+        row.version = procedure.version
+        row.data = try ProcedureCoding.encode(procedure)
+        row.decision = publication.decision
+        row.effectiveFrom = publication.effectiveFrom?.iso
+        row.changedAt = now
+        row.actorName = actor.name
+        try await row.create(on: tx)
+    }
+}
+
+enum ProcedureTermsTable {
+    static func delete(_ id: Procedure.ID, on tx: any Database) async throws {
+        try await tx.sql.delete(from: "procedure_terms").where("procedure_id", .equal, id.rawValue).run()
+    }
+}
