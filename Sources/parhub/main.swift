@@ -17,6 +17,7 @@ do {
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(ExportCommand(), as: "export")
     let command = environment.arguments.dropFirst().first ?? "serve"
     if command == "serve" {
         app.logger.notice("ParHub configuration: \(config.summary)")
@@ -60,19 +61,19 @@ struct SeedCommand: AsyncCommand {
     }
 }
 
-/// `parhub import units FILE`: all-or-nothing, idempotent unit import.
+/// `parhub import units|procedures FILE`: all-or-nothing, idempotent imports.
 struct ImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "what", help: "What to import: units")
+        @Argument(name: "what", help: "What to import: units or procedures")
         var what: String
-        @Argument(name: "file", help: "A parhub-units/1 JSON file or a CSV file (docs/units-import.md)")
+        @Argument(name: "file", help: "JSON or CSV (docs/units-import.md, docs/catalogue.md)")
         var file: String
     }
-    var help: String { "Imports units (and reorganisations, quotas) from a file in one transaction." }
+    var help: String { "Imports units (with reorganisations and quotas) or procedures from a file in one transaction." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.what == "units" else {
-            context.console.error("Only 'units' can be imported.")
+        guard ["units", "procedures"].contains(signature.what) else {
+            context.console.error("Only 'units' or 'procedures' can be imported.")
             throw ExitCode(2)
         }
         guard let data = FileManager.default.contents(atPath: signature.file) else {
@@ -80,6 +81,21 @@ struct ImportCommand: AsyncCommand {
             throw ExitCode(2)
         }
         let console = context.console
+        if signature.what == "procedures" {
+            do {
+                let report = try await ProcedureImporter(db: context.application.db).run(
+                    try ProcedureImportFile.parse(data), actor: .system("import"), now: Date())
+                console.print("Imported: \(report.summary)")
+            } catch let rejected as ProcedureImportRejected {
+                console.error("Rejected, nothing imported: \(rejected.report.rejected.count) bad row(s)")
+                for row in rejected.report.rejected { console.error("  row \(row.row) [\(row.key)]: \(row.reason)") }
+                throw ExitCode(1)
+            } catch let error as DomainError {
+                console.error("Rejected, nothing imported: \(error.english)")
+                throw ExitCode(1)
+            }
+            return
+        }
         do {
             let file = try UnitImportFile.parse(data)
             let report = try await UnitImporter(db: context.application.db).run(
@@ -94,6 +110,26 @@ struct ImportCommand: AsyncCommand {
             console.error("Rejected, nothing imported: \(error.english)")
             throw ExitCode(1)
         }
+    }
+}
+
+/// `parhub export procedures`: the catalogue as CSV on standard output (the import's format).
+struct ExportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "what", help: "procedures")
+        var what: String
+    }
+    var help: String { "Writes the procedure catalogue as CSV to standard output." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.what == "procedures" else {
+            context.console.error("Usage: parhub export procedures > catalogue.csv")
+            throw ExitCode(2)
+        }
+        let db = context.application.db
+        let page = try await ProcedureRepository(db: db).search(.init(offset: 0, limit: Int.max))
+        let keys = Dictionary(try await UnitRepository(db: db).all().map { ($0.id, $0.key) }, uniquingKeysWith: { a, _ in a })
+        FileHandle.standardOutput.write(Data(ProcedureImportFile.csv(page.items, unitKeys: keys).utf8))
     }
 }
 

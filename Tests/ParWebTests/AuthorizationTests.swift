@@ -46,6 +46,12 @@ struct AuthorizationTests {
               permission: .manageUsers, success: .ok, label: "GET users"),
         Route(method: .GET, path: { _ in "/api/v1/audit" }, body: { _, _ in nil },
               permission: .manageUsers, success: .ok, label: "GET whole audit"),
+        Route(method: .POST, path: { _ in "/api/v1/procedures" }, body: { _, unit in
+            #"{"code":"T-\#(UUID().uuidString.prefix(8))","name":"Cấp phiếu lý lịch tư pháp","field":"Lý lịch tư pháp","level":"province","unitId":"\#(unit.id)","agency":"\#(unit.name)","processingTime":{"amount":10,"unit":"workingDays"}}"#
+        }, permission: .editCatalogue, success: .created, label: "POST procedure"),
+        Route(method: .PUT, path: { _ in "/api/v1/calendar/2026" }, body: { _, _ in
+            #"{"source":"Thông báo thử","extraDaysOff":[],"workedDays":[]}"#
+        }, permission: .editCalendar, success: .ok, label: "PUT calendar year"),
         Route(method: .GET, path: { _ in "/api/v1/me" }, body: { _, _ in nil },
               permission: nil, success: .ok, label: "GET me"),
         Route(method: .GET, path: { _ in "/api/v1/auth/tokens" }, body: { _, _ in nil },
@@ -53,7 +59,7 @@ struct AuthorizationTests {
     ]
 
     static func isUnitScoped(_ route: Route) -> Bool {
-        route.permission != nil && route.permission != .manageUsers
+        route.permission != nil && route.permission != .manageUsers && route.permission != .editCalendar
     }
 
     @Test("each role gets exactly what its permissions allow on its own department", arguments: routes)

@@ -5,7 +5,8 @@ import ParStore
 import Vapor
 
 /// The demo: Hà Nội before and after 1 July 2025 (real wards/communes and
-/// lineage), its departments and divisions, demo quotas, and one user per role.
+/// lineage), its departments and divisions, demo quotas, the 2024–2025 holiday
+/// decisions, the demo procedure catalogue, and one user per role.
 public enum DemoData {
     /// The shared demo password, printed at start (`serve`) and in the README.
     public static let password = "parhub-demo"
@@ -42,6 +43,16 @@ public enum DemoData {
             }
             let report = try await UnitImporter(db: app.db).run(try UnitImportFile.parse(data), actor: actor, now: now)
             app.logger.info("demo \(name): \(report.summary)")
+        }
+        if let data = FileManager.default.contents(atPath: seedDirectory + "calendar-years.json") {
+            let calendar = CalendarRepository(db: app.db)
+            for year in try JSONDecoder().decode([YearCalendar].self, from: data) {
+                _ = try await calendar.setYear(year, expectedVersion: nil, actor: actor, now: now)
+            }
+        }
+        if let data = FileManager.default.contents(atPath: seedDirectory + "procedures.json") {
+            let report = try await ProcedureImporter(db: app.db).run(try ProcedureImportFile.parse(data), actor: actor, now: now)
+            app.logger.info("demo procedures.json: \(report.summary)")
         }
         let repository = UserRepository(db: app.db)
         let units = UnitRepository(db: app.db)

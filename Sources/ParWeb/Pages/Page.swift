@@ -42,6 +42,8 @@ struct LayoutContext: Encodable {
     let canAudit: Bool
     let canRestructuring: Bool
     let path: String
+    /// The print view: no navigation, just the document.
+    let print: Bool
     let t: [String: String]
 }
 
@@ -65,6 +67,7 @@ enum Page {
             canAudit: principal?.mayAnywhere(.viewAudit) ?? false,
             canRestructuring: principal?.mayAnywhere(.viewRestructuring) ?? false,
             path: request.url.path,
+            print: (try? request.query.get(String.self, at: "print")) == "1",
             t: Strings.table(language))
         let view = try await request.view.render(template, PageContext(layout: layout, page: context))
         let response = try await view.encodeResponse(for: request)

@@ -20,6 +20,14 @@ enum Paths: String, CaseIterable {
     case tokens = "/account/tokens"
     case tokenRevoke = "/account/tokens/:tokenID/revoke"
     case apiDocs = "/api/docs"
+    case calendar = "/calendar/:year"
+    case calendarEdit = "/admin/calendar/:year"
+    case procedures = "/procedures"
+    case procedure = "/procedures/:code"
+    case procedureNew = "/admin/procedures/new"
+    case procedureEdit = "/admin/procedures/:code/edit"
+    case catalogueExport = "/procedures.csv"
+    case simplification = "/reports/simplification"
 
     /// The route pattern for registration.
     var pattern: [PathComponent] { rawValue.pathComponents }

@@ -6,7 +6,11 @@ func registerPages(_ app: Application) throws {
     let pages = app.grouped(app.sessions.middleware, BodyLimitMiddleware(), LanguageMiddleware(),
                             SessionPrincipalMiddleware(), CSRFMiddleware())
     LoginPages.register(pages)
+    CataloguePages.registerPublic(pages)
+    CalendarPages.registerPublic(pages)
     let signedIn = pages.grouped(RequireLoginMiddleware())
+    CataloguePages.registerOfficer(signedIn)
+    CalendarPages.registerAdmin(signedIn)
     HomePage.register(signedIn)
     UnitPages.register(signedIn)
     AdminPages.register(signedIn)
