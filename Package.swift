@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "parhub", targets: ["parhub"]),
+        .executable(name: "parhub-bench", targets: ["parhub-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.110.0"),
@@ -75,6 +76,12 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Tests/ParTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "parhub-bench",
+            dependencies: ["ParStore", "ParCore", "ParTestSupport", .product(name: "FluentKit", package: "fluent-kit")],
+            path: "bench/ParBench",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ParCoreTests", dependencies: ["ParCore"], swiftSettings: swiftSettings),

@@ -71,10 +71,26 @@ public enum CatalogueSearch {
 
     /// 0: the name or code is the query; 1: the name starts with it; 2: otherwise.
     public static func rank(query: String, name: String, code: String) -> Int {
-        let q = terms(query).joined(separator: " ")
-        let n = terms(name).joined(separator: " ")
-        if n == q || VietnameseText.searchKey(code) == VietnameseText.searchKey(query) { return 0 }
-        if n.hasPrefix(q) { return 1 }
-        return 2
+        Ranker(query: query).rank(nameKey: key(name), code: code)
+    }
+
+    /// The words of a text joined by single spaces: what names are compared by.
+    public static func key(_ text: String) -> String { terms(text).joined(separator: " ") }
+
+    /// Ranks many rows against one query, folding the query once.
+    public struct Ranker: Sendable {
+        let queryKey: String
+        let queryCode: String
+
+        public init(query: String) {
+            queryKey = CatalogueSearch.key(query)
+            queryCode = VietnameseText.searchKey(query)
+        }
+
+        /// `nameKey` is `CatalogueSearch.key(name)`, stored with each procedure.
+        public func rank(nameKey: String, code: String) -> Int {
+            if nameKey == queryKey || VietnameseText.searchKey(code) == queryCode { return 0 }
+            return nameKey.hasPrefix(queryKey) ? 1 : 2
+        }
     }
 }

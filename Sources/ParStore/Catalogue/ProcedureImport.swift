@@ -9,6 +9,10 @@ public struct ProcedureImportFile: Codable, Sendable {
         public struct Time: Codable, Sendable {
             public var amount: Double
             public var unit: String
+            public init(amount: Double, unit: String) {
+                self.amount = amount
+                self.unit = unit
+            }
         }
         public struct Past: Codable, Sendable {
             public var amount: Double
@@ -38,6 +42,33 @@ public struct ProcedureImportFile: Codable, Sendable {
         /// Earlier processing times, oldest first, each with the decision and date from
         /// which the next time applied: imported as earlier versions and recorded changes.
         public var history: [Past]?
+
+        public init(code: String, name: String, field: String, level: String, unitKey: String?, agency: String,
+                    applicants: String?, steps: [String]?, methods: [String]?, documents: [Procedure.Document]?,
+                    processingTime: Time, processingNote: String?, result: String?, resultType: String?,
+                    fees: [Procedure.Fee]?, legalBasis: [String]?, onlineLevel: String?, fullOnlineEligible: Bool?,
+                    interAgencySteps: [Procedure.InterAgencyStep]?, history: [Past]?) {
+            self.code = code
+            self.name = name
+            self.field = field
+            self.level = level
+            self.unitKey = unitKey
+            self.agency = agency
+            self.applicants = applicants
+            self.steps = steps
+            self.methods = methods
+            self.documents = documents
+            self.processingTime = processingTime
+            self.processingNote = processingNote
+            self.result = result
+            self.resultType = resultType
+            self.fees = fees
+            self.legalBasis = legalBasis
+            self.onlineLevel = onlineLevel
+            self.fullOnlineEligible = fullOnlineEligible
+            self.interAgencySteps = interAgencySteps
+            self.history = history
+        }
     }
 
     public var format: String?

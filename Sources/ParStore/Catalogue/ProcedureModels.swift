@@ -25,7 +25,7 @@ final class ProcedureModel: Model, @unchecked Sendable {
         id = procedure.id.rawValue
         code = procedure.code
         name = procedure.name
-        nameKey = CatalogueSearch.terms(procedure.name).joined(separator: " ")
+        nameKey = CatalogueSearch.key(procedure.name)
         field = procedure.field
         level = procedure.level.rawValue
         unitID = procedure.unitID?.rawValue

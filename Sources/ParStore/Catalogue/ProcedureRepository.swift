@@ -61,7 +61,7 @@ public struct ProcedureRepository: Sendable {
     /// of the name come first (`CatalogueSearch.rank`).
     public func search(_ query: Query) async throws -> Page {
         let sql = try db.sql
-        let select = sql.select().column("id").column("name").column("code").from("procedures")
+        let select = sql.select().column("id").column("name_key").column("code").from("procedures")
         let words = Array(CatalogueSearch.terms(query.text ?? "").prefix(8))
         for word in words {
             select.where(SQLIdentifier("id"), .in, SQLGroupExpression(
@@ -73,11 +73,13 @@ public struct ProcedureRepository: Sendable {
         if let field = query.field { select.where("field", .equal, field) }
         if let unit = query.unitID { select.where("unit_id", .equal, unit.rawValue) }
         if let level = query.level { select.where("level", .equal, level.rawValue) }
-        struct Row: Decodable { let id: UUID; let name: String; let code: String }
-        let rows = try await select.all(decoding: Row.self)
-        let text = query.text ?? ""
-        let ranked = rows.map { (row: $0, rank: words.isEmpty ? 0 : CatalogueSearch.rank(query: text, name: $0.name, code: $0.code)) }
-            .sorted { ($0.rank, $0.row.name, $0.row.code) < ($1.rank, $1.row.name, $1.row.code) }
+        let rows = try await select.all().map { row in
+            (id: try row.decode(column: "id", as: UUID.self), nameKey: try row.decode(column: "name_key", as: String.self),
+             code: try row.decode(column: "code", as: String.self))
+        }
+        let ranker = CatalogueSearch.Ranker(query: query.text ?? "")
+        let ranked = rows.map { (row: $0, rank: words.isEmpty ? 0 : ranker.rank(nameKey: $0.nameKey, code: $0.code)) }
+            .sorted { ($0.rank, $0.row.nameKey, $0.row.code) < ($1.rank, $1.row.nameKey, $1.row.code) }
         let slice = ranked.dropFirst(query.offset).prefix(query.limit).map(\.row.id)
         let models = try await ProcedureModel.query(on: db).filter(\.$id ~~ Array(slice)).all()
         let byID = Dictionary(models.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
