@@ -81,33 +81,28 @@ struct ImportCommand: AsyncCommand {
             throw ExitCode(2)
         }
         let console = context.console
-        if signature.what == "procedures" {
-            do {
-                let report = try await ProcedureImporter(db: context.application.db).run(
-                    try ProcedureImportFile.parse(data), actor: .system("import"), now: Date())
-                console.print("Imported: \(report.summary)")
-            } catch let rejected as ProcedureImportRejected {
-                console.error("Rejected, nothing imported: \(rejected.report.rejected.count) bad row(s)")
-                for row in rejected.report.rejected { console.error("  row \(row.row) [\(row.key)]: \(row.reason)") }
-                throw ExitCode(1)
-            } catch let error as DomainError {
-                console.error("Rejected, nothing imported: \(error.english)")
-                throw ExitCode(1)
-            }
-            return
-        }
+        let db = context.application.db
         do {
-            let file = try UnitImportFile.parse(data)
-            let report = try await UnitImporter(db: context.application.db).run(
-                file, actor: .system("import"), now: Date(),
-                progress: { done, total in console.print("\rimporting units: \(done)/\(total)", newLine: done == total) })
-            console.print("Imported: \(report.summary)")
-        } catch let rejected as UnitImportRejected {
-            console.error("Rejected, nothing imported: \(rejected.report.rejected.count) bad row(s)")
-            for row in rejected.report.rejected { console.error("  row \(row.row) [\(row.key)]: \(row.reason)") }
-            throw ExitCode(1)
-        } catch let error as DomainError {
-            console.error("Rejected, nothing imported: \(error.english)")
+            if signature.what == "procedures" {
+                let report = try await ProcedureImporter(db: db).run(try ProcedureImportFile.parse(data),
+                                                                     actor: .system("import"), now: Date())
+                console.print("Imported: \(report.summary)")
+            } else {
+                let report = try await UnitImporter(db: db).run(
+                    try UnitImportFile.parse(data), actor: .system("import"), now: Date(),
+                    progress: { done, total in console.print("\rimporting units: \(done)/\(total)", newLine: done == total) })
+                console.print("Imported: \(report.summary)")
+            }
+        } catch {
+            let rows: [UnitImportReport.Rejection]
+            switch error {
+            case let rejected as UnitImportRejected: rows = rejected.report.rejected
+            case let rejected as ProcedureImportRejected: rows = rejected.report.rejected
+            case let invalid as DomainError: rows = [.init(row: "-", key: signature.file, reason: invalid.english)]
+            default: throw error
+            }
+            console.error("Rejected, nothing imported: \(rows.count) bad row(s)")
+            for row in rows { console.error("  row \(row.row) [\(row.key)]: \(row.reason)") }
             throw ExitCode(1)
         }
     }

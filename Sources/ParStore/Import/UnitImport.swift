@@ -97,6 +97,12 @@ public struct UnitImportReport: Sendable, Equatable {
         public var row: String
         public var key: String
         public var reason: String
+
+        public init(row: String, key: String, reason: String) {
+            self.row = row
+            self.key = key
+            self.reason = reason
+        }
     }
     public var created = 0
     public var updated = 0
