@@ -193,3 +193,44 @@ struct CatalogueWebTests {
         }
     }
 }
+
+@Suite("XLSX export")
+struct XLSXTests {
+    @Test("column letters run A…Z, AA…", arguments: [(0, "A"), (25, "Z"), (26, "AA"), (51, "AZ"), (52, "BA"), (701, "ZZ"), (702, "AAA")])
+    func columns(index: Int, name: String) {
+        #expect(XLSXWriter.column(index) == name)
+    }
+
+    @Test("CRC-32 matches the standard check value")
+    func crc() {
+        #expect(CRC32.checksum(Data("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    @Test("the workbook is a ZIP whose sheet holds the Vietnamese text, escaped")
+    func workbook() throws {
+        let data = XLSXWriter(sheetName: "Thủ tục", rows: [[.text("Tên"), .text("Phí")], [.text("Đăng ký <kết hôn> & khai sinh"), .number(75000)]]).data()
+        #expect(data.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]))
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("Đăng ký &lt;kết hôn&gt; &amp; khai sinh"))
+        #expect(text.contains("<v>75000</v>"))
+        // The end-of-central-directory record names six entries.
+        let end = data.suffix(22)
+        #expect(end.prefix(4) == Data([0x50, 0x4B, 0x05, 0x06]))
+        #expect(end[end.startIndex + 8] == 6)
+        let python = URL(fileURLWithPath: "/usr/bin/python3")
+        guard FileManager.default.isExecutableFile(atPath: python.path) else { return }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("parhub-\(UUID()).xlsx")
+        try data.write(to: file)
+        let process = Process()
+        process.executableURL = python
+        process.arguments = ["-c", """
+            import sys, zipfile, xml.dom.minidom
+            z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None
+            for n in z.namelist(): xml.dom.minidom.parseString(z.read(n))
+            assert 'Đăng ký' in z.read('xl/worksheets/sheet1.xml').decode()
+            """, file.path]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}

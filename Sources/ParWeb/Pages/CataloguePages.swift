@@ -10,6 +10,7 @@ enum CataloguePages {
     static func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.procedures.pattern, use: list)
         routes.get(Paths.catalogueExport.pattern, use: export)
+        routes.get(Paths.catalogueExportXLSX.pattern, use: exportXLSX)
         routes.get(Paths.procedure.pattern, use: show)
         routes.get(Paths.simplification.pattern, use: simplification)
     }
@@ -172,6 +173,24 @@ enum CataloguePages {
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": "attachment; filename=\"thu-tuc-hanh-chinh.csv\"",
         ], body: .init(string: "\u{FEFF}" + body))
+    }
+
+    /// The catalogue as an Excel workbook: one row per procedure.
+    @Sendable static func exportXLSX(_ request: Request) async throws -> Response {
+        let page = try await ProcedureRepository(db: request.db).search(.init(offset: 0, limit: 100_000))
+        let header = ["Mã / Code", "Tên thủ tục / Name", "Lĩnh vực / Field", "Cấp / Level", "Cơ quan thực hiện / Agency",
+                      "Thời hạn / Time", "Đơn vị thời hạn / Unit", "Trực tuyến / Online", "Tổng phí, lệ phí (đồng) / Fees (VND)",
+                      "Công khai đủ / Complete"].map(XLSXWriter.Cell.text)
+        let rows = page.items.map { p -> [XLSXWriter.Cell] in
+            [.text(p.code), .text(p.name), .text(p.field), .text(p.level.vietnamese), .text(p.agency),
+             .number(p.processingTime.amount), .text(p.processingTime.unit.vietnamese), .text(p.onlineLevel.vietnamese),
+             .number(Double(p.fees.reduce(0) { $0 + $1.amountVND })), .text(p.isComplete ? "Có" : "Chưa")]
+        }
+        let data = XLSXWriter(sheetName: "Thủ tục hành chính", rows: [header] + rows).data()
+        return Response(status: .ok, headers: [
+            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "Content-Disposition": "attachment; filename=\"thu-tuc-hanh-chinh.xlsx\"",
+        ], body: .init(data: data))
     }
 
     struct ChangeRow: Encodable {

@@ -27,6 +27,7 @@ enum Paths: String, CaseIterable {
     case procedureNew = "/admin/procedures/new"
     case procedureEdit = "/admin/procedures/:code/edit"
     case catalogueExport = "/procedures.csv"
+    case catalogueExportXLSX = "/procedures.xlsx"
     case simplification = "/reports/simplification"
 
     /// The route pattern for registration.
