@@ -61,29 +61,41 @@ public struct ProcedureRepository: Sendable {
     /// of the name come first (`CatalogueSearch.rank`).
     public func search(_ query: Query) async throws -> Page {
         let sql = try db.sql
-        let select = sql.select().column("id").column("name_key").column("code").from("procedures")
         let words = Array(CatalogueSearch.terms(query.text ?? "").prefix(8))
-        for word in words {
-            select.where(SQLIdentifier("id"), .in, SQLGroupExpression(
-                sql.select().column("procedure_id").from("procedure_terms")
-                    .where("term", .greaterThanOrEqual, word)
-                    .where("term", .lessThan, word + "~")
-                    .query))
+        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
+            for word in words {
+                select.where(SQLIdentifier("id"), .in, SQLGroupExpression(
+                    sql.select().column("procedure_id").from("procedure_terms")
+                        .where("term", .greaterThanOrEqual, word)
+                        .where("term", .lessThan, word + "~")
+                        .query))
+            }
+            if let field = query.field { select.where("field", .equal, field) }
+            if let unit = query.unitID { select.where("unit_id", .equal, unit.rawValue) }
+            if let level = query.level { select.where("level", .equal, level.rawValue) }
+            return select
         }
-        if let field = query.field { select.where("field", .equal, field) }
-        if let unit = query.unitID { select.where("unit_id", .equal, unit.rawValue) }
-        if let level = query.level { select.where("level", .equal, level.rawValue) }
-        let rows = try await select.all().map { row in
-            (id: try row.decode(column: "id", as: UUID.self), nameKey: try row.decode(column: "name_key", as: String.self),
-             code: try row.decode(column: "code", as: String.self))
+        let total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("procedures")).first()?.decode(column: "n", as: Int.self) ?? 0
+        let page = filtered(sql.select().column("data").column("version").from("procedures"))
+        if !words.isEmpty {
+            // The ranking of `CatalogueSearch.Ranker`, in SQL so only one page of rows leaves the database:
+            // the name or code equal to the query, then names starting with it, then the rest.
+            let key = CatalogueSearch.key(query.text ?? "")
+            let code = VietnameseText.searchKey(query.text ?? "")
+            page.orderBy(SQLQueryString("""
+                CASE WHEN name_key = \(bind: key) OR lower(code) = \(bind: code) THEN 0 \
+                WHEN substr(name_key, 1, \(literal: key.count)) = \(bind: key) THEN 1 ELSE 2 END
+                """))
         }
-        let ranker = CatalogueSearch.Ranker(query: query.text ?? "")
-        let ranked = rows.map { (row: $0, rank: words.isEmpty ? 0 : ranker.rank(nameKey: $0.nameKey, code: $0.code)) }
-            .sorted { ($0.rank, $0.row.nameKey, $0.row.code) < ($1.rank, $1.row.nameKey, $1.row.code) }
-        let slice = ranked.dropFirst(query.offset).prefix(query.limit).map(\.row.id)
-        let models = try await ProcedureModel.query(on: db).filter(\.$id ~~ Array(slice)).all()
-        let byID = Dictionary(models.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        return Page(items: try slice.compactMap { try byID[$0]?.toDomain() }, total: ranked.count)
+        let rows = try await page.orderBy("name_key").orderBy("code")
+            .limit(query.limit).offset(query.offset).all()
+        let items = try rows.map { row -> Procedure in
+            var procedure = try ProcedureCoding.decode(try row.decode(column: "data", as: String.self))
+            procedure.version = try row.decode(column: "version", as: Int.self)
+            return procedure
+        }
+        return Page(items: items, total: total)
     }
 
     /// Fields (lĩnh vực) with their procedure counts, by name.
