@@ -10,18 +10,19 @@ public enum DatabaseConfig: Sendable, Equatable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(url: String)
 
-    /// The Fluent configuration for this database.
-    public func factory() throws -> DatabaseConfigurationFactory {
+    /// The Fluent configuration for this database. `poolTimeout` bounds the wait
+    /// for a pooled connection (tests running in parallel raise it).
+    public func factory(poolTimeout: Int64 = 10) throws -> DatabaseConfigurationFactory {
         switch self {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            return .sqlite(.file(path), sqlLogLevel: .trace)
+            return .sqlite(.file(path), connectionPoolTimeout: .seconds(poolTimeout), sqlLogLevel: .trace)
         case .postgres(let url):
             var config = try SQLPostgresConfiguration(url: url)
             config.searchPath = ["public"]
             return .postgres(configuration: config, maxConnectionsPerEventLoop: 8,
-                             connectionPoolTimeout: .seconds(10), sqlLogLevel: .trace)
+                             connectionPoolTimeout: .seconds(poolTimeout), sqlLogLevel: .trace)
         }
     }
 
