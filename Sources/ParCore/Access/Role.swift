@@ -48,9 +48,11 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     public var permissions: Set<Permission> {
         switch self {
         case .citizen: []
-        case .counterOfficer, .processingOfficer, .inspector: [.viewRegistry]
-        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit]
-        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit]
+        case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]
+        case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
+        case .inspector: [.viewRegistry]
+        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers]
+        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers]
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue]
         case .administrator: Set(Permission.allCases)
         }
@@ -71,4 +73,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case editCatalogue = "edit_catalogue"
     /// Enter each year's holiday decisions.
     case editCalendar = "edit_calendar"
+    /// See dossiers held or received by the units in scope.
+    case viewDossiers = "view_dossiers"
+    /// Receive dossiers at the one-stop counter, ask for supplements, return results.
+    case receiveDossiers = "receive_dossiers"
+    /// Process dossiers: forward, send back, supplement, apologise, mark processed.
+    case processDossiers = "process_dossiers"
 }

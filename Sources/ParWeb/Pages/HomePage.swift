@@ -44,6 +44,9 @@ enum HomePage {
         case .importUnits: en ? "Import units" : "Nhập dữ liệu đơn vị"
         case .editCatalogue: en ? "Publish procedures (TTHC)" : "Công bố, sửa thủ tục hành chính"
         case .editCalendar: en ? "Enter the year's holidays and swaps" : "Cập nhật lịch nghỉ lễ, hoán đổi ngày làm việc"
+        case .viewDossiers: en ? "View dossiers" : "Xem hồ sơ"
+        case .receiveDossiers: en ? "Receive dossiers and return results" : "Tiếp nhận hồ sơ, trả kết quả"
+        case .processDossiers: en ? "Process dossiers" : "Xử lý hồ sơ"
         }
     }
 }

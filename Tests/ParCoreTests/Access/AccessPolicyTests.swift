@@ -9,8 +9,11 @@ struct AccessPolicyTests {
         let expected: Set<Permission> = switch role {
         case .administrator: Set(Permission.allCases)
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue]
-        case .unitLeader, .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit]
-        case .counterOfficer, .processingOfficer, .inspector: [.viewRegistry]
+        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers]
+        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers]
+        case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]
+        case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
+        case .inspector: [.viewRegistry]
         case .citizen: []
         }
         #expect(role.permissions == expected)
