@@ -1,0 +1,107 @@
+import FluentKit
+import Foundation
+import ParCore
+import ParStore
+import ParTestSupport
+import Testing
+
+@Suite("Dossier store")
+struct DossierRepositoryTests {
+    struct World {
+        let ward: OrgUnit
+        let division: OrgUnit
+        let procedure: Procedure
+    }
+
+    static func world(_ db: any Database) async throws -> World {
+        let units = UnitRepository(db: db)
+        let actor = AuditActor.system("t")
+        let ward = try await units.create(OrgUnit(id: .random(), key: "00004", code: "000.04.01.H26", kind: .commune,
+                                                  name: "Phường Ba Đình", parentID: nil, validFrom: nil, validTo: nil),
+                                          actor: actor, now: Date()).unit
+        let division = try await units.create(OrgUnit(id: .random(), key: "00004:vh", code: "000.04.02.H26", kind: .division,
+                                                      name: "Phòng Văn hóa - Xã hội", parentID: ward.id, validFrom: nil, validTo: nil),
+                                              actor: actor, now: Date()).unit
+        let procedure = try await ProcedureRepository(db: db).create(
+            Procedure(id: .random(), code: "1.000894", name: "Đăng ký kết hôn", field: "Hộ tịch", level: .commune, unitID: nil,
+                      agency: "UBND cấp xã", applicants: "Công dân", steps: ["Nộp", "Nhận"], methods: [.counter, .online],
+                      documents: [.init(name: "Tờ khai đăng ký kết hôn", copies: 1), .init(name: "Giấy xác nhận tình trạng hôn nhân", copies: 1)],
+                      processingTime: .init(amount: 5, unit: .workingDays), result: "Giấy chứng nhận kết hôn", resultType: .both,
+                      fees: [], legalBasis: ["Luật Hộ tịch 2014"], onlineLevel: .full, fullOnlineEligible: true, interAgencySteps: []),
+            publication: .init(decision: nil, effectiveFrom: nil), actor: actor, now: Date())
+        return World(ward: ward, division: division, procedure: procedure)
+    }
+
+    static func intake(_ w: World, components: [String]? = nil) -> DossierIntake {
+        DossierIntake(procedureID: w.procedure.id, receivingUnitID: w.ward.id, channel: .counter,
+                      applicant: .init(name: "Nguyễn Văn An", phone: "0912345678"),
+                      components: components ?? w.procedure.documents.map(\.name))
+    }
+
+    static let monday = ISO8601DateFormatter().date(from: "2025-03-03T09:00:00+07:00")!
+
+    @Test("a received dossier gets its code, appointment and lookup secret; missing components are refused")
+    func receive() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.world(db)
+            let repo = DossierRepository(db: db)
+            let (dossier, secret) = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: Self.monday)
+            #expect(dossier.code == "000.04.01.H26-250303-0001")
+            #expect(dossier.dueAt == ISO8601DateFormatter().date(from: "2025-03-10T17:00:00+07:00"))
+            #expect(try await repo.lookup(code: dossier.code, secret: secret)?.id == dossier.id)
+            #expect(try await repo.lookup(code: dossier.code, secret: "WRONG123") == nil)
+            await #expect(throws: DomainError.self) {
+                _ = try await repo.receive(Self.intake(w, components: ["Tờ khai đăng ký kết hôn"]), actor: .system("motcua"), now: Self.monday)
+            }
+            let (second, _) = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: Self.monday)
+            #expect(second.code == "000.04.01.H26-250303-0002")
+        }
+    }
+
+    @Test("concurrent intakes never share a code")
+    func uniqueCodes() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.world(db)
+            let repo = DossierRepository(db: db)
+            let codes = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<12 {
+                    group.addTask { try await repo.receive(Self.intake(w), actor: .system("t"), now: Self.monday).0.code }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(Set(codes).count == 12)
+            #expect(Set(codes.map { String($0.suffix(4)) }) == Set((1...12).map { String(format: "%04d", $0) }))
+        }
+    }
+
+    @Test("of two conflicting actions on one version exactly one wins; the other is stale and nothing is lost")
+    func conflicts() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.world(db)
+            let repo = DossierRepository(db: db)
+            let (dossier, _) = try await repo.receive(Self.intake(w), actor: .system("t"), now: Self.monday)
+            let results = await withTaskGroup(of: Result<Dossier, any Error>.self) { group in
+                group.addTask { await Result(catching: { try await repo.act(dossier.id, expectedVersion: 1, event: .markProcessed(electronicResult: true), actor: .system("a"), now: Self.monday) }) }
+                group.addTask { await Result(catching: { try await repo.act(dossier.id, expectedVersion: 1, event: .refuse(reason: "Thiếu giấy tờ"), actor: .system("b"), now: Self.monday) }) }
+                return await group.reduce(into: [Result<Dossier, any Error>]()) { $0.append($1) }
+            }
+            let wins = results.compactMap { try? $0.get() }
+            #expect(wins.count == 1)
+            let losses = results.compactMap { result -> DomainError? in
+                if case .failure(let error) = result { return error as? DomainError }
+                return nil
+            }
+            #expect(losses.map(\.kind) == [.stale])
+            let timeline = try await repo.timeline(of: dossier.id)
+            #expect(timeline.count == 2)
+            #expect(try await repo.find(dossier.id)?.state == wins.first?.state)
+            guard case .intact = try await AuditLog.verify(on: db) else { Issue.record("audit chain broken"); return }
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
