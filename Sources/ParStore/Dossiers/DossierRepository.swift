@@ -173,14 +173,16 @@ public struct DossierRepository: Sendable {
     // MARK: Internals
 
     static func nextSequence(unit: OrgUnit.ID, day: LocalDate, on tx: any Database) async throws -> Int {
-        let sql = try tx.sql
-        // Bump first (taking the row lock), insert when the day's row does not exist yet.
-        let bumped = try await sql.update("dossier_counters").set(SQLIdentifier("n"), to: SQLRaw("n + 1"))
-            .where("unit_id", .equal, unit.rawValue).where("day", .equal, day.iso).returning("n").all()
-        if let row = bumped.first { return try row.decode(column: "n", as: Int.self) }
-        try await sql.insert(into: "dossier_counters").columns("unit_id", "day", "n")
-            .values(SQLBind(unit.rawValue), SQLBind(day.iso), SQLBind(1)).run()
-        return 1
+        // One statement that inserts the day's first number or bumps the counter under its row lock:
+        // the same UPSERT on SQLite and PostgreSQL, so instances racing on the first dossier of a day
+        // still get 1 and 2.
+        let row = try await tx.sql.raw("""
+            INSERT INTO dossier_counters (unit_id, day, n) VALUES (\(bind: unit.rawValue), \(bind: day.iso), 1)
+            ON CONFLICT (unit_id, day) DO UPDATE SET n = dossier_counters.n + 1
+            RETURNING n
+            """).first()
+        guard let row else { throw DomainStoreError.corruptRow("dossier_counters") }
+        return try row.decode(column: "n", as: Int.self)
     }
 
     static func appendEvent(_ dossier: Dossier, name: String, from: DossierState?, unit: OrgUnit.ID?, detail: String,
