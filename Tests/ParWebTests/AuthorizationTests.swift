@@ -13,48 +13,64 @@ import VaporTesting
 struct AuthorizationTests {
     struct Route: Sendable, CustomStringConvertible {
         let method: HTTPMethod
-        let path: @Sendable (OrgUnit) -> String
+        let path: @Sendable (Fixture, OrgUnit) -> String
         let body: @Sendable (Fixture, OrgUnit) -> String?
         /// `nil`: any signed-in user.
         let permission: Permission?
+        /// Other permissions that also open the route.
+        var alsoAllowed: Set<Permission> = []
         let success: HTTPStatus
         let label: String
         var description: String { label }
+
+        func allows(_ role: Role) -> Bool {
+            guard let permission else { return true }
+            return !role.permissions.isDisjoint(with: alsoAllowed.union([permission]))
+        }
     }
 
     static let routes: [Route] = [
-        Route(method: .GET, path: { "/api/v1/units/\($0.id)" }, body: { _, _ in nil },
+        Route(method: .GET, path: { "/api/v1/units/\($1.id)" }, body: { _, _ in nil },
               permission: .viewRegistry, success: .ok, label: "GET unit"),
-        Route(method: .GET, path: { "/api/v1/units/\($0.id)/lineage" }, body: { _, _ in nil },
+        Route(method: .GET, path: { "/api/v1/units/\($1.id)/lineage" }, body: { _, _ in nil },
               permission: .viewRegistry, success: .ok, label: "GET lineage"),
-        Route(method: .GET, path: { "/api/v1/units/\($0.id)/quotas" }, body: { _, _ in nil },
+        Route(method: .GET, path: { "/api/v1/units/\($1.id)/quotas" }, body: { _, _ in nil },
               permission: .viewQuotas, success: .ok, label: "GET quotas"),
-        Route(method: .PUT, path: { "/api/v1/units/\($0.id)/quotas/2025" }, body: { _, _ in
+        Route(method: .PUT, path: { "/api/v1/units/\($1.id)/quotas/2025" }, body: { _, _ in
             #"{"quota":{"civilServants":60,"publicEmployees":10,"contracts":4,"leaders":5},"actual":{"civilServants":58,"publicEmployees":9,"contracts":4,"leaders":5}}"#
         }, permission: .editQuotas, success: .ok, label: "PUT quota"),
-        Route(method: .PUT, path: { "/api/v1/units/\($0.id)" }, body: { fixture, unit in
+        Route(method: .PUT, path: { "/api/v1/units/\($1.id)" }, body: { fixture, unit in
             #"{"key":"\#(unit.key)","code":"\#(unit.code)","kind":"department","name":"\#(unit.name) (sửa)","parentId":"\#(fixture.province.id)"}"#
         }, permission: .editRegistry, success: .ok, label: "PUT unit"),
-        Route(method: .POST, path: { _ in "/api/v1/units" }, body: { _, unit in
+        Route(method: .POST, path: { _, _ in "/api/v1/units" }, body: { _, unit in
             #"{"key":"div:\#(UUID().uuidString)","code":"P1","kind":"division","name":"Phòng Hành chính tư pháp","parentId":"\#(unit.id)"}"#
         }, permission: .editRegistry, success: .created, label: "POST unit"),
-        Route(method: .GET, path: { "/api/v1/reports/restructuring?unitId=\($0.id)&from=2024-01-01&to=2025-07-01" },
+        Route(method: .GET, path: { "/api/v1/reports/restructuring?unitId=\($1.id)&from=2024-01-01&to=2025-07-01" },
               body: { _, _ in nil }, permission: .viewRestructuring, success: .ok, label: "GET restructuring"),
-        Route(method: .GET, path: { "/api/v1/audit?entityType=unit&entityId=\($0.id)" }, body: { _, _ in nil },
+        Route(method: .GET, path: { "/api/v1/audit?entityType=unit&entityId=\($1.id)" }, body: { _, _ in nil },
               permission: .viewAudit, success: .ok, label: "GET unit audit"),
-        Route(method: .GET, path: { _ in "/api/v1/users" }, body: { _, _ in nil },
+        Route(method: .GET, path: { _, _ in "/api/v1/users" }, body: { _, _ in nil },
               permission: .manageUsers, success: .ok, label: "GET users"),
-        Route(method: .GET, path: { _ in "/api/v1/audit" }, body: { _, _ in nil },
+        Route(method: .GET, path: { _, _ in "/api/v1/audit" }, body: { _, _ in nil },
               permission: .manageUsers, success: .ok, label: "GET whole audit"),
-        Route(method: .POST, path: { _ in "/api/v1/procedures" }, body: { _, unit in
+        Route(method: .POST, path: { _, _ in "/api/v1/procedures" }, body: { _, unit in
             #"{"code":"T-\#(UUID().uuidString.prefix(8))","name":"Cấp phiếu lý lịch tư pháp","field":"Lý lịch tư pháp","level":"province","unitId":"\#(unit.id)","agency":"\#(unit.name)","processingTime":{"amount":10,"unit":"workingDays"}}"#
         }, permission: .editCatalogue, success: .created, label: "POST procedure"),
-        Route(method: .PUT, path: { _ in "/api/v1/calendar/2026" }, body: { _, _ in
+        Route(method: .PUT, path: { _, _ in "/api/v1/calendar/2026" }, body: { _, _ in
             #"{"source":"Thông báo thử","extraDaysOff":[],"workedDays":[]}"#
         }, permission: .editCalendar, success: .ok, label: "PUT calendar year"),
-        Route(method: .GET, path: { _ in "/api/v1/me" }, body: { _, _ in nil },
+        Route(method: .POST, path: { _, _ in "/api/v1/dossiers" }, body: { fixture, unit in
+            #"{"procedureId":"\#(fixture.procedure.id)","receivingUnitId":"\#(unit.id)","channel":"counter","applicant":{"name":"Trần Thị Bình"},"components":["Tờ khai"]}"#
+        }, permission: .receiveDossiers, success: .created, label: "POST dossier"),
+        Route(method: .GET, path: { fixture, unit in "/api/v1/dossiers/\(fixture.dossiers[unit.id]!)" }, body: { _, _ in nil },
+              permission: .viewDossiers, success: .ok, label: "GET dossier"),
+        // Forwarding within the receiving unit: its processors, and its counter officers too.
+        Route(method: .POST, path: { fixture, unit in "/api/v1/dossiers/\(fixture.dossiers[unit.id]!)/actions" }, body: { _, unit in
+            #"{"action":"forward","toUnitId":"\#(unit.id)","electronic":true}"#
+        }, permission: .processDossiers, alsoAllowed: [.receiveDossiers], success: .ok, label: "POST dossier action"),
+        Route(method: .GET, path: { _, _ in "/api/v1/me" }, body: { _, _ in nil },
               permission: nil, success: .ok, label: "GET me"),
-        Route(method: .GET, path: { _ in "/api/v1/auth/tokens" }, body: { _, _ in nil },
+        Route(method: .GET, path: { _, _ in "/api/v1/auth/tokens" }, body: { _, _ in nil },
               permission: nil, success: .ok, label: "GET tokens"),
     ]
 
@@ -66,9 +82,9 @@ struct AuthorizationTests {
     func ownDepartment(route: Route) async throws {
         try await withTestApp { app, fixture in
             for role in Role.allCases {
-                let allowed = route.permission.map { role.permissions.contains($0) } ?? true
+                let allowed = route.allows(role)
                 let body = route.body(fixture, fixture.justice)
-                try await app.testing().test(route.method, route.path(fixture.justice), headers: .bearer(fixture.token(role)),
+                try await app.testing().test(route.method, route.path(fixture, fixture.justice), headers: .bearer(fixture.token(role)),
                                              body: body.map { ByteBuffer(string: $0) }) { res in
                     #expect(res.status == (allowed ? route.success : .forbidden), "\(route) as \(role): \(res.body.string)")
                     if !allowed { #expect(res.headers.contentType?.description.hasPrefix("application/problem+json") == true) }
@@ -83,7 +99,7 @@ struct AuthorizationTests {
         try await withTestApp { app, fixture in
             for role in Role.allCases {
                 let body = route.body(fixture, fixture.health)
-                try await app.testing().test(route.method, route.path(fixture.health), headers: .bearer(fixture.token(role)),
+                try await app.testing().test(route.method, route.path(fixture, fixture.health), headers: .bearer(fixture.token(role)),
                                              body: body.map { ByteBuffer(string: $0) }) { res in
                     #expect(res.status == .forbidden, "\(route) on Health as \(role): \(res.status)")
                 }
@@ -95,7 +111,7 @@ struct AuthorizationTests {
     func unauthenticated(route: Route) async throws {
         try await withTestApp { app, fixture in
             let body = route.body(fixture, fixture.justice)
-            try await app.testing().test(route.method, route.path(fixture.justice),
+            try await app.testing().test(route.method, route.path(fixture, fixture.justice),
                                          headers: ["Content-Type": "application/json"],
                                          body: body.map { ByteBuffer(string: $0) }) { res in
                 #expect(res.status == .unauthorized)

@@ -17,6 +17,10 @@ struct Fixture: Sendable {
     let health: OrgUnit
     /// Username and bearer token of the user holding each role on `justice`.
     let users: [Role: (username: String, token: String)]
+    /// A commune-level procedure with one component, "Tờ khai".
+    let procedure: Procedure
+    /// A dossier received by each department, by unit id.
+    let dossiers: [OrgUnit.ID: Dossier.ID]
 
     static let password = "mat-khau-thu-nghiem"
 
@@ -65,7 +69,21 @@ private func makeFixture(_ app: Application) async throws -> Fixture {
                                              actor: actor, now: Date())
         users[role] = (username, minted.token)
     }
-    return Fixture(province: province, justice: justice, health: health, users: users)
+    let procedure = try await ProcedureRepository(db: app.db).create(
+        Procedure(id: .random(), code: "1.001193", name: "Đăng ký khai sinh", field: "Hộ tịch", level: .commune, unitID: nil,
+                  agency: "UBND cấp xã", applicants: "Công dân", steps: ["Nộp hồ sơ", "Nhận kết quả"], methods: [.counter, .online],
+                  documents: [.init(name: "Tờ khai", copies: 1)], processingTime: .init(amount: 5, unit: .workingDays),
+                  result: "Giấy khai sinh", resultType: .both, fees: [], legalBasis: ["Luật Hộ tịch 2014"], onlineLevel: .full,
+                  fullOnlineEligible: true, interAgencySteps: []),
+        publication: .init(decision: nil, effectiveFrom: nil), actor: actor, now: Date())
+    var dossiers: [OrgUnit.ID: Dossier.ID] = [:]
+    for unit in [justice, health] {
+        let (dossier, _) = try await DossierRepository(db: app.db).receive(
+            DossierIntake(procedureID: procedure.id, receivingUnitID: unit.id, channel: .counter,
+                          applicant: .init(name: "Lê Văn Cường"), components: ["Tờ khai"]), actor: actor, now: Date())
+        dossiers[unit.id] = dossier.id
+    }
+    return Fixture(province: province, justice: justice, health: health, users: users, procedure: procedure, dossiers: dossiers)
 }
 
 extension HTTPHeaders {
