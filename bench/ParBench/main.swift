@@ -143,7 +143,10 @@ enum SearchBench {
             }
             if !agree { throw BenchError.resultsDiffer }
         }
-        try? FileManager.default.removeItem(atPath: { if case .sqlite(let path) = config { return path } else { return "" } }())
+        if case .sqlite(let path) = config {
+            if ProcessInfo.processInfo.environment["PARHUB_BENCH_KEEP"] == "1" { print("kept: \(path)") }
+            else { try? FileManager.default.removeItem(atPath: path) }
+        }
     }
 
     /// What a search without an index does: read every row, fold its text, match, rank.

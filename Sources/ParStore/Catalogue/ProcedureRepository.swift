@@ -77,7 +77,8 @@ public struct ProcedureRepository: Sendable {
         }
         let total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from("procedures")).first()?.decode(column: "n", as: Int.self) ?? 0
-        let page = filtered(sql.select().column("data").column("version").from("procedures"))
+        // Rank and page over ids only (the covering index); the JSON of one page is read afterwards.
+        let page = filtered(sql.select().column("id").from("procedures"))
         if !words.isEmpty {
             // The ranking of `CatalogueSearch.Ranker`, in SQL so only one page of rows leaves the database:
             // the name or code equal to the query, then names starting with it, then the rest.
@@ -88,14 +89,11 @@ public struct ProcedureRepository: Sendable {
                 WHEN substr(name_key, 1, \(literal: key.count)) = \(bind: key) THEN 1 ELSE 2 END
                 """))
         }
-        let rows = try await page.orderBy("name_key").orderBy("code")
-            .limit(query.limit).offset(query.offset).all()
-        let items = try rows.map { row -> Procedure in
-            var procedure = try ProcedureCoding.decode(try row.decode(column: "data", as: String.self))
-            procedure.version = try row.decode(column: "version", as: Int.self)
-            return procedure
-        }
-        return Page(items: items, total: total)
+        let ids = try await page.orderBy("name_key").orderBy("code")
+            .limit(query.limit).offset(query.offset).all().map { try $0.decode(column: "id", as: UUID.self) }
+        let models = ids.isEmpty ? [] : try await ProcedureModel.query(on: db).filter(\.$id ~~ ids).all()
+        let byID = Dictionary(models.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        return Page(items: try ids.compactMap { try byID[$0]?.toDomain() }, total: total)
     }
 
     /// Fields (lĩnh vực) with their procedure counts, by name.
