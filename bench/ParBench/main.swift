@@ -105,14 +105,29 @@ enum SearchBench {
                 _ = try await ProcedureImporter(db: db).run(file(count: procedures), actor: .system("bench"), now: Date())
             }
             let repo = ProcedureRepository(db: db)
+            // Warm-up: the first search builds this process's in-memory index (timed separately).
+            let warm = try await measure { _ = try await repo.search(.init(text: "warm up", limit: 1)) }
             var indexed: [UInt64] = [], naive: [UInt64] = []
+            var slowest: [String: UInt64] = [:]
             var agree = true
+            // The two methods run in separate phases so the naive scans do not evict the
+            // pages the indexed path reads (they would not share a cache in production either).
+            var fastResults: [String: [String]] = [:]
             for _ in 0..<rounds {
                 for query in queries {
-                    var fast: [String] = [], slow: [String] = []
-                    indexed.append(try await measure { fast = try await repo.search(.init(text: query, limit: 20)).items.map(\.code) })
+                    var fast: [String] = []
+                    let took = try await measure { fast = try await repo.search(.init(text: query, limit: 20)).items.map(\.code) }
+                    indexed.append(took)
+                    slowest[query] = max(slowest[query] ?? 0, took)
+                    fastResults[query] = fast
+                }
+            }
+            // The naive scan takes ~0.6 s a query at 10,000 procedures: a few rounds give its distribution.
+            for _ in 0..<min(rounds, 3) {
+                for query in queries {
+                    var slow: [String] = []
                     naive.append(try await measure { slow = try await naiveSearch(db, query: query) })
-                    agree = agree && fast == slow
+                    agree = agree && fastResults[query] == slow
                 }
             }
             let a = Latency(name: "indexed (procedure_terms)", nanos: indexed)
@@ -121,13 +136,16 @@ enum SearchBench {
             print("""
 
             ParHub search benchmark — \(ISO8601DateFormatter().string(from: Date())) — \(ProcessInfo.processInfo.processorCount) cores
-            procedures: \(procedures), queries: \(queries.count) × \(rounds) rounds, load: \(String(format: "%.1f", Double(load) / 1e9)) s, results agree: \(agree)
+            procedures: \(procedures), queries: \(queries.count) × \(rounds) rounds (naive: \(min(rounds, 3))), load: \(String(format: "%.1f", Double(load) / 1e9)) s, index build: \(String(format: "%.0f", Double(warm) / 1e6)) ms, results agree: \(agree)
             method                         p50 ms    p99 ms   mean ms
             """)
             for l in [a, b] {
                 print(l.name.padding(toLength: 28, withPad: " ", startingAt: 0)
                       + String(format: " %9.3f %9.3f %9.3f", l.p50ms, l.p99ms, l.meanms))
             }
+            let worst = slowest.sorted { $0.value > $1.value }.prefix(3)
+                .map { "\($0.key) \(String(format: "%.1f", Double($0.value) / 1e6)) ms" }.joined(separator: ", ")
+            print("slowest indexed queries: \(worst)")
             print(String(format: "ratio naive/indexed at p99: %.1f×   goal p99 ≤ 5 ms: %@", ratio, a.p99ms <= 5 ? "met" : "NOT met"))
             if let out {
                 struct Report: Codable {
@@ -162,7 +180,7 @@ enum SearchBench {
         }
         let ranker = CatalogueSearch.Ranker(query: query)
         return matches.map { (row: $0, key: CatalogueSearch.key($0.name)) }
-            .map { (row: $0.row, key: $0.key, rank: ranker.rank(nameKey: $0.key, code: $0.row.code)) }
+            .map { (row: $0.row, key: $0.key, rank: ranker.rank(nameKey: $0.key, codeKey: VietnameseText.searchKey($0.row.code))) }
             .sorted { ($0.rank, $0.key, $0.row.code) < ($1.rank, $1.key, $1.row.code) }
             .prefix(20).map(\.row.code)
     }

@@ -71,7 +71,7 @@ public enum CatalogueSearch {
 
     /// 0: the name or code is the query; 1: the name starts with it; 2: otherwise.
     public static func rank(query: String, name: String, code: String) -> Int {
-        Ranker(query: query).rank(nameKey: key(name), code: code)
+        Ranker(query: query).rank(nameKey: key(name), codeKey: VietnameseText.searchKey(code))
     }
 
     /// The words of a text joined by single spaces: what names are compared by.
@@ -87,9 +87,10 @@ public enum CatalogueSearch {
             queryCode = VietnameseText.searchKey(query)
         }
 
-        /// `nameKey` is `CatalogueSearch.key(name)`, stored with each procedure.
-        public func rank(nameKey: String, code: String) -> Int {
-            if nameKey == queryKey || VietnameseText.searchKey(code) == queryCode { return 0 }
+        /// `nameKey` is `CatalogueSearch.key(name)` and `codeKey` `VietnameseText.searchKey(code)`,
+        /// both computed once per procedure, not per query.
+        public func rank(nameKey: String, codeKey: String) -> Int {
+            if nameKey == queryKey || codeKey == queryCode { return 0 }
             return nameKey.hasPrefix(queryKey) ? 1 : 2
         }
     }

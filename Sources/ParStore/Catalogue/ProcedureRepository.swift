@@ -60,40 +60,21 @@ public struct ProcedureRepository: Sendable {
     /// query word must start a word of the procedure. Exact and prefix matches
     /// of the name come first (`CatalogueSearch.rank`).
     public func search(_ query: Query) async throws -> Page {
-        let sql = try db.sql
+        let index = try await CatalogueIndexCache.shared.index(on: db)
         let words = Array(CatalogueSearch.terms(query.text ?? "").prefix(8))
-        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
-            for word in words {
-                select.where(SQLIdentifier("id"), .in, SQLGroupExpression(
-                    sql.select().column("procedure_id").from("procedure_terms")
-                        .where("term", .greaterThanOrEqual, word)
-                        .where("term", .lessThan, word + "~")
-                        .query))
-            }
-            if let field = query.field { select.where("field", .equal, field) }
-            if let unit = query.unitID { select.where("unit_id", .equal, unit.rawValue) }
-            if let level = query.level { select.where("level", .equal, level.rawValue) }
-            return select
+        let ranked = index.search(words: words, query: query.text ?? "", field: query.field,
+                                  unitID: query.unitID?.rawValue, level: query.level?.rawValue)
+        let ids = Array(ranked.dropFirst(query.offset).prefix(query.limit).map(\.id))
+        guard !ids.isEmpty else { return Page(items: [], total: ranked.count) }
+        let rows = try await db.sql.select().column("data").column("version").from("procedures")
+            .where("id", .in, ids).all()
+        var byID: [Procedure.ID: Procedure] = [:]
+        for row in rows {
+            var procedure = try ProcedureCoding.decode(try row.decode(column: "data", as: String.self))
+            procedure.version = try row.decode(column: "version", as: Int.self)
+            byID[procedure.id] = procedure
         }
-        let total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from("procedures")).first()?.decode(column: "n", as: Int.self) ?? 0
-        // Rank and page over ids only (the covering index); the JSON of one page is read afterwards.
-        let page = filtered(sql.select().column("id").from("procedures"))
-        if !words.isEmpty {
-            // The ranking of `CatalogueSearch.Ranker`, in SQL so only one page of rows leaves the database:
-            // the name or code equal to the query, then names starting with it, then the rest.
-            let key = CatalogueSearch.key(query.text ?? "")
-            let code = VietnameseText.searchKey(query.text ?? "")
-            page.orderBy(SQLQueryString("""
-                CASE WHEN name_key = \(bind: key) OR lower(code) = \(bind: code) THEN 0 \
-                WHEN substr(name_key, 1, \(literal: key.count)) = \(bind: key) THEN 1 ELSE 2 END
-                """))
-        }
-        let ids = try await page.orderBy("name_key").orderBy("code")
-            .limit(query.limit).offset(query.offset).all().map { try $0.decode(column: "id", as: UUID.self) }
-        let models = ids.isEmpty ? [] : try await ProcedureModel.query(on: db).filter(\.$id ~~ ids).all()
-        let byID = Dictionary(models.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        return Page(items: try ids.compactMap { try byID[$0]?.toDomain() }, total: total)
+        return Page(items: ids.compactMap { byID[Procedure.ID($0)] }, total: ranked.count)
     }
 
     /// Fields (lĩnh vực) with their procedure counts, by name.
@@ -255,7 +236,10 @@ public struct ProcedureRepository: Sendable {
         }
     }
 
+    /// Writes the procedure's search words and moves the catalogue version, so every
+    /// instance's in-memory index (`CatalogueIndexCache`) rebuilds on its next search.
     static func writeTerms(_ procedure: Procedure, on tx: any Database) async throws {
+        try await CatalogueIndexCache.bump(on: tx)
         var terms = Set(CatalogueSearch.terms(procedure.searchText))
         terms.insert(VietnameseText.searchKey(procedure.code))
         let sql = try tx.sql
