@@ -63,13 +63,9 @@ public struct CalendarRepository: Sendable {
         }
     }
 
-    static func encode(_ data: YearCalendar) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(data), as: UTF8.self)
-    }
+    static func encode(_ data: YearCalendar) throws -> String { try StoredJSON.encode(data) }
 
     static func decode(_ model: CalendarYearModel) throws -> YearCalendar {
-        try JSONDecoder().decode(YearCalendar.self, from: Data(model.data.utf8))
+        try StoredJSON.decode(YearCalendar.self, from: model.data)
     }
 }

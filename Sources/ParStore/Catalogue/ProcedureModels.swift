@@ -73,13 +73,6 @@ final class ProcessingTimeChangeModel: Model, @unchecked Sendable {
 }
 
 enum ProcedureCoding {
-    static func encode(_ procedure: Procedure) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(procedure), as: UTF8.self)
-    }
-
-    static func decode(_ text: String) throws -> Procedure {
-        try JSONDecoder().decode(Procedure.self, from: Data(text.utf8))
-    }
+    static func encode(_ procedure: Procedure) throws -> String { try StoredJSON.encode(procedure) }
+    static func decode(_ text: String) throws -> Procedure { try StoredJSON.decode(Procedure.self, from: text) }
 }

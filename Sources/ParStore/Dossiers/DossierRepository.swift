@@ -256,16 +256,12 @@ final class DossierModel: Model, @unchecked Sendable {
     }
 
     func toDomain() throws -> Dossier {
-        var d = try JSONDecoder().decode(Dossier.self, from: Data(data.utf8))
+        var d = try StoredJSON.decode(Dossier.self, from: data)
         d.version = version
         return d
     }
 
-    static func encode(_ d: Dossier) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(d), as: UTF8.self)
-    }
+    static func encode(_ d: Dossier) throws -> String { try StoredJSON.encode(d) }
 }
 
 /// Row of `dossier_events`.
