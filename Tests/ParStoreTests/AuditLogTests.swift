@@ -59,7 +59,7 @@ struct AuditLogTests {
         try await withTestDatabase { db in
             let repository = UnitRepository(db: db)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                // 16 writers: two per pooled connection on each event loop of this machine.
+                // 16 writers queue for the pool's few connections and for the audit_head row lock.
                 for index in 0..<16 {
                     group.addTask {
                         let unit = OrgUnit(id: .random(), key: "k\(index)", code: "c\(index)", kind: .department,

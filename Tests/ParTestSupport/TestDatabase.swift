@@ -37,7 +37,7 @@ public enum TestDatabase {
     public static func withDatabase<T: Sendable>(_ config: DatabaseConfig,
                                                  _ body: @Sendable (any Database) async throws -> T) async throws -> T {
         let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
-        databases.use(try config.factory(poolTimeout: 120), as: .init(string: "test"), isDefault: true)
+        databases.use(try config.factory(poolTimeout: 120, connectionsPerEventLoop: 4), as: .init(string: "test"), isDefault: true)
         let logger = Logger(label: "parhub.test")
         guard let db = databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()) else {
             throw TestDatabaseError.noDatabase

@@ -71,10 +71,11 @@ struct CalendarWebTests {
                 #expect(res.status == .ok)
                 #expect(res.headers.first(name: .eTag) == "\"v1\"")
             }
-            let bad = #"{"workedDays":[{"date":"2026-05-06"}]}"#
-            try await app.testing().test(.PUT, "/api/v1/calendar/2026", headers: .bearer(fixture.token(.administrator)),
-                                         body: ByteBuffer(string: bad)) { res in
-                #expect(res.status == .unprocessableEntity)
+            for bad in [#"{"workedDays":[{"date":"2026-05-06"}]}"#, #"{"source":"\#(String(repeating: "x", count: 301))"}"#] {
+                try await app.testing().test(.PUT, "/api/v1/calendar/2026", headers: .bearer(fixture.token(.administrator)),
+                                             body: ByteBuffer(string: bad)) { res in
+                    #expect(res.status == .unprocessableEntity)
+                }
             }
             let trail = try await AuditLog.entries(on: app.db, entityType: "calendar", entityID: "2026", beforeSequence: nil, limit: 5)
             #expect(trail.map(\.action) == ["calendar.year"])

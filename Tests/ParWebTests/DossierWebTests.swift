@@ -130,6 +130,7 @@ struct DossierWebTests {
         #"{"procedureId":"PROC","receivingUnitId":"UNIT","channel":"counter","applicant":{"name":"   "},"components":["Tờ khai"]}"#,
         #"{"procedureId":"PROC","receivingUnitId":"UNIT","channel":"counter","applicant":{"name":"A"},"components":["Tờ khai","'; DROP TABLE dossiers; --"]}"#,
         #"{"procedureId":"PROC","receivingUnitId":"UNIT","channel":"fax","applicant":{"name":"A"},"components":["Tờ khai"]}"#,
+        #"{"procedureId":"PROC","receivingUnitId":"UNIT","channel":"counter","applicant":{"name":"A","idNumber":"0010850123456789012345"},"components":["Tờ khai"]}"#,
     ])
     func badIntake(template: String) async throws {
         try await withTestApp { app, fixture in

@@ -30,8 +30,9 @@ struct Fixture: Sendable {
 /// Runs `body` against the real application on a fresh database.
 func withTestApp(_ body: @Sendable (Application, Fixture) async throws -> Void) async throws {
     let database = try await TestDatabase.make()
+    // Two connections per event loop: dozens of these apps run at once against one PostgreSQL.
     let config = AppConfig(database: database, logLevel: .warning, loadDemoData: false,
-                           workingDirectory: repositoryRoot)
+                           workingDirectory: repositoryRoot, databaseConnectionsPerEventLoop: 2)
     let app = try await Application.make(.testing)
     do {
         app.storage[Credentials.CostKey.self] = 4

@@ -37,8 +37,19 @@ public struct CalendarRepository: Sendable {
     }
 
     /// Stores a year's decisions if they make a consistent calendar with the other years.
-    public func setYear(_ data: YearCalendar, expectedVersion: Int?, actor: AuditActor, now: Date) async throws -> Int {
-        try await db.writeTransaction { tx in
+    public func setYear(_ proposed: YearCalendar, expectedVersion: Int?, actor: AuditActor, now: Date) async throws -> Int {
+        var data = proposed
+        data.source = proposed.source.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        guard (data.source?.count ?? 0) <= 300 else {
+            throw DomainError.invalid("Tên văn bản tối đa 300 ký tự.", english: "The source is at most 300 characters.", field: "source")
+        }
+        let names = data.extraDaysOff.flatMap { [$0.nameVi, $0.nameEn] } + data.workedDays.flatMap { [$0.nameVi, $0.nameEn] }
+        guard names.allSatisfy({ ($0?.count ?? 0) <= 200 }) else {
+            throw DomainError.invalid("Tên ngày nghỉ tối đa 200 ký tự.", english: "Day names are at most 200 characters.", field: "extraDaysOff")
+        }
+        let checked = data
+        return try await db.writeTransaction { tx in
+            let data = checked
             let all = try await CalendarYearModel.query(on: tx).all()
             let existing = all.first { $0.year == data.year }
             if let expectedVersion, expectedVersion != (existing?.version ?? 0) {

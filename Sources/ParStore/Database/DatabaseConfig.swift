@@ -12,7 +12,7 @@ public enum DatabaseConfig: Sendable, Equatable, CustomStringConvertible {
 
     /// The Fluent configuration for this database. `poolTimeout` bounds the wait
     /// for a pooled connection (tests running in parallel raise it).
-    public func factory(poolTimeout: Int64 = 10) throws -> DatabaseConfigurationFactory {
+    public func factory(poolTimeout: Int64 = 10, connectionsPerEventLoop: Int = 8) throws -> DatabaseConfigurationFactory {
         switch self {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -21,7 +21,7 @@ public enum DatabaseConfig: Sendable, Equatable, CustomStringConvertible {
         case .postgres(let url):
             var config = try SQLPostgresConfiguration(url: url)
             config.searchPath = ["public"]
-            return .postgres(configuration: config, maxConnectionsPerEventLoop: 8,
+            return .postgres(configuration: config, maxConnectionsPerEventLoop: connectionsPerEventLoop,
                              connectionPoolTimeout: .seconds(poolTimeout), sqlLogLevel: .trace)
         }
     }

@@ -21,11 +21,14 @@ public struct AppConfig: Sendable {
     /// Failed logins per username allowed in `loginWindow` before the throttle answers 429.
     public var loginAttemptsAllowed: Int
     public var loginWindow: TimeInterval
+    /// PostgreSQL connections each event loop (one per core) may open.
+    public var databaseConnectionsPerEventLoop: Int
 
     public init(database: DatabaseConfig, host: String = "127.0.0.1", port: Int = 8080,
                 logLevel: Logger.Level = .info, secret: String = "dev-secret-change-me",
                 loadDemoData: Bool = false, workingDirectory: String = FileManager.default.currentDirectoryPath,
-                secureCookies: Bool = false, loginAttemptsAllowed: Int = 5, loginWindow: TimeInterval = 15 * 60) {
+                secureCookies: Bool = false, loginAttemptsAllowed: Int = 5, loginWindow: TimeInterval = 15 * 60,
+                databaseConnectionsPerEventLoop: Int = 8) {
         self.database = database
         self.host = host
         self.port = port
@@ -36,6 +39,7 @@ public struct AppConfig: Sendable {
         self.secureCookies = secureCookies
         self.loginAttemptsAllowed = loginAttemptsAllowed
         self.loginWindow = loginWindow
+        self.databaseConnectionsPerEventLoop = databaseConnectionsPerEventLoop
     }
 
     /// Reads `DATABASE_URL` (absent → SQLite at `PARHUB_SQLITE_PATH` or `./data/parhub.sqlite`),
