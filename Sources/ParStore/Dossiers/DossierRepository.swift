@@ -48,13 +48,14 @@ public struct DossierRepository: Sendable {
     /// secret printed on the receipt (only its hash is stored).
     public func receive(_ intake: DossierIntake, actor: AuditActor, now: Date) async throws -> (Dossier, secret: String) {
         let name = VietnameseText.clean(intake.applicant.name)
-        guard (1...200).contains(name.count) else {
+        guard !name.isEmpty, name.unicodeScalars.count <= 200 else {
             throw DomainError.invalid("Cần họ tên người nộp (tối đa 200 ký tự).", english: "The applicant's name (up to 200 characters) is required.", field: "applicant.name")
         }
         let limits: [(String?, Int, String)] = [(intake.applicant.idNumber, 20, "applicant.idNumber"),
                                                 (intake.applicant.phone, 20, "applicant.phone"),
                                                 (intake.applicant.address, 300, "applicant.address")]
-        for (value, limit, field) in limits where (value.map(VietnameseText.clean)?.count ?? 0) > limit {
+        // Counted in code points, as the API schema's maxLength counts them.
+        for (value, limit, field) in limits where (value.map(VietnameseText.clean)?.unicodeScalars.count ?? 0) > limit {
             throw DomainError.invalid("\(field) tối đa \(limit) ký tự.", english: "\(field) is at most \(limit) characters.", field: field)
         }
         let components = intake.components.map(VietnameseText.clean).filter { !$0.isEmpty }
