@@ -91,7 +91,18 @@ struct ProcedureRepositoryTests {
             let report = try await ProcedureImporter(db: db).run(try ProcedureImportFile.parse(Data(csv.utf8)),
                                                                  actor: .system("t"), now: Date())
             #expect((report.created, report.updated, report.unchanged) == (0, 0, 5))
-            let broken = csv + "9.999999,Thủ tục hỏng,Hộ tịch,planet,,UBND,,3,workingDays,,,,none,false,,,,,,\r\n"
+            var shortened = all
+            let index = try #require(shortened.firstIndex { $0.code == "1.002255" })
+            shortened[index].processingTime.amount = 12
+            let update = try await ProcedureImporter(db: db).run(
+                try ProcedureImportFile.parse(Data(ProcedureImportFile.csv(shortened, unitKeys: [:]).utf8)),
+                actor: .system("t"), now: Date())
+            #expect((update.updated, update.unchanged) == (1, 4))
+            let permit = try #require(try await repo.find(code: "1.002255"))
+            #expect(try await repo.versions(of: permit.id).map(\.procedure.processingTime.amount) == [12, 15])
+            #expect(try await repo.changes(of: permit.id).map(\.after.amount) == [12])
+            #expect(try await repo.search(.init(text: "xay dung")).items.first?.processingTime.amount == 12)
+            let broken = ProcedureImportFile.csv(shortened, unitKeys: [:]) + "9.999999,Thủ tục hỏng,Hộ tịch,planet,,UBND,,3,workingDays,,,,none,false,,,,,,\r\n"
             do {
                 _ = try await ProcedureImporter(db: db).run(try ProcedureImportFile.parse(Data(broken.utf8)),
                                                             actor: .system("t"), now: Date())

@@ -235,26 +235,15 @@ public struct ProcedureImporter: Sendable {
         return try await db.writeTransaction { tx in
             var report = ProcedureImportReport()
             for (procedure, past) in plan {
-                if var current = existingByCode[procedure.code] {
+                if let current = existingByCode[procedure.code] {
                     var incoming = procedure
                     incoming.version = current.version
                     if incoming == current { report.unchanged += 1; continue }
-                    let model = try await ProcedureModel.find(current.id.rawValue, on: tx)!
                     incoming.version = current.version + 1
-                    let publication = ProcedureRepository.Publication(decision: "import", effectiveFrom: nil)
-                    try model.apply(incoming)
-                    try await model.update(on: tx)
-                    try await ProcedureTermsTable.delete(incoming.id, on: tx)
-                    try await ProcedureRepository.writeTerms(incoming, on: tx)
-                    try await ProcedureRepository.writeVersion(incoming, publication: publication, on: tx, actor: actor, now: now)
-                    if incoming.processingTime != current.processingTime {
-                        try await ProcedureRepository.recordChange(id: incoming.id, from: current.processingTime,
-                                                                   to: incoming.processingTime, publication: publication,
-                                                                   now: now, on: tx)
-                    }
-                    try await AuditLog.append(on: tx, actor: actor, action: "procedure.import.update", entityType: "procedure",
-                                              entityID: incoming.id.description, before: current, after: incoming, now: now)
-                    current = incoming
+                    let model = try await ProcedureModel.find(current.id.rawValue, on: tx)!
+                    try await ProcedureRepository.publish(incoming, replacing: current, model: model,
+                                                          publication: .init(decision: "import", effectiveFrom: nil),
+                                                          action: "procedure.import.update", on: tx, actor: actor, now: now)
                     report.updated += 1
                     continue
                 }

@@ -201,19 +201,28 @@ public struct ProcedureRepository: Sendable {
                 throw DomainError(.conflict, "Mã thủ tục \(after.code) đã có.", english: "The code \(after.code) is already used.", field: "code")
             }
             try await Self.checkUnit(after, on: tx)
-            try model.apply(after)
-            try await model.update(on: tx)
-            try await ProcedureTermsTable.delete(id, on: tx)
-            try await Self.writeTerms(after, on: tx)
-            try await Self.writeVersion(after, publication: publication, on: tx, actor: actor, now: now)
-            if after.processingTime != before.processingTime {
-                try await Self.recordChange(id: id, from: before.processingTime, to: after.processingTime,
-                                            publication: publication, now: now, on: tx)
-            }
-            try await AuditLog.append(on: tx, actor: actor, action: "procedure.update", entityType: "procedure",
-                                      entityID: id.description, before: before, after: after, now: now)
+            try await Self.publish(after, replacing: before, model: model, publication: publication,
+                                   action: "procedure.update", on: tx, actor: actor, now: now)
             return after
         }
+    }
+
+    /// Stores `after` (already validated, version bumped) over `before` inside the caller's
+    /// transaction: the row, its search words, the version row, a processing-time change
+    /// when the time moved, and the audit row.
+    static func publish(_ after: Procedure, replacing before: Procedure, model: ProcedureModel, publication: Publication,
+                        action: String, on tx: any Database, actor: AuditActor, now: Date) async throws {
+        try model.apply(after)
+        try await model.update(on: tx)
+        try await ProcedureTermsTable.delete(after.id, on: tx)
+        try await writeTerms(after, on: tx)
+        try await writeVersion(after, publication: publication, on: tx, actor: actor, now: now)
+        if after.processingTime != before.processingTime {
+            try await recordChange(id: after.id, from: before.processingTime, to: after.processingTime,
+                                   publication: publication, now: now, on: tx)
+        }
+        try await AuditLog.append(on: tx, actor: actor, action: action, entityType: "procedure",
+                                  entityID: after.id.description, before: before, after: after, now: now)
     }
 
     static func recordChange(id: Procedure.ID, from: ProcessingTime, to: ProcessingTime,
