@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.2.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
     ],
     targets: [
         .target(
@@ -56,6 +57,9 @@ let package = Package(
                 .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings,
@@ -80,7 +84,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "parhub-bench",
-            dependencies: ["ParStore", "ParCore", "ParTestSupport", .product(name: "FluentKit", package: "fluent-kit")],
+            dependencies: ["ParWeb", "ParStore", "ParCore", "ParTestSupport", .product(name: "FluentKit", package: "fluent-kit"),
+                           .product(name: "Vapor", package: "vapor")],
             path: "bench/ParBench",
             swiftSettings: swiftSettings
         ),

@@ -54,6 +54,14 @@ public struct Procedure: Identifiable, Hashable, Sendable, Codable {
             self.copies = copies
             self.template = template
         }
+
+        /// Whether the component is needed only in some cases. Published catalogues mark
+        /// those in the name: "(trường hợp …)", "(nếu có)", "(đối với …)"; the counter
+        /// may receive a dossier without them.
+        public var isConditional: Bool {
+            let key = VietnameseText.searchKey(name)
+            return ["(truong hop", "(neu co", "(doi voi", "(neu "].contains { key.contains($0) }
+        }
     }
 
     /// Phí, lệ phí.

@@ -10,11 +10,14 @@ public struct Dossier: Identifiable, Hashable, Sendable, Codable {
         public var idNumber: String?
         public var phone: String?
         public var address: String?
-        public init(name: String, idNumber: String? = nil, phone: String? = nil, address: String? = nil) {
+        /// Where notices (supplement requests, apology slips, results) are sent.
+        public var email: String?
+        public init(name: String, idNumber: String? = nil, phone: String? = nil, address: String? = nil, email: String? = nil) {
             self.name = name
             self.idNumber = idNumber
             self.phone = phone
             self.address = address
+            self.email = email
         }
     }
 
@@ -26,6 +29,8 @@ public struct Dossier: Identifiable, Hashable, Sendable, Codable {
     /// The unit holding the dossier now (the current processing step).
     public var holderUnitID: OrgUnit.ID
     public var channel: DossierChannel
+    /// The citizen account that submitted it online, if any.
+    public var citizenID: Citizen.ID?
     public var applicant: Applicant
     /// Components received (names from the procedure's list).
     public var components: [String]

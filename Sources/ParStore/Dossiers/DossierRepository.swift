@@ -23,15 +23,57 @@ public struct DossierIntake: Sendable {
     public var channel: DossierChannel
     public var applicant: Dossier.Applicant
     public var components: [String]
+    /// Scans received with the dossier (already in the `FileStore`).
+    public var files: [FileDraft]
+    /// Digitised files of the same applicant's earlier dossiers to reuse instead of new copies.
+    public var reuse: [DossierFile.ID]
+    /// The citizen account submitting online.
+    public var citizenID: Citizen.ID?
 
     public init(procedureID: Procedure.ID, receivingUnitID: OrgUnit.ID, channel: DossierChannel,
-                applicant: Dossier.Applicant, components: [String]) {
+                applicant: Dossier.Applicant, components: [String], files: [FileDraft] = [], reuse: [DossierFile.ID] = [],
+                citizenID: Citizen.ID? = nil) {
         self.procedureID = procedureID
         self.receivingUnitID = receivingUnitID
         self.channel = channel
         self.applicant = applicant
         self.components = components
+        self.files = files
+        self.reuse = reuse
+        self.citizenID = citizenID
     }
+}
+
+/// A stored upload about to be attached to a dossier.
+public struct FileDraft: Sendable {
+    public var kind: DossierFile.Kind
+    public var component: String?
+    public var blob: FileStore.Blob
+    public var contentType: String
+    public var originalName: String
+    public var digitised: Bool
+
+    public init(kind: DossierFile.Kind, component: String?, blob: FileStore.Blob, contentType: String,
+                originalName: String, digitised: Bool) {
+        self.kind = kind
+        self.component = component
+        self.blob = blob
+        self.contentType = contentType
+        self.originalName = originalName
+        self.digitised = digitised
+    }
+}
+
+/// One processing step: the unit that held the dossier, from when, until when, and its own due date.
+public struct DossierStep: Sendable, Equatable {
+    public var sequence: Int
+    public var unitID: OrgUnit.ID
+    public var fromUnitID: OrgUnit.ID?
+    public var electronic: Bool
+    public var startedAt: Date
+    public var dueAt: Date
+    public var finishedAt: Date?
+    public var actorName: String
 }
 
 /// The one-stop dossier engine's store. Every action is one transaction writing
@@ -53,11 +95,13 @@ public struct DossierRepository: Sendable {
         }
         let limits: [(String?, Int, String)] = [(intake.applicant.idNumber, 20, "applicant.idNumber"),
                                                 (intake.applicant.phone, 20, "applicant.phone"),
-                                                (intake.applicant.address, 300, "applicant.address")]
+                                                (intake.applicant.address, 300, "applicant.address"),
+                                                (intake.applicant.email, 254, "applicant.email")]
         // Counted in code points, as the API schema's maxLength counts them.
         for (value, limit, field) in limits where (value.map(VietnameseText.clean)?.unicodeScalars.count ?? 0) > limit {
             throw DomainError.invalid("\(field) tối đa \(limit) ký tự.", english: "\(field) is at most \(limit) characters.", field: field)
         }
+        let email = try Self.email(intake.applicant.email)
         let components = intake.components.map(VietnameseText.clean).filter { !$0.isEmpty }
         let calendar = try await CalendarRepository(db: db).calendar()
         return try await db.writeTransaction { tx in
@@ -67,13 +111,14 @@ public struct DossierRepository: Sendable {
             guard let unit = try await UnitModel.find(intake.receivingUnitID.rawValue, on: tx) else {
                 throw DomainError.invalid("Không tìm thấy đơn vị tiếp nhận.", english: "The receiving unit does not exist.", field: "receivingUnitId")
             }
-            let required = Set(procedure.documents.map(\.name))
+            let allowed = Set(procedure.documents.map(\.name))
+            let required = Set(procedure.documents.filter { !$0.isConditional }.map(\.name))
             let missing = required.subtracting(components)
             if !missing.isEmpty {
                 throw DomainError.invalid("Thiếu thành phần hồ sơ: \(missing.sorted().joined(separator: "; ")).",
                                           english: "Missing components: \(missing.sorted().joined(separator: "; ")).", field: "components")
             }
-            if let unknown = components.first(where: { !required.contains($0) }), !required.isEmpty {
+            if let unknown = components.first(where: { !allowed.contains($0) }), !allowed.isEmpty {
                 throw DomainError.invalid("Thành phần không có trong thủ tục: \(unknown).", english: "Not a component of this procedure: \(unknown).", field: "components")
             }
             if intake.channel == .online && !procedure.methods.contains(.online) {
@@ -92,17 +137,38 @@ public struct DossierRepository: Sendable {
                                   channel: intake.channel, applicant: .init(name: name,
                                   idNumber: intake.applicant.idNumber.map(VietnameseText.clean),
                                   phone: intake.applicant.phone.map(VietnameseText.clean),
-                                  address: intake.applicant.address.map(VietnameseText.clean)),
+                                  address: intake.applicant.address.map(VietnameseText.clean), email: email),
                                   components: components, state: intake.channel == .counter ? .received : .submitted,
                                   receivedAt: now, dueAt: due)
             dossier.version = 1
+            dossier.citizenID = intake.citizenID
             let secret = Self.newSecret()
             let model = DossierModel()
             try model.apply(dossier)
             model.lookupSecretHash = Self.hash(secret)
+            model.citizenID = intake.citizenID?.rawValue
             try await model.create(on: tx)
             try await Self.appendEvent(dossier, name: "receive", from: nil, unit: intake.receivingUnitID,
                                        detail: "\(intake.channel.rawValue): \(components.count) thành phần", actor: actor, at: now, on: tx)
+            try await Self.openStep(dossier, sequence: 1, unit: intake.receivingUnitID, from: nil, electronic: true,
+                                    procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
+            var counts = ServiceCounters.intake(dossier)
+            for draft in intake.files {
+                if draft.kind == .component, let component = draft.component, !allowed.contains(component) {
+                    throw DomainError.invalid("Tệp gắn với thành phần không có trong thủ tục: \(component).",
+                                              english: "A file names a component not in this procedure: \(component).", field: "files")
+                }
+                try await Self.insertFile(draft, dossier: dossier, actor: actor, now: now, on: tx)
+                if draft.digitised { counts[draft.kind == .component ? .componentsDigitised : .resultsDigitised, default: 0] += 1 }
+            }
+            for reused in intake.reuse {
+                try await Self.reuseFile(reused, into: dossier, actor: actor, now: now, on: tx)
+                counts[.componentsReused, default: 0] += 1
+            }
+            try await ServiceCounterStore.add(counts, for: dossier, at: now, on: tx)
+            try await OutboxRepository.notifyApplicant(of: dossier, subject: "Đã nhận hồ sơ / Dossier received",
+                body: "Hồ sơ \(code) (\(procedure.name)) đã được tiếp nhận. Hẹn trả kết quả: \(Self.shown(due)).\n\nDossier \(code) was received; result due \(Self.shown(due)).",
+                now: now, on: tx)
             try await AuditLog.append(on: tx, actor: actor, action: "dossier.receive", entityType: "dossier",
                                       entityID: dossier.id.description, after: ["code": code, "state": dossier.state.rawValue], now: now)
             return (dossier, secret)
@@ -110,7 +176,7 @@ public struct DossierRepository: Sendable {
     }
 
     /// The due instant of a processing time counted from `start`.
-    static func due(_ time: ProcessingTime, from start: Date, calendar: WorkingCalendar) throws -> Date {
+    public static func due(_ time: ProcessingTime, from start: Date, calendar: WorkingCalendar) throws -> Date {
         switch time.unit {
         case .workingDays: try calendar.deadline(from: start, workingDays: Int(time.amount)).due
         case .workingHours: try calendar.deadline(from: start, workingHours: time.amount).due
@@ -148,6 +214,11 @@ public struct DossierRepository: Sendable {
             }
             try await Self.appendEvent(after, name: event.name, from: before.state, unit: after.holderUnitID,
                                        detail: Self.detail(event), actor: actor, at: now, on: tx)
+            try await Self.moveSteps(event, before: before, after: after, actor: actor, now: now, calendar: calendar, on: tx)
+            try await ServiceCounterStore.add(ServiceCounters.deltas(for: event, before: before, after: after), for: after, at: now, on: tx)
+            if let (subject, body) = Self.notice(event, after) {
+                try await OutboxRepository.notifyApplicant(of: after, subject: subject, body: body, now: now, on: tx)
+            }
             try await AuditLog.append(on: tx, actor: actor, action: "dossier.\(event.name)", entityType: "dossier",
                                       entityID: id.description, before: ["state": before.state.rawValue, "version": String(before.version)],
                                       after: ["state": after.state.rawValue, "version": String(after.version)], now: now)
@@ -177,7 +248,261 @@ public struct DossierRepository: Sendable {
         }
     }
 
+    /// The processing steps, oldest first.
+    public func steps(of id: Dossier.ID) async throws -> [DossierStep] {
+        try await DossierStepModel.query(on: db).filter(\.$dossierID == id.rawValue).sort(\.$seq).all().map { $0.toDomain() }
+    }
+
+    /// A new lookup secret for the receipt (the old one stops working); audited.
+    public func reissueSecret(_ id: Dossier.ID, actor: AuditActor, now: Date) async throws -> String {
+        let secret = Self.newSecret()
+        try await db.writeTransaction { tx in
+            let rows = try await tx.sql.update("dossiers").set("lookup_secret_hash", to: Self.hash(secret))
+                .where("id", .equal, id.rawValue).returning("id").all()
+            guard rows.count == 1 else { throw DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "Dossier not found.") }
+            try await AuditLog.append(on: tx, actor: actor, action: "dossier.reissue_receipt", entityType: "dossier",
+                                      entityID: id.description, now: now)
+        }
+        return secret
+    }
+
+    /// What a work queue shows: open dossiers held by the units, the earliest due first
+    /// (so overdue ones lead), filtered as asked.
+    public struct QueueFilter: Sendable {
+        public var holderUnits: [OrgUnit.ID]
+        public var states: [DossierState]
+        public var channel: DossierChannel?
+        public var procedureID: Procedure.ID?
+        public var dueBefore: Date?
+        public var limit: Int
+        public var offset: Int
+
+        public init(holderUnits: [OrgUnit.ID], states: [DossierState] = DossierState.allCases.filter { !$0.isClosed },
+                    channel: DossierChannel? = nil, procedureID: Procedure.ID? = nil, dueBefore: Date? = nil,
+                    limit: Int = 50, offset: Int = 0) {
+            self.holderUnits = holderUnits
+            self.states = states
+            self.channel = channel
+            self.procedureID = procedureID
+            self.dueBefore = dueBefore
+            self.limit = limit
+            self.offset = offset
+        }
+    }
+
+    public func queue(_ filter: QueueFilter) async throws -> [Dossier] {
+        guard !filter.holderUnits.isEmpty, !filter.states.isEmpty else { return [] }
+        var query = DossierModel.query(on: db).filter(\.$holderUnitID ~~ filter.holderUnits.map(\.rawValue))
+            .filter(\.$state ~~ filter.states.map(\.rawValue))
+        if let channel = filter.channel { query = query.filter(\.$channel == channel.rawValue) }
+        if let procedure = filter.procedureID { query = query.filter(\.$procedureID == procedure.rawValue) }
+        if let due = filter.dueBefore { query = query.filter(\.$dueAt <= due) }
+        return try await query.sort(\.$dueAt).sort(\.$code).range(filter.offset..<(filter.offset + filter.limit)).all()
+            .map { try $0.toDomain() }
+    }
+
+    /// The register (form 06): dossiers received by the units between two instants, in order of receipt.
+    public func register(receivingUnits: [OrgUnit.ID], from: Date, until: Date, limit: Int) async throws -> [Dossier] {
+        guard !receivingUnits.isEmpty else { return [] }
+        return try await DossierModel.query(on: db).filter(\.$receivingUnitID ~~ receivingUnits.map(\.rawValue))
+            .filter(\.$receivedAt >= from).filter(\.$receivedAt < until)
+            .sort(\.$receivedAt).sort(\.$code).limit(limit).all().map { try $0.toDomain() }
+    }
+
+    /// A citizen's own dossiers, newest first.
+    public func dossiers(ofCitizen citizen: Citizen.ID, limit: Int = 100) async throws -> [Dossier] {
+        try await DossierModel.query(on: db).filter(\.$citizenID == citizen.rawValue)
+            .sort(\.$receivedAt, .descending).limit(limit).all().map { try $0.toDomain() }
+    }
+
+    // MARK: Files
+
+    public func files(of id: Dossier.ID) async throws -> [DossierFile] {
+        try await DossierFileModel.query(on: db).filter(\.$dossierID == id.rawValue).sort(\.$uploadedAt).all().map { $0.toDomain() }
+    }
+
+    public func file(_ id: DossierFile.ID) async throws -> DossierFile? {
+        try await DossierFileModel.find(id.rawValue, on: db)?.toDomain()
+    }
+
+    /// Digitised files of earlier dossiers filed under the same ID number, newest first.
+    public func reusableFiles(idNumber: String?) async throws -> [DossierFile] {
+        guard let key = Self.ownerKey(idNumber) else { return [] }
+        return try await DossierFileModel.query(on: db).filter(\.$ownerKey == key).filter(\.$digitised == true)
+            .filter(\.$reusedFrom == nil).sort(\.$uploadedAt, .descending).limit(50).all().map { $0.toDomain() }
+    }
+
+    /// Attaches a file to a dossier that is not closed (a result may be attached until it is returned).
+    public func addFile(_ draft: FileDraft, to id: Dossier.ID, actor: AuditActor, now: Date) async throws -> DossierFile {
+        try await db.writeTransaction { tx in
+            guard let dossier = try await DossierModel.find(id.rawValue, on: tx)?.toDomain() else {
+                throw DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "Dossier not found.")
+            }
+            guard !dossier.state.isClosed else {
+                throw DomainError(.conflict, "Hồ sơ đã kết thúc; không thể thêm tệp.", english: "The dossier is closed; files cannot be added.")
+            }
+            if draft.kind == .component {
+                guard let component = draft.component, dossier.components.contains(component) else {
+                    throw DomainError.invalid("Chọn thành phần hồ sơ mà tệp này là bản sao.", english: "Name the dossier component this file copies.", field: "component")
+                }
+            }
+            let file = try await Self.insertFile(draft, dossier: dossier, actor: actor, now: now, on: tx)
+            if draft.digitised {
+                try await ServiceCounterStore.add([draft.kind == .component ? .componentsDigitised : .resultsDigitised: 1], for: dossier, at: now, on: tx)
+            }
+            try await AuditLog.append(on: tx, actor: actor, action: "dossier.add_file", entityType: "dossier", entityID: id.description,
+                                      after: ["file": file.id.description, "sha256": file.sha256, "kind": file.kind.rawValue], now: now)
+            return file
+        }
+    }
+
+    /// Flags a file digitised (or not); the digitisation counters follow.
+    public func setDigitised(_ fileID: DossierFile.ID, _ digitised: Bool, actor: AuditActor, now: Date) async throws -> DossierFile {
+        try await db.writeTransaction { tx in
+            guard let row = try await DossierFileModel.find(fileID.rawValue, on: tx),
+                  let dossier = try await DossierModel.find(row.dossierID, on: tx)?.toDomain() else {
+                throw DomainError(.notFound, "Không tìm thấy tệp.", english: "File not found.")
+            }
+            guard row.reusedFrom == nil else {
+                throw DomainError(.conflict, "Tệp tái sử dụng giữ trạng thái số hóa của bản gốc.", english: "A reused file keeps its original's digitised flag.")
+            }
+            if row.digitised != digitised {
+                row.digitised = digitised
+                try await row.save(on: tx)
+                let metric: ServiceMetric = row.kind == DossierFile.Kind.component.rawValue ? .componentsDigitised : .resultsDigitised
+                try await ServiceCounterStore.add([metric: digitised ? 1 : -1], for: dossier, at: now, on: tx)
+                try await AuditLog.append(on: tx, actor: actor, action: "dossier.digitise", entityType: "dossier", entityID: dossier.id.description,
+                                          after: ["file": fileID.description, "digitised": String(digitised)], now: now)
+            }
+            return row.toDomain()
+        }
+    }
+
     // MARK: Internals
+
+    @discardableResult
+    static func insertFile(_ draft: FileDraft, dossier: Dossier, actor: AuditActor, now: Date, on tx: any Database) async throws -> DossierFile {
+        let row = DossierFileModel()
+        row.id = UUID()
+        row.dossierID = dossier.id.rawValue
+        row.kind = draft.kind.rawValue
+        row.component = draft.kind == .component ? draft.component : nil
+        row.sha256 = draft.blob.sha256
+        row.size = draft.blob.size
+        row.contentType = draft.contentType
+        row.originalName = draft.originalName
+        row.digitised = draft.digitised
+        row.ownerKey = ownerKey(dossier.applicant.idNumber)
+        row.uploadedAt = now
+        row.uploadedBy = actor.name
+        try await row.create(on: tx)
+        return row.toDomain()
+    }
+
+    static func reuseFile(_ id: DossierFile.ID, into dossier: Dossier, actor: AuditActor, now: Date, on tx: any Database) async throws {
+        guard let source = try await DossierFileModel.find(id.rawValue, on: tx), source.digitised, source.reusedFrom == nil,
+              let key = ownerKey(dossier.applicant.idNumber), source.ownerKey == key else {
+            throw DomainError.invalid("Chỉ tái sử dụng được bản số hóa của chính người nộp.", english: "Only the applicant's own digitised files can be reused.", field: "reuse")
+        }
+        let row = DossierFileModel()
+        row.id = UUID()
+        row.dossierID = dossier.id.rawValue
+        row.kind = DossierFile.Kind.component.rawValue
+        row.component = source.component
+        row.sha256 = source.sha256
+        row.size = source.size
+        row.contentType = source.contentType
+        row.originalName = source.originalName
+        row.digitised = true
+        row.reusedFrom = source.id
+        row.ownerKey = key
+        row.uploadedAt = now
+        row.uploadedBy = actor.name
+        try await row.create(on: tx)
+    }
+
+    static func email(_ raw: String?) throws -> String? {
+        guard let raw = raw.map(VietnameseText.clean), !raw.isEmpty else { return nil }
+        guard let valid = Citizen.normalisedEmail(raw) else {
+            throw DomainError.invalid("Địa chỉ thư điện tử không hợp lệ.", english: "applicant.email is not a valid address.", field: "applicant.email")
+        }
+        return valid
+    }
+
+    /// Files are matched to a person by a hash of the ID number (never the number itself).
+    static func ownerKey(_ idNumber: String?) -> String? {
+        guard let raw = idNumber?.uppercased().filter({ $0.isLetter || $0.isNumber }), !raw.isEmpty else { return nil }
+        return SHA256.hash(data: Data("owner|\(raw)".utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Opens a processing step at `unit`; its due date is the procedure's share for that
+    /// step (inter-agency procedures list working days per unit), never past the dossier's.
+    static func openStep(_ dossier: Dossier, sequence: Int, unit: OrgUnit.ID, from: OrgUnit.ID?, electronic: Bool,
+                         procedure: Procedure, actor: AuditActor, now: Date, calendar: WorkingCalendar, on tx: any Database) async throws {
+        var due = dossier.dueAt
+        if procedure.interAgencySteps.indices.contains(sequence - 1),
+           let share = try? calendar.deadline(from: now, workingDays: procedure.interAgencySteps[sequence - 1].days).due {
+            due = min(due, share)
+        }
+        let row = DossierStepModel()
+        row.id = UUID()
+        row.dossierID = dossier.id.rawValue
+        row.seq = sequence
+        row.unitID = unit.rawValue
+        row.fromUnitID = from?.rawValue
+        row.electronic = electronic
+        row.startedAt = now
+        row.dueAt = due
+        row.actorName = actor.name
+        try await row.create(on: tx)
+    }
+
+    /// Closes the current step on a hand-over (opening the next) or when processing ends.
+    static func moveSteps(_ event: DossierEvent, before: Dossier, after: Dossier, actor: AuditActor, now: Date,
+                          calendar: WorkingCalendar, on tx: any Database) async throws {
+        let handOver: (OrgUnit.ID, Bool)?
+        switch event {
+        case .forward(let unit, let electronic, _): handOver = (unit, electronic)
+        case .sendBack(let unit, _): handOver = (unit, true)
+        case .markProcessed, .refuse, .withdraw, .stop: handOver = nil
+        default: return
+        }
+        guard let current = try await DossierStepModel.query(on: tx).filter(\.$dossierID == after.id.rawValue)
+            .sort(\.$seq, .descending).first() else { return }
+        if current.finishedAt == nil {
+            current.finishedAt = now
+            try await current.save(on: tx)
+        }
+        guard let (unit, electronic) = handOver,
+              let procedure = try await ProcedureModel.find(after.procedureID.rawValue, on: tx)?.toDomain() else { return }
+        try await openStep(after, sequence: current.seq + 1, unit: unit, from: before.holderUnitID, electronic: electronic,
+                           procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
+    }
+
+    /// The notice an event sends the applicant, if any.
+    static func notice(_ event: DossierEvent, _ dossier: Dossier) -> (String, String)? {
+        switch event {
+        case .requestSupplement(let items):
+            ("Yêu cầu bổ sung hồ sơ / Supplement requested",
+             "Hồ sơ \(dossier.code) cần bổ sung (mẫu 02): \(items.joined(separator: "; ")).\n\nPlease supplement dossier \(dossier.code): \(items.joined(separator: "; ")).")
+        case .apologise(let reason, let newDue):
+            ("Thư xin lỗi và hẹn lại ngày trả kết quả / Apology and new appointment",
+             "Chúng tôi xin lỗi vì hồ sơ \(dossier.code) chưa có kết quả đúng hẹn (mẫu 04). Lý do: \(reason). Ngày hẹn mới: \(shown(newDue)).\n\nWe apologise: dossier \(dossier.code) is delayed (\(reason)); new appointment \(shown(newDue)).")
+        case .markProcessed:
+            ("Đã có kết quả / Result ready", "Hồ sơ \(dossier.code) đã có kết quả.\n\nThe result of dossier \(dossier.code) is ready.")
+        case .refuse(let reason):
+            ("Từ chối tiếp nhận hồ sơ / Dossier not accepted", "Hồ sơ \(dossier.code) không được tiếp nhận (mẫu 03). Lý do: \(reason).\n\nDossier \(dossier.code) was not accepted: \(reason).")
+        case .stop(let reason):
+            ("Dừng xử lý hồ sơ / Processing stopped", "Hồ sơ \(dossier.code) đã dừng xử lý. Lý do: \(reason).\n\nProcessing of \(dossier.code) stopped: \(reason).")
+        default: nil
+        }
+    }
+
+    /// An instant as Việt Nam local time, `dd/MM/yyyy HH:mm`.
+    static func shown(_ date: Date) -> String {
+        let local = LocalDateTime(date)
+        return String(format: "%02d/%02d/%04d %02d:%02d", local.date.day, local.date.month, local.date.year, local.time.hour, local.time.minute)
+    }
 
     static func nextSequence(unit: OrgUnit.ID, day: LocalDate, on tx: any Database) async throws -> Int {
         // One statement that inserts the day's first number or bumps the counter under its row lock:
@@ -246,10 +571,12 @@ final class DossierModel: Model, @unchecked Sendable {
     @Field(key: "lookup_secret_hash") var lookupSecretHash: String
     @Field(key: "data") var data: String
     @Field(key: "version") var version: Int
+    @OptionalField(key: "citizen_id") var citizenID: UUID?
     init() {}
 
     func apply(_ d: Dossier) throws {
         id = d.id.rawValue
+        citizenID = d.citizenID?.rawValue
         code = d.code
         procedureID = d.procedureID.rawValue
         receivingUnitID = d.receivingUnitID.rawValue
@@ -285,4 +612,50 @@ final class DossierEventModel: Model, @unchecked Sendable {
     @OptionalField(key: "unit_id") var unitID: UUID?
     @Field(key: "detail") var detail: String
     init() {}
+}
+
+/// Row of `dossier_steps`.
+final class DossierStepModel: Model, @unchecked Sendable {
+    static let schema = "dossier_steps"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "dossier_id") var dossierID: UUID
+    @Field(key: "seq") var seq: Int
+    @Field(key: "unit_id") var unitID: UUID
+    @OptionalField(key: "from_unit_id") var fromUnitID: UUID?
+    @Field(key: "electronic") var electronic: Bool
+    @Field(key: "started_at") var startedAt: Date
+    @Field(key: "due_at") var dueAt: Date
+    @OptionalField(key: "finished_at") var finishedAt: Date?
+    @Field(key: "actor_name") var actorName: String
+    init() {}
+
+    func toDomain() -> DossierStep {
+        DossierStep(sequence: seq, unitID: .init(unitID), fromUnitID: fromUnitID.map { .init($0) }, electronic: electronic,
+                    startedAt: startedAt, dueAt: dueAt, finishedAt: finishedAt, actorName: actorName)
+    }
+}
+
+/// Row of `dossier_files`.
+final class DossierFileModel: Model, @unchecked Sendable {
+    static let schema = "dossier_files"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "dossier_id") var dossierID: UUID
+    @Field(key: "kind") var kind: String
+    @OptionalField(key: "component") var component: String?
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "size") var size: Int
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "original_name") var originalName: String
+    @Field(key: "digitised") var digitised: Bool
+    @OptionalField(key: "reused_from") var reusedFrom: UUID?
+    @OptionalField(key: "owner_key") var ownerKey: String?
+    @Field(key: "uploaded_at") var uploadedAt: Date
+    @Field(key: "uploaded_by") var uploadedBy: String
+    init() {}
+
+    func toDomain() -> DossierFile {
+        DossierFile(id: .init(id ?? UUID()), dossierID: .init(dossierID), kind: DossierFile.Kind(rawValue: kind) ?? .component,
+                    component: component, sha256: sha256, size: size, contentType: contentType, originalName: originalName,
+                    digitised: digitised, reusedFrom: reusedFrom.map { .init($0) }, uploadedAt: uploadedAt, uploadedBy: uploadedBy)
+    }
 }

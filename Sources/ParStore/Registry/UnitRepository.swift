@@ -86,6 +86,16 @@ public struct UnitRepository: Sendable {
         return try models.map { UnitRecord(unit: try $0.toDomain(), ancestry: $0.ancestry) }
     }
 
+    /// Every unit in the subtrees of `roots` (the roots included).
+    public func subtreeIDs(of roots: Set<OrgUnit.ID>) async throws -> [OrgUnit.ID] {
+        guard !roots.isEmpty else { return [] }
+        let query = UnitModel.query(on: db).field(\.$id)
+        query.group(.or) { group in
+            for root in roots { group.filter(\.$path ~~ ("/" + UnitModel.pathSegment(root.rawValue))) }
+        }
+        return try await query.all().compactMap { $0.id.map(OrgUnit.ID.init) }
+    }
+
     /// Direct children, current ones first, then by name.
     public func children(of id: OrgUnit.ID) async throws -> [OrgUnit] {
         try await UnitModel.query(on: db).filter(\.$parentID == id.rawValue).sort(\.$name).all()

@@ -40,27 +40,52 @@ extension ParAPI {
     func actOnDossier(_ input: Operations.ActOnDossier.Input) async throws -> Operations.ActOnDossier.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let updated = try await Self.perform(body, on: input.path.dossierId, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
+                                             request: request)
+        return .ok(.init(headers: .init(eTag: Self.etag(updated.version)),
+                         body: .json(try await Self.dossier(updated, repository: DossierRepository(db: request.db)))))
+    }
+
+    /// Applies an action for the API and the pages alike: counter actions (accept, refuse, complete a
+    /// supplement, return, withdraw) need receiveDossiers on the receiving unit, the others
+    /// processDossiers on the holding unit (or the counter's, while the dossier is still there).
+    static func perform(_ body: Components.Schemas.DossierAction, on rawID: String, expectedVersion: Int?,
+                        request: Request) async throws -> Dossier {
         let event = try await Self.event(body, request: request)
         let atCounter: Set<String> = ["accept", "refuse", "complete_supplement", "return_result", "withdraw"]
-        let dossier = try await Self.authorizedDossier(input.path.dossierId, request: request) { dossier, principal in
+        let dossier = try await Self.authorizedDossier(rawID, request: request) { dossier, principal in
             if atCounter.contains(event.name) {
                 try await Self.require(principal, .receiveDossiers, onAnyOf: [dossier.receivingUnitID], request: request)
-            } else if dossier.holderUnitID == dossier.receivingUnitID {
-                // Still at the counter's unit: its counter officers may act as well as its processors.
-                do {
-                    try await Self.require(principal, .processDossiers, onAnyOf: [dossier.holderUnitID], request: request)
-                } catch {
-                    try await Self.require(principal, .receiveDossiers, onAnyOf: [dossier.receivingUnitID], request: request)
-                }
             } else {
-                try await Self.require(principal, .processDossiers, onAnyOf: [dossier.holderUnitID], request: request)
+                try await Self.requireProcessor(principal, dossier, request: request)
             }
         }
-        let repository = DossierRepository(db: request.db)
-        let updated = try await repository.act(dossier.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
-                                               event: event, actor: request.auditActor, now: Date())
-        return .ok(.init(headers: .init(eTag: Self.etag(updated.version)),
-                         body: .json(try await Self.dossier(updated, repository: repository))))
+        return try await DossierRepository(db: request.db).act(dossier.id, expectedVersion: expectedVersion,
+                                                               event: event, actor: request.auditActor, now: Date())
+    }
+
+    /// processDossiers on the holding unit; while the dossier is still at the receiving unit its
+    /// counter officers may act as well.
+    static func requireProcessor(_ principal: Principal, _ dossier: Dossier, request: Request) async throws {
+        if dossier.holderUnitID == dossier.receivingUnitID {
+            do {
+                try await Self.require(principal, .processDossiers, onAnyOf: [dossier.holderUnitID], request: request)
+            } catch {
+                try await Self.require(principal, .receiveDossiers, onAnyOf: [dossier.receivingUnitID], request: request)
+            }
+        } else {
+            try await Self.require(principal, .processDossiers, onAnyOf: [dossier.holderUnitID], request: request)
+        }
+    }
+
+    /// Who may attach files: the counter of the receiving unit or a processor of the holding unit.
+    static func requireActor(on dossier: Dossier, request: Request) async throws {
+        let principal = try request.requirePrincipal()
+        do {
+            try await Self.require(principal, .receiveDossiers, onAnyOf: [dossier.receivingUnitID], request: request)
+        } catch {
+            try await requireProcessor(principal, dossier, request: request)
+        }
     }
 
     func lookupDossier(_ input: Operations.LookupDossier.Input) async throws -> Operations.LookupDossier.Output {

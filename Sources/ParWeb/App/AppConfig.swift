@@ -23,12 +23,25 @@ public struct AppConfig: Sendable {
     public var loginWindow: TimeInterval
     /// PostgreSQL connections each event loop (one per core) may open.
     public var databaseConnectionsPerEventLoop: Int
+    /// Where uploaded files are kept, by SHA-256 (`PARHUB_FILES_DIR`, default `./data/files`).
+    public var filesDirectory: String
+    /// Largest accepted upload, in bytes (`PARHUB_MAX_UPLOAD_MB`, default 10).
+    public var maxUploadBytes: Int
+    /// Public status lookups allowed per client per minute (`PARHUB_LOOKUP_RATE_LIMIT`, default 30; 0 turns the limit off).
+    public var lookupRatePerMinute: Int
+    /// The address citizens reach the portal at, for links printed on receipts and in QR codes
+    /// (`PARHUB_PUBLIC_URL`, default `http://HOST:PORT`).
+    public var publicURL: String
+    /// SMTP relay for the outbox (`PARHUB_SMTP_HOST`, `PARHUB_SMTP_PORT`, `PARHUB_SMTP_FROM`); nil: messages are logged.
+    public var smtp: SMTPSettings?
 
     public init(database: DatabaseConfig, host: String = "127.0.0.1", port: Int = 8080,
                 logLevel: Logger.Level = .info, secret: String = "dev-secret-change-me",
                 loadDemoData: Bool = false, workingDirectory: String = FileManager.default.currentDirectoryPath,
                 secureCookies: Bool = false, loginAttemptsAllowed: Int = 5, loginWindow: TimeInterval = 15 * 60,
-                databaseConnectionsPerEventLoop: Int = 8) {
+                databaseConnectionsPerEventLoop: Int = 8, filesDirectory: String? = nil,
+                maxUploadBytes: Int = 10 * 1024 * 1024, lookupRatePerMinute: Int = 30, publicURL: String? = nil,
+                smtp: SMTPSettings? = nil) {
         self.database = database
         self.host = host
         self.port = port
@@ -40,6 +53,11 @@ public struct AppConfig: Sendable {
         self.loginAttemptsAllowed = loginAttemptsAllowed
         self.loginWindow = loginWindow
         self.databaseConnectionsPerEventLoop = databaseConnectionsPerEventLoop
+        self.filesDirectory = filesDirectory ?? (workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/") + "data/files"
+        self.maxUploadBytes = maxUploadBytes
+        self.lookupRatePerMinute = lookupRatePerMinute
+        self.publicURL = publicURL ?? "http://\(host):\(port)"
+        self.smtp = smtp
     }
 
     /// Reads `DATABASE_URL` (absent → SQLite at `PARHUB_SQLITE_PATH` or `./data/parhub.sqlite`),
@@ -61,11 +79,32 @@ public struct AppConfig: Sendable {
             secret: env["PARHUB_SECRET"] ?? "dev-secret-change-me",
             loadDemoData: env["PARHUB_DEMO"] != "0",
             workingDirectory: cwd,
-            secureCookies: env["PARHUB_SECURE_COOKIES"] == "1")
+            secureCookies: env["PARHUB_SECURE_COOKIES"] == "1",
+            filesDirectory: env["PARHUB_FILES_DIR"].flatMap { $0.isEmpty ? nil : $0 },
+            maxUploadBytes: (env["PARHUB_MAX_UPLOAD_MB"].flatMap(Int.init) ?? 10) * 1024 * 1024,
+            lookupRatePerMinute: env["PARHUB_LOOKUP_RATE_LIMIT"].flatMap(Int.init) ?? 30,
+            publicURL: env["PARHUB_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 },
+            smtp: env["PARHUB_SMTP_HOST"].flatMap { host in
+                host.isEmpty ? nil : SMTPSettings(host: host, port: env["PARHUB_SMTP_PORT"].flatMap(Int.init) ?? 25,
+                                                  from: env["PARHUB_SMTP_FROM"] ?? "parhub@localhost")
+            })
     }
 
     /// The effective configuration for the start-up log, secrets masked.
     public var summary: String {
         "database=\(database) host=\(host) port=\(port) log=\(logLevel) secret=\(secret.isEmpty ? "(empty)" : "****") demo=\(loadDemoData)"
+    }
+}
+
+/// An SMTP relay the outbox hands e-mail to (plain SMTP on a trusted network or a local relay).
+public struct SMTPSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var from: String
+
+    public init(host: String, port: Int = 25, from: String) {
+        self.host = host
+        self.port = port
+        self.from = from
     }
 }

@@ -36,6 +36,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     }
 
     app.views.use(.leaf)
+    app.leaf.tags["tr"] = TranslateTag()
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     let metrics = PrometheusCollectorRegistry()
@@ -45,6 +46,13 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.middleware.use(MetricsMiddleware(registry: metrics))
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    if config.lookupRatePerMinute > 0 {
+        app.storage[LookupLimiterKey.self] = RateLimiter(limit: config.lookupRatePerMinute)
+    }
+    let notifier: any Notifier = config.smtp.map { SMTPNotifier(settings: $0, group: app.eventLoopGroup, logger: app.logger) }
+        ?? LogNotifier(logger: app.logger)
+    app.lifecycle.use(OutboxDispatcher(notifier: notifier))
 
     try registerOperations(app, metrics: metrics)
     try registerAPI(app)
@@ -61,8 +69,8 @@ extension Application {
 
 /// Mounts the generated OpenAPI handlers under the API middleware.
 func registerAPI(_ app: Application) throws {
-    let api = app.grouped(ETagMiddleware(), BodyLimitMiddleware(), BearerPrincipalMiddleware(), IdempotencyMiddleware(),
-                          RequestContextMiddleware())
+    let api = app.grouped(ETagMiddleware(), BodyLimitMiddleware(), LookupRateLimitMiddleware(), BearerPrincipalMiddleware(),
+                          IdempotencyMiddleware(), RequestContextMiddleware())
     let transport = VaporTransport(routesBuilder: api)
     try ParAPI().registerHandlers(on: transport, serverURL: URL(string: "/")!)
 }

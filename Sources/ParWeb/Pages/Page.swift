@@ -41,6 +41,7 @@ struct LayoutContext: Encodable {
     let isAdmin: Bool
     let canAudit: Bool
     let canRestructuring: Bool
+    let canDossiers: Bool
     let path: String
     /// The print view: no navigation, just the document.
     let print: Bool
@@ -66,6 +67,7 @@ enum Page {
             isAdmin: principal?.mayAnywhere(.manageUsers) ?? false,
             canAudit: principal?.mayAnywhere(.viewAudit) ?? false,
             canRestructuring: principal?.mayAnywhere(.viewRestructuring) ?? false,
+            canDossiers: principal?.mayAnywhere(.viewDossiers) ?? false,
             path: request.url.path,
             print: (try? request.query.get(String.self, at: "print")) == "1",
             t: Strings.table(language))

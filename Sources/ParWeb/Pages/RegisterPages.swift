@@ -4,8 +4,9 @@ import Vapor
 /// protection for every form; sign-in required for everything but the login page.
 func registerPages(_ app: Application) throws {
     let pages = app.grouped(app.sessions.middleware, BodyLimitMiddleware(), LanguageMiddleware(),
-                            SessionPrincipalMiddleware(), CSRFMiddleware())
+                            SessionPrincipalMiddleware(), CSRFMiddleware(), LookupRateLimitMiddleware())
     LoginPages.register(pages)
+    PublicPages.register(pages)
     CataloguePages.registerPublic(pages)
     CalendarPages.registerPublic(pages)
     let signedIn = pages.grouped(RequireLoginMiddleware())
@@ -14,6 +15,8 @@ func registerPages(_ app: Application) throws {
     HomePage.register(signedIn)
     UnitPages.register(signedIn)
     AdminPages.register(signedIn)
+    DossierPages.register(signedIn)
+    signedIn.get(Paths.outbox.pattern, use: OutboxPage.show)
 }
 
 /// A form's error summary entry (GOV.UK pattern: listed at the top, linked to the field).

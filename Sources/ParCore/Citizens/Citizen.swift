@@ -1,0 +1,84 @@
+import Foundation
+
+/// A citizen or business account for online services. It is not a staff user: it
+/// holds no role, signs in with a one-time code sent to its e-mail address, and sees
+/// only its own dossiers.
+public struct Citizen: Identifiable, Hashable, Sendable, Codable {
+    public typealias ID = EntityID<Citizen>
+    public var id: ID
+    public var email: String
+    public var name: String
+    public var phone: String?
+    public var idNumber: String?
+
+    public init(id: ID, email: String, name: String, phone: String? = nil, idNumber: String? = nil) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.phone = phone
+        self.idNumber = idNumber
+    }
+
+    /// The address in the form accounts are keyed by, or nil when it is not an address.
+    public static func normalisedEmail(_ raw: String) -> String? {
+        let text = VietnameseText.clean(raw).lowercased()
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard text.unicodeScalars.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+              text.unicodeScalars.allSatisfy({ $0.isASCII && !CharacterSet.whitespacesAndNewlines.contains($0) && $0 != "<" && $0 != ">" })
+        else { return nil }
+        return text
+    }
+}
+
+/// A message waiting in the outbox: written in the same transaction as the change it
+/// tells about, delivered afterwards by whichever notifier is configured.
+public struct OutboxMessage: Identifiable, Hashable, Sendable, Codable {
+    public typealias ID = EntityID<OutboxMessage>
+    public enum Channel: String, Codable, Sendable, CaseIterable { case email, sms }
+    public enum Status: String, Codable, Sendable, CaseIterable { case pending, sent, failed }
+
+    public var id: ID
+    public var channel: Channel
+    public var recipient: String
+    public var subject: String
+    public var body: String
+    public var dossierID: Dossier.ID?
+    public var status: Status
+    public var attempts: Int
+    public var createdAt: Date
+    public var sentAt: Date?
+    public var lastError: String?
+
+    public init(id: ID, channel: Channel, recipient: String, subject: String, body: String, dossierID: Dossier.ID?,
+                status: Status = .pending, attempts: Int = 0, createdAt: Date, sentAt: Date? = nil, lastError: String? = nil) {
+        self.id = id
+        self.channel = channel
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.dossierID = dossierID
+        self.status = status
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+        self.lastError = lastError
+    }
+}
+
+/// Rules of the one-time sign-in codes.
+public enum OneTimeCodeRules {
+    /// A code is valid for 10 minutes.
+    public static let lifetime: TimeInterval = 600
+    /// Five wrong tries burn the code.
+    public static let maxAttempts = 5
+    /// At most three codes per address in 15 minutes.
+    public static let maxIssuedPerWindow = 3
+    public static let issueWindow: TimeInterval = 900
+
+    /// Six random digits.
+    public static func newCode() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
+    }
+}

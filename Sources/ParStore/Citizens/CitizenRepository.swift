@@ -1,0 +1,139 @@
+import Crypto
+import FluentKit
+import Foundation
+import ParCore
+import SQLKit
+
+/// Citizen accounts and their one-time sign-in codes. A code is sent through the
+/// outbox, only its hash is stored, it expires after 10 minutes, burns after five
+/// wrong tries, and an address gets at most three codes in 15 minutes.
+public struct CitizenRepository: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    public func find(_ id: Citizen.ID) async throws -> Citizen? {
+        try await CitizenModel.find(id.rawValue, on: db)?.toDomain()
+    }
+
+    /// Issues a code for `email` and queues the message that carries it.
+    public func issueCode(to rawEmail: String, now: Date) async throws {
+        guard let email = Citizen.normalisedEmail(rawEmail) else {
+            throw DomainError.invalid("Địa chỉ thư điện tử không hợp lệ.", english: "That is not a valid e-mail address.", field: "email")
+        }
+        try await db.writeTransaction { tx in
+            let recent = try await OneTimeCodeModel.query(on: tx).filter(\.$recipient == email)
+                .filter(\.$createdAt > now.addingTimeInterval(-OneTimeCodeRules.issueWindow)).count()
+            guard recent < OneTimeCodeRules.maxIssuedPerWindow else {
+                throw DomainError(.conflict, "Đã gửi nhiều mã cho địa chỉ này; hãy thử lại sau 15 phút.",
+                                  english: "Too many codes were sent to this address; try again in 15 minutes.", field: "email")
+            }
+            let code = OneTimeCodeRules.newCode()
+            let row = OneTimeCodeModel()
+            row.id = UUID()
+            row.recipient = email
+            row.codeHash = Self.hash(code, for: email)
+            row.createdAt = now
+            row.expiresAt = now.addingTimeInterval(OneTimeCodeRules.lifetime)
+            row.attempts = 0
+            try await row.create(on: tx)
+            try await OutboxRepository.enqueue(.email, to: email, subject: "Mã đăng nhập ParHub: \(code)",
+                                               body: "Mã đăng nhập dịch vụ công của bạn là \(code). Mã có hiệu lực 10 phút; không chia sẻ mã này với ai.\n\nYour ParHub sign-in code is \(code). It is valid for 10 minutes.",
+                                               dossier: nil, now: now, on: tx)
+        }
+    }
+
+    /// Checks a code; on success returns the account for the address, creating it on
+    /// first sign-in (with `name` when given).
+    public func verify(email rawEmail: String, code rawCode: String, now: Date) async throws -> Citizen {
+        let wrong = DomainError.invalid("Mã không đúng hoặc đã hết hạn.", english: "The code is wrong or has expired.", field: "code")
+        guard let email = Citizen.normalisedEmail(rawEmail) else { throw wrong }
+        let code = rawCode.filter(\.isNumber)
+        // A wrong code commits its attempt count, so the transaction returns nil rather than throwing.
+        let verified: Citizen? = try await db.writeTransaction { tx in
+            guard let row = try await OneTimeCodeModel.query(on: tx).filter(\.$recipient == email).filter(\.$usedAt == nil)
+                .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).first(),
+                row.attempts < OneTimeCodeRules.maxAttempts else { throw wrong }
+            guard code.count == 6, Self.hash(code, for: email) == row.codeHash else {
+                row.attempts += 1
+                try await row.save(on: tx)
+                return nil as Citizen?
+            }
+            row.usedAt = now
+            try await row.save(on: tx)
+            if let existing = try await CitizenModel.query(on: tx).filter(\.$email == email).first() {
+                return existing.toDomain()
+            }
+            let citizen = CitizenModel()
+            citizen.id = UUID()
+            citizen.email = email
+            citizen.name = ""
+            citizen.createdAt = now
+            try await citizen.create(on: tx)
+            try await AuditLog.append(on: tx, actor: AuditActor(id: nil, name: email, requestID: nil), action: "citizen.create",
+                                      entityType: "citizen", entityID: citizen.id!.uuidString.lowercased(), after: ["email": email], now: now)
+            return citizen.toDomain()
+        }
+        guard let verified else { throw wrong }
+        return verified
+    }
+
+    /// Updates the name, phone and ID number the citizen's online dossiers are filed under.
+    public func updateProfile(_ id: Citizen.ID, name: String, phone: String?, idNumber: String?, now: Date) async throws -> Citizen {
+        let name = VietnameseText.clean(name)
+        guard !name.isEmpty, name.unicodeScalars.count <= 200 else {
+            throw DomainError.invalid("Cần họ tên (tối đa 200 ký tự).", english: "Your name (up to 200 characters) is required.", field: "name")
+        }
+        let phone = phone.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let idNumber = idNumber.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        if let phone, phone.unicodeScalars.count > 20 || !phone.allSatisfy({ $0.isNumber || $0 == "+" || $0 == " " }) {
+            throw DomainError.invalid("Số điện thoại không hợp lệ.", english: "That is not a valid phone number.", field: "phone")
+        }
+        if let idNumber, idNumber.unicodeScalars.count > 20 || !idNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            throw DomainError.invalid("Số định danh không hợp lệ.", english: "That is not a valid ID number.", field: "idNumber")
+        }
+        return try await db.writeTransaction { tx in
+            guard let row = try await CitizenModel.find(id.rawValue, on: tx) else {
+                throw DomainError(.notFound, "Không tìm thấy tài khoản.", english: "Account not found.")
+            }
+            row.name = name
+            row.phone = phone
+            row.idNumber = idNumber
+            try await row.save(on: tx)
+            try await AuditLog.append(on: tx, actor: AuditActor(id: nil, name: row.email, requestID: nil), action: "citizen.update",
+                                      entityType: "citizen", entityID: id.description, after: ["name": name], now: now)
+            return row.toDomain()
+        }
+    }
+
+    static func hash(_ code: String, for email: String) -> String {
+        SHA256.hash(data: Data("\(email)|\(code)".utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+final class CitizenModel: Model, @unchecked Sendable {
+    static let schema = "citizens"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "email") var email: String
+    @Field(key: "name") var name: String
+    @OptionalField(key: "phone") var phone: String?
+    @OptionalField(key: "id_number") var idNumber: String?
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+
+    func toDomain() -> Citizen {
+        Citizen(id: .init(id ?? UUID()), email: email, name: name, phone: phone, idNumber: idNumber)
+    }
+}
+
+final class OneTimeCodeModel: Model, @unchecked Sendable {
+    static let schema = "one_time_codes"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "recipient") var recipient: String
+    @Field(key: "code_hash") var codeHash: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+    @Field(key: "attempts") var attempts: Int
+    @OptionalField(key: "used_at") var usedAt: Date?
+    init() {}
+}

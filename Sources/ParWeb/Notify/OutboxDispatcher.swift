@@ -1,0 +1,75 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import ParCore
+import ParStore
+import Vapor
+
+/// Delivers one message; throws when it could not.
+protocol Notifier: Sendable {
+    func deliver(_ message: OutboxMessage) async throws
+}
+
+/// The default notifier: writes each message to the log (operators wire SMTP with
+/// `PARHUB_SMTP_HOST`). Administrators read every message on the outbox page.
+struct LogNotifier: Notifier {
+    let logger: Logger
+
+    func deliver(_ message: OutboxMessage) async throws {
+        logger.notice("outbox \(message.channel.rawValue) to \(message.recipient): \(message.subject)")
+    }
+}
+
+/// Drains the outbox every few seconds while the app runs. Several instances may run
+/// it at once: recording an attempt is a compare-and-set, so a message is recorded sent once.
+final class OutboxDispatcher: LifecycleHandler, Sendable {
+    let notifier: any Notifier
+    let interval: TimeAmount
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(notifier: any Notifier, interval: TimeAmount = .seconds(2)) {
+        self.notifier = notifier
+        self.interval = interval
+    }
+
+    func didBootAsync(_ application: Application) async throws {
+        let notifier = notifier, nanos = UInt64(interval.nanoseconds)
+        let db = application.db, logger = application.logger
+        task.withLockedValue {
+            $0 = Task.detached {
+                while !Task.isCancelled {
+                    do {
+                        try await Self.drain(OutboxRepository(db: db), notifier: notifier)
+                    } catch {
+                        logger.warning("outbox: \(String(describing: error))")
+                    }
+                    try? await Task.sleep(nanoseconds: nanos)
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        let running = task.withLockedValue { task -> Task<Void, Never>? in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        await running?.value
+    }
+
+    /// Delivers what is pending now; returns how many were sent.
+    @discardableResult
+    static func drain(_ outbox: OutboxRepository, notifier: any Notifier, limit: Int = 50) async throws -> Int {
+        var sent = 0
+        for message in try await outbox.pending(limit: limit) {
+            do {
+                try await notifier.deliver(message)
+                if try await outbox.record(message.id, sent: true, error: nil, now: Date()) { sent += 1 }
+            } catch {
+                try await outbox.record(message.id, sent: false, error: String(describing: error), now: Date())
+            }
+        }
+        return sent
+    }
+}

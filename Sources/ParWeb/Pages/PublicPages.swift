@@ -1,0 +1,420 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// What citizens use without a staff account: the dossier status lookup (code and the
+/// secret on the receipt; no personal data), and online submission with a citizen
+/// account verified by a one-time code.
+enum PublicPages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(Paths.lookup.pattern, use: lookup)
+        routes.get(Paths.citizenLogin.pattern, use: loginForm)
+        routes.post(Paths.citizenLogin.pattern, use: sendCode)
+        routes.post(Paths.citizenVerify.pattern, use: verify)
+        routes.post(Paths.citizenLogout.pattern, use: logout)
+        routes.get(Paths.citizenHome.pattern, use: home)
+        routes.post(Paths.citizenProfile.pattern, use: profile)
+        routes.get(Paths.citizenSubmit.pattern, use: submitForm)
+        routes.on(.POST, Paths.citizenSubmit.pattern, body: .collect(maxSize: "64mb"), use: submit)
+        routes.get(Paths.citizenDossier.pattern, use: citizenDossier)
+        routes.on(.POST, Paths.citizenDossier.pattern, body: .collect(maxSize: "64mb"), use: supplement)
+    }
+
+    // MARK: Status lookup
+
+    struct LookupContext: Encodable {
+        let code: String
+        let result: LookupResult?
+        let errors: [FormError]?
+    }
+
+    struct LookupResult: Encodable {
+        let code: String
+        let procedure: String
+        let state: String
+        let nationalStatus: Int
+        let receivedAt: String
+        let dueAt: String
+        let timeliness: String
+        let timeline: [TimelineRow]
+        let supplementItems: String?
+    }
+
+    struct TimelineRow: Encodable {
+        let at: String
+        let name: String
+        let state: String
+    }
+
+    @Sendable static func lookup(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let code = VietnameseText.clean((try? request.query.get(String.self, at: "code")) ?? "")
+        let secret = VietnameseText.clean((try? request.query.get(String.self, at: "secret")) ?? "")
+        var result: LookupResult?
+        var errors: [FormError]?
+        if !code.isEmpty || !secret.isEmpty {
+            let repository = DossierRepository(db: request.db)
+            if let d = try await repository.lookup(code: code, secret: secret) {
+                let timeline = try await repository.timeline(of: d.id)
+                let procedure = try await ProcedureRepository(db: request.db).find(d.procedureID)
+                result = LookupResult(
+                    code: d.code, procedure: procedure?.name ?? "", state: en ? d.state.english : d.state.vietnamese,
+                    nationalStatus: d.state.nationalStatus, receivedAt: LocalTime.format(d.receivedAt), dueAt: LocalTime.format(d.dueAt),
+                    timeliness: DossierPages.timelinessLabel(d.timeliness(at: Date()), en: en),
+                    timeline: timeline.map { TimelineRow(at: LocalTime.format($0.at), name: DossierPages.eventLabel($0.name, en: en),
+                                                         state: en ? $0.toState.english : $0.toState.vietnamese) },
+                    supplementItems: d.state == .supplementRequested ? timeline.last(where: { $0.name == "request_supplement" })?.detail : nil)
+            } else {
+                errors = [FormError(field: "code", message: en ? "No dossier has this code and secret." : "Không tìm thấy hồ sơ với mã và mã tra cứu này.")]
+            }
+        }
+        let response = try await Page.render("lookup", title: en ? "Dossier status" : "Tra cứu hồ sơ",
+                                             context: LookupContext(code: code, result: result, errors: errors), request: request)
+        if errors != nil { response.status = .notFound }
+        return response
+    }
+
+    // MARK: Citizen sign-in
+
+    static let citizenKey = "citizen"
+
+    static func citizen(_ request: Request) async throws -> Citizen? {
+        guard let raw = request.session.data[citizenKey], let id = Citizen.ID(string: raw) else { return nil }
+        return try await CitizenRepository(db: request.db).find(id)
+    }
+
+    static func requireCitizen(_ request: Request) async throws -> Citizen {
+        guard let citizen = try await citizen(request) else {
+            throw Problem(status: .unauthorized, detail: "Hãy đăng nhập bằng thư điện tử để dùng dịch vụ công trực tuyến.",
+                          detailEn: "Sign in with your e-mail address to use online services.")
+        }
+        return citizen
+    }
+
+    struct LoginContext: Encodable {
+        let email: String
+        let codeSent: Bool
+        let next: String
+        let errors: [FormError]?
+    }
+
+    static func localNext(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/citizen"), !raw.hasPrefix("//") else { return Paths.citizenHome.rawValue }
+        return raw
+    }
+
+    @Sendable static func loginForm(_ request: Request) async throws -> Response {
+        let next = localNext(try? request.query.get(String.self, at: "next"))
+        return try await renderLogin(request, email: "", codeSent: false, next: next, errors: nil)
+    }
+
+    static func renderLogin(_ request: Request, email: String, codeSent: Bool, next: String, errors: [FormError]?) async throws -> Response {
+        let en = Language.of(request) == .en
+        let response = try await Page.render("citizen-login", title: en ? "Sign in to online services" : "Đăng nhập dịch vụ công",
+                                             context: LoginContext(email: email, codeSent: codeSent, next: next, errors: errors), request: request)
+        if errors != nil { response.status = .unprocessableEntity }
+        return response
+    }
+
+    struct EmailForm: Decodable {
+        var email: String?
+        var code: String?
+        var next: String?
+    }
+
+    @Sendable static func sendCode(_ request: Request) async throws -> Response {
+        let form = try request.content.decode(EmailForm.self)
+        let email = VietnameseText.clean(form.email ?? "")
+        let next = localNext(form.next)
+        do {
+            try await CitizenRepository(db: request.db).issueCode(to: email, now: Date())
+            return try await renderLogin(request, email: email, codeSent: true, next: next, errors: nil)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderLogin(request, email: email, codeSent: false, next: next, errors: errors)
+        }
+    }
+
+    @Sendable static func verify(_ request: Request) async throws -> Response {
+        let form = try request.content.decode(EmailForm.self)
+        let email = VietnameseText.clean(form.email ?? "")
+        let next = localNext(form.next)
+        do {
+            let citizen = try await CitizenRepository(db: request.db).verify(email: email, code: form.code ?? "", now: Date())
+            // A new session id on sign-in (no fixation), keeping nothing from before.
+            request.session.destroy()
+            request.session.data[citizenKey] = citizen.id.description
+            return request.redirect(to: next)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderLogin(request, email: email, codeSent: true, next: next, errors: errors)
+        }
+    }
+
+    @Sendable static func logout(_ request: Request) async throws -> Response {
+        request.session.destroy()
+        return request.redirect(to: Paths.home.rawValue)
+    }
+
+    // MARK: Citizen home, profile, submission
+
+    struct CitizenHomeContext: Encodable {
+        let citizen: Citizen
+        let dossiers: [DossierPages.Row]
+        let errors: [FormError]?
+        let saved: Bool
+    }
+
+    @Sendable static func home(_ request: Request) async throws -> Response {
+        guard let citizen = try await citizen(request) else {
+            return request.redirect(to: Paths.citizenLogin.rawValue)
+        }
+        return try await renderHome(request, citizen: citizen, errors: nil, saved: (try? request.query.get(String.self, at: "saved")) == "1")
+    }
+
+    static func renderHome(_ request: Request, citizen: Citizen, errors: [FormError]?, saved: Bool) async throws -> Response {
+        let en = Language.of(request) == .en
+        var names = DossierPages.Names(request)
+        var rows: [DossierPages.Row] = []
+        let now = Date()
+        for d in try await DossierRepository(db: request.db).dossiers(ofCitizen: citizen.id) {
+            var row = try await DossierPages.row(d, names: &names, now: now, en: en)
+            row = DossierPages.Row(code: row.code, link: Paths.citizenDossier.link(d.id), procedure: row.procedure, applicant: row.applicant,
+                                   state: row.state, channel: row.channel, receivedAt: row.receivedAt, dueAt: row.dueAt,
+                                   timeliness: row.timeliness, timelinessLabel: row.timelinessLabel, holder: row.holder)
+            rows.append(row)
+        }
+        let response = try await Page.render("citizen-home", title: en ? "My dossiers" : "Hồ sơ của tôi",
+                                             context: CitizenHomeContext(citizen: citizen, dossiers: rows, errors: errors, saved: saved),
+                                             request: request)
+        if errors != nil { response.status = .unprocessableEntity }
+        return response
+    }
+
+    struct ProfileForm: Decodable {
+        var name: String?
+        var phone: String?
+        var idNumber: String?
+    }
+
+    @Sendable static func profile(_ request: Request) async throws -> Response {
+        let citizen = try await requireCitizen(request)
+        let form = try request.content.decode(ProfileForm.self)
+        do {
+            _ = try await CitizenRepository(db: request.db).updateProfile(citizen.id, name: form.name ?? "", phone: form.phone,
+                                                                           idNumber: form.idNumber, now: Date())
+            return request.redirect(to: Paths.citizenHome.rawValue + "?saved=1")
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderHome(request, citizen: citizen, errors: errors, saved: false)
+        }
+    }
+
+    struct SubmitContext: Encodable {
+        let citizen: Citizen
+        let procedure: DossierPages.ProcedureOption
+        let components: [DossierPages.ComponentOption]
+        let fees: [String]
+        let units: [DossierPages.UnitOption]
+        let fixedUnit: String?
+        let errors: [FormError]?
+        let online: Bool
+    }
+
+    /// The unit that receives a procedure online: its department, or the commune the citizen picks.
+    static func receivingChoices(_ procedure: Procedure, request: Request, selected: String?) async throws -> (fixed: OrgUnit?, options: [DossierPages.UnitOption]) {
+        if let unitID = procedure.unitID, let unit = try await request.units.find(unitID)?.unit { return (unit, []) }
+        let today = LocalTime.today()
+        let communes = try await request.units.all().filter { unit in
+            unit.kind == .commune && (unit.validFrom.map { $0 <= today } ?? true) && (unit.validTo.map { $0 >= today } ?? true)
+        }
+        return (nil, communes.sorted { $0.name < $1.name }.map {
+            DossierPages.UnitOption(id: $0.id.description, name: $0.name, selected: $0.id.description == selected)
+        })
+    }
+
+    static func procedure(_ request: Request) async throws -> Procedure {
+        guard let code = request.parameters.get("code"), let procedure = try await ProcedureRepository(db: request.db).find(code: code) else {
+            throw Problem.notFound("Không tìm thấy thủ tục.", english: "Procedure not found.")
+        }
+        return procedure
+    }
+
+    @Sendable static func submitForm(_ request: Request) async throws -> Response {
+        guard let citizen = try await citizen(request) else {
+            return request.redirect(to: Paths.citizenLogin.rawValue + "?next=" + request.url.path.urlQueryEscaped)
+        }
+        return try await renderSubmit(request, citizen: citizen, procedure: try await procedure(request), selectedUnit: nil, errors: nil)
+    }
+
+    static func renderSubmit(_ request: Request, citizen: Citizen, procedure: Procedure, selectedUnit: String?,
+                             errors: [FormError]?) async throws -> Response {
+        let en = Language.of(request) == .en
+        let (fixed, options) = try await receivingChoices(procedure, request: request, selected: selectedUnit)
+        let context = SubmitContext(
+            citizen: citizen, procedure: .init(code: procedure.code, name: procedure.name, link: Paths.citizenSubmit.link(procedure.code)),
+            components: procedure.documents.enumerated().map { .init(index: $0.offset, name: $0.element.name, checked: !$0.element.isConditional) },
+            fees: procedure.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" },
+            units: options, fixedUnit: fixed?.name, errors: errors, online: procedure.methods.contains(.online))
+        let response = try await Page.render("citizen-submit", title: en ? "Submit online" : "Nộp hồ sơ trực tuyến", context: context, request: request)
+        if errors != nil { response.status = .unprocessableEntity }
+        return response
+    }
+
+    struct SubmitForm: Decodable {
+        var unit: String?
+        var component: [String]?
+        var scan: [String: File]?
+    }
+
+    @Sendable static func submit(_ request: Request) async throws -> Response {
+        let citizen = try await requireCitizen(request)
+        let procedure = try await procedure(request)
+        let form = try request.content.decode(SubmitForm.self)
+        do {
+            guard !citizen.name.isEmpty else {
+                throw Problem(DomainError.invalid("Hãy cập nhật họ tên trong hồ sơ cá nhân trước khi nộp.",
+                                                  english: "Add your name to your profile before submitting.", field: "name"))
+            }
+            let (fixed, _) = try await receivingChoices(procedure, request: request, selected: form.unit)
+            let unitID: OrgUnit.ID
+            if let fixed {
+                unitID = fixed.id
+            } else {
+                guard let raw = form.unit, let id = OrgUnit.ID(string: raw), let unit = try await request.units.find(id)?.unit,
+                      unit.kind == .commune else {
+                    throw Problem(DomainError.invalid("Chọn xã, phường nhận hồ sơ.", english: "Choose the commune or ward.", field: "unit"))
+                }
+                unitID = unit.id
+            }
+            let store = request.fileStore
+            var drafts: [FileDraft] = []
+            for (key, file) in (form.scan ?? [:]).sorted(by: { $0.key < $1.key }) where file.data.readableBytes > 0 {
+                guard let index = Int(key.dropFirst()), procedure.documents.indices.contains(index) else { continue }
+                drafts.append(try request.storeUpload(file, kind: .component, component: procedure.documents[index].name, digitised: false, store: store))
+            }
+            let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unitID, channel: .online,
+                                       applicant: .init(name: citizen.name, idNumber: citizen.idNumber, phone: citizen.phone, email: citizen.email),
+                                       components: form.component ?? [], files: drafts, citizenID: citizen.id)
+            let actor = AuditActor(id: nil, name: citizen.email, requestID: request.id)
+            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, actor: actor, now: Date())
+            request.session.data["submitted.\(dossier.id)"] = secret
+            return request.redirect(to: Paths.citizenDossier.link(dossier.id))
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderSubmit(request, citizen: citizen, procedure: procedure, selectedUnit: form.unit, errors: errors)
+        }
+    }
+
+    struct CitizenDossierContext: Encodable {
+        let code: String
+        let secret: String?
+        let procedure: String
+        let state: String
+        let receivedAt: String
+        let dueAt: String
+        let timeliness: String
+        let timeline: [TimelineRow]
+        let supplementItems: String?
+        let canSupplement: Bool
+        let components: [DossierPages.ComponentOption]
+        let files: [String]
+        let errors: [FormError]?
+    }
+
+    static func ownDossier(_ request: Request, citizen: Citizen) async throws -> Dossier {
+        guard let id = request.parameters.get("dossierID").flatMap(Dossier.ID.init(string:)),
+              let dossier = try await DossierRepository(db: request.db).find(id), dossier.citizenID == citizen.id else {
+            throw Problem.notFound("Không tìm thấy hồ sơ.", english: "Dossier not found.")
+        }
+        return dossier
+    }
+
+    @Sendable static func citizenDossier(_ request: Request) async throws -> Response {
+        let citizen = try await requireCitizen(request)
+        return try await renderCitizenDossier(request, dossier: try await ownDossier(request, citizen: citizen), errors: nil)
+    }
+
+    static func renderCitizenDossier(_ request: Request, dossier d: Dossier, errors: [FormError]?) async throws -> Response {
+        let en = Language.of(request) == .en
+        let repository = DossierRepository(db: request.db)
+        let timeline = try await repository.timeline(of: d.id)
+        let procedure = try await ProcedureRepository(db: request.db).find(d.procedureID)
+        let secret = request.session.data["submitted.\(d.id)"]
+        request.session.data["submitted.\(d.id)"] = nil
+        let context = CitizenDossierContext(
+            code: d.code, secret: secret, procedure: procedure?.name ?? "", state: en ? d.state.english : d.state.vietnamese,
+            receivedAt: LocalTime.format(d.receivedAt), dueAt: LocalTime.format(d.dueAt),
+            timeliness: DossierPages.timelinessLabel(d.timeliness(at: Date()), en: en),
+            timeline: timeline.map { TimelineRow(at: LocalTime.format($0.at), name: DossierPages.eventLabel($0.name, en: en),
+                                                 state: en ? $0.toState.english : $0.toState.vietnamese) },
+            supplementItems: timeline.last(where: { $0.name == "request_supplement" })?.detail,
+            canSupplement: d.state == .supplementRequested,
+            components: (procedure?.documents ?? []).enumerated().map { .init(index: $0.offset, name: $0.element.name, checked: false) },
+            files: try await repository.files(of: d.id).map { "\($0.component ?? $0.kind.rawValue): \($0.originalName)" },
+            errors: errors)
+        let response = try await Page.render("citizen-dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request)
+        if errors != nil { response.status = .unprocessableEntity }
+        return response
+    }
+
+    /// The citizen sends the missing items online: the files are attached and the clock resumes.
+    @Sendable static func supplement(_ request: Request) async throws -> Response {
+        let citizen = try await requireCitizen(request)
+        let dossier = try await ownDossier(request, citizen: citizen)
+        let form = try request.content.decode(SubmitForm.self)
+        let actor = AuditActor(id: nil, name: citizen.email, requestID: request.id)
+        do {
+            guard dossier.state == .supplementRequested else {
+                throw Problem(DomainError(.conflict, "Hồ sơ không chờ bổ sung.", english: "The dossier is not waiting for a supplement."))
+            }
+            let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
+            let repository = DossierRepository(db: request.db)
+            var attached = 0
+            for (key, file) in (form.scan ?? [:]).sorted(by: { $0.key < $1.key }) where file.data.readableBytes > 0 {
+                guard let index = Int(key.dropFirst()), let documents = procedure?.documents, documents.indices.contains(index) else { continue }
+                let draft = try request.storeUpload(file, kind: .component, component: documents[index].name, digitised: false, store: request.fileStore)
+                _ = try await repository.addFile(draft, to: dossier.id, actor: actor, now: Date())
+                attached += 1
+            }
+            guard attached > 0 else {
+                throw Problem(DomainError.invalid("Hãy gửi kèm ít nhất một tệp bổ sung.", english: "Attach at least one file.", field: "scan"))
+            }
+            _ = try await repository.act(dossier.id, expectedVersion: nil, event: .completeSupplement, actor: actor, now: Date())
+            return request.redirect(to: Paths.citizenDossier.link(dossier.id))
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderCitizenDossier(request, dossier: dossier, errors: errors)
+        }
+    }
+}
+
+/// Administrators read the outbox: every notice and sign-in code queued, and whether it went out.
+enum OutboxPage {
+    struct Context: Encodable {
+        let messages: [Row]
+    }
+
+    struct Row: Encodable {
+        let at: String
+        let channel: String
+        let recipient: String
+        let subject: String
+        let body: String
+        let status: String
+        let attempts: Int
+        let error: String
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        guard principal.mayAnywhere(.manageUsers) else { throw Problem.forbidden() }
+        let en = Language.of(request) == .en
+        let rows = try await OutboxRepository(db: request.db).recent(limit: 200).map {
+            Row(at: LocalTime.format($0.createdAt), channel: $0.channel.rawValue, recipient: $0.recipient, subject: $0.subject,
+                body: $0.body, status: $0.status.rawValue, attempts: $0.attempts, error: $0.lastError ?? "")
+        }
+        return try await Page.render("outbox", title: en ? "Outbox" : "Thư đi", context: Context(messages: rows), request: request)
+    }
+}
