@@ -25,7 +25,7 @@ public enum ServiceCounterStore {
                               on db: any Database) async throws -> [DossierChannel: [ServiceMetric: Int]] {
         guard !units.isEmpty else { return [:] }
         let rows = try await db.sql.select()
-            .column("channel").column("metric").column(SQLFunction("SUM", args: SQLColumn("n")), as: "total")
+            .column("channel").column("metric").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
             .from("service_counters")
             .where("unit_id", .in, units.map(\.rawValue))
             .where("day", .greaterThanOrEqual, from.iso).where("day", .lessThanOrEqual, through.iso)

@@ -1,0 +1,176 @@
+import FluentKit
+import Foundation
+import ParCore
+import ParStore
+import ParTestSupport
+import SQLKit
+import Testing
+
+@Suite("Dossier steps, files, counters, outbox, citizens")
+struct DossierWorkTests {
+    typealias World = DossierRepositoryTests.World
+    static let monday = DossierRepositoryTests.monday
+
+    static func files() throws -> FileStore {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parhub-files-\(UUID().uuidString)")
+        return FileStore(root: root)
+    }
+
+    static func pdf(_ text: String) -> [UInt8] { Array("%PDF-1.4\n% \(text)\n".utf8) }
+
+    @Test("steps hand the dossier from unit to unit, each with its own due date; the counters follow every event")
+    func stepsAndCounters() async throws {
+        try await withTestDatabase { db in
+            let w = try await DossierRepositoryTests.world(db)
+            let repo = DossierRepository(db: db)
+            let actor = AuditActor.system("motcua")
+            var intake = DossierRepositoryTests.intake(w)
+            intake.applicant.email = "an@example.vn"
+            let (d, _) = try await repo.receive(intake, actor: actor, now: Self.monday)
+            let tuesday = Self.monday.addingTimeInterval(86_400)
+            _ = try await repo.act(d.id, expectedVersion: 1, event: .forward(to: w.division.id, electronic: true, note: nil),
+                                   actor: actor, now: tuesday)
+            _ = try await repo.act(d.id, expectedVersion: 2, event: .sendBack(to: w.ward.id, reason: "thiếu chữ ký"),
+                                   actor: actor, now: tuesday.addingTimeInterval(3600))
+            _ = try await repo.act(d.id, expectedVersion: 3, event: .forward(to: w.division.id, electronic: false, note: "bản giấy"),
+                                   actor: actor, now: tuesday.addingTimeInterval(7200))
+            _ = try await repo.act(d.id, expectedVersion: 4, event: .markProcessed(electronicResult: true), actor: actor,
+                                   now: tuesday.addingTimeInterval(86_400))
+            let steps = try await repo.steps(of: d.id)
+            #expect(steps.map(\.unitID) == [w.ward.id, w.division.id, w.ward.id, w.division.id])
+            #expect(steps.map(\.electronic) == [true, true, true, false])
+            #expect(steps.allSatisfy { $0.finishedAt != nil })
+            #expect(steps.allSatisfy { $0.dueAt <= d.dueAt })
+            let day = VietnamTime.localDate(of: Self.monday)
+            let totals = try await ServiceCounterStore.totals(units: [w.ward.id], from: day, through: LocalDate(iso: "2025-03-31")!, on: db)
+            let counter = try #require(totals[.counter])
+            #expect(counter[.received] == 1)
+            #expect(counter[.transfers] == 3 && counter[.transfersElectronic] == 2)
+            #expect(counter[.finishedEarly] == 1 && counter[.resultsElectronic] == 1)
+            #expect(totals[.online] == nil)
+            // The applicant was told about the receipt and the result through the outbox.
+            let messages = try await OutboxRepository(db: db).messages(about: d.id)
+            #expect(messages.count == 2 && messages.allSatisfy { $0.recipient == "an@example.vn" && $0.status == .pending })
+        }
+    }
+
+    @Test("inter-agency procedures give each step its share of the working days")
+    func interAgencyShares() async throws {
+        try await withTestDatabase { db in
+            let w = try await DossierRepositoryTests.world(db)
+            var p = w.procedure
+            p.interAgencySteps = [.init(unit: "UBND phường", days: 2), .init(unit: "Phòng Văn hóa", days: 3)]
+            let updated = try await ProcedureRepository(db: db).update(p.id, expectedVersion: p.version, publication: .init(decision: nil, effectiveFrom: nil),
+                                                                      actor: .system("t"), now: Self.monday) { [p] in $0 = p }
+            #expect(updated.interAgencySteps.count == 2)
+            let repo = DossierRepository(db: db)
+            let (d, _) = try await repo.receive(DossierRepositoryTests.intake(w), actor: .system("t"), now: Self.monday)
+            _ = try await repo.act(d.id, expectedVersion: 1, event: .forward(to: w.division.id, electronic: true, note: nil),
+                                   actor: .system("t"), now: Self.monday)
+            let steps = try await repo.steps(of: d.id)
+            let f = ISO8601DateFormatter()
+            #expect(steps.map(\.dueAt) == [f.date(from: "2025-03-05T17:00:00+07:00"), f.date(from: "2025-03-06T17:00:00+07:00")])
+        }
+    }
+
+    @Test("files are stored once by SHA-256; a digitised copy is reused only by the same applicant and counted")
+    func filesAndReuse() async throws {
+        try await withTestDatabase { db in
+            let w = try await DossierRepositoryTests.world(db)
+            let store = try Self.files()
+            let repo = DossierRepository(db: db)
+            let component = w.procedure.documents[0].name
+            let bytes = Self.pdf("tờ khai")
+            let blob = try store.put(bytes)
+            #expect(try store.put(bytes) == blob)
+            #expect(try store.read(blob.sha256) == Data(bytes))
+            #expect(store.url(for: "../../etc/passwd") == nil)
+            var intake = DossierRepositoryTests.intake(w)
+            intake.applicant.idNumber = "001099012345"
+            intake.files = [FileDraft(kind: .component, component: component, blob: blob, contentType: "application/pdf",
+                                      originalName: "to-khai.pdf", digitised: true)]
+            let (first, _) = try await repo.receive(intake, actor: .system("t"), now: Self.monday)
+            let reusable = try await repo.reusableFiles(idNumber: "001 099 012 345")
+            #expect(reusable.count == 1 && reusable[0].dossierID == first.id)
+            #expect(try await repo.reusableFiles(idNumber: "079000000001").isEmpty)
+
+            var again = DossierRepositoryTests.intake(w)
+            again.applicant.idNumber = "001099012345"
+            again.reuse = [reusable[0].id]
+            let (second, _) = try await repo.receive(again, actor: .system("t"), now: Self.monday)
+            let files = try await repo.files(of: second.id)
+            #expect(files.count == 1 && files[0].reusedFrom == reusable[0].id && files[0].sha256 == blob.sha256)
+
+            var stranger = DossierRepositoryTests.intake(w)
+            stranger.applicant.idNumber = "079000000001"
+            stranger.reuse = [reusable[0].id]
+            await #expect(throws: DomainError.self) { _ = try await repo.receive(stranger, actor: .system("t"), now: Self.monday) }
+
+            // Unmarking a digitised file takes it off the counter.
+            _ = try await repo.setDigitised(reusable[0].id, false, actor: .system("t"), now: Self.monday)
+            let totals = try await ServiceCounterStore.totals(units: [w.ward.id], from: VietnamTime.localDate(of: Self.monday),
+                                                              through: VietnamTime.localDate(of: Self.monday), on: db)
+            #expect(totals[.counter]?[.componentsDigitised] == 0)
+            #expect(totals[.counter]?[.componentsReused] == 1)
+            #expect(totals[.counter]?[.received] == 2)
+            let dossiers = try await db.sql.raw("SELECT COUNT(*) AS n FROM dossiers").first()?.decode(column: "n", as: Int.self)
+            #expect(dossiers == 2, "the refused intake left nothing behind")
+        }
+    }
+
+    @Test("one-time codes: sent through the outbox, single use, five tries, three per quarter hour")
+    func oneTimeCodes() async throws {
+        try await withTestDatabase { db in
+            let citizens = CitizenRepository(db: db)
+            let outbox = OutboxRepository(db: db)
+            let now = Self.monday
+            try await citizens.issueCode(to: " An@Example.VN ", now: now)
+            let message = try #require(try await outbox.pending(limit: 10).first)
+            #expect(message.recipient == "an@example.vn")
+            let code = String(message.subject.suffix(6))
+            #expect(code.allSatisfy { $0.isNumber })
+            let wrong = code == "000000" ? "111111" : "000000"
+            await #expect(throws: DomainError.self) { _ = try await citizens.verify(email: "an@example.vn", code: wrong, now: now) }
+            let citizen = try await citizens.verify(email: "an@example.vn", code: code, now: now.addingTimeInterval(60))
+            #expect(citizen.email == "an@example.vn")
+            await #expect(throws: DomainError.self, "a code works once") {
+                _ = try await citizens.verify(email: "an@example.vn", code: code, now: now.addingTimeInterval(61))
+            }
+            // Expired after 10 minutes.
+            try await citizens.issueCode(to: "an@example.vn", now: now.addingTimeInterval(120))
+            let second = String(try #require(try await outbox.recent(limit: 1).first).subject.suffix(6))
+            await #expect(throws: DomainError.self) {
+                _ = try await citizens.verify(email: "an@example.vn", code: second, now: now.addingTimeInterval(120 + 601))
+            }
+            // Three codes in 15 minutes at most.
+            try await citizens.issueCode(to: "an@example.vn", now: now.addingTimeInterval(180))
+            await #expect(throws: DomainError.self) { try await citizens.issueCode(to: "an@example.vn", now: now.addingTimeInterval(240)) }
+            // Five wrong tries burn a code.
+            try await citizens.issueCode(to: "binh@example.vn", now: now)
+            let binh = String(try #require(try await outbox.recent(limit: 1).first).subject.suffix(6))
+            for _ in 0..<5 {
+                _ = try? await citizens.verify(email: "binh@example.vn", code: binh == "123456" ? "654321" : "123456", now: now)
+            }
+            await #expect(throws: DomainError.self) { _ = try await citizens.verify(email: "binh@example.vn", code: binh, now: now) }
+            let same = try await citizens.updateProfile(citizen.id, name: "Nguyễn Văn An", phone: "0912 345 678", idNumber: "001099012345", now: now)
+            #expect(same.name == "Nguyễn Văn An")
+            await #expect(throws: DomainError.self) {
+                _ = try await citizens.updateProfile(citizen.id, name: "An", phone: "<script>", idNumber: nil, now: now)
+            }
+        }
+    }
+
+    @Test("a delivery attempt is recorded once even when two dispatchers race")
+    func outboxRecord() async throws {
+        try await withTestDatabase { db in
+            let citizens = CitizenRepository(db: db)
+            try await citizens.issueCode(to: "an@example.vn", now: Self.monday)
+            let outbox = OutboxRepository(db: db)
+            let message = try #require(try await outbox.pending(limit: 1).first)
+            let first = try await outbox.record(message.id, sent: true, error: nil, now: Self.monday)
+            let second = try await outbox.record(message.id, sent: true, error: nil, now: Self.monday)
+            #expect(first && !second)
+            #expect(try await outbox.pending(limit: 10).isEmpty)
+        }
+    }
+}
