@@ -28,11 +28,14 @@ struct Fixture: Sendable {
 }
 
 /// Runs `body` against the real application on a fresh database.
-func withTestApp(_ body: @Sendable (Application, Fixture) async throws -> Void) async throws {
+func withTestApp(_ tweak: @Sendable (inout AppConfig) -> Void = { _ in },
+                 _ body: @Sendable (Application, Fixture) async throws -> Void) async throws {
     let database = try await TestDatabase.make()
     // Two connections per event loop: dozens of these apps run at once against one PostgreSQL.
-    let config = AppConfig(database: database, logLevel: .warning, loadDemoData: false,
-                           workingDirectory: repositoryRoot, databaseConnectionsPerEventLoop: 2)
+    var config = AppConfig(database: database, logLevel: .warning, loadDemoData: false,
+                           workingDirectory: repositoryRoot, databaseConnectionsPerEventLoop: 2,
+                           filesDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("parhub-files-\(UUID().uuidString)").path)
+    tweak(&config)
     let app = try await Application.make(.testing)
     do {
         app.storage[Credentials.CostKey.self] = 4
@@ -119,4 +122,53 @@ func sessionCookie(_ res: TestingHTTPResponse) -> String {
 func hiddenCSRF(_ html: String) -> String {
     guard let range = html.range(of: #"name="_csrf" value=""#) else { return "" }
     return String(html[range.upperBound...].prefix { $0 != "\"" })
+}
+
+/// A multipart/form-data body, as a browser sends a form with files.
+struct Multipart {
+    let boundary = "----parhub\(UUID().uuidString)"
+    var parts: [(name: String, filename: String?, type: String?, data: [UInt8])] = []
+
+    mutating func field(_ name: String, _ value: String) {
+        parts.append((name, nil, nil, Array(value.utf8)))
+    }
+
+    mutating func file(_ name: String, filename: String, type: String, _ data: [UInt8]) {
+        parts.append((name, filename, type, data))
+    }
+
+    var contentType: String { "multipart/form-data; boundary=\(boundary)" }
+
+    var body: ByteBuffer {
+        var buffer = ByteBuffer()
+        for part in parts {
+            buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part.name)\"")
+            if let filename = part.filename { buffer.writeString("; filename=\"\(filename)\"") }
+            buffer.writeString("\r\n")
+            if let type = part.type { buffer.writeString("Content-Type: \(type)\r\n") }
+            buffer.writeString("\r\n")
+            buffer.writeBytes(part.data)
+            buffer.writeString("\r\n")
+        }
+        buffer.writeString("--\(boundary)--\r\n")
+        return buffer
+    }
+}
+
+extension Application {
+    /// A signed-in form request: the session cookie, and the form's CSRF token from `formPage`.
+    func page(_ method: HTTPMethod, _ path: String, cookie: String, form: [String: String]? = nil,
+              multipart: Multipart? = nil) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse?
+        try await testing().test(method, path, beforeRequest: { req in
+            req.headers.replaceOrAdd(name: .cookie, value: cookie)
+            req.headers.replaceOrAdd(name: .accept, value: "text/html")
+            if let form { try req.content.encode(form, as: .urlEncodedForm) }
+            if let multipart {
+                req.headers.replaceOrAdd(name: .contentType, value: multipart.contentType)
+                req.body = multipart.body
+            }
+        }, afterResponse: { res in result = res })
+        return try #require(result)
+    }
 }

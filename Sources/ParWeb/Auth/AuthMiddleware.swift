@@ -70,3 +70,13 @@ struct CSRFMiddleware: AsyncMiddleware {
         return token
     }
 }
+
+extension Request {
+    /// A fresh session id on sign-in, so an id planted before cannot ride along (session fixation).
+    func renewSession() async throws {
+        if let old = session.id {
+            try await application.sessions.driver.deleteSession(old, for: self).get()
+            session.id = nil
+        }
+    }
+}

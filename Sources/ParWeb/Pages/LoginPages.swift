@@ -37,11 +37,7 @@ enum LoginPages {
             }
             let principal = try await Credentials.authenticate(username: username, password: password,
                                                                request: request, config: request.application.parConfig)
-            // A fresh session id on sign-in prevents session fixation.
-            if let old = request.session.id {
-                try await request.application.sessions.driver.deleteSession(old, for: request).get()
-                request.session.id = nil
-            }
+            try await request.renewSession()
             request.session.data[SessionPrincipalMiddleware.userKey] = principal.userID.description
             request.principal = principal
             let next = input.next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? Paths.home.rawValue

@@ -129,7 +129,7 @@ enum PublicPages {
         let next = localNext(form.next)
         do {
             try await CitizenRepository(db: request.db).issueCode(to: email, now: Date())
-            return try await renderLogin(request, email: email, codeSent: true, next: next, errors: nil)
+            return try await renderLogin(request, email: Citizen.normalisedEmail(email) ?? email, codeSent: true, next: next, errors: nil)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderLogin(request, email: email, codeSent: false, next: next, errors: errors)
@@ -142,8 +142,7 @@ enum PublicPages {
         let next = localNext(form.next)
         do {
             let citizen = try await CitizenRepository(db: request.db).verify(email: email, code: form.code ?? "", now: Date())
-            // A new session id on sign-in (no fixation), keeping nothing from before.
-            request.session.destroy()
+            try await request.renewSession()
             request.session.data[citizenKey] = citizen.id.description
             return request.redirect(to: next)
         } catch {
