@@ -68,6 +68,12 @@ struct AuthorizationTests {
         Route(method: .POST, path: { fixture, unit in "/api/v1/dossiers/\(fixture.dossiers[unit.id]!)/actions" }, body: { _, unit in
             #"{"action":"forward","toUnitId":"\#(unit.id)","electronic":true}"#
         }, permission: .processDossiers, alsoAllowed: [.receiveDossiers], success: .ok, label: "POST dossier action"),
+        Route(method: .GET, path: { "/api/v1/dossiers?unitId=\($1.id)" }, body: { _, _ in nil },
+              permission: .viewDossiers, success: .ok, label: "GET work queue"),
+        Route(method: .GET, path: { fixture, unit in "/api/v1/dossiers/\(fixture.dossiers[unit.id]!)/files" }, body: { _, _ in nil },
+              permission: .viewDossiers, success: .ok, label: "GET dossier files"),
+        Route(method: .GET, path: { "/api/v1/service-counters?unitId=\($1.id)&from=2026-01-01&to=2026-12-31" }, body: { _, _ in nil },
+              permission: .viewDossiers, success: .ok, label: "GET service counters"),
         Route(method: .GET, path: { _, _ in "/api/v1/me" }, body: { _, _ in nil },
               permission: nil, success: .ok, label: "GET me"),
         Route(method: .GET, path: { _, _ in "/api/v1/auth/tokens" }, body: { _, _ in nil },

@@ -145,4 +145,59 @@ struct DossierWebTests {
             #expect(count == 2)  // the fixture's two
         }
     }
+
+    @Test("files over the API: the type is read from the bytes, the queue lists open dossiers, and the counters add up")
+    func filesQueueCounters() async throws {
+        try await withTestApp { app, fixture in
+            let id = try #require(fixture.dossiers[fixture.justice.id])
+            var headers = HTTPHeaders.bearer(fixture.token(.counterOfficer))
+            headers.replaceOrAdd(name: .contentType, value: "application/pdf")
+            let pdf = ByteBuffer(string: "%PDF-1.4\n% kết quả\n")
+            var fileID = ""
+            try await app.testing().test(.POST, "/api/v1/dossiers/\(id)/files?kind=component&component=T%E1%BB%9D%20khai&name=..%2Fa.pdf&digitised=true",
+                                         headers: headers, body: pdf) { res in
+                #expect(res.status == .created, "\(res.body.string)")
+                fileID = try res.content.get(String.self, at: "id")
+                let name = try res.content.get(String.self, at: "originalName")
+                #expect(name == "a.pdf")
+                let digitised = try res.content.get(Bool.self, at: "digitised")
+                #expect(digitised)
+            }
+            try await app.testing().test(.POST, "/api/v1/dossiers/\(id)/files?kind=component&component=T%E1%BB%9D%20khai",
+                                         headers: headers, body: ByteBuffer(string: "GIF89a not a pdf")) { res in
+                #expect(res.status == .unprocessableEntity)
+            }
+            try await app.testing().test(.POST, "/api/v1/dossiers/\(id)/files?kind=component&component=Kh%C3%B4ng%20c%C3%B3",
+                                         headers: headers, body: pdf) { res in
+                #expect(res.status == .unprocessableEntity, "a component the dossier does not have")
+            }
+            var download = HTTPHeaders.bearer(fixture.token(.counterOfficer))
+            download.replaceOrAdd(name: .accept, value: "*/*")
+            try await app.testing().test(.GET, "/api/v1/dossiers/\(id)/files/\(fileID)", headers: download) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.hasPrefix("%PDF-1.4"))
+                #expect(res.headers.first(name: .contentDisposition)?.hasPrefix("attachment") == true)
+            }
+            let (other, _) = try await DossierRepository(db: app.db).receive(
+                DossierIntake(procedureID: fixture.procedure.id, receivingUnitID: fixture.justice.id, channel: .counter,
+                              applicant: .init(name: "Lê Thị Mai"), components: ["Tờ khai"]), actor: .system("t"), now: Date())
+            try await app.testing().test(.GET, "/api/v1/dossiers/\(other.id)/files/\(fileID)", headers: download) { res in
+                #expect(res.status == .notFound, "a file is reached only through its own dossier")
+            }
+            try await app.testing().test(.GET, "/api/v1/dossiers?limit=1", headers: .bearer(fixture.token(.counterOfficer))) { res in
+                #expect(res.status == .ok)
+                let code = try res.content.get(String.self, at: "items", "0", "code")
+                #expect(code.contains("-"))
+            }
+            let today = LocalTime.today().iso
+            try await app.testing().test(.GET, "/api/v1/service-counters?unitId=\(fixture.justice.id)&from=\(today)&to=\(today)",
+                                         headers: .bearer(fixture.token(.administrator))) { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+                let channel = try res.content.get(String.self, at: "channels", "0", "channel")
+                let received = try res.content.get(Int.self, at: "channels", "0", "metrics", "received")
+                let digitised = try res.content.get(Int.self, at: "channels", "0", "metrics", "components_digitised")
+                #expect(channel == "counter" && received == 2 && digitised == 1, "the fixture's dossier and Lê Thị Mai's")
+            }
+        }
+    }
 }

@@ -19,7 +19,8 @@ extension ParAPI {
         }
         let intake = DossierIntake(procedureID: procedure, receivingUnitID: unit, channel: channel,
                                    applicant: .init(name: body.applicant.name, idNumber: body.applicant.idNumber,
-                                                    phone: body.applicant.phone, address: body.applicant.address),
+                                                    phone: body.applicant.phone, address: body.applicant.address,
+                                                    email: body.applicant.email),
                                    components: body.components)
         let repository = DossierRepository(db: request.db)
         let (dossier, secret) = try await repository.receive(intake, actor: request.auditActor, now: Date())
@@ -164,17 +165,23 @@ extension ParAPI {
 
     static func dossier(_ d: Dossier, repository: DossierRepository) async throws -> Components.Schemas.Dossier {
         let timeline = try await repository.timeline(of: d.id)
+        let steps = try await repository.steps(of: d.id)
         return .init(
             id: d.id.description, code: d.code, procedureId: d.procedureID.description, receivingUnitId: d.receivingUnitID.description,
             holderUnitId: d.holderUnitID.description, channel: .init(rawValue: d.channel.rawValue)!,
             state: .init(rawValue: d.state.rawValue)!, nationalStatus: d.state.nationalStatus, receivedAt: d.receivedAt,
             originalDueAt: d.originalDueAt, dueAt: d.dueAt, timeliness: .init(rawValue: d.timeliness(at: Date()).rawValue)!,
             supplementRequests: d.supplementRequests, apologies: d.apologies, processedAt: d.processedAt, returnedAt: d.returnedAt,
-            applicant: .init(name: d.applicant.name, idNumber: d.applicant.idNumber, phone: d.applicant.phone, address: d.applicant.address),
+            applicant: .init(name: d.applicant.name, idNumber: d.applicant.idNumber, phone: d.applicant.phone, address: d.applicant.address,
+                             email: d.applicant.email),
             components: d.components, version: d.version,
             timeline: timeline.map {
                 .init(sequence: $0.sequence, name: $0.name, at: $0.at, actorName: $0.actorName, fromState: $0.fromState?.rawValue,
                       toState: .init(rawValue: $0.toState.rawValue)!, unitId: $0.unitID?.description, detail: $0.detail)
+            },
+            steps: steps.map {
+                .init(sequence: $0.sequence, unitId: $0.unitID.description, fromUnitId: $0.fromUnitID?.description, electronic: $0.electronic,
+                      startedAt: $0.startedAt, dueAt: $0.dueAt, finishedAt: $0.finishedAt, actorName: $0.actorName)
             })
     }
 }

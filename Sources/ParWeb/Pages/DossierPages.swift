@@ -392,8 +392,8 @@ enum DossierPages {
     }
 
     /// The dossier, if the principal may view it.
-    static func viewable(_ request: Request) async throws -> Dossier {
-        try await ParAPI.authorizedDossier(request.parameters.get("dossierID") ?? "", request: request) { dossier, principal in
+    static func viewable(_ request: Request, id: String? = nil) async throws -> Dossier {
+        try await ParAPI.authorizedDossier(id ?? request.parameters.get("dossierID") ?? "", request: request) { dossier, principal in
             try await ParAPI.require(principal, .viewDossiers, onAnyOf: [dossier.receivingUnitID, dossier.holderUnitID], request: request)
         }
     }
