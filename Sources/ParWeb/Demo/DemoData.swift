@@ -19,7 +19,9 @@ public enum DemoData {
         ("kiemtra", "Thành viên đoàn kiểm tra", .inspector, "01"),
         ("lanhdao.tuphap", "Lãnh đạo Sở Tư pháp", .unitLeader, "dept:tu-phap"),
         ("xuly.tuphap", "Chuyên viên xử lý Sở Tư pháp", .processingOfficer, "dept:tu-phap"),
+        ("motcua.tuphap", "Công chức một cửa Sở Tư pháp", .counterOfficer, "dept:tu-phap"),
         ("motcua.badinh", "Công chức một cửa Phường Ba Đình", .counterOfficer, "00004"),
+        ("xuly.badinh", "Công chức tư pháp - hộ tịch Phường Ba Đình", .processingOfficer, "00004"),
         ("congdan", "Nguyễn Văn An (công dân)", .citizen, "01"),
     ]
 
