@@ -9,21 +9,58 @@ import ParTestSupport
 /// version (CI runs that to keep the benchmark working, not to judge speed).
 ///
 ///     parhub-bench search [--procedures N] [--rounds R] [--out FILE]
+///     parhub-bench server [--databases sqlite,postgres] [--benches intake,lookup] [--seconds S] [--warmup S]
+///                         [--clients N] [--connections N] [--threads N] [--seed N] [--units N] [--wrk PATH] [--out FILE]
+///
+/// `server` starts the real application in this process; PostgreSQL is measured when
+/// `PARHUB_BENCH_POSTGRES_URL` (or `DATABASE_URL`) is set, in a new database it drops afterwards.
 @main
 struct ParBench {
-    static func main() async throws {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            print("parhub-bench: \(error)")
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let command = arguments.isEmpty ? "search" : arguments.removeFirst()
-        func option(_ name: String, _ fallback: Int) -> Int {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
-            return Int(arguments[index + 1]) ?? fallback
+        func string(_ name: String) -> String? {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+            return arguments[index + 1]
         }
-        let out = arguments.firstIndex(of: "--out").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+        func option(_ name: String, _ fallback: Int) -> Int { string(name).flatMap { Int($0) } ?? fallback }
+        func number(_ name: String, _ fallback: Double) -> Double { string(name).flatMap { Double($0) } ?? fallback }
+        func list(_ name: String, _ fallback: [String]) -> [String] {
+            string(name).map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? fallback
+        }
+        let out = string("--out")
         switch command {
         case "search":
             try await SearchBench.run(procedures: option("--procedures", 10_000), rounds: option("--rounds", 30), out: out)
+        case "server":
+            var options = ServerBench.Options()
+            options.databases = list("--databases", options.databases)
+            options.benches = Set(list("--benches", Array(options.benches)))
+            options.seconds = number("--seconds", options.seconds)
+            options.warmup = number("--warmup", options.warmup)
+            options.clients = option("--clients", options.clients)
+            options.connections = option("--connections", options.connections)
+            options.threads = option("--threads", options.threads)
+            options.seed = max(1, option("--seed", options.seed))
+            options.units = max(1, option("--units", options.units))
+            options.wrk = string("--wrk")
+            options.out = out
+            try await ServerBench.run(options)
         default:
-            print("usage: parhub-bench search [--procedures N] [--rounds R] [--out FILE]")
+            print("""
+            usage: parhub-bench search [--procedures N] [--rounds R] [--out FILE]
+                   parhub-bench server [--databases sqlite,postgres] [--benches intake,lookup] [--seconds S] [--warmup S]
+                                       [--clients N] [--connections N] [--threads N] [--seed N] [--units N] [--wrk PATH] [--out FILE]
+            """)
             exit(2)
         }
     }
@@ -186,4 +223,4 @@ enum SearchBench {
     }
 }
 
-enum BenchError: Error { case resultsDiffer }
+enum BenchError: Error { case resultsDiffer, usage, noPort, auditBroken, unexpectedResponse, wrkFailed }
