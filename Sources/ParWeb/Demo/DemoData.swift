@@ -66,6 +66,8 @@ public enum DemoData {
             guard let unit else { continue }
             _ = try await repository.grant(role, on: unit.unit.id, to: user.id, actor: actor, now: now)
         }
+        let dossiers = try await DemoDossiers.load(app.db, now: now)
+        app.logger.info("demo dossiers: \(dossiers)")
         return true
     }
 }

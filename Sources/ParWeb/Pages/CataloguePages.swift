@@ -118,6 +118,8 @@ enum CataloguePages {
         let fees: [String]
         let missing: [String]
         let versions: [VersionRow]
+        /// Where a citizen submits it online, when the procedure accepts online dossiers.
+        let submitLink: String?
         let printLink: String
         let editLink: String?
     }
@@ -147,7 +149,8 @@ enum CataloguePages {
             procedure: p, level: en ? p.level.english : p.level.vietnamese, time: row(p, en: en).time,
             online: en ? p.onlineLevel.rawValue : p.onlineLevel.vietnamese,
             methods: p.methods.map(\.vietnamese), fees: fees.isEmpty ? [t["free"]!] : fees, missing: p.missingParts,
-            versions: versions, printLink: Paths.procedure.link(p.code) + "?print=1",
+            versions: versions, submitLink: p.methods.contains(.online) ? Paths.citizenSubmit.link(p.code) : nil,
+            printLink: Paths.procedure.link(p.code) + "?print=1",
             editLink: canEdit ? Paths.procedureEdit.link(p.code) : nil)
         return try await Page.render("procedure", title: p.name, context: context, request: request)
     }
