@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOHTTP1
 import ParCore
 import ParStore
@@ -35,9 +36,10 @@ struct DossierWebTests {
         ByteBuffer(string: #"{"procedureId":"\#(fixture.procedure.id)","receivingUnitId":"\#(unit.id)","channel":"counter","applicant":{"name":"Phạm Thị Dung","phone":"0987654321"},"components":["Tờ khai"]}"#)
     }
 
-    @Test("received at the counter, forwarded through two units, paused for a supplement, apologised for, processed and returned — the timeline shows every step")
+    @Test("received at the counter, forwarded through two units, paused for a supplement, apologised for, finished late and returned — the timeline shows every step")
     func journey() async throws {
-        try await withTestApp { app, fixture in
+        let clock = NIOLockedValueBox(Date())
+        try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
             let units = UnitRepository(db: app.db)
             var divisions: [OrgUnit] = []
             for (key, name) in [("div:tp:htp", "Phòng Hành chính tư pháp"), ("div:tp:bttp", "Phòng Bổ trợ tư pháp")] {
@@ -70,6 +72,9 @@ struct DossierWebTests {
             try await act(.processingOfficer, #"{"action":"mark_processed"}"#, expect: .conflict)
             try await act(.counterOfficer, #"{"action":"complete_supplement"}"#)
             try await act(.processingOfficer, #"{"action":"apologise","reason":"Chờ xác minh","newDueAt":"\#(newDue)"}"#)
+            // A day past the first appointment: finished late, with the apology slip issued in time.
+            clock.withLockedValue { $0 = received.dossier.dueAt.addingTimeInterval(86400) }
+            try await act(.processingOfficer, #"{"action":"apologise","reason":"Quá hạn rồi","newDueAt":"\#(newDue)"}"#, expect: .conflict)
             try await act(.processingOfficer, #"{"action":"mark_processed","electronic":true}"#)
             try await act(.counterOfficer, #"{"action":"return_result","method":"counter"}"#)
             try await app.testing().test(.GET, "/api/v1/dossiers/\(received.dossier.id)", headers: .bearer(fixture.token(.unitLeader))) { res in
@@ -79,6 +84,17 @@ struct DossierWebTests {
                                                          "apologise", "mark_processed", "return_result"])
                 #expect(dossier.timeline[1].actorName == fixture.users[.processingOfficer]!.username)
                 #expect(dossier.timeline.last?.actorName == fixture.users[.counterOfficer]!.username)
+                let timeliness = try res.content.get(String.self, at: "timeliness")
+                let lastStep = try res.content.get(Int.self, at: "steps", "2", "sequence")
+                #expect(timeliness == "finished_late")
+                #expect(lastStep == 3)
+            }
+            let day = LocalTime.today(received.dossier.dueAt.addingTimeInterval(86400)).iso
+            try await app.testing().test(.GET, "/api/v1/service-counters?unitId=\(fixture.justice.id)&from=2000-01-01&to=\(day)",
+                                         headers: .bearer(fixture.token(.unitLeader))) { res in
+                let late = try res.content.get(Int.self, at: "channels", "0", "metrics", "finished_late")
+                let apologies = try res.content.get(Int.self, at: "channels", "0", "metrics", "apologies")
+                #expect(late == 1 && apologies == 1)
             }
             let query = "code=\(received.dossier.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&secret=\(received.lookupSecret)"
             try await app.testing().test(.GET, "/api/v1/lookup?\(query)") { res in
@@ -198,6 +214,36 @@ struct DossierWebTests {
                 let digitised = try res.content.get(Int.self, at: "channels", "0", "metrics", "components_digitised")
                 #expect(channel == "counter" && received == 2 && digitised == 1, "the fixture's dossier and Lê Thị Mai's")
             }
+        }
+    }
+
+    @Test("an oversized upload gets 413 and attaches nothing; NFD text is stored NFC")
+    func oversizedAndNFD() async throws {
+        try await withTestApp({ $0.maxUploadBytes = 1024 }) { app, fixture in
+            let nfd = "Nguyễn Thị Hoa".decomposedStringWithCanonicalMapping
+            let component = "Tờ khai".decomposedStringWithCanonicalMapping
+            #expect(nfd.unicodeScalars.count > "Nguyễn Thị Hoa".unicodeScalars.count)
+            let json = #"{"procedureId":"\#(fixture.procedure.id)","receivingUnitId":"\#(fixture.justice.id)","channel":"counter","applicant":{"name":"\#(nfd)"},"components":["\#(component)"]}"#
+            var receipt: Receipt?
+            try await app.testing().test(.POST, "/api/v1/dossiers", headers: .bearer(fixture.token(.counterOfficer)),
+                                         body: ByteBuffer(string: json)) { res in
+                #expect(res.status == .created, "\(res.body.string)")
+                receipt = try Self.decoder.decode(Receipt.self, from: res.body)
+            }
+            let rawID = try #require(receipt?.dossier.id)
+            let id = try #require(Dossier.ID(string: rawID))
+            let stored = try #require(try await DossierRepository(db: app.db).find(id))
+            #expect(stored.applicant.name.unicodeScalars.elementsEqual("Nguyễn Thị Hoa".precomposedStringWithCanonicalMapping.unicodeScalars))
+            #expect(stored.components == ["Tờ khai"])
+            var headers = HTTPHeaders.bearer(fixture.token(.counterOfficer))
+            headers.replaceOrAdd(name: .contentType, value: "application/pdf")
+            var big = ByteBuffer(string: "%PDF-1.4\n")
+            big.writeBytes([UInt8](repeating: 0x20, count: 4096))
+            try await app.testing().test(.POST, "/api/v1/dossiers/\(id)/files?kind=component&component=T%E1%BB%9D%20khai", headers: headers, body: big) { res in
+                #expect(res.status == .payloadTooLarge)
+                #expect(res.headers.contentType?.description.contains("problem+json") == true)
+            }
+            #expect(try await DossierRepository(db: app.db).files(of: stored.id).isEmpty)
         }
     }
 }

@@ -32,7 +32,7 @@ extension ParAPI {
             filter.procedureID = id
         }
         let found = try await DossierRepository(db: request.db).queue(filter)
-        let now = Date()
+        let now = request.now
         let items = found.prefix(limit).map { d in
             Components.Schemas.DossierSummary(
                 id: d.id.description, code: d.code, procedureId: d.procedureID.description, receivingUnitId: d.receivingUnitID.description,
@@ -76,7 +76,7 @@ extension ParAPI {
         let draft = FileDraft(kind: kind, component: input.query.component.map(VietnameseText.clean), blob: try request.fileStore.put(bytes),
                               contentType: type, originalName: FileRules.safeName(input.query.name, contentType: type),
                               digitised: input.query.digitised ?? false)
-        let file = try await DossierRepository(db: request.db).addFile(draft, to: dossier.id, actor: request.auditActor, now: Date())
+        let file = try await DossierRepository(db: request.db).addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
         return .created(.init(body: .json(Self.file(file))))
     }
 

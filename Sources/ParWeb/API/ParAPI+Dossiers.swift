@@ -23,8 +23,8 @@ extension ParAPI {
                                                     email: body.applicant.email),
                                    components: body.components)
         let repository = DossierRepository(db: request.db)
-        let (dossier, secret) = try await repository.receive(intake, actor: request.auditActor, now: Date())
-        let rendered = try await Self.dossier(dossier, repository: repository)
+        let (dossier, secret) = try await repository.receive(intake, actor: request.auditActor, now: request.now)
+        let rendered = try await Self.dossier(dossier, repository: repository, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(dossier.version)),
                               body: .json(.init(dossier: rendered, lookupSecret: secret))))
     }
@@ -34,7 +34,7 @@ extension ParAPI {
         let dossier = try await Self.authorizedDossier(input.path.dossierId, request: request) { dossier, principal in
             try await Self.require(principal, .viewDossiers, onAnyOf: [dossier.receivingUnitID, dossier.holderUnitID], request: request)
         }
-        let rendered = try await Self.dossier(dossier, repository: DossierRepository(db: request.db))
+        let rendered = try await Self.dossier(dossier, repository: DossierRepository(db: request.db), now: request.now)
         return .ok(.init(headers: .init(eTag: Self.etag(dossier.version)), body: .json(rendered)))
     }
 
@@ -44,7 +44,7 @@ extension ParAPI {
         let updated = try await Self.perform(body, on: input.path.dossierId, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
                                              request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(updated.version)),
-                         body: .json(try await Self.dossier(updated, repository: DossierRepository(db: request.db)))))
+                         body: .json(try await Self.dossier(updated, repository: DossierRepository(db: request.db), now: request.now))))
     }
 
     /// Applies an action for the API and the pages alike: counter actions (accept, refuse, complete a
@@ -62,7 +62,7 @@ extension ParAPI {
             }
         }
         return try await DossierRepository(db: request.db).act(dossier.id, expectedVersion: expectedVersion,
-                                                               event: event, actor: request.auditActor, now: Date())
+                                                               event: event, actor: request.auditActor, now: request.now)
     }
 
     /// processDossiers on the holding unit; while the dossier is still at the receiving unit its
@@ -101,7 +101,7 @@ extension ParAPI {
         return .ok(.init(body: .json(.init(
             code: dossier.code, procedureName: procedure?.name, state: .init(rawValue: dossier.state.rawValue)!,
             stateName: dossier.state.vietnamese, nationalStatus: dossier.state.nationalStatus, receivedAt: dossier.receivedAt,
-            dueAt: dossier.dueAt, timeliness: dossier.timeliness(at: Date()).rawValue,
+            dueAt: dossier.dueAt, timeliness: dossier.timeliness(at: request.now).rawValue,
             timeline: timeline.map { .init(at: $0.at, name: $0.name, state: .init(rawValue: $0.toState.rawValue)!) }))))
     }
 
@@ -163,14 +163,14 @@ extension ParAPI {
         }
     }
 
-    static func dossier(_ d: Dossier, repository: DossierRepository) async throws -> Components.Schemas.Dossier {
+    static func dossier(_ d: Dossier, repository: DossierRepository, now: Date) async throws -> Components.Schemas.Dossier {
         let timeline = try await repository.timeline(of: d.id)
         let steps = try await repository.steps(of: d.id)
         return .init(
             id: d.id.description, code: d.code, procedureId: d.procedureID.description, receivingUnitId: d.receivingUnitID.description,
             holderUnitId: d.holderUnitID.description, channel: .init(rawValue: d.channel.rawValue)!,
             state: .init(rawValue: d.state.rawValue)!, nationalStatus: d.state.nationalStatus, receivedAt: d.receivedAt,
-            originalDueAt: d.originalDueAt, dueAt: d.dueAt, timeliness: .init(rawValue: d.timeliness(at: Date()).rawValue)!,
+            originalDueAt: d.originalDueAt, dueAt: d.dueAt, timeliness: .init(rawValue: d.timeliness(at: now).rawValue)!,
             supplementRequests: d.supplementRequests, apologies: d.apologies, processedAt: d.processedAt, returnedAt: d.returnedAt,
             applicant: .init(name: d.applicant.name, idNumber: d.applicant.idNumber, phone: d.applicant.phone, address: d.applicant.address,
                              email: d.applicant.email),

@@ -34,6 +34,8 @@ public struct AppConfig: Sendable {
     public var publicURL: String
     /// SMTP relay for the outbox (`PARHUB_SMTP_HOST`, `PARHUB_SMTP_PORT`, `PARHUB_SMTP_FROM`); nil: messages are logged.
     public var smtp: SMTPSettings?
+    /// The time the dossier engine acts at; tests move it to see deadlines pass.
+    public var clock: @Sendable () -> Date = { Date() }
 
     public init(database: DatabaseConfig, host: String = "127.0.0.1", port: Int = 8080,
                 logLevel: Logger.Level = .info, secret: String = "dev-secret-change-me",

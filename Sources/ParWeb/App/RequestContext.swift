@@ -39,6 +39,9 @@ extension Request {
     }
 
     /// The audit actor for changes made by this request.
+    /// The app clock's time (`AppConfig.clock`): what dossier actions and deadlines are measured against.
+    var now: Date { application.parConfig.clock() }
+
     var auditActor: AuditActor {
         AuditActor(id: principal?.userID.description, name: principal?.username ?? "anonymous", requestID: id)
     }

@@ -123,7 +123,7 @@ enum DossierPages {
         let procedureCode = VietnameseText.clean((try? request.query.get(String.self, at: "procedure")) ?? "")
         let atRisk = (try? request.query.get(String.self, at: "atRisk")) == "1"
         let page = max(0, min(1000, (try? request.query.get(Int.self, at: "page")) ?? 0))
-        let now = Date()
+        let now = request.now
         var filter = DossierRepository.QueueFilter(holderUnits: units, limit: 51, offset: page * 50)
         if let state = DossierState(rawValue: stateRaw) { filter.states = [state] }
         filter.channel = DossierChannel(rawValue: channelRaw)
@@ -235,7 +235,7 @@ enum DossierPages {
         var dueHint: String?
         if let chosen {
             let calendar = try await CalendarRepository(db: request.db).calendar()
-            if let due = try? DossierRepository.due(chosen.processingTime, from: Date(), calendar: calendar) {
+            if let due = try? DossierRepository.due(chosen.processingTime, from: request.now, calendar: calendar) {
                 dueHint = LocalTime.format(due)
             }
         }
@@ -297,7 +297,7 @@ enum DossierPages {
                                                         address: nonEmpty(form.address), email: nonEmpty(form.email)),
                                        components: form.component ?? [], files: drafts,
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
-            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, actor: request.auditActor, now: Date())
+            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, actor: request.auditActor, now: request.now)
             request.session.data[receiptKey(dossier.id)] = secret
             return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
         } catch {
@@ -407,7 +407,7 @@ enum DossierPages {
         let principal = try request.requirePrincipal()
         let repository = DossierRepository(db: request.db)
         var names = Names(request)
-        let now = Date()
+        let now = request.now
         let procedure = try await names.procedure(d.procedureID)
         var steps: [StepRow] = []
         for s in try await repository.steps(of: d.id) {
@@ -574,7 +574,7 @@ enum DossierPages {
             let kind = DossierFile.Kind(rawValue: form.kind ?? "") ?? .component
             let draft = try request.storeUpload(file, kind: kind, component: nonEmpty(form.component), digitised: form.digitised == "1",
                                                 store: request.fileStore)
-            _ = try await DossierRepository(db: request.db).addFile(draft, to: dossier.id, actor: request.auditActor, now: Date())
+            _ = try await DossierRepository(db: request.db).addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.dossier.link(dossier.id) + "#files")
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -590,7 +590,7 @@ enum DossierPages {
             throw Problem.notFound("Không tìm thấy tệp.", english: "File not found.")
         }
         let flag = (try? request.content.get(String.self, at: "digitised")) == "1"
-        _ = try await DossierRepository(db: request.db).setDigitised(fileID, flag, actor: request.auditActor, now: Date())
+        _ = try await DossierRepository(db: request.db).setDigitised(fileID, flag, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.dossier.link(dossier.id) + "#files")
     }
 
@@ -632,7 +632,7 @@ enum DossierPages {
         let dossier = try await ParAPI.authorizedDossier(request.parameters.get("dossierID") ?? "", request: request) { dossier, principal in
             try await ParAPI.require(principal, .receiveDossiers, onAnyOf: [dossier.receivingUnitID], request: request)
         }
-        let secret = try await DossierRepository(db: request.db).reissueSecret(dossier.id, actor: request.auditActor, now: Date())
+        let secret = try await DossierRepository(db: request.db).reissueSecret(dossier.id, actor: request.auditActor, now: request.now)
         request.session.data[receiptKey(dossier.id)] = secret
         return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
     }
@@ -684,7 +684,7 @@ enum DossierPages {
         ]
         guard let (vi, english, event) = titles[kind] else { throw Problem.notFound("Không có mẫu này.", english: "No such form.") }
         var lines: [String] = []
-        var date = LocalTime.format(Date())
+        var date = LocalTime.format(request.now)
         if !event.isEmpty {
             let matching = timeline.filter { $0.name == event }
             guard let last = matching.last else { throw Problem.notFound("Hồ sơ chưa có phiếu này.", english: "This dossier has no such slip.") }
@@ -697,7 +697,7 @@ enum DossierPages {
                 steps.append(StepRow(sequence: s.sequence, unit: try await names.unit(s.unitID), from: try await names.unit(s.fromUnitID),
                                      transfer: s.electronic ? (en ? "electronic" : "điện tử") : (en ? "paper" : "giấy"),
                                      startedAt: LocalTime.format(s.startedAt), dueAt: LocalTime.format(s.dueAt),
-                                     finishedAt: s.finishedAt.map(LocalTime.format) ?? "", late: (s.finishedAt ?? Date()) > s.dueAt,
+                                     finishedAt: s.finishedAt.map(LocalTime.format) ?? "", late: (s.finishedAt ?? request.now) > s.dueAt,
                                      actor: s.actorName))
             }
         }
@@ -753,7 +753,7 @@ enum DossierPages {
             receivingUnits: try await request.units.subtreeIDs(of: [unit.unit.id]),
             from: VietnamTime.instant(from, .midnight), until: VietnamTime.instant(to, .endOfDay), limit: limit + 1)
         var names = Names(request)
-        let now = Date()
+        let now = request.now
         var rows: [RegisterRow] = []
         for (index, d) in found.prefix(limit).enumerated() {
             let t = d.timeliness(at: now)

@@ -61,7 +61,7 @@ enum PublicPages {
                 result = LookupResult(
                     code: d.code, procedure: procedure?.name ?? "", state: en ? d.state.english : d.state.vietnamese,
                     nationalStatus: d.state.nationalStatus, receivedAt: LocalTime.format(d.receivedAt), dueAt: LocalTime.format(d.dueAt),
-                    timeliness: DossierPages.timelinessLabel(d.timeliness(at: Date()), en: en),
+                    timeliness: DossierPages.timelinessLabel(d.timeliness(at: request.now), en: en),
                     timeline: timeline.map { TimelineRow(at: LocalTime.format($0.at), name: DossierPages.eventLabel($0.name, en: en),
                                                          state: en ? $0.toState.english : $0.toState.vietnamese) },
                     supplementItems: d.state == .supplementRequested ? timeline.last(where: { $0.name == "request_supplement" })?.detail : nil)
@@ -128,7 +128,7 @@ enum PublicPages {
         let email = VietnameseText.clean(form.email ?? "")
         let next = localNext(form.next)
         do {
-            try await CitizenRepository(db: request.db).issueCode(to: email, now: Date())
+            try await CitizenRepository(db: request.db).issueCode(to: email, now: request.now)
             return try await renderLogin(request, email: Citizen.normalisedEmail(email) ?? email, codeSent: true, next: next, errors: nil)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -141,7 +141,7 @@ enum PublicPages {
         let email = VietnameseText.clean(form.email ?? "")
         let next = localNext(form.next)
         do {
-            let citizen = try await CitizenRepository(db: request.db).verify(email: email, code: form.code ?? "", now: Date())
+            let citizen = try await CitizenRepository(db: request.db).verify(email: email, code: form.code ?? "", now: request.now)
             try await request.renewSession()
             request.session.data[citizenKey] = citizen.id.description
             return request.redirect(to: next)
@@ -176,7 +176,7 @@ enum PublicPages {
         let en = Language.of(request) == .en
         var names = DossierPages.Names(request)
         var rows: [DossierPages.Row] = []
-        let now = Date()
+        let now = request.now
         for d in try await DossierRepository(db: request.db).dossiers(ofCitizen: citizen.id) {
             var row = try await DossierPages.row(d, names: &names, now: now, en: en)
             row = DossierPages.Row(code: row.code, link: Paths.citizenDossier.link(d.id), procedure: row.procedure, applicant: row.applicant,
@@ -202,7 +202,7 @@ enum PublicPages {
         let form = try request.content.decode(ProfileForm.self)
         do {
             _ = try await CitizenRepository(db: request.db).updateProfile(citizen.id, name: form.name ?? "", phone: form.phone,
-                                                                           idNumber: form.idNumber, now: Date())
+                                                                           idNumber: form.idNumber, now: request.now)
             return request.redirect(to: Paths.citizenHome.rawValue + "?saved=1")
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -297,7 +297,7 @@ enum PublicPages {
                                        applicant: .init(name: citizen.name, idNumber: citizen.idNumber, phone: citizen.phone, email: citizen.email),
                                        components: form.component ?? [], files: drafts, citizenID: citizen.id)
             let actor = AuditActor(id: nil, name: citizen.email, requestID: request.id)
-            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, actor: actor, now: Date())
+            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, actor: actor, now: request.now)
             request.session.data["submitted.\(dossier.id)"] = secret
             return request.redirect(to: Paths.citizenDossier.link(dossier.id))
         } catch {
@@ -345,7 +345,7 @@ enum PublicPages {
         let context = CitizenDossierContext(
             code: d.code, secret: secret, procedure: procedure?.name ?? "", state: en ? d.state.english : d.state.vietnamese,
             receivedAt: LocalTime.format(d.receivedAt), dueAt: LocalTime.format(d.dueAt),
-            timeliness: DossierPages.timelinessLabel(d.timeliness(at: Date()), en: en),
+            timeliness: DossierPages.timelinessLabel(d.timeliness(at: request.now), en: en),
             timeline: timeline.map { TimelineRow(at: LocalTime.format($0.at), name: DossierPages.eventLabel($0.name, en: en),
                                                  state: en ? $0.toState.english : $0.toState.vietnamese) },
             supplementItems: timeline.last(where: { $0.name == "request_supplement" })?.detail,
@@ -374,13 +374,13 @@ enum PublicPages {
             for (key, file) in (form.scan ?? [:]).sorted(by: { $0.key < $1.key }) where file.data.readableBytes > 0 {
                 guard let index = Int(key.dropFirst()), let documents = procedure?.documents, documents.indices.contains(index) else { continue }
                 let draft = try request.storeUpload(file, kind: .component, component: documents[index].name, digitised: false, store: request.fileStore)
-                _ = try await repository.addFile(draft, to: dossier.id, actor: actor, now: Date())
+                _ = try await repository.addFile(draft, to: dossier.id, actor: actor, now: request.now)
                 attached += 1
             }
             guard attached > 0 else {
                 throw Problem(DomainError.invalid("Hãy gửi kèm ít nhất một tệp bổ sung.", english: "Attach at least one file.", field: "scan"))
             }
-            _ = try await repository.act(dossier.id, expectedVersion: nil, event: .completeSupplement, actor: actor, now: Date())
+            _ = try await repository.act(dossier.id, expectedVersion: nil, event: .completeSupplement, actor: actor, now: request.now)
             return request.redirect(to: Paths.citizenDossier.link(dossier.id))
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
