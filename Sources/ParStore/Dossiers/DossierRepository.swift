@@ -332,7 +332,8 @@ public struct DossierRepository: Sendable {
             .filter(\.$reusedFrom == nil).sort(\.$uploadedAt, .descending).limit(50).all().map { $0.toDomain() }
     }
 
-    /// Attaches a file to a dossier that is not closed (a result may be attached until it is returned).
+    /// Attaches a file to a dossier that is not closed (a result may be attached until it is returned); a
+    /// component scan must name one of the procedure's components.
     public func addFile(_ draft: FileDraft, to id: Dossier.ID, actor: AuditActor, now: Date) async throws -> DossierFile {
         try await db.writeTransaction { tx in
             guard let dossier = try await DossierModel.find(id.rawValue, on: tx)?.toDomain() else {
@@ -342,7 +343,9 @@ public struct DossierRepository: Sendable {
                 throw DomainError(.conflict, "Hồ sơ đã kết thúc; không thể thêm tệp.", english: "The dossier is closed; files cannot be added.")
             }
             if draft.kind == .component {
-                guard let component = draft.component, dossier.components.contains(component) else {
+                // Any component of the procedure: a supplement may bring one that was not received at first.
+                let procedure = try await ProcedureModel.find(dossier.procedureID.rawValue, on: tx)?.toDomain()
+                guard let component = draft.component, procedure?.documents.contains(where: { $0.name == component }) == true else {
                     throw DomainError.invalid("Chọn thành phần hồ sơ mà tệp này là bản sao.", english: "Name the dossier component this file copies.", field: "component")
                 }
             }

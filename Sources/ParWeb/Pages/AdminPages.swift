@@ -57,11 +57,9 @@ enum AdminPages {
                     roles: Set(user.grants.map { en ? $0.role.english : $0.role.vietnamese }).sorted().joined(separator: ", "))
         }
         let next = page.count > 100 ? Paths.users.link() + "?after=" + (rows.last?.username ?? "") : nil
-        let response = try await Page.render("users", title: Strings.table(Language.of(request))["users"]!,
-                                             context: UsersContext(users: Array(rows), nextLink: next, errors: errors, form: form),
-                                             request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("users", title: Strings.table(Language.of(request))["users"]!,
+                                     context: UsersContext(users: Array(rows), nextLink: next, errors: errors, form: form),
+                                     request: request, failed: errors != nil)
     }
 
     struct NewUser: Content {
@@ -141,9 +139,7 @@ enum AdminPages {
             roles: Role.allCases.map { RoleOption(value: $0.rawValue, label: en ? $0.english : $0.vietnamese) },
             grantLink: Paths.userGrants.link(user.id), statusLink: Paths.userStatus.link(user.id),
             auditLink: Paths.audit.link() + "?entityType=user&entityId=" + user.id.description, errors: errors)
-        let response = try await Page.render("user", title: user.displayName, context: context, request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("user", title: user.displayName, context: context, request: request, failed: errors != nil)
     }
 
     struct GrantForm: Content {
@@ -263,11 +259,9 @@ enum AdminPages {
                      lastUsed: $0.lastUsedAt.map(LocalTime.format) ?? "", revoked: $0.revokedAt != nil,
                      revokeLink: Paths.tokenRevoke.link($0.id.uuidString.lowercased()))
         }
-        let response = try await Page.render("tokens", title: Strings.table(Language.of(request))["tokens"]!,
-                                             context: TokensContext(tokens: rows, newToken: newToken, errors: errors),
-                                             request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("tokens", title: Strings.table(Language.of(request))["tokens"]!,
+                                     context: TokensContext(tokens: rows, newToken: newToken, errors: errors),
+                                     request: request, failed: errors != nil)
     }
 
     @Sendable static func tokens(_ request: Request) async throws -> Response {

@@ -135,9 +135,7 @@ enum CalendarPages {
                                   tetFrom: span.daysFromNewYear, nationalDayAdjacent: data.nationalDayAdjacent?.iso ?? "",
                                   swaps: swaps.joined(separator: "\n"), daysOff: others.joined(separator: "\n"),
                                   version: version, viewLink: Paths.calendar.link(year), errors: errors)
-        let response = try await Page.render("calendar-edit", title: "Lịch \(year)", context: context, request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("calendar-edit", title: "Lịch \(year)", context: context, request: request, failed: errors != nil)
     }
 
     struct Form: Content {

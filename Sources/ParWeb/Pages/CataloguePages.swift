@@ -344,10 +344,8 @@ enum CataloguePages {
             methods: Procedure.Method.allCases.map { Option(value: $0.rawValue, label: $0.vietnamese, selected: chosenMethods.contains($0.rawValue)) },
             errors: errors)
         let t = Strings.table(Language.of(request))
-        let response = try await Page.render("procedure-edit", title: p == nil ? t["newProcedure"]! : t["editProcedure"]!,
-                                             context: context, request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("procedure-edit", title: p == nil ? t["newProcedure"]! : t["editProcedure"]!,
+                                     context: context, request: request, failed: errors != nil)
     }
 
     @Sendable static func newForm(_ request: Request) async throws -> Response {

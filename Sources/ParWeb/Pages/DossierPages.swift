@@ -250,9 +250,7 @@ enum DossierPages {
             },
             fees: chosen?.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" } ?? [],
             dueHint: dueHint, form: form, reusable: reusable, errors: errors, postAllowed: chosen != nil)
-        let response = try await Page.render("dossier-new", title: en ? "Receive a dossier" : "Tiếp nhận hồ sơ", context: context, request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("dossier-new", title: en ? "Receive a dossier" : "Tiếp nhận hồ sơ", context: context, request: request, failed: errors != nil)
     }
 
     /// The intake form as posted (multipart: scans ride along with the fields).
@@ -287,9 +285,8 @@ enum DossierPages {
             let channel: DossierChannel = form.channel == "post" ? .post : .counter
             var drafts: [FileDraft] = []
             let store = request.fileStore
-            for (key, file) in (form.scan ?? [:]).sorted(by: { $0.key < $1.key }) where file.data.readableBytes > 0 {
-                guard let index = Int(key.dropFirst()), procedure.documents.indices.contains(index) else { continue }
-                drafts.append(try request.storeUpload(file, kind: .component, component: procedure.documents[index].name,
+            for (component, key, file) in scans(form.scan, of: procedure) {
+                drafts.append(try request.storeUpload(file, kind: .component, component: component,
                                                       digitised: form.digitised?[key] == "1", store: store))
             }
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unit.unit.id, channel: channel,
@@ -325,6 +322,26 @@ enum DossierPages {
         let finishedAt: String
         let late: Bool
         let actor: String
+    }
+
+    /// The processing control sheet's rows (form 05).
+    static func stepRows(of id: Dossier.ID, repository: DossierRepository, names: inout Names, now: Date, en: Bool) async throws -> [StepRow] {
+        var rows: [StepRow] = []
+        for s in try await repository.steps(of: id) {
+            rows.append(StepRow(sequence: s.sequence, unit: try await names.unit(s.unitID), from: try await names.unit(s.fromUnitID),
+                                transfer: s.fromUnitID == nil ? "" : (s.electronic ? (en ? "electronic" : "điện tử") : (en ? "paper" : "giấy")),
+                                startedAt: LocalTime.format(s.startedAt), dueAt: LocalTime.format(s.dueAt),
+                                finishedAt: s.finishedAt.map(LocalTime.format) ?? "", late: (s.finishedAt ?? now) > s.dueAt, actor: s.actorName))
+        }
+        return rows
+    }
+
+    /// The scans of a form (`scan[c<index>]`) with the component each copies, in the procedure's order.
+    static func scans(_ files: [String: File]?, of procedure: Procedure) -> [(component: String, key: String, file: File)] {
+        (files ?? [:]).sorted { $0.key < $1.key }.compactMap { key, file in
+            guard file.data.readableBytes > 0, let index = Int(key.dropFirst()), procedure.documents.indices.contains(index) else { return nil }
+            return (procedure.documents[index].name, key, file)
+        }
     }
 
     struct EventRow: Encodable {
@@ -409,14 +426,7 @@ enum DossierPages {
         var names = Names(request)
         let now = request.now
         let procedure = try await names.procedure(d.procedureID)
-        var steps: [StepRow] = []
-        for s in try await repository.steps(of: d.id) {
-            steps.append(StepRow(sequence: s.sequence, unit: try await names.unit(s.unitID), from: try await names.unit(s.fromUnitID),
-                                 transfer: s.fromUnitID == nil ? "" : (s.electronic ? (en ? "electronic" : "điện tử") : (en ? "paper" : "giấy")),
-                                 startedAt: LocalTime.format(s.startedAt), dueAt: LocalTime.format(s.dueAt),
-                                 finishedAt: s.finishedAt.map(LocalTime.format) ?? "",
-                                 late: (s.finishedAt ?? now) > s.dueAt, actor: s.actorName))
-        }
+        let steps = try await stepRows(of: d.id, repository: repository, names: &names, now: now, en: en)
         var events: [EventRow] = []
         for e in try await repository.timeline(of: d.id) {
             events.append(EventRow(at: LocalTime.format(e.at), name: eventLabel(e.name, en: en), actor: e.actorName,
@@ -474,7 +484,6 @@ enum DossierPages {
                                                      ("refusal", "Phiếu từ chối (mẫu 03)", "Refusal (form 03)"),
                                                      ("apology", "Phiếu xin lỗi (mẫu 04)", "Apology slip (form 04)"),
                                                      ("control", "Phiếu kiểm soát (mẫu 05)", "Control sheet (form 05)")]
-        let eventNames = Set(events.map(\.name))
         let slips = slipNames.filter { kind, _, _ in
             switch kind {
             case "supplement": d.supplementRequests > 0
@@ -483,7 +492,6 @@ enum DossierPages {
             default: true
             }
         }.map { ProcedureOption(code: $0.0, name: en ? $0.2 : $0.1, link: Paths.dossierSlip.link(d.id, $0.0)) }
-        _ = eventNames
         let context = DossierContext(
             id: d.id.description, code: d.code, version: d.version, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
             receivingUnit: try await names.unit(d.receivingUnitID), holder: try await names.unit(d.holderUnitID),
@@ -496,9 +504,7 @@ enum DossierPages {
             actions: actions, forwardTargets: targets, suggestedDue: LocalInput.dateTime(suggested),
             receiptLink: Paths.dossierReceipt.link(d.id), actionLink: Paths.dossierActions.link(d.id), filesLink: Paths.dossierFiles.link(d.id),
             slips: slips, errors: errors)
-        let response = try await Page.render("dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request, failed: errors != nil)
     }
 
     static func eventLabel(_ name: String, en: Bool) -> String {
@@ -693,13 +699,7 @@ enum DossierPages {
         }
         var steps: [StepRow] = []
         if kind == "control" {
-            for s in try await repository.steps(of: d.id) {
-                steps.append(StepRow(sequence: s.sequence, unit: try await names.unit(s.unitID), from: try await names.unit(s.fromUnitID),
-                                     transfer: s.electronic ? (en ? "electronic" : "điện tử") : (en ? "paper" : "giấy"),
-                                     startedAt: LocalTime.format(s.startedAt), dueAt: LocalTime.format(s.dueAt),
-                                     finishedAt: s.finishedAt.map(LocalTime.format) ?? "", late: (s.finishedAt ?? request.now) > s.dueAt,
-                                     actor: s.actorName))
-            }
+            steps = try await stepRows(of: d.id, repository: repository, names: &names, now: request.now, en: en)
         }
         let context = SlipContext(kind: kind, title: en ? english : vi, code: d.code,
                                   procedure: try await names.procedure(d.procedureID)?.name ?? "",

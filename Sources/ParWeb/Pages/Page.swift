@@ -77,6 +77,14 @@ enum Page {
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
+
+    /// A form page: 422 when it shows the errors of a refused submission.
+    static func render<Body: Encodable>(_ template: String, title: String, context: Body, request: Request,
+                                        failed: Bool) async throws -> Response {
+        let response = try await render(template, title: title, context: context, request: request)
+        if failed { response.status = .unprocessableEntity }
+        return response
+    }
 }
 
 /// Date and time as a person in Việt Nam reads them (Asia/Ho_Chi_Minh, UTC+7, no DST).

@@ -111,10 +111,8 @@ enum PublicPages {
 
     static func renderLogin(_ request: Request, email: String, codeSent: Bool, next: String, errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
-        let response = try await Page.render("citizen-login", title: en ? "Sign in to online services" : "Đăng nhập dịch vụ công",
-                                             context: LoginContext(email: email, codeSent: codeSent, next: next, errors: errors), request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("citizen-login", title: en ? "Sign in to online services" : "Đăng nhập dịch vụ công",
+                                     context: LoginContext(email: email, codeSent: codeSent, next: next, errors: errors), request: request, failed: errors != nil)
     }
 
     struct EmailForm: Decodable {
@@ -184,11 +182,9 @@ enum PublicPages {
                                    timeliness: row.timeliness, timelinessLabel: row.timelinessLabel, holder: row.holder)
             rows.append(row)
         }
-        let response = try await Page.render("citizen-home", title: en ? "My dossiers" : "Hồ sơ của tôi",
-                                             context: CitizenHomeContext(citizen: citizen, dossiers: rows, errors: errors, saved: saved),
-                                             request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("citizen-home", title: en ? "My dossiers" : "Hồ sơ của tôi",
+                                     context: CitizenHomeContext(citizen: citizen, dossiers: rows, errors: errors, saved: saved),
+                                     request: request, failed: errors != nil)
     }
 
     struct ProfileForm: Decodable {
@@ -256,9 +252,7 @@ enum PublicPages {
             components: procedure.documents.enumerated().map { .init(index: $0.offset, name: $0.element.name, checked: !$0.element.isConditional) },
             fees: procedure.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" },
             units: options, fixedUnit: fixed?.name, errors: errors, online: procedure.methods.contains(.online))
-        let response = try await Page.render("citizen-submit", title: en ? "Submit online" : "Nộp hồ sơ trực tuyến", context: context, request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("citizen-submit", title: en ? "Submit online" : "Nộp hồ sơ trực tuyến", context: context, request: request, failed: errors != nil)
     }
 
     struct SubmitForm: Decodable {
@@ -289,9 +283,8 @@ enum PublicPages {
             }
             let store = request.fileStore
             var drafts: [FileDraft] = []
-            for (key, file) in (form.scan ?? [:]).sorted(by: { $0.key < $1.key }) where file.data.readableBytes > 0 {
-                guard let index = Int(key.dropFirst()), procedure.documents.indices.contains(index) else { continue }
-                drafts.append(try request.storeUpload(file, kind: .component, component: procedure.documents[index].name, digitised: false, store: store))
+            for (component, _, file) in DossierPages.scans(form.scan, of: procedure) {
+                drafts.append(try request.storeUpload(file, kind: .component, component: component, digitised: false, store: store))
             }
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unitID, channel: .online,
                                        applicant: .init(name: citizen.name, idNumber: citizen.idNumber, phone: citizen.phone, email: citizen.email),
@@ -353,9 +346,7 @@ enum PublicPages {
             components: (procedure?.documents ?? []).enumerated().map { .init(index: $0.offset, name: $0.element.name, checked: false) },
             files: try await repository.files(of: d.id).map { "\($0.component ?? $0.kind.rawValue): \($0.originalName)" },
             errors: errors)
-        let response = try await Page.render("citizen-dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("citizen-dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request, failed: errors != nil)
     }
 
     /// The citizen sends the missing items online: the files are attached and the clock resumes.
@@ -368,12 +359,13 @@ enum PublicPages {
             guard dossier.state == .supplementRequested else {
                 throw Problem(DomainError(.conflict, "Hồ sơ không chờ bổ sung.", english: "The dossier is not waiting for a supplement."))
             }
-            let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
+            guard let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID) else {
+                throw Problem.notFound("Không tìm thấy thủ tục.", english: "Procedure not found.")
+            }
             let repository = DossierRepository(db: request.db)
             var attached = 0
-            for (key, file) in (form.scan ?? [:]).sorted(by: { $0.key < $1.key }) where file.data.readableBytes > 0 {
-                guard let index = Int(key.dropFirst()), let documents = procedure?.documents, documents.indices.contains(index) else { continue }
-                let draft = try request.storeUpload(file, kind: .component, component: documents[index].name, digitised: false, store: request.fileStore)
+            for (component, _, file) in DossierPages.scans(form.scan, of: procedure) {
+                let draft = try request.storeUpload(file, kind: .component, component: component, digitised: false, store: request.fileStore)
                 _ = try await repository.addFile(draft, to: dossier.id, actor: actor, now: request.now)
                 attached += 1
             }

@@ -158,9 +158,7 @@ enum UnitPages {
                 ? Paths.restructuring.link() + "?unit=" + unit.id.description : nil,
             thisYear: LocalTime.today().year,
             errors: errors, saved: (try? request.query.get(String.self, at: "saved")) == "1")
-        let response = try await Page.render("unit", title: unit.name, context: context, request: request)
-        if errors != nil { response.status = .unprocessableEntity }
-        return response
+        return try await Page.render("unit", title: unit.name, context: context, request: request, failed: errors != nil)
     }
 
     struct EditForm: Content {
