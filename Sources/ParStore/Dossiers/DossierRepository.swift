@@ -384,7 +384,8 @@ public struct DossierRepository: Sendable {
     // MARK: Internals
 
     @discardableResult
-    static func insertFile(_ draft: FileDraft, dossier: Dossier, actor: AuditActor, now: Date, on tx: any Database) async throws -> DossierFile {
+    static func insertFile(_ draft: FileDraft, dossier: Dossier, reusing source: UUID? = nil, actor: AuditActor, now: Date,
+                           on tx: any Database) async throws -> DossierFile {
         let row = DossierFileModel()
         row.id = UUID()
         row.dossierID = dossier.id.rawValue
@@ -395,6 +396,7 @@ public struct DossierRepository: Sendable {
         row.contentType = draft.contentType
         row.originalName = draft.originalName
         row.digitised = draft.digitised
+        row.reusedFrom = source
         row.ownerKey = ownerKey(dossier.applicant.idNumber)
         row.uploadedAt = now
         row.uploadedBy = actor.name
@@ -402,26 +404,15 @@ public struct DossierRepository: Sendable {
         return row.toDomain()
     }
 
+    /// Takes an earlier digitised copy of the same applicant (matched by ID number) into this dossier.
     static func reuseFile(_ id: DossierFile.ID, into dossier: Dossier, actor: AuditActor, now: Date, on tx: any Database) async throws {
         guard let source = try await DossierFileModel.find(id.rawValue, on: tx), source.digitised, source.reusedFrom == nil,
               let key = ownerKey(dossier.applicant.idNumber), source.ownerKey == key else {
             throw DomainError.invalid("Chỉ tái sử dụng được bản số hóa của chính người nộp.", english: "Only the applicant's own digitised files can be reused.", field: "reuse")
         }
-        let row = DossierFileModel()
-        row.id = UUID()
-        row.dossierID = dossier.id.rawValue
-        row.kind = DossierFile.Kind.component.rawValue
-        row.component = source.component
-        row.sha256 = source.sha256
-        row.size = source.size
-        row.contentType = source.contentType
-        row.originalName = source.originalName
-        row.digitised = true
-        row.reusedFrom = source.id
-        row.ownerKey = key
-        row.uploadedAt = now
-        row.uploadedBy = actor.name
-        try await row.create(on: tx)
+        let draft = FileDraft(kind: .component, component: source.component, blob: .init(sha256: source.sha256, size: source.size),
+                              contentType: source.contentType, originalName: source.originalName, digitised: true)
+        try await insertFile(draft, dossier: dossier, reusing: source.id, actor: actor, now: now, on: tx)
     }
 
     static func email(_ raw: String?) throws -> String? {
