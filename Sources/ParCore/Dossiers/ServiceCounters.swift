@@ -107,6 +107,24 @@ public enum ServiceCounters {
         }
     }
 
+    /// The metrics an event added, as stored with it: `,received,` or `,transfers,transfers_electronic,`
+    /// (each metric once per unit added), so `LIKE '%,transfers,%'` finds the events behind a counter.
+    public static func tag(_ deltas: [ServiceMetric: Int]) -> String {
+        let names = deltas.filter { $0.value > 0 }.sorted { $0.key.rawValue < $1.key.rawValue }
+            .flatMap { Array(repeating: $0.key.rawValue, count: $0.value) }
+        return names.isEmpty ? "" : "," + names.joined(separator: ",") + ","
+    }
+
+    /// Where an open dossier sits in the open-dossier gauge: its due day, or "paused" while it
+    /// waits for a supplement; nil once processing has ended.
+    public static func openKey(_ dossier: Dossier) -> String? {
+        switch dossier.state {
+        case .processed, .returned, .refused, .withdrawn, .stopped: nil
+        case .supplementRequested: "paused"
+        default: VietnamTime.localDate(of: dossier.dueAt).iso
+        }
+    }
+
     /// Early, on time or late, for a dossier that has just been processed.
     public static func finishing(_ dossier: Dossier) -> ServiceMetric {
         guard let finished = dossier.processedAt else { return .finishedOnTime }

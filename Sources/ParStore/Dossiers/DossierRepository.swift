@@ -148,11 +148,14 @@ public struct DossierRepository: Sendable {
             model.lookupSecretHash = Self.hash(secret)
             model.citizenID = intake.citizenID?.rawValue
             try await model.create(on: tx)
+            let received = ServiceCounters.intake(dossier)
             try await Self.appendEvent(dossier, name: "receive", from: nil, unit: intake.receivingUnitID,
-                                       detail: "\(intake.channel.rawValue): \(components.count) thành phần", actor: actor, at: now, on: tx)
+                                       detail: "\(intake.channel.rawValue): \(components.count) thành phần", payload: nil, metrics: received,
+                                       actor: actor, at: now, on: tx)
+            try await OpenCounterStore.move(from: nil, to: dossier, on: tx)
             try await Self.openStep(dossier, sequence: 1, unit: intake.receivingUnitID, from: nil, electronic: true,
                                     procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
-            var counts = ServiceCounters.intake(dossier)
+            var counts = received
             for draft in intake.files {
                 if draft.kind == .component, let component = draft.component, !allowed.contains(component) {
                     throw DomainError.invalid("Tệp gắn với thành phần không có trong thủ tục: \(component).",
@@ -212,10 +215,12 @@ public struct DossierRepository: Sendable {
             guard updated.count == 1 else {
                 throw DomainError(.stale, "Hồ sơ vừa được người khác xử lý; hãy tải lại.", english: "The dossier was just changed by someone else; reload it.")
             }
+            let deltas = ServiceCounters.deltas(for: event, before: before, after: after)
             try await Self.appendEvent(after, name: event.name, from: before.state, unit: after.holderUnitID,
-                                       detail: Self.detail(event), actor: actor, at: now, on: tx)
+                                       detail: Self.detail(event), payload: event, metrics: deltas, actor: actor, at: now, on: tx)
             try await Self.moveSteps(event, before: before, after: after, actor: actor, now: now, calendar: calendar, on: tx)
-            try await ServiceCounterStore.add(ServiceCounters.deltas(for: event, before: before, after: after), for: after, at: now, on: tx)
+            try await ServiceCounterStore.add(deltas, for: after, at: now, on: tx)
+            try await OpenCounterStore.move(from: before, to: after, on: tx)
             if let (subject, body) = Self.notice(event, after) {
                 try await OutboxRepository.notifyApplicant(of: after, subject: subject, body: body, now: now, on: tx)
             }
@@ -373,7 +378,8 @@ public struct DossierRepository: Sendable {
                 row.digitised = digitised
                 try await row.save(on: tx)
                 let metric: ServiceMetric = row.kind == DossierFile.Kind.component.rawValue ? .componentsDigitised : .resultsDigitised
-                try await ServiceCounterStore.add([metric: digitised ? 1 : -1], for: dossier, at: now, on: tx)
+                // Counted on the day the file was uploaded, as the rebuild counts it.
+                try await ServiceCounterStore.add([metric: digitised ? 1 : -1], for: dossier, at: row.uploadedAt, on: tx)
                 try await AuditLog.append(on: tx, actor: actor, action: "dossier.digitise", entityType: "dossier", entityID: dossier.id.description,
                                           after: ["file": fileID.description, "digitised": String(digitised)], now: now)
             }
@@ -511,9 +517,15 @@ public struct DossierRepository: Sendable {
         return try row.decode(column: "n", as: Int.self)
     }
 
+    /// Appends the timeline row with what the rebuild and the drill-down need: the event itself, the
+    /// dossier after it, and the counters it added (`,received,` — searchable with LIKE).
     static func appendEvent(_ dossier: Dossier, name: String, from: DossierState?, unit: OrgUnit.ID?, detail: String,
+                            payload: DossierEvent?, metrics: [ServiceMetric: Int],
                             actor: AuditActor, at: Date, on tx: any Database) async throws {
         let event = DossierEventModel()
+        event.payload = try payload.map { try StoredJSON.encode($0) }
+        event.snapshot = try StoredJSON.encode(dossier)
+        event.metrics = ServiceCounters.tag(metrics)
         event.dossierID = dossier.id.rawValue
         event.seq = dossier.version
         event.name = name
@@ -605,6 +617,9 @@ final class DossierEventModel: Model, @unchecked Sendable {
     @Field(key: "to_state") var toState: String
     @OptionalField(key: "unit_id") var unitID: UUID?
     @Field(key: "detail") var detail: String
+    @OptionalField(key: "payload") var payload: String?
+    @OptionalField(key: "snapshot") var snapshot: String?
+    @OptionalField(key: "metrics") var metrics: String?
     init() {}
 }
 

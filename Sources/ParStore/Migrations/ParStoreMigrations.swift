@@ -7,7 +7,7 @@ public enum ParStoreMigrations {
             CreateUnits(), CreateReorganisations(), CreateUnitLineage(), CreateStaffQuotas(),
             CreateUsers(), CreateRoleGrants(), CreateAPITokens(), CreateLoginAttempts(),
             CreateAuditLog(), CreateIdempotencyKeys(), CreateCalendarYears(), CreateProcedures(),
-            CreateDossiers(), AddProcedureSearchIndex(), CreateCatalogueState(), CreateDossierWork(),
+            CreateDossiers(), AddProcedureSearchIndex(), CreateCatalogueState(), CreateDossierWork(), CreateServiceIndex(),
         ]
     }
 }

@@ -1,0 +1,181 @@
+import Foundation
+
+/// A Decision 766 indicator as data (the way DHIS2 models indicators): a numerator
+/// and a denominator, each a weighted sum of facts, a threshold and the points it
+/// earns. Scoring is one rule for all of them:
+/// points = max when rate ≥ threshold, else rate × max / threshold; no denominator → n/a.
+public struct Indicator: Codable, Hashable, Sendable, Identifiable {
+    public enum Group: String, Codable, CaseIterable, Sendable {
+        case publication, progress, online, payment, satisfaction, digitisation
+        /// Rates tracked for plan targets that earn no 766 points.
+        case other
+
+        public var vietnamese: String {
+            switch self {
+            case .publication: "Công khai, minh bạch"
+            case .progress: "Tiến độ, kết quả giải quyết"
+            case .online: "Dịch vụ công trực tuyến"
+            case .payment: "Thanh toán trực tuyến"
+            case .satisfaction: "Mức độ hài lòng"
+            case .digitisation: "Số hóa hồ sơ"
+            case .other: "Chỉ tiêu khác"
+            }
+        }
+
+        public var english: String {
+            switch self {
+            case .publication: "Publication and transparency"
+            case .progress: "Progress and results"
+            case .online: "Online services"
+            case .payment: "Online payment"
+            case .satisfaction: "Satisfaction"
+            case .digitisation: "Digitisation"
+            case .other: "Other targets"
+            }
+        }
+    }
+
+    /// One fact with its weight in a sum.
+    public struct Term: Codable, Hashable, Sendable {
+        public var fact: IndexFact
+        public var weight: Double
+
+        public init(_ fact: IndexFact, _ weight: Double = 1) {
+            self.fact = fact
+            self.weight = weight
+        }
+    }
+
+    public var id: String
+    public var group: Group
+    public var name: String
+    public var nameEn: String
+    public var numerator: [Term]
+    public var denominator: [Term]
+    /// The rate (0…1) that earns full points.
+    public var threshold: Double
+    public var maxPoints: Double
+
+    public init(id: String, group: Group, name: String, nameEn: String, numerator: [Term], denominator: [Term],
+                threshold: Double, maxPoints: Double) {
+        self.id = id
+        self.group = group
+        self.name = name
+        self.nameEn = nameEn
+        self.numerator = numerator
+        self.denominator = denominator
+        self.threshold = threshold
+        self.maxPoints = maxPoints
+    }
+
+    /// Checks the definition: a threshold in (0, 1], non-negative points, facts on both sides.
+    public func validate() throws(DomainError) {
+        guard !id.isEmpty, !VietnameseText.clean(name).isEmpty else {
+            throw .invalid("Chỉ số cần mã và tên.", english: "An indicator needs an id and a name.", field: "indicators")
+        }
+        guard threshold > 0, threshold <= 1 else {
+            throw .invalid("Ngưỡng của chỉ số \(id) phải trong (0; 100%].", english: "The threshold of \(id) must be in (0, 100%].", field: "threshold")
+        }
+        guard maxPoints >= 0, maxPoints <= 100 else {
+            throw .invalid("Điểm tối đa của \(id) phải từ 0 đến 100.", english: "The points of \(id) must be 0–100.", field: "maxPoints")
+        }
+        guard !numerator.isEmpty, !denominator.isEmpty else {
+            throw .invalid("Chỉ số \(id) cần tử số và mẫu số.", english: "\(id) needs a numerator and a denominator.", field: "indicators")
+        }
+    }
+}
+
+/// The facts indicators are built from: the Decision 766 counters of a unit subtree over a
+/// period, the dossiers still open at the period's end, and the catalogue.
+public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
+    // Counters (`ServiceMetric`), all channels.
+    case received, finishedEarly = "finished_early", finishedOnTime = "finished_on_time", finishedLate = "finished_late"
+    case resultsElectronic = "results_electronic", returned, returnedElectronic = "returned_electronic"
+    case transfers, transfersElectronic = "transfers_electronic", supplementRequests = "supplement_requests", apologies
+    case refused, withdrawn, stopped
+    case componentsDigitised = "components_digitised", componentsReused = "components_reused", resultsDigitised = "results_digitised"
+    // Counters by channel.
+    case receivedOnline = "received_online", receivedCounter = "received_counter", receivedPost = "received_post"
+    // Open dossiers at the end of the period.
+    case openOnTime = "open_on_time", openLate = "open_late", openPaused = "open_paused"
+    // The catalogue of the unit.
+    case procedures, proceduresOnline = "procedures_online", proceduresFullOnline = "procedures_full_online"
+    case proceduresComplete = "procedures_complete"
+    // Not recorded yet (payments: issue 8; ratings and complaints: issues 7 and 9).
+    case paymentsOnline = "payments_online", payments
+    case negativeRatings = "negative_ratings"
+
+    /// The counter behind a fact, when it is one metric summed over all channels.
+    public var metric: ServiceMetric? { ServiceMetric(rawValue: rawValue) }
+}
+
+/// A versioned set of indicators; a published set is replaced, never edited in place.
+public struct IndicatorSet: Codable, Hashable, Sendable {
+    public var version: String
+    public var name: String
+    public var indicators: [Indicator]
+
+    public init(version: String, name: String, indicators: [Indicator]) {
+        self.version = version
+        self.name = name
+        self.indicators = indicators
+    }
+
+    public func validate() throws(DomainError) {
+        var seen = Set<String>()
+        for indicator in indicators {
+            try indicator.validate()
+            guard seen.insert(indicator.id).inserted else {
+                throw .invalid("Mã chỉ số \(indicator.id) bị trùng.", english: "Indicator id \(indicator.id) appears twice.", field: "indicators")
+            }
+        }
+        let total = indicators.reduce(0) { $0 + $1.maxPoints }
+        guard total <= 100.0001 else {
+            throw .invalid("Tổng điểm tối đa vượt 100 (\(total)).", english: "The points add up to more than 100 (\(total)).", field: "maxPoints")
+        }
+    }
+}
+
+/// An indicator evaluated on a set of facts.
+public struct IndicatorResult: Hashable, Sendable {
+    public var indicator: Indicator
+    public var numerator: Double
+    public var denominator: Double
+    /// nil when the denominator is 0 ("n/a").
+    public var rate: Double?
+    public var points: Double?
+
+    /// The rate as a percentage with two decimals.
+    public var percent: Double? { rate.map { IndexScoring.round2($0 * 100) } }
+}
+
+public enum IndexScoring {
+    public static func round2(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
+    /// Points for a rate: full at or above the threshold, proportional below.
+    public static func points(rate: Double, threshold: Double, maxPoints: Double) -> Double {
+        round2(rate >= threshold ? maxPoints : rate * maxPoints / threshold)
+    }
+
+    public static func evaluate(_ indicator: Indicator, facts: [IndexFact: Double]) -> IndicatorResult {
+        func sum(_ terms: [Indicator.Term]) -> Double { terms.reduce(0) { $0 + (facts[$1.fact] ?? 0) * $1.weight } }
+        let numerator = sum(indicator.numerator), denominator = sum(indicator.denominator)
+        guard denominator > 0 else {
+            return IndicatorResult(indicator: indicator, numerator: numerator, denominator: denominator, rate: nil, points: nil)
+        }
+        // A rate never exceeds 100% (several digitised components per dossier, say).
+        let rate = min(1, max(0, numerator / denominator))
+        return IndicatorResult(indicator: indicator, numerator: numerator, denominator: denominator, rate: rate,
+                               points: points(rate: rate, threshold: indicator.threshold, maxPoints: indicator.maxPoints))
+    }
+
+    public static func evaluate(_ set: IndicatorSet, facts: [IndexFact: Double]) -> [IndicatorResult] {
+        set.indicators.map { evaluate($0, facts: facts) }
+    }
+
+    /// Points earned and points available among the indicators that could be measured.
+    public static func total(_ results: [IndicatorResult]) -> (points: Double, available: Double) {
+        let measured = results.filter { $0.points != nil }
+        return (round2(measured.reduce(0) { $0 + ($1.points ?? 0) }), round2(measured.reduce(0) { $0 + $1.indicator.maxPoints }))
+    }
+}

@@ -1,0 +1,151 @@
+import FluentKit
+import Foundation
+import ParCore
+import SQLKit
+
+/// Recomputes the Decision 766 counters and the open-dossier gauge from the facts — each
+/// dossier's events replayed through `ServiceCounters` (the event and the dossier before
+/// and after it), its files, and the dossiers open now — and compares them with the live
+/// tables. `apply` replaces the live tables with the recomputed ones.
+public struct IndexRebuild: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    public struct Key: Hashable, Sendable, Comparable {
+        public var unit: UUID
+        public var procedure: UUID
+        public var channel: String
+        public var bucket: String
+        public var metric: String
+
+        public static func < (a: Key, b: Key) -> Bool {
+            (a.unit.uuidString, a.procedure.uuidString, a.channel, a.bucket, a.metric)
+                < (b.unit.uuidString, b.procedure.uuidString, b.channel, b.bucket, b.metric)
+        }
+    }
+
+    public struct Difference: Sendable, Equatable {
+        public var table: String
+        public var key: Key
+        public var live: Int64
+        public var rebuilt: Int64
+    }
+
+    public struct Report: Sendable {
+        public var events: Int
+        public var counters: Int
+        public var openRows: Int
+        /// Events written before events carried their payload: they cannot be replayed.
+        public var unreplayable: Int
+        public var differences: [Difference]
+        public var matches: Bool { differences.isEmpty && unreplayable == 0 }
+    }
+
+    /// Recomputes and compares; with `apply`, also writes the recomputed tables.
+    public func run(apply: Bool = false) async throws -> Report {
+        var counters: [Key: Int64] = [:]
+        var events = 0, unreplayable = 0
+        func add(_ deltas: [ServiceMetric: Int], _ d: Dossier, _ at: Date) {
+            let day = VietnamTime.localDate(of: at).iso
+            for (metric, n) in deltas where n != 0 {
+                counters[Key(unit: d.receivingUnitID.rawValue, procedure: d.procedureID.rawValue, channel: d.channel.rawValue,
+                             bucket: day, metric: metric.rawValue), default: 0] += Int64(n)
+            }
+        }
+        // Events in pages, in dossier and sequence order, carrying the previous snapshot along.
+        var after: (UUID, Int)? = nil
+        var previous: (UUID, Dossier)? = nil
+        let sql = try db.sql
+        while true {
+            var query = sql.select().columns("dossier_id", "seq", "name", "at", "payload", "snapshot").from("dossier_events")
+            if let (id, seq) = after {
+                query = query.where { $0.where("dossier_id", .greaterThan, id).orWhere { $0.where("dossier_id", .equal, id).where("seq", .greaterThan, seq) } }
+            }
+            let rows = try await query.orderBy("dossier_id").orderBy("seq").limit(2000).all()
+            if rows.isEmpty { break }
+            for row in rows {
+                let id = try row.decode(column: "dossier_id", as: UUID.self), seq = try row.decode(column: "seq", as: Int.self)
+                after = (id, seq)
+                events += 1
+                guard let text = try row.decode(column: "snapshot", as: String?.self) else { unreplayable += 1; continue }
+                let snapshot = try StoredJSON.decode(Dossier.self, from: text)
+                let at = try row.decode(column: "at", as: Date.self)
+                if try row.decode(column: "name", as: String.self) == "receive" {
+                    add(ServiceCounters.intake(snapshot), snapshot, at)
+                } else if let payload = try row.decode(column: "payload", as: String?.self), let before = previous, before.0 == id {
+                    let event = try StoredJSON.decode(DossierEvent.self, from: payload)
+                    add(ServiceCounters.deltas(for: event, before: before.1, after: snapshot), snapshot, at)
+                } else {
+                    unreplayable += 1
+                }
+                previous = (id, snapshot)
+            }
+        }
+        // Files: digitised copies on their upload day; reuses as reuses.
+        let files = try await sql.select().column(SQLColumn("kind", table: "f")).column(SQLColumn("digitised", table: "f"))
+            .column(SQLColumn("reused_from", table: "f")).column(SQLColumn("uploaded_at", table: "f")).column(SQLColumn("data", table: "d"))
+            .from(SQLAlias(SQLIdentifier("dossier_files"), as: SQLIdentifier("f")))
+            .join(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")), on: SQLColumn("dossier_id", table: "f"), .equal, SQLColumn("id", table: "d"))
+            .all()
+        for row in files {
+            let dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+            let at = try row.decode(column: "uploaded_at", as: Date.self)
+            if try row.decode(column: "reused_from", as: UUID?.self) != nil {
+                add([.componentsReused: 1], dossier, at)
+            } else if try row.decode(column: "digitised", as: Bool.self) {
+                add([try row.decode(column: "kind", as: String.self) == "result" ? .resultsDigitised : .componentsDigitised: 1], dossier, at)
+            }
+        }
+        // The gauge: dossiers open now.
+        var open: [Key: Int64] = [:]
+        for row in try await sql.select().column("data").from("dossiers").where("state", .notIn, ["processed", "returned", "refused", "withdrawn", "stopped"]).all() {
+            let d = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+            guard let bucket = ServiceCounters.openKey(d) else { continue }
+            open[Key(unit: d.receivingUnitID.rawValue, procedure: d.procedureID.rawValue, channel: d.channel.rawValue, bucket: bucket, metric: ""), default: 0] += 1
+        }
+
+        let liveCounters = try await load("service_counters", bucket: "day", metric: "metric")
+        let liveOpen = try await load("open_counters", bucket: "due_day", metric: nil)
+        var differences = Self.compare("service_counters", live: liveCounters, rebuilt: counters)
+        differences += Self.compare("open_counters", live: liveOpen, rebuilt: open)
+        if apply {
+            let counters = counters, open = open, differenceCount = differences.count
+            try await db.writeTransaction { tx in
+                try await tx.sql.delete(from: "service_counters").run()
+                try await tx.sql.delete(from: "open_counters").run()
+                for (key, n) in counters where n != 0 {
+                    try await tx.sql.insert(into: "service_counters").columns("unit_id", "procedure_id", "channel", "day", "metric", "n")
+                        .values(SQLBind(key.unit), SQLBind(key.procedure), SQLBind(key.channel), SQLBind(key.bucket), SQLBind(key.metric), SQLBind(n)).run()
+                }
+                for (key, n) in open where n != 0 {
+                    try await tx.sql.insert(into: "open_counters").columns("unit_id", "procedure_id", "channel", "due_day", "n")
+                        .values(SQLBind(key.unit), SQLBind(key.procedure), SQLBind(key.channel), SQLBind(key.bucket), SQLBind(n)).run()
+                }
+                try await AuditLog.append(on: tx, actor: .system("index rebuild"), action: "index.rebuild", entityType: "index",
+                                          entityID: "service_counters", after: ["differences": String(differenceCount)], now: Date())
+            }
+        }
+        return Report(events: events, counters: counters.count, openRows: open.count, unreplayable: unreplayable, differences: differences)
+    }
+
+    func load(_ table: String, bucket: String, metric: String?) async throws -> [Key: Int64] {
+        var query = try db.sql.select().columns("unit_id", "procedure_id", "channel", bucket, "n").from(table)
+        if let metric { query = query.column(SQLColumn(metric)) }
+        var result: [Key: Int64] = [:]
+        for row in try await query.all() {
+            let key = Key(unit: try row.decode(column: "unit_id", as: UUID.self), procedure: try row.decode(column: "procedure_id", as: UUID.self),
+                          channel: try row.decode(column: "channel", as: String.self), bucket: try row.decode(column: bucket, as: String.self),
+                          metric: try metric.map { try row.decode(column: $0, as: String.self) } ?? "")
+            result[key, default: 0] += try row.decode(column: "n", as: Int64.self)
+        }
+        return result
+    }
+
+    static func compare(_ table: String, live: [Key: Int64], rebuilt: [Key: Int64]) -> [Difference] {
+        Set(live.keys).union(rebuilt.keys).sorted().compactMap { key in
+            let a = live[key] ?? 0, b = rebuilt[key] ?? 0
+            return a == b ? nil : Difference(table: table, key: key, live: a, rebuilt: b)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import FluentKit
+import Foundation
+import ParCore
+import SQLKit
+
+/// A unit subtree as the index reads it: every unit's id, and whether it holds communes
+/// (commune-level procedures then count in its catalogue).
+public struct IndexScope: Sendable, Equatable {
+    public var root: OrgUnit.ID
+    public var units: [OrgUnit.ID]
+    public var includesCommunes: Bool
+
+    public init(root: OrgUnit.ID, units: [OrgUnit.ID], includesCommunes: Bool) {
+        self.root = root
+        self.units = units
+        self.includesCommunes = includesCommunes
+    }
+}
+
+/// The Decision 766 service index read from the counters: facts for a unit subtree and a
+/// period, the indicator set in force, plan targets, and the dossiers behind any number.
+public struct IndexRepository: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    /// The subtree under `root` (all of it, including units that no longer exist: their
+    /// dossiers stay in the figures of the unit that absorbed them in the tree).
+    public func scope(_ root: OrgUnit.ID) async throws -> IndexScope {
+        let rows = try await db.sql.select().column("id").column("kind").from("units")
+            .where("path", .like, "%/" + root.rawValue.uuidString.lowercased() + "/%").all()
+        var units: [OrgUnit.ID] = []
+        var communes = false
+        for row in rows {
+            units.append(OrgUnit.ID(try row.decode(column: "id", as: UUID.self)))
+            if try row.decode(column: "kind", as: String.self) == UnitKind.commune.rawValue { communes = true }
+        }
+        return IndexScope(root: root, units: units, includesCommunes: communes)
+    }
+
+    /// The facts of a scope over the days `from` … `through` (Việt Nam days). Open dossiers
+    /// count only when the period reaches `today`: they are measured now, at the period's end.
+    public func facts(_ scope: IndexScope, from: LocalDate, through: LocalDate, today: LocalDate,
+                      procedure: Procedure.ID? = nil) async throws -> [IndexFact: Double] {
+        var facts: [IndexFact: Double] = [:]
+        let totals = try await ServiceCounterStore.totals(units: scope.units, from: from, through: through, procedure: procedure, on: db)
+        for (channel, metrics) in totals {
+            for (metric, n) in metrics {
+                if let fact = IndexFact(rawValue: metric.rawValue) { facts[fact, default: 0] += Double(n) }
+            }
+            let received = Double(metrics[.received] ?? 0)
+            switch channel {
+            case .online: facts[.receivedOnline, default: 0] += received
+            case .counter: facts[.receivedCounter, default: 0] += received
+            case .post: facts[.receivedPost, default: 0] += received
+            }
+        }
+        if through >= today {
+            let open = try await OpenCounterStore.current(units: scope.units, today: today, procedure: procedure, on: db)
+            facts[.openOnTime] = Double(open.onTime)
+            facts[.openLate] = Double(open.late)
+            facts[.openPaused] = Double(open.paused)
+        }
+        for (fact, n) in try await catalogueFacts(scope, procedure: procedure) { facts[fact] = n }
+        return facts
+    }
+
+    /// Procedures the scope implements: its own, and every commune-level one if it holds communes.
+    func catalogueFacts(_ scope: IndexScope, procedure: Procedure.ID?) async throws -> [IndexFact: Double] {
+        var query = try db.sql.select()
+            .column(SQLRaw("COUNT(*)"), as: "total")
+            .column(SQLRaw("SUM(CASE WHEN online_level <> 'none' THEN 1 ELSE 0 END)"), as: "online")
+            .column(SQLRaw("SUM(CASE WHEN online_level = 'full' THEN 1 ELSE 0 END)"), as: "full_online")
+            .column(SQLRaw("SUM(CASE WHEN is_complete THEN 1 ELSE 0 END)"), as: "complete")
+            .from("procedures")
+        let units = scope.units.map(\.rawValue), communes = scope.includesCommunes
+        query = query.where { group in
+            var group = group.where("unit_id", .in, units)
+            if communes { group = group.orWhere(SQLColumn("unit_id"), .is, SQLLiteral.null) }
+            return group
+        }
+        if let procedure { query = query.where("id", .equal, procedure.rawValue) }
+        guard let row = try await query.first() else { return [:] }
+        func value(_ column: String) -> Double { Double((try? row.decode(column: column, as: Int64?.self)).flatMap { $0 } ?? 0) }
+        return [.procedures: value("total"), .proceduresOnline: value("online"), .proceduresFullOnline: value("full_online"),
+                .proceduresComplete: value("complete")]
+    }
+
+    // MARK: Indicator sets and targets
+
+    /// The set in force: the active stored version, or Decision 766 (2022) as shipped.
+    public func activeSet() async throws -> IndicatorSet {
+        guard let row = try await db.sql.select().column("data").from("indicator_sets").where("active", .equal, true)
+            .orderBy("created_at", .descending).first() else { return .decision766v2022 }
+        return try StoredJSON.decode(IndicatorSet.self, from: try row.decode(column: "data", as: String.self))
+    }
+
+    /// Stores a new version of the set and makes it the one in force (audited). A version
+    /// name is used once: sets are replaced, never edited.
+    public func publish(_ set: IndicatorSet, actor: AuditActor, now: Date) async throws {
+        try set.validate()
+        try await db.writeTransaction { tx in
+            let existing = try await tx.sql.select().column("version").from("indicator_sets").where("version", .equal, set.version).first()
+            guard existing == nil else {
+                throw DomainError(.conflict, "Phiên bản \(set.version) đã có; hãy đặt phiên bản mới.", english: "Version \(set.version) exists; name a new version.", field: "version")
+            }
+            try await tx.sql.update("indicator_sets").set("active", to: false).run()
+            try await tx.sql.insert(into: "indicator_sets").columns("version", "name", "data", "active", "created_at")
+                .values(SQLBind(set.version), SQLBind(set.name), SQLBind(try StoredJSON.encode(set)), SQLBind(true), SQLBind(now)).run()
+            try await AuditLog.append(on: tx, actor: actor, action: "index.publish_set", entityType: "indicator_set", entityID: set.version,
+                                      after: ["indicators": String(set.indicators.count)], now: now)
+        }
+    }
+
+    public func targets(unit: OrgUnit.ID, year: Int) async throws -> [PlanTarget] {
+        try await db.sql.select().columns("indicator_id", "target").from("plan_targets")
+            .where("unit_id", .equal, unit.rawValue).where("year", .equal, year).orderBy("indicator_id").all().map { row in
+                PlanTarget(unitID: unit, year: year, indicatorID: try row.decode(column: "indicator_id", as: String.self),
+                           target: try row.decode(column: "target", as: Double.self))
+            }
+    }
+
+    /// Sets (or with nil removes) a unit's target for a year (audited).
+    public func setTarget(unit: OrgUnit.ID, year: Int, indicatorID: String, target: Double?, actor: AuditActor, now: Date) async throws {
+        if let target, !(0...1).contains(target) {
+            throw DomainError.invalid("Chỉ tiêu phải từ 0 đến 100%.", english: "A target is 0–100%.", field: "target")
+        }
+        guard (2000...2100).contains(year) else {
+            throw DomainError.invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year")
+        }
+        let known = try await activeSet().indicators.contains { $0.id == indicatorID }
+        guard known else {
+            throw DomainError.invalid("Không có chỉ số \(indicatorID).", english: "No indicator \(indicatorID).", field: "indicatorId")
+        }
+        try await db.writeTransaction { tx in
+            try await tx.sql.delete(from: "plan_targets").where("unit_id", .equal, unit.rawValue).where("year", .equal, year)
+                .where("indicator_id", .equal, indicatorID).run()
+            if let target {
+                try await tx.sql.insert(into: "plan_targets").columns("id", "unit_id", "year", "indicator_id", "target")
+                    .values(SQLBind(UUID()), SQLBind(unit.rawValue), SQLBind(year), SQLBind(indicatorID), SQLBind(target)).run()
+            }
+            try await AuditLog.append(on: tx, actor: actor, action: "index.set_target", entityType: "unit", entityID: unit.description,
+                                      after: ["year": String(year), "indicator": indicatorID, "target": target.map { String($0) } ?? "—"], now: now)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import ParCore
+
+@Suite("Decision 766 indicators")
+struct IndicatorTests {
+    static let set = IndicatorSet.decision766v2022
+
+    static func indicator(_ id: String) -> Indicator { set.indicators.first { $0.id == id }! }
+
+    @Test("points: full at the threshold, proportional below, n/a without a denominator", arguments: [
+        (0.5, 0.5, 6.0, 6.0), (0.6, 0.5, 6.0, 6.0), (0.25, 0.5, 6.0, 3.0), (0.0, 0.5, 6.0, 0.0),
+        (0.955, 1.0, 20.0, 19.1), (1.0 / 3.0, 0.8, 11.0, 4.58),
+    ])
+    func points(rate: Double, threshold: Double, max: Double, expected: Double) {
+        #expect(IndexScoring.points(rate: rate, threshold: threshold, maxPoints: max) == expected)
+    }
+
+    /// Hand-computed sets of facts: (indicator, facts, expected percent, expected points).
+    static let cases: [(String, [IndexFact: Double], Double?, Double?)] = [
+        // 7 finished early, 2 on time, 1 late (two supplement requests count as late), 2 open on time, 1 open late:
+        // on time = (7 + 2 + 2) / (7 + 2 + 1 + 2 + 1) = 11/13 = 84.62% → 16.92 of 20.
+        ("progress.on_time", [.finishedEarly: 7, .finishedOnTime: 2, .finishedLate: 1, .openOnTime: 2, .openLate: 1], 84.62, 16.92),
+        // Paused and withdrawn dossiers are not in the denominator.
+        ("progress.on_time", [.finishedOnTime: 3, .openPaused: 4, .withdrawn: 2], 100, 20),
+        // Unfinished at the period's end, all late.
+        ("progress.on_time", [.openLate: 5], 0, 0),
+        // Nothing finished, nothing open: n/a, never a division by zero.
+        ("progress.on_time", [.received: 0], nil, nil),
+        // 30 of 80 online = 37.5% < 50% → 37.5/50 × 6 = 4.5.
+        ("online.dossiers", [.receivedOnline: 30, .received: 80], 37.5, 4.5),
+        ("online.dossiers", [.receivedOnline: 60, .received: 80], 75, 6),
+        // 90 of 112 procedures online: 80.36% ≥ 80% → 6.
+        ("online.procedures", [.proceduresOnline: 90, .procedures: 112], 80.36, 6),
+        ("publication.complete", [.proceduresComplete: 110, .procedures: 112], 98.21, 17.68),
+        ("payment.online", [:], nil, nil),
+        // Satisfaction: not late among finished: 9/10 = 90% ≥ 90% → 18.
+        ("satisfaction.no_overdue", [.finishedEarly: 4, .finishedOnTime: 5, .finishedLate: 1], 90, 18),
+        // 3 digitised + 2 reused components for 10 received: 50% of 80% → 6.88 of 11.
+        ("digitisation.components", [.componentsDigitised: 3, .componentsReused: 2, .received: 10], 50, 6.88),
+        // More digitised components than dossiers: the rate stops at 100%.
+        ("digitisation.components", [.componentsDigitised: 30, .received: 10], 100, 11),
+        ("digitisation.results", [.resultsElectronic: 4, .finishedEarly: 2, .finishedOnTime: 2, .finishedLate: 1], 80, 11),
+        ("other.transfers_electronic", [.transfersElectronic: 17, .transfers: 20], 85, 0),
+    ]
+
+    @Test("each indicator on hand-computed facts", arguments: cases)
+    func indicators(id: String, facts: [IndexFact: Double], percent: Double?, points: Double?) {
+        let result = IndexScoring.evaluate(Self.indicator(id), facts: facts)
+        #expect(result.percent == percent)
+        #expect(result.points == points)
+    }
+
+    @Test("the shipped set is valid and worth 100 points; bad sets are refused")
+    func validation() throws {
+        try Self.set.validate()
+        #expect(Self.set.indicators.reduce(0) { $0 + $1.maxPoints } == 100)
+        var duplicate = Self.set
+        duplicate.indicators.append(Self.set.indicators[0])
+        #expect(throws: DomainError.self) { try duplicate.validate() }
+        var badThreshold = Self.set
+        badThreshold.indicators[0].threshold = 0
+        #expect(throws: DomainError.self) { try badThreshold.validate() }
+        var tooMany = Self.set
+        tooMany.indicators[0].maxPoints = 50
+        #expect(throws: DomainError.self) { try tooMany.validate() }
+    }
+
+    @Test("totals count only what could be measured")
+    func totals() {
+        let results = IndexScoring.evaluate(Self.set, facts: [.receivedOnline: 5, .received: 10])
+        let total = IndexScoring.total(results)
+        // Measured: online.dossiers (6 of 6) and digitisation.components (0 of 11); the rest are n/a.
+        #expect(total.points == 6)
+        #expect(total.available == 17)
+    }
+
+    @Test("plan targets: met, at risk while the year runs, missed after it", arguments: [
+        (0.55, false, PlanTarget.Status.met), (0.45, false, .atRisk), (0.45, true, .missed), (0.5, true, .met),
+    ])
+    func targets(rate: Double, yearOver: Bool, expected: PlanTarget.Status) {
+        let target = PlanTarget(unitID: .random(), year: 2026, indicatorID: "online.dossiers", target: 0.5)
+        #expect(target.status(rate: rate, yearOver: yearOver) == expected)
+        #expect(target.status(rate: nil, yearOver: yearOver) == .notMeasured)
+    }
+
+    @Test("open dossiers sit on their due day, paused ones apart, finished ones nowhere")
+    func openKey() {
+        let due = ISO8601DateFormatter().date(from: "2025-03-10T17:00:00+07:00")!
+        var d = Dossier(id: .random(), code: "X", procedureID: .random(), receivingUnitID: .random(), channel: .counter,
+                        applicant: .init(name: "A"), components: [], state: .received, receivedAt: due, dueAt: due)
+        #expect(ServiceCounters.openKey(d) == "2025-03-10")
+        d.state = .supplementRequested
+        #expect(ServiceCounters.openKey(d) == "paused")
+        d.state = .processed
+        #expect(ServiceCounters.openKey(d) == nil)
+        #expect(ServiceCounters.tag([.transfers: 1, .transfersElectronic: 1, .apologies: 0]) == ",transfers,transfers_electronic,")
+        #expect(ServiceCounters.tag([:]) == "")
+    }
+}
