@@ -77,8 +77,9 @@ extension IndexRepository {
         switch fact {
         case .procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline, .negativeRatings:
             return nil
-        case .openOnTime, .openLate, .openPaused where through < today:
-            return ([], 0)
+        case .openOnTime, .openLate, .openPaused:
+            // Open dossiers are measured now, so only a period that reaches today has them.
+            if through < today { return ([], 0) }
         default: break
         }
         guard let (counting, _) = make(), let (listing, atColumn) = make() else { return nil }

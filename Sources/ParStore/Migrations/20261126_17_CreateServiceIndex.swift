@@ -7,11 +7,10 @@ import SQLKit
 /// targets.
 struct CreateServiceIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema("dossier_events")
-            .field("payload", .string)
-            .field("snapshot", .string)
-            .field("metrics", .string)
-            .update()
+        // One column per ALTER TABLE: SQLite adds a single column at a time.
+        for column in ["payload", "snapshot", "metrics"] {
+            try await database.schema("dossier_events").field(.string(column), .string).update()
+        }
         try await database.schema("open_counters")
             .field("unit_id", .uuid, .required)
             .field("procedure_id", .uuid, .required)
@@ -43,6 +42,8 @@ struct CreateServiceIndex: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         for table in ["plan_targets", "indicator_sets", "open_counters"] { try await database.schema(table).delete() }
-        try await database.schema("dossier_events").deleteField("payload").deleteField("snapshot").deleteField("metrics").update()
+        for column in ["payload", "snapshot", "metrics"] {
+            try await database.schema("dossier_events").deleteField(.string(column)).update()
+        }
     }
 }

@@ -1,0 +1,150 @@
+import FluentKit
+import Foundation
+import ParCore
+import ParStore
+import ParTestSupport
+import SQLKit
+import Testing
+
+@Suite("Service index store")
+struct IndexRepositoryTests {
+    static func at(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+    static func text(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+    /// A week of dossiers at one ward (5-working-day procedure, received Monday 3 March 2025):
+    /// early, on time after a supplement pause, late after two supplement requests, withdrawn,
+    /// still open on time and open late at the period's end, and one online.
+    static func fill(_ db: any Database) async throws -> DossierRepositoryTests.World {
+        let w = try await DossierRepositoryTests.world(db)
+        let repo = DossierRepository(db: db)
+        let actor = AuditActor.system("t")
+        func receive(_ channel: DossierChannel = .counter, at time: String) async throws -> Dossier {
+            var intake = DossierRepositoryTests.intake(w)
+            intake.channel = channel
+            return try await repo.receive(intake, actor: actor, now: at(time)).0
+        }
+        func act(_ d: inout Dossier, _ event: DossierEvent, _ time: String) async throws {
+            d = try await repo.act(d.id, expectedVersion: d.version, event: event, actor: actor, now: at(time))
+        }
+        // 1. Early: processed Wednesday, due next Monday.
+        var early = try await receive(at: "2025-03-03T09:00:00+07:00")
+        try await act(&early, .forward(to: w.division.id, electronic: true, note: nil), "2025-03-03T10:00:00+07:00")
+        try await act(&early, .markProcessed(electronicResult: true), "2025-03-05T10:00:00+07:00")
+        try await act(&early, .returnResult(method: "electronic"), "2025-03-05T15:00:00+07:00")
+        // 2. On time on its (moved) due day after one supplement pause.
+        var paused = try await receive(at: "2025-03-03T09:00:00+07:00")
+        try await act(&paused, .requestSupplement(items: ["Giấy xác nhận"]), "2025-03-04T09:00:00+07:00")
+        try await act(&paused, .completeSupplement, "2025-03-06T09:00:00+07:00")
+        let onTimeDay = VietnamTime.localDate(of: paused.dueAt)
+        try await act(&paused, .markProcessed(electronicResult: false), text(VietnamTime.instant(onTimeDay, TimeOfDay(hour: 9)!)))
+        // 3. Late: two supplement requests, though finished before its appointment.
+        var twice = try await receive(at: "2025-03-03T09:00:00+07:00")
+        try await act(&twice, .requestSupplement(items: ["A"]), "2025-03-03T11:00:00+07:00")
+        try await act(&twice, .completeSupplement, "2025-03-03T14:00:00+07:00")
+        try await act(&twice, .requestSupplement(items: ["B"]), "2025-03-04T11:00:00+07:00")
+        try await act(&twice, .completeSupplement, "2025-03-04T14:00:00+07:00")
+        try await act(&twice, .forward(to: w.division.id, electronic: false, note: nil), "2025-03-04T15:00:00+07:00")
+        try await act(&twice, .markProcessed(electronicResult: true), "2025-03-05T09:00:00+07:00")
+        // 4. Withdrawn.
+        var withdrawn = try await receive(at: "2025-03-04T09:00:00+07:00")
+        try await act(&withdrawn, .withdraw(reason: nil), "2025-03-04T10:00:00+07:00")
+        // 5. Open on time, 6. open late (received long ago), 7. online, waiting for a supplement.
+        _ = try await receive(at: "2025-03-07T09:00:00+07:00")
+        _ = try await receive(at: "2025-02-03T09:00:00+07:00")
+        var online = try await receive(.online, at: "2025-03-05T20:00:00+07:00")
+        try await act(&online, .accept, "2025-03-06T08:00:00+07:00")
+        try await act(&online, .requestSupplement(items: ["C"]), "2025-03-06T09:00:00+07:00")
+        return w
+    }
+
+    @Test("facts from the counters and the gauge match the hand count, and so do the indicators")
+    func facts() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.fill(db)
+            let index = IndexRepository(db: db)
+            let scope = try await index.scope(w.ward.id)
+            #expect(Set(scope.units) == [w.ward.id, w.division.id] && scope.includesCommunes)
+            let today = LocalDate(iso: "2025-03-07")!
+            let facts = try await index.facts(scope, from: LocalDate(iso: "2025-03-01")!, through: LocalDate(iso: "2025-03-31")!, today: today)
+            #expect(facts[.received] == 6, "the one received in February is outside the period")
+            #expect(facts[.receivedOnline] == 1 && facts[.receivedCounter] == 5)
+            #expect(facts[.finishedEarly] == 1 && facts[.finishedOnTime] == 1 && facts[.finishedLate] == 1)
+            #expect(facts[.withdrawn] == 1 && facts[.supplementRequests] == 4 && facts[.returned] == 1 && facts[.returnedElectronic] == 1)
+            #expect(facts[.transfers] == 2 && facts[.transfersElectronic] == 1 && facts[.resultsElectronic] == 2)
+            #expect(facts[.openOnTime] == 1 && facts[.openLate] == 1 && facts[.openPaused] == 1)
+            #expect(facts[.procedures] == 1 && facts[.proceduresOnline] == 1 && facts[.proceduresComplete] == 1)
+            let results = IndexScoring.evaluate(try await index.activeSet(), facts: facts)
+            let onTime = try #require(results.first { $0.indicator.id == "progress.on_time" })
+            // (1 early + 1 on time + 1 open on time) / (3 finished + 2 open not paused) = 60%.
+            #expect(onTime.percent == 60 && onTime.points == 12)
+            // A period in the past has no open dossiers at its end in the figures.
+            let february = try await index.facts(scope, from: LocalDate(iso: "2025-02-01")!, through: LocalDate(iso: "2025-02-28")!, today: today)
+            #expect(february[.received] == 1 && february[.openLate] == nil)
+            let empty = IndexScoring.evaluate(.decision766v2022, facts: february)
+            #expect(empty.first { $0.indicator.id == "progress.on_time" }?.rate == nil)
+        }
+    }
+
+    @Test("every number drills down to exactly that many rows")
+    func drillDown() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.fill(db)
+            let index = IndexRepository(db: db)
+            let scope = try await index.scope(w.ward.id)
+            let from = LocalDate(iso: "2025-03-01")!, through = LocalDate(iso: "2025-03-31")!, today = LocalDate(iso: "2025-03-07")!
+            let facts = try await index.facts(scope, from: from, through: through, today: today)
+            for fact in IndexFact.allCases {
+                guard let behind = try await index.behind(fact, scope: scope, from: from, through: through, today: today) else {
+                    #expect([.procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline,
+                             .negativeRatings].contains(fact))
+                    continue
+                }
+                #expect(Double(behind.total) == facts[fact] ?? 0, "\(fact)")
+                #expect(behind.rows.count == behind.total, "\(fact)")
+            }
+            let late = try #require(try await index.behind(.finishedLate, scope: scope, from: from, through: through, today: today))
+            #expect(late.rows.first?.dossier.supplementRequests == 2)
+        }
+    }
+
+    @Test("the rebuild from events, files and open dossiers gives exactly the live counters")
+    func rebuild() async throws {
+        try await withTestDatabase { db in
+            _ = try await Self.fill(db)
+            let rebuild = IndexRebuild(db: db)
+            let report = try await rebuild.run()
+            #expect(report.matches, "\(report.differences)")
+            #expect(report.events > 20 && report.counters > 10)
+            // A tampered counter is found, and apply restores it.
+            try await db.sql.raw("UPDATE service_counters SET n = n + 5 WHERE metric = 'received'").run()
+            try await db.sql.raw("DELETE FROM open_counters").run()
+            let broken = try await rebuild.run(apply: true)
+            #expect(!broken.matches && broken.differences.contains { $0.table == "open_counters" })
+            #expect(try await rebuild.run().matches)
+        }
+    }
+
+    @Test("indicator sets are versioned; targets are checked and audited")
+    func setsAndTargets() async throws {
+        try await withTestDatabase { db in
+            let w = try await DossierRepositoryTests.world(db)
+            let index = IndexRepository(db: db)
+            #expect(try await index.activeSet().version == "766-2022")
+            var edited = IndicatorSet.decision766v2022
+            edited.version = "766-2022-hn"
+            edited.indicators[1].threshold = 0.95
+            try await index.publish(edited, actor: .system("t"), now: Date())
+            #expect(try await index.activeSet().indicators[1].threshold == 0.95)
+            await #expect(throws: DomainError.self) { try await index.publish(edited, actor: .system("t"), now: Date()) }
+            try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "online.dossiers", target: 0.5, actor: .system("t"), now: Date())
+            try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "online.dossiers", target: 0.6, actor: .system("t"), now: Date())
+            #expect(try await index.targets(unit: w.ward.id, year: 2025).map(\.target) == [0.6])
+            await #expect(throws: DomainError.self) {
+                try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "no.such", target: 0.5, actor: .system("t"), now: Date())
+            }
+            await #expect(throws: DomainError.self) {
+                try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "online.dossiers", target: 1.5, actor: .system("t"), now: Date())
+            }
+        }
+    }
+}
