@@ -8,6 +8,7 @@ import SQLKit
 /// SQLite and PostgreSQL, safe when several instances add at once.
 public enum ServiceCounterStore {
     static func add(_ deltas: [ServiceMetric: Int], for dossier: Dossier, at now: Date, on tx: any Database) async throws {
+        try await IndexRollups.add(deltas, for: dossier, at: now, on: tx)
         let day = VietnamTime.localDate(of: now).iso
         for (metric, delta) in deltas.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where delta != 0 {
             try await tx.sql.raw("""
@@ -54,6 +55,7 @@ public enum OpenCounterStore {
     }
 
     static func add(_ delta: Int, key: String, for dossier: Dossier, on tx: any Database) async throws {
+        try await IndexRollups.addOpen(delta, bucket: key, unit: dossier.receivingUnitID, on: tx)
         try await tx.sql.raw("""
             INSERT INTO open_counters (unit_id, procedure_id, channel, due_day, n)
             VALUES (\(bind: dossier.receivingUnitID.rawValue), \(bind: dossier.procedureID.rawValue), \(bind: dossier.channel.rawValue), \
@@ -80,6 +82,94 @@ public enum OpenCounterStore {
             case "late": result.late += total
             default: result.onTime += total
             }
+        }
+        return result
+    }
+}
+
+/// The roll-ups of the counters and the gauge along the unit tree (`index_rollups`,
+/// `open_rollups`): one multi-row UPSERT per event adds to the receiving unit and every
+/// ancestor, by day, month and year. Received dossiers are also counted per channel
+/// (`received_online`, …), so no roll-up needs a channel column.
+public enum IndexRollups {
+    /// The unit and its ancestors, from the materialised path.
+    static func lineage(_ unit: OrgUnit.ID, on tx: any Database) async throws -> [UUID] {
+        guard let row = try await tx.sql.select().column("path").from("units").where("id", .equal, unit.rawValue).first() else {
+            return [unit.rawValue]
+        }
+        return try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+    }
+
+    /// The roll-up rows an event adds: (grain, period, metric, n) for one unit.
+    public static func rows(_ deltas: [ServiceMetric: Int], channel: DossierChannel, day: LocalDate) -> [(String, String, String, Int64)] {
+        var metrics: [(String, Int64)] = []
+        for (metric, n) in deltas.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where n != 0 {
+            metrics.append((metric.rawValue, Int64(n)))
+            if metric == .received { metrics.append(("received_\(channel.rawValue)", Int64(n))) }
+        }
+        let grains = [("d", day.iso), ("m", String(day.iso.prefix(7))), ("y", String(day.iso.prefix(4)))]
+        return grains.flatMap { grain in metrics.map { (grain.0, grain.1, $0.0, $0.1) } }
+    }
+
+    static func add(_ deltas: [ServiceMetric: Int], for dossier: Dossier, at now: Date, on tx: any Database) async throws {
+        let rows = rows(deltas, channel: dossier.channel, day: VietnamTime.localDate(of: now))
+        guard !rows.isEmpty else { return }
+        let units = try await lineage(dossier.receivingUnitID, on: tx)
+        try await upsert(units.flatMap { unit in rows.map { (unit, $0.0, $0.1, $0.2, $0.3) } }, on: tx)
+    }
+
+    static func upsert(_ rows: [(UUID, String, String, String, Int64)], on tx: any Database) async throws {
+        guard !rows.isEmpty else { return }
+        var insert = try tx.sql.insert(into: "index_rollups").columns("unit_id", "grain", "period", "metric", "n")
+        for row in rows { insert = insert.values(SQLBind(row.0), SQLBind(row.1), SQLBind(row.2), SQLBind(row.3), SQLBind(row.4)) }
+        try await insert.onConflict(with: ["unit_id", "grain", "period", "metric"]) {
+            $0.set(SQLColumn("n"), to: SQLBinaryExpression(SQLColumn("n", table: "index_rollups"), .add, SQLExcludedColumn("n")))
+        }.run()
+    }
+
+    static func addOpen(_ delta: Int, bucket: String, unit: OrgUnit.ID, on tx: any Database) async throws {
+        let units = try await lineage(unit, on: tx)
+        var insert = try tx.sql.insert(into: "open_rollups").columns("unit_id", "bucket", "n")
+        for unit in units { insert = insert.values(SQLBind(unit), SQLBind(bucket), SQLBind(Int64(delta))) }
+        try await insert.onConflict(with: ["unit_id", "bucket"]) {
+            $0.set(SQLColumn("n"), to: SQLBinaryExpression(SQLColumn("n", table: "open_rollups"), .add, SQLExcludedColumn("n")))
+        }.run()
+    }
+
+    /// Sums of a unit's subtree over a period, by metric, from the fewest roll-up rows.
+    public static func totals(unit: OrgUnit.ID, period: ReportPeriod, on db: any Database) async throws -> [String: Int64] {
+        let grains = period.grains
+        var query = try db.sql.select().column("metric").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
+            .from("index_rollups").where("unit_id", .equal, unit.rawValue)
+        query = query.where { group in
+            var group = group
+            if !grains.years.isEmpty {
+                group = group.orWhere { $0.where("grain", .equal, "y").where("period", .in, grains.years) }
+            }
+            if !grains.months.isEmpty {
+                group = group.orWhere { $0.where("grain", .equal, "m").where("period", .in, grains.months) }
+            }
+            for range in grains.days {
+                group = group.orWhere {
+                    $0.where("grain", .equal, "d").where("period", .greaterThanOrEqual, range.lowerBound.iso)
+                        .where("period", .lessThanOrEqual, range.upperBound.iso)
+                }
+            }
+            return group
+        }
+        var result: [String: Int64] = [:]
+        for row in try await query.groupBy("metric").all() {
+            result[try row.decode(column: "metric", as: String.self)] = try row.decode(column: "total", as: Int64.self)
+        }
+        return result
+    }
+
+    /// A unit subtree's open dossiers now: on time, late, paused.
+    public static func open(unit: OrgUnit.ID, today: LocalDate, on db: any Database) async throws -> (onTime: Int, late: Int, paused: Int) {
+        var result = (onTime: 0, late: 0, paused: 0)
+        for row in try await db.sql.select().columns("bucket", "n").from("open_rollups").where("unit_id", .equal, unit.rawValue).all() {
+            let bucket = try row.decode(column: "bucket", as: String.self), n = Int(try row.decode(column: "n", as: Int64.self))
+            if bucket == "paused" { result.paused += n } else if bucket < today.iso { result.late += n } else { result.onTime += n }
         }
         return result
     }

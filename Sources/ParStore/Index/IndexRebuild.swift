@@ -12,6 +12,9 @@ public struct IndexRebuild: Sendable {
 
     public init(db: any Database) { self.db = db }
 
+    /// The procedure of a roll-up key (roll-ups have none).
+    static let none = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
+
     public struct Key: Hashable, Sendable, Comparable {
         public var unit: UUID
         public var procedure: UUID
@@ -105,15 +108,47 @@ public struct IndexRebuild: Sendable {
             open[Key(unit: d.receivingUnitID.rawValue, procedure: d.procedureID.rawValue, channel: d.channel.rawValue, bucket: bucket, metric: ""), default: 0] += 1
         }
 
+        // The roll-ups, from the recomputed counters and gauge along each unit's lineage.
+        var lineages: [UUID: [UUID]] = [:]
+        for row in try await sql.select().columns("id", "path").from("units").all() {
+            lineages[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "path", as: String.self)
+                .split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+        }
+        var rollups: [Key: Int64] = [:], openRollups: [Key: Int64] = [:]
+        for (key, n) in counters {
+            guard let metric = ServiceMetric(rawValue: key.metric), let channel = DossierChannel(rawValue: key.channel),
+                  let day = LocalDate(iso: key.bucket) else { continue }
+            for row in IndexRollups.rows([metric: Int(n)], channel: channel, day: day) {
+                for unit in lineages[key.unit] ?? [key.unit] {
+                    rollups[Key(unit: unit, procedure: Self.none, channel: row.0, bucket: row.1, metric: row.2), default: 0] += row.3
+                }
+            }
+        }
+        for (key, n) in open {
+            for unit in lineages[key.unit] ?? [key.unit] {
+                openRollups[Key(unit: unit, procedure: Self.none, channel: "", bucket: key.bucket, metric: ""), default: 0] += n
+            }
+        }
         let liveCounters = try await load("service_counters", bucket: "day", metric: "metric")
         let liveOpen = try await load("open_counters", bucket: "due_day", metric: nil)
         var differences = Self.compare("service_counters", live: liveCounters, rebuilt: counters)
         differences += Self.compare("open_counters", live: liveOpen, rebuilt: open)
+        differences += Self.compare("index_rollups", live: try await loadRollups(), rebuilt: rollups)
+        differences += Self.compare("open_rollups", live: try await loadOpenRollups(), rebuilt: openRollups)
         if apply {
-            let counters = counters, open = open, differenceCount = differences.count
+            let counters = counters, open = open, rollups = rollups, openRollups = openRollups, differenceCount = differences.count
             try await db.writeTransaction { tx in
-                try await tx.sql.delete(from: "service_counters").run()
-                try await tx.sql.delete(from: "open_counters").run()
+                for table in ["service_counters", "open_counters", "index_rollups", "open_rollups"] {
+                    try await tx.sql.delete(from: table).run()
+                }
+                for (key, n) in rollups where n != 0 {
+                    try await tx.sql.insert(into: "index_rollups").columns("unit_id", "grain", "period", "metric", "n")
+                        .values(SQLBind(key.unit), SQLBind(key.channel), SQLBind(key.bucket), SQLBind(key.metric), SQLBind(n)).run()
+                }
+                for (key, n) in openRollups where n != 0 {
+                    try await tx.sql.insert(into: "open_rollups").columns("unit_id", "bucket", "n")
+                        .values(SQLBind(key.unit), SQLBind(key.bucket), SQLBind(n)).run()
+                }
                 for (key, n) in counters where n != 0 {
                     try await tx.sql.insert(into: "service_counters").columns("unit_id", "procedure_id", "channel", "day", "metric", "n")
                         .values(SQLBind(key.unit), SQLBind(key.procedure), SQLBind(key.channel), SQLBind(key.bucket), SQLBind(key.metric), SQLBind(n)).run()
@@ -138,6 +173,26 @@ public struct IndexRebuild: Sendable {
                           channel: try row.decode(column: "channel", as: String.self), bucket: try row.decode(column: bucket, as: String.self),
                           metric: try metric.map { try row.decode(column: $0, as: String.self) } ?? "")
             result[key, default: 0] += try row.decode(column: "n", as: Int64.self)
+        }
+        return result
+    }
+
+    /// `index_rollups` keyed like the rebuilt ones: grain in `channel`, period in `bucket`.
+    func loadRollups() async throws -> [Key: Int64] {
+        var result: [Key: Int64] = [:]
+        for row in try await db.sql.select().columns("unit_id", "grain", "period", "metric", "n").from("index_rollups").all() {
+            result[Key(unit: try row.decode(column: "unit_id", as: UUID.self), procedure: Self.none,
+                       channel: try row.decode(column: "grain", as: String.self), bucket: try row.decode(column: "period", as: String.self),
+                       metric: try row.decode(column: "metric", as: String.self)), default: 0] += try row.decode(column: "n", as: Int64.self)
+        }
+        return result
+    }
+
+    func loadOpenRollups() async throws -> [Key: Int64] {
+        var result: [Key: Int64] = [:]
+        for row in try await db.sql.select().columns("unit_id", "bucket", "n").from("open_rollups").all() {
+            result[Key(unit: try row.decode(column: "unit_id", as: UUID.self), procedure: Self.none, channel: "",
+                       bucket: try row.decode(column: "bucket", as: String.self), metric: ""), default: 0] += try row.decode(column: "n", as: Int64.self)
         }
         return result
     }

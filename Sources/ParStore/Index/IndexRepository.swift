@@ -43,7 +43,15 @@ public struct IndexRepository: Sendable {
     public func facts(_ scope: IndexScope, from: LocalDate, through: LocalDate, today: LocalDate,
                       procedure: Procedure.ID? = nil) async throws -> [IndexFact: Double] {
         var facts: [IndexFact: Double] = [:]
-        let totals = try await ServiceCounterStore.totals(units: scope.units, from: from, through: through, procedure: procedure, on: db)
+        if procedure == nil {
+            // The whole subtree: the roll-ups of its root, never the counters of each unit.
+            let totals = try await IndexRollups.totals(unit: scope.root, period: try ReportPeriod(from: from, through: through), on: db)
+            for (metric, n) in totals {
+                if let fact = IndexFact(rawValue: metric) { facts[fact, default: 0] += Double(n) }
+            }
+        }
+        let totals = procedure == nil ? [:]
+            : try await ServiceCounterStore.totals(units: scope.units, from: from, through: through, procedure: procedure, on: db)
         for (channel, metrics) in totals {
             for (metric, n) in metrics {
                 if let fact = IndexFact(rawValue: metric.rawValue) { facts[fact, default: 0] += Double(n) }
@@ -56,7 +64,9 @@ public struct IndexRepository: Sendable {
             }
         }
         if through >= today {
-            let open = try await OpenCounterStore.current(units: scope.units, today: today, procedure: procedure, on: db)
+            let open = procedure == nil
+                ? try await IndexRollups.open(unit: scope.root, today: today, on: db)
+                : try await OpenCounterStore.current(units: scope.units, today: today, procedure: procedure, on: db)
             facts[.openOnTime] = Double(open.onTime)
             facts[.openLate] = Double(open.late)
             facts[.openPaused] = Double(open.paused)

@@ -3,8 +3,8 @@ import SQLKit
 
 /// The service index (Decision 766): each dossier event remembers its payload, the
 /// dossier after it and the counters it added (so the counters can be rebuilt and every
-/// number drilled down to its dossiers); the open-dossier gauge; indicator sets and plan
-/// targets.
+/// number drilled down to its dossiers); the open-dossier gauge; roll-ups of both along the
+/// unit tree; indicator sets and plan targets.
 struct CreateServiceIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
         // One column per ALTER TABLE: SQLite adds a single column at a time.
@@ -18,6 +18,22 @@ struct CreateServiceIndex: AsyncMigration {
             .field("due_day", .string, .required)
             .field("n", .int64, .required)
             .unique(on: "unit_id", "procedure_id", "channel", "due_day")
+            .create()
+        // Roll-ups along the unit tree: every event adds to its receiving unit and each ancestor,
+        // by day, month and year, so a province-wide year is a few hundred rows.
+        try await database.schema("index_rollups")
+            .field("unit_id", .uuid, .required)
+            .field("grain", .string, .required)
+            .field("period", .string, .required)
+            .field("metric", .string, .required)
+            .field("n", .int64, .required)
+            .unique(on: "unit_id", "grain", "period", "metric")
+            .create()
+        try await database.schema("open_rollups")
+            .field("unit_id", .uuid, .required)
+            .field("bucket", .string, .required)
+            .field("n", .int64, .required)
+            .unique(on: "unit_id", "bucket")
             .create()
         try await database.schema("indicator_sets")
             .field("version", .string, .identifier(auto: false))
@@ -41,7 +57,9 @@ struct CreateServiceIndex: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["plan_targets", "indicator_sets", "open_counters"] { try await database.schema(table).delete() }
+        for table in ["plan_targets", "indicator_sets", "open_rollups", "index_rollups", "open_counters"] {
+            try await database.schema(table).delete()
+        }
         for column in ["payload", "snapshot", "metrics"] {
             try await database.schema("dossier_events").deleteField(.string(column)).update()
         }

@@ -98,3 +98,45 @@ struct IndicatorTests {
         #expect(ServiceCounters.tag([:]) == "")
     }
 }
+
+@Suite("Reporting periods")
+struct ReportPeriodTests {
+    @Test("periods parse from their short names", arguments: [
+        ("2026", "2026-01-01", "2026-12-31"), ("2026-Q3", "2026-07-01", "2026-09-30"), ("2024-02", "2024-02-01", "2024-02-29"),
+        ("2026-11-26", "2026-11-26", "2026-11-26"),
+    ])
+    func parse(text: String, from: String, through: String) throws {
+        let period = try ReportPeriod(text)
+        #expect(period.from.iso == from && period.through.iso == through)
+    }
+
+    @Test("bad periods are refused", arguments: ["", "26", "2026-13", "2026-Q5", "abc", "2026-02-30", "1800"])
+    func refuse(text: String) {
+        #expect(throws: DomainError.self) { try ReportPeriod(text) }
+    }
+
+    @Test("a period splits into whole years, whole months and edge days", arguments: [
+        ("2024-12-15", "2026-02-10", ["2025"], ["2026-01"], ["2024-12-15...2024-12-31", "2026-02-01...2026-02-10"]),
+        ("2026-01-01", "2026-12-31", ["2026"], [], []),
+        ("2026-03-01", "2026-05-31", [], ["2026-03", "2026-04", "2026-05"], []),
+        ("2026-03-05", "2026-03-20", [], [], ["2026-03-05...2026-03-20"]),
+        ("2026-01-31", "2026-03-01", [], ["2026-02"], ["2026-01-31...2026-01-31", "2026-03-01...2026-03-01"]),
+    ])
+    func grains(from: String, through: String, years: [String], months: [String], days: [String]) throws {
+        let period = try ReportPeriod(from: LocalDate(iso: from)!, through: LocalDate(iso: through)!)
+        let g = period.grains
+        #expect(g.years == years && g.months == months)
+        #expect(g.days.map { "\($0.lowerBound.iso)...\($0.upperBound.iso)" } == days)
+        // Every day of the period is counted exactly once.
+        let counted = g.years.count * 0 + g.days.reduce(0) { $0 + $1.lowerBound.days(to: $1.upperBound) + 1 }
+            + g.months.reduce(0) { total, m in
+                let first = LocalDate(iso: m + "-01")!
+                return total + first.days(to: first.adding(months: 1))
+            }
+            + g.years.reduce(0) { total, y in
+                let first = LocalDate(iso: y + "-01-01")!
+                return total + first.days(to: first.adding(months: 12))
+            }
+        #expect(counted == period.from.days(to: period.through) + 1)
+    }
+}
