@@ -50,10 +50,11 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .citizen: []
         case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]
         case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
-        case .inspector: [.viewRegistry]
-        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers]
-        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers]
-        case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue]
+        case .inspector: [.viewRegistry, .viewIndex]
+        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex]
+        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex]
+        case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
+                           .viewIndex, .editIndex, .viewDossiers]
         case .administrator: Set(Permission.allCases)
         }
     }
@@ -79,4 +80,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case receiveDossiers = "receive_dossiers"
     /// Process dossiers: forward, send back, supplement, apologise, mark processed.
     case processDossiers = "process_dossiers"
+    /// See the service index (Decision 766), rankings, reports and the dossiers behind them.
+    case viewIndex = "view_index"
+    /// Set plan targets and publish indicator sets.
+    case editIndex = "edit_index"
 }

@@ -154,3 +154,70 @@ public struct IndexRepository: Sendable {
         }
     }
 }
+
+extension IndexRepository {
+    /// Facts of many sibling subtrees at once (a ranking): three grouped queries over the
+    /// roll-ups of the roots, the open gauge and the catalogue — not one query per unit.
+    public func facts(ofRoots roots: [(id: OrgUnit.ID, communes: Bool)], period: ReportPeriod,
+                      today: LocalDate) async throws -> [OrgUnit.ID: [IndexFact: Double]] {
+        guard !roots.isEmpty else { return [:] }
+        let ids = roots.map(\.id.rawValue)
+        var result: [OrgUnit.ID: [IndexFact: Double]] = [:]
+        let grains = period.grains
+        var query = try db.sql.select().column("unit_id").column("metric").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
+            .from("index_rollups").where("unit_id", .in, ids)
+        query = query.where { group in
+            var group = group
+            if !grains.years.isEmpty { group = group.orWhere { $0.where("grain", .equal, "y").where("period", .in, grains.years) } }
+            if !grains.months.isEmpty { group = group.orWhere { $0.where("grain", .equal, "m").where("period", .in, grains.months) } }
+            for range in grains.days {
+                group = group.orWhere {
+                    $0.where("grain", .equal, "d").where("period", .greaterThanOrEqual, range.lowerBound.iso)
+                        .where("period", .lessThanOrEqual, range.upperBound.iso)
+                }
+            }
+            return group
+        }
+        for row in try await query.groupBy("unit_id").groupBy("metric").all() {
+            let unit = OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self))
+            if let fact = IndexFact(rawValue: try row.decode(column: "metric", as: String.self)) {
+                result[unit, default: [:]][fact, default: 0] += Double(try row.decode(column: "total", as: Int64.self))
+            }
+        }
+        if period.through >= today {
+            for row in try await db.sql.select().columns("unit_id", "bucket", "n").from("open_rollups").where("unit_id", .in, ids).all() {
+                let unit = OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self))
+                let bucket = try row.decode(column: "bucket", as: String.self), n = Double(try row.decode(column: "n", as: Int64.self))
+                let fact: IndexFact = bucket == "paused" ? .openPaused : bucket < today.iso ? .openLate : .openOnTime
+                result[unit, default: [:]][fact, default: 0] += n
+            }
+        }
+        // The catalogue: each root's own procedures by implementing unit, plus commune-level ones for roots with communes.
+        let byUnit = try await db.sql.select().column("unit_id")
+            .column(SQLRaw("COUNT(*)"), as: "total")
+            .column(SQLRaw("SUM(CASE WHEN online_level <> 'none' THEN 1 ELSE 0 END)"), as: "online")
+            .column(SQLRaw("SUM(CASE WHEN online_level = 'full' THEN 1 ELSE 0 END)"), as: "full_online")
+            .column(SQLRaw("SUM(CASE WHEN is_complete THEN 1 ELSE 0 END)"), as: "complete")
+            .from("procedures").groupBy("unit_id").all()
+        var perUnit: [UUID?: [IndexFact: Double]] = [:]
+        for row in byUnit {
+            func value(_ column: String) -> Double { Double((try? row.decode(column: column, as: Int64?.self)).flatMap { $0 } ?? 0) }
+            perUnit[try row.decode(column: "unit_id", as: UUID?.self)] = [.procedures: value("total"), .proceduresOnline: value("online"),
+                                                                            .proceduresFullOnline: value("full_online"), .proceduresComplete: value("complete")]
+        }
+        // Which implementing units lie under which root.
+        var owner: [UUID: OrgUnit.ID] = [:]
+        let rootSet = Set(ids), implementing = perUnit.keys.compactMap { $0 }
+        if !implementing.isEmpty {
+            for row in try await db.sql.select().columns("id", "path").from("units").where("id", .in, implementing).all() {
+                let lineage = try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+                if let root = lineage.first(where: rootSet.contains) { owner[try row.decode(column: "id", as: UUID.self)] = OrgUnit.ID(root) }
+            }
+        }
+        for (unit, facts) in perUnit {
+            let targets: [OrgUnit.ID] = unit.map { owner[$0].map { [$0] } ?? [] } ?? roots.filter(\.communes).map(\.id)
+            for target in targets { for (fact, n) in facts { result[target, default: [:]][fact, default: 0] += n } }
+        }
+        return result
+    }
+}

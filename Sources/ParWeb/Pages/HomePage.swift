@@ -47,6 +47,8 @@ enum HomePage {
         case .viewDossiers: en ? "View dossiers" : "Xem hồ sơ"
         case .receiveDossiers: en ? "Receive dossiers and return results" : "Tiếp nhận hồ sơ, trả kết quả"
         case .processDossiers: en ? "Process dossiers" : "Xử lý hồ sơ"
+        case .viewIndex: en ? "Service index and rankings" : "Xem chỉ số phục vụ, xếp hạng"
+        case .editIndex: en ? "Set plan targets and indicators" : "Đặt chỉ tiêu kế hoạch, bộ chỉ số"
         }
     }
 }

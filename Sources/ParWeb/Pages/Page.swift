@@ -42,6 +42,7 @@ struct LayoutContext: Encodable {
     let canAudit: Bool
     let canRestructuring: Bool
     let canDossiers: Bool
+    let canIndex: Bool
     let path: String
     /// The print view: no navigation, just the document.
     let print: Bool
@@ -68,6 +69,7 @@ enum Page {
             canAudit: principal?.mayAnywhere(.viewAudit) ?? false,
             canRestructuring: principal?.mayAnywhere(.viewRestructuring) ?? false,
             canDossiers: principal?.mayAnywhere(.viewDossiers) ?? false,
+            canIndex: principal?.mayAnywhere(.viewIndex) ?? false,
             path: request.url.path,
             print: (try? request.query.get(String.self, at: "print")) == "1",
             t: Strings.table(language))

@@ -51,6 +51,13 @@ enum Paths: String, CaseIterable {
     case citizenDossier = "/citizen/dossiers/:dossierID"
     case citizenFile = "/citizen/dossiers/:dossierID/files/:fileID"
     case outbox = "/admin/outbox"
+    case index = "/index"
+    case indexUnit = "/index/units/:unitID"
+    case indexDrill = "/index/units/:unitID/drill"
+    case indexReport = "/index/units/:unitID/report"
+    case indexReportCSV = "/index/units/:unitID/report.csv"
+    case indexReportXLSX = "/index/units/:unitID/report.xlsx"
+    case indexTargets = "/index/units/:unitID/targets"
 
     /// The route pattern for registration.
     var pattern: [PathComponent] { rawValue.pathComponents }

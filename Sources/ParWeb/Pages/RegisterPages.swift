@@ -16,6 +16,7 @@ func registerPages(_ app: Application) throws {
     UnitPages.register(signedIn)
     AdminPages.register(signedIn)
     DossierPages.register(signedIn)
+    IndexPages.register(signedIn)
     signedIn.get(Paths.outbox.pattern, use: OutboxPage.show)
 }
 

@@ -8,12 +8,13 @@ struct AccessPolicyTests {
     func permissions(role: Role) {
         let expected: Set<Permission> = switch role {
         case .administrator: Set(Permission.allCases)
-        case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue]
-        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers]
-        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers]
+        case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
+                           .viewIndex, .editIndex, .viewDossiers]
+        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex]
+        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex]
         case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]
         case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
-        case .inspector: [.viewRegistry]
+        case .inspector: [.viewRegistry, .viewIndex]
         case .citizen: []
         }
         #expect(role.permissions == expected)

@@ -1,0 +1,289 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// Leaders' pages for the service index: a unit's indicators with targets, its trend, the
+/// ranking of the units below it, the dossiers behind any number, and the standard one-stop
+/// report (printable, CSV, XLSX).
+enum IndexPages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(Paths.index.pattern, use: overview)
+        routes.get(Paths.indexUnit.pattern, use: unitPage)
+        routes.get(Paths.indexDrill.pattern, use: drill)
+        routes.get(Paths.indexReport.pattern, use: report)
+        routes.get(Paths.indexReportCSV.pattern, use: reportCSV)
+        routes.get(Paths.indexReportXLSX.pattern, use: reportXLSX)
+        routes.post(Paths.indexTargets.pattern, use: saveTargets)
+    }
+
+    /// The top unit the leader may see.
+    @Sendable static func overview(_ request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        var best: UnitRecord?
+        for id in principal.scopeRoots(for: .viewIndex) {
+            if let record = try await request.units.find(id), best.map({ record.ancestry.count < $0.ancestry.count }) ?? true { best = record }
+        }
+        guard let best else { throw Problem.forbidden() }
+        return request.redirect(to: Paths.indexUnit.link(best.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
+    }
+
+    static func periodQuery(_ period: ReportPeriod) -> String { "from=\(period.from.iso)&to=\(period.through.iso)" }
+
+    static func period(_ request: Request) throws -> ReportPeriod {
+        try IndexService.period(try? request.query.get(String.self, at: "period"), from: try? request.query.get(String.self, at: "from"),
+                                to: try? request.query.get(String.self, at: "to"), today: VietnamTime.localDate(of: request.now))
+    }
+
+    static func unit(_ request: Request, _ permission: Permission = .viewIndex) async throws -> UnitRecord {
+        try await request.authorizedUnit(request.parameters.get("unitID"), permission)
+    }
+
+    // MARK: Unit page
+
+    struct Term: Encodable {
+        let label: String
+        let value: String
+        let link: String?
+    }
+
+    struct IndicatorRow: Encodable {
+        let id: String
+        let group: String
+        let name: String
+        let numerator: [Term]
+        let denominator: [Term]
+        let percent: String
+        let points: String
+        let maxPoints: String
+        let threshold: String
+        let target: String
+        let status: String
+        let statusLabel: String
+    }
+
+    struct RankLine: Encodable {
+        let rank: Int
+        let name: String
+        let link: String
+        let percent: String
+        let onTime: String
+        let online: String
+    }
+
+    struct RankGroup: Encodable {
+        let title: String
+        let rows: [RankLine]
+    }
+
+    struct UnitContext: Encodable {
+        let unitName: String
+        let periodLabel: String
+        let from: String
+        let to: String
+        let points: String
+        let available: String
+        let percent: String
+        let setVersion: String
+        let indicators: [IndicatorRow]
+        let chart: String
+        let trend: [[String]]
+        let rankings: [RankGroup]
+        let overdue: [DossierPages.Row]
+        let overdueLink: String
+        let reportLink: String
+        let parentLink: String?
+        let canEditTargets: Bool
+        let targetsAction: String
+        let targetYear: Int
+        let targetOptions: [TargetOption]
+    }
+
+    struct TargetOption: Encodable {
+        let id: String
+        let name: String
+        let value: String
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+    }
+
+    static func statusLabel(_ status: PlanTarget.Status?, en: Bool) -> String {
+        switch status {
+        case .met: en ? "Met" : "Đạt"
+        case .atRisk: en ? "At risk" : "Có nguy cơ không đạt"
+        case .missed: en ? "Missed" : "Không đạt"
+        case .notMeasured: en ? "Not measured" : "Chưa có số liệu"
+        case nil: ""
+        }
+    }
+
+    static func factLabel(_ fact: IndexFact, en: Bool) -> String {
+        if let metric = fact.metric { return en ? metric.rawValue.replacingOccurrences(of: "_", with: " ") : metric.vietnamese }
+        let labels: [IndexFact: (String, String)] = [
+            .receivedOnline: ("Nộp trực tuyến", "Online"), .receivedCounter: ("Nộp trực tiếp", "At the counter"),
+            .receivedPost: ("Qua bưu chính", "By post"), .openOnTime: ("Đang giải quyết trong hạn", "Open, on time"),
+            .openLate: ("Đang giải quyết quá hạn", "Open, overdue"), .openPaused: ("Tạm dừng chờ bổ sung", "Paused"),
+            .procedures: ("Thủ tục", "Procedures"), .proceduresOnline: ("Thủ tục trực tuyến", "Procedures online"),
+            .proceduresFullOnline: ("Thủ tục trực tuyến toàn trình", "Fully online procedures"),
+            .proceduresComplete: ("Thủ tục công khai đủ", "Procedures published in full"),
+            .payments: ("Lượt thanh toán", "Payments"), .paymentsOnline: ("Thanh toán trực tuyến", "Online payments"),
+            .negativeRatings: ("Đánh giá chưa hài lòng", "Negative ratings"),
+        ]
+        return labels[fact].map { en ? $0.1 : $0.0 } ?? fact.rawValue
+    }
+
+    @Sendable static func unitPage(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let record = try await unit(request)
+        let period = try period(request)
+        let view = try await IndexService.unitIndex(record, period: period, request: request)
+        let principal = try request.requirePrincipal()
+        let canDrill = principal.may(.viewDossiers, onUnitWithAncestry: record.ancestry)
+        let query = periodQuery(period)
+        func terms(_ terms: [Indicator.Term]) -> [Term] {
+            terms.map { term in
+                let value = view.facts[term.fact] ?? 0
+                let drillable = canDrill && !(term.fact.rawValue.hasPrefix("procedures") || [.payments, .paymentsOnline, .negativeRatings].contains(term.fact))
+                return Term(label: (term.weight < 0 ? "− " : "") + factLabel(term.fact, en: en), value: number(value),
+                            link: drillable ? Paths.indexDrill.link(record.unit.id) + "?fact=\(term.fact.rawValue)&\(query)" : nil)
+            }
+        }
+        let indicators = view.results.map { r in
+            IndicatorRow(id: r.indicator.id, group: en ? r.indicator.group.english : r.indicator.group.vietnamese,
+                         name: en ? r.indicator.nameEn : r.indicator.name, numerator: terms(r.indicator.numerator),
+                         denominator: terms(r.indicator.denominator), percent: r.percent.map { number($0) + "%" } ?? "n/a",
+                         points: number(r.points), maxPoints: number(r.indicator.maxPoints), threshold: number(r.indicator.threshold * 100) + "%",
+                         target: view.targets[r.indicator.id].map { number($0.target * 100) + "%" } ?? "",
+                         status: view.status(r)?.rawValue ?? "", statusLabel: statusLabel(view.status(r), en: en))
+        }
+        // Trend: the last twelve months up to the period's end.
+        let trendPeriod = try ReportPeriod(from: LocalDate(year: period.through.year, month: period.through.month, day: 1)!.adding(months: -11),
+                                           through: period.through)
+        var points: [(String, Double?, Double?)] = []
+        let index = IndexRepository(db: request.db)
+        let scope = try await index.scope(record.unit.id)
+        let today = VietnamTime.localDate(of: request.now)
+        for month in trendPeriod.months {
+            let facts = try await index.facts(scope, from: month.from, through: month.through, today: today)
+            let results = IndexScoring.evaluate(view.set, facts: facts)
+            let total = IndexScoring.total(results)
+            points.append((String(format: "%02d/%02d", month.from.month, month.from.year % 100),
+                           total.available > 0 ? total.points / total.available * 100 : nil,
+                           results.first { $0.indicator.id == "progress.on_time" }?.percent))
+        }
+        let chart = TrendChart.svg(points: points, title: en ? "Index points (% of measurable) and on-time rate by month" : "Điểm chỉ số (% điểm đo được) và tỷ lệ đúng hạn theo tháng",
+                                   series: en ? ["Index", "On time"] : ["Chỉ số", "Đúng hạn"])
+        // Rankings of the units below, by kind.
+        var groups: [RankGroup] = []
+        let ranked = try await IndexService.ranking(record, kind: nil, period: period, request: request)
+        for kind in [UnitKind.department, .commune, .district, .division, .publicServiceUnit] {
+            let rows = ranked.filter { $0.unit.kind == kind }
+            guard !rows.isEmpty else { continue }
+            groups.append(RankGroup(title: en ? kind.english : kind.vietnamese, rows: rows.enumerated().map { i, row in
+                RankLine(rank: i + 1, name: row.unit.name, link: Paths.indexUnit.link(row.unit.id) + "?\(query)",
+                         percent: row.percent.map { number($0) + "%" } ?? "n/a", onTime: row.onTime.map { number($0) + "%" } ?? "n/a",
+                         online: row.online.map { number($0) + "%" } ?? "n/a")
+            }))
+        }
+        var overdue: [DossierPages.Row] = []
+        if canDrill, let late = try await index.behind(.openLate, scope: scope, from: period.from, through: max(period.through, today), today: today, limit: 10) {
+            var names = DossierPages.Names(request)
+            for row in late.rows { overdue.append(try await DossierPages.row(row.dossier, names: &names, now: request.now, en: en)) }
+        }
+        let total = view.total
+        let canEdit = principal.may(.editIndex, onUnitWithAncestry: record.ancestry)
+        let context = UnitContext(
+            unitName: record.unit.name, periodLabel: period.label, from: period.from.iso, to: period.through.iso,
+            points: number(total.points), available: number(total.available), percent: view.percent.map { number($0) + "%" } ?? "n/a",
+            setVersion: view.set.version, indicators: indicators, chart: chart,
+            trend: points.map { [$0.0, $0.1.map { number(IndexScoring.round2($0)) + "%" } ?? "n/a", $0.2.map { number($0) + "%" } ?? "n/a"] },
+            rankings: groups, overdue: overdue,
+            overdueLink: Paths.indexDrill.link(record.unit.id) + "?fact=open_late&\(query)",
+            reportLink: Paths.indexReport.link(record.unit.id) + "?\(query)",
+            parentLink: record.unit.parentID.map { Paths.indexUnit.link($0) + "?\(query)" },
+            canEditTargets: canEdit, targetsAction: Paths.indexTargets.link(record.unit.id) + "?\(query)", targetYear: period.through.year,
+            targetOptions: view.set.indicators.map { TargetOption(id: $0.id, name: en ? $0.nameEn : $0.name,
+                                                                  value: view.targets[$0.id].map { number($0.target * 100) } ?? "") })
+        return try await Page.render("index-unit", title: "\(en ? "Service index" : "Chỉ số phục vụ") — \(record.unit.name)",
+                                     context: context, request: request)
+    }
+
+    // MARK: Drill-down
+
+    struct DrillContext: Encodable {
+        let unitName: String
+        let fact: String
+        let periodLabel: String
+        let total: Int
+        let shown: Int
+        let rows: [DrillLine]
+        let backLink: String
+    }
+
+    struct DrillLine: Encodable {
+        let code: String
+        let link: String
+        let at: String
+        let procedure: String
+        let state: String
+        let channel: String
+    }
+
+    @Sendable static func drill(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let record = try await unit(request)
+        guard try request.requirePrincipal().may(.viewDossiers, onUnitWithAncestry: record.ancestry) else { throw Problem.forbidden() }
+        let period = try period(request)
+        guard let fact = (try? request.query.get(String.self, at: "fact")).flatMap(IndexFact.init(rawValue:)) else {
+            throw Problem.badRequest("Không có chỉ tiêu thành phần này.", english: "No such fact.", field: "fact")
+        }
+        let index = IndexRepository(db: request.db)
+        let today = VietnamTime.localDate(of: request.now)
+        guard let found = try await index.behind(fact, scope: try await index.scope(record.unit.id), from: period.from,
+                                                 through: period.through, today: today, limit: 1000) else {
+            throw Problem.badRequest("Chỉ tiêu này lấy từ danh mục thủ tục.", english: "This fact comes from the catalogue.", field: "fact")
+        }
+        var names = DossierPages.Names(request)
+        var rows: [DrillLine] = []
+        for row in found.rows {
+            rows.append(DrillLine(code: row.dossier.code, link: Paths.dossier.link(row.dossier.id), at: LocalTime.format(row.at),
+                                  procedure: try await names.procedure(row.dossier.procedureID)?.name ?? "",
+                                  state: en ? row.dossier.state.english : row.dossier.state.vietnamese,
+                                  channel: DossierPages.channelLabel(row.dossier.channel, en: en)))
+        }
+        return try await Page.render("index-drill", title: factLabel(fact, en: en),
+                                     context: DrillContext(unitName: record.unit.name, fact: factLabel(fact, en: en), periodLabel: period.label,
+                                                           total: found.total, shown: rows.count, rows: rows,
+                                                           backLink: Paths.indexUnit.link(record.unit.id) + "?\(periodQuery(period))"),
+                                     request: request)
+    }
+
+    // MARK: Targets
+
+    @Sendable static func saveTargets(_ request: Request) async throws -> Response {
+        let record = try await unit(request, .editIndex)
+        let form = try request.content.decode([String: String].self)
+        guard let year = form["year"].flatMap(Int.init) else {
+            throw Problem(DomainError.invalid("Cần năm.", english: "The year is required.", field: "year"))
+        }
+        let index = IndexRepository(db: request.db)
+        for indicator in try await index.activeSet().indicators {
+            guard let raw = form["target." + indicator.id] else { continue }
+            let text = raw.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+            let value: Double? = text.isEmpty ? nil : Double(text)
+            if !text.isEmpty, value == nil {
+                throw Problem(DomainError.invalid("Chỉ tiêu phải là số phần trăm.", english: "A target is a percentage.", field: "target.\(indicator.id)"))
+            }
+            let existing = try await index.targets(unit: record.unit.id, year: year).first { $0.indicatorID == indicator.id }?.target
+            let target = value.map { $0 / 100 }
+            if existing != target {
+                try await index.setTarget(unit: record.unit.id, year: year, indicatorID: indicator.id, target: target,
+                                          actor: request.auditActor, now: request.now)
+            }
+        }
+        return request.redirect(to: Paths.indexUnit.link(record.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// A unit's index for a period: the indicators evaluated on its subtree's facts, with the
+/// year's plan targets. Shared by the API and the pages.
+struct UnitIndexView: Sendable {
+    let unit: OrgUnit
+    let period: ReportPeriod
+    let set: IndicatorSet
+    let facts: [IndexFact: Double]
+    let results: [IndicatorResult]
+    let targets: [String: PlanTarget]
+    let yearOver: Bool
+
+    var total: (points: Double, available: Double) { IndexScoring.total(results) }
+
+    /// Points as a share of the points that could be measured.
+    var percent: Double? {
+        let total = total
+        return total.available > 0 ? IndexScoring.round2(total.points / total.available * 100) : nil
+    }
+
+    func status(_ result: IndicatorResult) -> PlanTarget.Status? {
+        targets[result.indicator.id]?.status(rate: result.rate, yearOver: yearOver)
+    }
+}
+
+/// A unit's line in a ranking.
+struct RankRow: Sendable {
+    var rank: Int
+    let unit: OrgUnit
+    let points: Double
+    let available: Double
+    let percent: Double?
+    let onTime: Double?
+    let online: Double?
+}
+
+enum IndexService {
+    /// `period=2026|2026-Q3|2026-11|2026-11-26`, or `from`/`to`; this year by default.
+    static func period(_ text: String?, from: String?, to: String?, today: LocalDate) throws -> ReportPeriod {
+        do {
+            if let from, let to {
+                guard let start = LocalDate(iso: from), let end = LocalDate(iso: to) else {
+                    throw DomainError.invalid("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid date (YYYY-MM-DD).", field: "from")
+                }
+                return try ReportPeriod(from: start, through: end)
+            }
+            return try ReportPeriod(text.flatMap { $0.isEmpty ? nil : $0 } ?? String(today.year))
+        } catch let error as DomainError {
+            throw Problem(status: .badRequest, detail: error.message, detailEn: error.english,
+                          errors: error.field.map { [.init(field: $0, message: error.message, messageEn: error.english)] })
+        }
+    }
+
+    static func unitIndex(_ unit: UnitRecord, period: ReportPeriod, procedure: Procedure.ID? = nil,
+                          request: Request) async throws -> UnitIndexView {
+        let index = IndexRepository(db: request.db)
+        let today = VietnamTime.localDate(of: request.now)
+        let scope = try await index.scope(unit.unit.id)
+        let facts = try await index.facts(scope, from: period.from, through: period.through, today: today, procedure: procedure)
+        let set = try await index.activeSet()
+        let year = period.through.year
+        let targets = try await index.targets(unit: unit.unit.id, year: year)
+        return UnitIndexView(unit: unit.unit, period: period, set: set, facts: facts, results: IndexScoring.evaluate(set, facts: facts),
+                             targets: Dictionary(targets.map { ($0.indicatorID, $0) }, uniquingKeysWith: { a, _ in a }),
+                             yearOver: today > LocalDate(year: year, month: 12, day: 31)!)
+    }
+
+    /// The current units directly below `parent` (optionally of one kind), best first.
+    static func ranking(_ parent: UnitRecord, kind: UnitKind?, period: ReportPeriod, request: Request) async throws -> [RankRow] {
+        let today = VietnamTime.localDate(of: request.now)
+        let children = try await request.units.children(of: parent.unit.id)
+            .filter { $0.validTo.map { $0 >= period.from } ?? true }
+            .filter { kind == nil || $0.kind == kind }
+        let index = IndexRepository(db: request.db)
+        let set = try await index.activeSet()
+        let facts = try await index.facts(ofRoots: children.map { ($0.id, $0.kind == .commune || $0.kind == .district) },
+                                          period: period, today: today)
+        var rows = children.map { unit -> RankRow in
+            let results = IndexScoring.evaluate(set, facts: facts[unit.id] ?? [:])
+            let total = IndexScoring.total(results)
+            func percent(_ id: String) -> Double? { results.first { $0.indicator.id == id }?.percent }
+            return RankRow(rank: 0, unit: unit, points: total.points, available: total.available,
+                           percent: total.available > 0 ? IndexScoring.round2(total.points / total.available * 100) : nil,
+                           onTime: percent("progress.on_time"), online: percent("online.dossiers"))
+        }
+        rows.sort { ($0.percent ?? -1, $1.unit.name) > ($1.percent ?? -1, $0.unit.name) }
+        for i in rows.indices { rows[i].rank = i + 1 }
+        return rows
+    }
+}
