@@ -6,7 +6,7 @@ import ParStore
 import ParWeb
 import Vapor
 
-/// `parhub serve | migrate | seed | import units FILE | audit verify`.
+/// `parhub serve | migrate | seed | import units FILE | audit verify | index rebuild [--apply]`.
 /// Argument parsing and wiring only; the work lives in ParWeb and ParStore.
 let config = AppConfig.fromEnvironment()
 var environment = try Environment.detect()
@@ -18,6 +18,7 @@ do {
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(IndexCommand(), as: "index")
     let command = environment.arguments.dropFirst().first ?? "serve"
     if command == "serve" {
         app.logger.notice("ParHub configuration: \(config.summary)")
@@ -146,6 +147,45 @@ struct AuditCommand: AsyncCommand {
             context.console.print("Audit chain intact: \(rows) rows.")
         case .broken(let sequence, let reason):
             context.console.error("Audit chain broken at row \(sequence): \(reason)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `parhub index rebuild [--apply]`: recomputes the Decision 766 counters, the open-dossier
+/// gauge and their roll-ups from the dossiers' events and files, and compares them with the
+/// live tables. Exit 0 when they match; 1 listing the differences (with --apply they are
+/// then replaced by the recomputed ones).
+struct IndexCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "rebuild")
+        var action: String
+        @Flag(name: "apply", help: "Replace the live tables with the recomputed ones.")
+        var apply: Bool
+    }
+    var help: String { "Recomputes the service index counters from the dossier events and checks them." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.action == "rebuild" else {
+            context.console.error("Usage: parhub index rebuild [--apply]")
+            throw ExitCode(2)
+        }
+        let report = try await IndexRebuild(db: context.application.db).run(apply: signature.apply)
+        context.console.print("Replayed \(report.events) events: \(report.counters) counter rows, \(report.openRows) open-dossier rows.")
+        if report.unreplayable > 0 {
+            context.console.error("\(report.unreplayable) events were written before events kept their payload and cannot be replayed.")
+        }
+        for difference in report.differences.prefix(50) {
+            context.console.error("\(difference.table) \(difference.key.unit) \(difference.key.channel) \(difference.key.bucket) \(difference.key.metric): live \(difference.live), rebuilt \(difference.rebuilt)")
+        }
+        if report.differences.count > 50 { context.console.error("… and \(report.differences.count - 50) more differences.") }
+        if report.matches {
+            context.console.print("The live counters match the recomputed ones.")
+        } else if signature.apply {
+            context.console.print("Replaced the live counters with the recomputed ones (\(report.differences.count) differences).")
+            throw ExitCode(1)
+        } else {
+            context.console.error("The live counters differ from the recomputed ones (\(report.differences.count) differences). Run with --apply to replace them.")
             throw ExitCode(1)
         }
     }

@@ -21,6 +21,8 @@ struct AuthorizationTests {
         var alsoAllowed: Set<Permission> = []
         let success: HTTPStatus
         let label: String
+        /// Not about one unit: the permission anywhere opens it.
+        var global = false
         var description: String { label }
 
         func allows(_ role: Role) -> Bool {
@@ -74,6 +76,15 @@ struct AuthorizationTests {
               permission: .viewDossiers, success: .ok, label: "GET dossier files"),
         Route(method: .GET, path: { "/api/v1/service-counters?unitId=\($1.id)&from=2026-01-01&to=2026-12-31" }, body: { _, _ in nil },
               permission: .viewDossiers, success: .ok, label: "GET service counters"),
+        Route(method: .GET, path: { "/api/v1/index/units/\($1.id)?period=2026" }, body: { _, _ in nil },
+              permission: .viewIndex, success: .ok, label: "GET unit index"),
+        Route(method: .GET, path: { "/api/v1/index/ranking?parentId=\($1.id)&period=2026-Q4" }, body: { _, _ in nil },
+              permission: .viewIndex, success: .ok, label: "GET index ranking"),
+        Route(method: .PUT, path: { "/api/v1/index/units/\($1.id)/targets/2026" }, body: { _, _ in
+            #"{"targets":[{"indicatorId":"online.dossiers","target":0.5}]}"#
+        }, permission: .editIndex, success: .ok, label: "PUT unit targets"),
+        Route(method: .GET, path: { _, _ in "/api/v1/index/set" }, body: { _, _ in nil },
+              permission: .viewIndex, success: .ok, label: "GET indicator set", global: true),
         Route(method: .GET, path: { _, _ in "/api/v1/me" }, body: { _, _ in nil },
               permission: nil, success: .ok, label: "GET me"),
         Route(method: .GET, path: { _, _ in "/api/v1/auth/tokens" }, body: { _, _ in nil },
@@ -81,7 +92,7 @@ struct AuthorizationTests {
     ]
 
     static func isUnitScoped(_ route: Route) -> Bool {
-        route.permission != nil && route.permission != .manageUsers && route.permission != .editCalendar
+        route.permission != nil && route.permission != .manageUsers && route.permission != .editCalendar && !route.global
     }
 
     @Test("each role gets exactly what its permissions allow on its own department", arguments: routes)

@@ -9,9 +9,6 @@ public struct ReportPeriod: Hashable, Sendable {
         guard from <= through else {
             throw .invalid("Ngày bắt đầu phải trước ngày kết thúc.", english: "The period must start before it ends.", field: "from")
         }
-        guard from.days(to: through) <= 366 * 10 else {
-            throw .invalid("Kỳ báo cáo tối đa 10 năm.", english: "A period is at most 10 years.", field: "to")
-        }
         self.from = from
         self.through = through
     }

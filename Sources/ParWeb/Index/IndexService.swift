@@ -46,6 +46,9 @@ enum IndexService {
                 guard let start = LocalDate(iso: from), let end = LocalDate(iso: to) else {
                     throw DomainError.invalid("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid date (YYYY-MM-DD).", field: "from")
                 }
+                guard start.days(to: end) <= 366 * 10 else {
+                    throw DomainError.invalid("Kỳ báo cáo tối đa 10 năm.", english: "A period is at most 10 years.", field: "to")
+                }
                 return try ReportPeriod(from: start, through: end)
             }
             return try ReportPeriod(text.flatMap { $0.isEmpty ? nil : $0 } ?? String(today.year))

@@ -1,0 +1,183 @@
+import FluentKit
+import Foundation
+import NIOConcurrencyHelpers
+import NIOHTTP1
+import ParCore
+import ParStore
+import ParTestSupport
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import ParWeb
+
+@Suite("Service index API and pages")
+struct IndexWebTests {
+    /// Dossiers made through the API at Justice: two processed on time (one online), one late after
+    /// its appointment passed, one still open — on the app's clock.
+    static func fill(_ app: Application, _ fixture: Fixture, clock: NIOLockedValueBox<Date>) async throws -> [String] {
+        var ids: [String] = []
+        for channel in ["counter", "online", "counter", "counter"] {
+            let body = #"{"procedureId":"\#(fixture.procedure.id)","receivingUnitId":"\#(fixture.justice.id)","channel":"\#(channel)","applicant":{"name":"Lý Thị Mai"},"components":["Tờ khai"]}"#
+            try await app.testing().test(.POST, "/api/v1/dossiers", headers: .bearer(fixture.token(.counterOfficer)), body: ByteBuffer(string: body)) { res in
+                #expect(res.status == .created)
+                ids.append(try res.content.get(String.self, at: "dossier", "id"))
+            }
+        }
+        func act(_ id: String, _ json: String, as role: Role = .processingOfficer) async throws {
+            try await app.testing().test(.POST, "/api/v1/dossiers/\(id)/actions", headers: .bearer(fixture.token(role)), body: ByteBuffer(string: json)) { res in
+                #expect(res.status == .ok, "\(json): \(res.body.string)")
+            }
+        }
+        try await act(ids[1], #"{"action":"accept"}"#, as: .counterOfficer)
+        for id in ids.prefix(3) { try await act(id, #"{"action":"forward","toUnitId":"\#(fixture.justice.id)","electronic":true}"#) }
+        try await act(ids[0], #"{"action":"mark_processed","electronic":true}"#)
+        try await act(ids[1], #"{"action":"mark_processed","electronic":false}"#)
+        // Eight days later the third is processed late; the fourth stays open, now overdue.
+        clock.withLockedValue { $0 = $0.addingTimeInterval(8 * 86_400) }
+        try await act(ids[2], #"{"action":"mark_processed","electronic":true}"#)
+        return ids
+    }
+
+    @Test("indicators, ranking, drill-down and targets through the API; the rebuild matches what the API made")
+    func api() async throws {
+        let clock = NIOLockedValueBox(Date())
+        try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
+            _ = try await Self.fill(app, fixture, clock: clock)
+            let year = VietnamTime.localDate(of: clock.withLockedValue { $0 }).year
+            let leader = HTTPHeaders.bearer(fixture.token(.unitLeader))
+            try await app.testing().test(.GET, "/api/v1/index/units/\(fixture.justice.id)?from=\(year - 1)-01-01&to=\(year + 1)-12-31", headers: leader) { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+                let index = try res.content.decode(Components.Schemas.UnitIndex.self)
+                let onTime = try #require(index.indicators.first { $0.id == "progress.on_time" })
+                // 2 finished on time + 0 open on time over 3 finished + the fixture's and ours open and late (2).
+                #expect(onTime.numerator == 2 && onTime.denominator == 5)
+                #expect(onTime.percent == 40 && onTime.points == 8)
+                let online = try #require(index.indicators.first { $0.id == "online.dossiers" })
+                #expect(online.numerator == 1 && online.denominator == 5)
+                let transfers = try #require(index.indicators.first { $0.id == "other.transfers_electronic" })
+                #expect(transfers.percent == 100)
+            }
+            try await app.testing().test(.GET, "/api/v1/index/units/\(fixture.justice.id)/drill?fact=finished_late&from=\(year - 1)-01-01&to=\(year + 1)-12-31",
+                                         headers: leader) { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+                let total = try res.content.get(Int.self, at: "total")
+                #expect(total == 1)
+            }
+            try await app.testing().test(.GET, "/api/v1/index/units/\(fixture.justice.id)/drill?fact=procedures&period=\(year)", headers: leader) { res in
+                #expect(res.status == .badRequest)
+            }
+            try await app.testing().test(.GET, "/api/v1/index/units/\(fixture.justice.id)?period=2026-13", headers: leader) { res in
+                #expect(res.status == .badRequest)
+            }
+            let admin = HTTPHeaders.bearer(fixture.token(.administrator))
+            try await app.testing().test(.PUT, "/api/v1/index/units/\(fixture.justice.id)/targets/\(year)", headers: admin,
+                                         body: ByteBuffer(string: #"{"targets":[{"indicatorId":"online.dossiers","target":0.5},{"indicatorId":"other.transfers_electronic","target":0.8}]}"#)) { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+                let index = try res.content.decode(Components.Schemas.UnitIndex.self)
+                #expect(index.indicators.first { $0.id == "other.transfers_electronic" }?.targetStatus == .met)
+                let online = index.indicators.first { $0.id == "online.dossiers" }
+                #expect(online?.target == 0.5 && online?.targetStatus == .atRisk)
+            }
+            try await app.testing().test(.PUT, "/api/v1/index/units/\(fixture.justice.id)/targets/\(year)", headers: admin,
+                                         body: ByteBuffer(string: #"{"targets":[{"indicatorId":"nope","target":0.5}]}"#)) { res in
+                #expect(res.status == .unprocessableEntity)
+            }
+            // The province ranks its departments: Justice has dossiers, Health only the fixture's one.
+            let provinceAdmin = try await Self.provinceLeader(app)
+            try await app.testing().test(.GET, "/api/v1/index/ranking?parentId=\(fixture.province.id)&from=\(year - 1)-01-01&to=\(year + 1)-12-31",
+                                         headers: .bearer(provinceAdmin)) { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+                struct Ranking: Decodable {
+                    struct Item: Decodable { let rank: Int; let name: String; let percent: Double? }
+                    let items: [Item]
+                }
+                let ranking = try res.content.decode(Ranking.self)
+                #expect(ranking.items.map(\.name).sorted() == ["Sở Tư pháp", "Sở Y tế"])
+                #expect(ranking.items.map(\.rank) == [1, 2])
+                #expect(ranking.items.allSatisfy { $0.percent != nil })
+            }
+            let report = try await IndexRebuild(db: app.db).run()
+            #expect(report.matches, "\(report.differences)")
+        }
+    }
+
+    /// A city leader granted on the province (the fixture's users are all on Justice).
+    static func provinceLeader(_ app: Application) async throws -> String {
+        let users = UserRepository(db: app.db)
+        let province = try #require(try await UnitRepository(db: app.db).find(key: "01"))
+        let user = try await users.create(username: "lanhdao.tp", displayName: "L", passwordHash: "x", actor: .system("t"), now: Date())
+        _ = try await users.grant(.cityLeader, on: province.unit.id, to: user.id, actor: .system("t"), now: Date())
+        let minted = Credentials.newToken()
+        _ = try await users.createToken(for: user.id, name: "t", tokenHash: minted.hash, prefix: minted.prefix, actor: .system("t"), now: Date())
+        return minted.token
+    }
+
+    @Test("publishing a new indicator set: editIndex only, validated, versioned")
+    func indicatorSet() async throws {
+        try await withTestApp { app, fixture in
+            var set = ""
+            try await app.testing().test(.GET, "/api/v1/index/set", headers: .bearer(fixture.token(.parOfficer))) { res in
+                #expect(res.status == .ok)
+                set = res.body.string
+            }
+            func with(version: String, replacing fact: String? = nil) throws -> String {
+                var object = try #require(try JSONSerialization.jsonObject(with: Data(set.utf8)) as? [String: Any])
+                object["version"] = version
+                var text = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+                if let fact { text = text.replacingOccurrences(of: "\"\(fact)\"", with: "\"bogus\"") }
+                return text
+            }
+            let edited = try with(version: "766-2022-hn1")
+            try await app.testing().test(.PUT, "/api/v1/index/set", headers: .bearer(fixture.token(.unitLeader)), body: ByteBuffer(string: edited)) { res in
+                #expect(res.status == .forbidden)
+            }
+            try await app.testing().test(.PUT, "/api/v1/index/set", headers: .bearer(fixture.token(.parOfficer)), body: ByteBuffer(string: edited)) { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+            }
+            try await app.testing().test(.PUT, "/api/v1/index/set", headers: .bearer(fixture.token(.parOfficer)), body: ByteBuffer(string: edited)) { res in
+                #expect(res.status == .conflict, "a version is published once")
+            }
+            let bad = try with(version: "766-2022-hn2", replacing: "received_online")
+            try await app.testing().test(.PUT, "/api/v1/index/set", headers: .bearer(fixture.token(.parOfficer)), body: ByteBuffer(string: bad)) { res in
+                #expect(res.status == .unprocessableEntity)
+            }
+        }
+    }
+
+    @Test("the leader's pages: overview, unit page with trend and drill links, drill-down, report with CSV and XLSX, targets form")
+    func pages() async throws {
+        let clock = NIOLockedValueBox(Date())
+        try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
+            _ = try await Self.fill(app, fixture, clock: clock)
+            let cookie = try await signIn(app, username: fixture.users[.administrator]!.username)
+            let overview = try await app.page(.GET, "/index", cookie: cookie)
+            #expect(overview.status == .seeOther)
+            let unitPath = try #require(overview.headers.first(name: .location))
+            let page = try await app.page(.GET, unitPath, cookie: cookie)
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("<svg") && html.contains("trend-title"))
+            #expect(html.contains("drill?fact=finished_late"))
+            let year = VietnamTime.localDate(of: clock.withLockedValue { $0 }).year
+            let drill = try await app.page(.GET, unitPath + "/drill?fact=finished_late&period=\(year)", cookie: cookie)
+            #expect(drill.status == .ok && drill.body.string.contains(#"id="drill-total">1<"#))
+            let report = try await app.page(.GET, unitPath + "/report?period=\(year)", cookie: cookie)
+            #expect(report.status == .ok && report.body.string.contains("Sở Tư pháp"))
+            let csv = try await app.page(.GET, unitPath + "/report.csv?period=\(year)", cookie: cookie)
+            #expect(csv.status == .ok && csv.body.string.contains("Kỳ trước chuyển sang"))
+            let xlsx = try await app.page(.GET, unitPath + "/report.xlsx?period=\(year)", cookie: cookie)
+            #expect(xlsx.status == .ok && xlsx.body.readableBytesView.starts(with: Array("PK".utf8)))
+            let targets = try await app.page(.POST, unitPath + "/targets", cookie: cookie,
+                                             form: ["_csrf": hiddenCSRF(html), "year": String(year), "target.online.dossiers": "50"])
+            #expect(targets.status == .seeOther)
+            #expect(try await IndexRepository(db: app.db).targets(unit: fixture.justice.id, year: year).map(\.target) == [0.5])
+            let inspector = try await signIn(app, username: fixture.users[.inspector]!.username)
+            #expect(try await app.page(.GET, unitPath, cookie: inspector).status == .ok)
+            #expect(try await app.page(.GET, unitPath + "/drill?fact=finished_late", cookie: inspector).status == .forbidden,
+                    "an inspector sees the index but not the dossiers behind it")
+            let counter = try await signIn(app, username: fixture.users[.counterOfficer]!.username)
+            #expect(try await app.page(.GET, unitPath, cookie: counter).status == .forbidden)
+        }
+    }
+}
