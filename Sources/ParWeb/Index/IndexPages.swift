@@ -170,8 +170,10 @@ enum IndexPages {
             let facts = try await index.facts(scope, from: month.from, through: month.through, today: today)
             let results = IndexScoring.evaluate(view.set, facts: facts)
             let total = IndexScoring.total(results)
+            // A month without dossiers has no index worth plotting (the catalogue alone would show 100%).
+            let active = [IndexFact.received, .finishedEarly, .finishedOnTime, .finishedLate].contains { (facts[$0] ?? 0) > 0 }
             points.append((String(format: "%02d/%02d", month.from.month, month.from.year % 100),
-                           total.available > 0 ? total.points / total.available * 100 : nil,
+                           active && total.available > 0 ? total.points / total.available * 100 : nil,
                            results.first { $0.indicator.id == "progress.on_time" }?.percent))
         }
         let chart = TrendChart.svg(points: points, title: en ? "Index points (% of measurable) and on-time rate by month" : "Điểm chỉ số (% điểm đo được) và tỷ lệ đúng hạn theo tháng",
@@ -181,7 +183,8 @@ enum IndexPages {
         let ranked = try await IndexService.ranking(record, kind: nil, period: period, request: request)
         for kind in [UnitKind.department, .commune, .district, .division, .publicServiceUnit] {
             let rows = ranked.filter { $0.unit.kind == kind }
-            guard !rows.isEmpty else { continue }
+            // Units that receive no dossiers (divisions of a department, usually) are not ranked.
+            guard rows.contains(where: { $0.percent != nil && $0.onTime != nil || $0.online != nil }) else { continue }
             groups.append(RankGroup(title: en ? kind.english : kind.vietnamese, rows: rows.enumerated().map { i, row in
                 RankLine(rank: i + 1, name: row.unit.name, link: Paths.indexUnit.link(row.unit.id) + "?\(query)",
                          percent: row.percent.map { number($0) + "%" } ?? "n/a", onTime: row.onTime.map { number($0) + "%" } ?? "n/a",

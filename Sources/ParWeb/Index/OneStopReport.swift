@@ -116,7 +116,7 @@ extension IndexPages {
 /// next to it on the page), two series in percent by month.
 enum TrendChart {
     static func svg(points: [(String, Double?, Double?)], title: String, series: [String]) -> String {
-        let width = 640.0, height = 220.0, left = 40.0, bottom = 30.0, top = 10.0, right = 10.0
+        let width = 640.0, height = 220.0, left = 40.0, bottom = 30.0, top = 10.0, right = 24.0
         let plotW = width - left - right, plotH = height - top - bottom
         let n = max(points.count, 1)
         func x(_ i: Int) -> Double { left + (n == 1 ? plotW / 2 : plotW * Double(i) / Double(n - 1)) }
