@@ -70,8 +70,13 @@ public struct Indicator: Codable, Hashable, Sendable, Identifiable {
 
     /// Checks the definition: a threshold in (0, 1], non-negative points, facts on both sides.
     public func validate() throws(DomainError) {
-        guard !id.isEmpty, !VietnameseText.clean(name).isEmpty else {
-            throw .invalid("Chỉ số cần mã và tên.", english: "An indicator needs an id and a name.", field: "indicators")
+        guard !id.isEmpty, id.unicodeScalars.count <= 80, !VietnameseText.clean(name).isEmpty,
+              name.unicodeScalars.count <= 300, nameEn.unicodeScalars.count <= 300 else {
+            throw .invalid("Chỉ số cần mã (tối đa 80 ký tự) và tên (tối đa 300 ký tự).",
+                           english: "An indicator needs an id (up to 80 characters) and a name (up to 300).", field: "indicators")
+        }
+        guard numerator.count <= 20, denominator.count <= 20 else {
+            throw .invalid("Tối đa 20 thành phần mỗi vế.", english: "At most 20 terms on each side.", field: "indicators")
         }
         guard threshold > 0, threshold <= 1 else {
             throw .invalid("Ngưỡng của chỉ số \(id) phải trong (0; 100%].", english: "The threshold of \(id) must be in (0, 100%].", field: "threshold")
@@ -122,6 +127,9 @@ public struct IndicatorSet: Codable, Hashable, Sendable {
     }
 
     public func validate() throws(DomainError) {
+        guard (1...60).contains(indicators.count) else {
+            throw .invalid("Bộ chỉ số cần từ 1 đến 60 chỉ số.", english: "A set holds 1 to 60 indicators.", field: "indicators")
+        }
         var seen = Set<String>()
         for indicator in indicators {
             try indicator.validate()

@@ -140,3 +140,19 @@ struct ReportPeriodTests {
         #expect(counted == period.from.days(to: period.through) + 1)
     }
 }
+
+@Suite("Indicator set limits")
+struct IndicatorSetLimitTests {
+    @Test("an empty set, an over-long name or too many terms are refused (schemathesis found the empty set)")
+    func limits() {
+        var empty = IndicatorSet.decision766v2022
+        empty.indicators = []
+        #expect(throws: DomainError.self) { try empty.validate() }
+        var long = IndicatorSet.decision766v2022
+        long.indicators[0].name = String(repeating: "ễ", count: 301)
+        #expect(throws: DomainError.self) { try long.validate() }
+        var terms = IndicatorSet.decision766v2022
+        terms.indicators[0].numerator = Array(repeating: .init(.received), count: 21)
+        #expect(throws: DomainError.self) { try terms.validate() }
+    }
+}
