@@ -246,4 +246,31 @@ struct DossierWebTests {
             #expect(try await DossierRepository(db: app.db).files(of: stored.id).isEmpty)
         }
     }
+
+    @Test("the public lookup's short cache: a change is visible at once, a wrong secret never reads it")
+    func lookupCache() async throws {
+        try await withTestApp { app, fixture in
+            var receipt: Receipt?
+            try await app.testing().test(.POST, "/api/v1/dossiers", headers: .bearer(fixture.token(.counterOfficer)),
+                                         body: Self.intakeBody(fixture, unit: fixture.justice)) { res in
+                receipt = try Self.decoder.decode(Receipt.self, from: res.body)
+            }
+            let r = try #require(receipt)
+            let code = r.dossier.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            func state(_ secret: String) async throws -> String? {
+                var state: String?
+                try await app.testing().test(.GET, "/api/v1/lookup?code=\(code)&secret=\(secret)") { res in
+                    state = res.status == .ok ? try res.content.get(String.self, at: "state") : nil
+                }
+                return state
+            }
+            #expect(try await state(r.lookupSecret) == "received")
+            #expect(try await state("WRONG234") == nil)
+            try await app.testing().test(.POST, "/api/v1/dossiers/\(r.dossier.id)/actions", headers: .bearer(fixture.token(.processingOfficer)),
+                                         body: ByteBuffer(string: #"{"action":"request_supplement","items":["CCCD"]}"#)) { res in
+                #expect(res.status == .ok)
+            }
+            #expect(try await state(r.lookupSecret.lowercased()) == "supplement_requested")
+        }
+    }
 }

@@ -14,18 +14,44 @@ extension Database {
         case .postgres:
             return try await transaction(body)
         case .sqlite:
-            return try await withConnection { connection in
-                let sql = try connection.sql
-                try await sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await body(connection)
-                    try await sql.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
-                }
+            // One writer at a time in this process, queued here rather than in SQLite's busy
+            // handler (which sleeps and retries, leaving the lock idle between tries).
+            return try await SQLiteWriteGate.shared.run { try await self.immediateTransaction(body) }
+        }
+    }
+
+    private func immediateTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            let sql = try connection.sql
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(connection)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
             }
         }
+    }
+}
+
+/// A first-come, first-served lock for SQLite write transactions within one process.
+/// Other processes on the same file still meet SQLite's own lock (`BEGIN IMMEDIATE`).
+actor SQLiteWriteGate {
+    static let shared = SQLiteWriteGate()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            busy = true
+        }
+        defer {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+        return try await body()
     }
 }

@@ -192,7 +192,14 @@ public struct DossierRepository: Sendable {
     public func act(_ id: Dossier.ID, expectedVersion: Int?, event: DossierEvent, actor: AuditActor,
                     now: Date) async throws -> Dossier {
         let calendar = try await CalendarRepository(db: db).calendar()
-        return try await db.writeTransaction { tx in
+        let after = try await actInTransaction(id, expectedVersion: expectedVersion, event: event, actor: actor, now: now, calendar: calendar)
+        PublicStatusCache.shared.forget(after.code)
+        return after
+    }
+
+    private func actInTransaction(_ id: Dossier.ID, expectedVersion: Int?, event: DossierEvent, actor: AuditActor,
+                                  now: Date, calendar: WorkingCalendar) async throws -> Dossier {
+        try await db.writeTransaction { tx in
             guard let model = try await DossierModel.find(id.rawValue, on: tx) else {
                 throw DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "Dossier not found.")
             }
@@ -236,10 +243,30 @@ public struct DossierRepository: Sendable {
     }
 
     /// The dossier with this code if `secret` is the one printed on its receipt.
+    /// What the public status page shows: the dossier, its procedure's name and its timeline —
+    /// if `secret` is the receipt's. Served from a per-process cache for up to two seconds
+    /// (`PublicStatusCache`); this process forgets a dossier the moment it changes it.
+    public func publicStatus(code: String, secret: String, now: Date) async throws -> PublicStatus? {
+        let given = Self.hash(secret)
+        if let cached = PublicStatusCache.shared.status(code: code, secretHash: given, now: now) { return cached }
+        guard let model = try await DossierModel.query(on: db).filter(\.$code == code).first(),
+              Self.constantTimeEqual(model.lookupSecretHash, given) else { return nil }
+        let dossier = try model.toDomain()
+        let procedure = try await db.sql.select().column("name").from("procedures").where("id", .equal, dossier.procedureID.rawValue)
+            .first()?.decode(column: "name", as: String.self)
+        let status = PublicStatus(dossier: dossier, procedureName: procedure, timeline: try await timeline(of: dossier.id))
+        PublicStatusCache.shared.store(status, secretHash: given, now: now)
+        return status
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        return x.count == y.count && zip(x, y).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+    }
+
     public func lookup(code: String, secret: String) async throws -> Dossier? {
         guard let model = try await DossierModel.query(on: db).filter(\.$code == code).first() else { return nil }
-        let expected = Data(model.lookupSecretHash.utf8), given = Data(Self.hash(secret).utf8)
-        guard expected.count == given.count, zip(expected, given).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
+        guard Self.constantTimeEqual(model.lookupSecretHash, Self.hash(secret)) else { return nil }
         return try model.toDomain()
     }
 
@@ -261,6 +288,7 @@ public struct DossierRepository: Sendable {
     /// A new lookup secret for the receipt (the old one stops working); audited.
     public func reissueSecret(_ id: Dossier.ID, actor: AuditActor, now: Date) async throws -> String {
         let secret = Self.newSecret()
+        defer { PublicStatusCache.shared.forgetAll() }
         try await db.writeTransaction { tx in
             let rows = try await tx.sql.update("dossiers").set("lookup_secret_hash", to: Self.hash(secret))
                 .where("id", .equal, id.rawValue).returning("id").all()

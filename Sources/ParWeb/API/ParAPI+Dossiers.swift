@@ -91,18 +91,16 @@ extension ParAPI {
 
     func lookupDossier(_ input: Operations.LookupDossier.Input) async throws -> Operations.LookupDossier.Output {
         let request = try self.request
-        let repository = DossierRepository(db: request.db)
-        guard let dossier = try await repository.lookup(code: VietnameseText.clean(input.query.code),
-                                                        secret: VietnameseText.clean(input.query.secret)) else {
+        guard let status = try await DossierRepository(db: request.db).publicStatus(
+            code: VietnameseText.clean(input.query.code), secret: VietnameseText.clean(input.query.secret), now: request.now) else {
             throw Problem.notFound("Không tìm thấy hồ sơ với mã và mã tra cứu này.", english: "No dossier has this code and secret.")
         }
-        let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
-        let timeline = try await repository.timeline(of: dossier.id)
+        let dossier = status.dossier
         return .ok(.init(body: .json(.init(
-            code: dossier.code, procedureName: procedure?.name, state: .init(rawValue: dossier.state.rawValue)!,
+            code: dossier.code, procedureName: status.procedureName, state: .init(rawValue: dossier.state.rawValue)!,
             stateName: dossier.state.vietnamese, nationalStatus: dossier.state.nationalStatus, receivedAt: dossier.receivedAt,
             dueAt: dossier.dueAt, timeliness: dossier.timeliness(at: request.now).rawValue,
-            timeline: timeline.map { .init(at: $0.at, name: $0.name, state: .init(rawValue: $0.toState.rawValue)!) }))))
+            timeline: status.timeline.map { .init(at: $0.at, name: $0.name, state: .init(rawValue: $0.toState.rawValue)!) }))))
     }
 
     // MARK: Helpers

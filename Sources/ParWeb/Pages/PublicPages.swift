@@ -54,12 +54,10 @@ enum PublicPages {
         var result: LookupResult?
         var errors: [FormError]?
         if !code.isEmpty || !secret.isEmpty {
-            let repository = DossierRepository(db: request.db)
-            if let d = try await repository.lookup(code: code, secret: secret) {
-                let timeline = try await repository.timeline(of: d.id)
-                let procedure = try await ProcedureRepository(db: request.db).find(d.procedureID)
+            if let status = try await DossierRepository(db: request.db).publicStatus(code: code, secret: secret, now: request.now) {
+                let d = status.dossier, timeline = status.timeline
                 result = LookupResult(
-                    code: d.code, procedure: procedure?.name ?? "", state: en ? d.state.english : d.state.vietnamese,
+                    code: d.code, procedure: status.procedureName ?? "", state: en ? d.state.english : d.state.vietnamese,
                     nationalStatus: d.state.nationalStatus, receivedAt: LocalTime.format(d.receivedAt), dueAt: LocalTime.format(d.dueAt),
                     timeliness: DossierPages.timelinessLabel(d.timeliness(at: request.now), en: en),
                     timeline: timeline.map { TimelineRow(at: LocalTime.format($0.at), name: DossierPages.eventLabel($0.name, en: en),
