@@ -77,6 +77,8 @@ struct IndexRepositoryTests {
             let onTime = try #require(results.first { $0.indicator.id == "progress.on_time" })
             // (1 early + 1 on time + 1 open on time) / (3 finished + 2 open not paused) = 60%.
             #expect(onTime.percent == 60 && onTime.points == 12)
+            let worst = try await index.worstProcedures(scope, from: LocalDate(iso: "2025-03-01")!, through: LocalDate(iso: "2025-03-31")!)
+            #expect(worst.count == 1 && worst[0].procedure == w.procedure.id && worst[0].late == 1 && worst[0].finished == 3)
             // A period in the past has no open dossiers at its end in the figures.
             let february = try await index.facts(scope, from: LocalDate(iso: "2025-02-01")!, through: LocalDate(iso: "2025-02-28")!, today: today)
             #expect(february[.received] == 1 && february[.openLate] == nil)

@@ -159,6 +159,7 @@ struct IndexWebTests {
             let html = page.body.string
             #expect(html.contains("<svg") && html.contains("trend-title"))
             #expect(html.contains("drill?fact=finished_late"))
+            #expect(html.contains(#"id="worst""#), "the procedure with a late dossier is listed")
             let year = VietnamTime.localDate(of: clock.withLockedValue { $0 }).year
             let drill = try await app.page(.GET, unitPath + "/drill?fact=finished_late&period=\(year)", cookie: cookie)
             #expect(drill.status == .ok && drill.body.string.contains(#"id="drill-total">1<"#))

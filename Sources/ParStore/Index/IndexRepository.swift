@@ -221,3 +221,27 @@ extension IndexRepository {
         return result
     }
 }
+
+extension IndexRepository {
+    /// The procedures with the most dossiers finished late in the period, worst first (a leader's
+    /// "where to look" list), from the per-procedure counters of the scope.
+    public func worstProcedures(_ scope: IndexScope, from: LocalDate, through: LocalDate, limit: Int = 5) async throws -> [(procedure: Procedure.ID, late: Int, finished: Int)] {
+        guard !scope.units.isEmpty else { return [] }
+        let rows = try await db.sql.select().column("procedure_id")
+            .column(SQLRaw("CAST(SUM(CASE WHEN metric = 'finished_late' THEN n ELSE 0 END) AS BIGINT)"), as: "late")
+            .column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "finished")
+            .from("service_counters").where("unit_id", .in, scope.units.map(\.rawValue))
+            .where("metric", .in, ["finished_early", "finished_on_time", "finished_late"])
+            .where("day", .greaterThanOrEqual, from.iso).where("day", .lessThanOrEqual, through.iso)
+            .groupBy("procedure_id").all()
+        var items: [(procedure: Procedure.ID, late: Int, finished: Int)] = []
+        for row in rows {
+            let late = Int(try row.decode(column: "late", as: Int64.self))
+            guard late > 0 else { continue }
+            items.append((Procedure.ID(try row.decode(column: "procedure_id", as: UUID.self)), late,
+                          Int(try row.decode(column: "finished", as: Int64.self))))
+        }
+        items.sort { a, b in a.late != b.late ? a.late > b.late : a.finished < b.finished }
+        return Array(items.prefix(limit))
+    }
+}

@@ -67,6 +67,15 @@ public enum DemoData {
             _ = try await repository.grant(role, on: unit.unit.id, to: user.id, actor: actor, now: now)
         }
         let dossiers = try await DemoDossiers.load(app.db, now: now)
+        // The province's plan targets for this year (seed 004): ≥ 50% online, ≥ 80% moved electronically, …
+        let year = VietnamTime.localDate(of: now).year
+        let index = IndexRepository(db: app.db)
+        for key in ["01", "dept:tu-phap", "00004"] {
+            guard let unit = try await units.find(key: key) else { continue }
+            for target in PlanTarget.standard(unit: unit.unit.id, year: year) {
+                try await index.setTarget(unit: target.unitID, year: year, indicatorID: target.indicatorID, target: target.target, actor: actor, now: now)
+            }
+        }
         app.logger.info("demo dossiers: \(dossiers)")
         return true
     }

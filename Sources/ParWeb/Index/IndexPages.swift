@@ -90,6 +90,7 @@ enum IndexPages {
         let trend: [[String]]
         let rankings: [RankGroup]
         let overdue: [DossierPages.Row]
+        let worst: [Term]
         let overdueLink: String
         let reportLink: String
         let parentLink: String?
@@ -196,6 +197,13 @@ enum IndexPages {
             var names = DossierPages.Names(request)
             for row in late.rows { overdue.append(try await DossierPages.row(row.dossier, names: &names, now: request.now, en: en)) }
         }
+        var worst: [Term] = []
+        var names = DossierPages.Names(request)
+        for item in try await index.worstProcedures(scope, from: period.from, through: period.through) {
+            let name = try await names.procedure(item.procedure)?.name ?? item.procedure.description
+            worst.append(Term(label: name, value: "\(item.late) / \(item.finished)",
+                              link: canDrill ? Paths.indexDrill.link(record.unit.id) + "?fact=finished_late&procedureId=\(item.procedure)&\(query)" : nil))
+        }
         let total = view.total
         let canEdit = principal.may(.editIndex, onUnitWithAncestry: record.ancestry)
         let context = UnitContext(
@@ -203,7 +211,7 @@ enum IndexPages {
             points: number(total.points), available: number(total.available), percent: view.percent.map { number($0) + "%" } ?? "n/a",
             setVersion: view.set.version, indicators: indicators, chart: chart,
             trend: points.map { [$0.0, $0.1.map { number(IndexScoring.round2($0)) + "%" } ?? "n/a", $0.2.map { number($0) + "%" } ?? "n/a"] },
-            rankings: groups, overdue: overdue,
+            rankings: groups, overdue: overdue, worst: worst,
             overdueLink: Paths.indexDrill.link(record.unit.id) + "?fact=open_late&\(query)",
             reportLink: Paths.indexReport.link(record.unit.id) + "?\(query)",
             parentLink: record.unit.parentID.map { Paths.indexUnit.link($0) + "?\(query)" },
@@ -245,8 +253,9 @@ enum IndexPages {
         }
         let index = IndexRepository(db: request.db)
         let today = VietnamTime.localDate(of: request.now)
+        let procedure = (try? request.query.get(String.self, at: "procedureId")).flatMap(Procedure.ID.init(string:))
         guard let found = try await index.behind(fact, scope: try await index.scope(record.unit.id), from: period.from,
-                                                 through: period.through, today: today, limit: 1000) else {
+                                                 through: period.through, today: today, procedure: procedure, limit: 1000) else {
             throw Problem.badRequest("Chỉ tiêu này lấy từ danh mục thủ tục.", english: "This fact comes from the catalogue.", field: "fact")
         }
         var names = DossierPages.Names(request)
