@@ -138,30 +138,29 @@ public enum IndexRollups {
 
     /// Sums of a unit's subtree over a period, by metric, from the fewest roll-up rows.
     public static func totals(unit: OrgUnit.ID, period: ReportPeriod, on db: any Database) async throws -> [String: Int64] {
-        let grains = period.grains
         var query = try db.sql.select().column("metric").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
             .from("index_rollups").where("unit_id", .equal, unit.rawValue)
-        query = query.where { group in
-            var group = group
-            if !grains.years.isEmpty {
-                group = group.orWhere { $0.where("grain", .equal, "y").where("period", .in, grains.years) }
-            }
-            if !grains.months.isEmpty {
-                group = group.orWhere { $0.where("grain", .equal, "m").where("period", .in, grains.months) }
-            }
-            for range in grains.days {
-                group = group.orWhere {
-                    $0.where("grain", .equal, "d").where("period", .greaterThanOrEqual, range.lowerBound.iso)
-                        .where("period", .lessThanOrEqual, range.upperBound.iso)
-                }
-            }
-            return group
-        }
+        query = query.where { covering(period, $0) }
         var result: [String: Int64] = [:]
         for row in try await query.groupBy("metric").all() {
             result[try row.decode(column: "metric", as: String.self)] = try row.decode(column: "total", as: Int64.self)
         }
         return result
+    }
+
+    /// Roll-up rows covering `period`: whole years, whole months, then the edge days.
+    static func covering(_ period: ReportPeriod, _ group: SQLPredicateGroupBuilder) -> SQLPredicateGroupBuilder {
+        let grains = period.grains
+        var group = group
+        if !grains.years.isEmpty { group = group.orWhere { $0.where("grain", .equal, "y").where("period", .in, grains.years) } }
+        if !grains.months.isEmpty { group = group.orWhere { $0.where("grain", .equal, "m").where("period", .in, grains.months) } }
+        for range in grains.days {
+            group = group.orWhere {
+                $0.where("grain", .equal, "d").where("period", .greaterThanOrEqual, range.lowerBound.iso)
+                    .where("period", .lessThanOrEqual, range.upperBound.iso)
+            }
+        }
+        return group
     }
 
     /// A unit subtree's open dossiers now: on time, late, paused.

@@ -163,21 +163,9 @@ extension IndexRepository {
         guard !roots.isEmpty else { return [:] }
         let ids = roots.map(\.id.rawValue)
         var result: [OrgUnit.ID: [IndexFact: Double]] = [:]
-        let grains = period.grains
         var query = try db.sql.select().column("unit_id").column("metric").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
             .from("index_rollups").where("unit_id", .in, ids)
-        query = query.where { group in
-            var group = group
-            if !grains.years.isEmpty { group = group.orWhere { $0.where("grain", .equal, "y").where("period", .in, grains.years) } }
-            if !grains.months.isEmpty { group = group.orWhere { $0.where("grain", .equal, "m").where("period", .in, grains.months) } }
-            for range in grains.days {
-                group = group.orWhere {
-                    $0.where("grain", .equal, "d").where("period", .greaterThanOrEqual, range.lowerBound.iso)
-                        .where("period", .lessThanOrEqual, range.upperBound.iso)
-                }
-            }
-            return group
-        }
+        query = query.where { IndexRollups.covering(period, $0) }
         for row in try await query.groupBy("unit_id").groupBy("metric").all() {
             let unit = OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self))
             if let fact = IndexFact(rawValue: try row.decode(column: "metric", as: String.self)) {
