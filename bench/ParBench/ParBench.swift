@@ -11,6 +11,8 @@ import ParTestSupport
 ///     parhub-bench search [--procedures N] [--rounds R] [--out FILE]
 ///     parhub-bench server [--databases sqlite,postgres] [--benches intake,lookup] [--seconds S] [--warmup S]
 ///                         [--clients N] [--connections N] [--threads N] [--seed N] [--units N] [--wrk PATH] [--out FILE]
+///     parhub-bench index  [--databases sqlite,postgres] [--dossiers N] [--years Y] [--units N] [--procedures N]
+///                         [--requests N] [--naive-runs N] [--seed N] [--keep] [--out FILE]
 ///
 /// `server` starts the real application in this process; PostgreSQL is measured when
 /// `PARHUB_BENCH_POSTGRES_URL` (or `DATABASE_URL`) is set, in a new database it drops afterwards.
@@ -55,11 +57,26 @@ struct ParBench {
             options.wrk = string("--wrk")
             options.out = out
             try await ServerBench.run(options)
+        case "index":
+            var options = IndexBench.Options()
+            options.databases = list("--databases", options.databases)
+            options.dossiers = max(1, option("--dossiers", options.dossiers))
+            options.years = max(1, min(10, option("--years", options.years)))
+            options.units = max(12, option("--units", options.units))
+            options.procedures = max(10, option("--procedures", options.procedures))
+            options.requests = max(1, option("--requests", options.requests))
+            options.naiveRuns = max(1, option("--naive-runs", options.naiveRuns))
+            options.seed = option("--seed", options.seed)
+            options.keep = arguments.contains("--keep") || ProcessInfo.processInfo.environment["PARHUB_BENCH_KEEP"] == "1"
+            options.out = out
+            try await IndexBench.run(options)
         default:
             print("""
             usage: parhub-bench search [--procedures N] [--rounds R] [--out FILE]
                    parhub-bench server [--databases sqlite,postgres] [--benches intake,lookup] [--seconds S] [--warmup S]
                                        [--clients N] [--connections N] [--threads N] [--seed N] [--units N] [--wrk PATH] [--out FILE]
+                   parhub-bench index  [--databases sqlite,postgres] [--dossiers N] [--years Y] [--units N] [--procedures N]
+                                       [--requests N] [--naive-runs N] [--seed N] [--keep] [--out FILE]
             """)
             exit(2)
         }
