@@ -173,10 +173,19 @@ extension IndexRepository {
             }
         }
         if period.through >= today {
-            for row in try await db.sql.select().columns("unit_id", "bucket", "n").from("open_rollups").where("unit_id", .in, ids).all() {
+            // Summed in SQL per unit and kind: a child has a row per due day, so rows would be many.
+            let rows = try await db.sql.select().column("unit_id")
+                .column(SQLQueryString("CASE WHEN bucket = 'paused' THEN 'paused' WHEN bucket < \(bind: today.iso) THEN 'late' ELSE 'on_time' END"), as: "kind")
+                .column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
+                .from("open_rollups").where("unit_id", .in, ids).groupBy(SQLRaw("1")).groupBy(SQLRaw("2")).all()
+            for row in rows {
                 let unit = OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self))
-                let bucket = try row.decode(column: "bucket", as: String.self), n = Double(try row.decode(column: "n", as: Int64.self))
-                let fact: IndexFact = bucket == "paused" ? .openPaused : bucket < today.iso ? .openLate : .openOnTime
+                let n = Double(try row.decode(column: "total", as: Int64.self))
+                let fact: IndexFact = switch try row.decode(column: "kind", as: String.self) {
+                case "paused": .openPaused
+                case "late": .openLate
+                default: .openOnTime
+                }
                 result[unit, default: [:]][fact, default: 0] += n
             }
         }
