@@ -67,21 +67,32 @@ public enum OpenCounterStore {
     /// Open dossiers of the units now: on time (due today or later), late, paused.
     public static func current(units: [OrgUnit.ID], today: LocalDate, procedure: Procedure.ID? = nil,
                                on db: any Database) async throws -> (onTime: Int, late: Int, paused: Int) {
-        guard !units.isEmpty else { return (0, 0, 0) }
-        var query = try db.sql.select()
-            .column(SQLQueryString("CASE WHEN due_day = 'paused' THEN 'paused' WHEN due_day < \(bind: today.iso) THEN 'late' ELSE 'on_time' END"), as: "bucket")
+        let sums = try await openSums("open_counters", dayColumn: "due_day", units: units.map(\.rawValue), today: today,
+                                      procedure: procedure, on: db)
+        return sums.values.reduce((onTime: 0, late: 0, paused: 0)) { ($0.onTime + $1.onTime, $0.late + $1.late, $0.paused + $1.paused) }
+    }
+
+    /// A gauge table's rows summed per unit into on time (due today or later), late and paused, by the
+    /// database: a unit has a row per due day, so there are many.
+    static func openSums(_ table: String, dayColumn: String, units: [UUID], today: LocalDate, procedure: Procedure.ID? = nil,
+                         on db: any Database) async throws -> [UUID: (onTime: Int, late: Int, paused: Int)] {
+        guard !units.isEmpty else { return [:] }
+        let day = SQLIdentifier(dayColumn)
+        var query = try db.sql.select().column("unit_id")
+            .column(SQLQueryString("CASE WHEN \(day) = 'paused' THEN 'paused' WHEN \(day) < \(bind: today.iso) THEN 'late' ELSE 'on_time' END"), as: "kind")
             .column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
-            .from("open_counters").where("unit_id", .in, units.map(\.rawValue))
+            .from(table).where("unit_id", .in, units)
         if let procedure { query = query.where("procedure_id", .equal, procedure.rawValue) }
-        let rows = try await query.groupBy(SQLRaw("1")).all()
-        var result = (onTime: 0, late: 0, paused: 0)
-        for row in rows {
-            let total = Int(try row.decode(column: "total", as: Int64.self))
-            switch try row.decode(column: "bucket", as: String.self) {
-            case "paused": result.paused += total
-            case "late": result.late += total
-            default: result.onTime += total
+        var result: [UUID: (onTime: Int, late: Int, paused: Int)] = [:]
+        for row in try await query.groupBy(SQLRaw("1")).groupBy(SQLRaw("2")).all() {
+            let unit = try row.decode(column: "unit_id", as: UUID.self), total = Int(try row.decode(column: "total", as: Int64.self))
+            var sums = result[unit] ?? (0, 0, 0)
+            switch try row.decode(column: "kind", as: String.self) {
+            case "paused": sums.paused += total
+            case "late": sums.late += total
+            default: sums.onTime += total
             }
+            result[unit] = sums
         }
         return result
     }
@@ -165,11 +176,7 @@ public enum IndexRollups {
 
     /// A unit subtree's open dossiers now: on time, late, paused.
     public static func open(unit: OrgUnit.ID, today: LocalDate, on db: any Database) async throws -> (onTime: Int, late: Int, paused: Int) {
-        var result = (onTime: 0, late: 0, paused: 0)
-        for row in try await db.sql.select().columns("bucket", "n").from("open_rollups").where("unit_id", .equal, unit.rawValue).all() {
-            let bucket = try row.decode(column: "bucket", as: String.self), n = Int(try row.decode(column: "n", as: Int64.self))
-            if bucket == "paused" { result.paused += n } else if bucket < today.iso { result.late += n } else { result.onTime += n }
-        }
-        return result
+        try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: [unit.rawValue], today: today, on: db)[unit.rawValue]
+            ?? (0, 0, 0)
     }
 }

@@ -173,20 +173,11 @@ extension IndexRepository {
             }
         }
         if period.through >= today {
-            // Summed in SQL per unit and kind: a child has a row per due day, so rows would be many.
-            let rows = try await db.sql.select().column("unit_id")
-                .column(SQLQueryString("CASE WHEN bucket = 'paused' THEN 'paused' WHEN bucket < \(bind: today.iso) THEN 'late' ELSE 'on_time' END"), as: "kind")
-                .column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
-                .from("open_rollups").where("unit_id", .in, ids).groupBy(SQLRaw("1")).groupBy(SQLRaw("2")).all()
-            for row in rows {
-                let unit = OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self))
-                let n = Double(try row.decode(column: "total", as: Int64.self))
-                let fact: IndexFact = switch try row.decode(column: "kind", as: String.self) {
-                case "paused": .openPaused
-                case "late": .openLate
-                default: .openOnTime
-                }
-                result[unit, default: [:]][fact, default: 0] += n
+            let open = try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: ids, today: today, on: db)
+            for (unit, sums) in open {
+                result[OrgUnit.ID(unit), default: [:]][.openOnTime, default: 0] += Double(sums.onTime)
+                result[OrgUnit.ID(unit), default: [:]][.openLate, default: 0] += Double(sums.late)
+                result[OrgUnit.ID(unit), default: [:]][.openPaused, default: 0] += Double(sums.paused)
             }
         }
         // The catalogue: each root's own procedures by implementing unit, plus commune-level ones for roots with communes.
