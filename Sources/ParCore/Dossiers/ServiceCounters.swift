@@ -36,6 +36,10 @@ public enum ServiceMetric: String, CaseIterable, Codable, Sendable {
     case componentsReused = "components_reused"
     /// Results flagged digitised.
     case resultsDigitised = "results_digitised"
+    /// Satisfaction responses (SIPAS) about dossiers returned that day.
+    case ratings
+    /// Of those, responses that are dissatisfied or very dissatisfied overall.
+    case negativeRatings = "negative_ratings"
 
     public var vietnamese: String {
         switch self {
@@ -56,6 +60,8 @@ public enum ServiceMetric: String, CaseIterable, Codable, Sendable {
         case .componentsDigitised: "Thành phần được số hóa"
         case .componentsReused: "Thành phần tái sử dụng"
         case .resultsDigitised: "Kết quả được số hóa"
+        case .ratings: "Lượt đánh giá hài lòng"
+        case .negativeRatings: "Đánh giá chưa hài lòng"
         }
     }
 }

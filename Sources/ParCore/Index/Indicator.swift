@@ -106,9 +106,10 @@ public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
     // The catalogue of the unit.
     case procedures, proceduresOnline = "procedures_online", proceduresFullOnline = "procedures_full_online"
     case proceduresComplete = "procedures_complete"
-    // Not recorded yet (payments: issue 8; ratings and complaints: issues 7 and 9).
+    // Satisfaction responses (SIPAS), counted on the day the result was returned.
+    case ratings, negativeRatings = "negative_ratings"
+    // Not recorded yet (payments: issue 11).
     case paymentsOnline = "payments_online", payments
-    case negativeRatings = "negative_ratings"
 
     /// The counter behind a fact, when it is one metric summed over all channels.
     public var metric: ServiceMetric? { ServiceMetric(rawValue: rawValue) }

@@ -264,6 +264,10 @@ public struct DossierRepository: Sendable {
         return x.count == y.count && zip(x, y).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
     }
 
+    public func find(code: String) async throws -> Dossier? {
+        try await DossierModel.query(on: db).filter(\.$code == code).first()?.toDomain()
+    }
+
     public func lookup(code: String, secret: String) async throws -> Dossier? {
         guard let model = try await DossierModel.query(on: db).filter(\.$code == code).first() else { return nil }
         guard Self.constantTimeEqual(model.lookupSecretHash, Self.hash(secret)) else { return nil }

@@ -5,7 +5,7 @@ import SQLKit
 
 /// Recomputes the Decision 766 counters and the open-dossier gauge from the facts — each
 /// dossier's events replayed through `ServiceCounters` (the event and the dossier before
-/// and after it), its files, and the dossiers open now — and compares them with the live
+/// and after it), its files, its satisfaction response, and the dossiers open now — and compares them with the live
 /// tables. `apply` replaces the live tables with the recomputed ones.
 public struct IndexRebuild: Sendable {
     let db: any Database
@@ -99,6 +99,17 @@ public struct IndexRebuild: Sendable {
             } else if try row.decode(column: "digitised", as: Bool.self) {
                 add([try row.decode(column: "kind", as: String.self) == "result" ? .resultsDigitised : .componentsDigitised: 1], dossier, at)
             }
+        }
+        // Satisfaction responses, on the day the result was returned.
+        let responses = try await sql.select().column(SQLColumn("negative", table: "r")).column(SQLColumn("returned_at", table: "r"))
+            .column(SQLColumn("data", table: "d"))
+            .from(SQLAlias(SQLIdentifier("sipas_responses"), as: SQLIdentifier("r")))
+            .join(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")), on: SQLColumn("dossier_id", table: "r"), .equal, SQLColumn("id", table: "d"))
+            .all()
+        for row in responses {
+            let dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+            add([.ratings: 1, .negativeRatings: try row.decode(column: "negative", as: Bool.self) ? 1 : 0], dossier,
+                try row.decode(column: "returned_at", as: Date.self))
         }
         // The gauge: dossiers open now.
         var open: [Key: Int64] = [:]

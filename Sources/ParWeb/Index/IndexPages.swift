@@ -147,7 +147,7 @@ enum IndexPages {
         func terms(_ terms: [Indicator.Term]) -> [Term] {
             terms.map { term in
                 let value = view.facts[term.fact] ?? 0
-                let drillable = canDrill && !(term.fact.rawValue.hasPrefix("procedures") || [.payments, .paymentsOnline, .negativeRatings].contains(term.fact))
+                let drillable = canDrill && !(term.fact.rawValue.hasPrefix("procedures") || [.payments, .paymentsOnline, .negativeRatings, .ratings].contains(term.fact))
                 return Term(label: (term.weight < 0 ? "− " : "") + factLabel(term.fact, en: en), value: number(value),
                             link: drillable ? Paths.indexDrill.link(record.unit.id) + "?fact=\(term.fact.rawValue)&\(query)" : nil)
             }
