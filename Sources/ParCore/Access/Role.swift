@@ -50,11 +50,12 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .citizen: []
         case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]
         case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
-        case .inspector: [.viewRegistry, .viewIndex]
-        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex]
-        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex]
+        case .inspector: [.viewRegistry, .viewIndex, .viewSatisfaction]
+        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex,
+                           .viewSatisfaction]
+        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction]
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
-                           .viewIndex, .editIndex, .viewDossiers]
+                           .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys]
         case .administrator: Set(Permission.allCases)
         }
     }
@@ -84,4 +85,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case viewIndex = "view_index"
     /// Set plan targets and publish indicator sets.
     case editIndex = "edit_index"
+    /// See the satisfaction index (SIPAS), the improvements asked for and the comments.
+    case viewSatisfaction = "view_satisfaction"
+    /// Publish questionnaires, run sample surveys (draw, call lists, data entry), set satisfaction targets.
+    case runSurveys = "run_surveys"
 }

@@ -70,6 +70,9 @@ public struct PlanTarget: Codable, Hashable, Sendable {
         self.target = target
     }
 
+    /// The indicator id of the satisfaction index's yearly target (SIPAS).
+    public static let satisfaction = "sipas.overall"
+
     public func status(rate: Double?, yearOver: Bool) -> Status {
         guard let rate else { return .notMeasured }
         if rate + 1e-9 >= target { return .met }

@@ -49,6 +49,9 @@ public struct SatisfactionFigure: Hashable, Sendable {
     /// Half-width of the 95% confidence interval, 0…1; nil when nobody answered.
     public var margin: Double?
 
+    /// Nobody answered.
+    public static let none = SatisfactionFigure(share: nil, n: 0, margin: nil)
+
     /// The share as a percentage with two decimals.
     public var percent: Double? { share.map { SatisfactionIndex.round2($0 * 100) } }
     public var marginPercent: Double? { margin.map { SatisfactionIndex.round2($0 * 100) } }

@@ -189,16 +189,18 @@ public struct DossierRepository: Sendable {
     }
 
     /// Applies an action if the dossier is still at `expectedVersion` (stale → 412).
+    /// `surveyLink`, when given, goes into the notice of a returned result (the SIPAS survey).
     public func act(_ id: Dossier.ID, expectedVersion: Int?, event: DossierEvent, actor: AuditActor,
-                    now: Date) async throws -> Dossier {
+                    now: Date, surveyLink: String? = nil) async throws -> Dossier {
         let calendar = try await CalendarRepository(db: db).calendar()
-        let after = try await actInTransaction(id, expectedVersion: expectedVersion, event: event, actor: actor, now: now, calendar: calendar)
+        let after = try await actInTransaction(id, expectedVersion: expectedVersion, event: event, actor: actor, now: now, calendar: calendar,
+                                               surveyLink: surveyLink)
         PublicStatusCache.shared.forget(after.code)
         return after
     }
 
     private func actInTransaction(_ id: Dossier.ID, expectedVersion: Int?, event: DossierEvent, actor: AuditActor,
-                                  now: Date, calendar: WorkingCalendar) async throws -> Dossier {
+                                  now: Date, calendar: WorkingCalendar, surveyLink: String?) async throws -> Dossier {
         try await db.writeTransaction { tx in
             guard let model = try await DossierModel.find(id.rawValue, on: tx) else {
                 throw DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "Dossier not found.")
@@ -228,7 +230,7 @@ public struct DossierRepository: Sendable {
             try await Self.moveSteps(event, before: before, after: after, actor: actor, now: now, calendar: calendar, on: tx)
             try await ServiceCounterStore.add(deltas, for: after, at: now, on: tx)
             try await OpenCounterStore.move(from: before, to: after, on: tx)
-            if let (subject, body) = Self.notice(event, after) {
+            if let (subject, body) = Self.notice(event, after, surveyLink: surveyLink) {
                 try await OutboxRepository.notifyApplicant(of: after, subject: subject, body: body, now: now, on: tx)
             }
             try await AuditLog.append(on: tx, actor: actor, action: "dossier.\(event.name)", entityType: "dossier",
@@ -512,8 +514,13 @@ public struct DossierRepository: Sendable {
     }
 
     /// The notice an event sends the applicant, if any.
-    static func notice(_ event: DossierEvent, _ dossier: Dossier) -> (String, String)? {
+    static func notice(_ event: DossierEvent, _ dossier: Dossier, surveyLink: String? = nil) -> (String, String)? {
         switch event {
+        case .returnResult:
+            surveyLink.map { link in
+                ("Đã trả kết quả — mời đánh giá / Result returned — please rate the service",
+                 "Hồ sơ \(dossier.code) đã được trả kết quả. Mời Ông/Bà đánh giá mức độ hài lòng (một lần, không ghi tên): \(link)\n\nThe result of dossier \(dossier.code) has been returned. Please rate the service (once, anonymously): \(link)")
+            }
         case .requestSupplement(let items):
             ("Yêu cầu bổ sung hồ sơ / Supplement requested",
              "Hồ sơ \(dossier.code) cần bổ sung (mẫu 02): \(items.joined(separator: "; ")).\n\nPlease supplement dossier \(dossier.code): \(items.joined(separator: "; ")).")

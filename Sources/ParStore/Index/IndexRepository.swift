@@ -138,7 +138,8 @@ public struct IndexRepository: Sendable {
         guard (2000...2100).contains(year) else {
             throw DomainError.invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year")
         }
-        let known = try await activeSet().indicators.contains { $0.id == indicatorID }
+        let indicators = try await activeSet().indicators
+        let known = indicatorID == PlanTarget.satisfaction || indicators.contains { $0.id == indicatorID }
         guard known else {
             throw DomainError.invalid("Không có chỉ số \(indicatorID).", english: "No indicator \(indicatorID).", field: "indicatorId")
         }

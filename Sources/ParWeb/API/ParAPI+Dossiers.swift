@@ -62,7 +62,8 @@ extension ParAPI {
             }
         }
         return try await DossierRepository(db: request.db).act(dossier.id, expectedVersion: expectedVersion,
-                                                               event: event, actor: request.auditActor, now: request.now)
+                                                               event: event, actor: request.auditActor, now: request.now,
+                                                               surveyLink: event.name == "return_result" ? SurveyLinks.url(for: dossier, request: request) : nil)
     }
 
     /// processDossiers on the holding unit; while the dossier is still at the receiving unit its

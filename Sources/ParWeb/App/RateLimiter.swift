@@ -38,13 +38,16 @@ final class RateLimiter: Sendable {
 struct LookupLimiterKey: StorageKey { typealias Value = RateLimiter }
 
 /// Refuses a client over the public lookup limit with 429 and `Retry-After`; it counts the
-/// status lookups (page and API) and the citizen sign-in code requests.
+/// status lookups (page and API), the citizen sign-in code requests and the answers sent through
+/// survey links (page and API).
 struct LookupRateLimitMiddleware: AsyncMiddleware {
-    static let limitedPaths: Set<String> = ["/api/v1/lookup", "/lookup", "/citizen/login", "/citizen/verify"]
+    static let limitedPaths: Set<String> = ["/api/v1/lookup", "/lookup", "/citizen/login", "/citizen/verify", "/api/v1/sipas/responses"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // Only attempts count: a POST, or a GET that carries a query (the empty form is free).
-        guard Self.limitedPaths.contains(request.url.path), request.method == .POST || request.url.query != nil else {
+        let path = request.url.path
+        let limited = Self.limitedPaths.contains(path) || (path.hasPrefix("/survey/") && request.method == .POST)
+        guard limited, request.method == .POST || request.url.query != nil else {
             return try await next.respond(to: request)
         }
         guard let limiter = request.application.storage[LookupLimiterKey.self] else { return try await next.respond(to: request) }

@@ -405,6 +405,9 @@ enum DossierPages {
         let actionLink: String
         let filesLink: String
         let slips: [ProcedureOption]
+        /// The counter kiosk for the satisfaction survey, while the returned dossier is unrated.
+        let surveyLink: String?
+        let rated: Bool
         let errors: [FormError]?
     }
 
@@ -463,6 +466,7 @@ enum DossierPages {
             "stop": processing && open,
             "addFile": (atCounter || processing) && open,
         ]
+        let rated = try await SatisfactionRepository(db: request.db).answeredAt(d.id) != nil
         var targets: [UnitOption] = []
         if let holding {
             var ids: [OrgUnit.ID] = []
@@ -503,7 +507,8 @@ enum DossierPages {
             plan: procedure?.interAgencySteps.map { "\($0.unit): \($0.days) " + (en ? "working days" : "ngày làm việc") } ?? [],
             actions: actions, forwardTargets: targets, suggestedDue: LocalInput.dateTime(suggested),
             receiptLink: Paths.dossierReceipt.link(d.id), actionLink: Paths.dossierActions.link(d.id), filesLink: Paths.dossierFiles.link(d.id),
-            slips: slips, errors: errors)
+            slips: slips, surveyLink: atCounter && d.state == .returned && !rated ? Paths.dossierSurvey.link(d.id) : nil, rated: rated,
+            errors: errors)
         return try await Page.render("dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request, failed: errors != nil)
     }
 
@@ -622,6 +627,8 @@ enum DossierPages {
         let officer: String
         let lookupURL: String
         let qr: String?
+        let surveyURL: String
+        let surveyQR: String?
         let reissueLink: String
         let dossierLink: String
     }
@@ -651,13 +658,16 @@ enum DossierPages {
         let lookup = base + Paths.lookup.rawValue + "?code=\(d.code.urlQueryEscaped)" + (secret.map { "&secret=\($0.urlQueryEscaped)" } ?? "")
         let qr = secret == nil ? nil : try? QRCode(text: lookup, correction: .medium)
             .svg(moduleSize: 3, quietZone: 4, title: en ? "QR code: dossier status page" : "Mã QR: trang tra cứu hồ sơ")
+        let survey = SurveyLinks.url(for: d, request: request)
+        let surveyQR = try? QRCode(text: survey, correction: .medium)
+            .svg(moduleSize: 3, quietZone: 4, title: en ? "QR code: satisfaction survey" : "Mã QR: khảo sát sự hài lòng")
         let timeline = try await DossierRepository(db: request.db).timeline(of: d.id)
         let context = ReceiptContext(
             code: d.code, secret: secret, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
             receivingUnit: try await names.unit(d.receivingUnitID), applicant: d.applicant, components: d.components,
             fees: procedure?.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" } ?? [],
             receivedAt: LocalTime.format(d.receivedAt), dueAt: LocalTime.format(d.originalDueAt), channel: channelLabel(d.channel, en: en),
-            officer: timeline.first?.actorName ?? "", lookupURL: lookup, qr: qr,
+            officer: timeline.first?.actorName ?? "", lookupURL: lookup, qr: qr, surveyURL: survey, surveyQR: surveyQR,
             reissueLink: Paths.dossierReceipt.link(d.id), dossierLink: Paths.dossier.link(d.id))
         return try await Page.render("receipt", title: en ? "Receipt \(d.code)" : "Giấy tiếp nhận \(d.code)", context: context, request: request)
     }

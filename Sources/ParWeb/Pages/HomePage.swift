@@ -49,6 +49,8 @@ enum HomePage {
         case .processDossiers: en ? "Process dossiers" : "Xử lý hồ sơ"
         case .viewIndex: en ? "Service index and rankings" : "Xem chỉ số phục vụ, xếp hạng"
         case .editIndex: en ? "Set plan targets and indicators" : "Đặt chỉ tiêu kế hoạch, bộ chỉ số"
+        case .viewSatisfaction: en ? "Satisfaction index and comments" : "Xem mức độ hài lòng, góp ý"
+        case .runSurveys: en ? "Questionnaires, sample surveys, satisfaction targets" : "Bảng hỏi, khảo sát chọn mẫu, chỉ tiêu hài lòng"
         }
     }
 }

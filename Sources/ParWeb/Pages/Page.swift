@@ -43,6 +43,7 @@ struct LayoutContext: Encodable {
     let canRestructuring: Bool
     let canDossiers: Bool
     let canIndex: Bool
+    let canSatisfaction: Bool
     let path: String
     /// The print view: no navigation, just the document.
     let print: Bool
@@ -70,6 +71,7 @@ enum Page {
             canRestructuring: principal?.mayAnywhere(.viewRestructuring) ?? false,
             canDossiers: principal?.mayAnywhere(.viewDossiers) ?? false,
             canIndex: principal?.mayAnywhere(.viewIndex) ?? false,
+            canSatisfaction: principal?.mayAnywhere(.viewSatisfaction) ?? false,
             path: request.url.path,
             print: (try? request.query.get(String.self, at: "print")) == "1",
             t: Strings.table(language))

@@ -58,6 +58,21 @@ enum Paths: String, CaseIterable {
     case indexReportCSV = "/index/units/:unitID/report.csv"
     case indexReportXLSX = "/index/units/:unitID/report.xlsx"
     case indexTargets = "/index/units/:unitID/targets"
+    case survey = "/survey/:code"
+    case dossierSurvey = "/dossiers/:dossierID/survey"
+    case satisfaction = "/satisfaction"
+    case satisfactionUnit = "/satisfaction/units/:unitID"
+    case satisfactionComments = "/satisfaction/units/:unitID/comments"
+    case satisfactionCSV = "/satisfaction/units/:unitID/export.csv"
+    case satisfactionXLSX = "/satisfaction/units/:unitID/export.xlsx"
+    case satisfactionTargets = "/satisfaction/units/:unitID/targets"
+    case questionnaire = "/satisfaction/questionnaire"
+    case campaigns = "/satisfaction/campaigns"
+    case campaign = "/satisfaction/campaigns/:campaignID"
+    case campaignCalls = "/satisfaction/campaigns/:campaignID/calls.csv"
+    case campaignCallsXLSX = "/satisfaction/campaigns/:campaignID/calls.xlsx"
+    case campaignEntry = "/satisfaction/campaigns/:campaignID/entry/:dossierID"
+    case campaignEntryStatus = "/satisfaction/campaigns/:campaignID/entry/:dossierID/status"
 
     /// The route pattern for registration.
     var pattern: [PathComponent] { rawValue.pathComponents }

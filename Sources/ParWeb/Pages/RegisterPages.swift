@@ -7,6 +7,7 @@ func registerPages(_ app: Application) throws {
                             SessionPrincipalMiddleware(), CSRFMiddleware(), LookupRateLimitMiddleware())
     LoginPages.register(pages)
     PublicPages.register(pages)
+    SurveyPages.registerPublic(pages)
     CataloguePages.registerPublic(pages)
     CalendarPages.registerPublic(pages)
     let signedIn = pages.grouped(RequireLoginMiddleware())
@@ -17,6 +18,9 @@ func registerPages(_ app: Application) throws {
     AdminPages.register(signedIn)
     DossierPages.register(signedIn)
     IndexPages.register(signedIn)
+    SurveyPages.registerCounter(signedIn)
+    SatisfactionPages.register(signedIn)
+    CampaignPages.register(signedIn)
     signedIn.get(Paths.outbox.pattern, use: OutboxPage.show)
 }
 

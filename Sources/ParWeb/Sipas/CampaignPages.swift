@@ -1,0 +1,307 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// Sample surveys for PAR officers (runSurveys): draw a campaign, export the call list,
+/// enter answers one dossier after another, record who could not be reached.
+enum CampaignPages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(Paths.campaigns.pattern, use: list)
+        routes.post(Paths.campaigns.pattern, use: create)
+        routes.get(Paths.campaign.pattern, use: show)
+        routes.get(Paths.campaignCalls.pattern, use: callsCSV)
+        routes.get(Paths.campaignCallsXLSX.pattern, use: callsXLSX)
+        routes.get(Paths.campaignEntry.pattern, use: entry)
+        routes.post(Paths.campaignEntry.pattern, use: enter)
+        routes.post(Paths.campaignEntryStatus.pattern, use: mark)
+    }
+
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct CampaignLine: Encodable {
+        let name: String
+        let link: String
+        let unit: String
+        let period: String
+        let population: Int
+        let sampleSize: Int
+        let createdAt: String
+    }
+
+    struct ListContext: Encodable {
+        let campaigns: [CampaignLine]
+        let units: [Option]
+        let name: String
+        let from: String
+        let to: String
+        let margin: String
+        let seed: String
+        let errors: [FormError]?
+    }
+
+    static func requireRunner(_ request: Request) throws -> Principal {
+        let principal = try request.requirePrincipal()
+        guard principal.mayAnywhere(.runSurveys) else { throw Problem.forbidden() }
+        return principal
+    }
+
+    static func renderList(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let principal = try requireRunner(request)
+        let allowed = Set(try await request.units.subtreeIDs(of: principal.scopeRoots(for: .runSurveys)))
+        let units = try await request.units.all()
+            .filter { allowed.contains($0.id) && $0.validTo == nil && $0.kind != .division }
+        var names = DossierPages.Names(request)
+        var lines: [CampaignLine] = []
+        for c in try await SatisfactionRepository(db: request.db).campaigns() where allowed.contains(c.rootUnitID) {
+            lines.append(CampaignLine(name: c.name, link: Paths.campaign.link(c.id.uuidString.lowercased()), unit: try await names.unit(c.rootUnitID),
+                                      period: "\(LocalTime.format(c.from)) – \(LocalTime.format(c.through))", population: c.population,
+                                      sampleSize: c.sampleSize, createdAt: LocalTime.format(c.createdAt)))
+        }
+        let today = VietnamTime.localDate(of: request.now)
+        let quarterStart = LocalDate(year: today.year, month: (today.month - 1) / 3 * 3 + 1, day: 1)!
+        let context = ListContext(
+            campaigns: lines,
+            units: units.map { Option(value: $0.id.description, label: $0.name, selected: form["unitId"] == $0.id.description) },
+            name: form["name"] ?? "", from: form["from"] ?? quarterStart.adding(months: -3).iso,
+            to: form["to"] ?? quarterStart.adding(days: -1).iso, margin: form["margin"] ?? "5",
+            seed: form["seed"] ?? String(UInt32.random(in: 1...UInt32.max)), errors: errors)
+        return try await Page.render("campaigns", title: en ? "Sample surveys" : "Khảo sát chọn mẫu", context: context, request: request,
+                                     failed: errors != nil)
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> Response { try await renderList(request) }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        _ = try requireRunner(request)
+        let form = try request.content.decode([String: String].self)
+        do {
+            let record = try await request.authorizedUnit(form["unitId"], .runSurveys)
+            guard let from = LocalDate(iso: form["from"] ?? ""), let to = LocalDate(iso: form["to"] ?? "") else {
+                throw DomainError.invalid("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid date (YYYY-MM-DD).", field: "from")
+            }
+            guard let margin = Double((form["margin"] ?? "").replacingOccurrences(of: ",", with: ".")) else {
+                throw DomainError.invalid("Sai số là một số phần trăm.", english: "The margin is a percentage.", field: "margin")
+            }
+            guard let seed = UInt64(form["seed"] ?? "") else {
+                throw DomainError.invalid("Hạt giống là một số nguyên dương.", english: "The seed is a whole number.", field: "seed")
+            }
+            let scope = try await IndexRepository(db: request.db).scope(record.unit.id)
+            let campaign = try await SatisfactionRepository(db: request.db).createCampaign(
+                name: form["name"] ?? "", scope: scope, from: from, through: to, margin: margin / 100, seed: seed,
+                actor: request.auditActor, now: request.now)
+            return request.redirect(to: Paths.campaign.link(campaign.id.uuidString.lowercased()))
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderList(request, form: form, errors: errors)
+        }
+    }
+
+    /// The campaign, if the principal may run surveys on its unit.
+    static func campaign(_ request: Request) async throws -> SurveyCampaign {
+        let principal = try requireRunner(request)
+        guard let raw = request.parameters.get("campaignID"), let id = UUID(uuidString: raw),
+              let campaign = try await SatisfactionRepository(db: request.db).campaign(id),
+              let root = try await request.units.find(campaign.rootUnitID) else {
+            throw Problem.notFound("Không tìm thấy đợt khảo sát.", english: "Survey campaign not found.")
+        }
+        try principal.require(.runSurveys, on: root)
+        return campaign
+    }
+
+    struct Stratum: Encodable {
+        let unit: String
+        let population: Int
+        let size: Int
+        let answered: Int
+        let unreachable: Int
+        let declined: Int
+        let pending: Int
+        let result: String
+    }
+
+    struct SampleLine: Encodable {
+        let unit: String
+        let position: Int
+        let code: String
+        let status: String
+        let statusLabel: String
+        let entryLink: String
+    }
+
+    struct ShowContext: Encodable {
+        let name: String
+        let unit: String
+        let period: String
+        let margin: String
+        let seed: String
+        let questionnaire: String
+        let population: Int
+        let sampleSize: Int
+        let strata: [Stratum]
+        let samples: [SampleLine]
+        let nextLink: String?
+        let callsLink: String
+        let callsXLSXLink: String
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let c = try await campaign(request)
+        let repository = SatisfactionRepository(db: request.db)
+        let samples = try await repository.samples(c.id)
+        let questionnaire = try await repository.questionnaire(version: c.questionnaireVersion) ?? .sipas2023
+        var names = DossierPages.Names(request)
+        var strata: [Stratum] = []
+        // The sample's own index per receiving unit, its margin corrected for that unit's population.
+        for s in c.strata {
+            let mine = samples.filter { $0.unitID.rawValue == s.unitID }
+            func count(_ status: SampleStatus) -> Int { mine.filter { $0.status == status }.count }
+            let unitScope = IndexScope(root: OrgUnit.ID(s.unitID), units: [OrgUnit.ID(s.unitID)], includesCommunes: false)
+            let tally = try await repository.tallies(unitScope, from: c.from, through: c.through, campaign: c.id)["all"] ?? SatisfactionTally()
+            let result = SatisfactionIndex.evaluate(tally, aggregation: questionnaire.aggregation, population: s.population)
+            strata.append(Stratum(unit: try await names.unit(OrgUnit.ID(s.unitID)), population: s.population, size: s.size,
+                                  answered: count(.answered), unreachable: count(.unreachable), declined: count(.declined),
+                                  pending: count(.pending), result: SatisfactionService.shown(result.overall)))
+        }
+        var lines: [SampleLine] = []
+        for s in samples {
+            lines.append(SampleLine(unit: try await names.unit(s.unitID), position: s.position, code: s.dossier.code, status: s.status.rawValue,
+                                    statusLabel: en ? s.status.english : s.status.vietnamese,
+                                    entryLink: Paths.campaignEntry.link(c.id.uuidString.lowercased(), s.dossier.id)))
+        }
+        let id = c.id.uuidString.lowercased()
+        let context = ShowContext(
+            name: c.name, unit: try await names.unit(c.rootUnitID), period: "\(LocalTime.format(c.from)) – \(LocalTime.format(c.through))",
+            margin: IndexPages.number(c.margin * 100) + "%", seed: String(c.seed), questionnaire: c.questionnaireVersion,
+            population: c.population, sampleSize: c.sampleSize, strata: strata, samples: lines,
+            nextLink: samples.first { $0.status == .pending }.map { Paths.campaignEntry.link(id, $0.dossier.id) },
+            callsLink: Paths.campaignCalls.link(id), callsXLSXLink: Paths.campaignCallsXLSX.link(id))
+        return try await Page.render("campaign", title: c.name, context: context, request: request)
+    }
+
+    // MARK: Call list
+
+    static func callTable(_ request: Request) async throws -> (SurveyCampaign, [[String]]) {
+        let en = Language.of(request) == .en
+        let c = try await campaign(request)
+        var names = DossierPages.Names(request)
+        var rows = [[en ? "Unit" : "Đơn vị", en ? "No." : "STT", en ? "Dossier" : "Mã hồ sơ", en ? "Applicant" : "Người nộp",
+                     en ? "Phone" : "Điện thoại", "Email", en ? "Procedure" : "Thủ tục", en ? "Returned" : "Ngày trả kết quả",
+                     en ? "Status" : "Trạng thái"]]
+        for s in try await SatisfactionRepository(db: request.db).samples(c.id) {
+            let d = s.dossier
+            rows.append([try await names.unit(s.unitID), String(s.position), d.code, d.applicant.name, d.applicant.phone ?? "",
+                         d.applicant.email ?? "", try await names.procedure(d.procedureID)?.name ?? "",
+                         d.returnedAt.map { LocalTime.format(VietnamTime.localDate(of: $0)) } ?? "", en ? s.status.english : s.status.vietnamese])
+        }
+        return (c, rows)
+    }
+
+    @Sendable static func callsCSV(_ request: Request) async throws -> Response {
+        let (c, rows) = try await callTable(request)
+        let csv = rows.map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return DossierPages.download(Data(("\u{FEFF}" + csv).utf8), type: "text/csv; charset=utf-8", name: "danh-sach-khao-sat-\(c.id.uuidString.prefix(8)).csv")
+    }
+
+    @Sendable static func callsXLSX(_ request: Request) async throws -> Response {
+        let (c, rows) = try await callTable(request)
+        return DossierPages.download(XLSXWriter(sheetName: "Danh sách khảo sát", rows: rows.map { $0.map(XLSXWriter.Cell.text) }).data(),
+                                     type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                     name: "danh-sach-khao-sat-\(c.id.uuidString.prefix(8)).xlsx")
+    }
+
+    // MARK: Data entry
+
+    struct EntryContext: Encodable {
+        let campaign: String
+        let campaignLink: String
+        let code: String
+        let applicant: String
+        let phone: String
+        let procedure: String
+        let status: String
+        let action: String
+        let statusAction: String
+        let answered: Bool
+        let form: SurveyForm?
+        let statuses: [Option]
+        let errors: [FormError]?
+    }
+
+    static func drawn(_ request: Request) async throws -> (SurveyCampaign, SampleEntry, [SampleEntry]) {
+        let c = try await campaign(request)
+        let samples = try await SatisfactionRepository(db: request.db).samples(c.id)
+        guard let raw = request.parameters.get("dossierID"), let sample = samples.first(where: { $0.dossier.id.description == raw.lowercased() }) else {
+            throw Problem.notFound("Hồ sơ không có trong mẫu khảo sát này.", english: "The dossier is not in this sample.")
+        }
+        return (c, sample, samples)
+    }
+
+    static func renderEntry(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let (c, sample, _) = try await drawn(request)
+        let repository = SatisfactionRepository(db: request.db)
+        var names = DossierPages.Names(request)
+        let id = c.id.uuidString.lowercased()
+        let answered = sample.status == .answered
+        let context = EntryContext(
+            campaign: c.name, campaignLink: Paths.campaign.link(id), code: sample.dossier.code, applicant: sample.dossier.applicant.name,
+            phone: sample.dossier.applicant.phone ?? "", procedure: try await names.procedure(sample.dossier.procedureID)?.name ?? "",
+            status: en ? sample.status.english : sample.status.vietnamese,
+            action: Paths.campaignEntry.link(id, sample.dossier.id), statusAction: Paths.campaignEntryStatus.link(id, sample.dossier.id),
+            answered: answered,
+            form: answered ? nil : SurveyForm(try await repository.questionnaire(version: c.questionnaireVersion) ?? .sipas2023, form: form, en: en),
+            statuses: [SampleStatus.unreachable, .declined, .pending].map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) },
+            errors: errors)
+        return try await Page.render("campaign-entry", title: "\(en ? "Survey entry" : "Nhập phiếu khảo sát") \(sample.dossier.code)",
+                                     context: context, request: request, failed: errors != nil)
+    }
+
+    @Sendable static func entry(_ request: Request) async throws -> Response { try await renderEntry(request) }
+
+    /// After an entry, the next dossier still waiting (or the campaign).
+    static func next(_ request: Request, after sample: SampleEntry, in c: SurveyCampaign) async throws -> Response {
+        let samples = try await SatisfactionRepository(db: request.db).samples(c.id)
+        let id = c.id.uuidString.lowercased()
+        let waiting = samples.filter { $0.status == .pending && $0.dossier.id != sample.dossier.id }
+        let next = waiting.first { ($0.unitID.description, $0.position) > (sample.unitID.description, sample.position) } ?? waiting.first
+        return request.redirect(to: next.map { Paths.campaignEntry.link(id, $0.dossier.id) } ?? Paths.campaign.link(id))
+    }
+
+    @Sendable static func enter(_ request: Request) async throws -> Response {
+        let (c, sample, _) = try await drawn(request)
+        let form = try request.content.decode([String: String].self)
+        let repository = SatisfactionRepository(db: request.db)
+        do {
+            let questionnaire = try await repository.questionnaire(version: c.questionnaireVersion) ?? .sipas2023
+            try await repository.submit(sample.dossier.id, answers: try SurveyForm.answers(form, questionnaire: questionnaire), method: .sample,
+                                        campaign: c.id, actor: request.auditActor, now: request.now)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderEntry(request, form: form, errors: errors)
+        }
+        return try await next(request, after: sample, in: c)
+    }
+
+    @Sendable static func mark(_ request: Request) async throws -> Response {
+        let (c, sample, _) = try await drawn(request)
+        let form = try request.content.decode([String: String].self)
+        do {
+            guard let status = SampleStatus(rawValue: form["status"] ?? "") else {
+                throw DomainError.invalid("Chọn trạng thái.", english: "Choose a status.", field: "status")
+            }
+            try await SatisfactionRepository(db: request.db).markSample(c.id, dossier: sample.dossier.id, status: status, note: form["note"],
+                                                                        actor: request.auditActor, now: request.now)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderEntry(request, errors: errors)
+        }
+        return try await next(request, after: sample, in: c)
+    }
+}
