@@ -61,12 +61,12 @@ def test_counter_to_return_with_supplement_and_apology(browser: Browser, base_ur
     counter.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
     counter.wait_for_load_state("load")
 
-    # Form 01: code, appointment, secret and a QR code to the status page.
+    # Form 01: code, appointment, secret, a QR code to the status page and one to the satisfaction survey.
     code = counter.locator("#dossier-code").inner_text().strip()
     secret = counter.locator("#lookup-secret").inner_text().strip()
     assert re.fullmatch(r".+-\d{6}-\d{4}", code), code
     assert re.fullmatch(r"[A-Z2-9]{8}", secret), secret
-    expect(counter.locator(".qr svg[role=img]")).to_have_count(1)
+    expect(counter.locator(".qr svg[role=img]")).to_have_count(2)
     Shots(counter, "dossier-journey-counter")("receipt")
     counter.get_by_role("link", name="← Hồ sơ").click()
     counter.wait_for_load_state("load")

@@ -85,6 +85,15 @@ struct AuthorizationTests {
         }, permission: .editIndex, success: .ok, label: "PUT unit targets"),
         Route(method: .GET, path: { _, _ in "/api/v1/index/set" }, body: { _, _ in nil },
               permission: .viewIndex, success: .ok, label: "GET indicator set", global: true),
+        Route(method: .GET, path: { "/api/v1/sipas/index/units/\($1.id)?period=2026&by=unit" }, body: { _, _ in nil },
+              permission: .viewSatisfaction, success: .ok, label: "GET satisfaction index"),
+        Route(method: .PUT, path: { "/api/v1/sipas/targets/\($1.id)/2026" }, body: { _, _ in #"{"target":0.95}"# },
+              permission: .runSurveys, success: .ok, label: "PUT satisfaction target"),
+        Route(method: .PUT, path: { _, _ in "/api/v1/sipas/questionnaire" }, body: { _, _ in
+            var q = Questionnaire.sipas2023
+            q.version = "t-" + UUID().uuidString.lowercased().prefix(12)
+            return String(decoding: try! JSONEncoder().encode(ParAPI.questionnaire(q)), as: UTF8.self)
+        }, permission: .runSurveys, success: .ok, label: "PUT questionnaire", global: true),
         Route(method: .GET, path: { _, _ in "/api/v1/me" }, body: { _, _ in nil },
               permission: nil, success: .ok, label: "GET me"),
         Route(method: .GET, path: { _, _ in "/api/v1/auth/tokens" }, body: { _, _ in nil },

@@ -75,6 +75,9 @@ public enum DemoData {
             for target in PlanTarget.standard(unit: unit.unit.id, year: year) {
                 try await index.setTarget(unit: target.unitID, year: year, indicatorID: target.indicatorID, target: target.target, actor: actor, now: now)
             }
+            // The satisfaction target of the plans (seed: ≥ 95% from 2025).
+            try await index.setTarget(unit: unit.unit.id, year: year, indicatorID: PlanTarget.satisfaction,
+                                      target: SatisfactionIndex.standardTarget(year: year), actor: actor, now: now)
         }
         app.logger.info("demo dossiers: \(dossiers)")
         return true

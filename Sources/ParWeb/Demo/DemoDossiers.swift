@@ -86,8 +86,35 @@ enum DemoDossiers {
                                      after: span * Double.random(in: 0.2..<0.9, using: &rng)) else { continue }
             }
             let method = online ? "electronic" : (Double.random(in: 0..<1, using: &rng) < 0.2 ? "post" : "counter")
-            _ = try await step(.returnResult(method: method), counter, after: 3)
+            guard try await step(.returnResult(method: method), counter, after: 3) else { continue }
+            try await rate(dossier, online: online, late: outcome > 0.88, at: clock.addingTimeInterval(3600), now: now, seed: UInt64(index), db: db)
         }
         return made
+    }
+
+    static let comments = ["Cán bộ hướng dẫn tận tình, dễ hiểu.", "Nên có thêm chỗ ngồi chờ.", "Thời gian chờ ở quầy còn lâu.",
+                           "Nộp trực tuyến thuận tiện.", "Mong được nhận kết quả qua bưu điện."]
+
+    /// About two in three returned dossiers get a satisfaction response (link for online
+    /// dossiers, the counter kiosk otherwise); late ones are rated lower. A generator of its
+    /// own, so the dossiers above stay the same.
+    static func rate(_ dossier: Dossier, online: Bool, late: Bool, at: Date, now: Date, seed: UInt64, db: any Database) async throws {
+        var rng = Seeded(state: 766 &+ seed)
+        guard at < now, Double.random(in: 0..<1, using: &rng) < 0.65 else { return }
+        let questionnaire = Questionnaire.sipas2023
+        func level() -> SatisfactionLevel {
+            let roll = Double.random(in: 0..<1, using: &rng) + (late ? 0.3 : 0)
+            return roll < 0.55 ? .verySatisfied : roll < 0.9 ? .satisfied : roll < 1.1 ? .neutral : .dissatisfied
+        }
+        let aspects = questionnaire.sections.map { section in
+            SurveyAnswers.AspectAnswer(aspect: section.aspect, perceptions: Dictionary(uniqueKeysWithValues: section.perceptions.map { ($0.id, true) }),
+                                       level: section.aspect == .feedback && Bool.random(using: &rng) ? nil : level(),
+                                       expectations: Bool.random(using: &rng) ? [section.expectations.randomElement(using: &rng)!.id] : [])
+        }
+        let comment = Double.random(in: 0..<1, using: &rng) < 0.3 ? comments.randomElement(using: &rng) : nil
+        try await SatisfactionRepository(db: db).submit(dossier.id, answers: SurveyAnswers(aspects: aspects, overall: level(), comment: comment),
+                                                        method: online ? .link : .kiosk,
+                                                        actor: AuditActor(id: nil, name: online ? "citizen (survey link)" : "motcua (kiosk)", requestID: nil),
+                                                        now: at)
     }
 }

@@ -9,12 +9,13 @@ struct AccessPolicyTests {
         let expected: Set<Permission> = switch role {
         case .administrator: Set(Permission.allCases)
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
-                           .viewIndex, .editIndex, .viewDossiers]
-        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex]
-        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex]
+                           .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys]
+        case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex,
+                           .viewSatisfaction]
+        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction]
         case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]
         case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
-        case .inspector: [.viewRegistry, .viewIndex]
+        case .inspector: [.viewRegistry, .viewIndex, .viewSatisfaction]
         case .citizen: []
         }
         #expect(role.permissions == expected)
