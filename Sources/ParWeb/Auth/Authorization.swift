@@ -24,4 +24,14 @@ extension Request {
         try principal.require(permission, on: record)
         return record
     }
+
+    /// The highest unit the principal holds `permission` on (a leader's landing page).
+    func topUnit(for permission: Permission) async throws -> UnitRecord {
+        var best: UnitRecord?
+        for id in try requirePrincipal().scopeRoots(for: permission) {
+            if let record = try await units.find(id), best.map({ record.ancestry.count < $0.ancestry.count }) ?? true { best = record }
+        }
+        guard let best else { throw Problem.forbidden() }
+        return best
+    }
 }

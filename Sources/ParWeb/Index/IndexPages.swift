@@ -19,13 +19,8 @@ enum IndexPages {
 
     /// The top unit the leader may see.
     @Sendable static func overview(_ request: Request) async throws -> Response {
-        let principal = try request.requirePrincipal()
-        var best: UnitRecord?
-        for id in principal.scopeRoots(for: .viewIndex) {
-            if let record = try await request.units.find(id), best.map({ record.ancestry.count < $0.ancestry.count }) ?? true { best = record }
-        }
-        guard let best else { throw Problem.forbidden() }
-        return request.redirect(to: Paths.indexUnit.link(best.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
+        let top = try await request.topUnit(for: .viewIndex)
+        return request.redirect(to: Paths.indexUnit.link(top.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
     }
 
     static func periodQuery(_ period: ReportPeriod) -> String { "from=\(period.from.iso)&to=\(period.through.iso)" }

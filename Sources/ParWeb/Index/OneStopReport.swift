@@ -95,20 +95,14 @@ extension IndexPages {
 
     @Sendable static func reportCSV(_ request: Request) async throws -> Response {
         let (record, period, reports) = try await reportRows(request)
-        let table = [OneStopReport.header.map(\.0)] + reports.map(\.cells)
-        let csv = table.map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        return DossierPages.download(Data(("\u{FEFF}" + csv).utf8), type: "text/csv; charset=utf-8",
-                                     name: "bao-cao-mot-cua-\(record.unit.code)-\(period.from.iso)-\(period.through.iso).csv")
+        return TableExport.csv([OneStopReport.header.map(\.0)] + reports.map(\.cells),
+                               name: "bao-cao-mot-cua-\(record.unit.code)-\(period.from.iso)-\(period.through.iso).csv")
     }
 
     @Sendable static func reportXLSX(_ request: Request) async throws -> Response {
         let (record, period, reports) = try await reportRows(request)
-        let rows: [[XLSXWriter.Cell]] = [OneStopReport.header.map { .text($0.0) }] + reports.map { report in
-            report.cells.enumerated().map { index, cell in index == 0 ? .text(cell) : Double(cell).map(XLSXWriter.Cell.number) ?? .text(cell) }
-        }
-        return DossierPages.download(XLSXWriter(sheetName: "Báo cáo một cửa", rows: rows).data(),
-                                     type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                     name: "bao-cao-mot-cua-\(record.unit.code)-\(period.from.iso)-\(period.through.iso).xlsx")
+        return TableExport.xlsx([OneStopReport.header.map(\.0)] + reports.map(\.cells), sheet: "Báo cáo một cửa",
+                                name: "bao-cao-mot-cua-\(record.unit.code)-\(period.from.iso)-\(period.through.iso).xlsx", numbers: true)
     }
 }
 

@@ -806,15 +806,12 @@ enum DossierPages {
 
     @Sendable static func registerCSV(_ request: Request) async throws -> Response {
         let (unit, from, to, rows, _) = try await registerRows(request)
-        let csv = registerTable(rows).map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        return download(Data(("\u{FEFF}" + csv).utf8), type: "text/csv; charset=utf-8", name: "so-theo-doi-\(unit.unit.code)-\(from.iso)-\(to.iso).csv")
+        return TableExport.csv(registerTable(rows), name: "so-theo-doi-\(unit.unit.code)-\(from.iso)-\(to.iso).csv")
     }
 
     @Sendable static func registerXLSX(_ request: Request) async throws -> Response {
         let (unit, from, to, rows, _) = try await registerRows(request)
-        let data = XLSXWriter(sheetName: "Sổ theo dõi", rows: registerTable(rows).map { $0.map(XLSXWriter.Cell.text) }).data()
-        return download(data, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        name: "so-theo-doi-\(unit.unit.code)-\(from.iso)-\(to.iso).xlsx")
+        return TableExport.xlsx(registerTable(rows), sheet: "Sổ theo dõi", name: "so-theo-doi-\(unit.unit.code)-\(from.iso)-\(to.iso).xlsx")
     }
 
     static func download(_ data: Data, type: String, name: String) -> Response {

@@ -17,11 +17,7 @@ enum CampaignPages {
         routes.post(Paths.campaignEntryStatus.pattern, use: mark)
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = SatisfactionPages.Option
 
     struct CampaignLine: Encodable {
         let name: String
@@ -205,15 +201,12 @@ enum CampaignPages {
 
     @Sendable static func callsCSV(_ request: Request) async throws -> Response {
         let (c, rows) = try await callTable(request)
-        let csv = rows.map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        return DossierPages.download(Data(("\u{FEFF}" + csv).utf8), type: "text/csv; charset=utf-8", name: "danh-sach-khao-sat-\(c.id.uuidString.prefix(8)).csv")
+        return TableExport.csv(rows, name: "danh-sach-khao-sat-\(c.id.uuidString.prefix(8)).csv")
     }
 
     @Sendable static func callsXLSX(_ request: Request) async throws -> Response {
         let (c, rows) = try await callTable(request)
-        return DossierPages.download(XLSXWriter(sheetName: "Danh sách khảo sát", rows: rows.map { $0.map(XLSXWriter.Cell.text) }).data(),
-                                     type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                     name: "danh-sach-khao-sat-\(c.id.uuidString.prefix(8)).xlsx")
+        return TableExport.xlsx(rows, sheet: "Danh sách khảo sát", name: "danh-sach-khao-sat-\(c.id.uuidString.prefix(8)).xlsx")
     }
 
     // MARK: Data entry

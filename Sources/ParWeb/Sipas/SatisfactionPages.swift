@@ -20,13 +20,8 @@ enum SatisfactionPages {
     }
 
     @Sendable static func overview(_ request: Request) async throws -> Response {
-        let principal = try request.requirePrincipal()
-        var best: UnitRecord?
-        for id in principal.scopeRoots(for: .viewSatisfaction) {
-            if let record = try await request.units.find(id), best.map({ record.ancestry.count < $0.ancestry.count }) ?? true { best = record }
-        }
-        guard let best else { throw Problem.forbidden() }
-        return request.redirect(to: Paths.satisfactionUnit.link(best.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
+        let top = try await request.topUnit(for: .viewSatisfaction)
+        return request.redirect(to: Paths.satisfactionUnit.link(top.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
     }
 
     static func load(_ request: Request) async throws -> (UnitRecord, SatisfactionView) {
@@ -192,19 +187,13 @@ enum SatisfactionPages {
 
     @Sendable static func exportCSV(_ request: Request) async throws -> Response {
         let (_, view) = try await load(request)
-        let csv = SatisfactionService.table(view, en: Language.of(request) == .en)
-            .map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        return DossierPages.download(Data(("\u{FEFF}" + csv).utf8), type: "text/csv; charset=utf-8", name: fileName(view, "csv"))
+        return TableExport.csv(SatisfactionService.table(view, en: Language.of(request) == .en), name: fileName(view, "csv"))
     }
 
     @Sendable static func exportXLSX(_ request: Request) async throws -> Response {
         let (_, view) = try await load(request)
-        let table = SatisfactionService.table(view, en: Language.of(request) == .en)
-        let rows: [[XLSXWriter.Cell]] = table.enumerated().map { r, line in
-            line.enumerated().map { c, cell in r == 0 || c == 0 ? .text(cell) : Double(cell).map(XLSXWriter.Cell.number) ?? .text(cell) }
-        }
-        return DossierPages.download(XLSXWriter(sheetName: "SIPAS", rows: rows).data(),
-                                     type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name: fileName(view, "xlsx"))
+        return TableExport.xlsx(SatisfactionService.table(view, en: Language.of(request) == .en), sheet: "SIPAS",
+                                name: fileName(view, "xlsx"), numbers: true)
     }
 
     // MARK: Targets
