@@ -50,12 +50,14 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .citizen: []
         case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]
         case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
-        case .inspector: [.viewRegistry, .viewIndex, .viewSatisfaction]
+        case .inspector: [.viewRegistry, .viewIndex, .viewSatisfaction, .viewPlans, .viewInspections, .manageInspections]
         case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex,
-                           .viewSatisfaction]
-        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction]
+                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback]
+        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction,
+                           .viewPlans, .viewInspections]
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
-                           .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys]
+                           .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys, .viewPlans, .editPlans,
+                           .viewInspections, .manageInspections, .handleFeedback]
         case .administrator: Set(Permission.allCases)
         }
     }
@@ -89,4 +91,14 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case viewSatisfaction = "view_satisfaction"
     /// Publish questionnaires, run sample surveys (draw, call lists, data entry), set satisfaction targets.
     case runSurveys = "run_surveys"
+    /// See PAR plans, tasks and overdue lists, commitments, meeting discipline and tracked indicators.
+    case viewPlans = "view_plans"
+    /// Write plans and tasks, commitments, meetings and attendance, tracked indicators.
+    case editPlans = "edit_plans"
+    /// See inspections of the units in scope (an unannounced one only once it has started, for the inspected unit's staff).
+    case viewInspections = "view_inspections"
+    /// Plan inspections, record findings and conclusions, set follow-up tasks.
+    case manageInspections = "manage_inspections"
+    /// Classify, assign, answer and publish citizens' feedback (PAKN).
+    case handleFeedback = "handle_feedback"
 }

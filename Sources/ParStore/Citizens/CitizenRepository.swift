@@ -16,8 +16,24 @@ public struct CitizenRepository: Sendable {
         try await CitizenModel.find(id.rawValue, on: db)?.toDomain()
     }
 
+    /// What a one-time code is for: it names the message that carries it.
+    public enum CodePurpose: Sendable {
+        case signIn, feedback
+
+        func message(_ code: String) -> (subject: String, body: String) {
+            switch self {
+            case .signIn:
+                ("Mã đăng nhập ParHub: \(code)",
+                 "Mã đăng nhập dịch vụ công của bạn là \(code). Mã có hiệu lực 10 phút; không chia sẻ mã này với ai.\n\nYour ParHub sign-in code is \(code). It is valid for 10 minutes.")
+            case .feedback:
+                ("Mã xác thực phản ánh, kiến nghị: \(code)",
+                 "Mã xác thực phản ánh, kiến nghị của bạn là \(code). Mã có hiệu lực 10 phút.\n\nYour feedback confirmation code is \(code). It is valid for 10 minutes.")
+            }
+        }
+    }
+
     /// Issues a code for `email` and queues the message that carries it.
-    public func issueCode(to rawEmail: String, now: Date) async throws {
+    public func issueCode(to rawEmail: String, now: Date, purpose: CodePurpose = .signIn) async throws {
         guard let email = Citizen.normalisedEmail(rawEmail) else {
             throw DomainError.invalid("Địa chỉ thư điện tử không hợp lệ.", english: "That is not a valid e-mail address.", field: "email")
         }
@@ -37,9 +53,8 @@ public struct CitizenRepository: Sendable {
             row.expiresAt = now.addingTimeInterval(OneTimeCodeRules.lifetime)
             row.attempts = 0
             try await row.create(on: tx)
-            try await OutboxRepository.enqueue(.email, to: email, subject: "Mã đăng nhập ParHub: \(code)",
-                                               body: "Mã đăng nhập dịch vụ công của bạn là \(code). Mã có hiệu lực 10 phút; không chia sẻ mã này với ai.\n\nYour ParHub sign-in code is \(code). It is valid for 10 minutes.",
-                                               dossier: nil, now: now, on: tx)
+            let message = purpose.message(code)
+            try await OutboxRepository.enqueue(.email, to: email, subject: message.subject, body: message.body, dossier: nil, now: now, on: tx)
         }
     }
 
@@ -51,16 +66,7 @@ public struct CitizenRepository: Sendable {
         let code = rawCode.filter(\.isNumber)
         // A wrong code commits its attempt count, so the transaction returns nil rather than throwing.
         let verified: Citizen? = try await db.writeTransaction { tx in
-            guard let row = try await OneTimeCodeModel.query(on: tx).filter(\.$recipient == email).filter(\.$usedAt == nil)
-                .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).first(),
-                row.attempts < OneTimeCodeRules.maxAttempts else { throw wrong }
-            guard code.count == 6, Self.hash(code, for: email) == row.codeHash else {
-                row.attempts += 1
-                try await row.save(on: tx)
-                return nil as Citizen?
-            }
-            row.usedAt = now
-            try await row.save(on: tx)
+            guard try await Self.consume(email: email, code: code, now: now, on: tx) else { return nil as Citizen? }
             if let existing = try await CitizenModel.query(on: tx).filter(\.$email == email).first() {
                 return existing.toDomain()
             }
@@ -76,6 +82,25 @@ public struct CitizenRepository: Sendable {
         }
         guard let verified else { throw wrong }
         return verified
+    }
+
+    /// Spends the latest live code of `email` if `code` is it; a wrong code counts an attempt
+    /// (the caller commits it: return, don't throw). No live code, or too many attempts: the
+    /// "wrong or expired" error.
+    static func consume(email: String, code: String, now: Date, on tx: any Database) async throws -> Bool {
+        guard let row = try await OneTimeCodeModel.query(on: tx).filter(\.$recipient == email).filter(\.$usedAt == nil)
+            .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).first(),
+            row.attempts < OneTimeCodeRules.maxAttempts else {
+            throw DomainError.invalid("Mã không đúng hoặc đã hết hạn.", english: "The code is wrong or has expired.", field: "code")
+        }
+        guard code.count == 6, hash(code, for: email) == row.codeHash else {
+            row.attempts += 1
+            try await row.save(on: tx)
+            return false
+        }
+        row.usedAt = now
+        try await row.save(on: tx)
+        return true
     }
 
     /// Updates the name, phone and ID number the citizen's online dossiers are filed under.

@@ -51,6 +51,11 @@ enum HomePage {
         case .editIndex: en ? "Set plan targets and indicators" : "Đặt chỉ tiêu kế hoạch, bộ chỉ số"
         case .viewSatisfaction: en ? "Satisfaction index and comments" : "Xem mức độ hài lòng, góp ý"
         case .runSurveys: en ? "Questionnaires, sample surveys, satisfaction targets" : "Bảng hỏi, khảo sát chọn mẫu, chỉ tiêu hài lòng"
+        case .viewPlans: en ? "PAR plans, overdue tasks, commitments, discipline" : "Xem kế hoạch CCHC, nhiệm vụ quá hạn, cam kết, kỷ luật"
+        case .editPlans: en ? "Write plans, tasks, commitments, meetings" : "Lập kế hoạch, nhiệm vụ, cam kết, cuộc họp"
+        case .viewInspections: en ? "PAR inspections" : "Xem kiểm tra CCHC"
+        case .manageInspections: en ? "Plan inspections, record findings" : "Lập kế hoạch kiểm tra, ghi nhận kết quả"
+        case .handleFeedback: en ? "Handle citizens' feedback" : "Xử lý phản ánh, kiến nghị"
         }
     }
 }

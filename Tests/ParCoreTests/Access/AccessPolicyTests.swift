@@ -9,13 +9,15 @@ struct AccessPolicyTests {
         let expected: Set<Permission> = switch role {
         case .administrator: Set(Permission.allCases)
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
-                           .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys]
+                           .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys, .viewPlans, .editPlans,
+                           .viewInspections, .manageInspections, .handleFeedback]
         case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex,
-                           .viewSatisfaction]
-        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction]
+                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback]
+        case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction,
+                           .viewPlans, .viewInspections]
         case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]
         case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
-        case .inspector: [.viewRegistry, .viewIndex, .viewSatisfaction]
+        case .inspector: [.viewRegistry, .viewIndex, .viewSatisfaction, .viewPlans, .viewInspections, .manageInspections]
         case .citizen: []
         }
         #expect(role.permissions == expected)

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import ParCore
+
+@Suite("Plans, inspections and feedback rules")
+struct OversightTests {
+    static let province = OrgUnit.ID.random(), justice = OrgUnit.ID.random(), division = OrgUnit.ID.random(), health = OrgUnit.ID.random()
+    static let start = ISO8601DateFormatter().date(from: "2026-05-12T08:00:00+07:00")!
+
+    static func inspection(_ kind: Inspection.Kind, of unit: OrgUnit.ID) -> Inspection {
+        Inspection(id: .random(), unitID: unit, kind: kind, place: .counter, startsAt: start, purpose: "Kiểm tra", team: ["A"])
+    }
+
+    /// (grant ancestries of the viewer, inspected unit, kind, moment, hidden?)
+    static let visibility: [(String, [[OrgUnit.ID]], OrgUnit.ID, Inspection.Kind, TimeInterval, Bool)] = [
+        ("the inspected unit's leader, before the start", [[justice, province]], justice, .unannounced, -60, true),
+        ("a division of the inspected unit, before the start", [[division, justice, province]], justice, .unannounced, -3600, true),
+        ("the inspected unit's leader, at the start", [[justice, province]], justice, .unannounced, 0, false),
+        ("the inspected unit's leader, after the start", [[justice, province]], justice, .unannounced, 60, false),
+        ("an announced visit is never hidden", [[justice, province]], justice, .announced, -86_400, false),
+        ("Home Affairs at the province sees it before", [[province]], justice, .unannounced, -86_400, false),
+        ("another department is not shielded", [[health, province]], justice, .unannounced, -86_400, false),
+        ("a second grant inside the unit shields the province officer too", [[province], [division, justice, province]], justice, .unannounced, -60, true),
+    ]
+
+    @Test("an unannounced inspection is hidden from the inspected unit's staff until it starts", arguments: visibility)
+    func hidden(_ row: (String, [[OrgUnit.ID]], OrgUnit.ID, Inspection.Kind, TimeInterval, Bool)) {
+        let shielded = InspectionVisibility.shieldedUnits(grantAncestries: row.1)
+        #expect(InspectionVisibility.isHidden(Self.inspection(row.3, of: row.2), shielded: shielded, now: Self.start.addingTimeInterval(row.4)) == row.5,
+                "\(row.0)")
+    }
+
+    @Test("tasks: overdue when not done past the deadline; done means 100% and the day it was done")
+    func tasks() throws {
+        let plan = ParPlan.ID.random()
+        let today = LocalDate(iso: "2026-06-01")!
+        func task(_ status: PlanTask.Status, _ deadline: String, completed: String? = nil) -> PlanTask {
+            PlanTask(id: .random(), planID: plan, field: .procedures, title: "Rà soát TTHC", deadline: LocalDate(iso: deadline)!,
+                     status: status, completedOn: completed.flatMap(LocalDate.init(iso:)))
+        }
+        #expect(task(.inProgress, "2026-05-31").isOverdue(today: today))
+        #expect(!task(.inProgress, "2026-06-01").isOverdue(today: today))
+        #expect(!task(.done, "2026-05-01").isOverdue(today: today))
+        #expect(!task(.cancelled, "2026-05-01").isOverdue(today: today))
+        let done = try task(.done, "2026-07-01").normalised(today: today)
+        #expect(done.progress == 100 && done.completedOn == today)
+        var bad = task(.inProgress, "2026-07-01")
+        bad.progress = 120
+        #expect(throws: DomainError.self) { try bad.normalised(today: today) }
+        bad.progress = 50
+        bad.title = " \u{200B} "
+        #expect(throws: DomainError.self) { try bad.normalised(today: today) }
+        // 2 done (one late) of 4 counted (the cancelled one is not), 1 overdue.
+        let completion = PlanCompletion([task(.done, "2026-05-01", completed: "2026-04-20"), task(.done, "2026-05-01", completed: "2026-05-10"),
+                                         task(.notStarted, "2026-05-15"), task(.inProgress, "2026-12-31"), task(.cancelled, "2026-01-01")],
+                                        today: today)
+        #expect(completion.total == 4 && completion.done == 2 && completion.doneLate == 1 && completion.overdue == 1 && completion.rate == 0.5)
+        #expect(PlanCompletion([], today: today).rate == nil)
+    }
+
+    @Test("feedback limits are working days: refuse 2, more information 5, answer 15")
+    func limits() throws {
+        let calendar = WorkingCalendar.standard
+        // Friday 8 May 2026 at 10:00 is day 0; day 1 is Monday 11 May.
+        let received = ISO8601DateFormatter().date(from: "2026-05-08T10:00:00+07:00")!
+        let limits = try Feedback.limits(receivedAt: received, calendar: calendar)
+        func day(_ d: Date) -> String { VietnamTime.localDate(of: d).iso }
+        #expect(day(limits.refuseBy) == "2026-05-12")
+        #expect(day(limits.moreInfoBy) == "2026-05-15")
+        #expect(day(limits.answerBy) == "2026-05-29")
+    }
+
+    @Test("personal data is removed before publication", arguments: [
+        ("Tôi là Nguyễn Văn An, số điện thoại 0912 345 678, email an@example.vn", ["Nguyễn Văn An"],
+         "Tôi là […], số điện thoại […], email […]"),
+        ("CCCD 001085000123 bị trả lại", [], "CCCD […] bị trả lại"),
+        ("Gọi +84912345678 giúp tôi", [], "Gọi […] giúp tôi"),
+        ("Thủ tục mất 15 ngày", [], "Thủ tục mất 15 ngày"),
+    ])
+    func redaction(text: String, names: [String], expected: String) {
+        #expect(Redaction.redact(text, names: names) == expected)
+    }
+
+    @Test("ISO 9001 is maintained until the next review is overdue")
+    func iso() {
+        let unit = OrgUnit.ID.random()
+        let today = LocalDate(iso: "2026-06-01")!
+        #expect(IsoStatus(unitID: unit, certificate: "QMS-01", lastReview: nil, nextReview: LocalDate(iso: "2026-06-01")).isMaintained(today: today))
+        #expect(!IsoStatus(unitID: unit, certificate: "QMS-01", lastReview: nil, nextReview: LocalDate(iso: "2026-05-31")).isMaintained(today: today))
+        #expect(!IsoStatus(unitID: unit, certificate: "", lastReview: nil, nextReview: nil).isMaintained(today: today))
+    }
+}
