@@ -94,6 +94,19 @@ struct AuthorizationTests {
             q.version = "t-" + UUID().uuidString.lowercased().prefix(12)
             return String(decoding: try! JSONEncoder().encode(ParAPI.questionnaire(q)), as: UTF8.self)
         }, permission: .runSurveys, success: .ok, label: "PUT questionnaire", global: true),
+        Route(method: .GET, path: { "/api/v1/plans/\($1.id)/2026" }, body: { _, _ in nil },
+              permission: .viewPlans, success: .ok, label: "GET plan"),
+        Route(method: .POST, path: { "/api/v1/plans/\($1.id)/2026/tasks" }, body: { _, _ in
+            #"{"field":"procedures","title":"Rà soát, đơn giản hóa TTHC","deadline":"2026-09-30"}"#
+        }, permission: .editPlans, success: .created, label: "POST plan task"),
+        Route(method: .GET, path: { "/api/v1/plan-tasks/overdue?unitId=\($1.id)" }, body: { _, _ in nil },
+              permission: .viewPlans, success: .ok, label: "GET overdue tasks"),
+        Route(method: .GET, path: { "/api/v1/inspections?unitId=\($1.id)&year=2026" }, body: { _, _ in nil },
+              permission: .viewInspections, success: .ok, label: "GET inspections"),
+        Route(method: .GET, path: { "/api/v1/discipline/\($1.id)?year=2026" }, body: { _, _ in nil },
+              permission: .viewPlans, success: .ok, label: "GET discipline"),
+        Route(method: .GET, path: { _, _ in "/api/v1/feedback" }, body: { _, _ in nil },
+              permission: .handleFeedback, success: .ok, label: "GET feedback queue", global: true),
         Route(method: .GET, path: { _, _ in "/api/v1/me" }, body: { _, _ in nil },
               permission: nil, success: .ok, label: "GET me"),
         Route(method: .GET, path: { _, _ in "/api/v1/auth/tokens" }, body: { _, _ in nil },

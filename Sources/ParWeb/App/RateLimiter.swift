@@ -38,15 +38,17 @@ final class RateLimiter: Sendable {
 struct LookupLimiterKey: StorageKey { typealias Value = RateLimiter }
 
 /// Refuses a client over the public lookup limit with 429 and `Retry-After`; it counts the
-/// status lookups (page and API), the citizen sign-in code requests and the answers sent through
-/// survey links (page and API).
+/// status lookups (page and API), the citizen sign-in code requests, the answers sent through
+/// survey links (page and API), and feedback sent, confirmed, looked up and rated.
 struct LookupRateLimitMiddleware: AsyncMiddleware {
-    static let limitedPaths: Set<String> = ["/api/v1/lookup", "/lookup", "/citizen/login", "/citizen/verify", "/api/v1/sipas/responses"]
+    static let limitedPaths: Set<String> = ["/api/v1/lookup", "/lookup", "/citizen/login", "/citizen/verify", "/api/v1/sipas/responses",
+                                            "/feedback/new", "/feedback/verify", "/feedback/status", "/feedback/rate"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // Only attempts count: a POST, or a GET that carries a query (the empty form is free).
         let path = request.url.path
         let limited = Self.limitedPaths.contains(path) || (path.hasPrefix("/survey/") && request.method == .POST)
+            || (path == "/api/v1/feedback" && request.method == .POST)
         guard limited, request.method == .POST || request.url.query != nil else {
             return try await next.respond(to: request)
         }

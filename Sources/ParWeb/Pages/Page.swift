@@ -44,6 +44,9 @@ struct LayoutContext: Encodable {
     let canDossiers: Bool
     let canIndex: Bool
     let canSatisfaction: Bool
+    let canPlans: Bool
+    let canInspections: Bool
+    let canFeedback: Bool
     let path: String
     /// The print view: no navigation, just the document.
     let print: Bool
@@ -72,6 +75,9 @@ enum Page {
             canDossiers: principal?.mayAnywhere(.viewDossiers) ?? false,
             canIndex: principal?.mayAnywhere(.viewIndex) ?? false,
             canSatisfaction: principal?.mayAnywhere(.viewSatisfaction) ?? false,
+            canPlans: principal?.mayAnywhere(.viewPlans) ?? false,
+            canInspections: principal?.mayAnywhere(.viewInspections) ?? false,
+            canFeedback: principal?.mayAnywhere(.handleFeedback) ?? false,
             path: request.url.path,
             print: (try? request.query.get(String.self, at: "print")) == "1",
             t: Strings.table(language))

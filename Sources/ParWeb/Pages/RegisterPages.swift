@@ -8,6 +8,7 @@ func registerPages(_ app: Application) throws {
     LoginPages.register(pages)
     PublicPages.register(pages)
     SurveyPages.registerPublic(pages)
+    FeedbackPages.registerPublic(pages)
     CataloguePages.registerPublic(pages)
     CalendarPages.registerPublic(pages)
     let signedIn = pages.grouped(RequireLoginMiddleware())
@@ -21,6 +22,10 @@ func registerPages(_ app: Application) throws {
     SurveyPages.registerCounter(signedIn)
     SatisfactionPages.register(signedIn)
     CampaignPages.register(signedIn)
+    PlanPages.register(signedIn)
+    InspectionPages.register(signedIn)
+    FeedbackPages.registerStaff(signedIn)
+    DisciplinePages.register(signedIn)
     signedIn.get(Paths.outbox.pattern, use: OutboxPage.show)
 }
 

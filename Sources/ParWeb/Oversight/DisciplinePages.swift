@@ -1,0 +1,225 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// A unit's commitments (status from ParHub's own figures), meetings and attendance (the
+/// discipline report), the share of documents exchanged electronically by month, and ISO 9001.
+enum DisciplinePages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(Paths.discipline.pattern, use: show)
+        routes.post(Paths.disciplineCommitments.pattern, use: addCommitment)
+        routes.post(Paths.disciplineMeetings.pattern, use: addMeeting)
+        routes.post(Paths.disciplineTracked.pattern, use: saveTracked)
+        routes.get(Paths.meeting.pattern, use: meeting)
+        routes.post(Paths.meeting.pattern, use: mark)
+    }
+
+    typealias Option = PlanPages.Option
+
+    struct CommitmentLine: Encodable {
+        let leader: String
+        let text: String
+        let metric: String
+        let target: String
+        let rate: String
+        let status: String
+        let statusLabel: String
+    }
+
+    struct AttendanceLine: Encodable {
+        let unit: String
+        let cells: [Int]
+        let breaches: Int
+    }
+
+    struct MonthLine: Encodable {
+        let month: String
+        let share: String
+        let met: Bool
+    }
+
+    struct MeetingLine: Encodable {
+        let title: String
+        let at: String
+        let link: String
+    }
+
+    struct Context: Encodable {
+        let unitName: String
+        let year: Int
+        let commitments: [CommitmentLine]
+        let attendanceHeader: [String]
+        let attendance: [AttendanceLine]
+        let months: [MonthLine]
+        let iso: String
+        let isoMaintained: Bool?
+        let meetings: [MeetingLine]
+        let canEdit: Bool
+        let metrics: [Option]
+        let base: String
+        let query: String
+        let errors: [FormError]?
+    }
+
+    static func render(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPlans)
+        let year = try PlanPages.year(request)
+        let view = try await DisciplineView.load(record, year: year, request: request)
+        let metrics = try await OversightService.commitmentMetrics(request)
+        let metricNames = Dictionary(metrics.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var names = DossierPages.Names(request)
+        var attendance: [AttendanceLine] = []
+        for line in view.attendance {
+            attendance.append(AttendanceLine(unit: try await names.unit(line.unitID), cells: Meeting.Attendance.allCases.map { line.counts[$0] ?? 0 },
+                                             breaches: line.breaches))
+        }
+        let today = VietnamTime.localDate(of: request.now)
+        let target = TrackedIndicator.electronicDocuments.target
+        let meetings = try await DisciplineRepository(db: request.db).meetings(organisers: try await request.units.subtreeIDs(of: [record.unit.id]))
+        let context = Context(
+            unitName: record.unit.name, year: year,
+            commitments: view.commitments.map {
+                CommitmentLine(leader: $0.commitment.leader, text: $0.commitment.text, metric: metricNames[$0.commitment.metric] ?? $0.commitment.metric,
+                               target: IndexPages.number($0.commitment.target * 100) + "%",
+                               rate: $0.rate.map { IndexPages.number(IndexScoring.round2($0 * 100)) + "%" } ?? "n/a",
+                               status: $0.status.rawValue, statusLabel: IndexPages.statusLabel($0.status, en: en))
+            },
+            attendanceHeader: Meeting.Attendance.allCases.map { en ? $0.english : $0.vietnamese }, attendance: attendance,
+            months: view.electronicDocuments.sorted { $0.key < $1.key }.map {
+                MonthLine(month: $0.key, share: IndexPages.number(IndexScoring.round2($0.value * 100)) + "%", met: $0.value + 1e-9 >= target)
+            },
+            iso: view.iso.map { "\($0.certificate) · \(en ? "next review" : "đánh giá lại") \(LocalTime.format($0.nextReview))" } ?? "",
+            isoMaintained: view.iso.map { $0.isMaintained(today: today) },
+            meetings: meetings.map { MeetingLine(title: $0.title, at: LocalTime.format($0.at), link: Paths.meeting.link($0.id)) },
+            canEdit: try request.requirePrincipal().may(.editPlans, onUnitWithAncestry: record.ancestry),
+            metrics: metrics.map { Option(value: $0.id, label: $0.name, selected: false) },
+            base: Paths.discipline.link(record.unit.id), query: "?year=\(year)", errors: errors)
+        return try await Page.render("discipline", title: "\(en ? "Commitments and discipline" : "Cam kết, kỷ luật") — \(record.unit.name)",
+                                     context: context, request: request, failed: errors != nil)
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response { try await render(request) }
+
+    /// Runs a form's change; a refused one re-renders the page with its errors.
+    static func change(_ request: Request, _ body: (UnitRecord, [String: String]) async throws -> Void) async throws -> Response {
+        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editPlans)
+        let form = try request.content.decode([String: String].self)
+        do {
+            try await body(record, form)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await render(request, errors: errors)
+        }
+        return request.redirect(to: Paths.discipline.link(record.unit.id) + "?year=\(try PlanPages.year(request))")
+    }
+
+    static func percent(_ raw: String?, field: String) throws -> Double {
+        guard let value = Double((raw ?? "").replacingOccurrences(of: ",", with: ".").trimmingCharacters(in: .whitespaces)) else {
+            throw DomainError.invalid("Cần một số phần trăm.", english: "A percentage is required.", field: field)
+        }
+        return value / 100
+    }
+
+    @Sendable static func addCommitment(_ request: Request) async throws -> Response {
+        try await change(request) { record, form in
+            let metrics = Set(try await OversightService.commitmentMetrics(request).map(\.id))
+            _ = try await DisciplineRepository(db: request.db).addCommitment(
+                Commitment(id: .random(), unitID: record.unit.id, year: try PlanPages.year(request), leader: form["leader"] ?? "", text: form["text"] ?? "",
+                           metric: form["metric"] ?? "", target: try percent(form["target"], field: "target")),
+                metrics: metrics, actor: request.auditActor, now: request.now)
+        }
+    }
+
+    @Sendable static func addMeeting(_ request: Request) async throws -> Response {
+        try await change(request) { record, form in
+            guard let at = LocalInput.parseDateTime(form["at"] ?? "") else {
+                throw DomainError.invalid("Thời gian họp không hợp lệ.", english: "Not a valid time.", field: "at")
+            }
+            var attendees: [Meeting.Attendee] = []
+            for line in (form["attendees"] ?? "").split(whereSeparator: \.isNewline) {
+                let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                var unit = record.unit.id
+                if parts.count == 2, !parts[1].isEmpty {
+                    guard let found = try await request.units.find(key: parts[1]) else {
+                        throw DomainError.invalid("Không có đơn vị mã “\(parts[1])”.", english: "No unit with key “\(parts[1])”.", field: "attendees")
+                    }
+                    unit = found.unit.id
+                }
+                attendees.append(Meeting.Attendee(unitID: unit, person: parts[0]))
+            }
+            _ = try await DisciplineRepository(db: request.db).addMeeting(
+                Meeting(id: .random(), organiserID: record.unit.id, title: form["title"] ?? "", at: at, attendees: attendees),
+                actor: request.auditActor, now: request.now)
+        }
+    }
+
+    @Sendable static func saveTracked(_ request: Request) async throws -> Response {
+        try await change(request) { record, form in
+            let repository = DisciplineRepository(db: request.db)
+            if let month = form["month"], !month.isEmpty {
+                try await repository.setValue(.electronicDocuments, unit: record.unit.id, month: month, value: try percent(form["share"], field: "share"),
+                                              actor: request.auditActor, now: request.now)
+            }
+            if let certificate = form["certificate"], !certificate.isEmpty {
+                try await repository.setIso(IsoStatus(unitID: record.unit.id, certificate: certificate, lastReview: LocalDate(iso: form["lastReview"] ?? ""),
+                                                      nextReview: LocalDate(iso: form["nextReview"] ?? "")), actor: request.auditActor, now: request.now)
+            }
+        }
+    }
+
+    struct AttendeeLine: Encodable {
+        /// A stable id for the row's form fields.
+        let slot: String
+        let person: String
+        let unit: String
+        let unitID: String
+        let attendance: String
+        let reason: String
+        let options: [Option]
+    }
+
+    static func meetingAndUnit(_ request: Request, _ permission: Permission) async throws -> (Meeting, UnitRecord) {
+        guard let id = Meeting.ID(string: request.parameters.get("meetingID") ?? ""),
+              let meeting = try await DisciplineRepository(db: request.db).meeting(id) else {
+            throw Problem.notFound("Không tìm thấy cuộc họp.", english: "Meeting not found.")
+        }
+        return (meeting, try await request.authorizedUnit(meeting.organiserID.description, permission))
+    }
+
+    @Sendable static func meeting(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let (meeting, record) = try await meetingAndUnit(request, .viewPlans)
+        var names = DossierPages.Names(request)
+        var lines: [AttendeeLine] = []
+        for (i, a) in meeting.attendees.enumerated() {
+            lines.append(AttendeeLine(slot: "a\(i)", person: a.person, unit: try await names.unit(a.unitID), unitID: a.unitID.description,
+                                      attendance: a.attendance.map { en ? $0.english : $0.vietnamese } ?? "—", reason: a.reason ?? "",
+                                      options: Meeting.Attendance.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: $0 == a.attendance) }))
+        }
+        struct Context: Encodable {
+            let title: String
+            let at: String
+            let attendees: [AttendeeLine]
+            let canEdit: Bool
+            let action: String
+            let backLink: String
+        }
+        return try await Page.render("meeting", title: meeting.title, context: Context(
+            title: meeting.title, at: LocalTime.format(meeting.at), attendees: lines,
+            canEdit: try request.requirePrincipal().may(.editPlans, onUnitWithAncestry: record.ancestry),
+            action: Paths.meeting.link(meeting.id), backLink: Paths.discipline.link(record.unit.id)), request: request)
+    }
+
+    @Sendable static func mark(_ request: Request) async throws -> Response {
+        let (meeting, _) = try await meetingAndUnit(request, .editPlans)
+        let form = try request.content.decode([String: String].self)
+        guard let attendance = Meeting.Attendance(rawValue: form["attendance"] ?? ""), let unit = OrgUnit.ID(string: form["unitId"] ?? "") else {
+            throw Problem(DomainError.invalid("Chọn tình trạng dự họp.", english: "Choose the attendance.", field: "attendance"))
+        }
+        try await DisciplineRepository(db: request.db).mark(meeting.id, person: form["person"] ?? "", unit: unit, attendance: attendance,
+                                                            reason: form["reason"], actor: request.auditActor, now: request.now)
+        return request.redirect(to: Paths.meeting.link(meeting.id))
+    }
+}

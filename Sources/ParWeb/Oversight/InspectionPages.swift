@@ -1,0 +1,201 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// PAR inspections: the year's list (unannounced visits left out for the inspected unit's
+/// staff until they start), planning a visit, findings, the conclusion with follow-up tasks,
+/// and the city-wide library of initiatives worth replicating.
+enum InspectionPages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(Paths.inspections.pattern, use: list)
+        routes.post(Paths.inspections.pattern, use: create)
+        routes.get(Paths.inspection.pattern, use: show)
+        routes.post(Paths.inspectionFindings.pattern, use: addFinding)
+        routes.post(Paths.inspectionConclusion.pattern, use: conclude)
+        routes.get(Paths.initiatives.pattern, use: initiatives)
+    }
+
+    typealias Option = PlanPages.Option
+
+    struct Line: Encodable {
+        let link: String
+        let unit: String
+        let kind: String
+        let unannounced: Bool
+        let place: String
+        let startsAt: String
+        let purpose: String
+        let concluded: Bool
+    }
+
+    struct ListContext: Encodable {
+        let year: Int
+        let inspections: [Line]
+        let canCreate: Bool
+        let units: [Option]
+        let kinds: [Option]
+        let places: [Option]
+        let errors: [FormError]?
+    }
+
+    static func line(_ i: Inspection, names: inout DossierPages.Names, en: Bool) async throws -> Line {
+        Line(link: Paths.inspection.link(i.id), unit: try await names.unit(i.unitID), kind: en ? i.kind.english : i.kind.vietnamese,
+             unannounced: i.kind == .unannounced, place: en ? i.place.english : i.place.vietnamese, startsAt: LocalTime.format(i.startsAt),
+             purpose: i.purpose, concluded: i.concludedAt != nil)
+    }
+
+    static func renderList(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let principal = try request.requirePrincipal()
+        guard principal.mayAnywhere(.viewInspections) else { throw Problem.forbidden() }
+        let year = try PlanPages.year(request)
+        let units = try await request.units.subtreeIDs(of: principal.scopeRoots(for: .viewInspections))
+        let found = try await InspectionRepository(db: request.db).list(units: units, year: year, shielded: try await OversightService.shield(request), now: request.now)
+        var names = DossierPages.Names(request)
+        var lines: [Line] = []
+        for inspection in found { lines.append(try await line(inspection, names: &names, en: en)) }
+        let manageable = Set(try await request.units.subtreeIDs(of: principal.scopeRoots(for: .manageInspections)))
+        let targets = try await request.units.all().filter { manageable.contains($0.id) && $0.validTo == nil && $0.kind != .division }
+        let context = ListContext(
+            year: year, inspections: lines, canCreate: !manageable.isEmpty,
+            units: targets.map { Option(value: $0.id.description, label: $0.name, selected: false) },
+            kinds: Inspection.Kind.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) },
+            places: Inspection.Place.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) }, errors: errors)
+        return try await Page.render("inspections", title: en ? "PAR inspections" : "Kiểm tra cải cách hành chính", context: context, request: request,
+                                     failed: errors != nil)
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> Response { try await renderList(request) }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let form = try request.content.decode([String: String].self)
+        do {
+            let unit = try await request.authorizedUnit(form["unitId"], .manageInspections)
+            guard let kind = Inspection.Kind(rawValue: form["kind"] ?? ""), let place = Inspection.Place(rawValue: form["place"] ?? "") else {
+                throw DomainError.invalid("Chọn hình thức và địa điểm.", english: "Choose the kind and the place.", field: "kind")
+            }
+            guard let startsAt = LocalInput.parseDateTime(form["startsAt"] ?? "") else {
+                throw DomainError.invalid("Thời gian bắt đầu không hợp lệ.", english: "Not a valid start.", field: "startsAt")
+            }
+            let team = (form["team"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
+            let inspection = try await InspectionRepository(db: request.db).create(
+                Inspection(id: .random(), unitID: unit.unit.id, kind: kind, place: place, startsAt: startsAt, purpose: form["purpose"] ?? "", team: team),
+                actor: request.auditActor, now: request.now)
+            return request.redirect(to: Paths.inspection.link(inspection.id))
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderList(request, errors: errors)
+        }
+    }
+
+    struct FindingLine: Encodable {
+        let category: String
+        let categoryCode: String
+        let text: String
+        let cause: String?
+    }
+
+    struct DetailContext: Encodable {
+        let unitName: String
+        let kind: String
+        let place: String
+        let startsAt: String
+        let purpose: String
+        let team: [String]
+        let conclusion: String?
+        let concludedAt: String?
+        let findings: [FindingLine]
+        let followUps: [PlanPages.TaskRow]
+        let canManage: Bool
+        let canConclude: Bool
+        let categories: [Option]
+        let findingAction: String
+        let conclusionAction: String
+        let fieldCodes: String
+        let errors: [FormError]?
+    }
+
+    static func renderDetail(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let (inspection, unit) = try await OversightService.inspection(request.parameters.get("inspectionID"), .viewInspections, request: request)
+        let principal = try request.requirePrincipal()
+        let canManage = principal.may(.manageInspections, onUnitWithAncestry: unit.ancestry)
+        let findings = try await InspectionRepository(db: request.db).findings(of: inspection.id)
+        // Follow-up tasks, wherever they are in the unit's plans.
+        let plans = PlanRepository(db: request.db)
+        let today = VietnamTime.localDate(of: request.now)
+        var followUps: [PlanPages.TaskRow] = []
+        for year in Set([inspection.year, inspection.year + 1]).sorted() {
+            if let plan = try await plans.plan(unit: unit.unit.id, year: year) {
+                followUps += try await plans.tasks(of: plan.id).filter { $0.inspectionID == inspection.id }
+                    .map { PlanPages.row($0, today: today, canEdit: false, en: en) }
+            }
+        }
+        let context = DetailContext(
+            unitName: unit.unit.name, kind: en ? inspection.kind.english : inspection.kind.vietnamese,
+            place: en ? inspection.place.english : inspection.place.vietnamese, startsAt: LocalTime.format(inspection.startsAt),
+            purpose: inspection.purpose, team: inspection.team, conclusion: inspection.conclusion, concludedAt: inspection.concludedAt.map(LocalTime.format),
+            findings: findings.map { FindingLine(category: en ? $0.category.english : $0.category.vietnamese, categoryCode: $0.category.rawValue, text: $0.text, cause: $0.cause) },
+            followUps: followUps, canManage: canManage,
+            canConclude: canManage && inspection.concludedAt == nil && request.now >= inspection.startsAt,
+            categories: InspectionFinding.Category.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) },
+            findingAction: Paths.inspectionFindings.link(inspection.id), conclusionAction: Paths.inspectionConclusion.link(inspection.id),
+            fieldCodes: PARField.allCases.map(\.rawValue).joined(separator: ", "), errors: errors)
+        return try await Page.render("inspection", title: "\(en ? "Inspection" : "Kiểm tra") — \(unit.unit.name)", context: context, request: request,
+                                     failed: errors != nil)
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response { try await renderDetail(request) }
+
+    @Sendable static func addFinding(_ request: Request) async throws -> Response {
+        let (inspection, _) = try await OversightService.inspection(request.parameters.get("inspectionID"), .manageInspections, request: request)
+        let form = try request.content.decode([String: String].self)
+        do {
+            guard let category = InspectionFinding.Category(rawValue: form["category"] ?? "") else {
+                throw DomainError.invalid("Chọn loại kết quả.", english: "Choose a category.", field: "category")
+            }
+            _ = try await InspectionRepository(db: request.db).addFinding(to: inspection.id, category: category, text: form["text"] ?? "",
+                                                                          cause: form["cause"], actor: request.auditActor, now: request.now)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderDetail(request, errors: errors)
+        }
+        return request.redirect(to: Paths.inspection.link(inspection.id))
+    }
+
+    @Sendable static func conclude(_ request: Request) async throws -> Response {
+        let (inspection, _) = try await OversightService.inspection(request.parameters.get("inspectionID"), .manageInspections, request: request)
+        let form = try request.content.decode([String: String].self)
+        do {
+            _ = try await InspectionRepository(db: request.db).conclude(inspection.id, conclusion: form["conclusion"] ?? "",
+                                                                        followUps: try OversightService.followUps(form["followUps"] ?? ""),
+                                                                        actor: request.auditActor, now: request.now)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderDetail(request, errors: errors)
+        }
+        return request.redirect(to: Paths.inspection.link(inspection.id))
+    }
+
+    struct Initiative: Encodable {
+        let text: String
+        let unit: String
+        let date: String
+        let link: String
+    }
+
+    @Sendable static func initiatives(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        _ = try request.requirePrincipal()
+        var names = DossierPages.Names(request)
+        var items: [Initiative] = []
+        for (finding, inspection) in try await InspectionRepository(db: request.db).initiatives() {
+            items.append(Initiative(text: finding.text, unit: try await names.unit(inspection.unitID),
+                                    date: inspection.concludedAt.map(LocalTime.format) ?? "", link: Paths.inspection.link(inspection.id)))
+        }
+        struct Context: Encodable { let items: [Initiative] }
+        return try await Page.render("initiatives", title: en ? "Initiatives worth replicating" : "Sáng kiến, mô hình cần nhân rộng",
+                                     context: Context(items: items), request: request)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// What the API and the pages share for plans, inspections, feedback and discipline: who is
+/// shielded from which inspections, who handles which feedback, and a commitment's status.
+enum OversightService {
+    /// The units whose unannounced inspections the signed-in principal must not see before
+    /// they start: every grant's unit and its ancestors (`InspectionVisibility`).
+    static func shield(_ request: Request) async throws -> Set<OrgUnit.ID> {
+        var ancestries: [[OrgUnit.ID]] = []
+        for grant in try request.requirePrincipal().grants {
+            ancestries.append(try await request.units.find(grant.unitID)?.ancestry ?? [grant.unitID])
+        }
+        return InspectionVisibility.shieldedUnits(grantAncestries: ancestries)
+    }
+
+    /// The inspection if the principal holds `permission` on its unit and it is not hidden from them (404 otherwise).
+    static func inspection(_ raw: String?, _ permission: Permission, request: Request) async throws -> (Inspection, UnitRecord) {
+        let principal = try request.requirePrincipal()
+        guard let raw, let id = Inspection.ID(string: raw),
+              let inspection = try await InspectionRepository(db: request.db).find(id, shielded: try await shield(request), now: request.now),
+              let unit = try await request.units.find(inspection.unitID) else {
+            throw Problem.notFound("Không tìm thấy cuộc kiểm tra.", english: "Inspection not found.")
+        }
+        try principal.require(permission, on: unit)
+        return (inspection, unit)
+    }
+
+    /// The units whose feedback the principal handles, and whether they also handle
+    /// unassigned feedback (a handleFeedback grant on a root unit: Home Affairs at the province).
+    static func feedbackScope(_ request: Request) async throws -> (units: [OrgUnit.ID], unassigned: Bool) {
+        let roots = try request.requirePrincipal().scopeRoots(for: .handleFeedback)
+        var unassigned = false
+        for root in roots where try await request.units.find(root)?.unit.parentID == nil { unassigned = true }
+        return (try await request.units.subtreeIDs(of: roots), unassigned)
+    }
+
+    /// The feedback if the principal may act on it (404 / 403 otherwise).
+    static func handledFeedback(_ raw: String?, request: Request) async throws -> Feedback {
+        guard let raw, let id = Feedback.ID(string: raw), let feedback = try await FeedbackRepository(db: request.db).find(id),
+              feedback.state != .unverified else {
+            throw Problem.notFound("Không tìm thấy phản ánh.", english: "Feedback not found.")
+        }
+        let scope = try await feedbackScope(request)
+        guard scope.unassigned || feedback.unitID.map(scope.units.contains) == true else { throw Problem.forbidden() }
+        return feedback
+    }
+
+    static func feedbackList(_ request: Request, state: Feedback.State?, overdue: Bool) async throws -> [Feedback] {
+        let scope = try await feedbackScope(request)
+        guard scope.unassigned || !scope.units.isEmpty else { throw Problem.forbidden() }
+        return try await FeedbackRepository(db: request.db).list(units: scope.unassigned ? nil : scope.units, state: state,
+                                                                 overdueAt: overdue ? request.now : nil)
+    }
+
+    /// The measures a commitment may name: the 766 indicators, the satisfaction index, the plan's completion.
+    static func commitmentMetrics(_ request: Request) async throws -> [(id: String, name: String)] {
+        let en = Language.of(request) == .en
+        let set = try await IndexRepository(db: request.db).activeSet()
+        return set.indicators.map { ($0.id, en ? $0.nameEn : $0.name) }
+            + [(PlanTarget.satisfaction, en ? "Satisfaction index (SIPAS)" : "Chỉ số hài lòng (SIPAS)"),
+               (Commitment.planCompletion, en ? "PAR plan completion" : "Tỷ lệ hoàn thành kế hoạch CCHC")]
+    }
+
+    /// The rate a commitment is measured by, this far into its year.
+    static func rate(of commitment: Commitment, unit: UnitRecord, request: Request) async throws -> Double? {
+        let period = try ReportPeriod(String(commitment.year))
+        switch commitment.metric {
+        case Commitment.planCompletion:
+            let units = try await request.units.subtreeIDs(of: [unit.unit.id])
+            return try await PlanRepository(db: request.db).completion(units: units, year: commitment.year,
+                                                                       today: VietnamTime.localDate(of: request.now)).rate
+        case PlanTarget.satisfaction:
+            return try await SatisfactionService.view(unit, period: period, by: .none, request: request).result.overall.share
+        default:
+            return try await IndexService.unitIndex(unit, period: period, request: request).results
+                .first { $0.indicator.id == commitment.metric }?.rate
+        }
+    }
+
+    static func status(of commitment: Commitment, rate: Double?, request: Request) -> PlanTarget.Status {
+        PlanTarget(unitID: commitment.unitID, year: commitment.year, indicatorID: commitment.metric, target: commitment.target)
+            .status(rate: rate, yearOver: VietnamTime.localDate(of: request.now) > LocalDate(year: commitment.year, month: 12, day: 31)!)
+    }
+
+    /// `YYYY-MM-DD | field | title` lines → follow-ups.
+    static func followUps(_ text: String) throws -> [FollowUp] {
+        try text.split(whereSeparator: \.isNewline).compactMap { line in
+            let parts = line.split(separator: "|", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.allSatisfy(\.isEmpty) { return nil }
+            guard parts.count == 3, let deadline = LocalDate(iso: parts[0]), let field = PARField(rawValue: parts[1]) else {
+                throw DomainError.invalid("Mỗi dòng: YYYY-MM-DD | lĩnh vực | nhiệm vụ.", english: "Each line: YYYY-MM-DD | field | task.", field: "followUps")
+            }
+            return FollowUp(title: parts[2], field: field, deadline: deadline)
+        }
+    }
+}
