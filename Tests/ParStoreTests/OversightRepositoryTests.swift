@@ -91,6 +91,13 @@ struct OversightRepositoryTests {
             #expect(try await repo.list(units: nil, state: nil, overdueAt: Self.at("2026-05-30T09:00:00+07:00")).map(\.id) == [item.id])
             var current = try await repo.act(item.id, expectedVersion: 1, .assign(unit: w.ward.id), actor: Self.actor, now: received)
             #expect(try await repo.list(units: [w.ward.id], state: .assigned, overdueAt: nil).count == 1)
+            // The service index reads feedback about the unit: received in May, overdue as of 30 May.
+            let index = IndexRepository(db: db)
+            let may = try ReportPeriod("2026-05")
+            let facts = try await index.facts(try await index.scope(w.ward.id), from: may.from, through: may.through, today: LocalDate(iso: "2026-05-30")!)
+            #expect(facts[.feedbackReceived] == 1 && facts[.feedbackOverdue] == 1)
+            let ranked = try await index.facts(ofRoots: [(w.ward.id, true)], period: may, today: LocalDate(iso: "2026-05-30")!)
+            #expect(ranked[w.ward.id]?[.feedbackReceived] == 1 && ranked[w.ward.id]?[.feedbackOverdue] == 1)
             current = try await repo.act(item.id, expectedVersion: current.version, .answer(text: "Phường đã hướng dẫn lại; chỉ cần tờ khai."),
                                          actor: Self.actor, now: Self.at("2026-06-01T09:00:00+07:00"))
             #expect(current.state == .answered && current.isOverdue(at: Self.at("2026-06-04T09:00:00+07:00")))

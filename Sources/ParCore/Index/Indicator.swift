@@ -108,6 +108,8 @@ public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
     case proceduresComplete = "procedures_complete"
     // Satisfaction responses (SIPAS), counted on the day the result was returned.
     case ratings, negativeRatings = "negative_ratings"
+    // Citizens' feedback (PAKN) about the units, received in the period; overdue ones measured now.
+    case feedbackReceived = "feedback_received", feedbackOverdue = "feedback_overdue"
     // Not recorded yet (payments: issue 11).
     case paymentsOnline = "payments_online", payments
 

@@ -25,7 +25,8 @@ extension IndexRepository {
             let query: SQLSelectBuilder
             let atColumn: String
             switch fact {
-            case .procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline, .negativeRatings, .ratings:
+            case .procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline, .negativeRatings, .ratings,
+                 .feedbackReceived, .feedbackOverdue:
                 return nil
             case .openOnTime, .openLate, .openPaused:
                 let startOfToday = VietnamTime.instant(today, .midnight)
@@ -75,7 +76,8 @@ extension IndexRepository {
             return (query, atColumn)
         }
         switch fact {
-        case .procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline, .negativeRatings, .ratings:
+        case .procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline, .negativeRatings, .ratings,
+                 .feedbackReceived, .feedbackOverdue:
             return nil
         case .openOnTime, .openLate, .openPaused:
             // Open dossiers are measured now, so only a period that reaches today has them.

@@ -72,7 +72,32 @@ public struct IndexRepository: Sendable {
             facts[.openPaused] = Double(open.paused)
         }
         for (fact, n) in try await catalogueFacts(scope, procedure: procedure) { facts[fact] = n }
+        if procedure == nil {
+            for (_, counts) in try await feedbackFacts(units: scope.units.map(\.rawValue), from: from, through: through, today: today) {
+                facts[.feedbackReceived, default: 0] += counts.received
+                facts[.feedbackOverdue, default: 0] += counts.overdue
+            }
+        }
         return facts
+    }
+
+    /// Feedback (PAKN) about the units, received `from` … `through`, per unit; the overdue
+    /// count only when the period reaches today (it is measured now, like the open gauge).
+    func feedbackFacts(units: [UUID], from: LocalDate, through: LocalDate, today: LocalDate) async throws -> [UUID: (received: Double, overdue: Double)] {
+        guard !units.isEmpty else { return [:] }
+        let now = VietnamTime.instant(today, .midnight)
+        let rows = try await db.sql.select().column("unit_id").column(SQLRaw("CAST(COUNT(*) AS BIGINT)"), as: "received")
+            .column(SQLAlias(SQLQueryString("CAST(SUM(CASE WHEN (state IN ('received', 'assigned') AND answer_by < \(bind: now)) OR (state = 'answered' AND publish_by < \(bind: now)) THEN 1 ELSE 0 END) AS BIGINT)"), as: SQLIdentifier("overdue")))
+            .from("feedback").where("unit_id", .in, units)
+            .where("received_at", .greaterThanOrEqual, VietnamTime.instant(from, .midnight))
+            .where("received_at", .lessThan, VietnamTime.instant(through, .endOfDay))
+            .groupBy("unit_id").all()
+        var result: [UUID: (received: Double, overdue: Double)] = [:]
+        for row in rows {
+            result[try row.decode(column: "unit_id", as: UUID.self)] = (Double(try row.decode(column: "received", as: Int64.self)),
+                                                                       through >= today ? Double(try row.decode(column: "overdue", as: Int64?.self) ?? 0) : 0)
+        }
+        return result
     }
 
     /// Procedures the scope implements: its own, and every commune-level one if it holds communes.
@@ -206,6 +231,17 @@ extension IndexRepository {
         for (unit, facts) in perUnit {
             let targets: [OrgUnit.ID] = unit.map { owner[$0].map { [$0] } ?? [] } ?? roots.filter(\.communes).map(\.id)
             for target in targets { for (fact, n) in facts { result[target, default: [:]][fact, default: 0] += n } }
+        }
+        // Feedback, by the root each unit it names lies under.
+        var lineages: [UUID: OrgUnit.ID] = [:]
+        for row in try await db.sql.select().columns("id", "path").from("units").all() {
+            let lineage = try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+            if let root = lineage.first(where: rootSet.contains) { lineages[try row.decode(column: "id", as: UUID.self)] = OrgUnit.ID(root) }
+        }
+        for (unit, counts) in try await feedbackFacts(units: Array(lineages.keys), from: period.from, through: period.through, today: today) {
+            guard let root = lineages[unit] else { continue }
+            result[root, default: [:]][.feedbackReceived, default: 0] += counts.received
+            result[root, default: [:]][.feedbackOverdue, default: 0] += counts.overdue
         }
         return result
     }

@@ -127,6 +127,8 @@ enum IndexPages {
             .proceduresComplete: ("Thủ tục công khai đủ", "Procedures published in full"),
             .payments: ("Lượt thanh toán", "Payments"), .paymentsOnline: ("Thanh toán trực tuyến", "Online payments"),
             .negativeRatings: ("Đánh giá chưa hài lòng", "Negative ratings"),
+            .feedbackReceived: ("Phản ánh, kiến nghị nhận được", "Feedback received"),
+            .feedbackOverdue: ("Phản ánh, kiến nghị quá hạn", "Feedback overdue"),
         ]
         return labels[fact].map { en ? $0.1 : $0.0 } ?? fact.rawValue
     }
@@ -142,7 +144,7 @@ enum IndexPages {
         func terms(_ terms: [Indicator.Term]) -> [Term] {
             terms.map { term in
                 let value = view.facts[term.fact] ?? 0
-                let drillable = canDrill && !(term.fact.rawValue.hasPrefix("procedures") || [.payments, .paymentsOnline, .negativeRatings, .ratings].contains(term.fact))
+                let drillable = canDrill && !(term.fact.rawValue.hasPrefix("procedures") || [.payments, .paymentsOnline, .negativeRatings, .ratings, .feedbackReceived, .feedbackOverdue].contains(term.fact))
                 return Term(label: (term.weight < 0 ? "− " : "") + factLabel(term.fact, en: en), value: number(value),
                             link: drillable ? Paths.indexDrill.link(record.unit.id) + "?fact=\(term.fact.rawValue)&\(query)" : nil)
             }
