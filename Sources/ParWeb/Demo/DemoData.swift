@@ -79,6 +79,7 @@ public enum DemoData {
             try await index.setTarget(unit: unit.unit.id, year: year, indicatorID: PlanTarget.satisfaction,
                                       target: SatisfactionIndex.standardTarget(year: year), actor: actor, now: now)
         }
+        try await DemoOversight.load(app.db, now: now)
         app.logger.info("demo dossiers: \(dossiers)")
         return true
     }
