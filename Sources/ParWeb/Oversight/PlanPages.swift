@@ -16,11 +16,7 @@ enum PlanPages {
         routes.post(Paths.planTask.pattern, use: updateTask)
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = SatisfactionPages.Option
 
     static func fieldOptions(_ selected: String?, en: Bool) -> [Option] {
         PARField.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: $0.rawValue == selected) }
