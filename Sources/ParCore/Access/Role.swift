@@ -52,12 +52,12 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
         case .inspector: [.viewRegistry, .viewIndex, .viewSatisfaction, .viewPlans, .viewInspections, .manageInspections]
         case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex,
-                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback]
+                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback, .selfAssess]
         case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction,
                            .viewPlans, .viewInspections]
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
                            .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys, .viewPlans, .editPlans,
-                           .viewInspections, .manageInspections, .handleFeedback]
+                           .viewInspections, .manageInspections, .handleFeedback, .appraiseParIndex]
         case .administrator: Set(Permission.allCases)
         }
     }
@@ -101,4 +101,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageInspections = "manage_inspections"
     /// Classify, assign, answer and publish citizens' feedback (PAKN).
     case handleFeedback = "handle_feedback"
+    /// Self-assess the unit in the PAR index: score, attach evidence, submit, answer an adjustment.
+    case selfAssess = "self_assess"
+    /// Write PAR index criteria sets, move them through their phases, appraise, import survey points.
+    case appraiseParIndex = "appraise_par_index"
 }

@@ -64,20 +64,24 @@ enum OversightService {
                (Commitment.planCompletion, en ? "PAR plan completion" : "Tỷ lệ hoàn thành kế hoạch CCHC")]
     }
 
-    /// The rate a commitment is measured by, this far into its year.
-    static func rate(of commitment: Commitment, unit: UnitRecord, request: Request) async throws -> Double? {
-        let period = try ReportPeriod(String(commitment.year))
-        switch commitment.metric {
+    /// A ParHub rate (0…1) for a unit's year, this far into it: a Decision 766 indicator, the
+    /// satisfaction index (`sipas.overall`) or the plan's completion (`plan.completion`).
+    /// Commitments and the PAR index's automatic criteria read it.
+    static func rate(metric: String, unit: UnitRecord, year: Int, request: Request) async throws -> Double? {
+        let period = try ReportPeriod(String(year))
+        switch metric {
         case Commitment.planCompletion:
             let units = try await request.units.subtreeIDs(of: [unit.unit.id])
-            return try await PlanRepository(db: request.db).completion(units: units, year: commitment.year,
-                                                                       today: VietnamTime.localDate(of: request.now)).rate
+            return try await PlanRepository(db: request.db).completion(units: units, year: year, today: VietnamTime.localDate(of: request.now)).rate
         case PlanTarget.satisfaction:
             return try await SatisfactionService.view(unit, period: period, by: .none, request: request).result.overall.share
         default:
-            return try await IndexService.unitIndex(unit, period: period, request: request).results
-                .first { $0.indicator.id == commitment.metric }?.rate
+            return try await IndexService.unitIndex(unit, period: period, request: request).results.first { $0.indicator.id == metric }?.rate
         }
+    }
+
+    static func rate(of commitment: Commitment, unit: UnitRecord, request: Request) async throws -> Double? {
+        try await rate(metric: commitment.metric, unit: unit, year: commitment.year, request: request)
     }
 
     static func status(of commitment: Commitment, rate: Double?, request: Request) -> PlanTarget.Status {

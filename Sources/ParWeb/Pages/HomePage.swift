@@ -56,6 +56,8 @@ enum HomePage {
         case .viewInspections: en ? "PAR inspections" : "Xem kiểm tra CCHC"
         case .manageInspections: en ? "Plan inspections, record findings" : "Lập kế hoạch kiểm tra, ghi nhận kết quả"
         case .handleFeedback: en ? "Handle citizens' feedback" : "Xử lý phản ánh, kiến nghị"
+        case .selfAssess: en ? "PAR index self-assessment" : "Tự đánh giá Chỉ số CCHC"
+        case .appraiseParIndex: en ? "PAR index criteria and appraisal" : "Bộ tiêu chí, thẩm định Chỉ số CCHC"
         }
     }
 }

@@ -10,9 +10,9 @@ struct AccessPolicyTests {
         case .administrator: Set(Permission.allCases)
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
                            .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys, .viewPlans, .editPlans,
-                           .viewInspections, .manageInspections, .handleFeedback]
+                           .viewInspections, .manageInspections, .handleFeedback, .appraiseParIndex]
         case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex,
-                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback]
+                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback, .selfAssess]
         case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction,
                            .viewPlans, .viewInspections]
         case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]

@@ -1,0 +1,187 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The PAR index: criteria sets (appraiseParIndex writes them and moves them through their
+/// phases), a unit's self-assessment (selfAssess), appraisal and survey points
+/// (appraiseParIndex), and the ranking.
+extension ParAPI {
+    func listCriteriaSets(_ input: Operations.ListCriteriaSets.Input) async throws -> Operations.ListCriteriaSets.Output {
+        let request = try self.request
+        try ParIndexService.requireViewer(request)
+        return .ok(.init(body: .json(.init(items: try await ParIndexRepository(db: request.db).sets().map(Self.criteriaSet)))))
+    }
+
+    func createCriteriaSet(_ input: Operations.CreateCriteriaSet.Input) async throws -> Operations.CreateCriteriaSet.Output {
+        let request = try self.request
+        try ParIndexService.requireAppraiser(request)
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let repository = ParIndexRepository(db: request.db)
+        let created: CriteriaSet
+        if let source = body.copyFrom {
+            created = try await repository.copy(try Self.id(source), to: body.year, actor: request.auditActor, now: request.now)
+        } else if let given = body.set {
+            var set = try Self.criteriaSet(given, id: .random())
+            set.year = body.year
+            created = try await repository.create(set, actor: request.auditActor, now: request.now)
+        } else {
+            throw Problem.badRequest("Cần bộ tiêu chí hoặc copyFrom.", english: "Give a set or copyFrom.", field: "set")
+        }
+        return .created(.init(body: .json(Self.criteriaSet(created))))
+    }
+
+    func getCriteriaSet(_ input: Operations.GetCriteriaSet.Input) async throws -> Operations.GetCriteriaSet.Output {
+        let request = try self.request
+        return .ok(.init(body: .json(Self.criteriaSet(try await ParIndexService.set(input.path.setId, request: request)))))
+    }
+
+    func updateCriteriaSet(_ input: Operations.UpdateCriteriaSet.Input) async throws -> Operations.UpdateCriteriaSet.Output {
+        let request = try self.request
+        try ParIndexService.requireAppraiser(request)
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let current = try await ParIndexService.set(input.path.setId, request: request)
+        let updated = try await ParIndexRepository(db: request.db).update(try Self.criteriaSet(body, id: current.id), actor: request.auditActor, now: request.now)
+        return .ok(.init(body: .json(Self.criteriaSet(updated))))
+    }
+
+    func advanceCriteriaSet(_ input: Operations.AdvanceCriteriaSet.Input) async throws -> Operations.AdvanceCriteriaSet.Output {
+        let request = try self.request
+        try ParIndexService.requireAppraiser(request)
+        let set = try await ParIndexService.set(input.path.setId, request: request)
+        let advanced = try await ParIndexRepository(db: request.db).advance(set.id, metrics: ParIndexService.metrics(request),
+                                                                            actor: request.auditActor, now: request.now)
+        return .ok(.init(body: .json(Self.criteriaSet(advanced))))
+    }
+
+    func getAssessment(_ input: Operations.GetAssessment.Input) async throws -> Operations.GetAssessment.Output {
+        let request = try self.request
+        let set = try await ParIndexService.set(input.path.setId, request: request)
+        let unit = try await ParIndexService.viewableUnit(input.path.unitId, request: request)
+        return .ok(.init(body: .json(try await Self.assessment(set, unit: unit.unit.id, request: request))))
+    }
+
+    func submitAssessment(_ input: Operations.SubmitAssessment.Input) async throws -> Operations.SubmitAssessment.Output {
+        let request = try self.request
+        let set = try await ParIndexService.set(input.path.setId, request: request)
+        let unit = try await ParIndexService.unit(input.path.unitId, .selfAssess, request: request)
+        try await ParIndexRepository(db: request.db).submit(set.id, unit: unit.unit.id, actor: request.auditActor, now: request.now)
+        return .ok(.init(body: .json(try await Self.assessment(set, unit: unit.unit.id, request: request))))
+    }
+
+    func selfScoreLeaf(_ input: Operations.SelfScoreLeaf.Input) async throws -> Operations.SelfScoreLeaf.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let set = try await ParIndexService.set(input.path.setId, request: request)
+        let unit = try await ParIndexService.unit(input.path.unitId, .selfAssess, request: request)
+        let score = try await ParIndexRepository(db: request.db).selfScore(set.id, unit: unit.unit.id, code: input.path.code, score: body.selfScore,
+                                                                           explanation: body.explanation ?? "", references: body.references ?? [],
+                                                                           actor: request.auditActor, now: request.now)
+        return .ok(.init(body: .json(Self.leaf(score, set: set))))
+    }
+
+    func appraiseLeaf(_ input: Operations.AppraiseLeaf.Input) async throws -> Operations.AppraiseLeaf.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let set = try await ParIndexService.set(input.path.setId, request: request)
+        let unit = try await ParIndexService.unit(input.path.unitId, .appraiseParIndex, request: request)
+        let score = try await ParIndexRepository(db: request.db).appraise(set.id, unit: unit.unit.id, code: input.path.code, score: body.score,
+                                                                          comment: body.comment, actor: request.auditActor, now: request.now)
+        return .ok(.init(body: .json(Self.leaf(score, set: set))))
+    }
+
+    func respondToAppraisal(_ input: Operations.RespondToAppraisal.Input) async throws -> Operations.RespondToAppraisal.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let set = try await ParIndexService.set(input.path.setId, request: request)
+        let unit = try await ParIndexService.unit(input.path.unitId, .selfAssess, request: request)
+        let score = try await ParIndexRepository(db: request.db).respond(set.id, unit: unit.unit.id, code: input.path.code, text: body.text,
+                                                                         actor: request.auditActor, now: request.now)
+        return .ok(.init(body: .json(Self.leaf(score, set: set))))
+    }
+
+    func importSurveyScore(_ input: Operations.ImportSurveyScore.Input) async throws -> Operations.ImportSurveyScore.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let set = try await ParIndexService.set(input.path.setId, request: request)
+        let unit = try await ParIndexService.unit(input.path.unitId, .appraiseParIndex, request: request)
+        let score = try await ParIndexRepository(db: request.db).importSurvey(set.id, unit: unit.unit.id, code: input.path.code, score: body.score,
+                                                                              actor: request.auditActor, now: request.now)
+        return .ok(.init(body: .json(Self.leaf(score, set: set))))
+    }
+
+    func getParIndexResults(_ input: Operations.GetParIndexResults.Input) async throws -> Operations.GetParIndexResults.Output {
+        let request = try self.request
+        let set = try await ParIndexService.set(input.path.setId, request: request)
+        var names = DossierPages.Names(request)
+        var items: Operations.GetParIndexResults.Output.Ok.Body.JsonPayload.ItemsPayload = []
+        for r in try await ParIndexService.results(set, request: request) {
+            items.append(.init(rank: r.rank, unitId: r.unitID.description, name: try await names.unit(r.unitID), points: r.points, percent: r.percent,
+                               band: r.band, change: r.change, fields: r.fields.map {
+                                   .init(code: $0.code, title: $0.title, points: $0.points, maxPoints: $0.maxPoints, percent: $0.percent, versusPeers: $0.versusPeers)
+                               }))
+        }
+        return .ok(.init(body: .json(.init(setId: set.id.description, year: set.year, items: items))))
+    }
+
+    // MARK: Mapping
+
+    static func criteriaSet(_ s: CriteriaSet) -> Components.Schemas.CriteriaSet {
+        .init(value1: .init(year: s.year, targetKind: .init(rawValue: s.targetKind.rawValue)!, name: s.name, totalPoints: s.totalPoints,
+                            criteria: s.criteria.map { c in
+                                .init(code: c.code, title: c.title, maxPoints: c.maxPoints, field: c.field.flatMap { .init(rawValue: $0.rawValue) },
+                                      guidance: c.guidance, evidence: c.evidence, method: c.method.map(method))
+                            },
+                            bands: s.bands.map { .init(minPercent: $0.minPercent, name: $0.name) }),
+              value2: .init(id: s.id.description, phase: .init(rawValue: s.phase.rawValue)!))
+    }
+
+    static func method(_ m: ScoringMethod) -> Components.Schemas.ScoringMethod {
+        switch m {
+        case .manual: .init(_type: .manual)
+        case .survey: .init(_type: .survey)
+        case .proportional(let metric): .init(_type: .proportional, metric: metric)
+        case .tiers(let metric, let tiers): .init(_type: .tiers, metric: metric, tiers: tiers.map { .init(minRate: $0.minRate, share: $0.share) })
+        }
+    }
+
+    static func criteriaSet(_ body: Components.Schemas.CriteriaSetInput, id: CriteriaSet.ID) throws -> CriteriaSet {
+        guard let kind = UnitKind(rawValue: body.targetKind.rawValue) else { throw Problem.badRequest("Loại đơn vị không hợp lệ.", english: "Not a valid kind of unit.", field: "targetKind") }
+        let criteria = try body.criteria.map { c -> Criterion in
+            var method: ScoringMethod?
+            if let m = c.method {
+                switch m._type {
+                case .manual: method = .manual
+                case .survey: method = .survey
+                case .proportional, .tiers:
+                    guard let metric = m.metric, !metric.isEmpty else {
+                        throw Problem(DomainError.invalid("Tiêu chí \(c.code) cần chỉ tiêu đo.", english: "Criterion \(c.code) needs a metric.", field: "criteria"))
+                    }
+                    method = m._type == .proportional ? .proportional(metric: metric)
+                        : .tiers(metric: metric, tiers: (m.tiers ?? []).map { .init(minRate: $0.minRate, share: $0.share) })
+                }
+            }
+            guard c.maxPoints.isFinite else { throw Problem.badRequest("Điểm không hợp lệ.", english: "Not valid points.", field: "criteria") }
+            return Criterion(code: c.code, title: c.title, maxPoints: c.maxPoints, field: c.field.flatMap { PARField(rawValue: $0.rawValue) },
+                             guidance: c.guidance ?? "", evidence: c.evidence ?? "", method: method)
+        }
+        guard body.totalPoints.isFinite, body.criteria.count <= 500 else { throw Problem.badRequest("Tổng điểm không hợp lệ.", english: "Not a valid total.", field: "totalPoints") }
+        return CriteriaSet(id: id, year: body.year, targetKind: kind, name: body.name, totalPoints: body.totalPoints, criteria: criteria,
+                           bands: body.bands.map { $0.map { ClassificationBand(minPercent: $0.minPercent, name: $0.name) } } ?? ClassificationBand.standard)
+    }
+
+    static func leaf(_ score: LeafScore, set: CriteriaSet) -> Components.Schemas.LeafScore {
+        .init(code: score.code, selfScore: score.selfScore, explanation: score.explanation, references: score.references, appraisedScore: score.appraisedScore,
+              appraisalComment: score.appraisalComment, response: score.response, autoScore: score.autoScore, surveyScore: score.surveyScore,
+              points: set.criterion(score.code).map { ParIndexScoring.points($0, score) } ?? 0, adjusted: score.isAdjusted)
+    }
+
+    static func assessment(_ set: CriteriaSet, unit: OrgUnit.ID, request: Request) async throws -> Components.Schemas.Assessment {
+        guard let a = try await ParIndexRepository(db: request.db).assessment(set.id, unit: unit) else {
+            throw Problem.notFound("Đơn vị chưa có bản đánh giá trong bộ tiêu chí này.", english: "The unit has no assessment in this set.")
+        }
+        return .init(setId: set.id.description, unitId: unit.description, submitted: a.submittedAt != nil, submittedAt: a.submittedAt,
+                     leaves: set.leaves.map { leaf(a.scores[$0.code] ?? LeafScore(code: $0.code), set: set) },
+                     evidence: a.evidence.map { .init(id: $0.id.uuidString.lowercased(), code: $0.code, name: $0.name, contentType: $0.contentType, size: $0.size) })
+    }
+}
