@@ -70,6 +70,20 @@ struct OversightWebTests {
         }
     }
 
+    @Test("an inspection dated in year 10 is refused with a problem, not a crash (schemathesis found it)")
+    func impossibleDate() async throws {
+        try await withTestApp { app, fixture in
+            let homeAffairs = try await Self.user(app, "cchc.tinh", .parOfficer, on: fixture.province.id)
+            for start in ["0010-01-07T17:35:38.1081Z", "9999-12-31T23:59:59Z"] {
+                try await app.testing().test(.POST, "/api/v1/inspections", headers: .bearer(homeAffairs), body: ByteBuffer(string:
+                    #"{"unitId":"\#(fixture.justice.id)","kind":"announced","place":"counter","startsAt":"\#(start)","purpose":"Kiểm tra","team":["A"]}"#)) { res in
+                    #expect(res.status == .unprocessableEntity || res.status == .badRequest, "\(start): \(res.body.string)")
+                    #expect(res.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+                }
+            }
+        }
+    }
+
     @Test("follow-up tasks from a conclusion appear in the inspected unit's plan and, once late, in the overdue list")
     func followUps() async throws {
         let clock = NIOLockedValueBox(Date())

@@ -14,6 +14,14 @@ public enum VietnamTime {
     public static let utcOffsetSeconds = 7 * 3600
 
     /// The local calendar day of an instant.
+    /// Whether an instant falls on a date the calendar can represent (check user-given
+    /// instants with it before asking for their local date).
+    public static func isRepresentable(_ instant: Date) -> Bool {
+        let local = instant.timeIntervalSince1970 + Double(utcOffsetSeconds)
+        guard local.isFinite, abs(local) < 1e13 else { return false }
+        return LocalDate(julianDay: Int((local / 86_400).rounded(.down)) + 2_440_588) != nil
+    }
+
     public static func localDate(of instant: Date) -> LocalDate {
         LocalDateTime(instant).date
     }

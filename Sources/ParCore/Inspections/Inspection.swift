@@ -70,7 +70,7 @@ public struct Inspection: Codable, Hashable, Sendable, Identifiable {
         guard (1...20).contains(copy.team.count), copy.team.allSatisfy({ $0.unicodeScalars.count <= 200 }) else {
             throw .invalid("Đoàn kiểm tra có từ 1 đến 20 thành viên.", english: "A team has 1 to 20 members.", field: "team")
         }
-        guard (2000...2100).contains(copy.year) else {
+        guard VietnamTime.isRepresentable(startsAt), (2000...2100).contains(copy.year) else {
             throw .invalid("Thời gian kiểm tra không hợp lệ.", english: "Not a valid start.", field: "startsAt")
         }
         return copy

@@ -61,6 +61,9 @@ public struct DisciplineRepository: Sendable {
         meeting.title = VietnameseText.clean(draft.title)
         meeting.attendees = draft.attendees.map { Meeting.Attendee(unitID: $0.unitID, person: VietnameseText.clean($0.person)) }
             .filter { !$0.person.isEmpty }
+        guard VietnamTime.isRepresentable(meeting.at), (2000...2100).contains(VietnamTime.localDate(of: meeting.at).year) else {
+            throw DomainError.invalid("Thời gian họp không hợp lệ.", english: "Not a valid time.", field: "at")
+        }
         guard !meeting.title.isEmpty, meeting.title.unicodeScalars.count <= 300 else {
             throw DomainError.invalid("Cần tên cuộc họp.", english: "A title is required.", field: "title")
         }

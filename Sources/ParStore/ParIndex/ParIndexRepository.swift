@@ -356,6 +356,20 @@ public struct ParIndexRepository: Sendable {
         return file
     }
 
+    /// An evidence file with the set and unit it belongs to.
+    public func evidence(_ id: UUID) async throws -> (EvidenceFile, CriteriaSet.ID, OrgUnit.ID)? {
+        guard let row = try await db.sql.select()
+            .columns(["id", "code", "sha256", "name", "content_type", "size"].map { SQLColumn($0, table: "e") })
+            .column(SQLColumn("set_id", table: "a")).column(SQLColumn("unit_id", table: "a"))
+            .from(SQLAlias(SQLIdentifier("par_evidence"), as: SQLIdentifier("e")))
+            .join(SQLAlias(SQLIdentifier("par_assessments"), as: SQLIdentifier("a")), on: SQLColumn("assessment_id", table: "e"), .equal, SQLColumn("id", table: "a"))
+            .where(SQLColumn("id", table: "e"), .equal, SQLBind(id)).first() else { return nil }
+        return (EvidenceFile(id: id, code: try row.decode(column: "code", as: String.self), sha256: try row.decode(column: "sha256", as: String.self),
+                             name: try row.decode(column: "name", as: String.self), contentType: try row.decode(column: "content_type", as: String.self),
+                             size: try row.decode(column: "size", as: Int.self)),
+                CriteriaSet.ID(try row.decode(column: "set_id", as: UUID.self)), OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self)))
+    }
+
     /// Results of a finalised or published set, with last year's published percentages.
     public func results(_ set: CriteriaSet) async throws -> [ParIndexResult] {
         let scores = Dictionary(try await assessments(set.id).map { ($0.unitID, $0.scores) }, uniquingKeysWith: { a, _ in a })

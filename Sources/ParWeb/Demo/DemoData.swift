@@ -80,6 +80,7 @@ public enum DemoData {
                                       target: SatisfactionIndex.standardTarget(year: year), actor: actor, now: now)
         }
         try await DemoOversight.load(app.db, now: now)
+        try await DemoParIndex.load(app.db, now: now)
         app.logger.info("demo dossiers: \(dossiers)")
         return true
     }

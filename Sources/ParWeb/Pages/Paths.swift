@@ -95,6 +95,14 @@ enum Paths: String, CaseIterable {
     case disciplineMeetings = "/discipline/units/:unitID/meetings"
     case disciplineTracked = "/discipline/units/:unitID/tracked"
     case meeting = "/meetings/:meetingID"
+    case parIndex = "/par-index"
+    case parIndexSet = "/par-index/sets/:setID"
+    case parIndexAssessment = "/par-index/sets/:setID/units/:unitID"
+    case parIndexReport = "/par-index/sets/:setID/units/:unitID/report"
+    case parIndexResults = "/par-index/sets/:setID/results"
+    case parIndexResultsCSV = "/par-index/sets/:setID/results.csv"
+    case parIndexResultsXLSX = "/par-index/sets/:setID/results.xlsx"
+    case parIndexEvidence = "/par-index/evidence/:fileID"
 
     /// The route pattern for registration.
     var pattern: [PathComponent] { rawValue.pathComponents }

@@ -24,6 +24,7 @@ func registerPages(_ app: Application) throws {
     CampaignPages.register(signedIn)
     PlanPages.register(signedIn)
     InspectionPages.register(signedIn)
+    ParIndexPages.register(signedIn)
     FeedbackPages.registerStaff(signedIn)
     DisciplinePages.register(signedIn)
     signedIn.get(Paths.outbox.pattern, use: OutboxPage.show)
