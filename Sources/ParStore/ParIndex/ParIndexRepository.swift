@@ -64,8 +64,21 @@ public struct ParIndexRepository: Sendable {
             c.evidence = VietnameseText.clean(c.evidence)
             return c
         }
-        guard !s.name.isEmpty, s.name.unicodeScalars.count <= 300, (2000...2100).contains(s.year), s.criteria.count <= 500 else {
-            throw DomainError.invalid("Cần tên, năm và tối đa 500 tiêu chí.", english: "A name, a year and at most 500 criteria are required.", field: "name")
+        guard !s.name.isEmpty, s.name.unicodeScalars.count <= 300, (2000...2100).contains(s.year), (1...500).contains(s.criteria.count),
+              s.totalPoints.isFinite, (1...1000).contains(s.totalPoints) else {
+            throw DomainError.invalid("Cần tên, năm, tổng điểm (1–1.000) và từ 1 đến 500 tiêu chí.",
+                                      english: "A name, a year, a total (1–1,000) and 1 to 500 criteria are required.", field: "name")
+        }
+        // Even a draft keeps the shapes the API promises; the tree itself is checked when the set is opened.
+        guard s.criteria.allSatisfy({ !$0.code.isEmpty && $0.code.count <= 20 && !$0.title.isEmpty && $0.title.unicodeScalars.count <= 1000
+                                      && $0.guidance.unicodeScalars.count <= 4000 && $0.evidence.unicodeScalars.count <= 2000
+                                      && $0.maxPoints.isFinite && $0.maxPoints >= 0 && ($0.method?.metric?.count ?? 0) <= 80 }) else {
+            throw DomainError.invalid("Mỗi tiêu chí cần mã (tối đa 20 ký tự), tên (tối đa 1.000 ký tự) và điểm không âm.",
+                                      english: "Every criterion needs a code (up to 20 characters), a title (up to 1,000) and non-negative points.", field: "criteria")
+        }
+        s.bands = set.bands.map { ClassificationBand(minPercent: $0.minPercent, name: VietnameseText.clean($0.name)) }
+        guard s.bands.count <= 10, s.bands.allSatisfy({ !$0.name.isEmpty && $0.name.unicodeScalars.count <= 100 && $0.minPercent.isFinite && (0...100).contains($0.minPercent) }) else {
+            throw DomainError.invalid("Tối đa 10 mức xếp loại, tên tối đa 100 ký tự, ngưỡng 0–100%.", english: "At most 10 bands, names up to 100 characters, thresholds 0–100%.", field: "bands")
         }
         return s
     }
