@@ -107,6 +107,8 @@ struct AuthorizationTests {
               permission: .viewPlans, success: .ok, label: "GET discipline"),
         Route(method: .GET, path: { _, _ in "/api/v1/feedback" }, body: { _, _ in nil },
               permission: .handleFeedback, success: .ok, label: "GET feedback queue", global: true),
+        Route(method: .GET, path: { _, _ in "/api/v1/par-index/sets" }, body: { _, _ in nil },
+              permission: .viewIndex, alsoAllowed: [.selfAssess, .appraiseParIndex], success: .ok, label: "GET PAR index sets", global: true),
         Route(method: .GET, path: { _, _ in "/api/v1/me" }, body: { _, _ in nil },
               permission: nil, success: .ok, label: "GET me"),
         Route(method: .GET, path: { _, _ in "/api/v1/auth/tokens" }, body: { _, _ in nil },

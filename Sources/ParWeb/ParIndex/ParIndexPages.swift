@@ -199,6 +199,18 @@ enum ParIndexPages {
         let canAppraise: Bool
         let canRespond: Bool
         let canSurvey: Bool
+        /// Where an automatic criterion's figure comes from.
+        let dataLink: String?
+    }
+
+    /// The ParHub page behind a metric, for the unit's year.
+    static func dataLink(_ metric: String?, unit: OrgUnit.ID, year: Int) -> String? {
+        switch metric {
+        case nil: nil
+        case PlanTarget.satisfaction: Paths.satisfactionUnit.link(unit) + "?period=\(year)"
+        case Commitment.planCompletion: Paths.planUnit.link(unit) + "?year=\(year)"
+        default: Paths.indexUnit.link(unit) + "?period=\(year)"
+        }
     }
 
     struct AssessmentContext: Encodable {
@@ -240,7 +252,8 @@ enum ParIndexPages {
                 canSelf: manual && selfAssessor && set.phase == .selfAssessment && a.submittedAt == nil,
                 canAppraise: manual && appraiser && set.phase == .appraisal,
                 canRespond: selfAssessor && set.phase == .appraisal && s.isAdjusted && s.response == nil,
-                canSurvey: leaf.method == .survey && appraiser && set.phase == .appraisal)
+                canSurvey: leaf.method == .survey && appraiser && set.phase == .appraisal,
+                dataLink: dataLink(leaf.method?.metric, unit: unit.unit.id, year: set.year))
         }
         let total = set.leaves.reduce(0) { $0 + ParIndexScoring.points($1, a.scores[$1.code]) }
         let context = AssessmentContext(
