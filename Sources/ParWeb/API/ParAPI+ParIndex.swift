@@ -69,45 +69,42 @@ extension ParAPI {
         return .ok(.init(body: .json(try await Self.assessment(set, unit: unit.unit.id, request: request))))
     }
 
-    func selfScoreLeaf(_ input: Operations.SelfScoreLeaf.Input) async throws -> Operations.SelfScoreLeaf.Output {
+    /// A change to one leaf of a unit's assessment, by someone holding `permission` on the unit.
+    func leaf(_ setId: String, _ unitId: String, _ permission: Permission,
+              _ change: (ParIndexRepository, CriteriaSet.ID, OrgUnit.ID, AuditActor, Date) async throws -> LeafScore) async throws -> Components.Schemas.LeafScore {
         let request = try self.request
+        let set = try await ParIndexService.set(setId, request: request)
+        let unit = try await ParIndexService.unit(unitId, permission, request: request)
+        return Self.leaf(try await change(ParIndexRepository(db: request.db), set.id, unit.unit.id, request.auditActor, request.now), set: set)
+    }
+
+    func selfScoreLeaf(_ input: Operations.SelfScoreLeaf.Input) async throws -> Operations.SelfScoreLeaf.Output {
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let set = try await ParIndexService.set(input.path.setId, request: request)
-        let unit = try await ParIndexService.unit(input.path.unitId, .selfAssess, request: request)
-        let score = try await ParIndexRepository(db: request.db).selfScore(set.id, unit: unit.unit.id, code: input.path.code, score: body.selfScore,
-                                                                           explanation: body.explanation ?? "", references: body.references ?? [],
-                                                                           actor: request.auditActor, now: request.now)
-        return .ok(.init(body: .json(Self.leaf(score, set: set))))
+        return .ok(.init(body: .json(try await leaf(input.path.setId, input.path.unitId, .selfAssess) { repo, set, unit, actor, now in
+            try await repo.selfScore(set, unit: unit, code: input.path.code, score: body.selfScore, explanation: body.explanation ?? "",
+                                     references: body.references ?? [], actor: actor, now: now)
+        })))
     }
 
     func appraiseLeaf(_ input: Operations.AppraiseLeaf.Input) async throws -> Operations.AppraiseLeaf.Output {
-        let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let set = try await ParIndexService.set(input.path.setId, request: request)
-        let unit = try await ParIndexService.unit(input.path.unitId, .appraiseParIndex, request: request)
-        let score = try await ParIndexRepository(db: request.db).appraise(set.id, unit: unit.unit.id, code: input.path.code, score: body.score,
-                                                                          comment: body.comment, actor: request.auditActor, now: request.now)
-        return .ok(.init(body: .json(Self.leaf(score, set: set))))
+        return .ok(.init(body: .json(try await leaf(input.path.setId, input.path.unitId, .appraiseParIndex) { repo, set, unit, actor, now in
+            try await repo.appraise(set, unit: unit, code: input.path.code, score: body.score, comment: body.comment, actor: actor, now: now)
+        })))
     }
 
     func respondToAppraisal(_ input: Operations.RespondToAppraisal.Input) async throws -> Operations.RespondToAppraisal.Output {
-        let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let set = try await ParIndexService.set(input.path.setId, request: request)
-        let unit = try await ParIndexService.unit(input.path.unitId, .selfAssess, request: request)
-        let score = try await ParIndexRepository(db: request.db).respond(set.id, unit: unit.unit.id, code: input.path.code, text: body.text,
-                                                                         actor: request.auditActor, now: request.now)
-        return .ok(.init(body: .json(Self.leaf(score, set: set))))
+        return .ok(.init(body: .json(try await leaf(input.path.setId, input.path.unitId, .selfAssess) { repo, set, unit, actor, now in
+            try await repo.respond(set, unit: unit, code: input.path.code, text: body.text, actor: actor, now: now)
+        })))
     }
 
     func importSurveyScore(_ input: Operations.ImportSurveyScore.Input) async throws -> Operations.ImportSurveyScore.Output {
-        let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let set = try await ParIndexService.set(input.path.setId, request: request)
-        let unit = try await ParIndexService.unit(input.path.unitId, .appraiseParIndex, request: request)
-        let score = try await ParIndexRepository(db: request.db).importSurvey(set.id, unit: unit.unit.id, code: input.path.code, score: body.score,
-                                                                              actor: request.auditActor, now: request.now)
-        return .ok(.init(body: .json(Self.leaf(score, set: set))))
+        return .ok(.init(body: .json(try await leaf(input.path.setId, input.path.unitId, .appraiseParIndex) { repo, set, unit, actor, now in
+            try await repo.importSurvey(set, unit: unit, code: input.path.code, score: body.score, actor: actor, now: now)
+        })))
     }
 
     func getParIndexResults(_ input: Operations.GetParIndexResults.Input) async throws -> Operations.GetParIndexResults.Output {
