@@ -144,6 +144,8 @@ public struct CriteriaSet: Codable, Hashable, Sendable, Identifiable {
     public var phase: Phase
     /// The last day of each phase, for the calendar and reminders.
     public var deadlines: [String: LocalDate]
+    /// When the results were published.
+    public var publishedAt: Date?
 
     public init(id: ID, year: Int, targetKind: UnitKind, name: String, totalPoints: Double = 100, criteria: [Criterion],
                 bands: [ClassificationBand] = ClassificationBand.standard, phase: Phase = .draft, deadlines: [String: LocalDate] = [:]) {

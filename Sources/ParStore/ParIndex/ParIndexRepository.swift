@@ -163,10 +163,12 @@ public struct ParIndexRepository: Sendable {
                 }
             }
             for (assessment, code, score) in computed { try await Self.save(score, assessment: assessment, code: code, now: now, on: tx) }
-            try await AuditLog.append(on: tx, actor: actor, action: "par_index.advance", entityType: "par_index_set", entityID: id.description,
-                                      before: ["phase": before.phase.rawValue], after: ["phase": next.rawValue], now: now)
             var after = before
             after.phase = next
+            if next == .published { after.publishedAt = now }
+            try await tx.sql.update("par_index_sets").set("data", to: try StoredJSON.encode(after)).where("id", .equal, id.rawValue).run()
+            try await AuditLog.append(on: tx, actor: actor, action: "par_index.advance", entityType: "par_index_set", entityID: id.description,
+                                      before: ["phase": before.phase.rawValue], after: ["phase": next.rawValue], now: now)
             return after
         }
     }

@@ -103,6 +103,11 @@ enum Paths: String, CaseIterable {
     case parIndexResultsCSV = "/par-index/sets/:setID/results.csv"
     case parIndexResultsXLSX = "/par-index/sets/:setID/results.xlsx"
     case parIndexEvidence = "/par-index/evidence/:fileID"
+    case portal = "/portal"
+    case portalParIndex = "/portal/par-index/:setID"
+    case portalServiceIndex = "/portal/service-index"
+    case portalSatisfaction = "/portal/satisfaction"
+    case portalAnnouncements = "/portal/announcements"
 
     /// The route pattern for registration.
     var pattern: [PathComponent] { rawValue.pathComponents }

@@ -3,6 +3,8 @@ import Vapor
 /// Mounts the HTML pages: sessions, language, the signed-in user and CSRF
 /// protection for every form; sign-in required for everything but the login page.
 func registerPages(_ app: Application) throws {
+    // The transparency portal: no session, so its pages can be cached and set no cookie.
+    PortalPages.registerPublic(app.grouped(LanguageMiddleware()))
     let pages = app.grouped(app.sessions.middleware, BodyLimitMiddleware(), LanguageMiddleware(),
                             SessionPrincipalMiddleware(), CSRFMiddleware(), LookupRateLimitMiddleware())
     LoginPages.register(pages)
@@ -25,6 +27,7 @@ func registerPages(_ app: Application) throws {
     PlanPages.register(signedIn)
     InspectionPages.register(signedIn)
     ParIndexPages.register(signedIn)
+    PortalPages.registerStaff(signedIn)
     FeedbackPages.registerStaff(signedIn)
     DisciplinePages.register(signedIn)
     signedIn.get(Paths.outbox.pattern, use: OutboxPage.show)

@@ -1,0 +1,157 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The public transparency portal (no sign-in, no session, cacheable for a minute): the
+/// published PAR index rankings with per-field scores, the Decision 766 service index and the
+/// satisfaction index of the units of the province for a period, the catalogue and the
+/// answered feedback, and Home Affairs' announcements. Only published or aggregate figures;
+/// nothing personal.
+enum PortalPages {
+    static func registerPublic(_ routes: any RoutesBuilder) {
+        routes.get(Paths.portal.pattern, use: home)
+        routes.get(Paths.portalParIndex.pattern, use: parIndex)
+        routes.get(Paths.portalServiceIndex.pattern, use: serviceIndex)
+        routes.get(Paths.portalSatisfaction.pattern, use: satisfaction)
+    }
+
+    static func registerStaff(_ routes: any RoutesBuilder) {
+        routes.post(Paths.portalAnnouncements.pattern, use: announce)
+    }
+
+    /// Renders a public page and lets shared caches keep it for a minute.
+    static func render<Body: Encodable>(_ template: String, title: String, context: Body, request: Request) async throws -> Response {
+        let response = try await Page.render(template, title: title, context: context, request: request)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+        response.headers.remove(name: .setCookie)
+        return response
+    }
+
+    /// The province: the current unit at the top of the tree.
+    static func root(_ request: Request) async throws -> UnitRecord {
+        guard let top = try await request.units.all().filter({ $0.parentID == nil && $0.validTo == nil }).sorted(by: { $0.name < $1.name }).first,
+              let record = try await request.units.find(top.id) else {
+            throw Problem.notFound("Chưa có đơn vị.", english: "No units yet.")
+        }
+        return record
+    }
+
+    static func period(_ request: Request) throws -> ReportPeriod {
+        try IndexPages.period(request)
+    }
+
+    struct Link: Encodable {
+        let title: String
+        let link: String
+        let note: String
+    }
+
+    struct AnnouncementLine: Encodable {
+        let title: String
+        let body: String
+        let date: String
+    }
+
+    @Sendable static func home(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let sets = try await ParIndexRepository(db: request.db).sets().filter { $0.phase == .published }
+        let announcements = try await AnnouncementRepository(db: request.db).recent().map {
+            AnnouncementLine(title: $0.title, body: $0.body, date: LocalTime.format($0.publishedAt))
+        }
+        struct Context: Encodable {
+            let rankings: [Link]
+            let announcements: [AnnouncementLine]
+        }
+        return try await render("portal", title: en ? "Transparency portal" : "Công khai kết quả cải cách hành chính", context: Context(
+            rankings: sets.map { Link(title: $0.name, link: Paths.portalParIndex.link($0.id),
+                                      note: $0.publishedAt.map { (en ? "published " : "công bố ") + LocalTime.format($0) } ?? "") },
+            announcements: announcements), request: request)
+    }
+
+    struct RankingLine: Encodable {
+        let rank: Int
+        let unit: String
+        let points: String
+        let percent: String
+        let band: String
+        let change: String
+        let fields: [String]
+    }
+
+    @Sendable static func parIndex(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        guard let id = CriteriaSet.ID(string: request.parameters.get("setID") ?? ""),
+              let set = try await ParIndexRepository(db: request.db).set(id), set.phase == .published else {
+            throw Problem.notFound("Chưa công bố kết quả này.", english: "Not published.")
+        }
+        var names = DossierPages.Names(request)
+        var lines: [RankingLine] = []
+        for r in try await ParIndexRepository(db: request.db).results(set) {
+            lines.append(RankingLine(rank: r.rank, unit: try await names.unit(r.unitID), points: IndexPages.number(r.points),
+                                     percent: IndexPages.number(r.percent) + "%", band: r.band ?? "",
+                                     change: r.change.map { ($0 > 0 ? "+" : "") + IndexPages.number($0) } ?? "—",
+                                     fields: r.fields.map { IndexPages.number($0.percent) + "%" }))
+        }
+        struct Context: Encodable {
+            let name: String
+            let year: Int
+            let publishedAt: String
+            let fields: [String]
+            let lines: [RankingLine]
+        }
+        return try await render("portal-par-index", title: set.name, context: Context(
+            name: set.name, year: set.year, publishedAt: set.publishedAt.map(LocalTime.format) ?? "",
+            fields: set.children(of: nil).map { "\($0.code). \($0.title)" }, lines: lines), request: request)
+    }
+
+    struct IndexLine: Encodable {
+        let rank: Int
+        let unit: String
+        let percent: String
+        let onTime: String
+        let online: String
+    }
+
+    @Sendable static func serviceIndex(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let root = try await root(request)
+        let period = try period(request)
+        var groups: [IndexPages.RankGroup] = []
+        let ranked = try await IndexService.ranking(root, kind: nil, period: period, request: request)
+        for kind in [UnitKind.department, .commune, .district] {
+            let rows = ranked.filter { $0.unit.kind == kind && $0.percent != nil }
+            guard !rows.isEmpty else { continue }
+            groups.append(IndexPages.RankGroup(title: en ? kind.english : kind.vietnamese, rows: rows.enumerated().map { i, row in
+                IndexPages.RankLine(rank: i + 1, name: row.unit.name, link: "", percent: row.percent.map { IndexPages.number($0) + "%" } ?? "n/a",
+                                    onTime: row.onTime.map { IndexPages.number($0) + "%" } ?? "n/a", online: row.online.map { IndexPages.number($0) + "%" } ?? "n/a")
+            }))
+        }
+        struct Context: Encodable { let root: String; let period: String; let computedAt: String; let groups: [IndexPages.RankGroup] }
+        return try await render("portal-service-index", title: en ? "Service index (Decision 766)" : "Chỉ số phục vụ (Quyết định 766)", context: Context(
+            root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), groups: groups), request: request)
+    }
+
+    @Sendable static func satisfaction(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let root = try await root(request)
+        let period = try period(request)
+        let view = try await SatisfactionService.view(root, period: period, by: .unit, request: request)
+        struct Line: Encodable { let unit: String; let responses: Int; let overall: String }
+        struct Context: Encodable { let root: String; let period: String; let computedAt: String; let overall: String; let responses: Int; let lines: [Line] }
+        return try await render("portal-satisfaction", title: en ? "Citizen satisfaction" : "Mức độ hài lòng của người dân", context: Context(
+            root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), overall: SatisfactionService.shown(view.result.overall),
+            responses: view.result.responses,
+            lines: view.rows.filter { $0.key != root.unit.id.description }.map {
+                Line(unit: $0.label, responses: $0.result.responses, overall: SatisfactionService.shown($0.result.overall))
+            }), request: request)
+    }
+
+    @Sendable static func announce(_ request: Request) async throws -> Response {
+        guard try request.requirePrincipal().mayAnywhere(.appraiseParIndex) else { throw Problem.forbidden() }
+        let form = try request.content.decode([String: String].self)
+        _ = try await AnnouncementRepository(db: request.db).publish(title: form["title"] ?? "", body: form["body"] ?? "",
+                                                                    actor: request.auditActor, now: request.now)
+        return request.redirect(to: Paths.parIndex.rawValue)
+    }
+}
