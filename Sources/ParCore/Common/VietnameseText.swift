@@ -25,6 +25,17 @@ public enum VietnameseText {
         return collapsed.precomposedStringWithCanonicalMapping
     }
 
+    /// `clean` line by line, keeping the paragraphs (blank lines folded to one) of a long text.
+    public static func cleanMultiline(_ text: String) -> String {
+        var lines: [String] = []
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map({ clean(String($0)) }) {
+            if line.isEmpty, lines.last?.isEmpty ?? true { continue }
+            lines.append(line)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+
     /// The search key of a text: lower case, without tone marks or diacritics,
     /// "đ" folded to "d", so "Phường Ba Đình", "phuong ba dinh" and
     /// "PHUONG BA ĐINH" all share one key.

@@ -28,6 +28,7 @@ func registerPages(_ app: Application) throws {
     InspectionPages.register(signedIn)
     ParIndexPages.register(signedIn)
     PortalPages.registerStaff(signedIn)
+    ReportPages.register(signedIn)
     FeedbackPages.registerStaff(signedIn)
     DisciplinePages.register(signedIn)
     signedIn.get(Paths.outbox.pattern, use: OutboxPage.show)

@@ -1,0 +1,65 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The figures a PAR report states, computed from the same services as the dashboards (so a
+/// report and the service index, satisfaction, plan and inspection pages always agree), each
+/// with the page it comes from.
+enum ReportFigures {
+    static func percent(_ value: Double?) -> String { value.map { IndexPages.number(IndexScoring.round2($0)) + "%" } ?? "n/a" }
+
+    static func compute(_ unit: UnitRecord, period: ReportPeriod, request: Request) async throws -> [ReportFigure] {
+        let id = unit.unit.id
+        let query = IndexPages.periodQuery(period)
+        let today = VietnamTime.localDate(of: request.now)
+        let year = period.through.year
+        let units = try await request.units.subtreeIDs(of: [id])
+        var figures: [ReportFigure] = []
+        func add(_ key: String, _ field: PARField, _ label: String, _ value: String, _ source: String) {
+            figures.append(ReportFigure(key: key, field: field, label: label, value: value, source: source))
+        }
+
+        // Direction: the plan and the inspections.
+        let completion = try await PlanRepository(db: request.db).completion(units: units, year: year, today: today)
+        let plan = Paths.planUnit.link(id) + "?year=\(year)"
+        add("plan.done", .direction, "Nhiệm vụ kế hoạch CCHC năm \(year) đã hoàn thành", "\(completion.done)/\(completion.total)", plan)
+        add("plan.completion", .direction, "Tỷ lệ hoàn thành kế hoạch", percent(completion.rate.map { $0 * 100 }), plan)
+        add("plan.overdue", .direction, "Nhiệm vụ quá hạn", String(completion.overdue), Paths.planOverdue.link(id))
+        let inspections = try await InspectionRepository(db: request.db).list(units: units, year: nil, shielded: [], now: request.now)
+            .filter { $0.startsAt >= VietnamTime.instant(period.from, .midnight) && $0.startsAt < VietnamTime.instant(period.through, .endOfDay) && $0.startsAt <= request.now }
+        add("inspections", .direction, "Cuộc kiểm tra CCHC trong kỳ (đã thực hiện)", String(inspections.count), Paths.inspections.rawValue + "?year=\(year)")
+        let findings = try await InspectionRepository(db: request.db).findingCounts(units: units, year: year)
+        add("findings.shortcomings", .direction, "Tồn tại, hạn chế qua kiểm tra trong năm", String(findings[.shortcoming] ?? 0), Paths.inspections.rawValue + "?year=\(year)")
+
+        // Procedures: dossiers (Decision 766), satisfaction, feedback.
+        let index = try await IndexService.unitIndex(unit, period: period, request: request)
+        let source = Paths.indexUnit.link(id) + "?\(query)"
+        func fact(_ f: IndexFact) -> String { IndexPages.number(index.facts[f] ?? 0) }
+        func rate(_ indicator: String) -> String { percent(index.results.first { $0.indicator.id == indicator }?.percent) }
+        add("procedures", .procedures, "Thủ tục hành chính đang thực hiện", fact(.procedures), Paths.procedures.rawValue)
+        add("dossiers.received", .procedures, "Hồ sơ tiếp nhận", fact(.received), source)
+        add("dossiers.online", .procedures, "Trong đó nộp trực tuyến", fact(.receivedOnline), source)
+        add("dossiers.finished_on_time", .procedures, "Giải quyết trước và đúng hạn", IndexPages.number((index.facts[.finishedEarly] ?? 0) + (index.facts[.finishedOnTime] ?? 0)), source)
+        add("dossiers.finished_late", .procedures, "Giải quyết quá hạn", fact(.finishedLate), source)
+        add("progress.on_time", .procedures, "Tỷ lệ hồ sơ đúng hạn (Quyết định 766)", rate("progress.on_time"), source)
+        let satisfaction = try await SatisfactionService.view(unit, period: period, by: .none, request: request)
+        add("sipas.overall", .procedures, "Mức độ hài lòng (\(satisfaction.result.responses) phiếu)", SatisfactionService.shown(satisfaction.result.overall),
+            Paths.satisfactionUnit.link(id) + "?\(query)")
+        add("feedback.received", .procedures, "Phản ánh, kiến nghị tiếp nhận", fact(.feedbackReceived), Paths.feedbackManage.rawValue)
+        add("feedback.overdue", .procedures, "Phản ánh, kiến nghị quá hạn", fact(.feedbackOverdue), Paths.feedbackManage.rawValue + "?overdue=1")
+
+        // Organisation and civil service.
+        let children = try await request.units.children(of: id).filter { $0.validTo == nil }
+        add("units.below", .organisation, "Đơn vị trực thuộc", String(children.count), Paths.unit.link(id))
+        let attendance = try await DisciplineRepository(db: request.db).attendance(units: units, from: period.from, through: period.through)
+        add("discipline.breaches", .civilService, "Vắng họp không lý do, bỏ về không báo cáo", String(attendance.reduce(0) { $0 + $1.breaches }),
+            Paths.discipline.link(id) + "?year=\(year)")
+
+        // E-government: the shares the plans target.
+        add("online.dossiers", .eGovernment, "Tỷ lệ hồ sơ nộp trực tuyến", rate("online.dossiers"), source)
+        add("other.transfers_electronic", .eGovernment, "Tỷ lệ hồ sơ luân chuyển điện tử", rate("other.transfers_electronic"), source)
+        add("other.results_digitised", .eGovernment, "Tỷ lệ kết quả được số hóa", rate("other.results_digitised"), source)
+        return figures
+    }
+}
