@@ -13,14 +13,18 @@ public struct ReportPeriod: Hashable, Sendable {
         self.through = through
     }
 
-    /// `2026`, `2026-Q3`, `2026-11` or `2026-11-26`.
+    /// `2026`, `2026-H1` (six months), `2026-Q3`, `2026-11` or `2026-11-26`.
     public init(_ text: String) throws(DomainError) {
         let parts = text.split(separator: "-").map(String.init)
-        let bad = DomainError.invalid("Kỳ không hợp lệ (năm, năm-Qn, năm-tháng).", english: "Not a period (YYYY, YYYY-Qn, YYYY-MM).", field: "period")
+        let bad = DomainError.invalid("Kỳ không hợp lệ (năm, năm-Hn, năm-Qn, năm-tháng).", english: "Not a period (YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM).", field: "period")
         guard let year = parts.first.flatMap(Int.init), (1900...2100).contains(year) else { throw bad }
         switch parts.count {
         case 1:
             try self.init(from: LocalDate(year: year, month: 1, day: 1)!, through: LocalDate(year: year, month: 12, day: 31)!)
+        case 2 where parts[1].hasPrefix("H"):
+            guard let h = Int(parts[1].dropFirst()), (1...2).contains(h) else { throw bad }
+            let first = LocalDate(year: year, month: h * 6 - 5, day: 1)!
+            try self.init(from: first, through: first.adding(months: 6).adding(days: -1))
         case 2 where parts[1].hasPrefix("Q"):
             guard let q = Int(parts[1].dropFirst()), (1...4).contains(q) else { throw bad }
             let first = LocalDate(year: year, month: q * 3 - 2, day: 1)!

@@ -38,8 +38,13 @@ enum ReportFigures {
         func fact(_ f: IndexFact) -> String { IndexPages.number(index.facts[f] ?? 0) }
         func rate(_ indicator: String) -> String { percent(index.results.first { $0.indicator.id == indicator }?.percent) }
         add("procedures", .procedures, "Thủ tục hành chính đang thực hiện", fact(.procedures), Paths.procedures.rawValue)
+        let simplified = try await ProcedureRepository(db: request.db).simplification(from: period.from, to: period.through, unitID: id, field: nil, targetPercent: nil)
+        add("procedures.shortened", .procedures, "Thủ tục được rút ngắn thời hạn giải quyết trong kỳ", String(simplified.shortened.count),
+            Paths.simplification.rawValue + "?from=\(period.from.iso)&to=\(period.through.iso)")
         add("dossiers.received", .procedures, "Hồ sơ tiếp nhận", fact(.received), source)
         add("dossiers.online", .procedures, "Trong đó nộp trực tuyến", fact(.receivedOnline), source)
+        add("dossiers.counter", .procedures, "Trong đó nộp trực tiếp", fact(.receivedCounter), source)
+        add("dossiers.post", .procedures, "Trong đó qua bưu chính", fact(.receivedPost), source)
         add("dossiers.finished_on_time", .procedures, "Giải quyết trước và đúng hạn", IndexPages.number((index.facts[.finishedEarly] ?? 0) + (index.facts[.finishedOnTime] ?? 0)), source)
         add("dossiers.finished_late", .procedures, "Giải quyết quá hạn", fact(.finishedLate), source)
         add("progress.on_time", .procedures, "Tỷ lệ hồ sơ đúng hạn (Quyết định 766)", rate("progress.on_time"), source)
@@ -52,14 +57,19 @@ enum ReportFigures {
         // Organisation and civil service.
         let children = try await request.units.children(of: id).filter { $0.validTo == nil }
         add("units.below", .organisation, "Đơn vị trực thuộc", String(children.count), Paths.unit.link(id))
+        if let quota = try await request.units.quotas(of: id).filter({ $0.year <= year }).max(by: { $0.year < $1.year }) {
+            add("staff.quota", .civilService, "Biên chế năm \(quota.year): được giao / có mặt", "\(quota.quota.total) / \(quota.actual.total)", Paths.unit.link(id))
+        }
         let attendance = try await DisciplineRepository(db: request.db).attendance(units: units, from: period.from, through: period.through)
         add("discipline.breaches", .civilService, "Vắng họp không lý do, bỏ về không báo cáo", String(attendance.reduce(0) { $0 + $1.breaches }),
             Paths.discipline.link(id) + "?year=\(year)")
 
         // E-government: the shares the plans target.
-        add("online.dossiers", .eGovernment, "Tỷ lệ hồ sơ nộp trực tuyến", rate("online.dossiers"), source)
-        add("other.transfers_electronic", .eGovernment, "Tỷ lệ hồ sơ luân chuyển điện tử", rate("other.transfers_electronic"), source)
-        add("other.results_digitised", .eGovernment, "Tỷ lệ kết quả được số hóa", rate("other.results_digitised"), source)
+        for (indicator, label) in [("online.dossiers", "Tỷ lệ hồ sơ nộp trực tuyến"), ("other.transfers_electronic", "Tỷ lệ hồ sơ luân chuyển điện tử"),
+                                   ("other.results_digitised", "Tỷ lệ kết quả được số hóa")] {
+            let target = index.targets[indicator].map { " (chỉ tiêu \(IndexPages.number($0.target * 100))%)" } ?? ""
+            add(indicator, .eGovernment, label + target, rate(indicator), source)
+        }
         return figures
     }
 }

@@ -102,7 +102,7 @@ struct IndicatorTests {
 @Suite("Reporting periods")
 struct ReportPeriodTests {
     @Test("periods parse from their short names", arguments: [
-        ("2026", "2026-01-01", "2026-12-31"), ("2026-Q3", "2026-07-01", "2026-09-30"), ("2024-02", "2024-02-01", "2024-02-29"),
+        ("2026", "2026-01-01", "2026-12-31"), ("2026-Q3", "2026-07-01", "2026-09-30"), ("2026-H2", "2026-07-01", "2026-12-31"), ("2026-H1", "2026-01-01", "2026-06-30"), ("2024-02", "2024-02-01", "2024-02-29"),
         ("2026-11-26", "2026-11-26", "2026-11-26"),
     ])
     func parse(text: String, from: String, through: String) throws {
@@ -110,7 +110,7 @@ struct ReportPeriodTests {
         #expect(period.from.iso == from && period.through.iso == through)
     }
 
-    @Test("bad periods are refused", arguments: ["", "26", "2026-13", "2026-Q5", "abc", "2026-02-30", "1800"])
+    @Test("bad periods are refused", arguments: ["", "26", "2026-13", "2026-Q5", "2026-H3", "abc", "2026-02-30", "1800"])
     func refuse(text: String) {
         #expect(throws: DomainError.self) { try ReportPeriod(text) }
     }
