@@ -361,6 +361,13 @@ enum ParIndexPages {
         let fields: [String]
     }
 
+    /// One unit's line of a ranking table (the staff's and the portal's).
+    static func line(_ r: ParIndexResult, unit: String, reportLink: String?) -> ResultLine {
+        ResultLine(rank: r.rank, unit: unit, reportLink: reportLink, points: IndexPages.number(r.points), percent: IndexPages.number(r.percent) + "%",
+                   band: r.band ?? "", change: r.change.map { ($0 > 0 ? "+" : "") + IndexPages.number($0) } ?? "—",
+                   fields: r.fields.map { IndexPages.number($0.percent) + "%" })
+    }
+
     static func resultTable(_ request: Request) async throws -> (CriteriaSet, [ParIndexResult], [ResultLine], [String]) {
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let results = try await ParIndexService.results(set, request: request)
@@ -370,10 +377,7 @@ enum ParIndexPages {
         for r in results {
             let record = try await request.units.find(r.unitID)
             let mayOpen = record.map { principal.may(.selfAssess, onUnitWithAncestry: $0.ancestry) || principal.may(.appraiseParIndex, onUnitWithAncestry: $0.ancestry) } ?? false
-            lines.append(ResultLine(rank: r.rank, unit: try await names.unit(r.unitID), reportLink: mayOpen ? Paths.parIndexReport.link(set.id, r.unitID) : nil,
-                                    points: IndexPages.number(r.points), percent: IndexPages.number(r.percent) + "%", band: r.band ?? "",
-                                    change: r.change.map { ($0 > 0 ? "+" : "") + IndexPages.number($0) } ?? "—",
-                                    fields: r.fields.map { IndexPages.number($0.percent) + "%" }))
+            lines.append(line(r, unit: try await names.unit(r.unitID), reportLink: mayOpen ? Paths.parIndexReport.link(set.id, r.unitID) : nil))
         }
         let header = set.children(of: nil).map { "\($0.code). \($0.title)" }
         return (set, results, lines, header)

@@ -69,16 +69,6 @@ enum PortalPages {
             announcements: announcements), request: request)
     }
 
-    struct RankingLine: Encodable {
-        let rank: Int
-        let unit: String
-        let points: String
-        let percent: String
-        let band: String
-        let change: String
-        let fields: [String]
-    }
-
     @Sendable static func parIndex(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         guard let id = CriteriaSet.ID(string: request.parameters.get("setID") ?? ""),
@@ -86,19 +76,16 @@ enum PortalPages {
             throw Problem.notFound("Chưa công bố kết quả này.", english: "Not published.")
         }
         var names = DossierPages.Names(request)
-        var lines: [RankingLine] = []
+        var lines: [ParIndexPages.ResultLine] = []
         for r in try await ParIndexRepository(db: request.db).results(set) {
-            lines.append(RankingLine(rank: r.rank, unit: try await names.unit(r.unitID), points: IndexPages.number(r.points),
-                                     percent: IndexPages.number(r.percent) + "%", band: r.band ?? "",
-                                     change: r.change.map { ($0 > 0 ? "+" : "") + IndexPages.number($0) } ?? "—",
-                                     fields: r.fields.map { IndexPages.number($0.percent) + "%" }))
+            lines.append(ParIndexPages.line(r, unit: try await names.unit(r.unitID), reportLink: nil))
         }
         struct Context: Encodable {
             let name: String
             let year: Int
             let publishedAt: String
             let fields: [String]
-            let lines: [RankingLine]
+            let lines: [ParIndexPages.ResultLine]
         }
         return try await render("portal-par-index", title: set.name, context: Context(
             name: set.name, year: set.year, publishedAt: set.publishedAt.map(LocalTime.format) ?? "",
