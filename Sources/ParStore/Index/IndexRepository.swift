@@ -83,12 +83,15 @@ public struct IndexRepository: Sendable {
 
     /// Feedback (PAKN) about the units, received `from` … `through`, per unit; the overdue
     /// count only when the period reaches today (it is measured now, like the open gauge).
-    func feedbackFacts(units: [UUID], from: LocalDate, through: LocalDate, today: LocalDate) async throws -> [UUID: (received: Double, overdue: Double)] {
-        guard !units.isEmpty else { return [:] }
+    /// `units` nil: every unit that has feedback.
+    func feedbackFacts(units: [UUID]?, from: LocalDate, through: LocalDate, today: LocalDate) async throws -> [UUID: (received: Double, overdue: Double)] {
+        if let units, units.isEmpty { return [:] }
         let now = VietnamTime.instant(today, .midnight)
-        let rows = try await db.sql.select().column("unit_id").column(SQLRaw("CAST(COUNT(*) AS BIGINT)"), as: "received")
+        var query = try db.sql.select().column("unit_id").column(SQLRaw("CAST(COUNT(*) AS BIGINT)"), as: "received")
             .column(SQLAlias(SQLQueryString("CAST(SUM(CASE WHEN (state IN ('received', 'assigned') AND answer_by < \(bind: now)) OR (state = 'answered' AND publish_by < \(bind: now)) THEN 1 ELSE 0 END) AS BIGINT)"), as: SQLIdentifier("overdue")))
-            .from("feedback").where("unit_id", .in, units)
+            .from("feedback").where("unit_id", .isNot, SQLLiteral.null)
+        if let units { query = query.where("unit_id", .in, units) }
+        let rows = try await query
             .where("received_at", .greaterThanOrEqual, VietnamTime.instant(from, .midnight))
             .where("received_at", .lessThan, VietnamTime.instant(through, .endOfDay))
             .groupBy("unit_id").all()
@@ -219,31 +222,31 @@ extension IndexRepository {
             perUnit[try row.decode(column: "unit_id", as: UUID?.self)] = [.procedures: value("total"), .proceduresOnline: value("online"),
                                                                             .proceduresFullOnline: value("full_online"), .proceduresComplete: value("complete")]
         }
-        // Which implementing units lie under which root.
-        var owner: [UUID: OrgUnit.ID] = [:]
-        let rootSet = Set(ids), implementing = perUnit.keys.compactMap { $0 }
-        if !implementing.isEmpty {
-            for row in try await db.sql.select().columns("id", "path").from("units").where("id", .in, implementing).all() {
-                let lineage = try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
-                if let root = lineage.first(where: rootSet.contains) { owner[try row.decode(column: "id", as: UUID.self)] = OrgUnit.ID(root) }
-            }
-        }
+        // Which implementing units, and which units named by feedback, lie under which root:
+        // the paths of those units only.
+        let feedback = try await feedbackFacts(units: nil, from: period.from, through: period.through, today: today)
+        let owner = try await owners(of: perUnit.keys.compactMap { $0 } + Array(feedback.keys), roots: Set(ids))
         for (unit, facts) in perUnit {
             let targets: [OrgUnit.ID] = unit.map { owner[$0].map { [$0] } ?? [] } ?? roots.filter(\.communes).map(\.id)
             for target in targets { for (fact, n) in facts { result[target, default: [:]][fact, default: 0] += n } }
         }
-        // Feedback, by the root each unit it names lies under.
-        var lineages: [UUID: OrgUnit.ID] = [:]
-        for row in try await db.sql.select().columns("id", "path").from("units").all() {
-            let lineage = try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
-            if let root = lineage.first(where: rootSet.contains) { lineages[try row.decode(column: "id", as: UUID.self)] = OrgUnit.ID(root) }
-        }
-        for (unit, counts) in try await feedbackFacts(units: Array(lineages.keys), from: period.from, through: period.through, today: today) {
-            guard let root = lineages[unit] else { continue }
+        for (unit, counts) in feedback {
+            guard let root = owner[unit] else { continue }
             result[root, default: [:]][.feedbackReceived, default: 0] += counts.received
             result[root, default: [:]][.feedbackOverdue, default: 0] += counts.overdue
         }
         return result
+    }
+
+    /// The root (among `roots`) each unit lies under, from the units' materialised paths.
+    func owners(of units: [UUID], roots: Set<UUID>) async throws -> [UUID: OrgUnit.ID] {
+        guard !units.isEmpty else { return [:] }
+        var owner: [UUID: OrgUnit.ID] = [:]
+        for row in try await db.sql.select().columns("id", "path").from("units").where("id", .in, Array(Set(units))).all() {
+            let lineage = try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+            if let root = lineage.first(where: roots.contains) { owner[try row.decode(column: "id", as: UUID.self)] = OrgUnit.ID(root) }
+        }
+        return owner
     }
 }
 

@@ -65,14 +65,19 @@ public struct PlanRepository: Sendable {
             .orderBy("field").orderBy("deadline").all().map(Self.task)
     }
 
-    public func task(_ id: PlanTask.ID) async throws -> UnitTask? {
-        guard let row = try await db.sql.select().columns(Self.taskColumns.map { SQLColumn($0, table: "t") })
-            .column(SQLColumn("year", table: "p"))
+    /// Tasks (`t`) with their plan's year (`p`).
+    func tasksWithYear() throws -> SQLSelectBuilder {
+        try db.sql.select().columns(Self.taskColumns.map { SQLColumn($0, table: "t") }).column(SQLColumn("year", table: "p"))
             .from(SQLAlias(SQLIdentifier("plan_tasks"), as: SQLIdentifier("t")))
             .join(SQLAlias(SQLIdentifier("par_plans"), as: SQLIdentifier("p")), on: SQLColumn("plan_id", table: "t"), .equal, SQLColumn("id", table: "p"))
-            .where(SQLColumn("id", table: "t"), .equal, SQLBind(id.rawValue)).first() else { return nil }
-        return UnitTask(task: try Self.task(row), unitID: OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self)),
-                        year: try row.decode(column: "year", as: Int.self))
+    }
+
+    static func unitTask(_ row: any SQLRow) throws -> UnitTask {
+        UnitTask(task: try task(row), unitID: OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self)), year: try row.decode(column: "year", as: Int.self))
+    }
+
+    public func task(_ id: PlanTask.ID) async throws -> UnitTask? {
+        try await tasksWithYear().where(SQLColumn("id", table: "t"), .equal, SQLBind(id.rawValue)).first().map(Self.unitTask)
     }
 
     /// Adds a task to the unit's plan for `year` (creating the plan if needed).
@@ -163,24 +168,17 @@ public struct PlanRepository: Sendable {
     /// Tasks of the units given whose deadline has passed and that are not done, earliest first.
     public func overdue(units: [OrgUnit.ID], today: LocalDate, limit: Int = 500) async throws -> [UnitTask] {
         guard !units.isEmpty else { return [] }
-        let rows = try await db.sql.select().columns(Self.taskColumns.map { SQLColumn($0, table: "t") }).column(SQLColumn("year", table: "p"))
-            .from(SQLAlias(SQLIdentifier("plan_tasks"), as: SQLIdentifier("t")))
-            .join(SQLAlias(SQLIdentifier("par_plans"), as: SQLIdentifier("p")), on: SQLColumn("plan_id", table: "t"), .equal, SQLColumn("id", table: "p"))
+        return try await tasksWithYear()
             .where(SQLColumn("unit_id", table: "t"), .in, SQLBind.group(units.map(\.rawValue)))
             .where(SQLColumn("status", table: "t"), .in, SQLBind.group([PlanTask.Status.notStarted.rawValue, PlanTask.Status.inProgress.rawValue]))
             .where(SQLColumn("deadline", table: "t"), .lessThan, SQLBind(today.iso))
-            .orderBy(SQLColumn("deadline", table: "t")).limit(limit).all()
-        return try rows.map {
-            UnitTask(task: try Self.task($0), unitID: OrgUnit.ID(try $0.decode(column: "unit_id", as: UUID.self)), year: try $0.decode(column: "year", as: Int.self))
-        }
+            .orderBy(SQLColumn("deadline", table: "t")).limit(limit).all().map(Self.unitTask)
     }
 
     /// The completion of the units' plans for a year (the PAR index and commitments read it).
     public func completion(units: [OrgUnit.ID], year: Int, today: LocalDate) async throws -> PlanCompletion {
         guard !units.isEmpty else { return PlanCompletion([], today: today) }
-        let rows = try await db.sql.select().columns(Self.taskColumns.map { SQLColumn($0, table: "t") })
-            .from(SQLAlias(SQLIdentifier("plan_tasks"), as: SQLIdentifier("t")))
-            .join(SQLAlias(SQLIdentifier("par_plans"), as: SQLIdentifier("p")), on: SQLColumn("plan_id", table: "t"), .equal, SQLColumn("id", table: "p"))
+        let rows = try await tasksWithYear()
             .where(SQLColumn("unit_id", table: "t"), .in, SQLBind.group(units.map(\.rawValue)))
             .where(SQLColumn("year", table: "p"), .equal, SQLBind(year)).all()
         return PlanCompletion(try rows.map(Self.task), today: today)

@@ -115,10 +115,7 @@ enum TrendChart {
         let n = max(points.count, 1)
         func x(_ i: Int) -> Double { left + (n == 1 ? plotW / 2 : plotW * Double(i) / Double(n - 1)) }
         func y(_ v: Double) -> Double { top + plotH * (1 - min(max(v, 0), 100) / 100) }
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-                .replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let escape = XLSXWriter.escape
         var parts: [String] = []
         parts.append(##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(Int(width)) \##(Int(height))" width="100%" role="img" aria-labelledby="trend-title trend-desc" class="chart">"##)
         parts.append(##"<title id="trend-title">\##(escape(title))</title><desc id="trend-desc">\##(escape(series.joined(separator: ", "))); 0–100%</desc>"##)

@@ -368,7 +368,7 @@ enum ParIndexPages {
                    fields: r.fields.map { IndexPages.number($0.percent) + "%" })
     }
 
-    static func resultTable(_ request: Request) async throws -> (CriteriaSet, [ParIndexResult], [ResultLine], [String]) {
+    static func resultTable(_ request: Request) async throws -> (CriteriaSet, [ResultLine], [String]) {
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let results = try await ParIndexService.results(set, request: request)
         let principal = try request.requirePrincipal()
@@ -380,12 +380,12 @@ enum ParIndexPages {
             lines.append(line(r, unit: try await names.unit(r.unitID), reportLink: mayOpen ? Paths.parIndexReport.link(set.id, r.unitID) : nil))
         }
         let header = set.children(of: nil).map { "\($0.code). \($0.title)" }
-        return (set, results, lines, header)
+        return (set, lines, header)
     }
 
     @Sendable static func results(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        let (set, _, lines, header) = try await resultTable(request)
+        let (set, lines, header) = try await resultTable(request)
         struct Context: Encodable { let name: String; let phase: String; let lines: [ResultLine]; let fields: [String]; let csv: String; let xlsx: String; let setLink: String }
         return try await Page.render("par-index-results", title: "\(en ? "Ranking" : "Xếp hạng") — \(set.name)", context: Context(
             name: set.name, phase: phaseLabel(set.phase, en: en), lines: lines, fields: header,
@@ -394,7 +394,7 @@ enum ParIndexPages {
 
     static func exportRows(_ request: Request) async throws -> (CriteriaSet, [[String]]) {
         let en = Language.of(request) == .en
-        let (set, _, lines, header) = try await resultTable(request)
+        let (set, lines, header) = try await resultTable(request)
         let head = [en ? "Rank" : "Xếp hạng", en ? "Unit" : "Đơn vị", en ? "Points" : "Điểm", "%", en ? "Band" : "Xếp loại", en ? "Change" : "Tăng/giảm"] + header
         return (set, [head] + lines.map { [String($0.rank), $0.unit, $0.points, $0.percent.replacingOccurrences(of: "%", with: ""), $0.band, $0.change]
             + $0.fields.map { $0.replacingOccurrences(of: "%", with: "") } })

@@ -37,10 +37,6 @@ enum PortalPages {
         return record
     }
 
-    static func period(_ request: Request) throws -> ReportPeriod {
-        try IndexPages.period(request)
-    }
-
     struct Link: Encodable {
         let title: String
         let link: String
@@ -103,7 +99,7 @@ enum PortalPages {
     @Sendable static func serviceIndex(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let root = try await root(request)
-        let period = try period(request)
+        let period = try IndexPages.period(request)
         var groups: [IndexPages.RankGroup] = []
         let ranked = try await IndexService.ranking(root, kind: nil, period: period, request: request)
         for kind in [UnitKind.department, .commune, .district] {
@@ -122,7 +118,7 @@ enum PortalPages {
     @Sendable static func satisfaction(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let root = try await root(request)
-        let period = try period(request)
+        let period = try IndexPages.period(request)
         let view = try await SatisfactionService.view(root, period: period, by: .unit, request: request)
         struct Line: Encodable { let unit: String; let responses: Int; let overall: String }
         struct Context: Encodable { let root: String; let period: String; let computedAt: String; let overall: String; let responses: Int; let lines: [Line] }

@@ -227,18 +227,18 @@ enum CampaignPages {
         let errors: [FormError]?
     }
 
-    static func drawn(_ request: Request) async throws -> (SurveyCampaign, SampleEntry, [SampleEntry]) {
+    static func drawn(_ request: Request) async throws -> (SurveyCampaign, SampleEntry) {
         let c = try await campaign(request)
         let samples = try await SatisfactionRepository(db: request.db).samples(c.id)
         guard let raw = request.parameters.get("dossierID"), let sample = samples.first(where: { $0.dossier.id.description == raw.lowercased() }) else {
             throw Problem.notFound("Hồ sơ không có trong mẫu khảo sát này.", english: "The dossier is not in this sample.")
         }
-        return (c, sample, samples)
+        return (c, sample)
     }
 
     static func renderEntry(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let (c, sample, _) = try await drawn(request)
+        let (c, sample) = try await drawn(request)
         let repository = SatisfactionRepository(db: request.db)
         var names = DossierPages.Names(request)
         let id = c.id.uuidString.lowercased()
@@ -268,7 +268,7 @@ enum CampaignPages {
     }
 
     @Sendable static func enter(_ request: Request) async throws -> Response {
-        let (c, sample, _) = try await drawn(request)
+        let (c, sample) = try await drawn(request)
         let form = try request.content.decode([String: String].self)
         let repository = SatisfactionRepository(db: request.db)
         do {
@@ -283,7 +283,7 @@ enum CampaignPages {
     }
 
     @Sendable static func mark(_ request: Request) async throws -> Response {
-        let (c, sample, _) = try await drawn(request)
+        let (c, sample) = try await drawn(request)
         let form = try request.content.decode([String: String].self)
         do {
             guard let status = SampleStatus(rawValue: form["status"] ?? "") else {

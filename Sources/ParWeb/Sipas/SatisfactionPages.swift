@@ -325,10 +325,7 @@ enum SatisfactionChart {
         let height = top + rowH * Double(bars.count) + 30
         let plotW = width - left - right
         func x(_ percent: Double) -> Double { left + plotW * min(max(percent, 0), 100) / 100 }
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-                .replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let escape = XLSXWriter.escape
         var parts = [##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(Int(width)) \##(Int(height))" width="100%" role="img" aria-labelledby="bars-title bars-desc" class="chart bars">"##,
                      ##"<title id="bars-title">\##(escape(title))</title><desc id="bars-desc">\##(escape(bars.map { "\($0.0): \($0.1.percent.map { IndexPages.number($0) + "%" } ?? "n/a")" }.joined(separator: "; ")))</desc>"##]
         for tick in stride(from: 0.0, through: 100.0, by: 25.0) {
