@@ -40,6 +40,10 @@ public enum ServiceMetric: String, CaseIterable, Codable, Sendable {
     case ratings
     /// Of those, responses that are dissatisfied or very dissatisfied overall.
     case negativeRatings = "negative_ratings"
+    /// Fees paid for dossiers (any method), on the day they were paid.
+    case payments
+    /// Of those, paid online through a payment provider.
+    case paymentsOnline = "payments_online"
 
     public var vietnamese: String {
         switch self {
@@ -62,6 +66,8 @@ public enum ServiceMetric: String, CaseIterable, Codable, Sendable {
         case .resultsDigitised: "Kết quả được số hóa"
         case .ratings: "Lượt đánh giá hài lòng"
         case .negativeRatings: "Đánh giá chưa hài lòng"
+        case .payments: "Lượt thanh toán"
+        case .paymentsOnline: "Thanh toán trực tuyến"
         }
     }
 }

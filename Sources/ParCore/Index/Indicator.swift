@@ -110,7 +110,7 @@ public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
     case ratings, negativeRatings = "negative_ratings"
     // Citizens' feedback (PAKN) about the units, received in the period; overdue ones measured now.
     case feedbackReceived = "feedback_received", feedbackOverdue = "feedback_overdue"
-    // Not recorded yet (payments: issue 11).
+    // Fees paid (service centre payments), on the day they were paid.
     case paymentsOnline = "payments_online", payments
 
     /// The counter behind a fact, when it is one metric summed over all channels.

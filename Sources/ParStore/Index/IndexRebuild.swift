@@ -111,6 +111,30 @@ public struct IndexRebuild: Sendable {
             add([.ratings: 1, .negativeRatings: try row.decode(column: "negative", as: Bool.self) ? 1 : 0], dossier,
                 try row.decode(column: "returned_at", as: Date.self))
         }
+        // Counter ratings about dossiers, on the rating day.
+        let counterRatings = try await sql.select().column(SQLColumn("level", table: "r")).column(SQLColumn("rated_at", table: "r"))
+            .column(SQLColumn("data", table: "d"))
+            .from(SQLAlias(SQLIdentifier("counter_ratings"), as: SQLIdentifier("r")))
+            .join(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")), on: SQLColumn("dossier_id", table: "r"), .equal, SQLColumn("id", table: "d"))
+            .all()
+        for row in counterRatings {
+            let dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+            let negative = CounterRatingLevel(rawValue: try row.decode(column: "level", as: String.self))?.isNegative ?? false
+            add([.ratings: 1, .negativeRatings: negative ? 1 : 0], dossier, try row.decode(column: "rated_at", as: Date.self))
+        }
+        // Fees paid, on the day paid.
+        let payments = try await sql.select().column(SQLColumn("method", table: "p")).column(SQLColumn("paid_at", table: "p"))
+            .column(SQLColumn("data", table: "d"))
+            .from(SQLAlias(SQLIdentifier("payments"), as: SQLIdentifier("p")))
+            .join(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")), on: SQLColumn("dossier_id", table: "p"), .equal, SQLColumn("id", table: "d"))
+            .where(SQLColumn("status", table: "p"), .equal, SQLBind(Payment.Status.succeeded.rawValue))
+            .all()
+        for row in payments {
+            let dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+            guard let paidAt = try row.decode(column: "paid_at", as: Date?.self) else { continue }
+            let online = try row.decode(column: "method", as: String.self) == Payment.Method.online.rawValue
+            add([.payments: 1, .paymentsOnline: online ? 1 : 0], dossier, paidAt)
+        }
         // The gauge: dossiers open now.
         var open: [Key: Int64] = [:]
         for row in try await sql.select().column("data").from("dossiers").where("state", .notIn, ["processed", "returned", "refused", "withdrawn", "stopped"]).all() {

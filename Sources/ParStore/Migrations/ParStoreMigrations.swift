@@ -8,7 +8,7 @@ public enum ParStoreMigrations {
             CreateUsers(), CreateRoleGrants(), CreateAPITokens(), CreateLoginAttempts(),
             CreateAuditLog(), CreateIdempotencyKeys(), CreateCalendarYears(), CreateProcedures(),
             CreateDossiers(), AddProcedureSearchIndex(), CreateCatalogueState(), CreateDossierWork(), CreateServiceIndex(),
-            CreateSatisfaction(), CreateOversight(), CreateParIndex(), CreateAnnouncements(), CreateParReports(),
+            CreateSatisfaction(), CreateOversight(), CreateParIndex(), CreateAnnouncements(), CreateParReports(), CreateServiceCentre(),
         ]
     }
 }
