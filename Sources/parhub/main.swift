@@ -110,22 +110,55 @@ struct ImportCommand: AsyncCommand {
 }
 
 /// `parhub export procedures`: the catalogue as CSV on standard output (the import's format).
+/// `parhub export portal [--since CURSOR] [--limit N]`: dossier status changes for the National
+/// Public Service Portal after the cursor, as JSON (`records` and `nextCursor`, the API's shape).
 struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "what", help: "procedures")
+        @Argument(name: "what", help: "procedures | portal")
         var what: String
+        @Option(name: "since", help: "portal: the cursor the last run printed as nextCursor (default: from the beginning)")
+        var since: String?
+        @Option(name: "limit", help: "portal: at most this many records (1–100000, default 10000)")
+        var limit: Int?
     }
-    var help: String { "Writes the procedure catalogue as CSV to standard output." }
+    var help: String { "Writes the procedure catalogue as CSV, or the National Portal export as JSON, to standard output." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.what == "procedures" else {
-            context.console.error("Usage: parhub export procedures > catalogue.csv")
+        let db = context.application.db
+        switch signature.what {
+        case "procedures":
+            let page = try await ProcedureRepository(db: db).search(.init(offset: 0, limit: Int.max))
+            let keys = Dictionary(try await UnitRepository(db: db).all().map { ($0.id, $0.key) }, uniquingKeysWith: { a, _ in a })
+            FileHandle.standardOutput.write(Data(ProcedureImportFile.csv(page.items, unitKeys: keys).utf8))
+        case "portal":
+            var cursor = PortalCursor.start
+            if let since = signature.since, !since.isEmpty {
+                guard let parsed = PortalCursor(token: since) else {
+                    context.console.error("Not a valid cursor: \(since)")
+                    throw ExitCode(2)
+                }
+                cursor = parsed
+            }
+            let wanted = min(max(signature.limit ?? 10_000, 1), 100_000)
+            let settled = Date().addingTimeInterval(-config.portalExportSettle)
+            let repository = PortalExportRepository(db: db)
+            var records: [PortalRecord] = []
+            while records.count < wanted {
+                let (batch, next) = try await repository.records(after: cursor, limit: min(1000, wanted - records.count), settledBefore: settled)
+                records += batch
+                cursor = next
+                if batch.isEmpty { break }
+            }
+            struct Output: Encodable { let nextCursor: String; let records: [PortalRecord] }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            FileHandle.standardOutput.write(try encoder.encode(Output(nextCursor: cursor.token, records: records)) + Data("\n".utf8))
+            context.console.error("\(records.count) records; next run: parhub export portal --since \(cursor.token)")
+        default:
+            context.console.error("Usage: parhub export procedures > catalogue.csv | parhub export portal [--since CURSOR] [--limit N] > portal.json")
             throw ExitCode(2)
         }
-        let db = context.application.db
-        let page = try await ProcedureRepository(db: db).search(.init(offset: 0, limit: Int.max))
-        let keys = Dictionary(try await UnitRepository(db: db).all().map { ($0.id, $0.key) }, uniquingKeysWith: { a, _ in a })
-        FileHandle.standardOutput.write(Data(ProcedureImportFile.csv(page.items, unitKeys: keys).utf8))
     }
 }
 

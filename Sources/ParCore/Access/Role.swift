@@ -48,11 +48,12 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     public var permissions: Set<Permission> {
         switch self {
         case .citizen: []
-        case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]
+        case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers, .operateDesk]
         case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
         case .inspector: [.viewRegistry, .viewIndex, .viewSatisfaction, .viewPlans, .viewInspections, .manageInspections]
         case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex,
-                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback, .selfAssess]
+                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback, .selfAssess, .operateDesk,
+                           .manageCentre]
         case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction,
                            .viewPlans, .viewInspections]
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
@@ -105,4 +106,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case selfAssess = "self_assess"
     /// Write PAR index criteria sets, move them through their phases, appraise, import survey points.
     case appraiseParIndex = "appraise_par_index"
+    /// Work a desk of the service centre: call, recall, skip, transfer and close queue tickets.
+    case operateDesk = "operate_desk"
+    /// Set up the service centre (desks, booking slots) and see its queue statistics and payment reconciliation.
+    case manageCentre = "manage_centre"
+    /// Read the export of dossier statuses for the National Public Service Portal (sync jobs).
+    case exportPortal = "export_portal"
 }

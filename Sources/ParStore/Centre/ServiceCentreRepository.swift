@@ -82,6 +82,14 @@ public struct ServiceCentreRepository: Sendable {
         return Array(Set(desks.flatMap(\.fields))).sorted()
     }
 
+    /// The fields a citizen can choose at the kiosk: those of the desks, or every catalogue field
+    /// when a desk serves them all.
+    public func fieldChoices(_ unit: OrgUnit.ID) async throws -> [String] {
+        if let served = try await servedFields(unit) { return served }
+        return try await db.sql.select().distinct().column("field").from("procedures").orderBy("field").limit(500).all()
+            .map { try $0.decode(column: "field", as: String.self) }.filter { !$0.isEmpty }
+    }
+
     // MARK: Tickets
 
     static let ticketColumns = ["id", "unit_id", "day", "number", "field", "status", "desk_id", "officer", "issued_at", "called_at", "finished_at",
@@ -135,7 +143,7 @@ public struct ServiceCentreRepository: Sendable {
             guard !chosen.isEmpty, chosen.count <= 200 else {
                 throw DomainError.invalid("Chọn lĩnh vực cần giải quyết.", english: "Choose what you came for.", field: "field")
             }
-            if let served = try await servedFields(unit), !served.contains(chosen) {
+            if try await !fieldChoices(unit).contains(chosen) {
                 throw DomainError.invalid("Trung tâm không có quầy cho lĩnh vực này.", english: "No desk of this centre serves that field.", field: "field")
             }
         }

@@ -261,7 +261,7 @@ public struct DossierRepository: Sendable {
         return status
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         return x.count == y.count && zip(x, y).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
     }

@@ -256,19 +256,7 @@ public struct SatisfactionRepository: Sendable {
     /// instance, impossible to forge without the secret; it is spent by the one response a
     /// dossier may have.
     public static func surveyToken(_ dossier: Dossier.ID, key: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(("sipas|" + dossier.description).utf8), using: SymmetricKey(data: Data(key.utf8)))
-        let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
-        var bits = 0, value = 0, out = ""
-        for byte in mac {
-            value = (value << 8) | Int(byte)
-            bits += 8
-            while bits >= 5, out.count < 20 {
-                bits -= 5
-                out.append(alphabet[(value >> bits) & 31])
-            }
-            value &= (1 << bits) - 1
-        }
-        return out
+        SignedToken.make("sipas", dossier.description, key: key)
     }
 
     /// Whether `token` is the dossier's, compared in constant time.

@@ -36,6 +36,14 @@ public struct AppConfig: Sendable {
     public var smtp: SMTPSettings?
     /// The time the dossier engine acts at; tests move it to see deadlines pass.
     public var clock: @Sendable () -> Date = { Date() }
+    /// Payment providers besides the built-in test provider (`PARHUB_PAYMENT_PROVIDERS`).
+    public var paymentProviders: [PaymentProviderConfig] = []
+    /// Whether the built-in test payment provider is offered (`PARHUB_TEST_PAYMENTS=0` turns it off in production).
+    public var testPayments = true
+    /// Online payments without a final answer after this long are shown as expired.
+    public var paymentTimeout: TimeInterval = 15 * 60
+    /// The portal export leaves out events younger than this (a late commit cannot slip behind a cursor).
+    public var portalExportSettle: TimeInterval = 10
 
     public init(database: DatabaseConfig, host: String = "127.0.0.1", port: Int = 8080,
                 logLevel: Logger.Level = .info, secret: String = "dev-secret-change-me",
@@ -73,7 +81,7 @@ public struct AppConfig: Sendable {
         } else {
             database = .sqlite(path: env["PARHUB_SQLITE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? cwd + "/data/parhub.sqlite")
         }
-        return AppConfig(
+        var config = AppConfig(
             database: database,
             host: env["PARHUB_HOST"] ?? "127.0.0.1",
             port: env["PARHUB_PORT"].flatMap(Int.init) ?? 8080,
@@ -90,6 +98,9 @@ public struct AppConfig: Sendable {
                 host.isEmpty ? nil : SMTPSettings(host: host, port: env["PARHUB_SMTP_PORT"].flatMap(Int.init) ?? 25,
                                                   from: env["PARHUB_SMTP_FROM"] ?? "parhub@localhost")
             })
+        config.paymentProviders = PaymentProviderConfig.parse(env["PARHUB_PAYMENT_PROVIDERS"] ?? "")
+        config.testPayments = env["PARHUB_TEST_PAYMENTS"] != "0"
+        return config
     }
 
     /// The effective configuration for the start-up log, secrets masked.

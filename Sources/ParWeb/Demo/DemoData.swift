@@ -81,6 +81,7 @@ public enum DemoData {
         }
         try await DemoOversight.load(app.db, now: now)
         try await DemoParIndex.load(app.db, now: now)
+        try await DemoCentre.load(app.db, now: now)
         app.logger.info("demo dossiers: \(dossiers)")
         return true
     }

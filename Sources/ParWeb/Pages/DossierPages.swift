@@ -402,6 +402,7 @@ enum DossierPages {
         let forwardTargets: [UnitOption]
         let suggestedDue: String
         let receiptLink: String
+        let paymentsLink: String
         let actionLink: String
         let filesLink: String
         let slips: [ProcedureOption]
@@ -506,7 +507,7 @@ enum DossierPages {
             steps: steps, events: events, files: files, messages: messages,
             plan: procedure?.interAgencySteps.map { "\($0.unit): \($0.days) " + (en ? "working days" : "ngày làm việc") } ?? [],
             actions: actions, forwardTargets: targets, suggestedDue: LocalInput.dateTime(suggested),
-            receiptLink: Paths.dossierReceipt.link(d.id), actionLink: Paths.dossierActions.link(d.id), filesLink: Paths.dossierFiles.link(d.id),
+            receiptLink: Paths.dossierReceipt.link(d.id), paymentsLink: Paths.dossierPayments.link(d.id), actionLink: Paths.dossierActions.link(d.id), filesLink: Paths.dossierFiles.link(d.id),
             slips: slips, surveyLink: atCounter && d.state == .returned && !rated ? Paths.dossierSurvey.link(d.id) : nil, rated: rated,
             errors: errors)
         return try await Page.render("dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request, failed: errors != nil)

@@ -58,6 +58,9 @@ enum HomePage {
         case .handleFeedback: en ? "Handle citizens' feedback" : "Xử lý phản ánh, kiến nghị"
         case .selfAssess: en ? "PAR index self-assessment" : "Tự đánh giá Chỉ số CCHC"
         case .appraiseParIndex: en ? "PAR index criteria and appraisal" : "Bộ tiêu chí, thẩm định Chỉ số CCHC"
+        case .operateDesk: en ? "Work a service centre desk" : "Làm việc tại quầy trung tâm phục vụ"
+        case .manageCentre: en ? "Set up the service centre, queue statistics, payment reconciliation" : "Thiết lập trung tâm, thống kê xếp hàng, đối soát thanh toán"
+        case .exportPortal: en ? "Export to the National Public Service Portal" : "Đồng bộ lên Cổng Dịch vụ công quốc gia"
         }
     }
 }

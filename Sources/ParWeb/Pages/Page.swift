@@ -47,6 +47,7 @@ struct LayoutContext: Encodable {
     let canPlans: Bool
     let canInspections: Bool
     let canFeedback: Bool
+    let canCentre: Bool
     let canParIndex: Bool
     let path: String
     /// The print view: no navigation, just the document.
@@ -79,6 +80,7 @@ enum Page {
             canPlans: principal?.mayAnywhere(.viewPlans) ?? false,
             canInspections: principal?.mayAnywhere(.viewInspections) ?? false,
             canFeedback: principal?.mayAnywhere(.handleFeedback) ?? false,
+            canCentre: principal.map { $0.mayAnywhere(.operateDesk) || $0.mayAnywhere(.manageCentre) } ?? false,
             canParIndex: principal.map { $0.mayAnywhere(.appraiseParIndex) || $0.mayAnywhere(.selfAssess) } ?? false,
             path: request.url.path,
             print: (try? request.query.get(String.self, at: "print")) == "1",

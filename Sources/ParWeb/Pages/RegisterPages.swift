@@ -11,6 +11,9 @@ func registerPages(_ app: Application) throws {
     PublicPages.register(pages)
     SurveyPages.registerPublic(pages)
     FeedbackPages.registerPublic(pages)
+    QueuePages.registerPublic(pages)
+    BookingPages.registerPublic(pages)
+    PaymentPages.registerPublic(pages)
     CataloguePages.registerPublic(pages)
     CalendarPages.registerPublic(pages)
     let signedIn = pages.grouped(RequireLoginMiddleware())
@@ -31,6 +34,8 @@ func registerPages(_ app: Application) throws {
     ReportPages.register(signedIn)
     FeedbackPages.registerStaff(signedIn)
     DisciplinePages.register(signedIn)
+    CentrePages.register(signedIn)
+    PaymentPages.registerStaff(signedIn)
     signedIn.get(Paths.outbox.pattern, use: OutboxPage.show)
 }
 

@@ -12,10 +12,10 @@ struct AccessPolicyTests {
                            .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys, .viewPlans, .editPlans,
                            .viewInspections, .manageInspections, .handleFeedback, .appraiseParIndex]
         case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex,
-                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback, .selfAssess]
+                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback, .selfAssess, .operateDesk, .manageCentre]
         case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction,
                            .viewPlans, .viewInspections]
-        case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers]
+        case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers, .operateDesk]
         case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
         case .inspector: [.viewRegistry, .viewIndex, .viewSatisfaction, .viewPlans, .viewInspections, .manageInspections]
         case .citizen: []

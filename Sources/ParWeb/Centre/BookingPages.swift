@@ -1,0 +1,140 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// Booking a time at a service centre (public): choose a field and a day, see each slot's free
+/// places, book with an optional name; the confirmation shows the code (and its QR code for
+/// the kiosk) and a secret that cancels the booking.
+enum BookingPages {
+    static func registerPublic(_ routes: any RoutesBuilder) {
+        routes.get(Paths.appointmentBook.pattern, use: form)
+        routes.post(Paths.appointmentBook.pattern, use: book)
+        routes.get(Paths.appointmentStatus.pattern, use: status)
+        routes.post(Paths.appointmentCancel.pattern, use: cancel)
+    }
+
+    typealias Option = PlanPages.Option
+
+    struct SlotLine: Encodable {
+        let value: String
+        let label: String
+        let free: Int
+    }
+
+    struct FormContext: Encodable {
+        let centre: String
+        let action: String
+        let fields: [Option]
+        let days: [Option]
+        let field: String
+        let day: String
+        let slots: [SlotLine]
+        let name: String
+        let errors: [FormError]?
+    }
+
+    static func renderForm(_ request: Request, form: [String: String]? = nil, errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let unit = try await QueuePages.centre(request)
+        let repository = ServiceCentreRepository(db: request.db)
+        let settings = try await repository.settings(unit.id)
+        let calendar = try await CalendarRepository(db: request.db).calendar()
+        let days = settings.bookableDays(from: request.now, isWorkingDay: { (try? calendar.isWorkingDay($0)) ?? false })
+        let fields = try await repository.fieldChoices(unit.id)
+        let field = form?["field"] ?? (try? request.query.get(String.self, at: "field")) ?? ""
+        let day = LocalDate(iso: form?["day"] ?? (try? request.query.get(String.self, at: "day")) ?? "").flatMap { days.contains($0) ? $0 : nil }
+        var slots: [SlotLine] = []
+        if let day, fields.contains(field) {
+            for (slot, booked) in try await AppointmentRepository(db: request.db).availability(unit: unit.id, field: field, day: day, settings: settings)
+            where slot.startInstant > request.now {
+                slots.append(SlotLine(value: slot.key, label: "\(slot.key) (\(slot.minutes) \(en ? "min" : "phút"))", free: max(0, settings.capacityPerSlot - booked)))
+            }
+        }
+        let context = FormContext(
+            centre: unit.name, action: Paths.appointmentBook.link(unit.id),
+            fields: fields.map { Option(value: $0, label: $0, selected: $0 == field) },
+            days: days.map { Option(value: $0.iso, label: String(format: "%02d/%02d/%04d", $0.day, $0.month, $0.year), selected: $0 == day) },
+            field: field, day: day?.iso ?? "", slots: slots, name: form?["name"] ?? "", errors: errors)
+        return try await Page.render("appointment-book", title: en ? "Book a time" : "Đặt lịch hẹn", context: context, request: request, failed: errors != nil)
+    }
+
+    @Sendable static func form(_ request: Request) async throws -> Response { try await renderForm(request) }
+
+    @Sendable static func book(_ request: Request) async throws -> Response {
+        let unit = try await QueuePages.centre(request)
+        let form = try request.content.decode([String: String].self)
+        do {
+            let (appointment, secret) = try await book(unit: unit.id, field: form["field"], day: form["day"], slot: form["slot"], name: form["name"], request: request)
+            return request.redirect(to: Paths.appointmentStatus.rawValue + "?code=\(appointment.code)&secret=\(secret)&new=1")
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderForm(request, form: form, errors: errors)
+        }
+    }
+
+    /// Books from raw input (form or API).
+    static func book(unit: OrgUnit.ID, field: String?, day: String?, slot: String?, name: String?, request: Request) async throws -> (Appointment, secret: String) {
+        let settings = try await ServiceCentreRepository(db: request.db).settings(unit)
+        guard let field, try await ServiceCentreRepository(db: request.db).fieldChoices(unit).contains(VietnameseText.clean(field)) else {
+            throw DomainError.invalid("Chọn lĩnh vực.", english: "Choose a field.", field: "field")
+        }
+        guard let day = day.flatMap(LocalDate.init(iso:)) else {
+            throw DomainError.invalid("Chọn ngày.", english: "Choose a day.", field: "day")
+        }
+        guard let time = slot.flatMap(TimeOfDay.init(text:)) else {
+            throw DomainError.invalid("Chọn khung giờ.", english: "Choose a time.", field: "slot")
+        }
+        let calendar = try await CalendarRepository(db: request.db).calendar()
+        return try await AppointmentRepository(db: request.db).book(
+            unit: unit, field: field, slot: AppointmentSlot(day: day, start: time, minutes: settings.slotMinutes), name: name, settings: settings,
+            calendar: calendar, now: request.now)
+    }
+
+    struct StatusContext: Encodable {
+        let code: String
+        let secret: String
+        let isNew: Bool
+        let centre: String
+        let field: String
+        let day: String
+        let slot: String
+        let status: String
+        let canCancel: Bool
+        let qr: String?
+        let kiosk: String
+    }
+
+    static func renderStatus(_ request: Request, _ a: Appointment, secret: String, isNew: Bool) async throws -> Response {
+        let en = Language.of(request) == .en
+        let context = StatusContext(
+            code: a.code, secret: secret, isNew: isNew, centre: try await request.units.find(a.unitID)?.unit.name ?? "", field: a.field,
+            day: String(format: "%02d/%02d/%04d", a.slot.day.day, a.slot.day.month, a.slot.day.year), slot: a.slot.key,
+            status: en ? a.status.english : a.status.vietnamese, canCancel: a.status == .booked,
+            qr: try? QRCode(text: a.code, correction: .medium).svg(moduleSize: 4, quietZone: 4, title: en ? "QR code: appointment code" : "Mã QR: mã lịch hẹn"),
+            kiosk: Paths.kiosk.link(a.unitID))
+        let response = try await Page.render("appointment", title: "\(en ? "Appointment" : "Lịch hẹn") \(a.code)", context: context, request: request)
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
+    }
+
+    static func lookedUp(_ request: Request, code: String?, secret: String?) async throws -> Appointment {
+        guard let code, let secret, let found = try await AppointmentRepository(db: request.db).lookup(code: code, secret: secret) else {
+            throw Problem.notFound("Không tìm thấy lịch hẹn với mã và mã bí mật này.", english: "No appointment has this code and secret.")
+        }
+        return found
+    }
+
+    @Sendable static func status(_ request: Request) async throws -> Response {
+        let code = try? request.query.get(String.self, at: "code"), secret = try? request.query.get(String.self, at: "secret")
+        return try await renderStatus(request, try await lookedUp(request, code: code, secret: secret), secret: secret ?? "",
+                                      isNew: (try? request.query.get(String.self, at: "new")) == "1")
+    }
+
+    @Sendable static func cancel(_ request: Request) async throws -> Response {
+        let form = try request.content.decode([String: String].self)
+        let found = try await lookedUp(request, code: form["code"], secret: form["secret"])
+        let cancelled = try await AppointmentRepository(db: request.db).cancel(code: found.code, secret: form["secret"] ?? "", now: request.now)
+        return try await renderStatus(request, cancelled, secret: form["secret"] ?? "", isNew: false)
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// Fees for a dossier: the counter officer records a payment with its receipt number or opens
+/// an online payment whose link the citizen follows (`/pay/{id}`) to the provider; the built-in
+/// test provider's checkout page sends the same signed callbacks a real provider would —
+/// success, failure, none (time-out), or duplicated and out of order.
+enum PaymentPages {
+    static func registerStaff(_ routes: any RoutesBuilder) {
+        routes.get(Paths.dossierPayments.pattern, use: list)
+        routes.post(Paths.dossierPayments.pattern, use: create)
+    }
+
+    static func registerPublic(_ routes: any RoutesBuilder) {
+        routes.get(Paths.payment.pattern, use: pay)
+        routes.get(Paths.testProvider.pattern, use: testCheckout)
+        routes.post(Paths.testProvider.pattern, use: testComplete)
+    }
+
+    typealias Option = PlanPages.Option
+
+    struct PaymentLine: Encodable {
+        let method: String
+        let provider: String
+        let amount: String
+        let status: String
+        let reference: String
+        let createdAt: String
+        let paidAt: String
+        let link: String
+    }
+
+    struct ListContext: Encodable {
+        let code: String
+        let dossierLink: String
+        let fees: [String]
+        let due: Int
+        let dueText: String
+        let paid: Bool
+        let payments: [PaymentLine]
+        let providers: [Option]
+        let action: String
+        let errors: [FormError]?
+    }
+
+    static func line(_ p: Payment, en: Bool) -> PaymentLine {
+        PaymentLine(method: p.method == .online ? (en ? "Online" : "Trực tuyến") : (en ? "At the counter" : "Tại quầy"), provider: p.provider,
+                    amount: CataloguePages.vnd(p.amountVND), status: en ? p.status.english : p.status.vietnamese, reference: p.reference ?? "",
+                    createdAt: LocalTime.format(p.createdAt), paidAt: p.paidAt.map(LocalTime.format) ?? "", link: Paths.payment.link(p.id))
+    }
+
+    static func renderList(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let dossier = try await DossierPages.viewable(request)
+        let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
+        let payments = try await PaymentRepository(db: request.db).payments(of: dossier.id)
+        let due = procedure.map(Payment.due) ?? 0
+        let context = ListContext(
+            code: dossier.code, dossierLink: Paths.dossier.link(dossier.id),
+            fees: procedure?.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" } ?? [], due: due, dueText: CataloguePages.vnd(due),
+            paid: payments.contains { $0.status == .succeeded }, payments: payments.map { line($0, en: en) },
+            providers: PaymentProviders.all(request.application).map { Option(value: $0.name, label: $0.name, selected: false) },
+            action: Paths.dossierPayments.link(dossier.id), errors: errors)
+        return try await Page.render("payments", title: "\(en ? "Fees" : "Phí, lệ phí") \(dossier.code)", context: context, request: request,
+                                     failed: errors != nil)
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> Response { try await renderList(request) }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let dossier = try await DossierPages.viewable(request)
+        let form = try request.content.decode([String: String].self)
+        do {
+            let payment = try await start(dossier, method: form["method"], amount: form["amount"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+                                          receipt: form["receipt"], provider: form["provider"], request: request)
+            if payment.method == .online { return request.redirect(to: Paths.payment.link(payment.id)) }
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderList(request, errors: errors)
+        }
+        return request.redirect(to: Paths.dossierPayments.link(dossier.id))
+    }
+
+    /// Records a counter payment or opens an online one (the API and the page); the officer must
+    /// be allowed to receive dossiers at the dossier's receiving unit.
+    static func start(_ dossier: Dossier, method: String?, amount: Int?, receipt: String?, provider: String?, request: Request) async throws -> Payment {
+        let principal = try request.requirePrincipal()
+        guard let unit = try await request.units.find(dossier.receivingUnitID), principal.may(.receiveDossiers, onUnitWithAncestry: unit.ancestry) else {
+            throw Problem.forbidden()
+        }
+        let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
+        let amount = amount ?? procedure.map(Payment.due) ?? 0
+        let repository = PaymentRepository(db: request.db)
+        switch method {
+        case "counter":
+            return try await repository.recordAtCounter(dossier: dossier, amountVND: amount, receipt: receipt ?? "", actor: request.auditActor, now: request.now)
+        case "online":
+            guard let name = provider, let found = PaymentProviders.find(name, app: request.application) else {
+                throw DomainError.invalid("Chọn nhà cung cấp thanh toán.", english: "Choose a payment provider.", field: "provider")
+            }
+            return try await repository.startOnline(dossier: dossier, amountVND: amount, provider: found.name, actor: request.auditActor, now: request.now)
+        default:
+            throw DomainError.invalid("Chọn hình thức thanh toán.", english: "Choose how it is paid.", field: "method")
+        }
+    }
+
+    // MARK: The payer's page
+
+    static func payment(_ request: Request) async throws -> Payment {
+        guard let raw = request.parameters.get("paymentID"), let id = Payment.ID(string: raw), let payment = try await PaymentRepository(db: request.db).find(id) else {
+            throw Problem.notFound("Không tìm thấy khoản thanh toán.", english: "No such payment.")
+        }
+        return payment
+    }
+
+    struct PayContext: Encodable {
+        let code: String
+        let amount: String
+        let status: String
+        let pending: Bool
+        let checkout: String?
+    }
+
+    /// What the payer sees: the dossier code, the amount and the status (no personal data), with
+    /// the provider's checkout while the payment is open.
+    @Sendable static func pay(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let p = try await payment(request)
+        let dossier = try await DossierRepository(db: request.db).find(p.dossierID)
+        let provider = PaymentProviders.find(p.provider, app: request.application)
+        let open = p.method == .online && p.status != .succeeded
+        let context = PayContext(code: dossier?.code ?? "", amount: CataloguePages.vnd(p.amountVND), status: en ? p.status.english : p.status.vietnamese,
+                                 pending: p.status == .pending, checkout: open ? provider.map { PaymentProviders.checkout(p, provider: $0, request: request) } : nil)
+        let response = try await Page.render("pay", title: en ? "Pay the fees" : "Thanh toán phí, lệ phí", context: context, request: request)
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
+    }
+
+    // MARK: The test provider
+
+    struct TestContext: Encodable {
+        let code: String
+        let amount: String
+        let action: String
+        let back: String
+    }
+
+    @Sendable static func testCheckout(_ request: Request) async throws -> Response {
+        let p = try await payment(request)
+        guard p.provider == PaymentProviders.testName, request.application.parConfig.testPayments else { throw Problem.notFound() }
+        let dossier = try await DossierRepository(db: request.db).find(p.dossierID)
+        return try await Page.render("test-provider", title: "Test payment provider", context: TestContext(
+            code: dossier?.code ?? "", amount: CataloguePages.vnd(p.amountVND), action: Paths.testProvider.link(p.id), back: Paths.payment.link(p.id)),
+            request: request)
+    }
+
+    /// The test provider's answer: it signs and delivers callbacks through the same verification
+    /// as `POST /api/v1/payments/callbacks/{provider}`.
+    @Sendable static func testComplete(_ request: Request) async throws -> Response {
+        let p = try await payment(request)
+        guard p.provider == PaymentProviders.testName, request.application.parConfig.testPayments,
+              let provider = PaymentProviders.find(PaymentProviders.testName, app: request.application) else { throw Problem.notFound() }
+        let form = try request.content.decode([String: String].self)
+        let transaction = "TEST-" + p.id.description.prefix(8).uppercased()
+        func send(_ outcome: PaymentCallback.Outcome, _ sequence: Int) async throws {
+            let signed = try PaymentProviders.signedCallback(CallbackBody(paymentId: p.id.description, outcome: outcome, amount: p.amountVND,
+                                                                          transaction: transaction, sequence: sequence), provider: provider)
+            _ = try await PaymentProviders.receive(provider: provider.name, body: signed.body, signature: signed.signature, request: request)
+        }
+        let base = p.lastSequence
+        switch form["outcome"] {
+        case "success": try await send(.succeeded, base + 1)
+        case "failure": try await send(.failed, base + 1)
+        case "timeout": break   // the provider never answers: the payment stays pending, then expires
+        case "duplicate":
+            // Success twice, then an older "pending" notice arriving late.
+            try await send(.succeeded, base + 2)
+            try await send(.succeeded, base + 2)
+            try await send(.pending, base + 1)
+        default: throw Problem.badRequest("Chọn kết quả.", english: "Choose an outcome.", field: "outcome")
+        }
+        return request.redirect(to: Paths.payment.link(p.id))
+    }
+}

@@ -1,0 +1,236 @@
+import FluentKit
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The public side of the service centre floor: the kiosk that issues numbered tickets (or
+/// checks a booking in), the ticket page a citizen follows on the phone (and rates from), and
+/// the display board, updated live by Server-Sent Events with a polling fallback.
+enum QueuePages {
+    static func registerPublic(_ routes: any RoutesBuilder) {
+        routes.get(Paths.kiosk.pattern, use: kiosk)
+        routes.post(Paths.kiosk.pattern, use: issue)
+        routes.get(Paths.queueTicket.pattern, use: ticket)
+        routes.post(Paths.queueTicket.pattern, use: rateFromPhone)
+        routes.get(Paths.board.pattern, use: board)
+        routes.get(Paths.boardEvents.pattern, use: boardEvents)
+    }
+
+    /// A centre named in the path: any current unit (404 otherwise).
+    static func centre(_ request: Request) async throws -> OrgUnit {
+        guard let raw = request.parameters.get("unitID"), let id = OrgUnit.ID(string: raw), let record = try await request.units.find(id),
+              record.unit.validTo == nil else {
+            throw Problem.notFound("Không tìm thấy trung tâm.", english: "No such centre.")
+        }
+        return record.unit
+    }
+
+    static func ticketLink(_ ticket: QueueTicket, request: Request) -> String {
+        Paths.queueTicket.link(ticket.id) + "?t=" + SignedToken.make("ticket", ticket.id.description, key: request.application.parConfig.secret)
+    }
+
+    // MARK: Kiosk
+
+    struct KioskContext: Encodable {
+        let centre: String
+        let action: String
+        let fields: [String]
+        let code: String
+        let errors: [FormError]?
+    }
+
+    static func renderKiosk(_ request: Request, code: String = "", errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let unit = try await centre(request)
+        let fields = try await ServiceCentreRepository(db: request.db).fieldChoices(unit.id)
+        return try await Page.render("kiosk", title: en ? "Take a number" : "Lấy số thứ tự",
+                                     context: KioskContext(centre: unit.name, action: Paths.kiosk.link(unit.id), fields: fields, code: code, errors: errors),
+                                     request: request, failed: errors != nil)
+    }
+
+    @Sendable static func kiosk(_ request: Request) async throws -> Response { try await renderKiosk(request) }
+
+    @Sendable static func issue(_ request: Request) async throws -> Response {
+        let unit = try await centre(request)
+        let form = try request.content.decode([String: String].self)
+        do {
+            let ticket = try await ServiceCentreRepository(db: request.db).issueTicket(
+                unit: unit.id, field: form["field"], appointmentCode: form["code"], now: request.now)
+            return request.redirect(to: ticketLink(ticket, request: request) + "&new=1")
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderKiosk(request, code: form["code"] ?? "", errors: errors)
+        }
+    }
+
+    // MARK: The citizen's ticket
+
+    struct TicketContext: Encodable {
+        let number: String
+        let centre: String
+        let field: String
+        let issuedAt: String
+        let status: String
+        let statusLabel: String
+        let ahead: Int
+        let desk: String?
+        let isNew: Bool
+        let url: String
+        let action: String
+        let qr: String?
+        let token: String
+        let canRate: Bool
+        let rated: String?
+        let levels: [PlanPages.Option]
+        let errors: [FormError]?
+    }
+
+    static func verifiedTicket(_ request: Request, token: String?) async throws -> QueueTicket {
+        guard let raw = request.parameters.get("ticketID"), let id = QueueTicket.ID(string: raw), let token,
+              SignedToken.verify(token, "ticket", id.description, key: request.application.parConfig.secret),
+              let ticket = try await ServiceCentreRepository(db: request.db).ticket(id) else {
+            throw Problem.notFound("Không tìm thấy số thứ tự.", english: "No such ticket.")
+        }
+        return ticket
+    }
+
+    static func renderTicket(_ request: Request, _ t: QueueTicket, token: String, errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let repository = ServiceCentreRepository(db: request.db)
+        let unit = try await request.units.find(t.unitID)?.unit
+        let desk = try await t.deskID.asyncMap { try await repository.desk($0) }
+        let url = request.application.parConfig.publicURL + ticketLink(t, request: request)
+        let rated = try await repository.rating(of: t.id)
+        let context = TicketContext(
+            number: t.label, centre: unit?.name ?? "", field: t.field, issuedAt: LocalTime.format(t.issuedAt), status: t.status.rawValue,
+            statusLabel: en ? t.status.english : t.status.vietnamese, ahead: t.status == .waiting ? try await repository.position(of: t) : 0,
+            desk: desk.map { "\(en ? "Desk" : "Quầy") \($0.number) — \($0.name)" },
+            isNew: (try? request.query.get(String.self, at: "new")) == "1", url: url, action: ticketLink(t, request: request),
+            qr: try? QRCode(text: url, correction: .medium).svg(moduleSize: 3, quietZone: 4, title: en ? "QR code: follow your number" : "Mã QR: theo dõi số thứ tự"),
+            token: token, canRate: t.status == .served && rated == nil, rated: rated.map { en ? $0.english : $0.vietnamese },
+            levels: CounterRatingLevel.allCases.map { .init(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) },
+            errors: errors)
+        let response = try await Page.render("queue-ticket", title: "\(en ? "Number" : "Số thứ tự") \(t.label)", context: context, request: request,
+                                             failed: errors != nil)
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
+    }
+
+    @Sendable static func ticket(_ request: Request) async throws -> Response {
+        let token = try? request.query.get(String.self, at: "t")
+        return try await renderTicket(request, try await verifiedTicket(request, token: token), token: token ?? "")
+    }
+
+    @Sendable static func rateFromPhone(_ request: Request) async throws -> Response {
+        let form = try request.content.decode([String: String].self)
+        let ticket = try await verifiedTicket(request, token: form["t"])
+        do {
+            try await rate(ticket, form: form, request: request)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderTicket(request, ticket, token: form["t"] ?? "", errors: errors)
+        }
+        return request.redirect(to: ticketLink(ticket, request: request))
+    }
+
+    /// The rating in a form (`level`, optional `reason`), for the phone page and the desk's touch page.
+    static func rate(_ ticket: QueueTicket, form: [String: String], request: Request) async throws {
+        guard let level = CounterRatingLevel(rawValue: form["level"] ?? "") else {
+            throw DomainError.invalid("Chọn mức độ hài lòng.", english: "Choose how satisfied you are.", field: "level")
+        }
+        try await ServiceCentreRepository(db: request.db).rate(ticket.id, level: level, reason: form["reason"], now: request.now)
+    }
+
+    // MARK: Display board
+
+    /// What the board shows, as JSON for its script (the same shape as `GET /api/v1/centres/{unitId}/board`).
+    struct BoardState: Codable, Equatable {
+        struct Call: Codable, Equatable {
+            let number: String
+            let desk: Int
+            let deskName: String
+            let field: String
+            let recalls: Int
+        }
+        struct Waiting: Codable, Equatable {
+            let field: String
+            let count: Int
+        }
+        let calls: [Call]
+        let waiting: [Waiting]
+    }
+
+    static func boardState(_ unit: OrgUnit.ID, db: any FluentKit.Database, now: Date) async throws -> BoardState {
+        let repository = ServiceCentreRepository(db: db)
+        let board = try await repository.board(unit, now: now)
+        let desks = Dictionary(uniqueKeysWithValues: try await repository.desks(unit).map { ($0.id, $0) })
+        return BoardState(
+            calls: board.calls.map { t in
+                let desk = t.deskID.flatMap { desks[$0] }
+                return .init(number: t.label, desk: desk?.number ?? 0, deskName: desk?.name ?? "", field: t.field, recalls: t.recalls)
+            },
+            waiting: board.waiting.keys.sorted().map { .init(field: $0, count: board.waiting[$0]!) })
+    }
+
+    struct BoardContext: Encodable {
+        let centre: String
+        let state: BoardState
+        let events: String
+        let api: String
+        let updated: String
+    }
+
+    @Sendable static func board(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let unit = try await centre(request)
+        let state = try await boardState(unit.id, db: request.db, now: request.now)
+        return try await Page.render("board", title: en ? "Now serving — \(unit.name)" : "Mời công dân — \(unit.name)",
+                                     context: BoardContext(centre: unit.name, state: state, events: Paths.boardEvents.link(unit.id),
+                                                           api: "/api/v1/centres/\(unit.id)/board", updated: LocalTime.format(request.now)),
+                                     request: request)
+    }
+
+    /// Server-Sent Events: the board's state now and after every change (checked each second,
+    /// from the database, so calls made on any instance show), a comment every 15 s to keep
+    /// proxies from closing the stream; it ends after `seconds` (default 300) and the browser reconnects.
+    @Sendable static func boardEvents(_ request: Request) async throws -> Response {
+        let unit = try await centre(request)
+        let seconds = min(max((try? request.query.get(Int.self, at: "seconds")) ?? 300, 1), 300)
+        let db = request.db, clock = request.application.parConfig.clock
+        let response = Response(status: .ok)
+        response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        response.headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
+        response.body = .init(asyncStream: { writer in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let end = Date().addingTimeInterval(TimeInterval(seconds))
+            var last: BoardState?
+            var quiet = 0
+            do {
+                try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n\n")))
+                while Date() < end {
+                    let state = try await boardState(unit.id, db: db, now: clock())
+                    if state != last {
+                        let json = String(decoding: try encoder.encode(state), as: UTF8.self)
+                        try await writer.write(.buffer(ByteBuffer(string: "event: board\ndata: \(json)\n\n")))
+                        last = state
+                        quiet = 0
+                    } else {
+                        quiet += 1
+                        if quiet >= 15 {
+                            try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n")))
+                            quiet = 0
+                        }
+                    }
+                    try await Task.sleep(for: .seconds(1))
+                }
+            } catch {
+                // The viewer went away or the database failed: end the stream; the browser reconnects.
+            }
+            try? await writer.write(.end)
+        })
+        return response
+    }
+}
