@@ -345,7 +345,8 @@ struct CentreWebTests {
             config.portalExportSettle = 5
         }) { app, fixture in
             let admin = fixture.token(.administrator)
-            clock.withLockedValue { $0 = $0.addingTimeInterval(60) }
+            // The fixture's events were stamped with the real time: the app's clock a minute later lets them settle.
+            clock.withLockedValue { $0 = Date().addingTimeInterval(60) }
             let first = try await Self.export(app, token: admin, cursor: nil)
             #expect(first.records.count == 2 && first.records.allSatisfy { $0.hasSuffix(":2/1") }, "two dossiers received at the counter: status 2, channel 1")
             let again = try await Self.export(app, token: admin, cursor: nil)
