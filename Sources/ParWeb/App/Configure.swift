@@ -43,6 +43,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.storage[MetricsKey.self] = metrics
 
     app.middleware = Middlewares()
+    // Outermost, so that problems, static files and unmatched routes get the headers too.
+    app.middleware.use(SecurityHeadersMiddleware(sessionCookieName: app.sessions.configuration.cookieName))
     app.middleware.use(MetricsMiddleware(registry: metrics))
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
