@@ -6,20 +6,29 @@ import ParStore
 import ParWeb
 import Vapor
 
-/// `parhub serve | migrate | seed | import units FILE | audit verify | index rebuild [--apply]`.
+/// `parhub serve | migrate | seed | import units FILE | audit verify | index rebuild [--apply]
+/// | backup FILE | restore FILE [--yes] | checksums`.
 /// Argument parsing and wiring only; the work lives in ParWeb and ParStore.
 let config = AppConfig.fromEnvironment()
 var environment = try Environment.detect()
 try LoggingSystem.bootstrap(from: &environment)
 let app = try await Application.make(environment)
 do {
-    try await configure(app, config)
+    let command = environment.arguments.dropFirst().first ?? "serve"
+    // Backup, restore and checksums open the database on their own: no application (and no
+    // outbox dispatcher) holds it open while a restore replaces it.
+    let standalone = ["backup", "restore", "checksums"]
+    if !standalone.contains(command) {
+        try await configure(app, config)
+    }
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(IndexCommand(), as: "index")
-    let command = environment.arguments.dropFirst().first ?? "serve"
+    app.asyncCommands.use(BackupCommand(database: config.database), as: "backup")
+    app.asyncCommands.use(RestoreCommand(database: config.database), as: "restore")
+    app.asyncCommands.use(ChecksumsCommand(database: config.database), as: "checksums")
     if command == "serve" {
         app.logger.notice("ParHub configuration: \(config.summary)")
         if case .sqlite = config.database {
@@ -221,6 +230,71 @@ struct IndexCommand: AsyncCommand {
             context.console.error("The live counters differ from the recomputed ones (\(report.differences.count) differences). Run with --apply to replace them.")
             throw ExitCode(1)
         }
+    }
+}
+
+/// `parhub backup FILE`: a consistent copy of the running database (SQLite `VACUUM INTO`,
+/// PostgreSQL `pg_dump -Fc`).
+struct BackupCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "Where to write the backup (must not exist)")
+        var file: String
+    }
+    let database: DatabaseConfig
+    var help: String { "Writes a backup of the database to FILE; safe while the server runs." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        do {
+            try await DatabaseBackup.backup(database, to: signature.file)
+            context.console.print("Backed up \(database) to \(signature.file).")
+        } catch let failure as DatabaseBackup.Failure {
+            context.console.error(failure.message)
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `parhub restore FILE --yes`: replaces the database with a backup. The server must be stopped.
+struct RestoreCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "A backup written by `parhub backup`")
+        var file: String
+        // `--yes` is ConsoleKit's global flag (as for `parhub migrate --yes`): it sets confirmOverride.
+    }
+    let database: DatabaseConfig
+    var help: String { "Replaces the database with the backup in FILE (stop the server first; needs --yes)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        var exists = true
+        if case .sqlite(let path) = database { exists = FileManager.default.fileExists(atPath: path) }
+        guard context.console.confirmOverride == true || !exists else {
+            context.console.error("This replaces every row of \(database) with the backup \(signature.file). Stop the server, then run again with --yes.")
+            throw ExitCode(2)
+        }
+        do {
+            try await DatabaseBackup.restore(database, from: signature.file)
+            context.console.print("Restored \(database) from \(signature.file). Run `parhub migrate --yes` if the backup is older than this version, then `parhub audit verify`.")
+        } catch let failure as DatabaseBackup.Failure {
+            context.console.error(failure.message)
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `parhub checksums`: each table's row count and SHA-256 of its rows in primary-key order,
+/// to compare a restored database with the moment of its backup.
+struct ChecksumsCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    let database: DatabaseConfig
+    var help: String { "Prints each table's row count and a SHA-256 of its rows (stable for one database)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        if case .sqlite(let path) = database, !FileManager.default.fileExists(atPath: path) {
+            context.console.error("There is no database at \(path).")
+            throw ExitCode(1)
+        }
+        let sums = try await database.withDatabase { try await TableChecksums.compute(on: $0) }
+        for sum in sums { context.console.print(sum.description) }
     }
 }
 
