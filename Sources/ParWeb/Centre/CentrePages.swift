@@ -336,11 +336,7 @@ enum CentrePages {
     static func statsQuery(_ request: Request) async throws -> StatsQuery {
         let record = try await centre(request, .manageCentre)
         let today = VietnamTime.localDate(of: request.now)
-        let from = (try? request.query.get(String.self, at: "from")).flatMap(LocalDate.init(iso:)) ?? today.adding(days: -29)
-        let through = (try? request.query.get(String.self, at: "through")).flatMap(LocalDate.init(iso:)) ?? today
-        guard from <= through, from.days(to: through) <= 366 else {
-            throw Problem.badRequest("Khoảng thời gian từ 1 ngày đến 1 năm.", english: "The period is 1 day to 1 year.", field: "from")
-        }
+        let (from, through) = try period(request, days: 30)
         let grouping = (try? request.query.get(String.self, at: "by")).flatMap(QueueStats.Grouping.init(rawValue:)) ?? .field
         let repository = ServiceCentreRepository(db: request.db)
         let desks = Dictionary(uniqueKeysWithValues: try await repository.desks(record.unit.id).map { ($0.id, "\($0.number) — \($0.name)") })
@@ -349,6 +345,17 @@ enum CentrePages {
         let ratingColumn = grouping == .desk ? "desk_id" : grouping == .officer ? "officer" : "field"
         return StatsQuery(unit: record, from: from, through: through, grouping: grouping, stats: stats,
                           ratings: try await repository.ratings(record.unit.id, from: from, through: through, by: ratingColumn))
+    }
+
+    /// `from` … `through` from the query (default: the last `days` days through today), at most a year.
+    static func period(_ request: Request, days: Int) throws -> (LocalDate, LocalDate) {
+        let today = VietnamTime.localDate(of: request.now)
+        let from = (try? request.query.get(String.self, at: "from")).flatMap(LocalDate.init(iso:)) ?? today.adding(days: 1 - days)
+        let through = (try? request.query.get(String.self, at: "through")).flatMap(LocalDate.init(iso:)) ?? today
+        guard from <= through, from.days(to: through) <= 366 else {
+            throw Problem.badRequest("Khoảng thời gian từ 1 ngày đến 1 năm.", english: "The period is 1 day to 1 year.", field: "from")
+        }
+        return (from, through)
     }
 
     static func minutes(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "—" }
@@ -422,12 +429,7 @@ enum CentrePages {
         let record = try await centre(request, .manageCentre)
         let repository = PaymentRepository(db: request.db)
         try await repository.expire(olderThan: request.application.parConfig.paymentTimeout, now: request.now)
-        let today = VietnamTime.localDate(of: request.now)
-        let from = (try? request.query.get(String.self, at: "from")).flatMap(LocalDate.init(iso:)) ?? today.adding(days: -6)
-        let through = (try? request.query.get(String.self, at: "through")).flatMap(LocalDate.init(iso:)) ?? today
-        guard from <= through, from.days(to: through) <= 366 else {
-            throw Problem.badRequest("Khoảng thời gian từ 1 ngày đến 1 năm.", english: "The period is 1 day to 1 year.", field: "from")
-        }
+        let (from, through) = try period(request, days: 7)
         let units = try await request.units.subtreeIDs(of: [record.unit.id])
         let (lines, callbacks) = try await repository.reconciliation(units: units, from: from, through: through)
         let total = lines.filter { $0.status == .succeeded }.reduce(0) { $0 + $1.amountVND }
