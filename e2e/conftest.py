@@ -19,6 +19,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from a11y import Checker
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DEMO_USER = "admin"
 DEMO_PASSWORD = "parhub-demo"
@@ -38,8 +40,13 @@ def base_url() -> str:
     return url
 
 
+AXE = os.environ.get("PARHUB_E2E_AXE", "1") != "0"
+_checker: Checker | None = None
+
+
 @pytest.fixture(scope="session")
-def browser() -> Browser:
+def browser(base_url: str) -> Browser:
+    global _checker
     exe = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not exe:
         pytest.fail("no chromium: set CHROMIUM_PATH or apt-get install chromium")
@@ -51,8 +58,47 @@ def browser() -> Browser:
             headless=True,
             args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
         )
+        if AXE:
+            # Every context a test opens (the page fixture's, open_as's...) records the
+            # documents it is sent; the a11y fixture runs axe-core on them after the test.
+            plain_new_context = b.new_context
+            _checker = Checker(base_url, new_context=plain_new_context)
+
+            def recording_new_context(**kwargs):
+                context = plain_new_context(**kwargs)
+                _checker.record_into(context)
+                return context
+
+            b.new_context = recording_new_context
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def a11y(request, browser: Browser):
+    """After each test: axe-core on every new page it saw; serious or critical violations fail it."""
+    yield
+    if _checker is None:
+        return
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        _checker.pending.clear()
+        return
+    failures = _checker.check_pending()
+    if failures:
+        pytest.fail(f"axe-core: {len(failures)} serious/critical violation(s):\n  " + "\n  ".join(failures), pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _checker is not None:
+        terminalreporter.write_line(
+            f"axe-core: {_checker.pages_checked} pages checked ({len(_checker.paths_checked)} distinct paths), "
+            f"{_checker.violations_found} serious/critical violations")
+        if _checker.minor_found:
+            terminalreporter.write_line("axe-core, moderate/minor (not failing): " + ", ".join(
+                f"{rule} on {n} page(s)" for rule, n in sorted(_checker.minor_found.items())))
+    elif not AXE:
+        terminalreporter.write_line("axe-core: off (PARHUB_E2E_AXE=0)")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -94,7 +140,7 @@ def page(browser: Browser, base_url: str, request) -> Page:
     def only_app(route):
         u = urlparse(route.request.url)
         if u.scheme in ("data", "blob", "about") or (u.hostname == app_origin.hostname and u.port == app_origin.port):
-            route.continue_()
+            route.fallback()  # on to the axe recorder (if any), then the network
         else:
             print(f"[e2e] blocked off-host request: {route.request.url}")
             route.abort()

@@ -1,0 +1,109 @@
+"""axe-core on every page the browser tests see.
+
+Every browser context the tests open records each HTML document the app sends it
+(through a route: the request is fetched, its body kept, and handed to the browser
+unchanged, redirects included). After each test, every new document is replayed in a
+separate checker page — same URL, same bytes, the app's own CSS — and axe-core runs
+on it. Serious and critical violations fail the test. Checking a replay rather than
+the live page keeps the tests' timing untouched, and also covers pages a test leaves
+at once and answers to form posts (an error summary, a 404 page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import urlparse
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Route
+
+FAILING_IMPACTS = ("serious", "critical")
+
+
+@dataclass
+class Document:
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Checker:
+    """Records documents from every context and checks each distinct one once."""
+
+    base_url: str
+    new_context: Callable[..., BrowserContext]
+    pending: list[Document] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    pages_checked: int = 0
+    paths_checked: set[str] = field(default_factory=set)
+    violations_found: int = 0
+    minor_found: dict[str, int] = field(default_factory=dict)  # moderate/minor rule id -> pages, reported only
+    axe: Axe = field(default_factory=Axe)
+
+    def record_into(self, context: BrowserContext) -> None:
+        """Installs the recording route; other routes must `fallback()` to reach it."""
+        origin = urlparse(self.base_url)
+
+        def record(route: Route) -> None:
+            request = route.request
+            target = urlparse(request.url)
+            if not (request.is_navigation_request() and request.resource_type == "document"
+                    and target.hostname == origin.hostname and target.port == origin.port):
+                route.fallback()
+                return
+            response = route.fetch(max_redirects=0)
+            body = response.body()
+            if "text/html" in response.headers.get("content-type", "") and not 300 <= response.status < 400:
+                self.pending.append(Document(request.url, response.status, dict(response.headers), body))
+            route.fulfill(response=response, body=body)
+
+        context.route("**/*", record)
+
+    def check_pending(self) -> list[str]:
+        """Runs axe on every document recorded since the last call; returns the failures."""
+        documents, self.pending = self.pending, []
+        failures: list[str] = []
+        fresh = []
+        for doc in documents:
+            key = hashlib.sha256(urlparse(doc.url).path.encode() + b"\0" + doc.body).hexdigest()
+            if key not in self.seen:
+                self.seen.add(key)
+                fresh.append(doc)
+        if not fresh:
+            return failures
+        context = self.new_context(base_url=self.base_url, locale="vi-VN", viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            current: dict[str, Document] = {}
+
+            def serve(route: Route) -> None:
+                doc = current.get("doc")
+                if doc is not None and route.request.url == doc.url and route.request.resource_type == "document":
+                    headers = {k: v for k, v in doc.headers.items()
+                               if k.lower() not in ("content-length", "content-encoding", "transfer-encoding", "set-cookie")}
+                    route.fulfill(status=doc.status, headers=headers, body=doc.body)
+                else:
+                    route.continue_()
+
+            context.route("**/*", serve)
+            for doc in fresh:
+                current["doc"] = doc
+                page.goto(doc.url, wait_until="load")
+                result = self.axe.run(page)
+                self.pages_checked += 1
+                self.paths_checked.add(urlparse(doc.url).path)
+                for violation in result.response["violations"]:
+                    if violation.get("impact") not in FAILING_IMPACTS:
+                        self.minor_found[violation["id"]] = self.minor_found.get(violation["id"], 0) + 1
+                    else:
+                        self.violations_found += 1
+                        targets = ", ".join(str(node.get("target")) for node in violation["nodes"][:3])
+                        failures.append(f"{urlparse(doc.url).path}: {violation['impact']} {violation['id']} "
+                                        f"({violation['help']}) at {targets}")
+        finally:
+            context.close()
+        return failures
