@@ -71,7 +71,9 @@ extension Application {
 
 /// Mounts the generated OpenAPI handlers under the API middleware.
 func registerAPI(_ app: Application) throws {
+    let publicOperations = try OpenAPIDocument.load().publicOperations
     let api = app.grouped(ETagMiddleware(), BodyLimitMiddleware(), LookupRateLimitMiddleware(), BearerPrincipalMiddleware(),
+                          RequireBearerMiddleware(publicOperations: publicOperations),
                           IdempotencyMiddleware(), RequestContextMiddleware())
     let transport = VaporTransport(routesBuilder: api)
     try ParAPI().registerHandlers(on: transport, serverURL: URL(string: "/")!)

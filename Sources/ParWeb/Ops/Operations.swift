@@ -79,7 +79,15 @@ struct OpenAPIDocument: Sendable {
         let path: String
         let operationId: String
         let summary: String
+        /// Marked `security: []`: callable without a bearer token.
+        var isPublic = false
+
+        /// `METHOD /path/{param}`, as the document names the operation.
+        var key: String { method + " " + path }
     }
+
+    /// The operations callable without a token, as `METHOD /path/{param}`.
+    var publicOperations: Set<String> { Set(operations.filter(\.isPublic).map(\.key)) }
 
     let text: String
     let operations: [Operation]
@@ -96,10 +104,12 @@ struct OpenAPIDocument: Sendable {
     /// and written in one layout (two-space indent), so a line reader is enough.
     static func operations(in text: String) -> [Operation] {
         var result: [Operation] = []
-        var path = "", method = "", operationId = "", summary = ""
+        var path = "", method = "", operationId = "", summary = "", isPublic = false
         func flush() {
-            if !method.isEmpty { result.append(.init(method: method.uppercased(), path: path, operationId: operationId, summary: summary)) }
-            method = ""; operationId = ""; summary = ""
+            if !method.isEmpty {
+                result.append(.init(method: method.uppercased(), path: path, operationId: operationId, summary: summary, isPublic: isPublic))
+            }
+            method = ""; operationId = ""; summary = ""; isPublic = false
         }
         var inPaths = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -114,6 +124,8 @@ struct OpenAPIDocument: Sendable {
                 flush(); method = String(trimmed.dropLast())
             } else if trimmed.hasPrefix("operationId: ") {
                 operationId = String(trimmed.dropFirst("operationId: ".count))
+            } else if trimmed == "security: []", !method.isEmpty {
+                isPublic = true
             } else if trimmed.hasPrefix("summary: "), !method.isEmpty {
                 summary = String(trimmed.dropFirst("summary: ".count))
             }
