@@ -26,6 +26,12 @@ struct RouteMatrixTests {
         "GET /feedback", "GET /feedback/new", "POST /feedback/new", "POST /feedback/verify", "GET /feedback/status",
         "POST /feedback/rate",
         "GET /portal", "GET /portal/par-index/:setID", "GET /portal/service-index", "GET /portal/satisfaction",
+        // The service centre floor: the kiosk, the citizen's ticket (with its token), the display board and its
+        // stream, bookings (with their secret), the payer's page and the built-in test provider's checkout.
+        "GET /kiosk/:unitID", "POST /kiosk/:unitID", "GET /queue/:ticketID", "POST /queue/:ticketID",
+        "GET /board/:unitID", "GET /board/:unitID/events",
+        "GET /appointments/:unitID", "POST /appointments/:unitID", "GET /appointment", "POST /appointment/cancel",
+        "GET /pay/:paymentID", "GET /payments/test-provider/:paymentID", "POST /payments/test-provider/:paymentID",
     ]
     /// Operations endpoints, open by design (health checks, metrics scraped on the private network, the contract).
     static let operational: Set<String> = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.yaml", "GET /api/docs"]
