@@ -32,9 +32,7 @@ struct CentreWebTests {
     func twoInstances() async throws {
         try await withTestApp { app, fixture in
             _ = try await Self.desks(app, fixture.justice.id)
-            let second = try await Application.make(.testing)
-            do {
-                try await configure(second, app.parConfig)
+            try await ScaleOutTests.withSecondInstance(app) { second in
                 let numbers = try await withThrowingTaskGroup(of: (HTTPStatus, String?).self) { group in
                     for i in 0..<40 {
                         let target = i % 2 == 0 ? app : second
@@ -48,11 +46,7 @@ struct CentreWebTests {
                 let issued = numbers.compactMap(\.1)
                 #expect(Set(issued).count == 40, "no duplicates")
                 #expect(Set(issued) == Set((1...40).map { String(format: "%04d", $0) }))
-            } catch {
-                try? await second.asyncShutdown()
-                throw error
             }
-            try await second.asyncShutdown()
         }
     }
 
@@ -273,9 +267,7 @@ struct CentreWebTests {
             #expect(try await Self.callback(app, CallbackBody(paymentId: UUID().uuidString, outcome: .succeeded, amount: 50_000, transaction: "T", sequence: 1)).1 == "rejected")
             // A failure, then the success arrives three times across two instances, and the older "pending" notice last.
             #expect(try await Self.callback(app, CallbackBody(paymentId: paymentID, outcome: .failed, amount: 50_000, transaction: "T", sequence: 1)).1 == "applied")
-            let second = try await Application.make(.testing)
-            do {
-                try await configure(second, app.parConfig)
+            try await ScaleOutTests.withSecondInstance(app) { second in
                 let success = CallbackBody(paymentId: paymentID, outcome: .succeeded, amount: 50_000, transaction: "T-9", sequence: 3)
                 let results = try await withThrowingTaskGroup(of: String?.self) { group in
                     for target in [app, second, app] { group.addTask { try await Self.callback(target, success).1 } }
@@ -286,11 +278,7 @@ struct CentreWebTests {
                 #expect(results.filter { $0 == "applied" }.count == 1 && results.filter { $0 == "duplicate" }.count == 2)
                 #expect(try await Self.callback(second, CallbackBody(paymentId: paymentID, outcome: .pending, amount: 50_000, transaction: "T", sequence: 2)).1 == "duplicate")
                 #expect(try await Self.callback(second, CallbackBody(paymentId: paymentID, outcome: .failed, amount: 50_000, transaction: "T", sequence: 9)).1 == "duplicate")
-            } catch {
-                try? await second.asyncShutdown()
-                throw error
             }
-            try await second.asyncShutdown()
             let payments = try await PaymentRepository(db: app.db).payments(of: dossierID)
             #expect(payments.count == 1 && payments[0].status == .succeeded && payments[0].reference == "T-9")
             let today = LocalTime.today()
