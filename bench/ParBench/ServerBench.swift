@@ -47,6 +47,7 @@ enum ServerBench {
         print("""
 
         ParHub server benchmark — \(ISO8601DateFormatter().string(from: Date())) — \(ProcessInfo.processInfo.processorCount) cores, load average \(load)
+        machine: \(Machine.description)
         runs: \(fmt(options.seconds, 0)) s each after \(fmt(options.warmup, 0)) s warm-up; intake and raw commits: \(options.clients) concurrent clients; \
         hello and lookup: wrk -t\(options.threads) -c\(options.connections); seeded receipts: \(options.seed)
         """)
@@ -98,9 +99,10 @@ enum ServerBench {
                 print("  \(pad(r.database, 8)) lookup \(fmt(lookup.requestsPerSecond, 1))/s vs hello \(fmt(hello.requestsPerSecond, 1))/s: "
                       + "\(fmt(ratio * 100, 1)) %")
             }
+            if let peak = r.peakRSSMiB { print("  \(pad(r.database, 8)) peak RSS under load \(fmt(peak, 0)) MiB") }
         }
         if let out = options.out {
-            let report = Report(benchmark: "server", date: ISO8601DateFormatter().string(from: Date()),
+            let report = Report(benchmark: "server", date: ISO8601DateFormatter().string(from: Date()), machine: Machine.description,
                                 cores: ProcessInfo.processInfo.processorCount, loadAverageBefore: load, seconds: options.seconds, warmup: options.warmup,
                                 clients: options.clients, wrkThreads: options.threads, wrkConnections: options.connections,
                                 seededReceipts: options.seed, receivingUnits: options.units,
@@ -230,8 +232,10 @@ enum ServerBench {
             print("intake / raw commits: \(fmt(intakeRatio * 100, 1)) %  (goal ≥ 50 %: \(intakeRatio >= 0.5 ? "met" : "NOT met"))")
         }
         if let lookupRatio { print("lookup / hello: \(fmt(lookupRatio * 100, 1)) %") }
+        let peak = Machine.peakRSSMiB()
+        print("peak RSS of the benchmark process (app, pools and load generator's in-process clients) so far: \(peak.map { fmt($0, 0) } ?? "?") MiB")
         return DatabaseReport(database: name, settings: settings, rawCommits: raw, intake: intake, intakeRowsCommitted: intakeRows,
-                              intakeRatio: intakeRatio, hello: hello, lookup: lookup, lookupRatio: lookupRatio, auditRows: rows)
+                              intakeRatio: intakeRatio, hello: hello, lookup: lookup, lookupRatio: lookupRatio, auditRows: rows, peakRSSMiB: peak)
     }
 
     static func escape(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
@@ -332,12 +336,32 @@ enum ServerBench {
         let lookup: WrkRun?
         let lookupRatio: Double?
         let auditRows: Int
+        /// The process's resident-set high-water mark (VmHWM) after this database's runs.
+        let peakRSSMiB: Double?
     }
 
     struct Report: Codable {
-        let benchmark: String, date: String, cores: Int, loadAverageBefore: String, seconds: Double, warmup: Double, clients: Int
+        let benchmark: String, date: String, machine: String, cores: Int, loadAverageBefore: String, seconds: Double, warmup: Double, clients: Int
         let wrkThreads: Int, wrkConnections: Int, seededReceipts: Int, receivingUnits: Int, wrk: String
         let databases: [DatabaseReport]
+    }
+}
+
+/// The machine a benchmark ran on, and the process's memory high-water mark (Linux /proc).
+enum Machine {
+    static var description: String {
+        let cpu = ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "").split(separator: "\n")
+            .first { $0.hasPrefix("model name") }.map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "?"
+        let memory = ((try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? "").split(separator: "\n")
+            .first { $0.hasPrefix("MemTotal") }.flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Double($0) } }
+        let kernel = ((try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
+        return "\(cpu) × \(ProcessInfo.processInfo.processorCount), \(memory.map { fmt($0 / 1_048_576, 1) } ?? "?") GiB RAM, Linux \(kernel)"
+    }
+
+    /// VmHWM of this process in MiB.
+    static func peakRSSMiB() -> Double? {
+        ((try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? "").split(separator: "\n")
+            .first { $0.hasPrefix("VmHWM:") }.flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Double($0) } }.map { $0 / 1024 }
     }
 }
 
