@@ -58,31 +58,47 @@ def browser(base_url: str) -> Browser:
             headless=True,
             args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
         )
+        # Every context a test opens (the page fixture's, open_as's...) reports what the
+        # Content-Security-Policy blocked and records the documents it is sent; the a11y
+        # fixture fails the test on the first and runs axe-core on the second.
+        plain_new_context = b.new_context
         if AXE:
-            # Every context a test opens (the page fixture's, open_as's...) records the
-            # documents it is sent; the a11y fixture runs axe-core on them after the test.
-            plain_new_context = b.new_context
             _checker = Checker(base_url, new_context=plain_new_context)
 
-            def recording_new_context(**kwargs):
-                context = plain_new_context(**kwargs)
+        def watched_new_context(**kwargs):
+            context = plain_new_context(**kwargs)
+            context.on("console", _note_csp_violation)
+            if _checker is not None:
                 _checker.record_into(context)
-                return context
+            return context
 
-            b.new_context = recording_new_context
+        b.new_context = watched_new_context
         yield b
         b.close()
 
 
+_csp_violations: list[str] = []
+
+
+def _note_csp_violation(message) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        _csp_violations.append(f"{message.location.get('url', '?')}: {message.text[:300]}")
+
+
 @pytest.fixture(autouse=True)
 def a11y(request, browser: Browser):
-    """After each test: axe-core on every new page it saw; serious or critical violations fail it."""
+    """After each test: anything the Content-Security-Policy blocked fails it, then
+    axe-core runs on every new page it saw; serious or critical violations fail it."""
+    _csp_violations.clear()
     yield
-    if _checker is None:
-        return
     rep = getattr(request.node, "rep_call", None)
     if rep is not None and rep.failed:
-        _checker.pending.clear()
+        if _checker is not None:
+            _checker.pending.clear()
+        return
+    if _csp_violations:
+        pytest.fail("blocked by the Content-Security-Policy:\n  " + "\n  ".join(_csp_violations), pytrace=False)
+    if _checker is None:
         return
     failures = _checker.check_pending()
     if failures:
