@@ -1,7 +1,7 @@
 import FluentKit
 import Foundation
 import ParCore
-import ParStore
+@testable import ParStore
 import ParTestSupport
 import Testing
 
@@ -75,5 +75,19 @@ struct BackupTests {
         #expect(first == second)
         #expect(first.map(\.table) == first.map(\.table).sorted())
         #expect(first.allSatisfy { $0.sha256.count == 64 })
+    }
+}
+
+@Suite("PostgreSQL URL for the client tools")
+struct PostgresConnectionTests {
+    @Test("the password goes to PGPASSWORD, never on the command line; Vapor's tlsmode becomes libpq's sslmode", arguments: [
+        ("postgres://parhub:s%40cret@db.internal:5432/parhub", "postgresql://parhub@db.internal:5432/parhub", "s@cret"),
+        ("postgres://parhub@127.0.0.1:5432/parhub?tlsmode=require", "postgresql://parhub@127.0.0.1:5432/parhub?sslmode=require", nil),
+        ("postgresql://u:p@h/db", "postgresql://u@h/db", "p"),
+    ])
+    func connection(url: String, expected: String, password: String?) {
+        let connection = PostgresConnection(url)
+        #expect(connection.url == expected)
+        #expect(connection.environment["PGPASSWORD"] == password)
     }
 }
