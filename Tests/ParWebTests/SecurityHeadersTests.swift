@@ -95,6 +95,9 @@ struct SecurityHeadersTests {
             #expect(cookie.contains("httponly"))
             #expect(cookie.contains("samesite=lax"))
             #expect(cookie.contains("; secure") == secure, "\(cookie)")
+            try await app.testing().test(.GET, "/healthz", headers: headers) { res in
+                #expect((res.headers.first(name: "Strict-Transport-Security") == "max-age=31536000") == secure)
+            }
         }
     }
 

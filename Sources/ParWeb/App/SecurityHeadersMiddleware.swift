@@ -1,7 +1,8 @@
 import Vapor
 
 /// Adds the browser security headers to every response — pages, the API, problems and
-/// static files — and marks the session cookie `Secure` when the request came over TLS.
+/// static files — and, when the request came over TLS, `Strict-Transport-Security` and
+/// the `Secure` flag on the session cookie.
 ///
 /// The policy allows nothing inline: the pages have no scripts and no `style` attributes
 /// (charts drawn in Swift use SVG presentation attributes and classes from `Public/css`),
@@ -31,9 +32,13 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         if !response.headers.contains(name: "Referrer-Policy") {
             response.headers.replaceOrAdd(name: "Referrer-Policy", value: Self.referrerPolicy)
         }
-        if Self.cameOverTLS(request), var cookie = response.cookies[sessionCookieName], !cookie.isSecure {
-            cookie.isSecure = true
-            response.cookies[sessionCookieName] = cookie
+        if Self.cameOverTLS(request) {
+            // Browsers heed this only from an HTTPS answer: from then on they never try plain HTTP.
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
+            if var cookie = response.cookies[sessionCookieName], !cookie.isSecure {
+                cookie.isSecure = true
+                response.cookies[sessionCookieName] = cookie
+            }
         }
         return response
     }
