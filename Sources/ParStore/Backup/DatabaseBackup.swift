@@ -62,7 +62,9 @@ public enum DatabaseBackup {
     }
 
     static func restoreSQLite(_ path: String, from file: String) async throws {
-        let header = try FileHandle(forReadingFrom: URL(fileURLWithPath: file)).read(upToCount: 16) ?? Data()
+        let reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        let header = try reader.read(upToCount: 16) ?? Data()
+        try reader.close()
         guard header == Data("SQLite format 3\u{0}".utf8) else { throw Failure("\(file) is not a SQLite database.") }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -176,7 +178,7 @@ public struct PostgresTool: Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         // Standard error goes to a file: a pipe nobody reads could fill and stall the tool.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("parhub-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let errors = try FileHandle(forWritingTo: log)
         defer { try? errors.close() }
