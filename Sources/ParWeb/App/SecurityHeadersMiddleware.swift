@@ -14,7 +14,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         "default-src 'self'", "img-src 'self' data:", "style-src 'self'", "script-src 'self'",
         "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'", "object-src 'none'",
     ].joined(separator: "; ")
-    static let permissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+    static let permissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
     static let referrerPolicy = "strict-origin-when-cross-origin"
 
     /// The session cookie whose `Secure` flag follows the request's scheme.
