@@ -128,6 +128,11 @@ struct CentreWebTests {
                 #expect(res.status == .ok && res.body.string.contains("Hộ tịch,1,1,0"))
             }
             #expect(try await app.page(.GET, "/centre/\(unit)/stats", cookie: cookie).status == .forbidden, "counter officers do not manage the centre")
+            // The satisfaction page shows the counter ratings beside the surveys.
+            let satisfaction = try await app.page(.GET, Paths.satisfactionUnit.link(unit) + "?from=\(today.adding(days: -1).iso)&to=\(today.adding(days: 1).iso)",
+                                                  cookie: leader)
+            #expect(satisfaction.status == .ok)
+            #expect(satisfaction.body.string.contains("Không hài lòng — <strong>1</strong>") && satisfaction.body.string.contains(#"id="counter-satisfied">0%"#))
         }
     }
 

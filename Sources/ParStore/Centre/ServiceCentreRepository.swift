@@ -336,6 +336,19 @@ public struct ServiceCentreRepository: Sendable {
         }
     }
 
+    /// Counter ratings given at the centres of `units` over the days, by level (the satisfaction page shows them beside SIPAS).
+    public func ratingTotals(units: [OrgUnit.ID], from: LocalDate, through: LocalDate) async throws -> RatingTally {
+        var counts: [CounterRatingLevel: Int] = [:]
+        guard !units.isEmpty else { return RatingTally(key: "", counts: counts) }
+        for row in try await db.sql.select().column("level").column(SQLRaw("COUNT(*)"), as: "n").from("counter_ratings")
+            .where("unit_id", .in, units.map(\.rawValue)).where("day", .greaterThanOrEqual, from.iso).where("day", .lessThanOrEqual, through.iso)
+            .groupBy("level").all() {
+            guard let level = CounterRatingLevel(rawValue: try row.decode(column: "level", as: String.self)) else { continue }
+            counts[level, default: 0] += try row.decode(column: "n", as: Int.self)
+        }
+        return RatingTally(key: "", counts: counts)
+    }
+
     public func ratings(_ unit: OrgUnit.ID, from: LocalDate, through: LocalDate, by column: String) async throws -> [RatingTally] {
         precondition(["desk_id", "officer", "field"].contains(column))
         var tallies: [String: [CounterRatingLevel: Int]] = [:]

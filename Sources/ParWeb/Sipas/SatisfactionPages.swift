@@ -81,6 +81,8 @@ enum SatisfactionPages {
         let targetAction: String
         let targetYear: Int
         let targetValue: String
+        let counterRatings: [Expectation]
+        let counterSatisfied: String
     }
 
     static func breakdownLabel(_ b: SatisfactionRepository.Breakdown, en: Bool) -> String {
@@ -112,6 +114,7 @@ enum SatisfactionPages {
                             ? Paths.satisfactionUnit.link(row.key) + "?\(query)&by=unit" : nil,
                           cells: Array(table[i + 2].dropFirst()))
         }
+        let counter = try await ServiceCentreRepository(db: request.db).ratingTotals(units: scope.units, from: view.period.from, through: view.period.through)
         let bars = [(en ? "Overall" : "Chỉ số chung", view.result.overall)]
             + SipasAspect.allCases.map { (en ? $0.english : $0.vietnamese, view.result.aspects[$0] ?? SatisfactionFigure.none) }
         let context = UnitContext(
@@ -137,7 +140,11 @@ enum SatisfactionPages {
             parentLink: record.unit.parentID.map { Paths.satisfactionUnit.link($0) + "?\(query)" },
             canEdit: principal.may(.runSurveys, onUnitWithAncestry: record.ancestry),
             targetAction: Paths.satisfactionTargets.link(record.unit.id) + "?\(query)", targetYear: view.period.through.year,
-            targetValue: view.target.map { IndexPages.number($0.target * 100) } ?? "")
+            targetValue: view.target.map { IndexPages.number($0.target * 100) } ?? "",
+            counterRatings: counter.total == 0 ? [] : CounterRatingLevel.allCases.map {
+                Expectation(aspect: "", text: en ? $0.english : $0.vietnamese, count: counter.counts[$0, default: 0])
+            },
+            counterSatisfied: counter.satisfiedPercent.map { IndexPages.number($0) + "%" } ?? "")
         return try await Page.render("satisfaction-unit", title: "\(en ? "Satisfaction" : "Mức độ hài lòng") — \(record.unit.name)",
                                      context: context, request: request)
     }
