@@ -58,6 +58,7 @@ struct CentreWebTests {
             #expect(try await Self.issue(app, unit).number == "0001")
             #expect(try await Self.issue(app, unit, field: "Đất đai").number == "0002")
             #expect(try await Self.issue(app, unit, field: "Không có").status == .unprocessableEntity, "a field no desk serves and not in the catalogue")
+            #expect(try await Self.issue(app, fixture.health.id).status == .conflict, "a centre without an open desk issues no number")
             let officer = fixture.token(.counterOfficer)
             var called = ""
             try await app.testing().test(.POST, "/api/v1/centres/\(unit)/desks/\(deskA.id)/call", headers: .bearer(officer)) { res in
@@ -296,9 +297,12 @@ struct CentreWebTests {
             // The rebuild replays the payment: the live counters still match.
             #expect(try await IndexRebuild(db: app.db).run(apply: false).matches)
             // The other department pays at the counter; the Department's reconciliation shows its own payment and the callbacks by decision.
-            let other = fixture.dossiers[fixture.health.id]!
-            _ = try await PaymentRepository(db: app.db).recordAtCounter(dossier: try #require(try await DossierRepository(db: app.db).find(other)),
-                                                                         amountVND: 20_000, receipt: "BL-7", actor: .system("t"), now: Date())
+            // The other department's online payment gets no answer: it expires (audited), and a late success still lands.
+            let other = try #require(try await DossierRepository(db: app.db).find(fixture.dossiers[fixture.health.id]!))
+            let late = try await PaymentRepository(db: app.db).startOnline(dossier: other, amountVND: 20_000, provider: "test", actor: .system("t"), now: Date())
+            #expect(try await PaymentRepository(db: app.db).expire(olderThan: 60, now: Date().addingTimeInterval(120)) == 1)
+            #expect(try await PaymentRepository(db: app.db).find(late.id)?.status == .expired)
+            #expect(try await Self.callback(app, CallbackBody(paymentId: late.id.description, outcome: .succeeded, amount: 20_000, transaction: "L", sequence: 1)).1 == "applied")
             let admin = try await signIn(app, username: fixture.users[.administrator]!.username)
             let report = try await app.page(.GET, "/centre/\(fixture.justice.id)/payments", cookie: admin)
             #expect(report.status == .ok)

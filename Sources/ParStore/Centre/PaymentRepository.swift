@@ -181,9 +181,15 @@ public struct PaymentRepository: Sendable {
     @discardableResult
     public func expire(olderThan timeout: TimeInterval, now: Date) async throws -> Int {
         try await db.writeTransaction { tx in
-            try await tx.sql.update("payments").set("status", to: Payment.Status.expired.rawValue)
+            let expired = try await tx.sql.update("payments").set("status", to: Payment.Status.expired.rawValue)
                 .where("status", .equal, Payment.Status.pending.rawValue).where("method", .equal, Payment.Method.online.rawValue)
-                .where("created_at", .lessThan, now.addingTimeInterval(-timeout)).returning("id").all().count
+                .where("created_at", .lessThan, now.addingTimeInterval(-timeout)).returning("id").all()
+            for row in expired {
+                try await AuditLog.append(on: tx, actor: .system("payment time-out"), action: "payment.expire", entityType: "payment",
+                                          entityID: try row.decode(column: "id", as: UUID.self).uuidString.lowercased(),
+                                          after: ["status": Payment.Status.expired.rawValue], now: now)
+            }
+            return expired.count
         }
     }
 

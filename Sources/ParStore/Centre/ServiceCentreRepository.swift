@@ -83,8 +83,9 @@ public struct ServiceCentreRepository: Sendable {
     }
 
     /// The fields a citizen can choose at the kiosk: those of the desks, or every catalogue field
-    /// when a desk serves them all.
+    /// when a desk serves them all; none while the centre has no open desk.
     public func fieldChoices(_ unit: OrgUnit.ID) async throws -> [String] {
+        guard try await desks(unit).contains(where: \.active) else { return [] }
         if let served = try await servedFields(unit) { return served }
         return try await db.sql.select().distinct().column("field").from("procedures").orderBy("field").limit(500).all()
             .map { try $0.decode(column: "field", as: String.self) }.filter { !$0.isEmpty }
@@ -143,7 +144,11 @@ public struct ServiceCentreRepository: Sendable {
             guard !chosen.isEmpty, chosen.count <= 200 else {
                 throw DomainError.invalid("Chọn lĩnh vực cần giải quyết.", english: "Choose what you came for.", field: "field")
             }
-            if try await !fieldChoices(unit).contains(chosen) {
+            let choices = try await fieldChoices(unit)
+            guard !choices.isEmpty else {
+                throw DomainError(.conflict, "Trung tâm chưa mở quầy nào.", english: "The centre has no open desk.")
+            }
+            if !choices.contains(chosen) {
                 throw DomainError.invalid("Trung tâm không có quầy cho lĩnh vực này.", english: "No desk of this centre serves that field.", field: "field")
             }
         }
