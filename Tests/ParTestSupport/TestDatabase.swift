@@ -36,20 +36,7 @@ public enum TestDatabase {
     /// Runs `body` with a standalone Fluent database (no Vapor application).
     public static func withDatabase<T: Sendable>(_ config: DatabaseConfig,
                                                  _ body: @Sendable (any Database) async throws -> T) async throws -> T {
-        let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
-        databases.use(try config.factory(poolTimeout: 120, connectionsPerEventLoop: 4), as: .init(string: "test"), isDefault: true)
-        let logger = Logger(label: "parhub.test")
-        guard let db = databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()) else {
-            throw TestDatabaseError.noDatabase
-        }
-        do {
-            let result = try await body(db)
-            await databases.shutdownAsync()
-            return result
-        } catch {
-            await databases.shutdownAsync()
-            throw error
-        }
+        try await config.withDatabase(logger: Logger(label: "parhub.test"), poolTimeout: 120, connectionsPerEventLoop: 4, body)
     }
 
     /// Applies every ParStore migration through Fluent's migrator (what `parhub migrate` does),
@@ -95,8 +82,6 @@ public enum TestDatabase {
         }
     }
 }
-
-enum TestDatabaseError: Error { case noDatabase }
 
 /// Runs `body` on a fresh migrated database (SQLite, or PostgreSQL when configured).
 public func withTestDatabase<T: Sendable>(_ body: @Sendable (any Database) async throws -> T) async throws -> T {
