@@ -10,13 +10,14 @@ protocol Notifier: Sendable {
     func deliver(_ message: OutboxMessage) async throws
 }
 
-/// The default notifier: writes each message to the log (operators wire SMTP with
-/// `PARHUB_SMTP_HOST`). Administrators read every message on the outbox page.
+/// The default notifier: notes each message in the log — its id, channel and subject, never
+/// the recipient (Decree 13/2023: no personal data in logs); operators wire SMTP with
+/// `PARHUB_SMTP_HOST`. Administrators read every message, recipient included, on the outbox page.
 struct LogNotifier: Notifier {
     let logger: Logger
 
     func deliver(_ message: OutboxMessage) async throws {
-        logger.notice("outbox \(message.channel.rawValue) to \(message.recipient): \(message.subject)")
+        logger.notice("outbox \(message.channel.rawValue) \(message.id): \(message.subject) (recipient on /admin/outbox)")
     }
 }
 

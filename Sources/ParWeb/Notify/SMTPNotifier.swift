@@ -50,7 +50,7 @@ struct SMTPNotifier: Notifier {
             try await expect(250)
             try await send("QUIT")
         }
-        logger.info("outbox: mailed \(message.id) to \(message.recipient)")
+        logger.info("outbox: mailed \(message.id)")
     }
 
     /// The message: headers (subject RFC 2047-encoded), UTF-8 body in base64, ended by a lone dot.
