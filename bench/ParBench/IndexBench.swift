@@ -45,6 +45,7 @@ enum IndexBench {
         print("""
 
         ParHub service index benchmark — \(ISO8601DateFormatter().string(from: Date())) — \(ProcessInfo.processInfo.processorCount) cores, load average \(loadBefore)
+        machine: \(Machine.description)
         province: \(plan.units.count) units (1 province, \(plan.departments.count) departments, \(plan.divisionCount) divisions, \
         \(plan.communes.count) communes), \(plan.procs.count) procedures, \(grouped(options.dossiers)) dossiers received \(plan.start.iso) … \(plan.today.iso) \
         (\(plan.days) days), today \(plan.today.iso); requests: \(options.requests) per dashboard method, naive province: \(options.naiveRuns)
@@ -94,7 +95,7 @@ enum IndexBench {
         }
         print("total time: \(fmt(total, 0)) s")
         if let out = options.out {
-            let report = Report(benchmark: "index", date: ISO8601DateFormatter().string(from: Date()),
+            let report = Report(benchmark: "index", date: ISO8601DateFormatter().string(from: Date()), machine: Machine.description,
                                 cores: ProcessInfo.processInfo.processorCount, loadAverageBefore: loadBefore, seconds: total,
                                 size: plan.size(options), databases: reports)
             let encoder = JSONEncoder()
@@ -189,7 +190,7 @@ enum IndexBench {
     }
 
     struct Report: Codable {
-        let benchmark: String, date: String, cores: Int, loadAverageBefore: String, seconds: Double
+        let benchmark: String, date: String, machine: String, cores: Int, loadAverageBefore: String, seconds: Double
         let size: Size
         let databases: [DatabaseReport]
     }

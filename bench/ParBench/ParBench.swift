@@ -190,6 +190,7 @@ enum SearchBench {
             print("""
 
             ParHub search benchmark — \(ISO8601DateFormatter().string(from: Date())) — \(ProcessInfo.processInfo.processorCount) cores
+            machine: \(Machine.description)
             procedures: \(procedures), queries: \(queries.count) × \(rounds) rounds (naive: \(min(rounds, 3))), load: \(String(format: "%.1f", Double(load) / 1e9)) s, index build: \(String(format: "%.0f", Double(warm) / 1e6)) ms, results agree: \(agree)
             method                         p50 ms    p99 ms   mean ms
             """)
@@ -203,10 +204,10 @@ enum SearchBench {
             print(String(format: "ratio naive/indexed at p99: %.1f×   goal p99 ≤ 5 ms: %@", ratio, a.p99ms <= 5 ? "met" : "NOT met"))
             if let out {
                 struct Report: Codable {
-                    let benchmark: String, date: String, cores: Int, procedures: Int, rounds: Int
+                    let benchmark: String, date: String, machine: String, cores: Int, procedures: Int, rounds: Int
                     let resultsAgree: Bool, indexed: Latency, naive: Latency, ratioP99: Double
                 }
-                let report = Report(benchmark: "search", date: ISO8601DateFormatter().string(from: Date()),
+                let report = Report(benchmark: "search", date: ISO8601DateFormatter().string(from: Date()), machine: Machine.description,
                                     cores: ProcessInfo.processInfo.processorCount, procedures: procedures, rounds: rounds,
                                     resultsAgree: agree, indexed: a, naive: b, ratioP99: ratio)
                 let encoder = JSONEncoder()
