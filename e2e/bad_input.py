@@ -301,6 +301,9 @@ def main() -> int:
     login = pages.get(f"{BASE}/login")
     csrf = re.search(r'name="_csrf" value="([^"]*)"', login.text)
     pages.post(f"{BASE}/login", data={"username": USER, "password": PASSWORD, "_csrf": csrf.group(1) if csrf else ""}, allow_redirects=False)
+    if USER not in pages.get(f"{BASE}/").text:
+        print(f"bad-input: could not sign in as {USER} for the forms (locked out, or the demo login changed)", file=sys.stderr)
+        return 1
     form_cases(pages)
     print(f"bad-input: {api_tried} API cases, {tried - api_tried} form cases, {len(failures)} failures")
     print("  answers: " + ", ".join(f"{code}×{n}" for code, n in sorted(statuses.items())))
