@@ -193,10 +193,11 @@ enum QueuePages {
 
     /// Server-Sent Events: the board's state now and after every change (checked each second,
     /// from the database, so calls made on any instance show), a comment every 15 s to keep
-    /// proxies from closing the stream; it ends after `seconds` (default 300) and the browser reconnects.
+    /// proxies from closing the stream; it ends after `seconds` (default 30, at most 300) and the browser
+    /// reconnects at once — short streams keep a graceful shutdown or rolling restart from waiting on boards.
     @Sendable static func boardEvents(_ request: Request) async throws -> Response {
         let unit = try await centre(request)
-        let seconds = min(max((try? request.query.get(Int.self, at: "seconds")) ?? 300, 1), 300)
+        let seconds = min(max((try? request.query.get(Int.self, at: "seconds")) ?? 30, 1), 300)
         let db = request.db, clock = request.application.parConfig.clock
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
