@@ -63,12 +63,10 @@ public struct AppointmentRepository: Sendable {
         }
     }
 
-    /// `LH` and eight characters without look-alikes (0/O, 1/I), random.
+    /// `LH` and eight characters without look-alikes (`DossierRepository.newSecret`), unused so far.
     static func newCode(on tx: any Database) async throws -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         for _ in 0..<10 {
-            var generator = SystemRandomNumberGenerator()
-            let code = "LH" + String((0..<8).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
+            let code = "LH" + DossierRepository.newSecret()
             if try await tx.sql.select().column("id").from("appointments").where("code", .equal, code).first() == nil { return code }
         }
         throw DomainStoreError.corruptRow("appointments")

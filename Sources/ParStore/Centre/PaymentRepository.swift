@@ -35,10 +35,13 @@ public struct PaymentRepository: Sendable {
         try await db.sql.select().columns(Self.columns).from("payments").where("id", .equal, id.rawValue).first().map(Self.load)
     }
 
+    static func isPaid(_ dossier: Dossier.ID, on tx: any Database) async throws -> Bool {
+        try await tx.sql.select().column("id").from("payments").where("dossier_id", .equal, dossier.rawValue)
+            .where("status", .equal, Payment.Status.succeeded.rawValue).first() != nil
+    }
+
     static func requireUnpaid(_ dossier: Dossier.ID, on tx: any Database) async throws {
-        let paid = try await tx.sql.select().column("id").from("payments").where("dossier_id", .equal, dossier.rawValue)
-            .where("status", .equal, Payment.Status.succeeded.rawValue).first()
-        guard paid == nil else {
+        guard try await !isPaid(dossier, on: tx) else {
             throw DomainError(.conflict, "Hồ sơ đã được thanh toán phí, lệ phí.", english: "The dossier's fees have already been paid.")
         }
     }
@@ -149,9 +152,7 @@ public struct PaymentRepository: Sendable {
                     after.lastSequence = callback.sequence
                     after.reference = String(callback.transaction.prefix(100))
                     if status == .succeeded {
-                        let other = try await tx.sql.select().column("id").from("payments").where("dossier_id", .equal, payment.dossierID.rawValue)
-                            .where("status", .equal, Payment.Status.succeeded.rawValue).first()
-                        if other != nil {
+                        if try await Self.isPaid(payment.dossierID, on: tx) {
                             try await record("rejected: dossier already paid (refund)")
                             return .rejected("dossier already paid")
                         }

@@ -75,18 +75,12 @@ public struct ServiceCentreRepository: Sendable {
         }
     }
 
-    /// The fields the centre's active desks serve (a desk with none serves every field: then `nil`).
-    public func servedFields(_ unit: OrgUnit.ID) async throws -> [String]? {
-        let desks = try await desks(unit).filter(\.active)
-        if desks.isEmpty || desks.contains(where: { $0.fields.isEmpty }) { return nil }
-        return Array(Set(desks.flatMap(\.fields))).sorted()
-    }
-
-    /// The fields a citizen can choose at the kiosk: those of the desks, or every catalogue field
-    /// when a desk serves them all; none while the centre has no open desk.
+    /// The fields a citizen can choose at the kiosk: those the centre's open desks serve, or every
+    /// catalogue field when one of them serves them all; none while the centre has no open desk.
     public func fieldChoices(_ unit: OrgUnit.ID) async throws -> [String] {
-        guard try await desks(unit).contains(where: \.active) else { return [] }
-        if let served = try await servedFields(unit) { return served }
+        let open = try await desks(unit).filter(\.active)
+        if open.isEmpty { return [] }
+        if !open.contains(where: { $0.fields.isEmpty }) { return Array(Set(open.flatMap(\.fields))).sorted() }
         return try await db.sql.select().distinct().column("field").from("procedures").orderBy("field").limit(500).all()
             .map { try $0.decode(column: "field", as: String.self) }.filter { !$0.isEmpty }
     }
@@ -123,17 +117,6 @@ public struct ServiceCentreRepository: Sendable {
         return try await query.orderBy("day").orderBy("number").limit(50_000).all().map { try Self.ticket($0).0 }
     }
 
-    static func nextNumber(unit: OrgUnit.ID, day: LocalDate, on tx: any Database) async throws -> Int {
-        // Inserts the day's first number or bumps the counter under its row lock: instances racing
-        // on the same centre and day get 1, 2, 3 … and never the same number.
-        let row = try await tx.sql.raw("""
-            INSERT INTO queue_sequences (unit_id, day, n) VALUES (\(bind: unit.rawValue), \(bind: day.iso), 1)
-            ON CONFLICT (unit_id, day) DO UPDATE SET n = queue_sequences.n + 1
-            RETURNING n
-            """).first()
-        guard let row else { throw DomainStoreError.corruptRow("queue_sequences") }
-        return try row.decode(column: "n", as: Int.self)
-    }
 
     /// Issues the next number of the day for `field`; with an appointment code, checks the
     /// booking in (once) and the ticket is called first from the slot's start.
@@ -174,7 +157,7 @@ public struct ServiceCentreRepository: Sendable {
                 let time = TimeOfDay(text: try row.decode(column: "slot", as: String.self)) ?? TimeOfDay.midnight
                 appointment = (id, LocalDateTime(date: today, time: time).instant)
             }
-            let number = try await Self.nextNumber(unit: unit, day: today, on: tx)
+            let number = try await DossierRepository.nextDailyNumber(in: "queue_sequences", unit: unit, day: today, on: tx)
             let ticket = QueueTicket(id: .random(), unitID: unit, day: today, number: number, field: field, issuedAt: now,
                                      appointmentID: appointment?.id, priorityFrom: appointment?.start)
             try await tx.sql.insert(into: "queue_tickets").columns(Self.ticketColumns).values(Self.values(ticket, version: 1)).run()
@@ -330,7 +313,7 @@ public struct ServiceCentreRepository: Sendable {
         return try rows.first.map { try Self.ticket($0).0 }
     }
 
-    /// Counter ratings of the centre over the days, by level, per desk name / officer / field key.
+    /// Counter ratings of the centre over the days, by level, per desk (named by `deskName`) / officer / field key.
     public struct RatingTally: Sendable, Equatable {
         public var key: String
         public var counts: [CounterRatingLevel: Int]
@@ -354,16 +337,16 @@ public struct ServiceCentreRepository: Sendable {
         return RatingTally(key: "", counts: counts)
     }
 
-    public func ratings(_ unit: OrgUnit.ID, from: LocalDate, through: LocalDate, by column: String) async throws -> [RatingTally] {
+    public func ratings(_ unit: OrgUnit.ID, from: LocalDate, through: LocalDate, by column: String,
+                        deskName: (ServiceDesk.ID?) -> String) async throws -> [RatingTally] {
         precondition(["desk_id", "officer", "field"].contains(column))
         var tallies: [String: [CounterRatingLevel: Int]] = [:]
-        let desks = Dictionary(uniqueKeysWithValues: try await desks(unit).map { ($0.id.rawValue.uuidString, $0.name) })
         for row in try await db.sql.select().column(SQLColumn(column)).column("level").column(SQLRaw("COUNT(*)"), as: "n").from("counter_ratings")
             .where("unit_id", .equal, unit.rawValue).where("day", .greaterThanOrEqual, from.iso).where("day", .lessThanOrEqual, through.iso)
             .groupBy(column).groupBy("level").all() {
             let key: String
             if column == "desk_id" {
-                key = try row.decode(column: column, as: UUID?.self).flatMap { desks[$0.uuidString] } ?? "—"
+                key = deskName(try row.decode(column: column, as: UUID?.self).map(ServiceDesk.ID.init))
             } else {
                 key = try row.decode(column: column, as: String?.self) ?? "—"
             }

@@ -544,15 +544,20 @@ public struct DossierRepository: Sendable {
     }
 
     static func nextSequence(unit: OrgUnit.ID, day: LocalDate, on tx: any Database) async throws -> Int {
-        // One statement that inserts the day's first number or bumps the counter under its row lock:
-        // the same UPSERT on SQLite and PostgreSQL, so instances racing on the first dossier of a day
-        // still get 1 and 2.
+        try await nextDailyNumber(in: "dossier_counters", unit: unit, day: day, on: tx)
+    }
+
+    /// The next number of the day for a unit in a `(unit_id, day, n)` counter table (`dossier_counters`,
+    /// `queue_sequences`). One statement that inserts the day's first number or bumps the counter under its
+    /// row lock: the same UPSERT on SQLite and PostgreSQL, so instances racing on the first of a day still
+    /// get 1 and 2, and never the same number.
+    static func nextDailyNumber(in table: String, unit: OrgUnit.ID, day: LocalDate, on tx: any Database) async throws -> Int {
         let row = try await tx.sql.raw("""
-            INSERT INTO dossier_counters (unit_id, day, n) VALUES (\(bind: unit.rawValue), \(bind: day.iso), 1)
-            ON CONFLICT (unit_id, day) DO UPDATE SET n = dossier_counters.n + 1
+            INSERT INTO \(ident: table) (unit_id, day, n) VALUES (\(bind: unit.rawValue), \(bind: day.iso), 1)
+            ON CONFLICT (unit_id, day) DO UPDATE SET n = \(ident: table).n + 1
             RETURNING n
             """).first()
-        guard let row else { throw DomainStoreError.corruptRow("dossier_counters") }
+        guard let row else { throw DomainStoreError.corruptRow(table) }
         return try row.decode(column: "n", as: Int.self)
     }
 

@@ -85,14 +85,18 @@ public struct IndexRebuild: Sendable {
                 previous = (id, snapshot)
             }
         }
+        /// The rows of a table about dossiers (`columns` of it, optionally `column = value`), each with its dossier.
+        func aboutDossiers(_ table: String, _ columns: [String], where filter: (String, String)? = nil) async throws -> [(any SQLRow, Dossier)] {
+            var query = sql.select()
+            for column in columns { query = query.column(SQLColumn(column, table: "x")) }
+            query = query.column(SQLColumn("data", table: "d"))
+                .from(SQLAlias(SQLIdentifier(table), as: SQLIdentifier("x")))
+                .join(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")), on: SQLColumn("dossier_id", table: "x"), .equal, SQLColumn("id", table: "d"))
+            if let (column, value) = filter { query = query.where(SQLColumn(column, table: "x"), .equal, SQLBind(value)) }
+            return try await query.all().map { ($0, try StoredJSON.decode(Dossier.self, from: try $0.decode(column: "data", as: String.self))) }
+        }
         // Files: digitised copies on their upload day; reuses as reuses.
-        let files = try await sql.select().column(SQLColumn("kind", table: "f")).column(SQLColumn("digitised", table: "f"))
-            .column(SQLColumn("reused_from", table: "f")).column(SQLColumn("uploaded_at", table: "f")).column(SQLColumn("data", table: "d"))
-            .from(SQLAlias(SQLIdentifier("dossier_files"), as: SQLIdentifier("f")))
-            .join(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")), on: SQLColumn("dossier_id", table: "f"), .equal, SQLColumn("id", table: "d"))
-            .all()
-        for row in files {
-            let dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+        for (row, dossier) in try await aboutDossiers("dossier_files", ["kind", "digitised", "reused_from", "uploaded_at"]) {
             let at = try row.decode(column: "uploaded_at", as: Date.self)
             if try row.decode(column: "reused_from", as: UUID?.self) != nil {
                 add([.componentsReused: 1], dossier, at)
@@ -101,36 +105,17 @@ public struct IndexRebuild: Sendable {
             }
         }
         // Satisfaction responses, on the day the result was returned.
-        let responses = try await sql.select().column(SQLColumn("negative", table: "r")).column(SQLColumn("returned_at", table: "r"))
-            .column(SQLColumn("data", table: "d"))
-            .from(SQLAlias(SQLIdentifier("sipas_responses"), as: SQLIdentifier("r")))
-            .join(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")), on: SQLColumn("dossier_id", table: "r"), .equal, SQLColumn("id", table: "d"))
-            .all()
-        for row in responses {
-            let dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+        for (row, dossier) in try await aboutDossiers("sipas_responses", ["negative", "returned_at"]) {
             add([.ratings: 1, .negativeRatings: try row.decode(column: "negative", as: Bool.self) ? 1 : 0], dossier,
                 try row.decode(column: "returned_at", as: Date.self))
         }
         // Counter ratings about dossiers, on the rating day.
-        let counterRatings = try await sql.select().column(SQLColumn("level", table: "r")).column(SQLColumn("rated_at", table: "r"))
-            .column(SQLColumn("data", table: "d"))
-            .from(SQLAlias(SQLIdentifier("counter_ratings"), as: SQLIdentifier("r")))
-            .join(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")), on: SQLColumn("dossier_id", table: "r"), .equal, SQLColumn("id", table: "d"))
-            .all()
-        for row in counterRatings {
-            let dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+        for (row, dossier) in try await aboutDossiers("counter_ratings", ["level", "rated_at"]) {
             let negative = CounterRatingLevel(rawValue: try row.decode(column: "level", as: String.self))?.isNegative ?? false
             add([.ratings: 1, .negativeRatings: negative ? 1 : 0], dossier, try row.decode(column: "rated_at", as: Date.self))
         }
         // Fees paid, on the day paid.
-        let payments = try await sql.select().column(SQLColumn("method", table: "p")).column(SQLColumn("paid_at", table: "p"))
-            .column(SQLColumn("data", table: "d"))
-            .from(SQLAlias(SQLIdentifier("payments"), as: SQLIdentifier("p")))
-            .join(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")), on: SQLColumn("dossier_id", table: "p"), .equal, SQLColumn("id", table: "d"))
-            .where(SQLColumn("status", table: "p"), .equal, SQLBind(Payment.Status.succeeded.rawValue))
-            .all()
-        for row in payments {
-            let dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+        for (row, dossier) in try await aboutDossiers("payments", ["method", "paid_at"], where: ("status", Payment.Status.succeeded.rawValue)) {
             guard let paidAt = try row.decode(column: "paid_at", as: Date?.self) else { continue }
             let online = try row.decode(column: "method", as: String.self) == Payment.Method.online.rawValue
             add([.payments: 1, .paymentsOnline: online ? 1 : 0], dossier, paidAt)

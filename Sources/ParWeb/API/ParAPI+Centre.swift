@@ -7,13 +7,6 @@ import Vapor
 /// ticket (operateDesk), appointments (public), fee payments (receiveDossiers / viewDossiers)
 /// with provider callbacks (public, signed), and the National Portal export (exportPortal).
 extension ParAPI {
-    static func centre(_ raw: String, request: Request) async throws -> OrgUnit {
-        guard let id = OrgUnit.ID(string: raw), let record = try await request.units.find(id), record.unit.validTo == nil else {
-            throw Problem.notFound("Không tìm thấy trung tâm.", english: "No such centre.")
-        }
-        return record.unit
-    }
-
     static func ticket(_ t: QueueTicket, desk: Int?, request: Request) -> Components.Schemas.QueueTicket {
         .init(id: t.id.description, number: t.label, field: t.field, status: .init(rawValue: t.status.rawValue)!, day: t.day.iso,
               issuedAt: t.issuedAt, desk: desk, followUrl: request.application.parConfig.publicURL + QueuePages.ticketLink(t, request: request))
@@ -22,7 +15,7 @@ extension ParAPI {
     func issueTicket(_ input: Operations.IssueTicket.Input) async throws -> Operations.IssueTicket.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await Self.centre(input.path.unitId, request: request)
+        let unit = try await QueuePages.centre(input.path.unitId, request: request)
         let ticket = try await ServiceCentreRepository(db: request.db).issueTicket(unit: unit.id, field: body.field, appointmentCode: body.appointmentCode,
                                                                                   now: request.now)
         return .created(.init(body: .json(Self.ticket(ticket, desk: nil, request: request))))
@@ -30,7 +23,7 @@ extension ParAPI {
 
     func getBoard(_ input: Operations.GetBoard.Input) async throws -> Operations.GetBoard.Output {
         let request = try self.request
-        let unit = try await Self.centre(input.path.unitId, request: request)
+        let unit = try await QueuePages.centre(input.path.unitId, request: request)
         let state = try await QueuePages.boardState(unit.id, db: request.db, now: request.now)
         return .ok(.init(body: .json(.init(
             calls: state.calls.map { .init(number: $0.number, desk: $0.desk, deskName: $0.deskName, field: $0.field, recalls: $0.recalls) },
@@ -54,7 +47,7 @@ extension ParAPI {
 
     func listSlots(_ input: Operations.ListSlots.Input) async throws -> Operations.ListSlots.Output {
         let request = try self.request
-        let unit = try await Self.centre(input.path.unitId, request: request)
+        let unit = try await QueuePages.centre(input.path.unitId, request: request)
         guard let day = LocalDate(iso: input.query.day) else {
             throw Problem.badRequest("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid day (YYYY-MM-DD).", field: "day")
         }
@@ -71,7 +64,7 @@ extension ParAPI {
     func bookAppointment(_ input: Operations.BookAppointment.Input) async throws -> Operations.BookAppointment.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await Self.centre(input.path.unitId, request: request)
+        let unit = try await QueuePages.centre(input.path.unitId, request: request)
         let (a, secret) = try await BookingPages.book(unit: unit.id, field: body.field, day: body.day, slot: body.start, name: body.name, request: request)
         return .created(.init(body: .json(.init(code: a.code, secret: secret, day: a.slot.day.iso, start: a.slot.key, field: a.field,
                                                 status: .init(rawValue: a.status.rawValue)!))))

@@ -341,10 +341,12 @@ enum CentrePages {
         let repository = ServiceCentreRepository(db: request.db)
         let desks = Dictionary(uniqueKeysWithValues: try await repository.desks(record.unit.id).map { ($0.id, "\($0.number) — \($0.name)") })
         let tickets = try await repository.tickets(record.unit.id, from: from, through: through)
-        let stats = QueueStats(tickets, by: grouping, today: today, deskName: { $0.flatMap { desks[$0] } ?? "—" })
+        let deskName: (ServiceDesk.ID?) -> String = { $0.flatMap { desks[$0] } ?? "—" }
+        let stats = QueueStats(tickets, by: grouping, today: today, deskName: deskName)
         let ratingColumn = grouping == .desk ? "desk_id" : grouping == .officer ? "officer" : "field"
         return StatsQuery(unit: record, from: from, through: through, grouping: grouping, stats: stats,
-                          ratings: try await repository.ratings(record.unit.id, from: from, through: through, by: ratingColumn))
+                          ratings: try await repository.ratings(record.unit.id, from: from, through: through, by: ratingColumn,
+                                                                           deskName: deskName))
     }
 
     /// `from` … `through` from the query (default: the last `days` days through today), at most a year.

@@ -19,8 +19,12 @@ enum QueuePages {
 
     /// A centre named in the path: any current unit (404 otherwise).
     static func centre(_ request: Request) async throws -> OrgUnit {
-        guard let raw = request.parameters.get("unitID"), let id = OrgUnit.ID(string: raw), let record = try await request.units.find(id),
-              record.unit.validTo == nil else {
+        try await centre(request.parameters.get("unitID"), request: request)
+    }
+
+    /// A centre by its id text (pages and API): any current unit (404 otherwise).
+    static func centre(_ raw: String?, request: Request) async throws -> OrgUnit {
+        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await request.units.find(id), record.unit.validTo == nil else {
             throw Problem.notFound("Không tìm thấy trung tâm.", english: "No such centre.")
         }
         return record.unit
