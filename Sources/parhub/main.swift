@@ -95,11 +95,11 @@ struct ImportCommand: AsyncCommand {
         do {
             if signature.what == "procedures" {
                 let report = try await ProcedureImporter(db: db).run(try ProcedureImportFile.parse(data),
-                                                                     actor: .system("import"), now: Date())
+                                                                     actor: .system("import"), now: config.clock())
                 console.print("Imported: \(report.summary)")
             } else {
                 let report = try await UnitImporter(db: db).run(
-                    try UnitImportFile.parse(data), actor: .system("import"), now: Date(),
+                    try UnitImportFile.parse(data), actor: .system("import"), now: config.clock(),
                     progress: { done, total in console.print("\rimporting units: \(done)/\(total)", newLine: done == total) })
                 console.print("Imported: \(report.summary)")
             }
@@ -149,7 +149,7 @@ struct ExportCommand: AsyncCommand {
                 cursor = parsed
             }
             let wanted = min(max(signature.limit ?? 10_000, 1), 100_000)
-            let settled = Date().addingTimeInterval(-config.portalExportSettle)
+            let settled = config.clock().addingTimeInterval(-config.portalExportSettle)
             let repository = PortalExportRepository(db: db)
             var records: [PortalRecord] = []
             while records.count < wanted {
@@ -212,7 +212,7 @@ struct IndexCommand: AsyncCommand {
             context.console.error("Usage: parhub index rebuild [--apply]")
             throw ExitCode(2)
         }
-        let report = try await IndexRebuild(db: context.application.db).run(apply: signature.apply)
+        let report = try await IndexRebuild(db: context.application.db).run(apply: signature.apply, now: config.clock())
         context.console.print("Replayed \(report.events) events: \(report.counters) counter rows, \(report.openRows) open-dossier rows.")
         if report.unreplayable > 0 {
             context.console.error("\(report.unreplayable) events were written before events kept their payload and cannot be replayed.")

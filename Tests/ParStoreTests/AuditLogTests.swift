@@ -12,7 +12,7 @@ struct AuditLogTests {
         for index in 0..<count {
             try await db.writeTransaction { tx in
                 try await AuditLog.append(on: tx, actor: .system("test"), action: "test.write", entityType: "unit",
-                                          entityID: "e\(index)", after: ["n": index], now: Date())
+                                          entityID: "e\(index)", after: ["n": index], now: testNow())
             }
         }
     }
@@ -64,7 +64,7 @@ struct AuditLogTests {
                     group.addTask {
                         let unit = OrgUnit(id: .random(), key: "k\(index)", code: "c\(index)", kind: .department,
                                            name: "Sở \(index)", parentID: nil, validFrom: nil, validTo: nil)
-                        _ = try await repository.create(unit, actor: .system("test"), now: Date())
+                        _ = try await repository.create(unit, actor: .system("test"), now: testNow())
                     }
                 }
                 try await group.waitForAll()
@@ -79,11 +79,11 @@ struct AuditLogTests {
             let repository = UnitRepository(db: db)
             let unit = OrgUnit(id: .random(), key: "dup", code: "1", kind: .department, name: "Sở A",
                                parentID: nil, validFrom: nil, validTo: nil)
-            _ = try await repository.create(unit, actor: .system("test"), now: Date())
+            _ = try await repository.create(unit, actor: .system("test"), now: testNow())
             var twin = unit
             twin.id = .random()
             await #expect(throws: DomainError.self) {
-                _ = try await repository.create(twin, actor: .system("test"), now: Date())
+                _ = try await repository.create(twin, actor: .system("test"), now: testNow())
             }
             #expect(try await AuditLog.verify(on: db) == .intact(rows: 1))
         }

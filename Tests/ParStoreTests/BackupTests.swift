@@ -25,8 +25,8 @@ struct BackupTests {
         let actor = AuditActor.system("test")
         let province = try await database.withDatabase { db in
             let repo = UnitRepository(db: db)
-            let province = try await repo.create(Self.unit("01"), actor: actor, now: Date()).unit
-            for key in ["TP", "YT", "GD"] { _ = try await repo.create(Self.unit(key, parent: province.id), actor: actor, now: Date()) }
+            let province = try await repo.create(Self.unit("01"), actor: actor, now: testNow()).unit
+            for key in ["TP", "YT", "GD"] { _ = try await repo.create(Self.unit(key, parent: province.id), actor: actor, now: testNow()) }
             return province
         }
         let atBackup = try await database.withDatabase { try await TableChecksums.compute(on: $0) }
@@ -34,8 +34,8 @@ struct BackupTests {
         try await DatabaseBackup.backup(database, to: file)
         let changed = try await database.withDatabase { db in
             let repo = UnitRepository(db: db)
-            _ = try await repo.create(Self.unit("XD", parent: province.id), actor: actor, now: Date())
-            _ = try await repo.update(province.id, expectedVersion: 1, actor: actor, now: Date()) { $0.name = "Thủ đô Hà Nội" }
+            _ = try await repo.create(Self.unit("XD", parent: province.id), actor: actor, now: testNow())
+            _ = try await repo.update(province.id, expectedVersion: 1, actor: actor, now: testNow()) { $0.name = "Thủ đô Hà Nội" }
             return try await TableChecksums.compute(on: db)
         }
         try await DatabaseBackup.restore(database, from: file)
@@ -68,7 +68,7 @@ struct BackupTests {
     func stable() async throws {
         let database = try await TestDatabase.make()
         let first = try await database.withDatabase { db in
-            _ = try await UnitRepository(db: db).create(Self.unit("01"), actor: .system("t"), now: Date())
+            _ = try await UnitRepository(db: db).create(Self.unit("01"), actor: .system("t"), now: testNow())
             return try await TableChecksums.compute(on: db)
         }
         let second = try await database.withDatabase { try await TableChecksums.compute(on: $0) }

@@ -18,17 +18,17 @@ struct DossierRepositoryTests {
         let actor = AuditActor.system("t")
         let ward = try await units.create(OrgUnit(id: .random(), key: "00004", code: "000.04.01.H26", kind: .commune,
                                                   name: "Phường Ba Đình", parentID: nil, validFrom: nil, validTo: nil),
-                                          actor: actor, now: Date()).unit
+                                          actor: actor, now: testNow()).unit
         let division = try await units.create(OrgUnit(id: .random(), key: "00004:vh", code: "000.04.02.H26", kind: .division,
                                                       name: "Phòng Văn hóa - Xã hội", parentID: ward.id, validFrom: nil, validTo: nil),
-                                              actor: actor, now: Date()).unit
+                                              actor: actor, now: testNow()).unit
         let procedure = try await ProcedureRepository(db: db).create(
             Procedure(id: .random(), code: "1.000894", name: "Đăng ký kết hôn", field: "Hộ tịch", level: .commune, unitID: nil,
                       agency: "UBND cấp xã", applicants: "Công dân", steps: ["Nộp", "Nhận"], methods: [.counter, .online],
                       documents: [.init(name: "Tờ khai đăng ký kết hôn", copies: 1), .init(name: "Giấy xác nhận tình trạng hôn nhân", copies: 1)],
                       processingTime: .init(amount: 5, unit: .workingDays), result: "Giấy chứng nhận kết hôn", resultType: .both,
                       fees: [], legalBasis: ["Luật Hộ tịch 2014"], onlineLevel: .full, fullOnlineEligible: true, interAgencySteps: []),
-            publication: .init(decision: nil, effectiveFrom: nil), actor: actor, now: Date())
+            publication: .init(decision: nil, effectiveFrom: nil), actor: actor, now: testNow())
         return World(ward: ward, division: division, procedure: procedure)
     }
 

@@ -115,15 +115,15 @@ struct IndexRepositoryTests {
         try await withTestDatabase { db in
             _ = try await Self.fill(db)
             let rebuild = IndexRebuild(db: db)
-            let report = try await rebuild.run()
+            let report = try await rebuild.run(now: testNow())
             #expect(report.matches, "\(report.differences)")
             #expect(report.events > 20 && report.counters > 10)
             // A tampered counter is found, and apply restores it.
             try await db.sql.raw("UPDATE service_counters SET n = n + 5 WHERE metric = 'received'").run()
             try await db.sql.raw("DELETE FROM open_counters").run()
-            let broken = try await rebuild.run(apply: true)
+            let broken = try await rebuild.run(apply: true, now: testNow())
             #expect(!broken.matches && broken.differences.contains { $0.table == "open_counters" })
-            #expect(try await rebuild.run().matches)
+            #expect(try await rebuild.run(now: testNow()).matches)
         }
     }
 
@@ -136,17 +136,17 @@ struct IndexRepositoryTests {
             var edited = IndicatorSet.decision766v2022
             edited.version = "766-2022-hn"
             edited.indicators[1].threshold = 0.95
-            try await index.publish(edited, actor: .system("t"), now: Date())
+            try await index.publish(edited, actor: .system("t"), now: testNow())
             #expect(try await index.activeSet().indicators[1].threshold == 0.95)
-            await #expect(throws: DomainError.self) { try await index.publish(edited, actor: .system("t"), now: Date()) }
-            try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "online.dossiers", target: 0.5, actor: .system("t"), now: Date())
-            try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "online.dossiers", target: 0.6, actor: .system("t"), now: Date())
+            await #expect(throws: DomainError.self) { try await index.publish(edited, actor: .system("t"), now: testNow()) }
+            try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "online.dossiers", target: 0.5, actor: .system("t"), now: testNow())
+            try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "online.dossiers", target: 0.6, actor: .system("t"), now: testNow())
             #expect(try await index.targets(unit: w.ward.id, year: 2025).map(\.target) == [0.6])
             await #expect(throws: DomainError.self) {
-                try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "no.such", target: 0.5, actor: .system("t"), now: Date())
+                try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "no.such", target: 0.5, actor: .system("t"), now: testNow())
             }
             await #expect(throws: DomainError.self) {
-                try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "online.dossiers", target: 1.5, actor: .system("t"), now: Date())
+                try await index.setTarget(unit: w.ward.id, year: 2025, indicatorID: "online.dossiers", target: 1.5, actor: .system("t"), now: testNow())
             }
         }
     }

@@ -102,7 +102,7 @@ struct OversightRepositoryTests {
                                          actor: Self.actor, now: Self.at("2026-06-01T09:00:00+07:00"))
             #expect(current.state == .answered && current.isOverdue(at: Self.at("2026-06-04T09:00:00+07:00")))
             await #expect(throws: DomainError.self) {
-                _ = try await repo.act(item.id, expectedVersion: current.version, .refuse(reason: "Muộn"), actor: Self.actor, now: Date())
+                _ = try await repo.act(item.id, expectedVersion: current.version, .refuse(reason: "Muộn"), actor: Self.actor, now: testNow())
             }
             current = try await repo.act(item.id, expectedVersion: current.version, .publish(publicContent: nil), actor: Self.actor,
                                          now: Self.at("2026-06-02T09:00:00+07:00"))
@@ -111,8 +111,8 @@ struct OversightRepositoryTests {
             let found = try await repo.published(query: "ket hon")
             #expect(found.map(\.id) == [item.id])
             #expect(try await repo.published(query: "Trần Thị Mai").isEmpty, "the name is not searchable")
-            #expect(try await repo.rate(code: item.code, secret: secret, rating: 4, now: Date()).rating == 4)
-            await #expect(throws: DomainError.self) { _ = try await repo.rate(code: item.code, secret: secret, rating: 5, now: Date()) }
+            #expect(try await repo.rate(code: item.code, secret: secret, rating: 4, now: testNow()).rating == 4)
+            await #expect(throws: DomainError.self) { _ = try await repo.rate(code: item.code, secret: secret, rating: 5, now: testNow()) }
             #expect(try await repo.lookup(code: item.code, secret: "WRONG123") == nil)
         }
     }
@@ -121,7 +121,7 @@ struct OversightRepositoryTests {
     func verification() async throws {
         try await withTestDatabase { db in
             let repo = FeedbackRepository(db: db)
-            let now = Date()
+            let now = testNow()
             let (item, secret) = try await repo.submit(FeedbackDraft(kind: .conduct, procedureCode: nil, unitID: nil, subject: "Thái độ cán bộ",
                                                                     content: "Cán bộ quầy số 3 không hướng dẫn.", contact: .init(email: "ha@example.vn")), now: now)
             #expect(item.state == .unverified)

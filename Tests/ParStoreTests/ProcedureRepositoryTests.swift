@@ -23,7 +23,7 @@ struct ProcedureRepositoryTests {
             procedure("2.000908", "Chứng thực bản sao từ bản chính", field: "Chứng thực"),
             procedure("1.002255", "Cấp giấy phép xây dựng nhà ở riêng lẻ", field: "Xây dựng", days: 15),
         ] {
-            _ = try await repo.create(p, publication: .init(decision: nil, effectiveFrom: nil), actor: .system("t"), now: Date())
+            _ = try await repo.create(p, publication: .init(decision: nil, effectiveFrom: nil), actor: .system("t"), now: testNow())
         }
     }
 
@@ -64,7 +64,7 @@ struct ProcedureRepositoryTests {
             let publication = ProcedureRepository.Publication(decision: "Quyết định 1234/QĐ-UBND",
                                                               effectiveFrom: LocalDate(iso: "2025-03-01"))
             let updated = try await repo.update(permit.id, expectedVersion: 1, publication: publication,
-                                                actor: .system("t"), now: Date()) { $0.processingTime.amount = 10 }
+                                                actor: .system("t"), now: testNow()) { $0.processingTime.amount = 10 }
             #expect(updated.version == 2)
             let versions = try await repo.versions(of: permit.id)
             #expect(versions.map(\.procedure.processingTime.amount) == [10, 15])
@@ -76,7 +76,7 @@ struct ProcedureRepositoryTests {
             #expect(report.meetsTarget == true)
             await #expect(throws: DomainError.self) {
                 _ = try await repo.update(permit.id, expectedVersion: 1, publication: publication,
-                                          actor: .system("t"), now: Date()) { $0.processingTime.amount = 8 }
+                                          actor: .system("t"), now: testNow()) { $0.processingTime.amount = 8 }
             }
         }
     }
@@ -89,14 +89,14 @@ struct ProcedureRepositoryTests {
             let all = try await repo.search(.init(limit: 100)).items
             let csv = ProcedureImportFile.csv(all, unitKeys: [:])
             let report = try await ProcedureImporter(db: db).run(try ProcedureImportFile.parse(Data(csv.utf8)),
-                                                                 actor: .system("t"), now: Date())
+                                                                 actor: .system("t"), now: testNow())
             #expect((report.created, report.updated, report.unchanged) == (0, 0, 5))
             var shortened = all
             let index = try #require(shortened.firstIndex { $0.code == "1.002255" })
             shortened[index].processingTime.amount = 12
             let update = try await ProcedureImporter(db: db).run(
                 try ProcedureImportFile.parse(Data(ProcedureImportFile.csv(shortened, unitKeys: [:]).utf8)),
-                actor: .system("t"), now: Date())
+                actor: .system("t"), now: testNow())
             #expect((update.updated, update.unchanged) == (1, 4))
             let permit = try #require(try await repo.find(code: "1.002255"))
             #expect(try await repo.versions(of: permit.id).map(\.procedure.processingTime.amount) == [12, 15])
@@ -105,7 +105,7 @@ struct ProcedureRepositoryTests {
             let broken = ProcedureImportFile.csv(shortened, unitKeys: [:]) + "9.999999,Thủ tục hỏng,Hộ tịch,planet,,UBND,,3,workingDays,,,,none,false,,,,,,\r\n"
             do {
                 _ = try await ProcedureImporter(db: db).run(try ProcedureImportFile.parse(Data(broken.utf8)),
-                                                            actor: .system("t"), now: Date())
+                                                            actor: .system("t"), now: testNow())
                 Issue.record("a bad file was imported")
             } catch let rejected as ProcedureImportRejected {
                 #expect(rejected.report.rejected.map(\.key) == ["9.999999"])

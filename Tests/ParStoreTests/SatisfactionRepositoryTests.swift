@@ -65,7 +65,7 @@ struct SatisfactionRepositoryTests {
             // An empty period.
             #expect(try await repo.tallies(scope, from: LocalDate(iso: "2025-04-01")!, through: LocalDate(iso: "2025-04-30")!).isEmpty)
             // The rebuild recomputes the rating counters from the responses.
-            #expect(try await IndexRebuild(db: db).run().matches)
+            #expect(try await IndexRebuild(db: db).run(now: testNow()).matches)
         }
     }
 
@@ -77,7 +77,7 @@ struct SatisfactionRepositoryTests {
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for level in [SatisfactionLevel.satisfied, .neutral, .dissatisfied, .verySatisfied] {
                     group.addTask {
-                        (try? await repo.submit(done[0].id, answers: Self.answers(level), method: .link, actor: Self.actor, now: Date())) != nil
+                        (try? await repo.submit(done[0].id, answers: Self.answers(level), method: .link, actor: Self.actor, now: testNow())) != nil
                     }
                 }
                 return await group.reduce(into: [Bool]()) { $0.append($1) }
@@ -97,31 +97,31 @@ struct SatisfactionRepositoryTests {
             let march = (LocalDate(iso: "2025-03-01")!, LocalDate(iso: "2025-03-31")!)
             // N = 12, e = 10%: 12 / 1.12 = 10.7 → 11.
             let first = try await repo.createCampaign(name: "Khảo sát quý I", scope: scope, from: march.0, through: march.1, margin: 0.1,
-                                                      seed: 42, actor: Self.actor, now: Date())
+                                                      seed: 42, actor: Self.actor, now: testNow())
             #expect(first.population == 12 && first.sampleSize == 11 && first.strata.count == 1)
             let second = try await repo.createCampaign(name: "Lặp lại", scope: scope, from: march.0, through: march.1, margin: 0.1,
-                                                       seed: 42, actor: Self.actor, now: Date())
+                                                       seed: 42, actor: Self.actor, now: testNow())
             let a = try await repo.samples(first.id).map(\.dossier.id), b = try await repo.samples(second.id).map(\.dossier.id)
             #expect(a == b && a.count == 11 && Set(a).isSubset(of: Set(done.map(\.id))))
             let other = try await repo.createCampaign(name: "Hạt giống khác", scope: scope, from: march.0, through: march.1, margin: 0.1,
-                                                      seed: 7, actor: Self.actor, now: Date())
+                                                      seed: 7, actor: Self.actor, now: testNow())
             #expect(try await repo.samples(other.id).map(\.dossier.id) != a)
             // Entering an answer marks the sample answered; a dossier outside the sample is refused.
-            try await repo.submit(a[0], answers: Self.answers(.satisfied), method: .sample, campaign: first.id, actor: Self.actor, now: Date())
+            try await repo.submit(a[0], answers: Self.answers(.satisfied), method: .sample, campaign: first.id, actor: Self.actor, now: testNow())
             #expect(try await repo.samples(first.id).first { $0.dossier.id == a[0] }?.status == .answered)
             let outside = try #require(done.map(\.id).first { !a.contains($0) })
             await #expect(throws: DomainError.self) {
-                try await repo.submit(outside, answers: Self.answers(.satisfied), method: .sample, campaign: first.id, actor: Self.actor, now: Date())
+                try await repo.submit(outside, answers: Self.answers(.satisfied), method: .sample, campaign: first.id, actor: Self.actor, now: testNow())
             }
-            try await repo.markSample(first.id, dossier: a[1], status: .unreachable, note: "Thuê bao", actor: Self.actor, now: Date())
+            try await repo.markSample(first.id, dossier: a[1], status: .unreachable, note: "Thuê bao", actor: Self.actor, now: testNow())
             #expect(try await repo.samples(first.id).first { $0.dossier.id == a[1] }?.status == .unreachable)
             await #expect(throws: DomainError.self) {
-                try await repo.markSample(first.id, dossier: a[0], status: .declined, note: nil, actor: Self.actor, now: Date())
+                try await repo.markSample(first.id, dossier: a[0], status: .declined, note: nil, actor: Self.actor, now: testNow())
             }
             // Nothing returned in April: no campaign.
             await #expect(throws: DomainError.self) {
                 _ = try await repo.createCampaign(name: "Tháng 4", scope: scope, from: LocalDate(iso: "2025-04-01")!, through: LocalDate(iso: "2025-04-30")!,
-                                                  margin: 0.05, seed: 1, actor: Self.actor, now: Date())
+                                                  margin: 0.05, seed: 1, actor: Self.actor, now: testNow())
             }
             #expect(try await repo.tallies(scope, from: march.0, through: march.1, campaign: first.id)["all"]?.responses == 1)
         }
@@ -135,10 +135,10 @@ struct SatisfactionRepositoryTests {
             var next = Questionnaire.sipas2023
             next.version = "sipas-2026"
             next.aggregation = .overallQuestion
-            try await repo.publish(next, actor: Self.actor, now: Date())
+            try await repo.publish(next, actor: Self.actor, now: testNow())
             #expect(try await repo.activeQuestionnaire().version == "sipas-2026")
             next.name = "Đổi tên"
-            await #expect(throws: DomainError.self) { try await repo.publish(next, actor: Self.actor, now: Date()) }
+            await #expect(throws: DomainError.self) { try await repo.publish(next, actor: Self.actor, now: testNow()) }
             #expect(try await repo.questionnaire(version: "sipas-2026")?.name == Questionnaire.sipas2023.name)
         }
     }

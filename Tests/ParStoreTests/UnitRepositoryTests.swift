@@ -17,18 +17,18 @@ struct UnitRepositoryTests {
         try await withTestDatabase { db in
             let repo = UnitRepository(db: db)
             let actor = AuditActor.system("test")
-            let province = try await repo.create(Self.unit("01", .province), actor: actor, now: Date())
-            let a = try await repo.create(Self.unit("A", parent: province.unit.id), actor: actor, now: Date())
-            let b = try await repo.create(Self.unit("B", parent: province.unit.id), actor: actor, now: Date())
-            let division = try await repo.create(Self.unit("A1", .division, parent: a.unit.id), actor: actor, now: Date())
+            let province = try await repo.create(Self.unit("01", .province), actor: actor, now: testNow())
+            let a = try await repo.create(Self.unit("A", parent: province.unit.id), actor: actor, now: testNow())
+            let b = try await repo.create(Self.unit("B", parent: province.unit.id), actor: actor, now: testNow())
+            let division = try await repo.create(Self.unit("A1", .division, parent: a.unit.id), actor: actor, now: testNow())
             #expect(division.ancestry == [division.unit.id, a.unit.id, province.unit.id])
 
-            _ = try await repo.update(a.unit.id, expectedVersion: 1, actor: actor, now: Date()) { $0.parentID = b.unit.id }
+            _ = try await repo.update(a.unit.id, expectedVersion: 1, actor: actor, now: testNow()) { $0.parentID = b.unit.id }
             let moved = try #require(try await repo.find(division.unit.id))
             #expect(moved.ancestry == [division.unit.id, a.unit.id, b.unit.id, province.unit.id])
 
             await #expect(throws: DomainError.self) {
-                _ = try await repo.update(b.unit.id, expectedVersion: nil, actor: actor, now: Date()) { $0.parentID = division.unit.id }
+                _ = try await repo.update(b.unit.id, expectedVersion: nil, actor: actor, now: testNow()) { $0.parentID = division.unit.id }
             }
         }
     }
@@ -37,10 +37,10 @@ struct UnitRepositoryTests {
     func staleVersion() async throws {
         try await withTestDatabase { db in
             let repo = UnitRepository(db: db)
-            let created = try await repo.create(Self.unit("S"), actor: .system("t"), now: Date())
-            _ = try await repo.update(created.unit.id, expectedVersion: 1, actor: .system("t"), now: Date()) { $0.name = "Sở mới" }
+            let created = try await repo.create(Self.unit("S"), actor: .system("t"), now: testNow())
+            _ = try await repo.update(created.unit.id, expectedVersion: 1, actor: .system("t"), now: testNow()) { $0.name = "Sở mới" }
             do {
-                _ = try await repo.update(created.unit.id, expectedVersion: 1, actor: .system("t"), now: Date()) { $0.name = "Sở cũ" }
+                _ = try await repo.update(created.unit.id, expectedVersion: 1, actor: .system("t"), now: testNow()) { $0.name = "Sở cũ" }
                 Issue.record("a stale update succeeded")
             } catch let error as DomainError {
                 #expect(error.kind == .stale)
@@ -55,13 +55,13 @@ struct UnitRepositoryTests {
         try await withTestDatabase { db in
             let repo = UnitRepository(db: db)
             let actor = AuditActor.system("t")
-            let p = try await repo.create(Self.unit("01", .province), actor: actor, now: Date())
+            let p = try await repo.create(Self.unit("01", .province), actor: actor, now: testNow())
             var justice = Self.unit("TP", parent: p.unit.id)
             justice.name = "Sở Tư pháp"
             var health = Self.unit("YT", parent: p.unit.id)
             health.name = "Sở Y tế"
-            let j = try await repo.create(justice, actor: actor, now: Date())
-            _ = try await repo.create(health, actor: actor, now: Date())
+            let j = try await repo.create(justice, actor: actor, now: testNow())
+            _ = try await repo.create(health, actor: actor, now: testNow())
             let everywhere = try await repo.list(.init(scopeRoots: [p.unit.id], text: "so tu phap"))
             #expect(everywhere.map(\.unit.key) == ["TP"])
             let onlyJustice = try await repo.list(.init(scopeRoots: [j.unit.id], text: "Sở"))
@@ -85,9 +85,9 @@ struct UnitImportTests {
         try await withTestDatabase { db in
             let importer = UnitImporter(db: db)
             let file = try UnitImportFile.parse(Data(Self.good.utf8))
-            let first = try await importer.run(file, actor: .system("t"), now: Date())
+            let first = try await importer.run(file, actor: .system("t"), now: testNow())
             #expect((first.created, first.updated, first.unchanged) == (3, 0, 0))
-            let second = try await importer.run(file, actor: .system("t"), now: Date())
+            let second = try await importer.run(file, actor: .system("t"), now: testNow())
             #expect((second.created, second.updated, second.unchanged) == (0, 0, 3))
             let division = try #require(try await UnitRepository(db: db).find(key: "div:tp:vp"))
             #expect(division.unit.name == "Văn phòng Sở, Sở Tư pháp")
@@ -100,7 +100,7 @@ struct UnitImportTests {
         try await withTestDatabase { db in
             let bad = Self.good + "\nx1,X1,planet,Sao Hỏa,01,,\nx2,X2,commune,Xã Mới,nowhere,,\nx3,X3,commune,Xã Lạ,01,2025-02-30,\n"
             do {
-                _ = try await UnitImporter(db: db).run(try UnitImportFile.parse(Data(bad.utf8)), actor: .system("t"), now: Date())
+                _ = try await UnitImporter(db: db).run(try UnitImportFile.parse(Data(bad.utf8)), actor: .system("t"), now: testNow())
                 Issue.record("the bad file was imported")
             } catch let rejected as UnitImportRejected {
                 #expect(rejected.report.rejected.map(\.key) == ["x1", "x3", "x2"])
@@ -114,7 +114,7 @@ struct UnitImportTests {
     func hanoi2025() async throws {
         try await withTestDatabase { db in
             let data = try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "data/seed/hanoi-units.json"))
-            let report = try await UnitImporter(db: db).run(try UnitImportFile.parse(data), actor: .system("t"), now: Date())
+            let report = try await UnitImporter(db: db).run(try UnitImportFile.parse(data), actor: .system("t"), now: testNow())
             #expect(report.created == 683)
             #expect(report.eventsCreated == 126)
             let repo = UnitRepository(db: db)

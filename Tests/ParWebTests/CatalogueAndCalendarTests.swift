@@ -29,13 +29,42 @@ struct CalendarWebTests {
         // Tết 2026 (Bính Ngọ, 17 Feb 2026): the default span is 16–20 Feb.
         ("2026-02-13T08:00:00+07:00", "1", "workingDays", "2026-02-23T17:00:00+07:00"),
         ("2025-12-31T16:00:00+07:00", "2", "workingHours", "2026-01-02T09:00:00+07:00"),
-        ("2025-01-15T10:00:00+07:00", "1", "months", "2025-02-18T00:00:00+07:00"), // 15 Feb is a Saturday: to the end of Monday 17 Feb
+        ("2025-01-15T10:00:00+07:00", "1", "months", "2025-02-17T17:00:00+07:00"), // 15 Feb is a Saturday: to the close of Monday 17 Feb
     ])
     func deadlines(from: String, amount: String, unit: String, expected: String) async throws {
         try await withTestApp { app, _ in
             var swap = Self.official[0]
             swap.addSwap(dayOff: LocalDate(iso: "2025-05-02")!, workedOn: LocalDate(iso: "2025-04-26")!)
-            _ = try await CalendarRepository(db: app.db).setYear(swap, expectedVersion: nil, actor: .system("t"), now: Date())
+            _ = try await CalendarRepository(db: app.db).setYear(swap, expectedVersion: nil, actor: .system("t"), now: testNow())
+            let query = "from=\(from.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&amount=\(amount)&unit=\(unit)"
+            try await app.testing().test(.GET, "/api/v1/calendar/deadline?\(query)") { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+                let due = try JSONDecoder().decode(Due.self, from: res.body)
+                #expect(due.due == expected)
+            }
+        }
+    }
+
+    @Test("2026 as shipped: the New Year swap, Hùng Kings' compensatory day, 30 April – 1 May and National Day", arguments: [
+        // 1 Jan holiday, Fri 2 Jan off in exchange for Sat 10 Jan, weekend: the first working day is Mon 5 Jan.
+        ("2025-12-31T10:00:00+07:00", "1", "workingDays", "2026-01-05T17:00:00+07:00"),
+        // Saturday 10 Jan 2026 is worked.
+        ("2026-01-09T10:00:00+07:00", "1", "workingDays", "2026-01-10T17:00:00+07:00"),
+        // Hùng Kings' day falls on Sunday 26 Apr 2026: Monday 27 Apr is the compensatory day off.
+        ("2026-04-24T10:00:00+07:00", "1", "workingDays", "2026-04-28T17:00:00+07:00"),
+        ("2026-04-29T10:00:00+07:00", "1", "workingDays", "2026-05-04T17:00:00+07:00"),
+        // Saturday 22 Aug is worked for Monday 31 Aug; 1–2 Sep are National Day.
+        ("2026-08-21T10:00:00+07:00", "1", "workingDays", "2026-08-22T17:00:00+07:00"),
+        ("2026-08-28T10:00:00+07:00", "1", "workingDays", "2026-09-03T17:00:00+07:00"),
+        // Ten calendar days from 21 Apr end on Fri 1 May (a holiday): moved to the next working day, Mon 4 May.
+        ("2026-04-21T10:00:00+07:00", "10", "calendarDays", "2026-05-04T17:00:00+07:00"),
+    ])
+    func shipped2026(from: String, amount: String, unit: String, expected: String) async throws {
+        try await withTestApp { app, _ in
+            let data = try #require(FileManager.default.contents(atPath: repositoryRoot + "data/seed/calendar-years.json"))
+            for year in try JSONDecoder().decode([YearCalendar].self, from: data) {
+                _ = try await CalendarRepository(db: app.db).setYear(year, expectedVersion: nil, actor: .system("t"), now: testNow())
+            }
             let query = "from=\(from.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&amount=\(amount)&unit=\(unit)"
             try await app.testing().test(.GET, "/api/v1/calendar/deadline?\(query)") { res in
                 #expect(res.status == .ok, "\(res.body.string)")

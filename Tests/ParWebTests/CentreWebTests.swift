@@ -6,6 +6,7 @@ import ParStore
 import Testing
 import Vapor
 import VaporTesting
+import ParTestSupport
 @testable import ParWeb
 
 @Suite("Service centre floor")
@@ -13,8 +14,8 @@ struct CentreWebTests {
     static func desks(_ app: Application, _ unit: OrgUnit.ID) async throws -> (ServiceDesk, ServiceDesk) {
         let repository = ServiceCentreRepository(db: app.db)
         let a = try await repository.saveDesk(ServiceDesk(id: .random(), unitID: unit, number: 1, name: "Hộ tịch", fields: ["Hộ tịch"]),
-                                              actor: .system("t"), now: Date())
-        let b = try await repository.saveDesk(ServiceDesk(id: .random(), unitID: unit, number: 2, name: "Tổng hợp", fields: ["Đất đai", "Hộ tịch"]), actor: .system("t"), now: Date())
+                                              actor: .system("t"), now: testNow())
+        let b = try await repository.saveDesk(ServiceDesk(id: .random(), unitID: unit, number: 2, name: "Tổng hợp", fields: ["Đất đai", "Hộ tịch"]), actor: .system("t"), now: testNow())
         return (a, b)
     }
 
@@ -88,8 +89,8 @@ struct CentreWebTests {
             let page = try await app.page(.GET, deskPath, cookie: cookie)
             #expect(page.status == .ok && page.body.string.contains("0001"))
             let csrf = hiddenCSRF(page.body.string)
-            let ticket = try #require(try await ServiceCentreRepository(db: app.db).tickets(unit, from: LocalTime.today().adding(days: -1),
-                                                                                              through: LocalTime.today().adding(days: 1)).first { $0.label == "0001" })
+            let ticket = try #require(try await ServiceCentreRepository(db: app.db).tickets(unit, from: LocalTime.today(testNow()).adding(days: -1),
+                                                                                              through: LocalTime.today(testNow()).adding(days: 1)).first { $0.label == "0001" })
             #expect(try await app.page(.POST, deskPath, cookie: cookie, form: ["_csrf": csrf, "action": "recall", "ticketId": ticket.id.description]).status == .seeOther)
             #expect(try await app.page(.POST, deskPath, cookie: cookie, form: ["_csrf": csrf, "action": "transfer", "ticketId": ticket.id.description,
                                                                                 "toDesk": deskB.id.description]).status == .seeOther)
@@ -115,7 +116,7 @@ struct CentreWebTests {
                                                                                 "reason": "Chờ lâu"]).status == .seeOther)
             #expect(try await app.page(.POST, ratePath, cookie: cookie, form: ["_csrf": csrf, "ticketId": ticket.id.description, "level": "satisfied"]).status == .unprocessableEntity, "rated once")
             #expect(!(try await app.page(.GET, ratePath, cookie: cookie)).body.string.contains("0001"), "nothing left to rate")
-            let today = LocalTime.today()
+            let today = LocalTime.today(testNow())
             let counters = try await ServiceCounterStore.totals(units: [unit], from: today.adding(days: -1), through: today.adding(days: 1), on: app.db)
             #expect(counters[.counter]?[.ratings] == 1 && counters[.counter]?[.negativeRatings] == 1)
             // The phone page of a ticket needs its token; the statistics count it.
@@ -160,7 +161,7 @@ struct CentreWebTests {
             #expect(follow.hasPrefix("/queue/"))
             let ticketPage = try await app.page(.GET, follow, cookie: cookie)
             #expect(ticketPage.status == .ok && ticketPage.body.string.contains("0001") && ticketPage.body.string.contains("<svg"))
-            _ = try await ServiceCentreRepository(db: app.db).callNext(desk: deskA, officer: "motcua", actor: .system("t"), now: Date())
+            _ = try await ServiceCentreRepository(db: app.db).callNext(desk: deskA, officer: "motcua", actor: .system("t"), now: testNow())
             try await app.testing().test(.GET, "/board/\(unit)/events?seconds=1") { res in
                 #expect(res.status == .ok)
                 #expect(res.headers.first(name: .contentType)?.hasPrefix("text/event-stream") == true)
@@ -169,11 +170,11 @@ struct CentreWebTests {
             try await app.testing().test(.GET, "/board/\(unit)") { res in
                 #expect(res.status == .ok && res.body.string.contains("/js/board.js") && res.body.string.contains("0001"))
             }
-            let ticket = try #require(try await ServiceCentreRepository(db: app.db).board(unit, now: Date()).calls.first)
+            let ticket = try #require(try await ServiceCentreRepository(db: app.db).board(unit, now: testNow()).calls.first)
             let token = String(follow.split(separator: "=")[1].prefix(20))
             let early = try await app.page(.POST, "/queue/\(ticket.id)", cookie: cookie, form: ["_csrf": csrf, "t": token, "level": "satisfied"])
             #expect(early.status == .unprocessableEntity && early.body.string.contains("Chỉ đánh giá sau khi được phục vụ"), "rated after the service only")
-            _ = try await ServiceCentreRepository(db: app.db).act(ticket.id, .finish(dossier: nil), actor: .system("t"), now: Date())
+            _ = try await ServiceCentreRepository(db: app.db).act(ticket.id, .finish(dossier: nil), actor: .system("t"), now: testNow())
             #expect(try await app.page(.POST, "/queue/\(ticket.id)", cookie: cookie, form: ["_csrf": csrf, "t": token, "level": "very_satisfied"]).status == .seeOther)
             #expect(try await ServiceCentreRepository(db: app.db).rating(of: ticket.id) == .verySatisfied)
             #expect(try await app.page(.POST, "/queue/\(ticket.id)", cookie: cookie, form: ["_csrf": csrf, "t": "forged", "level": "satisfied"]).status == .notFound)
@@ -188,10 +189,10 @@ struct CentreWebTests {
             let (deskA, _) = try await Self.desks(app, fixture.justice.id)
             let unit = fixture.justice.id
             let repository = ServiceCentreRepository(db: app.db)
-            try await repository.saveSettings(CentreSettings(slotMinutes: 30, capacityPerSlot: 2, bookingDaysAhead: 14), unit: unit, actor: .system("t"), now: Date())
+            try await repository.saveSettings(CentreSettings(slotMinutes: 30, capacityPerSlot: 2, bookingDaysAhead: 14), unit: unit, actor: .system("t"), now: testNow())
             let calendar = try await CalendarRepository(db: app.db).calendar()
-            let day = try #require(CentreSettings.standard.bookableDays(from: Date(), isWorkingDay: { (try? calendar.isWorkingDay($0)) ?? false })
-                .first { $0 > LocalTime.today() })
+            let day = try #require(CentreSettings.standard.bookableDays(from: testNow(), isWorkingDay: { (try? calendar.isWorkingDay($0)) ?? false })
+                .first { $0 > LocalTime.today(testNow()) })
             var codes: [(String, String)] = []
             for expected in [HTTPStatus.created, .created, .conflict] {
                 try await app.testing().test(.POST, "/api/v1/centres/\(unit)/appointments", beforeRequest: { req in
@@ -214,10 +215,10 @@ struct CentreWebTests {
                     #expect(res.status == status, "\(body)")
                 }
             }
-            let cancelled = try await AppointmentRepository(db: app.db).cancel(code: codes[0].0, secret: codes[0].1, now: Date())
+            let cancelled = try await AppointmentRepository(db: app.db).cancel(code: codes[0].0, secret: codes[0].1, now: testNow())
             #expect(cancelled.status == .cancelled)
-            await #expect(throws: DomainError.self) { try await AppointmentRepository(db: app.db).cancel(code: codes[0].0, secret: codes[0].1, now: Date()) }
-            await #expect(throws: DomainError.self) { try await AppointmentRepository(db: app.db).cancel(code: codes[1].0, secret: "wrong", now: Date()) }
+            await #expect(throws: DomainError.self) { try await AppointmentRepository(db: app.db).cancel(code: codes[0].0, secret: codes[0].1, now: testNow()) }
+            await #expect(throws: DomainError.self) { try await AppointmentRepository(db: app.db).cancel(code: codes[1].0, secret: "wrong", now: testNow()) }
             let status = try await app.page(.GET, "/appointment?code=\(codes[1].0)&secret=\(codes[1].1)", cookie: "")
             #expect(status.status == .ok && status.body.string.contains(codes[1].0))
             try await app.testing().test(.POST, "/api/v1/centres/\(unit)/appointments", beforeRequest: { req in
@@ -287,7 +288,7 @@ struct CentreWebTests {
             }
             let payments = try await PaymentRepository(db: app.db).payments(of: dossierID)
             #expect(payments.count == 1 && payments[0].status == .succeeded && payments[0].reference == "T-9")
-            let today = LocalTime.today()
+            let today = LocalTime.today(testNow())
             let counters = try await ServiceCounterStore.totals(units: [fixture.justice.id], from: today.adding(days: -1), through: today.adding(days: 1), on: app.db)
             #expect(counters[.counter]?[.payments] == 1 && counters[.counter]?[.paymentsOnline] == 1)
             // Paid once: no second payment, at the counter either.
@@ -295,12 +296,12 @@ struct CentreWebTests {
                 try req.content.encode(CreateBody(method: "counter", amount: 50_000, provider: nil, receipt: "BL-2"), as: .json)
             }) { res in #expect(res.status == .conflict) }
             // The rebuild replays the payment: the live counters still match.
-            #expect(try await IndexRebuild(db: app.db).run(apply: false).matches)
+            #expect(try await IndexRebuild(db: app.db).run(apply: false, now: testNow()).matches)
             // The other department pays at the counter; the Department's reconciliation shows its own payment and the callbacks by decision.
             // The other department's online payment gets no answer: it expires (audited), and a late success still lands.
             let other = try #require(try await DossierRepository(db: app.db).find(fixture.dossiers[fixture.health.id]!))
-            let late = try await PaymentRepository(db: app.db).startOnline(dossier: other, amountVND: 20_000, provider: "test", actor: .system("t"), now: Date())
-            #expect(try await PaymentRepository(db: app.db).expire(olderThan: 60, now: Date().addingTimeInterval(120)) == 1)
+            let late = try await PaymentRepository(db: app.db).startOnline(dossier: other, amountVND: 20_000, provider: "test", actor: .system("t"), now: testNow())
+            #expect(try await PaymentRepository(db: app.db).expire(olderThan: 60, now: testNow().addingTimeInterval(120)) == 1)
             #expect(try await PaymentRepository(db: app.db).find(late.id)?.status == .expired)
             #expect(try await Self.callback(app, CallbackBody(paymentId: late.id.description, outcome: .succeeded, amount: 20_000, transaction: "L", sequence: 1)).1 == "applied")
             let admin = try await signIn(app, username: fixture.users[.administrator]!.username)
@@ -336,14 +337,14 @@ struct CentreWebTests {
 
     @Test("the portal export: the same cursor gives the same records; a status change after the cursor appears in the next run, once")
     func portalExport() async throws {
-        let clock = NIOLockedValueBox(Date())
+        let clock = NIOLockedValueBox(testNow())
         try await withTestApp({ config in
             config.clock = { clock.withLockedValue { $0 } }
             config.portalExportSettle = 5
         }) { app, fixture in
             let admin = fixture.token(.administrator)
             // The fixture's events were stamped with the real time: the app's clock a minute later lets them settle.
-            clock.withLockedValue { $0 = Date().addingTimeInterval(60) }
+            clock.withLockedValue { $0 = testNow().addingTimeInterval(60) }
             let first = try await Self.export(app, token: admin, cursor: nil)
             #expect(first.records.count == 2 && first.records.allSatisfy { $0.hasSuffix(":2/1") }, "two dossiers received at the counter: status 2, channel 1")
             let again = try await Self.export(app, token: admin, cursor: nil)

@@ -49,7 +49,7 @@ struct DossierPageTests {
         try await withTestApp { app, fixture in
             let division = try await UnitRepository(db: app.db).create(
                 OrgUnit(id: .random(), key: "div:tp:htp", code: "div:tp:htp", kind: .division, name: "Phòng Hành chính tư pháp",
-                        parentID: fixture.justice.id, validFrom: nil, validTo: nil), actor: .system("t"), now: Date()).unit
+                        parentID: fixture.justice.id, validFrom: nil, validTo: nil), actor: .system("t"), now: testNow()).unit
             let counter = try await signIn(app, username: fixture.users[.counterOfficer]!.username)
             let form = try await app.page(.GET, "/dossiers/new?procedure=1.001193", cookie: counter)
             #expect(form.status == .ok)
@@ -85,7 +85,7 @@ struct DossierPageTests {
             let processor = try await signIn(app, username: fixture.users[.processingOfficer]!.username)
             try await act(processor, ["action": "request_supplement", "items": "Bản sao giấy chứng sinh\nCCCD của mẹ"])
             try await act(counter, ["action": "complete_supplement"])
-            let tomorrow = LocalInput.dateTime(Date().addingTimeInterval(30 * 86_400))
+            let tomorrow = LocalInput.dateTime(testNow().addingTimeInterval(30 * 86_400))
             try await act(processor, ["action": "apologise", "reason": "Chờ xác minh", "newDueAt": tomorrow])
             try await act(processor, ["action": "apologise", "reason": "", "newDueAt": tomorrow], expect: .unprocessableEntity)
             try await act(processor, ["action": "mark_processed", "electronic": "1"])
@@ -180,7 +180,7 @@ struct DossierPageTests {
         try await withTestApp { app, fixture in
             let ward = try await UnitRepository(db: app.db).create(
                 OrgUnit(id: .random(), key: "00004", code: "000.04.01.H26", kind: .commune, name: "Phường Ba Đình",
-                        parentID: fixture.province.id, validFrom: nil, validTo: nil), actor: .system("t"), now: Date()).unit
+                        parentID: fixture.province.id, validFrom: nil, validTo: nil), actor: .system("t"), now: testNow()).unit
             var cookie = ""
             try await app.testing().test(.GET, "/citizen/login") { res in cookie = sessionCookie(res) }
             let csrf = hiddenCSRF(try await app.page(.GET, "/citizen/login", cookie: cookie).body.string)

@@ -38,14 +38,14 @@ struct DossierWebTests {
 
     @Test("received at the counter, forwarded through two units, paused for a supplement, apologised for, finished late and returned — the timeline shows every step")
     func journey() async throws {
-        let clock = NIOLockedValueBox(Date())
+        let clock = NIOLockedValueBox(testNow())
         try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
             let units = UnitRepository(db: app.db)
             var divisions: [OrgUnit] = []
             for (key, name) in [("div:tp:htp", "Phòng Hành chính tư pháp"), ("div:tp:bttp", "Phòng Bổ trợ tư pháp")] {
                 divisions.append(try await units.create(OrgUnit(id: .random(), key: key, code: key, kind: .division, name: name,
                                                                 parentID: fixture.justice.id, validFrom: nil, validTo: nil),
-                                                        actor: .system("t"), now: Date()).unit)
+                                                        actor: .system("t"), now: testNow()).unit)
             }
             var receipt: Receipt?
             try await app.testing().test(.POST, "/api/v1/dossiers", headers: .bearer(fixture.token(.counterOfficer)),
@@ -196,7 +196,7 @@ struct DossierWebTests {
             }
             let (other, _) = try await DossierRepository(db: app.db).receive(
                 DossierIntake(procedureID: fixture.procedure.id, receivingUnitID: fixture.justice.id, channel: .counter,
-                              applicant: .init(name: "Lê Thị Mai"), components: ["Tờ khai"]), actor: .system("t"), now: Date())
+                              applicant: .init(name: "Lê Thị Mai"), components: ["Tờ khai"]), actor: .system("t"), now: testNow())
             try await app.testing().test(.GET, "/api/v1/dossiers/\(other.id)/files/\(fileID)", headers: download) { res in
                 #expect(res.status == .notFound, "a file is reached only through its own dossier")
             }
@@ -205,7 +205,7 @@ struct DossierWebTests {
                 let code = try res.content.get(String.self, at: "items", "0", "code")
                 #expect(code.contains("-"))
             }
-            let today = LocalTime.today().iso
+            let today = LocalTime.today(testNow()).iso
             try await app.testing().test(.GET, "/api/v1/service-counters?unitId=\(fixture.justice.id)&from=\(today)&to=\(today)",
                                          headers: .bearer(fixture.token(.administrator))) { res in
                 #expect(res.status == .ok, "\(res.body.string)")

@@ -41,7 +41,7 @@ struct IndexWebTests {
 
     @Test("indicators, ranking, drill-down and targets through the API; the rebuild matches what the API made")
     func api() async throws {
-        let clock = NIOLockedValueBox(Date())
+        let clock = NIOLockedValueBox(testNow())
         try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
             _ = try await Self.fill(app, fixture, clock: clock)
             let year = VietnamTime.localDate(of: clock.withLockedValue { $0 }).year
@@ -97,7 +97,7 @@ struct IndexWebTests {
                 #expect(ranking.items.map(\.rank) == [1, 2])
                 #expect(ranking.items.allSatisfy { $0.percent != nil })
             }
-            let report = try await IndexRebuild(db: app.db).run()
+            let report = try await IndexRebuild(db: app.db).run(now: testNow())
             #expect(report.matches, "\(report.differences)")
         }
     }
@@ -106,10 +106,10 @@ struct IndexWebTests {
     static func provinceLeader(_ app: Application) async throws -> String {
         let users = UserRepository(db: app.db)
         let province = try #require(try await UnitRepository(db: app.db).find(key: "01"))
-        let user = try await users.create(username: "lanhdao.tp", displayName: "L", passwordHash: "x", actor: .system("t"), now: Date())
-        _ = try await users.grant(.cityLeader, on: province.unit.id, to: user.id, actor: .system("t"), now: Date())
+        let user = try await users.create(username: "lanhdao.tp", displayName: "L", passwordHash: "x", actor: .system("t"), now: testNow())
+        _ = try await users.grant(.cityLeader, on: province.unit.id, to: user.id, actor: .system("t"), now: testNow())
         let minted = Credentials.newToken()
-        _ = try await users.createToken(for: user.id, name: "t", tokenHash: minted.hash, prefix: minted.prefix, actor: .system("t"), now: Date())
+        _ = try await users.createToken(for: user.id, name: "t", tokenHash: minted.hash, prefix: minted.prefix, actor: .system("t"), now: testNow())
         return minted.token
     }
 
@@ -147,7 +147,7 @@ struct IndexWebTests {
 
     @Test("the leader's pages: overview, unit page with trend and drill links, drill-down, report with CSV and XLSX, targets form")
     func pages() async throws {
-        let clock = NIOLockedValueBox(Date())
+        let clock = NIOLockedValueBox(testNow())
         try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
             _ = try await Self.fill(app, fixture, clock: clock)
             let cookie = try await signIn(app, username: fixture.users[.administrator]!.username)

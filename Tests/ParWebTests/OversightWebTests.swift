@@ -6,6 +6,7 @@ import ParStore
 import Testing
 import Vapor
 import VaporTesting
+import ParTestSupport
 @testable import ParWeb
 
 @Suite("Plans, inspections and feedback through the app")
@@ -14,10 +15,10 @@ struct OversightWebTests {
     static func user(_ app: Application, _ name: String, _ role: Role, on unit: OrgUnit.ID) async throws -> String {
         let repository = UserRepository(db: app.db)
         let user = try await repository.create(username: name, displayName: name, passwordHash: try await Credentials.hash(Fixture.password, on: app),
-                                               actor: .system("t"), now: Date())
-        _ = try await repository.grant(role, on: unit, to: user.id, actor: .system("t"), now: Date())
+                                               actor: .system("t"), now: testNow())
+        _ = try await repository.grant(role, on: unit, to: user.id, actor: .system("t"), now: testNow())
         let minted = Credentials.newToken()
-        _ = try await repository.createToken(for: user.id, name: "t", tokenHash: minted.hash, prefix: minted.prefix, actor: .system("t"), now: Date())
+        _ = try await repository.createToken(for: user.id, name: "t", tokenHash: minted.hash, prefix: minted.prefix, actor: .system("t"), now: testNow())
         return minted.token
     }
 
@@ -25,10 +26,10 @@ struct OversightWebTests {
 
     @Test("an unannounced inspection of the Department of Justice: every role there sees nothing of it before it starts, and sees it after — API and pages")
     func unannounced() async throws {
-        let clock = NIOLockedValueBox(Date())
+        let clock = NIOLockedValueBox(testNow())
         try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
             let homeAffairs = try await Self.user(app, "cchc.tinh", .parOfficer, on: fixture.province.id)
-            let start = Date().addingTimeInterval(2 * 86_400)
+            let start = testNow().addingTimeInterval(2 * 86_400)
             var id = ""
             try await app.testing().test(.POST, "/api/v1/inspections", headers: .bearer(homeAffairs), body: ByteBuffer(string:
                 #"{"unitId":"\#(fixture.justice.id)","kind":"unannounced","place":"counter","startsAt":"\#(ISO8601DateFormatter().string(from: start))","purpose":"Kiểm tra đột xuất bộ phận một cửa Sở Tư pháp","team":["Trưởng đoàn Nội vụ"]}"#)) { res in
@@ -86,10 +87,10 @@ struct OversightWebTests {
 
     @Test("follow-up tasks from a conclusion appear in the inspected unit's plan and, once late, in the overdue list")
     func followUps() async throws {
-        let clock = NIOLockedValueBox(Date())
+        let clock = NIOLockedValueBox(testNow())
         try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
             let homeAffairs = try await Self.user(app, "cchc.tinh", .parOfficer, on: fixture.province.id)
-            let now = Date()
+            let now = testNow()
             var id = ""
             try await app.testing().test(.POST, "/api/v1/inspections", headers: .bearer(homeAffairs), body: ByteBuffer(string:
                 #"{"unitId":"\#(fixture.justice.id)","kind":"announced","place":"headquarters","startsAt":"\#(ISO8601DateFormatter().string(from: now.addingTimeInterval(-3600)))","purpose":"Kiểm tra theo kế hoạch","team":["A","B"]}"#)) { res in
@@ -144,7 +145,7 @@ struct OversightWebTests {
 
     @Test("feedback past its answer deadline is overdue; once published the public page shows the answer without the citizen's personal data")
     func feedback() async throws {
-        let clock = NIOLockedValueBox(Date())
+        let clock = NIOLockedValueBox(testNow())
         try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
             let homeAffairs = try await Self.user(app, "cchc.tinh", .parOfficer, on: fixture.province.id)
             var code = "", secret = ""

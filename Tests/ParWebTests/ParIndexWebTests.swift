@@ -5,6 +5,7 @@ import ParStore
 import Testing
 import Vapor
 import VaporTesting
+import ParTestSupport
 @testable import ParWeb
 
 @Suite("PAR index through the API")
@@ -27,11 +28,11 @@ struct ParIndexWebTests {
     @Test("a fixture province scored through the API reproduces the hand-computed ranking; a set that does not add up is not opened; a submitted self-assessment is locked")
     func ranking() async throws {
         try await withTestApp { app, fixture in
-            let year = LocalTime.today().year
+            let year = LocalTime.today(testNow()).year
             let units = UnitRepository(db: app.db)
             func unit(_ key: String, _ kind: UnitKind, _ name: String) async throws -> OrgUnit {
                 try await units.create(OrgUnit(id: .random(), key: key, code: key, kind: kind, name: name, parentID: fixture.province.id, validFrom: nil, validTo: nil),
-                                       actor: .system("t"), now: Date()).unit
+                                       actor: .system("t"), now: testNow()).unit
             }
             let culture = try await unit("dept:vh", .department, "Sở Văn hóa")
             let finance = try await unit("dept:tc", .department, "Sở Tài chính")

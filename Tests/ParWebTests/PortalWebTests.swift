@@ -5,6 +5,7 @@ import ParStore
 import Testing
 import Vapor
 import VaporTesting
+import ParTestSupport
 @testable import ParWeb
 
 @Suite("Public transparency portal")
@@ -13,15 +14,15 @@ struct PortalWebTests {
     func portal() async throws {
         try await withTestApp { app, fixture in
             let repository = ParIndexRepository(db: app.db)
-            let year = LocalTime.today().year
+            let year = LocalTime.today(testNow()).year
             let set = try await repository.create(CriteriaSet(id: .random(), year: year, targetKind: .department, name: "Chỉ số CCHC các sở \(year)", criteria: [
                 Criterion(code: "1", title: "Chỉ đạo, điều hành", maxPoints: 100, field: .direction),
                 Criterion(code: "1.1", title: "Kế hoạch", maxPoints: 100, method: .manual),
-            ]), actor: .system("t"), now: Date())
-            func advance() async throws { _ = try await repository.advance(set.id, metrics: { _, _, _ in nil }, actor: .system("t"), now: Date()) }
+            ]), actor: .system("t"), now: testNow())
+            func advance() async throws { _ = try await repository.advance(set.id, metrics: { _, _, _ in nil }, actor: .system("t"), now: testNow()) }
             try await advance()
             _ = try await repository.selfScore(set.id, unit: fixture.justice.id, code: "1.1", score: 80, explanation: "Kế hoạch số 3", references: [],
-                                               actor: .system("t"), now: Date())
+                                               actor: .system("t"), now: testNow())
             try await advance()
             try await advance()
             // Finalised but not published: nothing public yet.

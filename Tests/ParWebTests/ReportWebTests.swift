@@ -5,6 +5,7 @@ import ParStore
 import Testing
 import Vapor
 import VaporTesting
+import ParTestSupport
 @testable import ParWeb
 
 @Suite("PAR report drafts")
@@ -20,7 +21,7 @@ struct ReportWebTests {
     @Test("a quarterly report states the dashboards' figures; finalising freezes them while a draft keeps following the data; the DOCX is a Word package")
     func report() async throws {
         try await withTestApp { app, fixture in
-            let today = LocalTime.today()
+            let today = LocalTime.today(testNow())
             let quarter = "\(today.year)-Q\((today.month - 1) / 3 + 1)"
             let leader = try await signIn(app, username: fixture.users[.unitLeader]!.username)
             let list = try await app.page(.GET, "/reports", cookie: leader)

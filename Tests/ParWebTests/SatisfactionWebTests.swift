@@ -5,11 +5,12 @@ import ParStore
 import Testing
 import Vapor
 import VaporTesting
+import ParTestSupport
 @testable import ParWeb
 
 @Suite("Satisfaction (SIPAS) through the app")
 struct SatisfactionWebTests {
-    static let year = String(LocalTime.today().year)
+    static let year = String(LocalTime.today(testNow()).year)
 
     /// Receives a dossier (with an e-mail address, so the return notice is sent) through the
     /// API and, unless `returned` is false, processes and returns it. Returns (id, code).
@@ -183,7 +184,7 @@ struct SatisfactionWebTests {
             let par = try await signIn(app, username: fixture.users[.parOfficer]!.username)
             let list = try await app.page(.GET, "/satisfaction/campaigns", cookie: par)
             #expect(list.status == .ok)
-            let today = LocalTime.today().iso
+            let today = LocalTime.today(testNow()).iso
             let created = try await app.page(.POST, "/satisfaction/campaigns", cookie: par, form: [
                 "_csrf": hiddenCSRF(list.body.string), "name": "Khảo sát thử", "unitId": fixture.justice.id.description,
                 "from": String(today.prefix(4)) + "-01-01", "to": today, "margin": "5", "seed": "12345"])

@@ -5,6 +5,7 @@ import ParStore
 import Testing
 import Vapor
 import VaporTesting
+import ParTestSupport
 @testable import ParWeb
 
 /// Two stateless app instances on one database, as behind a load balancer: requests alternate
@@ -61,11 +62,11 @@ struct ScaleOutTests {
                 let sequences = Set(codes.compactMap { $0.split(separator: "-").last.flatMap { Int($0) } })
                 #expect(sequences == Set(2...21), "the fixture's dossier is 0001")
                 // The counters both instances wrote add up, and equal a recount from the events.
-                let today = LocalTime.today()
+                let today = LocalTime.today(testNow())
                 let totals = try await ServiceCounterStore.totals(units: [fixture.justice.id], from: today.adding(days: -1), through: today.adding(days: 1),
                                                                   on: second.db)
                 #expect(totals[.counter]?[.received] == 21)
-                #expect(try await IndexRebuild(db: app.db).run(apply: false).matches)
+                #expect(try await IndexRebuild(db: app.db).run(apply: false, now: testNow()).matches)
             }
         }
     }

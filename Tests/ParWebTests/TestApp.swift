@@ -35,6 +35,7 @@ func withTestApp(_ tweak: @Sendable (inout AppConfig) -> Void = { _ in },
     var config = AppConfig(database: database, logLevel: .warning, loadDemoData: false,
                            workingDirectory: repositoryRoot, databaseConnectionsPerEventLoop: 2,
                            filesDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("parhub-files-\(UUID().uuidString)").path)
+    config.clock = testNow
     tweak(&config)
     let app = try await Application.make(.testing)
     do {
@@ -55,7 +56,7 @@ private func makeFixture(_ app: Application) async throws -> Fixture {
     let units = UnitRepository(db: app.db)
     func unit(_ key: String, _ kind: UnitKind, _ name: String, _ parent: OrgUnit.ID?) async throws -> OrgUnit {
         try await units.create(OrgUnit(id: .random(), key: key, code: key, kind: kind, name: name, parentID: parent,
-                                       validFrom: nil, validTo: nil), actor: actor, now: Date()).unit
+                                       validFrom: nil, validTo: nil), actor: actor, now: testNow()).unit
     }
     let province = try await unit("01", .province, "Thành phố Hà Nội", nil)
     let justice = try await unit("dept:tu-phap", .department, "Sở Tư pháp", province.id)
@@ -66,11 +67,11 @@ private func makeFixture(_ app: Application) async throws -> Fixture {
     for role in Role.allCases {
         let username = "u." + role.rawValue.replacingOccurrences(of: "_", with: "-")
         let user = try await repository.create(username: username, displayName: role.english, passwordHash: hash,
-                                               actor: actor, now: Date())
-        _ = try await repository.grant(role, on: justice.id, to: user.id, actor: actor, now: Date())
+                                               actor: actor, now: testNow())
+        _ = try await repository.grant(role, on: justice.id, to: user.id, actor: actor, now: testNow())
         let minted = Credentials.newToken()
         _ = try await repository.createToken(for: user.id, name: "test", tokenHash: minted.hash, prefix: minted.prefix,
-                                             actor: actor, now: Date())
+                                             actor: actor, now: testNow())
         users[role] = (username, minted.token)
     }
     let procedure = try await ProcedureRepository(db: app.db).create(
@@ -79,12 +80,12 @@ private func makeFixture(_ app: Application) async throws -> Fixture {
                   documents: [.init(name: "Tờ khai", copies: 1)], processingTime: .init(amount: 5, unit: .workingDays),
                   result: "Giấy khai sinh", resultType: .both, fees: [], legalBasis: ["Luật Hộ tịch 2014"], onlineLevel: .full,
                   fullOnlineEligible: true, interAgencySteps: []),
-        publication: .init(decision: nil, effectiveFrom: nil), actor: actor, now: Date())
+        publication: .init(decision: nil, effectiveFrom: nil), actor: actor, now: testNow())
     var dossiers: [OrgUnit.ID: Dossier.ID] = [:]
     for unit in [justice, health] {
         let (dossier, _) = try await DossierRepository(db: app.db).receive(
             DossierIntake(procedureID: procedure.id, receivingUnitID: unit.id, channel: .counter,
-                          applicant: .init(name: "Lê Văn Cường"), components: ["Tờ khai"]), actor: actor, now: Date())
+                          applicant: .init(name: "Lê Văn Cường"), components: ["Tờ khai"]), actor: actor, now: testNow())
         dossiers[unit.id] = dossier.id
     }
     return Fixture(province: province, justice: justice, health: health, users: users, procedure: procedure, dossiers: dossiers)

@@ -41,10 +41,10 @@ enum IndexBench {
     static func run(_ options: Options) async throws {
         let loadBefore = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
         let started = DispatchTime.now().uptimeNanoseconds
-        let plan = try Plan(options: options, now: Date())
+        let plan = try Plan(options: options, now: SystemClock.now())
         print("""
 
-        ParHub service index benchmark — \(ISO8601DateFormatter().string(from: Date())) — \(ProcessInfo.processInfo.processorCount) cores, load average \(loadBefore)
+        ParHub service index benchmark — \(ISO8601DateFormatter().string(from: SystemClock.now())) — \(ProcessInfo.processInfo.processorCount) cores, load average \(loadBefore)
         machine: \(Machine.description)
         province: \(plan.units.count) units (1 province, \(plan.departments.count) departments, \(plan.divisionCount) divisions, \
         \(plan.communes.count) communes), \(plan.procs.count) procedures, \(grouped(options.dossiers)) dossiers received \(plan.start.iso) … \(plan.today.iso) \
@@ -95,7 +95,7 @@ enum IndexBench {
         }
         print("total time: \(fmt(total, 0)) s")
         if let out = options.out {
-            let report = Report(benchmark: "index", date: ISO8601DateFormatter().string(from: Date()), machine: Machine.description,
+            let report = Report(benchmark: "index", date: ISO8601DateFormatter().string(from: SystemClock.now()), machine: Machine.description,
                                 cores: ProcessInfo.processInfo.processorCount, loadAverageBefore: loadBefore, seconds: total,
                                 size: plan.size(options), databases: reports)
             let encoder = JSONEncoder()

@@ -156,7 +156,7 @@ enum SearchBench {
         try await TestDatabase.migrate(config)
         try await TestDatabase.withDatabase(config) { db in
             let load = try await measure {
-                _ = try await ProcedureImporter(db: db).run(file(count: procedures), actor: .system("bench"), now: Date())
+                _ = try await ProcedureImporter(db: db).run(file(count: procedures), actor: .system("bench"), now: SystemClock.now())
             }
             let repo = ProcedureRepository(db: db)
             // Warm-up: the first search builds this process's in-memory index (timed separately).
@@ -189,7 +189,7 @@ enum SearchBench {
             let ratio = b.p99ms / max(a.p99ms, 0.000_001)
             print("""
 
-            ParHub search benchmark — \(ISO8601DateFormatter().string(from: Date())) — \(ProcessInfo.processInfo.processorCount) cores
+            ParHub search benchmark — \(ISO8601DateFormatter().string(from: SystemClock.now())) — \(ProcessInfo.processInfo.processorCount) cores
             machine: \(Machine.description)
             procedures: \(procedures), queries: \(queries.count) × \(rounds) rounds (naive: \(min(rounds, 3))), load: \(String(format: "%.1f", Double(load) / 1e9)) s, index build: \(String(format: "%.0f", Double(warm) / 1e6)) ms, results agree: \(agree)
             method                         p50 ms    p99 ms   mean ms
@@ -207,7 +207,7 @@ enum SearchBench {
                     let benchmark: String, date: String, machine: String, cores: Int, procedures: Int, rounds: Int
                     let resultsAgree: Bool, indexed: Latency, naive: Latency, ratioP99: Double
                 }
-                let report = Report(benchmark: "search", date: ISO8601DateFormatter().string(from: Date()), machine: Machine.description,
+                let report = Report(benchmark: "search", date: ISO8601DateFormatter().string(from: SystemClock.now()), machine: Machine.description,
                                     cores: ProcessInfo.processInfo.processorCount, procedures: procedures, rounds: rounds,
                                     resultsAgree: agree, indexed: a, naive: b, ratioP99: ratio)
                 let encoder = JSONEncoder()

@@ -46,7 +46,7 @@ enum ServerBench {
         let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
         print("""
 
-        ParHub server benchmark — \(ISO8601DateFormatter().string(from: Date())) — \(ProcessInfo.processInfo.processorCount) cores, load average \(load)
+        ParHub server benchmark — \(ISO8601DateFormatter().string(from: SystemClock.now())) — \(ProcessInfo.processInfo.processorCount) cores, load average \(load)
         machine: \(Machine.description)
         runs: \(fmt(options.seconds, 0)) s each after \(fmt(options.warmup, 0)) s warm-up; intake and raw commits: \(options.clients) concurrent clients; \
         hello and lookup: wrk -t\(options.threads) -c\(options.connections); seeded receipts: \(options.seed)
@@ -102,7 +102,7 @@ enum ServerBench {
             if let peak = r.peakRSSMiB { print("  \(pad(r.database, 8)) peak RSS under load \(fmt(peak, 0)) MiB") }
         }
         if let out = options.out {
-            let report = Report(benchmark: "server", date: ISO8601DateFormatter().string(from: Date()), machine: Machine.description,
+            let report = Report(benchmark: "server", date: ISO8601DateFormatter().string(from: SystemClock.now()), machine: Machine.description,
                                 cores: ProcessInfo.processInfo.processorCount, loadAverageBefore: load, seconds: options.seconds, warmup: options.warmup,
                                 clients: options.clients, wrkThreads: options.threads, wrkConnections: options.connections,
                                 seededReceipts: options.seed, receivingUnits: options.units,
@@ -389,14 +389,14 @@ struct Fixture: Sendable {
         let actor = AuditActor.system("bench")
         let units = UnitRepository(db: app.db)
         let province = try await units.create(OrgUnit(id: .random(), key: "79", code: "79", kind: .province, name: "Thành phố Hồ Chí Minh",
-                                                      parentID: nil, validFrom: nil, validTo: nil), actor: actor, now: Date()).unit
+                                                      parentID: nil, validFrom: nil, validTo: nil), actor: actor, now: SystemClock.now()).unit
         let procedure = try await ProcedureRepository(db: app.db).create(
             Procedure(id: .random(), code: "1.001193", name: "Đăng ký khai sinh", field: "Hộ tịch", level: .commune, unitID: nil,
                       agency: "UBND cấp xã", applicants: "Công dân", steps: ["Nộp hồ sơ", "Nhận kết quả"], methods: [.counter, .online],
                       documents: [.init(name: "Tờ khai", copies: 1)], processingTime: .init(amount: 5, unit: .workingDays),
                       result: "Giấy khai sinh", resultType: .both, fees: [], legalBasis: ["Luật Hộ tịch 2014"], onlineLevel: .full,
                       fullOnlineEligible: true, interAgencySteps: []),
-            publication: .init(decision: nil, effectiveFrom: nil), actor: actor, now: Date())
+            publication: .init(decision: nil, effectiveFrom: nil), actor: actor, now: SystemClock.now())
         let users = UserRepository(db: app.db)
         // Cost 4 keeps the one sign-in per officer fast; verification reads the cost from the hash.
         let hash = try Bcrypt.hash(password, cost: 4)
@@ -404,11 +404,11 @@ struct Fixture: Sendable {
         for i in 1...max(1, count) {
             let ward = try await units.create(OrgUnit(id: .random(), key: "79:\(26_700 + i)", code: "\(26_700 + i)", kind: .commune,
                                                       name: "Phường Bến Thành \(i)", parentID: province.id, validFrom: nil, validTo: nil),
-                                              actor: actor, now: Date()).unit
+                                              actor: actor, now: SystemClock.now()).unit
             let username = "bench.motcua\(i)"
             let user = try await users.create(username: username, displayName: "Công chức một cửa \(i)", passwordHash: hash,
-                                              actor: actor, now: Date())
-            _ = try await users.grant(.counterOfficer, on: ward.id, to: user.id, actor: actor, now: Date())
+                                              actor: actor, now: SystemClock.now())
+            _ = try await users.grant(.counterOfficer, on: ward.id, to: user.id, actor: actor, now: SystemClock.now())
             struct Created: Decodable { let token: String }
             let created: Created = try await post(app, base + "/api/v1/auth/tokens",
                                                   json: #"{"username":"\#(username)","password":"\#(password)","name":"bench"}"#,

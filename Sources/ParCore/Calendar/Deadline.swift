@@ -126,10 +126,15 @@ extension WorkingCalendar {
 
     /// The due instant of a period of `n` calendar days (ngày), Civil Code 2015 style:
     /// day 0 is the effective receipt day (as in `deadline(from:workingDays:rules:)`),
-    /// the period's last day is day 0 + `n`, and it ends at **24:00** of that day (the
-    /// instant returned is the following local midnight). When the last day is not a
-    /// working day and `rules.extendsPastNonWorkingLastDay` is set (art. 148), the period
-    /// ends at 24:00 of the next working day.
+    /// the period's last day is day 0 + `n`. When the last day is not a working day and
+    /// `rules.extendsPastNonWorkingLastDay` is set (art. 148(5)), the last day is the next
+    /// working day.
+    ///
+    /// The period ends at the **close of office hours** of its last day (17:00 with the
+    /// standard hours), like a working-day period: the appointment is a time the result is
+    /// handed over at the counter, which art. 148(6)'s 24:00 could never be (an appointment
+    /// printed "00:00" of the next day reads as the start of the wrong day). Every period
+    /// counted in days therefore ends at the same time of day (docs/rules.md).
     ///
     /// `skippedNonWorkingDays` lists the non-working days that moved day 0 or the end,
     /// not the weekends inside the period, which count as calendar days.
@@ -146,7 +151,7 @@ extension WorkingCalendar {
     /// The due instant of a period of `n` months (tháng): the last day is the same day
     /// of the month `n` months after day 0, or that month's last day when it is shorter
     /// (31 January + 1 month = 28/29 February; Civil Code 2015, art. 148); otherwise as
-    /// `deadline(from:calendarDays:rules:)` (24:00 end, extension past non-working days).
+    /// `deadline(from:calendarDays:rules:)` (close of office hours, extension past non-working days).
     public func deadline(from receipt: Date, months n: Int,
                          rules: DeadlineRules = .standard) throws(CalendarError) -> DeadlineResult {
         guard n >= 0 else { throw .negativeAmount(what: "number of months", value: Double(n)) }
@@ -180,7 +185,7 @@ extension WorkingCalendar {
                 last = last.adding(days: 1) // a year past 2100 makes isWorkingDay throw
             }
         }
-        return DeadlineResult(due: LocalDateTime(date: last, time: .endOfDay).instant, dueDate: last,
+        return DeadlineResult(due: LocalDateTime(date: last, time: rules.officeHours.closing).instant, dueDate: last,
                               startDate: start, skippedNonWorkingDays: skipped)
     }
 

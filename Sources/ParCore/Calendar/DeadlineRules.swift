@@ -4,9 +4,10 @@ import Foundation
 /// and whether a period ending on a non-working day is extended.
 ///
 /// Legal sources: Civil Code 2015, art. 147 (the day of the event does not count) and
-/// art. 148 (a period in days ends at 24:00 of its last day, extended to the next
-/// working day when that day is a weekend or holiday); the procedure's own text gives
-/// the amount and whether it counts working days (ngày làm việc).
+/// art. 148 (a period in days ends with its last day, extended to the next working day
+/// when that day is a weekend or holiday; ParHub ends every period counted in days at the
+/// close of office hours of that day, see `deadline(from:calendarDays:rules:)`); the
+/// procedure's own text gives the amount and whether it counts working days (ngày làm việc).
 public struct DeadlineRules: Hashable, Sendable, Codable {
     /// The unit's office hours.
     public var officeHours: OfficeHours

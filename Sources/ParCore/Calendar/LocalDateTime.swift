@@ -47,3 +47,18 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
         (lhs.date, lhs.secondsSinceMidnight) < (rhs.date, rhs.secondsSinceMidnight)
     }
 }
+
+extension LocalDateTime {
+    /// As tables and notices show a time: `06/11/2026 17:00` (to the minute, never seconds).
+    public var shown: String {
+        String(format: "%02d/%02d/%04d %02d:%02d", date.day, date.month, date.year, time.hour, time.minute)
+    }
+
+    /// As forms print it (Circular 01/2018/TT-VPCP, form 01: "... giờ ... phút, ngày ... tháng ... năm ..."):
+    /// `17 giờ 00, ngày 06/11/2026`; in English `17:00, 06/11/2026`.
+    public func formal(english: Bool) -> String {
+        let day = String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+        return english ? String(format: "%02d:%02d, ", time.hour, time.minute) + day
+            : String(format: "%02d giờ %02d, ngày ", time.hour, time.minute) + day
+    }
+}

@@ -538,10 +538,7 @@ public struct DossierRepository: Sendable {
     }
 
     /// An instant as Việt Nam local time, `dd/MM/yyyy HH:mm`.
-    static func shown(_ date: Date) -> String {
-        let local = LocalDateTime(date)
-        return String(format: "%02d/%02d/%04d %02d:%02d", local.date.day, local.date.month, local.date.year, local.time.hour, local.time.minute)
-    }
+    static func shown(_ date: Date) -> String { LocalDateTime(date).shown }
 
     static func nextSequence(unit: OrgUnit.ID, day: LocalDate, on tx: any Database) async throws -> Int {
         try await nextDailyNumber(in: "dossier_counters", unit: unit, day: day, on: tx)

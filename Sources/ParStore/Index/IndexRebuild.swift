@@ -46,7 +46,7 @@ public struct IndexRebuild: Sendable {
     }
 
     /// Recomputes and compares; with `apply`, also writes the recomputed tables.
-    public func run(apply: Bool = false) async throws -> Report {
+    public func run(apply: Bool = false, now: Date) async throws -> Report {
         var counters: [Key: Int64] = [:]
         var events = 0, unreplayable = 0
         func add(_ deltas: [ServiceMetric: Int], _ d: Dossier, _ at: Date) {
@@ -178,7 +178,7 @@ public struct IndexRebuild: Sendable {
                         .values(SQLBind(key.unit), SQLBind(key.procedure), SQLBind(key.channel), SQLBind(key.bucket), SQLBind(n)).run()
                 }
                 try await AuditLog.append(on: tx, actor: .system("index rebuild"), action: "index.rebuild", entityType: "index",
-                                          entityID: "service_counters", after: ["differences": String(differenceCount)], now: Date())
+                                          entityID: "service_counters", after: ["differences": String(differenceCount)], now: now)
             }
         }
         return Report(events: events, counters: counters.count, openRows: open.count, unreplayable: unreplayable, differences: differences)

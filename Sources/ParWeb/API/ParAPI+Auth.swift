@@ -13,7 +13,7 @@ extension ParAPI {
         let minted = Credentials.newToken()
         let actor = AuditActor(id: principal.userID.description, name: principal.username, requestID: request.id)
         let info = try await request.users.createToken(for: principal.userID, name: body.name, tokenHash: minted.hash,
-                                                       prefix: minted.prefix, actor: actor, now: Date())
+                                                       prefix: minted.prefix, actor: actor, now: request.now)
         return .created(.init(body: .json(.init(id: info.id.uuidString.lowercased(), name: info.name,
                                                 prefix: info.prefix, token: minted.token))))
     }
@@ -31,7 +31,7 @@ extension ParAPI {
         let principal = try principal()
         guard let id = UUID(uuidString: input.path.tokenId) else { throw Problem.notFound() }
         let request = try self.request
-        try await request.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: Date())
+        try await request.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: request.now)
         return .noContent(.init())
     }
 

@@ -57,7 +57,7 @@ extension ParAPI {
                                      english: "The calendar data is not valid (dates are YYYY-MM-DD).", field: "extraDaysOff")
         }
         _ = try await CalendarRepository(db: request.db).setYear(decisions, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
-                                                                 actor: request.auditActor, now: Date())
+                                                                 actor: request.auditActor, now: request.now)
         let answer = try await Self.calendarYear(year, request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(answer.version)), body: .json(answer)))
     }

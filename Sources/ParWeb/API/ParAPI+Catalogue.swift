@@ -34,7 +34,7 @@ extension ParAPI {
         let (proposed, publication) = try Self.proposedProcedure(body, id: .random())
         try await Self.requireCatalogueEdit(proposed.unitID, request: request)
         let created = try await ProcedureRepository(db: request.db).create(proposed, publication: publication,
-                                                                          actor: request.auditActor, now: Date())
+                                                                          actor: request.auditActor, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(created.version)), body: .json(try Self.procedure(created))))
     }
 
@@ -47,7 +47,7 @@ extension ParAPI {
         if proposed.unitID != current.unitID { try await Self.requireCatalogueEdit(proposed.unitID, request: request) }
         let updated = try await ProcedureRepository(db: request.db).update(
             current.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), publication: publication,
-            actor: request.auditActor, now: Date()) { procedure in
+            actor: request.auditActor, now: request.now) { procedure in
                 let version = procedure.version
                 procedure = proposed
                 procedure.version = version

@@ -28,7 +28,7 @@ extension ParAPI {
         let principal = try principal()
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let proposed = try await Self.proposedUnit(body, id: .random(), request: request, principal: principal)
-        let record = try await request.units.create(proposed, actor: request.auditActor, now: Date())
+        let record = try await request.units.create(proposed, actor: request.auditActor, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(record.unit.version)), body: .json(Self.unit(record))))
     }
 
@@ -48,7 +48,7 @@ extension ParAPI {
         proposed.key = body.key ?? record.unit.key
         let replacement = proposed
         let updated = try await request.units.update(record.unit.id, expectedVersion: expected,
-                                                     actor: request.auditActor, now: Date()) { unit in
+                                                     actor: request.auditActor, now: request.now) { unit in
             unit.key = replacement.key
             unit.code = replacement.code
             unit.kind = replacement.kind
@@ -109,7 +109,7 @@ extension ParAPI {
         let expected = try Self.version(fromIfMatch: input.headers.ifMatch)
         let quota = StaffQuota(unitID: record.unit.id, year: input.path.year, quota: Self.posts(body.quota),
                                actual: Self.posts(body.actual))
-        let saved = try await request.units.setQuota(quota, expectedVersion: expected, actor: request.auditActor, now: Date())
+        let saved = try await request.units.setQuota(quota, expectedVersion: expected, actor: request.auditActor, now: request.now)
         return .ok(.init(headers: .init(eTag: Self.etag(saved.version)), body: .json(Self.quota(saved))))
     }
 
@@ -132,7 +132,7 @@ extension ParAPI {
         let event = try await request.units.reorganise(
             Reorganisation(id: .random(), kind: kind, effectiveDate: date, decision: body.decision,
                            predecessors: predecessors, successors: successors),
-            actor: request.auditActor, now: Date())
+            actor: request.auditActor, now: request.now)
         return .created(.init(body: .json(.init(
             value1: .init(kind: body.kind, effectiveDate: event.effectiveDate.iso, decision: event.decision,
                           predecessors: event.predecessors.map { .init(unitId: $0.unitID.description, whole: $0.whole) },

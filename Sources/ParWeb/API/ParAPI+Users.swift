@@ -28,7 +28,7 @@ extension ParAPI {
         try UserAccount.checkPassword(body.password)
         let hash = try await Credentials.hash(body.password, on: request.application)
         let user = try await request.users.create(username: body.username, displayName: body.displayName,
-                                                  passwordHash: hash, actor: request.auditActor, now: Date())
+                                                  passwordHash: hash, actor: request.auditActor, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(user.version)), body: .json(Self.user(user))))
     }
 
@@ -60,7 +60,7 @@ extension ParAPI {
         }
         let updated = try await request.users.update(user.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
                                                      displayName: body.displayName, isActive: body.isActive,
-                                                     passwordHash: hash, actor: request.auditActor, now: Date())
+                                                     passwordHash: hash, actor: request.auditActor, now: request.now)
         return .ok(.init(headers: .init(eTag: Self.etag(updated.version)), body: .json(Self.user(updated))))
     }
 
@@ -72,7 +72,7 @@ extension ParAPI {
         guard let role = Role(rawValue: body.role.rawValue), let unitID = OrgUnit.ID(string: body.unitId) else {
             throw Problem(DomainError.invalid("Không tìm thấy đơn vị.", english: "The unit does not exist.", field: "unitId"))
         }
-        let grant = try await request.users.grant(role, on: unitID, to: user.id, actor: request.auditActor, now: Date())
+        let grant = try await request.users.grant(role, on: unitID, to: user.id, actor: request.auditActor, now: request.now)
         return .created(.init(body: .json(Self.grant(grant))))
     }
 
@@ -80,7 +80,7 @@ extension ParAPI {
         _ = try admin()
         let request = try self.request
         let user = try await findUser(input.path.userId)
-        try await request.users.revoke(try Self.id(input.path.grantId), of: user.id, actor: request.auditActor, now: Date())
+        try await request.users.revoke(try Self.id(input.path.grantId), of: user.id, actor: request.auditActor, now: request.now)
         return .noContent(.init())
     }
 

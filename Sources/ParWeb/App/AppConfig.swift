@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ParCore
 import ParStore
 
 /// Everything ParHub reads from its environment, read once at start.
@@ -35,7 +36,7 @@ public struct AppConfig: Sendable {
     /// SMTP relay for the outbox (`PARHUB_SMTP_HOST`, `PARHUB_SMTP_PORT`, `PARHUB_SMTP_FROM`); nil: messages are logged.
     public var smtp: SMTPSettings?
     /// The time the dossier engine acts at; tests move it to see deadlines pass.
-    public var clock: @Sendable () -> Date = { Date() }
+    public var clock: @Sendable () -> Date = SystemClock.now
     /// Payment providers besides the built-in test provider (`PARHUB_PAYMENT_PROVIDERS`).
     public var paymentProviders: [PaymentProviderConfig] = []
     /// Whether the built-in test payment provider is offered (`PARHUB_TEST_PAYMENTS=0` turns it off in production).

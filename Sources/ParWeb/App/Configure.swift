@@ -52,9 +52,9 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     if config.lookupRatePerMinute > 0 {
         app.storage[LookupLimiterKey.self] = RateLimiter(limit: config.lookupRatePerMinute)
     }
-    let notifier: any Notifier = config.smtp.map { SMTPNotifier(settings: $0, group: app.eventLoopGroup, logger: app.logger) }
+    let notifier: any Notifier = config.smtp.map { SMTPNotifier(settings: $0, group: app.eventLoopGroup, logger: app.logger, clock: config.clock) }
         ?? LogNotifier(logger: app.logger)
-    app.lifecycle.use(OutboxDispatcher(notifier: notifier))
+    app.lifecycle.use(OutboxDispatcher(notifier: notifier, clock: config.clock))
 
     try registerOperations(app, metrics: metrics)
     try registerAPI(app)

@@ -9,7 +9,7 @@ import Vapor
 final class RateLimiter: Sendable {
     let limit: Int
     let window: TimeInterval
-    private let state = NIOLockedValueBox<(start: Date, counts: [String: Int])>((Date(), [:]))
+    private let state = NIOLockedValueBox<(start: Date, counts: [String: Int])>((.distantPast, [:]))
 
     init(limit: Int, window: TimeInterval = 60) {
         self.limit = limit
@@ -17,7 +17,7 @@ final class RateLimiter: Sendable {
     }
 
     /// Counts one request from `client`; false when it is over the limit.
-    func allow(_ client: String, now: Date = Date()) -> Bool {
+    func allow(_ client: String, now: Date) -> Bool {
         guard limit > 0 else { return true }
         return state.withLockedValue { state in
             if now.timeIntervalSince(state.start) >= window {
@@ -30,7 +30,7 @@ final class RateLimiter: Sendable {
     }
 
     /// Seconds until the current window ends (for `Retry-After`).
-    func retryAfter(now: Date = Date()) -> Int {
+    func retryAfter(now: Date) -> Int {
         state.withLockedValue { max(1, Int((window - now.timeIntervalSince($0.start)).rounded(.up))) }
     }
 }
@@ -54,10 +54,11 @@ struct LookupRateLimitMiddleware: AsyncMiddleware {
         }
         guard let limiter = request.application.storage[LookupLimiterKey.self] else { return try await next.respond(to: request) }
         let client = request.remoteAddress?.ipAddress ?? "unknown"
-        guard limiter.allow(client) else {
+        let now = request.now
+        guard limiter.allow(client, now: now) else {
             var problem = Problem(status: .tooManyRequests, detail: "Bạn đã tra cứu quá nhiều lần; hãy thử lại sau ít phút.",
                                   detailEn: "Too many lookups; try again in a few minutes.")
-            problem.headers["Retry-After"] = String(limiter.retryAfter())
+            problem.headers["Retry-After"] = String(limiter.retryAfter(now: now))
             throw problem
         }
         return try await next.respond(to: request)

@@ -9,7 +9,7 @@ struct BearerPrincipalMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization, bearer.token.hasPrefix("phub_"), bearer.token.count < 200 {
             request.principal = try await request.users.principal(
-                forTokenHash: Credentials.tokenHash(bearer.token), now: Date())
+                forTokenHash: Credentials.tokenHash(bearer.token), now: request.now)
         }
         return try await next.respond(to: request)
     }

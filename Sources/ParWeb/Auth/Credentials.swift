@@ -37,7 +37,7 @@ enum Credentials {
     static func authenticate(username raw: String, password: String, request: Request,
                              config: AppConfig) async throws -> Principal {
         let username = String(VietnameseText.clean(raw).lowercased().prefix(64))
-        let now = Date()
+        let now = request.now
         let failures = try await request.users.failedLogins(username: username, since: now.addingTimeInterval(-config.loginWindow))
         if failures >= config.loginAttemptsAllowed {
             var problem = Problem(status: .tooManyRequests,

@@ -210,12 +210,12 @@ enum QueuePages {
         response.body = .init(asyncStream: { writer in
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            let end = Date().addingTimeInterval(TimeInterval(seconds))
+            let end = ContinuousClock.now.advanced(by: .seconds(seconds))
             var last: BoardState?
             var quiet = 0
             do {
                 try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n\n")))
-                while Date() < end {
+                while ContinuousClock.now < end {
                     let state = try await boardState(unit.id, db: db, now: clock())
                     if state != last {
                         let json = String(decoding: try encoder.encode(state), as: UTF8.self)

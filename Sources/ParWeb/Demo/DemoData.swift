@@ -35,7 +35,7 @@ public enum DemoData {
     public static func loadIfEmpty(_ app: Application) async throws -> Bool {
         if try await isLoaded(app.db) { return false }
         let actor = AuditActor.system("demo")
-        let now = Date()
+        let now = app.parConfig.clock()
         let seedDirectory = app.directory.workingDirectory + "data/seed/"
         for name in ["hanoi-units.json", "hanoi-departments.json"] {
             let path = seedDirectory + name

@@ -26,21 +26,23 @@ struct LogNotifier: Notifier {
 final class OutboxDispatcher: LifecycleHandler, Sendable {
     let notifier: any Notifier
     let interval: TimeAmount
+    let clock: @Sendable () -> Date
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(notifier: any Notifier, interval: TimeAmount = .seconds(2)) {
+    init(notifier: any Notifier, interval: TimeAmount = .seconds(2), clock: @escaping @Sendable () -> Date) {
         self.notifier = notifier
         self.interval = interval
+        self.clock = clock
     }
 
     func didBootAsync(_ application: Application) async throws {
-        let notifier = notifier, nanos = UInt64(interval.nanoseconds)
+        let notifier = notifier, clock = clock, nanos = UInt64(interval.nanoseconds)
         let db = application.db, logger = application.logger
         task.withLockedValue {
             $0 = Task.detached {
                 while !Task.isCancelled {
                     do {
-                        try await Self.drain(OutboxRepository(db: db), notifier: notifier)
+                        try await Self.drain(OutboxRepository(db: db), notifier: notifier, clock: clock)
                     } catch {
                         logger.warning("outbox: \(String(describing: error))")
                     }
@@ -61,14 +63,15 @@ final class OutboxDispatcher: LifecycleHandler, Sendable {
 
     /// Delivers what is pending now; returns how many were sent.
     @discardableResult
-    static func drain(_ outbox: OutboxRepository, notifier: any Notifier, limit: Int = 50) async throws -> Int {
+    static func drain(_ outbox: OutboxRepository, notifier: any Notifier, clock: @Sendable () -> Date,
+                      limit: Int = 50) async throws -> Int {
         var sent = 0
         for message in try await outbox.pending(limit: limit) {
             do {
                 try await notifier.deliver(message)
-                if try await outbox.record(message.id, sent: true, error: nil, now: Date()) { sent += 1 }
+                if try await outbox.record(message.id, sent: true, error: nil, now: clock()) { sent += 1 }
             } catch {
-                try await outbox.record(message.id, sent: false, error: String(describing: error), now: Date())
+                try await outbox.record(message.id, sent: false, error: String(describing: error), now: clock())
             }
         }
         return sent

@@ -11,6 +11,8 @@ struct SMTPNotifier: Notifier {
     let settings: SMTPSettings
     let group: any EventLoopGroup
     let logger: Logger
+    /// The app clock, for the message's Date header.
+    let clock: @Sendable () -> Date
 
     struct SMTPError: Error, CustomStringConvertible {
         let description: String
@@ -46,7 +48,7 @@ struct SMTPNotifier: Notifier {
             try await expect(250)
             try await send("DATA")
             try await expect(354)
-            try await outbound.write(ByteBuffer(string: Self.render(message, from: from)))
+            try await outbound.write(ByteBuffer(string: Self.render(message, from: from, date: clock())))
             try await expect(250)
             try await send("QUIT")
         }
@@ -54,7 +56,7 @@ struct SMTPNotifier: Notifier {
     }
 
     /// The message: headers (subject RFC 2047-encoded), UTF-8 body in base64, ended by a lone dot.
-    static func render(_ message: OutboxMessage, from: String, date: Date = Date()) -> String {
+    static func render(_ message: OutboxMessage, from: String, date: Date) -> String {
         let subject = "=?UTF-8?B?\(Data(message.subject.utf8).base64EncodedString())?="
         let body = Data(message.body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         let formatter = DateFormatter()

@@ -76,7 +76,7 @@ enum AdminPages {
             try UserAccount.checkPassword(password)
             let hash = try await Credentials.hash(password, on: request.application)
             let user = try await request.users.create(username: form.username ?? "", displayName: form.displayName ?? "",
-                                                      passwordHash: hash, actor: request.auditActor, now: Date())
+                                                      passwordHash: hash, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -159,7 +159,7 @@ enum AdminPages {
                   let unit = try await request.units.find(key: key) else {
                 throw DomainError.invalid("Không tìm thấy đơn vị có mã khoá này.", english: "No unit has this key.", field: "unitKey")
             }
-            _ = try await request.users.grant(role, on: unit.unit.id, to: user.id, actor: request.auditActor, now: Date())
+            _ = try await request.users.grant(role, on: unit.unit.id, to: user.id, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -173,7 +173,7 @@ enum AdminPages {
         guard let raw = request.parameters.get("grantID"), let grantID = RoleGrant.ID(string: raw) else {
             throw Problem.notFound()
         }
-        try await request.users.revoke(grantID, of: user.id, actor: request.auditActor, now: Date())
+        try await request.users.revoke(grantID, of: user.id, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
     }
 
@@ -190,7 +190,7 @@ enum AdminPages {
                 field: "", message: Language.of(request) == .en ? "You cannot disable your own account." : "Không thể tự khoá tài khoản của mình.")])
         }
         _ = try await request.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: active,
-                                           passwordHash: nil, actor: request.auditActor, now: Date())
+                                           passwordHash: nil, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
     }
 
@@ -276,7 +276,7 @@ enum AdminPages {
         do {
             let name = (try? request.content.decode(TokenForm.self))?.name ?? ""
             _ = try await request.users.createToken(for: principal.userID, name: name, tokenHash: minted.hash,
-                                                    prefix: minted.prefix, actor: request.auditActor, now: Date())
+                                                    prefix: minted.prefix, actor: request.auditActor, now: request.now)
             return try await renderTokens(request, newToken: minted.token, errors: nil)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -287,7 +287,7 @@ enum AdminPages {
     @Sendable static func revokeToken(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         guard let raw = request.parameters.get("tokenID"), let id = UUID(uuidString: raw) else { throw Problem.notFound() }
-        try await request.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: Date())
+        try await request.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.tokens.link(), redirectType: .normal)
     }
 }

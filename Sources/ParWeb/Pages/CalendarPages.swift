@@ -9,7 +9,7 @@ enum CalendarPages {
     static func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.calendar.pattern, use: show)
         routes.get("calendar") { request -> Response in
-            request.redirect(to: Paths.calendar.link(LocalTime.today().year))
+            request.redirect(to: Paths.calendar.link(LocalTime.today(request.now).year))
         }
     }
 
@@ -188,7 +188,7 @@ enum CalendarPages {
         do {
             let data = try decisions(year: year, form: form)
             _ = try await CalendarRepository(db: request.db).setYear(data, expectedVersion: form.version,
-                                                                     actor: request.auditActor, now: Date())
+                                                                     actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.calendar.link(year), redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }

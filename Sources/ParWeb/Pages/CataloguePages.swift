@@ -222,7 +222,7 @@ enum CataloguePages {
 
     @Sendable static func simplification(_ request: Request) async throws -> Response {
         let fromText = (try? request.query.get(String.self, at: "from")) ?? "2021-01-01"
-        let toText = (try? request.query.get(String.self, at: "to")) ?? LocalTime.today().iso
+        let toText = (try? request.query.get(String.self, at: "to")) ?? LocalTime.today(request.now).iso
         let field = VietnameseText.clean((try? request.query.get(String.self, at: "field")) ?? "")
         let targetText = (try? request.query.get(String.self, at: "target")) ?? "20"
         let repository = ProcedureRepository(db: request.db)
@@ -440,7 +440,7 @@ enum CataloguePages {
             let proposed = try await procedure(from: form, id: .random(), request: request)
             try await ParAPI.requireCatalogueEdit(proposed.unitID, request: request)
             let created = try await ProcedureRepository(db: request.db).create(proposed, publication: try publication(form),
-                                                                              actor: request.auditActor, now: Date())
+                                                                              actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.procedure.link(created.code), redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -457,7 +457,7 @@ enum CataloguePages {
             if proposed.unitID != current.unitID { try await ParAPI.requireCatalogueEdit(proposed.unitID, request: request) }
             let updated = try await ProcedureRepository(db: request.db).update(
                 current.id, expectedVersion: form.version, publication: try publication(form),
-                actor: request.auditActor, now: Date()) { procedure in
+                actor: request.auditActor, now: request.now) { procedure in
                     let version = procedure.version
                     procedure = proposed
                     procedure.version = version

@@ -667,7 +667,7 @@ enum DossierPages {
             code: d.code, secret: secret, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
             receivingUnit: try await names.unit(d.receivingUnitID), applicant: d.applicant, components: d.components,
             fees: procedure?.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" } ?? [],
-            receivedAt: LocalTime.format(d.receivedAt), dueAt: LocalTime.format(d.originalDueAt), channel: channelLabel(d.channel, en: en),
+            receivedAt: LocalTime.formal(d.receivedAt, en: en), dueAt: LocalTime.formal(d.originalDueAt, en: en), channel: channelLabel(d.channel, en: en),
             officer: timeline.first?.actorName ?? "", lookupURL: lookup, qr: qr, surveyURL: survey, surveyQR: surveyQR,
             reissueLink: Paths.dossierReceipt.link(d.id), dossierLink: Paths.dossier.link(d.id))
         return try await Page.render("receipt", title: en ? "Receipt \(d.code)" : "Giấy tiếp nhận \(d.code)", context: context, request: request)
@@ -753,7 +753,7 @@ enum DossierPages {
         let unitRaw = (try? request.query.get(String.self, at: "unit"))
             ?? principal.scopeRoots(for: .viewDossiers).sorted(by: { $0.description < $1.description }).first?.description
         let unit = try await request.authorizedUnit(unitRaw, .viewDossiers)
-        let today = LocalTime.today()
+        let today = LocalTime.today(request.now)
         let from = (try? request.query.get(String.self, at: "from")).flatMap(LocalDate.init(iso:)) ?? LocalDate(year: today.year, month: today.month, day: 1)!
         let to = (try? request.query.get(String.self, at: "to")).flatMap(LocalDate.init(iso:)) ?? today
         guard from <= to else {

@@ -105,13 +105,11 @@ enum Page {
 enum LocalTime {
     static let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!
 
-    static func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.timeZone = zone
-        formatter.locale = Locale(identifier: "vi_VN")
-        formatter.dateFormat = "dd/MM/yyyy HH:mm:ss"
-        return formatter.string(from: date)
-    }
+    /// As tables show it: `06/11/2026 17:00` (no seconds: appointments and events are read to the minute).
+    static func format(_ date: Date) -> String { LocalDateTime(date).shown }
+
+    /// As forms print it (the receipt's "Hẹn trả kết quả"): `17 giờ 00, ngày 06/11/2026` (`LocalDateTime.formal`).
+    static func formal(_ date: Date, en: Bool) -> String { LocalDateTime(date).formal(english: en) }
 
     static func format(_ date: LocalDate?) -> String {
         guard let date else { return "" }
@@ -119,7 +117,7 @@ enum LocalTime {
     }
 
     /// Today in Việt Nam.
-    static func today(_ now: Date = Date()) -> LocalDate {
+    static func today(_ now: Date) -> LocalDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let parts = calendar.dateComponents([.year, .month, .day], from: now)

@@ -218,7 +218,7 @@ enum PublicPages {
     /// The unit that receives a procedure online: its department, or the commune the citizen picks.
     static func receivingChoices(_ procedure: Procedure, request: Request, selected: String?) async throws -> (fixed: OrgUnit?, options: [DossierPages.UnitOption]) {
         if let unitID = procedure.unitID, let unit = try await request.units.find(unitID)?.unit { return (unit, []) }
-        let today = LocalTime.today()
+        let today = LocalTime.today(request.now)
         let communes = try await request.units.all().filter { unit in
             unit.kind == .commune && (unit.validFrom.map { $0 <= today } ?? true) && (unit.validTo.map { $0 >= today } ?? true)
         }

@@ -55,7 +55,7 @@ enum UnitPages {
         let q = VietnameseText.clean((try? request.query.get(String.self, at: "q")) ?? "")
         let history = (try? request.query.get(String.self, at: "history")) == "1"
         let roots = principal.scopeRoots(for: .viewRegistry)
-        let today = LocalTime.today()
+        let today = LocalTime.today(request.now)
         var results: [UnitRow]?
         var branches: [Branch] = []
         if !q.isEmpty {
@@ -156,7 +156,7 @@ enum UnitPages {
             editLink: Paths.unitEdit.link(unit.id), quotaLink: Paths.unitQuota.link(unit.id),
             restructuringLink: principal.may(.viewRestructuring, onUnitWithAncestry: record.ancestry)
                 ? Paths.restructuring.link() + "?unit=" + unit.id.description : nil,
-            thisYear: LocalTime.today().year,
+            thisYear: LocalTime.today(request.now).year,
             errors: errors, saved: (try? request.query.get(String.self, at: "saved")) == "1")
         return try await Page.render("unit", title: unit.name, context: context, request: request, failed: errors != nil)
     }
@@ -183,7 +183,7 @@ enum UnitPages {
         do {
             let form = try request.content.decode(EditForm.self)
             let from = try date(form.validFrom, field: "validFrom"), to = try date(form.validTo, field: "validTo")
-            _ = try await request.units.update(record.unit.id, expectedVersion: form.version, actor: request.auditActor, now: Date()) { unit in
+            _ = try await request.units.update(record.unit.id, expectedVersion: form.version, actor: request.auditActor, now: request.now) { unit in
                 if let name = form.name { unit.name = name }
                 if let code = form.code { unit.code = code }
                 unit.validFrom = from
@@ -220,7 +220,7 @@ enum UnitPages {
                              contracts: form.quotaContracts ?? 0, leaders: form.quotaLeaders ?? 0),
                 actual: .init(civilServants: form.actualCivilServants ?? 0, publicEmployees: form.actualPublicEmployees ?? 0,
                               contracts: form.actualContracts ?? 0, leaders: form.actualLeaders ?? 0))
-            _ = try await request.units.setQuota(quota, expectedVersion: nil, actor: request.auditActor, now: Date())
+            _ = try await request.units.setQuota(quota, expectedVersion: nil, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.unit.link(record.unit.id) + "?saved=1", redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -267,7 +267,7 @@ enum UnitPages {
         }
         let rawUnit = (try? request.query.get(String.self, at: "unit")) ?? rootIDs.first?.description ?? ""
         let fromText = (try? request.query.get(String.self, at: "from")) ?? "2025-06-30"
-        let toText = (try? request.query.get(String.self, at: "to")) ?? LocalTime.today().iso
+        let toText = (try? request.query.get(String.self, at: "to")) ?? LocalTime.today(request.now).iso
         var context = ReportContext(roots: roots, unitID: rawUnit, unitName: "", from: fromText, to: toText,
                                     kinds: [], quotas: [], errors: nil)
         do {

@@ -152,7 +152,7 @@ struct CalendarPropertyTests {
         }
     }
 
-    @Test("Calendar-day and month deadlines end at 24:00 of a working day on or after the nominal last day")
+    @Test("Calendar-day and month deadlines end at the close of office hours of a working day on or after the nominal last day")
     func dayAndMonthDeadlines() throws {
         var random = VN.SeededRandom(seed: 1975)
         let calendar = WorkingCalendar.standard
@@ -166,7 +166,7 @@ struct CalendarPropertyTests {
             let byDays = try calendar.deadline(from: receipt, calendarDays: n)
             #expect(try calendar.isWorkingDay(byDays.dueDate))
             #expect(byDays.dueDate >= start.adding(days: n))
-            #expect(byDays.due == VietnamTime.instant(byDays.dueDate.adding(days: 1), .midnight))
+            #expect(byDays.due == VietnamTime.instant(byDays.dueDate, TimeOfDay(hour: 17)!))
             let m = n % 6
             let byMonths = try calendar.deadline(from: receipt, months: m)
             let nominal = start.adding(months: m)

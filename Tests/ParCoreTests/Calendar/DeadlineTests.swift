@@ -144,7 +144,7 @@ struct DeadlineTests {
         let label: String
         let receipt: String
         let amount: Int
-        /// The period's last day; the due instant is 24:00 of it.
+        /// The period's last day; the due instant is 17:00 (the close of office hours) of it.
         let lastDay: String
         let skipped: [String]
         var extend = true
@@ -152,7 +152,7 @@ struct DeadlineTests {
         var testDescription: String { label }
     }
 
-    @Test("Calendar-day deadlines end at 24:00, extended past a non-working last day", arguments: [
+    @Test("Calendar-day deadlines end at the close of office hours, extended past a non-working last day", arguments: [
         DayCase(label: "10 days", receipt: "2025-03-03 10:00", amount: 10, lastDay: "2025-03-13", skipped: []),
         DayCase(label: "last day a Saturday moves to Monday", receipt: "2025-03-05 10:00", amount: 3, lastDay: "2025-03-10",
                 skipped: ["2025-03-08", "2025-03-09"]),
@@ -169,7 +169,7 @@ struct DeadlineTests {
         let rules = DeadlineRules(extendsPastNonWorkingLastDay: c.extend)
         let result = try WorkingCalendar.standard.deadline(from: VN.at(c.receipt), calendarDays: c.amount, rules: rules)
         #expect(result.dueDate == VN.day(c.lastDay))
-        #expect(result.due == VietnamTime.instant(VN.day(c.lastDay), .endOfDay))
+        #expect(result.due == VietnamTime.instant(VN.day(c.lastDay), TimeOfDay(hour: 17)!))
         #expect(result.skippedNonWorkingDays.map(\.iso) == c.skipped)
     }
 
@@ -191,7 +191,7 @@ struct DeadlineTests {
         let calendar = c.usesYearData ? VN.officialCalendar : WorkingCalendar.standard
         let result = try calendar.deadline(from: VN.at(c.receipt), months: c.amount)
         #expect(result.dueDate == VN.day(c.lastDay))
-        #expect(result.due == VietnamTime.instant(VN.day(c.lastDay), .endOfDay))
+        #expect(result.due == VietnamTime.instant(VN.day(c.lastDay), TimeOfDay(hour: 17)!))
         #expect(result.skippedNonWorkingDays.map(\.iso) == c.skipped)
     }
 

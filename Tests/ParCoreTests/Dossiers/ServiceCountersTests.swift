@@ -20,7 +20,7 @@ struct ServiceCountersTests {
         (.forward(to: .random(), electronic: false, note: nil), [.transfers: 1]),
         (.sendBack(to: .random(), reason: "thiếu ý kiến"), [.transfers: 1, .transfersElectronic: 1]),
         (.requestSupplement(items: ["Giấy chứng sinh"]), [.supplementRequests: 1]),
-        (.apologise(reason: "chờ xác minh", newDueAt: Date()), [.apologies: 1]),
+        (.apologise(reason: "chờ xác minh", newDueAt: Date(timeIntervalSince1970: 1_795_575_600)), [.apologies: 1]),
         (.returnResult(method: "electronic"), [.returned: 1, .returnedElectronic: 1]),
         (.returnResult(method: "counter"), [.returned: 1]),
         (.refuse(reason: "không thuộc thẩm quyền"), [.refused: 1]),
