@@ -74,6 +74,26 @@ struct CalendarWebTests {
         }
     }
 
+    @Test("administrators are warned on their start page while this year or the next has no holiday decision")
+    func missingYearWarning() async throws {
+        try await withTestApp { app, fixture in
+            let year = VietnamTime.localDate(of: testNow()).year
+            let admin = try await signIn(app, username: fixture.users[.administrator]!.username)
+            let warned = try await app.page(.GET, "/", cookie: admin).body.string
+            #expect(warned.contains(#"id="calendar-missing""#))
+            #expect(warned.contains(#"href="/admin/calendar/\#(year)""#) && warned.contains(#"href="/admin/calendar/\#(year + 1)""#))
+            let counter = try await signIn(app, username: fixture.users[.counterOfficer]!.username)
+            #expect(!(try await app.page(.GET, "/", cookie: counter).body.string.contains(#"id="calendar-missing""#)),
+                    "only those who enter the calendar are warned")
+            let calendar = CalendarRepository(db: app.db)
+            _ = try await calendar.setYear(YearCalendar(year: year, source: "t"), expectedVersion: nil, actor: .system("t"), now: testNow())
+            let one = try await app.page(.GET, "/", cookie: admin).body.string
+            #expect(!one.contains(#"href="/admin/calendar/\#(year)""#) && one.contains(#"href="/admin/calendar/\#(year + 1)""#))
+            _ = try await calendar.setYear(YearCalendar(year: year + 1, source: "t"), expectedVersion: nil, actor: .system("t"), now: testNow())
+            #expect(!(try await app.page(.GET, "/", cookie: admin).body.string.contains(#"id="calendar-missing""#)))
+        }
+    }
+
     @Test("wrong parameters get 400 problem+json", arguments: [
         "from=yesterday&amount=3&unit=workingDays",
         "from=2025-01-24T09:00:00Z&amount=-3&unit=workingDays",

@@ -184,9 +184,12 @@ public enum IndexScoring {
         set.indicators.map { evaluate($0, facts: facts) }
     }
 
-    /// Points earned and points available among the indicators that could be measured.
+    /// Points earned, out of the fixed maximum of the whole set (Decision 766: each indicator has its
+    /// points, and a unit's score is out of their sum, 100). An indicator with nothing to measure
+    /// (an empty denominator) earns no points and still counts in the maximum — ParHub's reading
+    /// where the annex is silent (docs/rules.md): a unit cannot gain rank by doing less, and the
+    /// twelve departments without dossiers no longer outrank the one that did the work.
     public static func total(_ results: [IndicatorResult]) -> (points: Double, available: Double) {
-        let measured = results.filter { $0.points != nil }
-        return (round2(measured.reduce(0) { $0 + ($1.points ?? 0) }), round2(measured.reduce(0) { $0 + $1.indicator.maxPoints }))
+        (round2(results.reduce(0) { $0 + ($1.points ?? 0) }), round2(results.reduce(0) { $0 + $1.indicator.maxPoints }))
     }
 }

@@ -26,6 +26,11 @@ public struct CalendarRepository: Sendable {
         return (try Self.decode(model), model.version)
     }
 
+    /// The years that have stored decisions.
+    public func loadedYears() async throws -> Set<Int> {
+        Set(try await CalendarYearModel.query(on: db).all().map(\.year))
+    }
+
     /// The calendar built from every stored year.
     public func calendar() async throws -> WorkingCalendar {
         let years = try await CalendarYearModel.query(on: db).all().map(Self.decode)

@@ -57,7 +57,7 @@ extension ParAPI {
         let period = try IndexService.period(input.query.period, from: input.query.from, to: input.query.to, today: VietnamTime.localDate(of: request.now))
         let rows = try await IndexService.ranking(parent, kind: input.query.kind.flatMap { UnitKind(rawValue: $0.rawValue) }, period: period, request: request)
         return .ok(.init(body: .json(.init(from: period.from.iso, to: period.through.iso, items: rows.map {
-            .init(rank: $0.rank, unitId: $0.unit.id.description, name: $0.unit.name, points: $0.points, available: $0.available,
+            .init(rank: $0.rank, ranked: $0.rank != nil, unitId: $0.unit.id.description, name: $0.unit.name, points: $0.points, available: $0.available,
                   percent: $0.percent, onTimePercent: $0.onTime, onlinePercent: $0.online)
         }))))
     }

@@ -164,7 +164,10 @@ extension ParAPI {
         .init(id: c.id.uuidString.lowercased(), name: c.name, unitId: c.rootUnitID.description, from: c.from.iso, to: c.through.iso,
               margin: c.margin, seed: Int(truncatingIfNeeded: c.seed), questionnaireVersion: c.questionnaireVersion,
               population: c.population, sampleSize: c.sampleSize,
-              strata: c.strata.map { .init(unitId: $0.unitID.uuidString.lowercased(), population: $0.population, size: $0.size) },
+              strata: try await SatisfactionService.strata(of: c, repository: repository).map {
+                  .init(unitId: $0.stratum.unitID.uuidString.lowercased(), population: $0.stratum.population, size: $0.stratum.size,
+                        result: result($0.result))
+              },
               samples: try await repository.samples(c.id).map {
                   .init(dossierId: $0.dossier.id.description, code: $0.dossier.code, unitId: $0.unitID.description, position: $0.position,
                         status: .init(rawValue: $0.status.rawValue)!)

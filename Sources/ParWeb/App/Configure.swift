@@ -55,6 +55,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     let notifier: any Notifier = config.smtp.map { SMTPNotifier(settings: $0, group: app.eventLoopGroup, logger: app.logger, clock: config.clock) }
         ?? LogNotifier(logger: app.logger)
     app.lifecycle.use(OutboxDispatcher(notifier: notifier, clock: config.clock))
+    app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 
     try registerOperations(app, metrics: metrics)
     try registerAPI(app)

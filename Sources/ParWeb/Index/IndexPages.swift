@@ -58,12 +58,30 @@ enum IndexPages {
     }
 
     struct RankLine: Encodable {
-        let rank: Int
+        /// The rank, or "—" for a unit without dossiers in the period.
+        let rank: String
+        let ranked: Bool
         let name: String
         let link: String
         let percent: String
         let onTime: String
         let online: String
+    }
+
+    /// The units below `parent` ranked among their own kind, for the leader's page and the public portal:
+    /// ranked units first, then those without dossiers in the period, marked as such. Kinds in which no
+    /// unit had a dossier (divisions of a department, usually) get no table.
+    static func rankGroups(_ parent: UnitRecord, period: ReportPeriod, kinds: [UnitKind], link: (OrgUnit) -> String,
+                           request: Request) async throws -> [RankGroup] {
+        let en = Language.of(request) == .en
+        func shown(_ value: Double?) -> String { value.map { number($0) + "%" } ?? "n/a" }
+        return try await IndexService.rankings(byKind: kinds, parent, period: period, request: request).compactMap { kind, rows in
+            guard rows.contains(where: { $0.rank != nil }) else { return nil }
+            return RankGroup(title: en ? kind.english : kind.vietnamese, rows: rows.map { row in
+                RankLine(rank: row.rank.map(String.init) ?? "—", ranked: row.rank != nil, name: row.unit.name, link: link(row.unit),
+                         percent: shown(row.percent), onTime: shown(row.onTime), online: shown(row.online))
+            })
+        }
     }
 
     struct RankGroup: Encodable {
@@ -174,21 +192,11 @@ enum IndexPages {
                            active && total.available > 0 ? total.points / total.available * 100 : nil,
                            results.first { $0.indicator.id == "progress.on_time" }?.percent))
         }
-        let chart = TrendChart.svg(points: points, title: en ? "Index points (% of measurable) and on-time rate by month" : "Điểm chỉ số (% điểm đo được) và tỷ lệ đúng hạn theo tháng",
+        let chart = TrendChart.svg(points: points, title: en ? "Index points (% of the maximum) and on-time rate by month" : "Điểm chỉ số (% điểm tối đa) và tỷ lệ đúng hạn theo tháng",
                                    series: en ? ["Index", "On time"] : ["Chỉ số", "Đúng hạn"])
         // Rankings of the units below, by kind.
-        var groups: [RankGroup] = []
-        let ranked = try await IndexService.ranking(record, kind: nil, period: period, request: request)
-        for kind in [UnitKind.department, .commune, .district, .division, .publicServiceUnit] {
-            let rows = ranked.filter { $0.unit.kind == kind }
-            // Units that receive no dossiers (divisions of a department, usually) are not ranked.
-            guard rows.contains(where: { $0.percent != nil && $0.onTime != nil || $0.online != nil }) else { continue }
-            groups.append(RankGroup(title: en ? kind.english : kind.vietnamese, rows: rows.enumerated().map { i, row in
-                RankLine(rank: i + 1, name: row.unit.name, link: Paths.indexUnit.link(row.unit.id) + "?\(query)",
-                         percent: row.percent.map { number($0) + "%" } ?? "n/a", onTime: row.onTime.map { number($0) + "%" } ?? "n/a",
-                         online: row.online.map { number($0) + "%" } ?? "n/a")
-            }))
-        }
+        let groups = try await rankGroups(record, period: period, kinds: [.department, .commune, .district, .division, .publicServiceUnit],
+                                          link: { Paths.indexUnit.link($0.id) + "?\(query)" }, request: request)
         var overdue: [DossierPages.Row] = []
         if canDrill, let late = try await index.behind(.openLate, scope: scope, from: period.from, through: max(period.through, today), today: today, limit: 10) {
             var names = DossierPages.Names(request)

@@ -29,7 +29,8 @@ struct UnitIndexView: Sendable {
 
 /// A unit's line in a ranking.
 struct RankRow: Sendable {
-    var rank: Int
+    /// nil: the unit had no dossiers in the period and is listed after the ranked ones.
+    let rank: Int?
     let unit: OrgUnit
     let points: Double
     let available: Double
@@ -72,26 +73,40 @@ enum IndexService {
                              yearOver: today > LocalDate(year: year, month: 12, day: 31)!)
     }
 
-    /// The current units directly below `parent` (optionally of one kind), best first.
+    /// The current units directly below `parent` (optionally of one kind): those with dossiers in the
+    /// period ranked best first, then the others, unranked (`IndexRanking`).
     static func ranking(_ parent: UnitRecord, kind: UnitKind?, period: ReportPeriod, request: Request) async throws -> [RankRow] {
+        let (children, facts, set) = try await rankingInputs(parent, period: period, request: request)
+        return rows(children.filter { kind == nil || $0.kind == kind }, facts: facts, set: set)
+    }
+
+    /// The units directly below `parent` ranked among their own kind (departments with departments,
+    /// communes with communes), in `kinds` order; kinds without units are left out.
+    static func rankings(byKind kinds: [UnitKind], _ parent: UnitRecord, period: ReportPeriod,
+                         request: Request) async throws -> [(kind: UnitKind, rows: [RankRow])] {
+        let (children, facts, set) = try await rankingInputs(parent, period: period, request: request)
+        return kinds.compactMap { kind in
+            let units = children.filter { $0.kind == kind }
+            return units.isEmpty ? nil : (kind, rows(units, facts: facts, set: set))
+        }
+    }
+
+    private static func rankingInputs(_ parent: UnitRecord, period: ReportPeriod,
+                                      request: Request) async throws -> ([OrgUnit], [OrgUnit.ID: [IndexFact: Double]], IndicatorSet) {
         let today = VietnamTime.localDate(of: request.now)
-        let children = try await request.units.children(of: parent.unit.id)
-            .filter { $0.validTo.map { $0 >= period.from } ?? true }
-            .filter { kind == nil || $0.kind == kind }
+        let children = try await request.units.children(of: parent.unit.id).filter { $0.validTo.map { $0 >= period.from } ?? true }
         let index = IndexRepository(db: request.db)
-        let set = try await index.activeSet()
         let facts = try await index.facts(ofRoots: children.map { ($0.id, $0.kind == .commune || $0.kind == .district) },
                                           period: period, today: today)
-        var rows = children.map { unit -> RankRow in
-            let results = IndexScoring.evaluate(set, facts: facts[unit.id] ?? [:])
-            let total = IndexScoring.total(results)
+        return (children, facts, try await index.activeSet())
+    }
+
+    private static func rows(_ units: [OrgUnit], facts: [OrgUnit.ID: [IndexFact: Double]], set: IndicatorSet) -> [RankRow] {
+        IndexRanking.rank(units.map { (subject: $0, name: $0.name, facts: facts[$0.id] ?? [:]) }, set: set).map { line in
+            let results = IndexScoring.evaluate(set, facts: facts[line.subject.id] ?? [:])
             func percent(_ id: String) -> Double? { results.first { $0.indicator.id == id }?.percent }
-            return RankRow(rank: 0, unit: unit, points: total.points, available: total.available,
-                           percent: total.available > 0 ? IndexScoring.round2(total.points / total.available * 100) : nil,
+            return RankRow(rank: line.rank, unit: line.subject, points: line.points, available: line.maximum, percent: line.percent,
                            onTime: percent("progress.on_time"), online: percent("online.dossiers"))
         }
-        rows.sort { ($0.percent ?? -1, $1.unit.name) > ($1.percent ?? -1, $0.unit.name) }
-        for i in rows.indices { rows[i].rank = i + 1 }
-        return rows
     }
 }

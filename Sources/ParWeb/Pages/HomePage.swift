@@ -14,8 +14,15 @@ enum HomePage {
         let permissions: [String]
     }
 
+    /// A year without the Government's decision on days off, for those who enter it.
+    struct MissingYear: Encodable {
+        let year: Int
+        let link: String
+    }
+
     struct Context: Encodable {
         let grants: [GrantRow]
+        let missingYears: [MissingYear]
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -28,8 +35,13 @@ enum HomePage {
                                  unitName: unit?.name ?? "—", unitLink: Paths.unit.link(grant.unitID),
                                  permissions: grant.role.permissions.map { label($0, en: en) }.sorted()))
         }
+        var missing: [MissingYear] = []
+        if principal.mayAnywhere(.editCalendar) {
+            missing = try await CalendarCoverageCheck.missingYears(request.db, now: request.now)
+                .map { MissingYear(year: $0, link: Paths.calendarEdit.link($0)) }
+        }
         return try await Page.render("home", title: Strings.table(Language.of(request))["home"]!,
-                                     context: Context(grants: rows), request: request)
+                                     context: Context(grants: rows, missingYears: missing), request: request)
     }
 
     static func label(_ permission: Permission, en: Bool) -> String {

@@ -100,16 +100,8 @@ enum PortalPages {
         let en = Language.of(request) == .en
         let root = try await root(request)
         let period = try IndexPages.period(request)
-        var groups: [IndexPages.RankGroup] = []
-        let ranked = try await IndexService.ranking(root, kind: nil, period: period, request: request)
-        for kind in [UnitKind.department, .commune, .district] {
-            let rows = ranked.filter { $0.unit.kind == kind && $0.percent != nil }
-            guard !rows.isEmpty else { continue }
-            groups.append(IndexPages.RankGroup(title: en ? kind.english : kind.vietnamese, rows: rows.enumerated().map { i, row in
-                IndexPages.RankLine(rank: i + 1, name: row.unit.name, link: "", percent: row.percent.map { IndexPages.number($0) + "%" } ?? "n/a",
-                                    onTime: row.onTime.map { IndexPages.number($0) + "%" } ?? "n/a", online: row.online.map { IndexPages.number($0) + "%" } ?? "n/a")
-            }))
-        }
+        let groups = try await IndexPages.rankGroups(root, period: period, kinds: [.department, .commune, .district],
+                                                     link: { _ in "" }, request: request)
         struct Context: Encodable { let root: String; let period: String; let computedAt: String; let groups: [IndexPages.RankGroup] }
         return try await render("portal-service-index", title: en ? "Service index (Decision 766)" : "Chỉ số phục vụ (Quyết định 766)", context: Context(
             root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), groups: groups), request: request)

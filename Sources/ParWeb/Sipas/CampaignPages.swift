@@ -151,16 +151,11 @@ enum CampaignPages {
         let c = try await campaign(request)
         let repository = SatisfactionRepository(db: request.db)
         let samples = try await repository.samples(c.id)
-        let questionnaire = try await repository.questionnaire(version: c.questionnaireVersion) ?? .sipas2023
         var names = DossierPages.Names(request)
         var strata: [Stratum] = []
-        // The sample's own index per receiving unit, its margin corrected for that unit's population.
-        for s in c.strata {
+        for (s, result) in try await SatisfactionService.strata(of: c, repository: repository) {
             let mine = samples.filter { $0.unitID.rawValue == s.unitID }
             func count(_ status: SampleStatus) -> Int { mine.filter { $0.status == status }.count }
-            let unitScope = IndexScope(root: OrgUnit.ID(s.unitID), units: [OrgUnit.ID(s.unitID)], includesCommunes: false)
-            let tally = try await repository.tallies(unitScope, from: c.from, through: c.through, campaign: c.id)["all"] ?? SatisfactionTally()
-            let result = SatisfactionIndex.evaluate(tally, aggregation: questionnaire.aggregation, population: s.population)
             strata.append(Stratum(unit: try await names.unit(OrgUnit.ID(s.unitID)), population: s.population, size: s.size,
                                   answered: count(.answered), unreachable: count(.unreachable), declined: count(.declined),
                                   pending: count(.pending), result: SatisfactionService.shown(result.overall)))

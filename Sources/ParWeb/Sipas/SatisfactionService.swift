@@ -65,6 +65,20 @@ enum SatisfactionService {
                                 yearOver: VietnamTime.localDate(of: request.now) > LocalDate(year: year, month: 12, day: 31)!)
     }
 
+    /// A sample campaign's own index per receiving unit: the answers collected by the campaign, with
+    /// margins corrected for the unit's population (`SatisfactionIndex.margin`), for the page and the API alike.
+    static func strata(of campaign: SurveyCampaign, repository: SatisfactionRepository) async throws -> [(stratum: SurveyCampaign.Stratum, result: SatisfactionResult)] {
+        let questionnaire = try await repository.questionnaire(version: campaign.questionnaireVersion) ?? .sipas2023
+        var results: [(SurveyCampaign.Stratum, SatisfactionResult)] = []
+        for s in campaign.strata {
+            let unitScope = IndexScope(root: OrgUnit.ID(s.unitID), units: [OrgUnit.ID(s.unitID)], includesCommunes: false)
+            let tally = try await repository.tallies(unitScope, from: campaign.from, through: campaign.through, campaign: campaign.id)["all"]
+                ?? SatisfactionTally()
+            results.append((s, SatisfactionIndex.evaluate(tally, aggregation: questionnaire.aggregation, population: s.population)))
+        }
+        return results
+    }
+
     /// "87.5% ± 4.2" or "n/a".
     static func shown(_ figure: SatisfactionFigure) -> String {
         guard let percent = figure.percent else { return "n/a" }

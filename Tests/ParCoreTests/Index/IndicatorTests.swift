@@ -66,13 +66,13 @@ struct IndicatorTests {
         #expect(throws: DomainError.self) { try tooMany.validate() }
     }
 
-    @Test("totals count only what could be measured")
+    @Test("totals are out of the set's fixed maximum: an indicator with nothing to measure earns nothing")
     func totals() {
         let results = IndexScoring.evaluate(Self.set, facts: [.receivedOnline: 5, .received: 10])
         let total = IndexScoring.total(results)
-        // Measured: online.dossiers (6 of 6) and digitisation.components (0 of 11); the rest are n/a.
+        // Measured: online.dossiers (6 of 6) and digitisation.components (0 of 11); the rest are n/a and earn 0.
         #expect(total.points == 6)
-        #expect(total.available == 17)
+        #expect(total.available == 100)
     }
 
     @Test("plan targets: met, at risk while the year runs, missed after it", arguments: [

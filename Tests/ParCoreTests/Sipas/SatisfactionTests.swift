@@ -120,7 +120,7 @@ struct SatisfactionTests {
         #expect(throws: DomainError.self) { try badVersion.validate() }
     }
 
-    @Test("standard targets: 85% until 2023, 95% from 2025", arguments: [(2022, 0.85), (2023, 0.85), (2024, 0.9), (2025, 0.95), (2030, 0.95)])
+    @Test("standard targets from the plan: 85% by 2023, kept in 2024, 95% from 2025", arguments: [(2022, 0.85), (2023, 0.85), (2024, 0.85), (2025, 0.95), (2030, 0.95)])
     func targets(year: Int, expected: Double) {
         #expect(SatisfactionIndex.standardTarget(year: year) == expected)
     }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Ranks units by their Decision 766 score for a period.
+///
+/// A unit is ranked only if it received or handled at least one dossier in the period
+/// (`hasDossiers`): a score made of the catalogue indicators alone says nothing about the
+/// service a unit gave. The others follow the ranked ones, unranked ("no dossiers in the
+/// period"). Ranked units are ordered by percentage of the set's maximum, best first; equal
+/// scores keep the same rank (1, 2, 2, 4), and are listed by name.
+public enum IndexRanking {
+    /// One unit's line.
+    public struct Line<Subject: Sendable>: Sendable {
+        public var subject: Subject
+        public var name: String
+        /// Points earned and the set's maximum.
+        public var points: Double
+        public var maximum: Double
+        /// The rank among the ranked units; nil for a unit without dossiers in the period.
+        public var rank: Int?
+
+        /// Points as a percentage of the maximum, two decimals; nil when the set has no points.
+        public var percent: Double? { maximum > 0 ? IndexScoring.round2(points / maximum * 100) : nil }
+        public var isRanked: Bool { rank != nil }
+    }
+
+    /// The facts that show a unit received or handled dossiers in the period: received, finished,
+    /// returned, refused, stopped or withdrawn then, or still open at its end.
+    static let activity: [IndexFact] = [.received, .finishedEarly, .finishedOnTime, .finishedLate, .returned,
+                                        .refused, .stopped, .withdrawn, .openOnTime, .openLate, .openPaused]
+
+    /// Whether the facts show any dossier in the period.
+    public static func hasDossiers(_ facts: [IndexFact: Double]) -> Bool {
+        activity.contains { (facts[$0] ?? 0) > 0 }
+    }
+
+    /// Scores and ranks `units` with `set`; the facts of each unit come from `facts`.
+    public static func rank<Subject: Sendable>(_ units: [(subject: Subject, name: String, facts: [IndexFact: Double])],
+                                               set: IndicatorSet) -> [Line<Subject>] {
+        let lines = units.map { unit -> (line: Line<Subject>, ranked: Bool) in
+            let total = IndexScoring.total(IndexScoring.evaluate(set, facts: unit.facts))
+            return (Line(subject: unit.subject, name: unit.name, points: total.points, maximum: total.available, rank: nil),
+                    hasDossiers(unit.facts))
+        }
+        let byScore: (Line<Subject>, Line<Subject>) -> Bool = {
+            ($0.percent ?? -1, $1.name) > ($1.percent ?? -1, $0.name)
+        }
+        var ranked = lines.filter(\.ranked).map(\.line).sorted(by: byScore)
+        for i in ranked.indices {
+            ranked[i].rank = i > 0 && ranked[i].percent == ranked[i - 1].percent ? ranked[i - 1].rank : i + 1
+        }
+        let unranked = lines.filter { !$0.ranked }.map(\.line).sorted { $0.name < $1.name }
+        return ranked + unranked
+    }
+}
