@@ -45,7 +45,7 @@ struct IndexRepositoryTests {
         try await act(&twice, .completeSupplement, "2025-03-04T14:00:00+07:00")
         try await act(&twice, .forward(to: w.division.id, electronic: false, note: nil), "2025-03-04T15:00:00+07:00")
         try await act(&twice, .markProcessed(electronicResult: true), "2025-03-05T09:00:00+07:00")
-        // 4. Withdrawn.
+        // 4. Withdrawn an hour after it was received: processing ended early (Decision 766 measures it).
         var withdrawn = try await receive(at: "2025-03-04T09:00:00+07:00")
         try await act(&withdrawn, .withdraw(reason: nil), "2025-03-04T10:00:00+07:00")
         // 5. Open on time, 6. open late (received long ago), 7. online, waiting for a supplement.
@@ -69,21 +69,31 @@ struct IndexRepositoryTests {
             #expect(facts[.received] == 6, "the one received in February is outside the period")
             #expect(facts[.receivedOnline] == 1 && facts[.receivedCounter] == 5)
             #expect(facts[.finishedEarly] == 1 && facts[.finishedOnTime] == 1 && facts[.finishedLate] == 1)
+            #expect(facts[.endedEarly] == 1 && facts[.endedOnTime] == nil && facts[.endedLate] == nil)
             #expect(facts[.withdrawn] == 1 && facts[.supplementRequests] == 4 && facts[.returned] == 1 && facts[.returnedElectronic] == 1)
             #expect(facts[.transfers] == 2 && facts[.transfersElectronic] == 1 && facts[.resultsElectronic] == 2)
-            #expect(facts[.openOnTime] == 1 && facts[.openLate] == 1 && facts[.openPaused] == 1)
+            #expect(facts[.openOnTime] == 1 && facts[.openLate] == 1 && facts[.openPaused] == 1 && facts[.openPausedLate] == 0)
             #expect(facts[.procedures] == 1 && facts[.proceduresOnline] == 1 && facts[.proceduresComplete] == 1)
             let results = IndexScoring.evaluate(try await index.activeSet(), facts: facts)
             let onTime = try #require(results.first { $0.indicator.id == "progress.on_time" })
-            // (1 early + 1 on time + 1 open on time) / (3 finished + 2 open not paused) = 60%.
-            #expect(onTime.percent == 60 && onTime.points == 12)
+            // Decision 766, 2.1: (1 early + 1 on time + 1 withdrawn early + 1 open on time + 1 waiting for a supplement
+            // requested in time) / (3 processed + 1 withdrawn + 2 open + 1 waiting) = 5/7 = 71.43% → 20 × 5/7 = 14.29.
+            #expect(onTime.numerator == 5 && onTime.denominator == 7)
+            #expect(onTime.percent == 71.43 && onTime.points == 14.29)
             let worst = try await index.worstProcedures(scope, from: LocalDate(iso: "2025-03-01")!, through: LocalDate(iso: "2025-03-31")!)
             #expect(worst.count == 1 && worst[0].procedure == w.procedure.id && worst[0].late == 1 && worst[0].finished == 3)
-            // A period in the past has no open dossiers at its end in the figures.
+            // A past period keeps the dossiers open at its end: on 28 February only the one received on
+            // 3 February (due 10 February) was open, and late; the March ones did not exist yet.
             let february = try await index.facts(scope, from: LocalDate(iso: "2025-02-01")!, through: LocalDate(iso: "2025-02-28")!, today: today)
-            #expect(february[.received] == 1 && february[.openLate] == nil)
-            let empty = IndexScoring.evaluate(.decision766v2022, facts: february)
-            #expect(empty.first { $0.indicator.id == "progress.on_time" }?.rate == nil)
+            #expect(february[.received] == 1 && february[.openLate] == 1)
+            #expect(february[.openOnTime] == 0 && february[.openPaused] == 0 && february[.openPausedLate] == 0)
+            let closed = IndexScoring.evaluate(.decision766v2022, facts: february)
+            #expect(closed.first { $0.indicator.id == "progress.on_time" }?.rate == 0)
+            // At the end of 4 March: dossier 1 running before its appointment (on time), dossier 2 waiting for the
+            // supplement requested that morning (paused, in time), dossier 3 running after its second request (late
+            // whatever its appointment), the February one late; the withdrawn one had ended, 5 and 7 did not exist.
+            let march5 = try await index.facts(scope, from: LocalDate(iso: "2025-03-01")!, through: LocalDate(iso: "2025-03-04")!, today: today)
+            #expect(march5[.openLate] == 2 && march5[.openOnTime] == 1 && march5[.openPaused] == 1)
         }
     }
 

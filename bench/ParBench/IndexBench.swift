@@ -486,29 +486,30 @@ struct Plan: Sendable {
             if kind % 2 > 0 { r[.componentsReused, default: 0] += 1 }
             return r
         case 8, 9:
-            return ServiceCounters.deltas(for: .forward(to: .random(), electronic: kind == 9, note: nil), before: d, after: d)
+            return ServiceCounters.deltas(for: .forward(to: .random(), electronic: kind == 9, note: nil), before: d, after: d, at: t0)
         case Kind.supplement:
-            return ServiceCounters.deltas(for: .requestSupplement(items: ["Tờ khai"]), before: d, after: d)
+            return ServiceCounters.deltas(for: .requestSupplement(items: ["Tờ khai"]), before: d, after: d, at: t0)
         case Kind.apology:
-            return ServiceCounters.deltas(for: .apologise(reason: "Quá tải", newDueAt: d.dueAt.addingTimeInterval(86_400)), before: d, after: d)
+            return ServiceCounters.deltas(for: .apologise(reason: "Quá tải", newDueAt: d.dueAt.addingTimeInterval(86_400)), before: d, after: d, at: t0)
         case 12..<18:
             let category = (kind - 12) / 2
             var after = d
             after.state = .processed
             after.processedAt = [t0, d.originalDueAt, d.originalDueAt.addingTimeInterval(86_400)][category]
-            let r = ServiceCounters.deltas(for: .markProcessed(electronicResult: (kind - 12) % 2 == 1), before: d, after: after)
+            let r = ServiceCounters.deltas(for: .markProcessed(electronicResult: (kind - 12) % 2 == 1), before: d, after: after,
+                                           at: after.processedAt!)
             guard r[Generator.categories[category]] == 1 else { throw IndexBenchError.rollupShape("finishing \(category)") }
             return r
         case Kind.resultDigitised:
             return [.resultsDigitised: 1] // a result file flagged digitised (DossierRepository's upload)
         case 19, 20:
-            return ServiceCounters.deltas(for: .returnResult(method: kind == 20 ? "electronic" : "counter"), before: d, after: d)
+            return ServiceCounters.deltas(for: .returnResult(method: kind == 20 ? "electronic" : "counter"), before: d, after: d, at: t0)
         case Kind.refuse:
-            return ServiceCounters.deltas(for: .refuse(reason: "Không đủ điều kiện"), before: d, after: d)
+            return ServiceCounters.deltas(for: .refuse(reason: "Không đủ điều kiện"), before: d, after: d, at: t0)
         case Kind.withdraw:
-            return ServiceCounters.deltas(for: .withdraw(reason: nil), before: d, after: d)
+            return ServiceCounters.deltas(for: .withdraw(reason: nil), before: d, after: d, at: t0)
         default:
-            return ServiceCounters.deltas(for: .stop(reason: "Theo đề nghị"), before: d, after: d)
+            return ServiceCounters.deltas(for: .stop(reason: "Theo đề nghị"), before: d, after: d, at: t0)
         }
     }
 
@@ -788,7 +789,7 @@ final class Generator {
                 after.originalDueAt = plan.date(original)
                 after.processedAt = plan.date(event.at)
                 after.supplementRequests = supplementRequests
-                let category = Self.categories.firstIndex(of: ServiceCounters.finishing(after)) ?? 1
+                let category = Self.categories.firstIndex(of: ServiceCounters.finishing(after, endedAt: plan.date(event.at))) ?? 1
                 count(Self.categories[category].rawValue)
                 add(Plan.Kind.processed + category * 2 + event.a, channel: ch, r: r, minute: event.at)
             case E.resultDigitised:
@@ -1190,9 +1191,9 @@ enum Measure {
         // For comparison only (not what the app runs): the same gauge summed by the database, which
         // returns three rows instead of one per due day.
         var openSQLNanos: [UInt64] = []
-        var openSQL = (onTime: 0, late: 0, paused: 0)
+        var openSQL = OpenSums()
         for _ in 0..<max(1, options.requests / 2) {
-            openSQLNanos.append(try await measure { openSQL = try await openGaugeInSQL(db, units: [rootID.rawValue], today: today)[rootID.rawValue] ?? (0, 0, 0) })
+            openSQLNanos.append(try await measure { openSQL = try await openGaugeInSQL(db, units: [rootID.rawValue], today: today)[rootID.rawValue] ?? OpenSums() })
         }
         let appGauge = try await IndexRollups.open(unit: rootID, today: today, on: db)
         check(openSQL == appGauge, "open gauge summed in SQL = IndexRollups.open")
@@ -1337,17 +1338,18 @@ enum Measure {
 
     /// The open gauge of units summed by the database: on time, late, paused per unit (for comparison with
     /// `IndexRollups.open`, which reads one row per due day and sums them in Swift).
-    static func openGaugeInSQL(_ db: any Database, units: [UUID], today: LocalDate) async throws -> [UUID: (onTime: Int, late: Int, paused: Int)] {
+    static func openGaugeInSQL(_ db: any Database, units: [UUID], today: LocalDate) async throws -> [UUID: OpenSums] {
         let rows = try await db.sql.select().column("unit_id")
-            .column(SQLQueryString("CASE WHEN bucket = 'paused' THEN 'paused' WHEN bucket < \(bind: today.iso) THEN 'late' ELSE 'on_time' END"), as: "b")
+            .column(SQLQueryString("CASE WHEN bucket = 'paused' THEN 'paused' WHEN bucket = 'paused-late' THEN 'paused_late' WHEN bucket < \(bind: today.iso) THEN 'late' ELSE 'on_time' END"), as: "b")
             .column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
             .from("open_rollups").where("unit_id", .in, units).groupBy("unit_id").groupBy(SQLRaw("2")).all()
-        var result: [UUID: (onTime: Int, late: Int, paused: Int)] = [:]
+        var result: [UUID: OpenSums] = [:]
         for row in rows {
             let unit = try row.decode(column: "unit_id", as: UUID.self), n = Int(try row.decode(column: "total", as: Int64.self))
-            var value = result[unit] ?? (0, 0, 0)
+            var value = result[unit] ?? OpenSums()
             switch try row.decode(column: "b", as: String.self) {
             case "paused": value.paused += n
+            case "paused_late": value.pausedLate += n
             case "late": value.late += n
             default: value.onTime += n
             }

@@ -43,6 +43,9 @@ public struct Dossier: Identifiable, Hashable, Sendable, Codable {
     /// Working days left on the clock when it was paused for a supplement.
     public var pausedRemainingWorkingDays: Int?
     public var supplementRequests: Int
+    /// When the latest supplement was requested: a dossier waiting for the applicant is measured
+    /// at that moment (Decision 766, indicator 2.1). Absent from dossiers stored before it was kept.
+    public var supplementRequestedAt: Date?
     public var apologies: Int
     public var processedAt: Date?
     public var returnedAt: Date?

@@ -87,6 +87,7 @@ extension Dossier {
             let remaining = (try? calendar.workingDays(between: now, and: dueAt, rules: rules)) ?? 0
             next.pausedRemainingWorkingDays = max(0, remaining)
             next.supplementRequests += 1
+            next.supplementRequestedAt = now
             next.state = .supplementRequested
         case .completeSupplement:
             guard state == .supplementRequested else { throw refuseTransition() }

@@ -30,6 +30,10 @@ public enum ServiceMetric: String, CaseIterable, Codable, Sendable {
     case refused
     case withdrawn
     case stopped
+    /// Processing of an accepted dossier ended by a stop, refusal or withdrawal, before the day of
+    /// the original appointment, on it, or after it (or after two supplement requests): Decision 766
+    /// measures these with the processed ones (indicator 2.1); the one-stop report does not.
+    case endedEarly = "ended_early", endedOnTime = "ended_on_time", endedLate = "ended_late"
     /// Components whose scans were flagged digitised.
     case componentsDigitised = "components_digitised"
     /// Components taken from an earlier dossier's digitised copy instead of asked again.
@@ -68,6 +72,9 @@ public enum ServiceMetric: String, CaseIterable, Codable, Sendable {
         case .negativeRatings: "Đánh giá chưa hài lòng"
         case .payments: "Lượt thanh toán"
         case .paymentsOnline: "Thanh toán trực tuyến"
+        case .endedEarly: "Dừng, rút, từ chối trước hạn"
+        case .endedOnTime: "Dừng, rút, từ chối đúng hạn"
+        case .endedLate: "Dừng, rút, từ chối quá hạn"
         }
     }
 }
@@ -96,8 +103,24 @@ public enum ServiceCounters {
         [.received: 1]
     }
 
-    /// What `event` adds, given the dossier before and after it.
-    public static func deltas(for event: DossierEvent, before: Dossier, after: Dossier) -> [ServiceMetric: Int] {
+    /// What `event`, applied at `now`, adds, given the dossier before and after it.
+    ///
+    /// Decision 766, indicator 2.1 (formula guidance): processing ends at the first of processed,
+    /// returned, stopped, refused and withdrawn, for dossiers that were accepted; that end is
+    /// counted once, as early, on time or late (`finishing`): `finished_*` when processed,
+    /// `ended_*` when stopped, refused or withdrawn first. A refusal of a dossier never accepted
+    /// (still `submitted`) ends nothing, and a stop or withdrawal after processing ended adds
+    /// only its own counter.
+    public static func deltas(for event: DossierEvent, before: Dossier, after: Dossier, at now: Date) -> [ServiceMetric: Int] {
+        func ending(_ metric: ServiceMetric) -> [ServiceMetric: Int] {
+            guard before.state != .submitted, before.processedAt == nil else { return [metric: 1] }
+            let ended: ServiceMetric = switch finishing(before, endedAt: now) {
+            case .finishedEarly: .endedEarly
+            case .finishedLate: .endedLate
+            default: .endedOnTime
+            }
+            return [metric: 1, ended: 1]
+        }
         switch event {
         case .forward(_, let electronic, _):
             return electronic ? [.transfers: 1, .transfersElectronic: 1] : [.transfers: 1]
@@ -107,14 +130,14 @@ public enum ServiceCounters {
         case .requestSupplement: return [.supplementRequests: 1]
         case .apologise: return [.apologies: 1]
         case .markProcessed(let electronic):
-            var result: [ServiceMetric: Int] = [finishing(after): 1]
+            var result: [ServiceMetric: Int] = [finishing(before, endedAt: now): 1]
             if electronic { result[.resultsElectronic] = 1 }
             return result
         case .returnResult(let method):
             return method == "electronic" ? [.returned: 1, .returnedElectronic: 1] : [.returned: 1]
-        case .refuse: return [.refused: 1]
-        case .withdraw: return [.withdrawn: 1]
-        case .stop: return [.stopped: 1]
+        case .refuse: return ending(.refused)
+        case .withdraw: return ending(.withdrawn)
+        case .stop: return ending(.stopped)
         case .accept, .completeSupplement: return [:]
         }
     }
@@ -127,21 +150,36 @@ public enum ServiceCounters {
         return names.isEmpty ? "" : "," + names.joined(separator: ",") + ","
     }
 
-    /// Where an open dossier sits in the open-dossier gauge: its due day, or "paused" while it
-    /// waits for a supplement; nil once processing has ended.
+    /// The gauge key of an open dossier that is late whatever the day: one with more than one
+    /// supplement request. It sorts before every ISO date, so it reads as "due before today".
+    public static let alwaysLate = "0000-00-00"
+    /// The gauge keys of a dossier waiting for the applicant's supplement: measured at the request,
+    /// on time or late then.
+    public static let pausedOnTime = "paused", pausedLate = "paused-late"
+
+    /// Where an open dossier sits in the open-dossier gauge: its due day; `pausedOnTime` or
+    /// `pausedLate` while it waits for a supplement (measured at the request); `alwaysLate` once
+    /// it has had more than one supplement request; nil once processing has ended.
     public static func openKey(_ dossier: Dossier) -> String? {
         switch dossier.state {
-        case .processed, .returned, .refused, .withdrawn, .stopped: nil
-        case .supplementRequested: "paused"
-        default: VietnamTime.localDate(of: dossier.dueAt).iso
+        case .processed, .returned, .refused, .withdrawn, .stopped: return nil
+        case .supplementRequested:
+            let late = finishing(dossier, endedAt: dossier.supplementRequestedAt ?? dossier.receivedAt) == .finishedLate
+            return late ? pausedLate : pausedOnTime
+        default:
+            return dossier.supplementRequests > 1 ? alwaysLate : VietnamTime.localDate(of: dossier.dueAt).iso
         }
     }
 
-    /// Early, on time or late, for a dossier that has just been processed.
-    public static func finishing(_ dossier: Dossier) -> ServiceMetric {
-        guard let finished = dossier.processedAt else { return .finishedOnTime }
-        if finished > dossier.originalDueAt || dossier.supplementRequests > 1 { return .finishedLate }
+    /// Early, on time or late, for a dossier whose processing ends at `end` (Decision 766,
+    /// indicator 2.1): late after the appointment on the receipt (moved only by supplement
+    /// pauses, never by an apology) or after more than one supplement request; early when it
+    /// ends on a day before the appointment's day. A dossier waiting for a supplement when it
+    /// ends (withdrawn or stopped then) is measured at the moment the supplement was requested.
+    public static func finishing(_ dossier: Dossier, endedAt end: Date) -> ServiceMetric {
+        let measured = dossier.state == .supplementRequested ? (dossier.supplementRequestedAt ?? end) : end
+        if measured > dossier.originalDueAt || dossier.supplementRequests > 1 { return .finishedLate }
         let dueDay = VietnamTime.localDate(of: dossier.originalDueAt)
-        return VietnamTime.localDate(of: finished) < dueDay ? .finishedEarly : .finishedOnTime
+        return VietnamTime.localDate(of: measured) < dueDay ? .finishedEarly : .finishedOnTime
     }
 }

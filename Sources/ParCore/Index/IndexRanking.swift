@@ -26,7 +26,7 @@ public enum IndexRanking {
     /// The facts that show a unit received or handled dossiers in the period: received, finished,
     /// returned, refused, stopped or withdrawn then, or still open at its end.
     static let activity: [IndexFact] = [.received, .finishedEarly, .finishedOnTime, .finishedLate, .returned,
-                                        .refused, .stopped, .withdrawn, .openOnTime, .openLate, .openPaused]
+                                        .refused, .stopped, .withdrawn, .openOnTime, .openLate, .openPaused, .openPausedLate]
 
     /// Whether the facts show any dossier in the period.
     public static func hasDossiers(_ facts: [IndexFact: Double]) -> Bool {

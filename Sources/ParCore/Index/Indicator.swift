@@ -98,11 +98,15 @@ public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
     case resultsElectronic = "results_electronic", returned, returnedElectronic = "returned_electronic"
     case transfers, transfersElectronic = "transfers_electronic", supplementRequests = "supplement_requests", apologies
     case refused, withdrawn, stopped
+    case endedEarly = "ended_early", endedOnTime = "ended_on_time", endedLate = "ended_late"
     case componentsDigitised = "components_digitised", componentsReused = "components_reused", resultsDigitised = "results_digitised"
     // Counters by channel.
     case receivedOnline = "received_online", receivedCounter = "received_counter", receivedPost = "received_post"
     // Open dossiers at the end of the period.
-    case openOnTime = "open_on_time", openLate = "open_late", openPaused = "open_paused"
+    case openOnTime = "open_on_time", openLate = "open_late"
+    /// Waiting for a supplement at the period's end, requested before the appointment (on time) or after it
+    /// or as a second request (late): measured at the request (Decision 766, indicator 2.1).
+    case openPaused = "open_paused", openPausedLate = "open_paused_late"
     // The catalogue of the unit.
     case procedures, proceduresOnline = "procedures_online", proceduresFullOnline = "procedures_full_online"
     case proceduresComplete = "procedures_complete"

@@ -55,13 +55,13 @@ public struct Criterion: Codable, Hashable, Sendable {
     public var title: String
     public var maxPoints: Double
     /// The PAR field of a top-level node.
-    public var field: PARField?
+    public var field: ParIndexField?
     public var guidance: String
     public var evidence: String
     /// nil for a node with children.
     public var method: ScoringMethod?
 
-    public init(code: String, title: String, maxPoints: Double, field: PARField? = nil, guidance: String = "", evidence: String = "",
+    public init(code: String, title: String, maxPoints: Double, field: ParIndexField? = nil, guidance: String = "", evidence: String = "",
                 method: ScoringMethod? = nil) {
         self.code = code
         self.title = title

@@ -152,7 +152,7 @@ public struct DossierRepository: Sendable {
             try await Self.appendEvent(dossier, name: "receive", from: nil, unit: intake.receivingUnitID,
                                        detail: "\(intake.channel.rawValue): \(components.count) thành phần", payload: nil, metrics: received,
                                        actor: actor, at: now, on: tx)
-            try await OpenCounterStore.move(from: nil, to: dossier, on: tx)
+            try await OpenCounterStore.move(from: nil, to: dossier, at: now, on: tx)
             try await Self.openStep(dossier, sequence: 1, unit: intake.receivingUnitID, from: nil, electronic: true,
                                     procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
             var counts = received
@@ -219,17 +219,18 @@ public struct DossierRepository: Sendable {
             let updated = try await tx.sql.update("dossiers")
                 .set("state", to: after.state.rawValue).set("holder_unit_id", to: after.holderUnitID.rawValue)
                 .set("due_at", to: after.dueAt).set("data", to: try DossierModel.encode(after)).set("version", to: after.version)
+                .set("gauge_key", to: ServiceCounters.openKey(after))
                 .where("id", .equal, id.rawValue).where("version", .equal, before.version)
                 .returning("version").all()
             guard updated.count == 1 else {
                 throw DomainError(.stale, "Hồ sơ vừa được người khác xử lý; hãy tải lại.", english: "The dossier was just changed by someone else; reload it.")
             }
-            let deltas = ServiceCounters.deltas(for: event, before: before, after: after)
+            let deltas = ServiceCounters.deltas(for: event, before: before, after: after, at: now)
             try await Self.appendEvent(after, name: event.name, from: before.state, unit: after.holderUnitID,
                                        detail: Self.detail(event), payload: event, metrics: deltas, actor: actor, at: now, on: tx)
             try await Self.moveSteps(event, before: before, after: after, actor: actor, now: now, calendar: calendar, on: tx)
             try await ServiceCounterStore.add(deltas, for: after, at: now, on: tx)
-            try await OpenCounterStore.move(from: before, to: after, on: tx)
+            try await OpenCounterStore.move(from: before, to: after, at: now, on: tx)
             if let (subject, body) = Self.notice(event, after, surveyLink: surveyLink) {
                 try await OutboxRepository.notifyApplicant(of: after, subject: subject, body: body, now: now, on: tx)
             }
@@ -619,6 +620,9 @@ final class DossierModel: Model, @unchecked Sendable {
     @Field(key: "data") var data: String
     @Field(key: "version") var version: Int
     @OptionalField(key: "citizen_id") var citizenID: UUID?
+    /// The open-dossier gauge row it sits in (`ServiceCounters.openKey`), nil once processing ended:
+    /// the drill-down lists exactly the dossiers the gauge counts.
+    @OptionalField(key: "gauge_key") var gaugeKey: String?
     init() {}
 
     func apply(_ d: Dossier) throws {
@@ -634,6 +638,7 @@ final class DossierModel: Model, @unchecked Sendable {
         receivedAt = d.receivedAt
         data = try Self.encode(d)
         version = d.version
+        gaugeKey = ServiceCounters.openKey(d)
     }
 
     func toDomain() throws -> Dossier {

@@ -42,20 +42,41 @@ public enum ServiceCounterStore {
     }
 }
 
+/// Open dossiers counted by how Decision 766 measures them: running and not yet due, running
+/// and overdue, waiting for a supplement requested in time, waiting for one requested late.
+public struct OpenSums: Sendable, Equatable {
+    public var onTime = 0, late = 0, paused = 0, pausedLate = 0
+
+    public init(onTime: Int = 0, late: Int = 0, paused: Int = 0, pausedLate: Int = 0) {
+        self.onTime = onTime
+        self.late = late
+        self.paused = paused
+        self.pausedLate = pausedLate
+    }
+
+    static func + (a: OpenSums, b: OpenSums) -> OpenSums {
+        OpenSums(onTime: a.onTime + b.onTime, late: a.late + b.late, paused: a.paused + b.paused, pausedLate: a.pausedLate + b.pausedLate)
+    }
+
+    static func - (a: OpenSums, b: OpenSums) -> OpenSums { a + OpenSums(onTime: -b.onTime, late: -b.late, paused: -b.paused, pausedLate: -b.pausedLate) }
+}
+
 /// The open-dossier gauge (`open_counters`): how many dossiers of a unit, procedure and
 /// channel are open and due on each day (or paused). A dossier moves between rows when its
 /// appointment or state changes, in the transaction of the event, so "in process on time /
-/// late / paused" is read without touching the dossier table.
+/// late / paused" is read without touching the dossier table. Each move is also kept by day
+/// (`open_moves`), so the gauge can be read as it stood at the end of any past day.
 public enum OpenCounterStore {
-    static func move(from before: Dossier?, to after: Dossier, on tx: any Database) async throws {
+    static func move(from before: Dossier?, to after: Dossier, at now: Date, on tx: any Database) async throws {
         let old = before.flatMap(ServiceCounters.openKey), new = ServiceCounters.openKey(after)
         guard old != new else { return }
-        if let old, let before { try await add(-1, key: old, for: before, on: tx) }
-        if let new { try await add(1, key: new, for: after, on: tx) }
+        let day = VietnamTime.localDate(of: now).iso
+        if let old, let before { try await add(-1, key: old, for: before, day: day, on: tx) }
+        if let new { try await add(1, key: new, for: after, day: day, on: tx) }
     }
 
-    static func add(_ delta: Int, key: String, for dossier: Dossier, on tx: any Database) async throws {
-        try await IndexRollups.addOpen(delta, bucket: key, unit: dossier.receivingUnitID, on: tx)
+    static func add(_ delta: Int, key: String, for dossier: Dossier, day: String, on tx: any Database) async throws {
+        try await IndexRollups.addOpen(delta, bucket: key, unit: dossier.receivingUnitID, procedure: dossier.procedureID, day: day, on: tx)
         try await tx.sql.raw("""
             INSERT INTO open_counters (unit_id, procedure_id, channel, due_day, n)
             VALUES (\(bind: dossier.receivingUnitID.rawValue), \(bind: dossier.procedureID.rawValue), \(bind: dossier.channel.rawValue), \
@@ -64,31 +85,57 @@ public enum OpenCounterStore {
             """).run()
     }
 
-    /// Open dossiers of the units now: on time (due today or later), late, paused.
+    /// Open dossiers of the units now; running ones due before `today` are late.
     public static func current(units: [OrgUnit.ID], today: LocalDate, procedure: Procedure.ID? = nil,
-                               on db: any Database) async throws -> (onTime: Int, late: Int, paused: Int) {
-        let sums = try await openSums("open_counters", dayColumn: "due_day", units: units.map(\.rawValue), today: today,
+                               on db: any Database) async throws -> OpenSums {
+        let sums = try await openSums("open_counters", dayColumn: "due_day", units: units.map(\.rawValue), lateBefore: today,
                                       procedure: procedure, on: db)
-        return sums.values.reduce((onTime: 0, late: 0, paused: 0)) { ($0.onTime + $1.onTime, $0.late + $1.late, $0.paused + $1.paused) }
+        return sums.values.reduce(OpenSums(), +)
     }
 
-    /// A gauge table's rows summed per unit into on time (due today or later), late and paused, by the
-    /// database: a unit has a row per due day, so there are many.
-    static func openSums(_ table: String, dayColumn: String, units: [UUID], today: LocalDate, procedure: Procedure.ID? = nil,
-                         on db: any Database) async throws -> [UUID: (onTime: Int, late: Int, paused: Int)] {
+    /// Open dossiers of the units' subtrees at the end of the past day `day`: the gauge now (of the
+    /// subtree, or of `scope`'s units for one procedure) less the moves made after that day. Running
+    /// ones due on that day or before were late by its end.
+    public static func atEnd(of day: LocalDate, roots: [OrgUnit.ID], procedure: (Procedure.ID, scope: [OrgUnit.ID])? = nil,
+                             on db: any Database) async throws -> [UUID: OpenSums] {
+        let lateBefore = day.adding(days: 1), ids = roots.map(\.rawValue)
+        var now: [UUID: OpenSums]
+        if let (procedure, scope) = procedure, let root = ids.first, ids.count == 1 {
+            let sums = try await openSums("open_counters", dayColumn: "due_day", units: scope.map(\.rawValue), lateBefore: lateBefore,
+                                          procedure: procedure, on: db)
+            now = [root: sums.values.reduce(OpenSums(), +)]
+        } else {
+            now = try await openSums("open_rollups", dayColumn: "bucket", units: ids, lateBefore: lateBefore, on: db)
+        }
+        let later = try await openSums("open_moves", dayColumn: "bucket", units: ids, lateBefore: lateBefore,
+                                       procedure: procedure?.0, after: day, on: db)
+        for (unit, moved) in later { now[unit] = (now[unit] ?? OpenSums()) - moved }
+        return now
+    }
+
+    /// A gauge table's rows summed per unit into running on time, running late (due before
+    /// `lateBefore`, or always late), paused on time and paused late, by the database: a unit has a
+    /// row per due day, so there are many. `after`: only `open_moves` rows of later days.
+    static func openSums(_ table: String, dayColumn: String, units: [UUID], lateBefore: LocalDate, procedure: Procedure.ID? = nil,
+                         after: LocalDate? = nil, on db: any Database) async throws -> [UUID: OpenSums] {
         guard !units.isEmpty else { return [:] }
-        let day = SQLIdentifier(dayColumn)
+        let key = SQLIdentifier(dayColumn)
         var query = try db.sql.select().column("unit_id")
-            .column(SQLQueryString("CASE WHEN \(day) = 'paused' THEN 'paused' WHEN \(day) < \(bind: today.iso) THEN 'late' ELSE 'on_time' END"), as: "kind")
+            .column(SQLQueryString("""
+                CASE WHEN \(key) = \(bind: ServiceCounters.pausedOnTime) THEN 'paused' WHEN \(key) = \(bind: ServiceCounters.pausedLate) THEN 'paused_late' \
+                WHEN \(key) < \(bind: lateBefore.iso) THEN 'late' ELSE 'on_time' END
+                """), as: "kind")
             .column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
             .from(table).where("unit_id", .in, units)
         if let procedure { query = query.where("procedure_id", .equal, procedure.rawValue) }
-        var result: [UUID: (onTime: Int, late: Int, paused: Int)] = [:]
+        if let after { query = query.where("day", .greaterThan, after.iso) }
+        var result: [UUID: OpenSums] = [:]
         for row in try await query.groupBy(SQLRaw("1")).groupBy(SQLRaw("2")).all() {
             let unit = try row.decode(column: "unit_id", as: UUID.self), total = Int(try row.decode(column: "total", as: Int64.self))
-            var sums = result[unit] ?? (0, 0, 0)
+            var sums = result[unit] ?? OpenSums()
             switch try row.decode(column: "kind", as: String.self) {
             case "paused": sums.paused += total
+            case "paused_late": sums.pausedLate += total
             case "late": sums.late += total
             default: sums.onTime += total
             }
@@ -138,12 +185,22 @@ public enum IndexRollups {
         }.run()
     }
 
-    static func addOpen(_ delta: Int, bucket: String, unit: OrgUnit.ID, on tx: any Database) async throws {
+    /// Moves a dossier of `unit` into (`delta` 1) or out of (-1) the gauge row `bucket`, on `day`: the
+    /// subtree gauge of the unit and each ancestor, and the history of those moves by procedure.
+    static func addOpen(_ delta: Int, bucket: String, unit: OrgUnit.ID, procedure: Procedure.ID, day: String,
+                        on tx: any Database) async throws {
         let units = try await lineage(unit, on: tx)
         var insert = try tx.sql.insert(into: "open_rollups").columns("unit_id", "bucket", "n")
         for unit in units { insert = insert.values(SQLBind(unit), SQLBind(bucket), SQLBind(Int64(delta))) }
         try await insert.onConflict(with: ["unit_id", "bucket"]) {
             $0.set(SQLColumn("n"), to: SQLBinaryExpression(SQLColumn("n", table: "open_rollups"), .add, SQLExcludedColumn("n")))
+        }.run()
+        var moves = try tx.sql.insert(into: "open_moves").columns("unit_id", "procedure_id", "day", "bucket", "n")
+        for unit in units {
+            moves = moves.values(SQLBind(unit), SQLBind(procedure.rawValue), SQLBind(day), SQLBind(bucket), SQLBind(Int64(delta)))
+        }
+        try await moves.onConflict(with: ["unit_id", "procedure_id", "day", "bucket"]) {
+            $0.set(SQLColumn("n"), to: SQLBinaryExpression(SQLColumn("n", table: "open_moves"), .add, SQLExcludedColumn("n")))
         }.run()
     }
 
@@ -174,9 +231,9 @@ public enum IndexRollups {
         return group
     }
 
-    /// A unit subtree's open dossiers now: on time, late, paused.
-    public static func open(unit: OrgUnit.ID, today: LocalDate, on db: any Database) async throws -> (onTime: Int, late: Int, paused: Int) {
-        try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: [unit.rawValue], today: today, on: db)[unit.rawValue]
-            ?? (0, 0, 0)
+    /// A unit subtree's open dossiers now.
+    public static func open(unit: OrgUnit.ID, today: LocalDate, on db: any Database) async throws -> OpenSums {
+        try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: [unit.rawValue], lateBefore: today, on: db)[unit.rawValue]
+            ?? OpenSums()
     }
 }

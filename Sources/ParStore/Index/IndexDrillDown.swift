@@ -28,15 +28,17 @@ extension IndexRepository {
             case .procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline, .negativeRatings, .ratings,
                  .feedbackReceived, .feedbackOverdue:
                 return nil
-            case .openOnTime, .openLate, .openPaused:
-                let startOfToday = VietnamTime.instant(today, .midnight)
+            case .openOnTime, .openLate, .openPaused, .openPausedLate:
+                // The gauge row each open dossier sits in, read as the gauge reads it (`OpenCounterStore.openSums`).
+                let key = SQLColumn("gauge_key", table: "d"), paused = [ServiceCounters.pausedOnTime, ServiceCounters.pausedLate]
                 var q = sql.select().from(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")))
                     .where(SQLColumn("receiving_unit_id", table: "d"), .in, SQLBind.group(units))
-                    .where(SQLColumn("state", table: "d"), .in, SQLBind.group(fact == .openPaused
-                        ? [DossierState.supplementRequested.rawValue]
-                        : [DossierState.submitted, .received, .inProcess, .awaitingPayment].map(\.rawValue)))
-                if fact == .openOnTime { q = q.where(SQLColumn("due_at", table: "d"), .greaterThanOrEqual, SQLBind(startOfToday)) }
-                if fact == .openLate { q = q.where(SQLColumn("due_at", table: "d"), .lessThan, SQLBind(startOfToday)) }
+                switch fact {
+                case .openPaused: q = q.where(key, .equal, SQLBind(ServiceCounters.pausedOnTime))
+                case .openPausedLate: q = q.where(key, .equal, SQLBind(ServiceCounters.pausedLate))
+                case .openLate: q = q.where(key, .lessThan, SQLBind(today.iso))
+                default: q = q.where(key, .greaterThanOrEqual, SQLBind(today.iso)).where(key, .notIn, SQLBind.group(paused))
+                }
                 query = q
                 atColumn = "d.due_at"
             case .componentsDigitised, .componentsReused, .resultsDigitised:
@@ -79,9 +81,10 @@ extension IndexRepository {
         case .procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline, .negativeRatings, .ratings,
                  .feedbackReceived, .feedbackOverdue:
             return nil
-        case .openOnTime, .openLate, .openPaused:
-            // Open dossiers are measured now, so only a period that reaches today has them.
-            if through < today { return ([], 0) }
+        case .openOnTime, .openLate, .openPaused, .openPausedLate:
+            // The dossiers open now are listed; those open at the end of a past period are counted
+            // from the gauge's history, which names no dossier.
+            if through < today { return nil }
         default: break
         }
         guard let (counting, _) = make(), let (listing, atColumn) = make() else { return nil }

@@ -56,6 +56,16 @@ public struct IndexRebuild: Sendable {
                              bucket: day, metric: metric.rawValue), default: 0] += Int64(n)
             }
         }
+        // The gauge's history: each event that moved its dossier to another gauge row, on its day
+        // (keyed by receiving unit here, spread along the lineage below, as `open_moves` is).
+        var moves: [Key: Int64] = [:]
+        func move(from before: Dossier?, to d: Dossier, _ at: Date) {
+            let old = before.flatMap(ServiceCounters.openKey), new = ServiceCounters.openKey(d)
+            guard old != new else { return }
+            let day = VietnamTime.localDate(of: at).iso
+            if let old { moves[Key(unit: d.receivingUnitID.rawValue, procedure: d.procedureID.rawValue, channel: "", bucket: day, metric: old), default: 0] -= 1 }
+            if let new { moves[Key(unit: d.receivingUnitID.rawValue, procedure: d.procedureID.rawValue, channel: "", bucket: day, metric: new), default: 0] += 1 }
+        }
         // Events in pages, in dossier and sequence order, carrying the previous snapshot along.
         var after: (UUID, Int)? = nil
         var previous: (UUID, Dossier)? = nil
@@ -76,9 +86,11 @@ public struct IndexRebuild: Sendable {
                 let at = try row.decode(column: "at", as: Date.self)
                 if try row.decode(column: "name", as: String.self) == "receive" {
                     add(ServiceCounters.intake(snapshot), snapshot, at)
+                    move(from: nil, to: snapshot, at)
                 } else if let payload = try row.decode(column: "payload", as: String?.self), let before = previous, before.0 == id {
                     let event = try StoredJSON.decode(DossierEvent.self, from: payload)
-                    add(ServiceCounters.deltas(for: event, before: before.1, after: snapshot), snapshot, at)
+                    add(ServiceCounters.deltas(for: event, before: before.1, after: snapshot, at: at), snapshot, at)
+                    move(from: before.1, to: snapshot, at)
                 } else {
                     unreplayable += 1
                 }
@@ -149,17 +161,29 @@ public struct IndexRebuild: Sendable {
                 openRollups[Key(unit: unit, procedure: Self.none, channel: "", bucket: key.bucket, metric: ""), default: 0] += n
             }
         }
+        var openMoves: [Key: Int64] = [:]
+        for (key, n) in moves where n != 0 {
+            for unit in lineages[key.unit] ?? [key.unit] {
+                openMoves[Key(unit: unit, procedure: key.procedure, channel: "", bucket: key.bucket, metric: key.metric), default: 0] += n
+            }
+        }
         let liveCounters = try await load("service_counters", bucket: "day", metric: "metric")
         let liveOpen = try await load("open_counters", bucket: "due_day", metric: nil)
         var differences = Self.compare("service_counters", live: liveCounters, rebuilt: counters)
         differences += Self.compare("open_counters", live: liveOpen, rebuilt: open)
         differences += Self.compare("index_rollups", live: try await loadRollups(), rebuilt: rollups)
         differences += Self.compare("open_rollups", live: try await loadOpenRollups(), rebuilt: openRollups)
+        differences += Self.compare("open_moves", live: try await loadOpenMoves(), rebuilt: openMoves.filter { $0.value != 0 })
         if apply {
-            let counters = counters, open = open, rollups = rollups, openRollups = openRollups, differenceCount = differences.count
+            let counters = counters, open = open, rollups = rollups, openRollups = openRollups, openMoves = openMoves
+            let differenceCount = differences.count
             try await db.writeTransaction { tx in
-                for table in ["service_counters", "open_counters", "index_rollups", "open_rollups"] {
+                for table in ["service_counters", "open_counters", "index_rollups", "open_rollups", "open_moves"] {
                     try await tx.sql.delete(from: table).run()
+                }
+                for (key, n) in openMoves where n != 0 {
+                    try await tx.sql.insert(into: "open_moves").columns("unit_id", "procedure_id", "day", "bucket", "n")
+                        .values(SQLBind(key.unit), SQLBind(key.procedure), SQLBind(key.bucket), SQLBind(key.metric), SQLBind(n)).run()
                 }
                 for (key, n) in rollups where n != 0 {
                     try await tx.sql.insert(into: "index_rollups").columns("unit_id", "grain", "period", "metric", "n")
@@ -215,6 +239,17 @@ public struct IndexRebuild: Sendable {
                        bucket: try row.decode(column: "bucket", as: String.self), metric: ""), default: 0] += try row.decode(column: "n", as: Int64.self)
         }
         return result
+    }
+
+    /// `open_moves` keyed like the rebuilt moves: day in `bucket`, gauge row in `metric`.
+    func loadOpenMoves() async throws -> [Key: Int64] {
+        var result: [Key: Int64] = [:]
+        for row in try await db.sql.select().columns("unit_id", "procedure_id", "day", "bucket", "n").from("open_moves").all() {
+            result[Key(unit: try row.decode(column: "unit_id", as: UUID.self), procedure: try row.decode(column: "procedure_id", as: UUID.self),
+                       channel: "", bucket: try row.decode(column: "day", as: String.self),
+                       metric: try row.decode(column: "bucket", as: String.self)), default: 0] += try row.decode(column: "n", as: Int64.self)
+        }
+        return result.filter { $0.value != 0 }
     }
 
     static func compare(_ table: String, live: [Key: Int64], rebuilt: [Key: Int64]) -> [Difference] {

@@ -38,8 +38,9 @@ public struct IndexRepository: Sendable {
         return IndexScope(root: root, units: units, includesCommunes: communes)
     }
 
-    /// The facts of a scope over the days `from` … `through` (Việt Nam days). Open dossiers
-    /// count only when the period reaches `today`: they are measured now, at the period's end.
+    /// The facts of a scope over the days `from` … `through` (Việt Nam days). Open dossiers are
+    /// measured at the period's end: now when the period reaches `today`, else as they stood at the
+    /// end of its last day (Decision 766, indicator 2.1).
     public func facts(_ scope: IndexScope, from: LocalDate, through: LocalDate, today: LocalDate,
                       procedure: Procedure.ID? = nil) async throws -> [IndexFact: Double] {
         var facts: [IndexFact: Double] = [:]
@@ -63,14 +64,16 @@ public struct IndexRepository: Sendable {
             case .post: facts[.receivedPost, default: 0] += received
             }
         }
+        let open: OpenSums
         if through >= today {
-            let open = procedure == nil
+            open = procedure == nil
                 ? try await IndexRollups.open(unit: scope.root, today: today, on: db)
                 : try await OpenCounterStore.current(units: scope.units, today: today, procedure: procedure, on: db)
-            facts[.openOnTime] = Double(open.onTime)
-            facts[.openLate] = Double(open.late)
-            facts[.openPaused] = Double(open.paused)
+        } else {
+            open = try await OpenCounterStore.atEnd(of: through, roots: [scope.root], procedure: procedure.map { ($0, scope.units) },
+                                                    on: db)[scope.root.rawValue] ?? OpenSums()
         }
+        for (fact, n) in Self.openFacts(open) { facts[fact] = n }
         for (fact, n) in try await catalogueFacts(scope, procedure: procedure) { facts[fact] = n }
         if procedure == nil {
             for (_, counts) in try await feedbackFacts(units: scope.units.map(\.rawValue), from: from, through: through, today: today) {
@@ -79,6 +82,12 @@ public struct IndexRepository: Sendable {
             }
         }
         return facts
+    }
+
+    /// The facts of the open gauge.
+    static func openFacts(_ open: OpenSums) -> [(IndexFact, Double)] {
+        [(.openOnTime, Double(open.onTime)), (.openLate, Double(open.late)), (.openPaused, Double(open.paused)),
+         (.openPausedLate, Double(open.pausedLate))]
     }
 
     /// Feedback (PAKN) about the units, received `from` … `through`, per unit; the overdue
@@ -201,13 +210,11 @@ extension IndexRepository {
                 result[unit, default: [:]][fact, default: 0] += Double(try row.decode(column: "total", as: Int64.self))
             }
         }
-        if period.through >= today {
-            let open = try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: ids, today: today, on: db)
-            for (unit, sums) in open {
-                result[OrgUnit.ID(unit), default: [:]][.openOnTime, default: 0] += Double(sums.onTime)
-                result[OrgUnit.ID(unit), default: [:]][.openLate, default: 0] += Double(sums.late)
-                result[OrgUnit.ID(unit), default: [:]][.openPaused, default: 0] += Double(sums.paused)
-            }
+        let open = period.through >= today
+            ? try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: ids, lateBefore: today, on: db)
+            : try await OpenCounterStore.atEnd(of: period.through, roots: roots.map(\.id), on: db)
+        for (unit, sums) in open {
+            for (fact, n) in Self.openFacts(sums) { result[OrgUnit.ID(unit), default: [:]][fact, default: 0] += n }
         }
         // The catalogue: each root's own procedures by implementing unit, plus commune-level ones for roots with communes.
         let byUnit = try await db.sql.select().column("unit_id")

@@ -31,7 +31,7 @@ extension ParAPI {
         let index = IndexRepository(db: request.db)
         guard let found = try await index.behind(fact, scope: try await index.scope(unit.unit.id), from: period.from, through: period.through,
                                                  today: today, procedure: procedure, limit: try Self.limit(input.query.limit)) else {
-            throw Problem.badRequest("Chỉ tiêu này lấy từ danh mục thủ tục, không từ hồ sơ.", english: "This fact comes from the catalogue, not from dossiers.", field: "fact")
+            throw Problem.badRequest(IndexService.notListable.vi, english: IndexService.notListable.en, field: "fact")
         }
         return .ok(.init(body: .json(.init(fact: fact.rawValue, total: found.total, items: found.rows.map {
             .init(dossierId: $0.dossier.id.description, code: $0.dossier.code, at: $0.at, state: .init(rawValue: $0.dossier.state.rawValue)!)

@@ -159,7 +159,7 @@ extension ParAPI {
                 }
             }
             guard c.maxPoints.isFinite else { throw Problem.badRequest("Điểm không hợp lệ.", english: "Not valid points.", field: "criteria") }
-            return Criterion(code: c.code, title: c.title, maxPoints: c.maxPoints, field: c.field.flatMap { PARField(rawValue: $0.rawValue) },
+            return Criterion(code: c.code, title: c.title, maxPoints: c.maxPoints, field: c.field.flatMap { ParIndexField(rawValue: $0.rawValue) },
                              guidance: c.guidance ?? "", evidence: c.evidence ?? "", method: method)
         }
         guard body.totalPoints.isFinite, body.criteria.count <= 500 else { throw Problem.badRequest("Tổng điểm không hợp lệ.", english: "Not a valid total.", field: "totalPoints") }

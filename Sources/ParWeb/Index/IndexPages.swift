@@ -139,7 +139,8 @@ enum IndexPages {
         let labels: [IndexFact: (String, String)] = [
             .receivedOnline: ("Nộp trực tuyến", "Online"), .receivedCounter: ("Nộp trực tiếp", "At the counter"),
             .receivedPost: ("Qua bưu chính", "By post"), .openOnTime: ("Đang giải quyết trong hạn", "Open, on time"),
-            .openLate: ("Đang giải quyết quá hạn", "Open, overdue"), .openPaused: ("Tạm dừng chờ bổ sung", "Paused"),
+            .openLate: ("Đang giải quyết quá hạn", "Open, overdue"), .openPaused: ("Chờ bổ sung, yêu cầu trong hạn", "Paused, requested in time"),
+            .openPausedLate: ("Chờ bổ sung, yêu cầu quá hạn hoặc lần hai", "Paused, requested late or a second time"),
             .procedures: ("Thủ tục", "Procedures"), .proceduresOnline: ("Thủ tục trực tuyến", "Procedures online"),
             .proceduresFullOnline: ("Thủ tục trực tuyến toàn trình", "Fully online procedures"),
             .proceduresComplete: ("Thủ tục công khai đủ", "Procedures published in full"),
@@ -261,7 +262,7 @@ enum IndexPages {
         let procedure = (try? request.query.get(String.self, at: "procedureId")).flatMap(Procedure.ID.init(string:))
         guard let found = try await index.behind(fact, scope: try await index.scope(record.unit.id), from: period.from,
                                                  through: period.through, today: today, procedure: procedure, limit: 1000) else {
-            throw Problem.badRequest("Chỉ tiêu này lấy từ danh mục thủ tục.", english: "This fact comes from the catalogue.", field: "fact")
+            throw Problem.badRequest(IndexService.notListable.vi, english: IndexService.notListable.en, field: "fact")
         }
         var names = DossierPages.Names(request)
         var rows: [DrillLine] = []

@@ -40,6 +40,10 @@ struct RankRow: Sendable {
 }
 
 enum IndexService {
+    /// Why a fact has no list of dossiers behind it.
+    static let notListable = (vi: "Chỉ tiêu này không có danh sách hồ sơ: nó lấy từ danh mục thủ tục, hoặc là hồ sơ đang giải quyết vào cuối một kỳ đã qua (chỉ có số liệu).",
+                              en: "This fact has no list of dossiers: it comes from the catalogue, or counts the dossiers open at the end of a past period (a count only).")
+
     /// `period=2026|2026-Q3|2026-11|2026-11-26`, or `from`/`to`; this year by default.
     static func period(_ text: String?, from: String?, to: String?, today: LocalDate) throws -> ReportPeriod {
         do {

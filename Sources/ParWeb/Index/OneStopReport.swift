@@ -14,7 +14,8 @@ struct OneStopReport: Sendable {
     var received: [DossierChannel: Int64]
     var early: Int64, onTime: Int64, late: Int64
     var ended: Int64
-    var open: (onTime: Int, late: Int, paused: Int)?
+    /// The open dossiers at the end of the period (now, for a period that reaches today).
+    var open: OpenSums?
     var supplements: Int64
     var returned: Int64
 
@@ -37,7 +38,8 @@ struct OneStopReport: Sendable {
             received: [.online: now["received_online"] ?? 0, .counter: now["received_counter"] ?? 0, .post: now["received_post"] ?? 0],
             early: now["finished_early"] ?? 0, onTime: now["finished_on_time"] ?? 0, late: now["finished_late"] ?? 0,
             ended: (now["refused"] ?? 0) + (now["withdrawn"] ?? 0) + (now["stopped"] ?? 0),
-            open: period.through >= today ? try await IndexRollups.open(unit: unit.id, today: today, on: db) : nil,
+            open: period.through >= today ? try await IndexRollups.open(unit: unit.id, today: today, on: db)
+                : try await OpenCounterStore.atEnd(of: period.through, roots: [unit.id], on: db)[unit.id.rawValue] ?? OpenSums(),
             supplements: now["supplement_requests"] ?? 0, returned: now["returned"] ?? 0)
     }
 
@@ -52,7 +54,7 @@ struct OneStopReport: Sendable {
     var cells: [String] {
         [unit.name, String(carriedOver), String(received[.online] ?? 0), String(received[.counter] ?? 0), String(received[.post] ?? 0),
          String(early), String(onTime), String(late), String(ended), String(inProcess),
-         open.map { String($0.onTime) } ?? "—", open.map { String($0.late) } ?? "—", open.map { String($0.paused) } ?? "—",
+         open.map { String($0.onTime) } ?? "—", open.map { String($0.late) } ?? "—", open.map { String($0.paused + $0.pausedLate) } ?? "—",
          String(supplements), String(returned)]
     }
 }

@@ -100,7 +100,7 @@ enum ParIndexService {
             var criterion = Criterion(code: parts[0], title: parts[3], maxPoints: points, evidence: parts.count > 4 ? parts[4] : "")
             let kind = parts[2]
             if kind.hasPrefix("field:") {
-                guard let field = PARField(rawValue: String(kind.dropFirst(6))) else { throw bad() }
+                guard let field = ParIndexField(rawValue: String(kind.dropFirst(6))) else { throw bad() }
                 criterion.field = field
             } else if kind == "manual" {
                 criterion.method = .manual

@@ -15,6 +15,14 @@ struct ServiceCountersTests {
         return d
     }
 
+    /// An open dossier received Mon 3 Mar 2025 09:00, due Mon 10 Mar 17:00, in `state`.
+    static func open(_ state: DossierState = .inProcess, supplements: Int = 0, requestedAt: String? = nil) -> Dossier {
+        var d = dossier(supplements: supplements)
+        d.state = state
+        d.supplementRequestedAt = requestedAt.map(at)
+        return d
+    }
+
     @Test("each event adds the counters its indicators need", arguments: [
         (DossierEvent.forward(to: .random(), electronic: true, note: nil), [ServiceMetric.transfers: 1, .transfersElectronic: 1]),
         (.forward(to: .random(), electronic: false, note: nil), [.transfers: 1]),
@@ -23,15 +31,50 @@ struct ServiceCountersTests {
         (.apologise(reason: "chờ xác minh", newDueAt: Date(timeIntervalSince1970: 1_795_575_600)), [.apologies: 1]),
         (.returnResult(method: "electronic"), [.returned: 1, .returnedElectronic: 1]),
         (.returnResult(method: "counter"), [.returned: 1]),
-        (.refuse(reason: "không thuộc thẩm quyền"), [.refused: 1]),
-        (.withdraw(reason: nil), [.withdrawn: 1]),
-        (.stop(reason: "người nộp chết"), [.stopped: 1]),
         (.accept, [:]),
         (.completeSupplement, [:]),
     ])
     func deltas(event: DossierEvent, expected: [ServiceMetric: Int]) {
-        let d = Self.dossier()
-        #expect(ServiceCounters.deltas(for: event, before: d, after: d) == expected)
+        let d = Self.open()
+        #expect(ServiceCounters.deltas(for: event, before: d, after: d, at: Self.at("2025-03-05T10:00:00+07:00")) == expected)
+    }
+
+    struct EndCase: Sendable, CustomTestStringConvertible {
+        let label: String
+        let event: DossierEvent
+        let before: Dossier
+        let at: String
+        let expected: [ServiceMetric: Int]
+        var testDescription: String { label }
+    }
+
+    /// Decision 766, indicator 2.1 (formula guidance): processing ends at the first of processed, returned,
+    /// stopped/refused and withdrawn, for accepted dossiers; one waiting for a supplement is measured at the
+    /// request; more than one request makes it late. Dossier due Mon 10 Mar 2025 17:00.
+    @Test("the end of processing is the first of processed, stopped, refused, withdrawn — counted once, early, on time or late (ended_* unless processed)", arguments: [
+        EndCase(label: "stopped two days before the appointment: early", event: .stop(reason: "người nộp đề nghị"),
+                before: open(), at: "2025-03-06T10:00:00+07:00", expected: [.stopped: 1, .endedEarly: 1]),
+        EndCase(label: "withdrawn after the appointment: late", event: .withdraw(reason: nil),
+                before: open(), at: "2025-03-11T09:00:00+07:00", expected: [.withdrawn: 1, .endedLate: 1]),
+        EndCase(label: "an accepted dossier refused on its due day: on time", event: .refuse(reason: "không đủ điều kiện"),
+                before: open(.received), at: "2025-03-10T09:00:00+07:00", expected: [.refused: 1, .endedOnTime: 1]),
+        EndCase(label: "an online submission refused before it was accepted ends nothing", event: .refuse(reason: "sai thủ tục"),
+                before: open(.submitted), at: "2025-03-11T09:00:00+07:00", expected: [.refused: 1]),
+        EndCase(label: "withdrawn after processing: processing ended already", event: .withdraw(reason: nil),
+                before: dossier(processed: "2025-03-07T10:00:00+07:00"), at: "2025-03-12T09:00:00+07:00", expected: [.withdrawn: 1]),
+        EndCase(label: "withdrawn while waiting for a supplement requested in time: measured at the request, early",
+                event: .withdraw(reason: nil), before: open(.supplementRequested, supplements: 1, requestedAt: "2025-03-05T10:00:00+07:00"),
+                at: "2025-04-20T09:00:00+07:00", expected: [.withdrawn: 1, .endedEarly: 1]),
+        EndCase(label: "stopped after a second supplement request, before the appointment: late", event: .stop(reason: "quá hạn bổ sung"),
+                before: open(.supplementRequested, supplements: 2, requestedAt: "2025-03-06T10:00:00+07:00"),
+                at: "2025-03-07T09:00:00+07:00", expected: [.stopped: 1, .endedLate: 1]),
+        EndCase(label: "processed on its due day after one supplement: on time", event: .markProcessed(electronicResult: false),
+                before: open(supplements: 1), at: "2025-03-10T16:00:00+07:00", expected: [.finishedOnTime: 1]),
+        EndCase(label: "processed early after two supplements: late", event: .markProcessed(electronicResult: true),
+                before: open(supplements: 2), at: "2025-03-05T10:00:00+07:00", expected: [.finishedLate: 1, .resultsElectronic: 1]),
+    ])
+    func endOfProcessing(_ c: EndCase) {
+        #expect(ServiceCounters.deltas(for: c.event, before: c.before, after: c.before, at: Self.at(c.at)) == c.expected)
     }
 
     @Test("processing ends early, on time or late against the original appointment", arguments: [
@@ -42,10 +85,23 @@ struct ServiceCountersTests {
         ("2025-03-05T10:00:00+07:00", 2, .finishedLate),
     ])
     func finishing(processed: String, supplements: Int, expected: ServiceMetric) {
-        let d = Self.dossier(processed: processed, supplements: supplements)
-        #expect(ServiceCounters.finishing(d) == expected)
-        #expect(ServiceCounters.deltas(for: .markProcessed(electronicResult: true), before: d, after: d)
+        let d = Self.open(supplements: supplements)
+        #expect(ServiceCounters.finishing(d, endedAt: Self.at(processed)) == expected)
+        #expect(ServiceCounters.deltas(for: .markProcessed(electronicResult: true), before: d, after: d, at: Self.at(processed))
                 == [expected: 1, .resultsElectronic: 1])
+    }
+
+    @Test("open dossiers: by due day; waiting for a supplement, on time or late at the request; after two requests always late", arguments: [
+        (open(), "2025-03-10"),
+        (open(supplements: 1), "2025-03-10"),
+        (open(supplements: 2), ServiceCounters.alwaysLate),
+        (open(.supplementRequested, supplements: 1, requestedAt: "2025-03-10T16:00:00+07:00"), ServiceCounters.pausedOnTime),
+        (open(.supplementRequested, supplements: 1, requestedAt: "2025-03-11T08:30:00+07:00"), ServiceCounters.pausedLate),
+        (open(.supplementRequested, supplements: 2, requestedAt: "2025-03-04T08:30:00+07:00"), ServiceCounters.pausedLate),
+    ] as [(Dossier, String)])
+    func openKeys(dossier: Dossier, expected: String) {
+        #expect(ServiceCounters.openKey(dossier) == expected)
+        #expect(ServiceCounters.alwaysLate < "1900-01-01", "sorts before every day, so it reads as late")
     }
 
     @Test("uploads are checked by their bytes, not their claimed type", arguments: [
