@@ -201,6 +201,77 @@ struct OversightWebTests {
         }
     }
 
+    @Test("feedback: a question to the sender within 5 working days (page), answered once on the status page and the API; a transfer counts the limits again; a late answer counts as overdue")
+    func feedbackQuestionTransferAndLateAnswer() async throws {
+        let clock = NIOLockedValueBox(testNow())
+        try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
+            let homeAffairs = try await Self.user(app, "cchc.tinh", .parOfficer, on: fixture.province.id)
+            var code = "", secret = "", id = ""
+            try await app.testing().test(.POST, "/api/v1/feedback", headers: ["Content-Type": "application/json"], body: ByteBuffer(string:
+                #"{"kind":"procedure","subject":"Hồ sơ chứng thực bị trả lại","content":"Bộ phận một cửa trả lại hồ sơ chứng thực mà không nói lý do."}"#)) { res in
+                #expect(res.status == .created, "\(res.body.string)")
+                code = try res.content.get(String.self, at: "code")
+                secret = try res.content.get(String.self, at: "secret")
+            }
+            try await app.testing().test(.GET, "/api/v1/feedback", headers: .bearer(homeAffairs)) { res in
+                id = try res.content.get(String.self, at: "items", "0", "id")
+            }
+            func act(_ json: String, expect status: HTTPStatus = .ok) async throws -> [String: String] {
+                var fields: [String: String] = [:]
+                try await app.testing().test(.POST, "/api/v1/feedback/\(id)/actions", headers: .bearer(homeAffairs), body: ByteBuffer(string: json)) { res in
+                    #expect(res.status == status, "\(json): \(res.body.string)")
+                    for key in ["answerBy", "moreInfoBy", "refuseBy", "informationRequest", "informationReply"] {
+                        fields[key] = try? res.content.get(String.self, at: key)
+                    }
+                    if status == .ok { fields["handledLate"] = String(try res.content.get(Bool.self, at: "handledLate")) }
+                }
+                return fields
+            }
+            // The officer asks on the staff page.
+            let officer = try await signIn(app, username: "cchc.tinh")
+            let item = try await app.page(.GET, "/feedback/manage/\(id)", cookie: officer)
+            #expect(item.status == .ok && item.body.string.contains(#"name="question""#), "the question form is offered within 5 working days")
+            let asked = try await app.page(.POST, "/feedback/manage/\(id)", cookie: officer, form: [
+                "_csrf": hiddenCSRF(item.body.string), "action": "request_information", "question": "Ông/Bà nộp hồ sơ vào ngày nào, tại quầy số mấy?"])
+            #expect(asked.status == .seeOther)
+            // One question at a time.
+            _ = try await act(#"{"action":"request_information","question":"Và mã hồ sơ?"}"#, expect: .conflict)
+            // The sender sees the question and replies on the status page, once; the API refuses a second reply.
+            let status = try await app.page(.GET, "/feedback/status?code=\(code)&secret=\(secret)", cookie: "")
+            #expect(status.body.string.contains("quầy số mấy") && status.body.string.contains(#"action="/feedback/reply""#))
+            let replied = try await app.page(.POST, "/feedback/reply", cookie: sessionCookie(status), form: [
+                "_csrf": hiddenCSRF(status.body.string), "code": code, "secret": secret, "reply": "Ngày 04/5, quầy số 2."])
+            #expect(replied.status == .ok && replied.body.string.contains("Ngày 04/5, quầy số 2."))
+            try await app.testing().test(.POST, "/api/v1/feedback/reply", headers: ["Content-Type": "application/json"],
+                                         body: ByteBuffer(string: #"{"code":"\#(code)","secret":"\#(secret)","reply":"Lần hai"}"#)) { res in
+                #expect(res.status == .conflict, "\(res.body.string)")
+            }
+            try await app.testing().test(.POST, "/api/v1/feedback/reply", headers: ["Content-Type": "application/json"],
+                                         body: ByteBuffer(string: #"{"code":"\#(code)","secret":"WRONG123","reply":"x"}"#)) { res in
+                #expect(res.status == .notFound)
+            }
+            #expect(try await app.page(.GET, "/feedback/manage/\(id)", cookie: officer).body.string.contains("Ngày 04/5, quầy số 2."))
+            // A transfer to the competent agency two days later counts every limit again from then.
+            let before = try await act(#"{"action":"assign","unitId":"\#(fixture.justice.id)"}"#)
+            clock.withLockedValue { $0 = $0.addingTimeInterval(2 * 86_400) }
+            let moved = try await act(#"{"action":"transfer","unitId":"\#(fixture.health.id)"}"#)
+            #expect(try #require(moved["answerBy"]) > (try #require(before["answerBy"])), "ISO instants in one zone compare as text")
+            // Past the 5-day limit no question may be asked; an answer after its limit is late and counted overdue.
+            let moreInfoBy = try #require(moved["moreInfoBy"].flatMap { try? Date($0, strategy: .iso8601) })
+            clock.withLockedValue { $0 = moreInfoBy.addingTimeInterval(3600) }
+            _ = try await act(#"{"action":"request_information","question":"Còn gì nữa?"}"#, expect: .conflict)
+            let answerBy = try #require(moved["answerBy"].flatMap { try? Date($0, strategy: .iso8601) })
+            clock.withLockedValue { $0 = answerBy.addingTimeInterval(86_400) }
+            let answered = try await act(#"{"action":"answer","answer":"Sở Y tế đã hướng dẫn lại."}"#)
+            #expect(answered["handledLate"] == "true")
+            let index = IndexRepository(db: app.db)
+            let today = VietnamTime.localDate(of: clock.withLockedValue { $0 })
+            let facts = try await index.facts(try await index.scope(fixture.province.id), from: LocalDate(year: today.year - 1, month: 1, day: 1)!,
+                                              through: today, today: today)
+            #expect(facts[.feedbackReceived] == 1 && facts[.feedbackOverdue] == 1, "answered late: overdue though no longer waiting")
+        }
+    }
+
     @Test("the public feedback form, the plan and discipline pages work through forms")
     func pages() async throws {
         try await withTestApp { app, fixture in

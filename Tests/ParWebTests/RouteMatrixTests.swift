@@ -24,7 +24,7 @@ struct RouteMatrixTests {
         "GET /citizen/login", "POST /citizen/login", "POST /citizen/verify", "POST /citizen/logout",
         "GET /survey/:code", "POST /survey/:code",
         "GET /feedback", "GET /feedback/new", "POST /feedback/new", "POST /feedback/verify", "GET /feedback/status",
-        "POST /feedback/rate",
+        "POST /feedback/rate", "POST /feedback/reply",
         "GET /portal", "GET /portal/par-index/:setID", "GET /portal/service-index", "GET /portal/satisfaction",
         // The service centre floor: the kiosk, the citizen's ticket (with its token), the display board and its
         // stream, bookings (with their secret), the payer's page and the built-in test provider's checkout.

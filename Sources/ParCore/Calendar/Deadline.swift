@@ -193,7 +193,8 @@ extension WorkingCalendar {
     private func startDay(of received: LocalDateTime, rules: DeadlineRules,
                           days: inout WorkingDays) throws(CalendarError) -> LocalDate {
         let afterCutoff = rules.receiptCutoff.map { received.secondsSinceMidnight >= Double($0.secondsSinceMidnight) } ?? false
-        if try days.isWorkingDay(received.date), !afterCutoff { return received.date }
+        let counts = rules.countsFromDayOff ? true : try days.isWorkingDay(received.date)
+        if counts, !afterCutoff { return received.date }
         return try days.next(after: received.date)
     }
 

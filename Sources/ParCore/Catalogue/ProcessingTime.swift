@@ -1,3 +1,4 @@
+import Foundation
 /// Thời hạn giải quyết — the legal processing time and the unit it is counted in.
 public struct ProcessingTime: Hashable, Sendable, Codable, CustomStringConvertible {
     public enum Unit: String, CaseIterable, Codable, Sendable {
@@ -59,5 +60,17 @@ public struct ProcessingTime: Hashable, Sendable, Codable, CustomStringConvertib
     public var description: String {
         let number = amount.rounded() == amount ? String(Int(amount)) : String(amount)
         return "\(number) \(unit.vietnamese)"
+    }
+}
+
+extension ProcessingTime {
+    /// When a period of this length starting at `start` ends, on `calendar` (`WorkingCalendar.deadline`).
+    public func due(from start: Date, calendar: WorkingCalendar, rules: DeadlineRules = .standard) throws(CalendarError) -> Date {
+        switch unit {
+        case .workingDays: try calendar.deadline(from: start, workingDays: Int(amount), rules: rules).due
+        case .workingHours: try calendar.deadline(from: start, workingHours: amount, rules: rules).due
+        case .calendarDays: try calendar.deadline(from: start, calendarDays: Int(amount), rules: rules).due
+        case .months: try calendar.deadline(from: start, months: Int(amount), rules: rules).due
+        }
     }
 }

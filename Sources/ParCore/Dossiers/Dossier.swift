@@ -49,6 +49,18 @@ public struct Dossier: Identifiable, Hashable, Sendable, Codable {
     public var apologies: Int
     public var processedAt: Date?
     public var returnedAt: Date?
+    /// The procedure's processing time when the dossier came in: an online or postal dossier's clock
+    /// starts again from this when the counter accepts it. Absent from dossiers stored before it was kept.
+    public var processingTime: ProcessingTime?
+    /// When the counter accepted an online or postal dossier as complete and valid.
+    public var acceptedAt: Date?
+    /// Whether every component it was received with had a digitised (or reused digitised) copy when
+    /// processing ended (set then, from its files): with an electronic result, a digitised dossier
+    /// (Decision 766, digitisation group).
+    public var componentsDigitised: Bool?
+    /// Whether it was received reusing the applicant's digitised data (a component taken from an
+    /// earlier dossier instead of asked again).
+    public var reusesDigitisedData: Bool?
     public var version: Int
 
     public init(id: ID, code: String, procedureID: Procedure.ID, receivingUnitID: OrgUnit.ID, channel: DossierChannel,

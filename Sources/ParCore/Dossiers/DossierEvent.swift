@@ -75,6 +75,19 @@ extension Dossier {
         case .accept:
             guard state == .submitted else { throw refuseTransition() }
             next.state = .received
+            next.acceptedAt = now
+            // The processing time runs from the receipt of a complete, valid dossier: for one sent online
+            // or by post, from its acceptance (Decree 61/2018 art. 17(1)(c) and (2)(b)); the appointment
+            // given at submission moves to the one counted from now.
+            if let time = processingTime {
+                do throws(CalendarError) {
+                    let due = try time.due(from: now, calendar: calendar, rules: rules)
+                    next.dueAt = due
+                    next.originalDueAt = due
+                } catch {
+                    throw DossierError(error.vietnameseReason, english: error.reason)
+                }
+            }
         case .forward(let unit, _, _), .sendBack(let unit, _):
             guard [.received, .inProcess].contains(state) else { throw refuseTransition() }
             next.state = .inProcess

@@ -40,6 +40,11 @@ public enum ServiceMetric: String, CaseIterable, Codable, Sendable {
     case componentsReused = "components_reused"
     /// Results flagged digitised.
     case resultsDigitised = "results_digitised"
+    /// Dossiers processed with an electronic result whose every component was digitised: counted once,
+    /// when processed (Decision 766, digitisation: dossiers, not files).
+    case dossiersDigitised = "dossiers_digitised"
+    /// Dossiers received reusing the applicant's digitised data: counted once, at intake.
+    case dossiersReused = "dossiers_reused"
     /// Satisfaction responses (SIPAS) about dossiers returned that day.
     case ratings
     /// Of those, responses that are dissatisfied or very dissatisfied overall.
@@ -72,6 +77,8 @@ public enum ServiceMetric: String, CaseIterable, Codable, Sendable {
         case .negativeRatings: "Đánh giá chưa hài lòng"
         case .payments: "Lượt thanh toán"
         case .paymentsOnline: "Thanh toán trực tuyến"
+        case .dossiersDigitised: "Hồ sơ được số hóa, kết quả điện tử"
+        case .dossiersReused: "Hồ sơ tái sử dụng dữ liệu số hóa"
         case .endedEarly: "Dừng, rút, từ chối trước hạn"
         case .endedOnTime: "Dừng, rút, từ chối đúng hạn"
         case .endedLate: "Dừng, rút, từ chối quá hạn"
@@ -100,7 +107,7 @@ public struct ServiceCounterKey: Hashable, Sendable {
 public enum ServiceCounters {
     /// What receiving a dossier adds.
     public static func intake(_ dossier: Dossier) -> [ServiceMetric: Int] {
-        [.received: 1]
+        dossier.reusesDigitisedData == true ? [.received: 1, .dossiersReused: 1] : [.received: 1]
     }
 
     /// What `event`, applied at `now`, adds, given the dossier before and after it.
@@ -132,6 +139,7 @@ public enum ServiceCounters {
         case .markProcessed(let electronic):
             var result: [ServiceMetric: Int] = [finishing(before, endedAt: now): 1]
             if electronic { result[.resultsElectronic] = 1 }
+            if electronic, after.componentsDigitised == true { result[.dossiersDigitised] = 1 }
             return result
         case .returnResult(let method):
             return method == "electronic" ? [.returned: 1, .returnedElectronic: 1] : [.returned: 1]
@@ -181,5 +189,14 @@ public enum ServiceCounters {
         if measured > dossier.originalDueAt || dossier.supplementRequests > 1 { return .finishedLate }
         let dueDay = VietnamTime.localDate(of: dossier.originalDueAt)
         return VietnamTime.localDate(of: measured) < dueDay ? .finishedEarly : .finishedOnTime
+    }
+}
+
+/// Decision 766's digitisation rule for one dossier: every component it was received with has a
+/// digitised copy (its own, or a reused digitised copy of the applicant's). A dossier received
+/// with no component counts as digitised when its result is electronic.
+public enum Digitisation {
+    public static func componentsDigitised(_ components: [String], digitisedCopies: Set<String>) -> Bool {
+        components.allSatisfy(digitisedCopies.contains)
     }
 }

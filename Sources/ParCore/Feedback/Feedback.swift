@@ -1,9 +1,10 @@
 import Foundation
 
 /// A citizen's feedback or recommendation (phản ánh, kiến nghị — PAKN) on an administrative
-/// procedure, a regulation or an officer's conduct. Decree 20/2008/NĐ-CP as amended sets the
-/// working-day limits: refuse within 2, ask for more information within 5, answer within 15,
-/// publish the answer within 2 of answering.
+/// procedure, a regulation or an officer's conduct. The working-day limits follow the Decision 766
+/// formula guidance, group 5 (Decree 20/2008/NĐ-CP as amended): refuse within 2, ask for more
+/// information within 5, answer within 15, publish the answer within 2 of answering; they count
+/// from the day it was sent, or from its transfer to the competent agency.
 public struct Feedback: Codable, Hashable, Sendable, Identifiable {
     public typealias ID = EntityID<Feedback>
 
@@ -95,6 +96,15 @@ public struct Feedback: Codable, Hashable, Sendable, Identifiable {
     public var publicContent: String?
     public var publishedAt: Date?
     public var refusalReason: String?
+    /// When it was refused (checked against `refuseBy`).
+    public var refusedAt: Date?
+    /// The staff's question to the sender, and the sender's reply.
+    public var informationRequest: String?
+    public var informationRequestedAt: Date?
+    public var informationReply: String?
+    public var informationRepliedAt: Date?
+    /// When it was transferred to the competent agency (the limits count from then).
+    public var transferredAt: Date?
     /// The citizen's rating of the answer, 1–5, once.
     public var rating: Int?
     public var version: Int
@@ -135,10 +145,16 @@ public struct Feedback: Codable, Hashable, Sendable, Identifiable {
         }
     }
 
-    /// The working-day limits from the moment feedback is received (Decree 20/2008 as amended).
+    /// How feedback limits count: from the day it was sent, a weekend or holiday included
+    /// (Decision 766 formula guidance, indicator 5.2), to the close of office hours.
+    public static let deadlineRules = DeadlineRules(countsFromDayOff: true)
+
+    /// The working-day limits from the moment feedback was sent (Decision 766 guidance, group 5:
+    /// refuse within 2 working days, ask for more information within 5, answer within 15).
     public static func limits(receivedAt: Date, calendar: WorkingCalendar) throws(CalendarError) -> (refuseBy: Date, moreInfoBy: Date, answerBy: Date) {
-        (try calendar.deadline(from: receivedAt, workingDays: 2).due, try calendar.deadline(from: receivedAt, workingDays: 5).due,
-         try calendar.deadline(from: receivedAt, workingDays: 15).due)
+        (try calendar.deadline(from: receivedAt, workingDays: 2, rules: deadlineRules).due,
+         try calendar.deadline(from: receivedAt, workingDays: 5, rules: deadlineRules).due,
+         try calendar.deadline(from: receivedAt, workingDays: 15, rules: deadlineRules).due)
     }
 }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 extension IndicatorSet {
-    /// The Decision 766/QĐ-TTg (2022) groups as far as ParHub holds the data. Group weights
+    /// The Decision 766/QĐ-TTg (2022) groups as far as ParHub holds the data (docs/rules.md says
+    /// which rows follow the formula guidance and which are not verified). Group weights
     /// follow DOMAIN.md (publication 18, progress 20, online 12 + payment 10, satisfaction 18,
     /// digitisation 22); the split inside a group and the thresholds are editable because
     /// they must be checked against the decision's annex.
@@ -31,13 +32,13 @@ extension IndicatorSet {
                   numerator: [.init(.finishedEarly), .init(.finishedOnTime), .init(.negativeRatings, -1)],
                   denominator: [.init(.finishedEarly), .init(.finishedOnTime), .init(.finishedLate)],
                   threshold: 0.9, maxPoints: 18),
-        Indicator(id: "digitisation.results", group: .digitisation,
-                  name: "Kết quả giải quyết cấp bản điện tử", nameEn: "Results issued electronically",
-                  numerator: [.init(.resultsElectronic)], denominator: [.init(.finishedEarly), .init(.finishedOnTime), .init(.finishedLate)],
+        Indicator(id: "digitisation.dossiers", group: .digitisation,
+                  name: "Hồ sơ được số hóa thành phần và cấp kết quả điện tử", nameEn: "Dossiers digitised, with an electronic result",
+                  numerator: [.init(.dossiersDigitised)], denominator: [.init(.finishedEarly), .init(.finishedOnTime), .init(.finishedLate)],
                   threshold: 0.8, maxPoints: 11),
-        Indicator(id: "digitisation.components", group: .digitisation,
-                  name: "Thành phần hồ sơ được số hóa, tái sử dụng", nameEn: "Components digitised or reused",
-                  numerator: [.init(.componentsDigitised), .init(.componentsReused)], denominator: [.init(.received)],
+        Indicator(id: "digitisation.reuse", group: .digitisation,
+                  name: "Hồ sơ tái sử dụng dữ liệu đã số hóa", nameEn: "Dossiers reusing digitised data",
+                  numerator: [.init(.dossiersReused)], denominator: [.init(.received)],
                   threshold: 0.8, maxPoints: 11),
         Indicator(id: "other.transfers_electronic", group: .other,
                   name: "Hồ sơ luân chuyển điện tử giữa các cơ quan", nameEn: "Hand-overs made electronically",

@@ -100,6 +100,7 @@ public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
     case refused, withdrawn, stopped
     case endedEarly = "ended_early", endedOnTime = "ended_on_time", endedLate = "ended_late"
     case componentsDigitised = "components_digitised", componentsReused = "components_reused", resultsDigitised = "results_digitised"
+    case dossiersDigitised = "dossiers_digitised", dossiersReused = "dossiers_reused"
     // Counters by channel.
     case receivedOnline = "received_online", receivedCounter = "received_counter", receivedPost = "received_post"
     // Open dossiers at the end of the period.

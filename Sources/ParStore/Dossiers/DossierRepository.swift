@@ -142,6 +142,8 @@ public struct DossierRepository: Sendable {
                                   receivedAt: now, dueAt: due)
             dossier.version = 1
             dossier.citizenID = intake.citizenID
+            dossier.processingTime = procedure.processingTime
+            dossier.reusesDigitisedData = intake.reuse.isEmpty ? nil : true
             let secret = Self.newSecret()
             let model = DossierModel()
             try model.apply(dossier)
@@ -180,12 +182,7 @@ public struct DossierRepository: Sendable {
 
     /// The due instant of a processing time counted from `start`.
     public static func due(_ time: ProcessingTime, from start: Date, calendar: WorkingCalendar) throws -> Date {
-        switch time.unit {
-        case .workingDays: try calendar.deadline(from: start, workingDays: Int(time.amount)).due
-        case .workingHours: try calendar.deadline(from: start, workingHours: time.amount).due
-        case .calendarDays: try calendar.deadline(from: start, calendarDays: Int(time.amount)).due
-        case .months: try calendar.deadline(from: start, months: Int(time.amount)).due
-        }
+        try time.due(from: start, calendar: calendar)
     }
 
     /// Applies an action if the dossier is still at `expectedVersion` (stale → 412).
@@ -209,11 +206,20 @@ public struct DossierRepository: Sendable {
             if let expectedVersion, expectedVersion != before.version {
                 throw DomainError(.stale, "Hồ sơ vừa được người khác xử lý; hãy tải lại.", english: "The dossier was just changed by someone else; reload it.")
             }
-            let after: Dossier
+            var after: Dossier
             do {
                 after = try before.apply(event, at: now, calendar: calendar)
             } catch let error as DossierError {
                 throw error.domainError
+            }
+            if case .markProcessed = event {
+                // Whether its components were digitised when processing ended, kept with the dossier
+                // (the counters and their rebuild read it from there).
+                let copies = try await tx.sql.select().column("component").from("dossier_files")
+                    .where("dossier_id", .equal, id.rawValue).where("kind", .equal, DossierFile.Kind.component.rawValue)
+                    .where("digitised", .equal, true).all()
+                    .compactMap { try $0.decode(column: "component", as: String?.self) }
+                after.componentsDigitised = Digitisation.componentsDigitised(after.components, digitisedCopies: Set(copies))
             }
             // Compare-and-set on the version: two instances racing on one dossier cannot both win.
             let updated = try await tx.sql.update("dossiers")
@@ -528,6 +534,9 @@ public struct DossierRepository: Sendable {
         case .apologise(let reason, let newDue):
             ("Thư xin lỗi và hẹn lại ngày trả kết quả / Apology and new appointment",
              "Chúng tôi xin lỗi vì hồ sơ \(dossier.code) chưa có kết quả đúng hẹn (mẫu 04). Lý do: \(reason). Ngày hẹn mới: \(shown(newDue)).\n\nWe apologise: dossier \(dossier.code) is delayed (\(reason)); new appointment \(shown(newDue)).")
+        case .accept:
+            ("Hồ sơ đã được tiếp nhận / Dossier accepted",
+             "Hồ sơ \(dossier.code) đã được tiếp nhận. Hẹn trả kết quả: \(shown(dossier.dueAt)).\n\nDossier \(dossier.code) was accepted; result due \(shown(dossier.dueAt)).")
         case .markProcessed:
             ("Đã có kết quả / Result ready", "Hồ sơ \(dossier.code) đã có kết quả.\n\nThe result of dossier \(dossier.code) is ready.")
         case .refuse(let reason):

@@ -90,14 +90,15 @@ public struct IndexRepository: Sendable {
          (.openPausedLate, Double(open.pausedLate))]
     }
 
-    /// Feedback (PAKN) about the units, received `from` … `through`, per unit; the overdue
-    /// count only when the period reaches today (it is measured now, like the open gauge).
+    /// Feedback (PAKN) about the units, received `from` … `through`, per unit: received, and overdue —
+    /// handled after a limit, plus, when the period reaches today, waiting past one now.
     /// `units` nil: every unit that has feedback.
     func feedbackFacts(units: [UUID]?, from: LocalDate, through: LocalDate, today: LocalDate) async throws -> [UUID: (received: Double, overdue: Double)] {
         if let units, units.isEmpty { return [:] }
         let now = VietnamTime.instant(today, .midnight)
         var query = try db.sql.select().column("unit_id").column(SQLRaw("CAST(COUNT(*) AS BIGINT)"), as: "received")
             .column(SQLAlias(SQLQueryString("CAST(SUM(CASE WHEN (state IN ('received', 'assigned') AND answer_by < \(bind: now)) OR (state = 'answered' AND publish_by < \(bind: now)) THEN 1 ELSE 0 END) AS BIGINT)"), as: SQLIdentifier("overdue")))
+            .column(SQLAlias(SQLRaw("CAST(SUM(CASE WHEN handled_late THEN 1 ELSE 0 END) AS BIGINT)"), as: SQLIdentifier("late")))
             .from("feedback").where("unit_id", .isNot, SQLLiteral.null)
         if let units { query = query.where("unit_id", .in, units) }
         let rows = try await query
@@ -106,8 +107,11 @@ public struct IndexRepository: Sendable {
             .groupBy("unit_id").all()
         var result: [UUID: (received: Double, overdue: Double)] = [:]
         for row in rows {
-            result[try row.decode(column: "unit_id", as: UUID.self)] = (Double(try row.decode(column: "received", as: Int64.self)),
-                                                                       through >= today ? Double(try row.decode(column: "overdue", as: Int64?.self) ?? 0) : 0)
+            // Handled late (refused, answered or published after the limit) in any period; still waiting past
+            // a limit only when the period reaches today (measured now).
+            let late = Double(try row.decode(column: "late", as: Int64?.self) ?? 0)
+            let waiting = through >= today ? Double(try row.decode(column: "overdue", as: Int64?.self) ?? 0) : 0
+            result[try row.decode(column: "unit_id", as: UUID.self)] = (Double(try row.decode(column: "received", as: Int64.self)), late + waiting)
         }
         return result
     }

@@ -22,24 +22,6 @@ public struct FeedbackDraft: Sendable {
     }
 }
 
-/// What staff do with feedback.
-public enum FeedbackAction: Sendable, Equatable {
-    case refuse(reason: String)
-    case assign(unit: OrgUnit.ID)
-    case answer(text: String)
-    /// Publishes the answer with the question as given (or, nil, the question with personal data removed).
-    case publish(publicContent: String?)
-
-    public var name: String {
-        switch self {
-        case .refuse: "refuse"
-        case .assign: "assign"
-        case .answer: "answer"
-        case .publish: "publish"
-        }
-    }
-}
-
 /// Citizens' feedback (PAKN): received from the public form (contact optional, an e-mail
 /// verified by a one-time code), classified, assigned, answered and published within the
 /// working-day limits, then rated by the citizen. The public sees only published answers,
@@ -152,13 +134,29 @@ public struct FeedbackRepository: Sendable {
         return confirmed
     }
 
+    /// The sender answers the staff's question, with the code and secret of the feedback.
+    public func reply(code: String, secret: String, text: String, now: Date) async throws -> Feedback {
+        guard let before = try await lookup(code: code, secret: secret) else {
+            throw DomainError(.notFound, "Không tìm thấy phản ánh.", english: "No such feedback.")
+        }
+        let after = try before.reply(text, at: now)
+        try await db.writeTransaction { tx in
+            try await Self.save(after, before: before, on: tx)
+            try await AuditLog.append(on: tx, actor: AuditActor(id: nil, name: "citizen (feedback status)", requestID: nil),
+                                      action: "feedback.reply", entityType: "feedback", entityID: before.id.description, now: now)
+        }
+        var result = after
+        result.version = before.version + 1
+        return result
+    }
+
     static func save(_ after: Feedback, before: Feedback, on tx: any Database) async throws {
         var stored = after
         stored.version = before.version + 1
         let searchText = after.state == .published
             ? VietnameseText.searchKey([after.subject, after.publicContent ?? "", after.answer ?? ""].joined(separator: " ")) : nil
         let updated = try await tx.sql.update("feedback").set("state", to: after.state.rawValue).set("unit_id", to: after.unitID?.rawValue)
-            .set("publish_by", to: after.publishBy).set("published_at", to: after.publishedAt).set("search_text", to: searchText)
+            .set("answer_by", to: after.answerBy).set("handled_late", to: after.wasHandledLate).set("publish_by", to: after.publishBy).set("published_at", to: after.publishedAt).set("search_text", to: searchText)
             .set("data", to: try StoredJSON.encode(stored)).set("version", to: stored.version)
             .where("id", .equal, after.id.rawValue).where("version", .equal, before.version).returning("version").all()
         guard updated.count == 1 else {
@@ -177,45 +175,14 @@ public struct FeedbackRepository: Sendable {
             if let expectedVersion, expectedVersion != before.version {
                 throw DomainError(.stale, "Phản ánh vừa được người khác xử lý; hãy tải lại.", english: "The feedback was just changed by someone else; reload it.")
             }
-            func text(_ raw: String, _ field: String, max: Int) throws -> String {
-                let t = VietnameseText.clean(raw)
-                guard !t.isEmpty, t.unicodeScalars.count <= max else {
-                    throw DomainError.invalid("Cần nội dung (tối đa \(max) ký tự).", english: "A text is required (up to \(max) characters).", field: field)
-                }
-                return t
-            }
-            func refusedFrom(_ states: [Feedback.State]) -> DomainError? {
-                states.contains(before.state) ? nil
-                    : DomainError(.conflict, "Không thể thực hiện khi phản ánh ở trạng thái “\(before.state.vietnamese)”.",
-                                  english: "Not possible while the feedback is \(before.state.english.lowercased()).")
-            }
-            var after = before
             switch action {
-            case .refuse(let reason):
-                if let error = refusedFrom([.received, .assigned]) { throw error }
-                after.refusalReason = try text(reason, "reason", max: 2000)
-                after.state = .refused
-            case .assign(let unit):
-                if let error = refusedFrom([.received, .assigned]) { throw error }
+            case .assign(let unit), .transfer(let unit):
                 guard try await tx.sql.select().column("id").from("units").where("id", .equal, unit.rawValue).first() != nil else {
                     throw DomainError.invalid("Không có đơn vị này.", english: "No such unit.", field: "unitId")
                 }
-                after.unitID = unit
-                after.state = .assigned
-            case .answer(let answer):
-                if let error = refusedFrom([.received, .assigned]) { throw error }
-                after.answer = try text(answer, "answer", max: 20_000)
-                after.answeredAt = now
-                after.publishBy = try calendar.deadline(from: now, workingDays: 2).due
-                after.state = .answered
-            case .publish(let given):
-                if let error = refusedFrom([.answered]) { throw error }
-                let question = try given.map { try text($0, "publicContent", max: 10_000) } ?? before.content
-                after.publicContent = Redaction.redact(question, names: [before.contact.name].compactMap { $0 })
-                after.answer = before.answer.map { Redaction.redact($0, names: [before.contact.name].compactMap { $0 }) }
-                after.publishedAt = now
-                after.state = .published
+            default: break
             }
+            let after = try before.apply(action, at: now, calendar: calendar)
             try await Self.save(after, before: before, on: tx)
             try await AuditLog.append(on: tx, actor: actor, action: "feedback.\(action.name)", entityType: "feedback", entityID: id.description,
                                       before: ["state": before.state.rawValue], after: ["state": after.state.rawValue], now: now)
@@ -224,6 +191,11 @@ public struct FeedbackRepository: Sendable {
                     ? ("Phản ánh \(after.code) không được thụ lý / Feedback not accepted", "Lý do: \(after.refusalReason ?? "")\n\nReason: \(after.refusalReason ?? "")")
                     : ("Phản ánh \(after.code) đã được trả lời / Your feedback was answered", (after.answer ?? "") + "\n\n— ParHub")
                 try await OutboxRepository.enqueue(.email, to: email, subject: subject, body: body, dossier: nil, now: now, on: tx)
+            }
+            if let email = after.contact.email, case .requestInformation = action {
+                try await OutboxRepository.enqueue(.email, to: email, subject: "Phản ánh \(after.code): cần thêm thông tin / More information needed",
+                    body: "\(after.informationRequest ?? "")\n\nTrả lời tại trang tra cứu phản ánh bằng mã và mật mã đã nhận. / Reply on the feedback status page with your code and secret.",
+                    dossier: nil, now: now, on: tx)
             }
             var result = after
             result.version = before.version + 1

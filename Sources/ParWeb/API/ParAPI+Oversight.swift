@@ -186,6 +186,12 @@ extension ParAPI {
         case .refuse: action = .refuse(reason: body.reason ?? "")
         case .answer: action = .answer(text: body.answer ?? "")
         case .publish: action = .publish(publicContent: body.publicContent)
+        case .requestInformation: action = .requestInformation(question: body.question ?? "")
+        case .transfer:
+            guard let id = body.unitId.flatMap(OrgUnit.ID.init(string:)), let unit = try await request.units.find(id) else {
+                throw Problem.badRequest("Cần cơ quan có thẩm quyền.", english: "unitId must name the competent agency.", field: "unitId")
+            }
+            action = .transfer(unit: unit.unit.id)
         case .assign:
             guard let raw = body.unitId else {
                 throw Problem.badRequest("Cần đơn vị được giao.", english: "unitId is required.", field: "unitId")
@@ -203,7 +209,19 @@ extension ParAPI {
               content: f.content, name: f.contact.name, email: f.contact.email, phone: f.contact.phone, state: .init(rawValue: f.state.rawValue)!,
               unitId: f.unitID?.description, receivedAt: f.receivedAt, answerBy: f.answerBy, answer: f.answer, answeredAt: f.answeredAt,
               publishBy: f.publishBy, publicContent: f.publicContent, publishedAt: f.publishedAt, refusalReason: f.refusalReason,
-              rating: f.rating, overdue: f.isOverdue(at: now), version: f.version)
+              rating: f.rating, overdue: f.isOverdue(at: now), version: f.version, refuseBy: f.refuseBy, moreInfoBy: f.moreInfoBy,
+              refusedAt: f.refusedAt, transferredAt: f.transferredAt, informationRequest: f.informationRequest,
+              informationRequestedAt: f.informationRequestedAt, informationReply: f.informationReply,
+              informationRepliedAt: f.informationRepliedAt, handledLate: f.wasHandledLate)
+    }
+
+    func replyToFeedback(_ input: Operations.ReplyToFeedback.Input) async throws -> Operations.ReplyToFeedback.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let code = VietnameseText.clean(body.code), secret = VietnameseText.clean(body.secret)
+        let replied = try await FeedbackRepository(db: request.db).reply(code: code, secret: secret, text: body.reply, now: request.now)
+        return .ok(.init(body: .json(.init(code: replied.code, state: .init(rawValue: replied.state.rawValue)!,
+                                           informationRepliedAt: replied.informationRepliedAt ?? request.now))))
     }
 
     // MARK: Discipline

@@ -42,7 +42,8 @@ struct LookupLimiterKey: StorageKey { typealias Value = RateLimiter }
 /// survey links (page and API), and feedback sent, confirmed, looked up and rated.
 struct LookupRateLimitMiddleware: AsyncMiddleware {
     static let limitedPaths: Set<String> = ["/api/v1/lookup", "/lookup", "/citizen/login", "/citizen/verify", "/api/v1/sipas/responses",
-                                            "/feedback/new", "/feedback/verify", "/feedback/status", "/feedback/rate"]
+                                            "/feedback/new", "/feedback/verify", "/feedback/status", "/feedback/rate",
+                                            "/feedback/reply", "/api/v1/feedback/reply"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // Only attempts count: a POST, or a GET that carries a query (the empty form is free).

@@ -14,6 +14,7 @@ enum FeedbackPages {
         routes.post(Paths.feedbackVerify.pattern, use: verify)
         routes.get(Paths.feedbackStatus.pattern, use: status)
         routes.post(Paths.feedbackRate.pattern, use: rate)
+        routes.post(Paths.feedbackReply.pattern, use: reply)
     }
 
     static func registerStaff(_ routes: any RoutesBuilder) {
@@ -115,6 +116,10 @@ enum FeedbackPages {
         let canRate: Bool
         let rating: Int?
         let overdue: Bool
+        /// The staff's question, and whether it still waits for the sender's reply.
+        let question: String?
+        let reply: String?
+        let canReply: Bool
         let errors: [FormError]?
     }
 
@@ -125,7 +130,9 @@ enum FeedbackPages {
             code: f.code, secret: secret, justSent: justSent, unverified: f.state == .unverified, state: f.state.rawValue,
             stateLabel: en ? f.state.english : f.state.vietnamese, subject: f.subject, receivedAt: LocalTime.format(f.receivedAt),
             answerBy: LocalTime.format(f.answerBy), answer: [.answered, .published].contains(f.state) ? f.answer : nil, refusalReason: f.refusalReason,
-            canRate: f.state == .published && f.rating == nil, rating: f.rating, overdue: f.isOverdue(at: request.now), errors: errors)
+            canRate: f.state == .published && f.rating == nil, rating: f.rating, overdue: f.isOverdue(at: request.now),
+            question: f.informationRequest, reply: f.informationReply,
+            canReply: f.informationRequestedAt != nil && f.informationRepliedAt == nil && [.received, .assigned].contains(f.state), errors: errors)
         let response = try await Page.render("feedback-status", title: en ? "Your feedback \(f.code)" : "Phản ánh \(f.code)", context: context,
                                              request: request, failed: errors != nil)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
@@ -163,6 +170,20 @@ enum FeedbackPages {
             let rated = try await FeedbackRepository(db: request.db).rate(code: feedback.code, secret: form["secret"] ?? "",
                                                                          rating: Int(form["rating"] ?? "") ?? 0, now: request.now)
             return try await renderStatus(request, feedback: rated, secret: form["secret"] ?? "")
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderStatus(request, feedback: feedback, secret: form["secret"] ?? "", errors: errors)
+        }
+    }
+
+    /// The sender answers the staff's question.
+    @Sendable static func reply(_ request: Request) async throws -> Response {
+        let form = try request.content.decode([String: String].self)
+        let feedback = try await lookedUp(request, code: form["code"], secret: form["secret"])
+        do {
+            let replied = try await FeedbackRepository(db: request.db).reply(code: feedback.code, secret: form["secret"] ?? "",
+                                                                            text: form["reply"] ?? "", now: request.now)
+            return try await renderStatus(request, feedback: replied, secret: form["secret"] ?? "")
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderStatus(request, feedback: feedback, secret: form["secret"] ?? "", errors: errors)
@@ -223,9 +244,17 @@ enum FeedbackPages {
         let suggestedPublic: String
         let refusalReason: String?
         let rating: Int?
+        let question: String?
+        let reply: String?
+        /// Whether a question may be asked now (within 5 working days, none waiting).
+        let canAsk: Bool
+        let transferredAt: String?
+        let handledLate: Bool
         let open: Bool
         let answered: Bool
         let units: [Option]
+        /// Competent agencies outside the handler's units, for a transfer.
+        let agencies: [Option]
         let action: String
         let errors: [FormError]?
     }
@@ -236,7 +265,8 @@ enum FeedbackPages {
         var names = DossierPages.Names(request)
         let scope = try await OversightService.feedbackScope(request)
         let allowed = Set(scope.units)
-        let units = try await request.units.all().filter { allowed.contains($0.id) && $0.validTo == nil && $0.kind != .division }
+        let current = try await request.units.all().filter { $0.validTo == nil && $0.kind != .division }
+        let units = current.filter { allowed.contains($0.id) }
         let context = ItemContext(
             code: f.code, version: f.version, kind: en ? f.kind.english : f.kind.vietnamese, procedureCode: f.procedureCode, subject: f.subject,
             content: f.content, contact: f.contact, state: f.state.rawValue, stateLabel: en ? f.state.english : f.state.vietnamese,
@@ -244,8 +274,12 @@ enum FeedbackPages {
             moreInfoBy: LocalTime.format(f.moreInfoBy), answerBy: LocalTime.format(f.answerBy), publishBy: f.publishBy.map(LocalTime.format),
             overdue: f.isOverdue(at: request.now), answer: f.answer, publicContent: f.publicContent,
             suggestedPublic: Redaction.redact(f.content, names: [f.contact.name].compactMap { $0 }), refusalReason: f.refusalReason, rating: f.rating,
+            question: f.informationRequest, reply: f.informationReply,
+            canAsk: request.now <= f.moreInfoBy && (f.informationRequestedAt == nil || f.informationRepliedAt != nil),
+            transferredAt: f.transferredAt.map(LocalTime.format), handledLate: f.wasHandledLate,
             open: [.received, .assigned].contains(f.state), answered: f.state == .answered,
             units: units.map { Option(value: $0.id.description, label: $0.name, selected: $0.id == f.unitID) },
+            agencies: current.filter { !allowed.contains($0.id) }.map { Option(value: $0.id.description, label: $0.name, selected: false) },
             action: Paths.feedbackItem.link(f.id), errors: errors)
         return try await Page.render("feedback-item", title: "\(en ? "Feedback" : "Phản ánh") \(f.code)", context: context, request: request,
                                      failed: errors != nil)
@@ -265,6 +299,13 @@ enum FeedbackPages {
             case "assign":
                 let unit = try await request.authorizedUnit(form["unitId"], .viewRegistry)
                 action = .assign(unit: unit.unit.id)
+            case "request_information": action = .requestInformation(question: form["question"] ?? "")
+            case "transfer":
+                // The competent agency may lie outside the handler's own units: any current unit.
+                guard let id = form["unitId"].flatMap(OrgUnit.ID.init(string:)), try await request.units.find(id) != nil else {
+                    throw DomainError.invalid("Chọn cơ quan có thẩm quyền.", english: "Choose the competent agency.", field: "transferUnitId")
+                }
+                action = .transfer(unit: id)
             default: throw DomainError.invalid("Không có thao tác này.", english: "No such action.", field: "action")
             }
             _ = try await FeedbackRepository(db: request.db).act(feedback.id, expectedVersion: form["version"].flatMap(Int.init), action,

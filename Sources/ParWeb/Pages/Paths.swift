@@ -88,6 +88,7 @@ enum Paths: String, CaseIterable {
     case feedbackStatus = "/feedback/status"
     case feedbackVerify = "/feedback/verify"
     case feedbackRate = "/feedback/rate"
+    case feedbackReply = "/feedback/reply"
     case feedbackManage = "/feedback/manage"
     case feedbackItem = "/feedback/manage/:feedbackID"
     case discipline = "/discipline/units/:unitID"

@@ -49,6 +49,28 @@ struct DossierRulesTests {
         #expect(result?.state == to)
     }
 
+    @Test("an online dossier's clock starts when the counter accepts it as complete and valid", arguments: [
+        // Sent Friday 7 Mar 2025 at 20:00, 5 working days: the appointment at submission is Fri 14 Mar 17:00.
+        // Accepted Monday 10 Mar 09:00 → Mon 17 Mar 17:00; accepted Tuesday 11 Mar 15:00 → Tue 18 Mar 17:00.
+        ("2025-03-10T09:00:00+07:00", "2025-03-17T17:00:00+07:00"),
+        ("2025-03-11T15:00:00+07:00", "2025-03-18T17:00:00+07:00"),
+        // Accepted on a Saturday (a day off): day 0 is Monday 10 Mar, as for a dossier received at the counter then.
+        ("2025-03-08T09:00:00+07:00", "2025-03-17T17:00:00+07:00"),
+    ])
+    func acceptanceStartsTheClock(accepted: String, due: String) throws {
+        var d = Self.dossier(state: .submitted, received: "2025-03-07T20:00:00+07:00")
+        d.channel = .online
+        d.processingTime = ProcessingTime(amount: 5, unit: .workingDays)
+        #expect(d.dueAt == Self.at("2025-03-14T17:00:00+07:00"))
+        let after = try d.apply(.accept, at: Self.at(accepted), calendar: Self.calendar)
+        #expect(after.state == .received && after.acceptedAt == Self.at(accepted))
+        #expect(after.dueAt == Self.at(due) && after.originalDueAt == Self.at(due))
+        // A dossier stored before the processing time was kept keeps its appointment.
+        var legacy = d
+        legacy.processingTime = nil
+        #expect(try legacy.apply(.accept, at: Self.at(accepted), calendar: Self.calendar).dueAt == d.dueAt)
+    }
+
     @Test("a supplement pauses the clock and resumes it with the working days that were left")
     func supplementPause() throws {
         // Received Mon 3 Mar 2025, 5 working days → due Mon 10 Mar 17:00.

@@ -91,6 +91,32 @@ struct ServiceCountersTests {
                 == [expected: 1, .resultsElectronic: 1])
     }
 
+    @Test("digitisation counts dossiers: every component digitised and an electronic result; reuse once per dossier", arguments: [
+        (true, true, [ServiceMetric.finishedEarly: 1, .resultsElectronic: 1, .dossiersDigitised: 1]),
+        (true, false, [.finishedEarly: 1]),
+        (false, true, [.finishedEarly: 1, .resultsElectronic: 1]),
+    ])
+    func digitisedDossiers(components: Bool, electronic: Bool, expected: [ServiceMetric: Int]) {
+        var after = Self.open()
+        after.componentsDigitised = components
+        #expect(ServiceCounters.deltas(for: .markProcessed(electronicResult: electronic), before: Self.open(), after: after,
+                                       at: Self.at("2025-03-05T10:00:00+07:00")) == expected)
+        var reusing = Self.open(.received)
+        #expect(ServiceCounters.intake(reusing) == [.received: 1])
+        reusing.reusesDigitisedData = true
+        #expect(ServiceCounters.intake(reusing) == [.received: 1, .dossiersReused: 1])
+    }
+
+    @Test("a dossier's components are digitised when each has a digitised copy", arguments: [
+        (["Tờ khai", "Giấy chứng sinh"], ["Tờ khai", "Giấy chứng sinh"], true),
+        (["Tờ khai", "Giấy chứng sinh"], ["Tờ khai"], false),
+        (["Tờ khai"], ["Tờ khai", "Giấy chứng sinh"], true),
+        ([], [], true),
+    ])
+    func componentsDigitised(components: [String], copies: [String], expected: Bool) {
+        #expect(Digitisation.componentsDigitised(components, digitisedCopies: Set(copies)) == expected)
+    }
+
     @Test("open dossiers: by due day; waiting for a supplement, on time or late at the request; after two requests always late", arguments: [
         (open(), "2025-03-10"),
         (open(supplements: 1), "2025-03-10"),

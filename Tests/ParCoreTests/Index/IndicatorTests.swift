@@ -37,10 +37,13 @@ struct IndicatorTests {
         // Satisfaction: not late among finished: 9/10 = 90% ≥ 90% → 18.
         ("satisfaction.no_overdue", [.finishedEarly: 4, .finishedOnTime: 5, .finishedLate: 1], 90, 18),
         // 3 digitised + 2 reused components for 10 received: 50% of 80% → 6.88 of 11.
-        ("digitisation.components", [.componentsDigitised: 3, .componentsReused: 2, .received: 10], 50, 6.88),
+        // Digitisation counts dossiers, not files: 3 digitised dossiers of 8 processed (however many files they
+        // have) = 37.5%, of 80% → 5.16 of 11; 30 digitised files on those dossiers no longer make 100%.
+        ("digitisation.dossiers", [.dossiersDigitised: 3, .componentsDigitised: 30, .finishedEarly: 4, .finishedOnTime: 3, .finishedLate: 1], 37.5, 5.16),
+        // Reuse is its own indicator: 2 of 10 received dossiers reused digitised data = 20% of 80% → 2.75.
+        ("digitisation.reuse", [.dossiersReused: 2, .componentsReused: 7, .received: 10], 20, 2.75),
         // More digitised components than dossiers: the rate stops at 100%.
-        ("digitisation.components", [.componentsDigitised: 30, .received: 10], 100, 11),
-        ("digitisation.results", [.resultsElectronic: 4, .finishedEarly: 2, .finishedOnTime: 2, .finishedLate: 1], 80, 11),
+        ("digitisation.dossiers", [.dossiersDigitised: 4, .finishedEarly: 2, .finishedOnTime: 2, .finishedLate: 1], 80, 11),
         ("other.transfers_electronic", [.transfersElectronic: 17, .transfers: 20], 85, 0),
     ]
 
@@ -70,7 +73,7 @@ struct IndicatorTests {
     func totals() {
         let results = IndexScoring.evaluate(Self.set, facts: [.receivedOnline: 5, .received: 10])
         let total = IndexScoring.total(results)
-        // Measured: online.dossiers (6 of 6) and digitisation.components (0 of 11); the rest are n/a and earn 0.
+        // Measured: online.dossiers (6 of 6) and digitisation.reuse (0 of 11); the rest are n/a and earn 0.
         #expect(total.points == 6)
         #expect(total.available == 100)
     }

@@ -58,16 +58,24 @@ struct OversightTests {
         #expect(PlanCompletion([], today: today).rate == nil)
     }
 
-    @Test("feedback limits are working days: refuse 2, more information 5, answer 15")
-    func limits() throws {
-        let calendar = WorkingCalendar.standard
+    @Test("feedback limits are working days from the day it was sent, a weekend included: refuse 2, more information 5, answer 15", arguments: [
         // Friday 8 May 2026 at 10:00 is day 0; day 1 is Monday 11 May.
-        let received = ISO8601DateFormatter().date(from: "2026-05-08T10:00:00+07:00")!
-        let limits = try Feedback.limits(receivedAt: received, calendar: calendar)
-        func day(_ d: Date) -> String { VietnamTime.localDate(of: d).iso }
-        #expect(day(limits.refuseBy) == "2026-05-12")
-        #expect(day(limits.moreInfoBy) == "2026-05-15")
-        #expect(day(limits.answerBy) == "2026-05-29")
+        ("2026-05-08T10:00:00+07:00", "2026-05-12T17:00:00+07:00", "2026-05-15T17:00:00+07:00", "2026-05-29T17:00:00+07:00"),
+        // Sent on Saturday 9 May: day 0 is the Saturday itself (766, 5.2), so day 1 is still Monday 11 May —
+        // a dossier received then would count from Monday, one day later.
+        ("2026-05-09T10:00:00+07:00", "2026-05-12T17:00:00+07:00", "2026-05-15T17:00:00+07:00", "2026-05-29T17:00:00+07:00"),
+        // Sent on Sunday 3 May, the eve of the 30 April – 3 May break's end: Monday 4 May is day 1.
+        ("2026-05-03T21:00:00+07:00", "2026-05-05T17:00:00+07:00", "2026-05-08T17:00:00+07:00", "2026-05-22T17:00:00+07:00"),
+    ])
+    func limits(sent: String, refuse: String, moreInfo: String, answer: String) throws {
+        let at = { (text: String) in ISO8601DateFormatter().date(from: text)! }
+        let limits = try Feedback.limits(receivedAt: at(sent), calendar: WorkingCalendar.standard)
+        #expect(limits.refuseBy == at(refuse))
+        #expect(limits.moreInfoBy == at(moreInfo))
+        #expect(limits.answerBy == at(answer))
+        // A dossier received that Saturday starts from Monday: its 2 working days end on Wednesday.
+        let dossier = try WorkingCalendar.standard.deadline(from: at("2026-05-09T10:00:00+07:00"), workingDays: 2).due
+        #expect(dossier == at("2026-05-13T17:00:00+07:00"))
     }
 
     @Test("personal data is removed before publication", arguments: [
