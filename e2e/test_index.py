@@ -23,9 +23,15 @@ def test_leader_drills_from_on_time_rate_to_late_dossiers(browser: Browser, base
     expect(leader.locator("svg[role=img] title")).to_have_count(1)
     shot("city-overview")
 
-    # The departments' ranking links to each department's own index.
+    # The departments' ranking links to each department's own index. Departments with dossiers in
+    # the period are ranked first; those without any follow, unranked and marked so.
     ranking = leader.locator("table.ranking").first
     expect(ranking.locator("tbody tr").first).to_be_visible()
+    classes = [row.get_attribute("class") or "" for row in ranking.locator("tbody tr").all()]
+    first_unranked = next((i for i, c in enumerate(classes) if "unranked" in c), len(classes))
+    assert all("unranked" in c for c in classes[first_unranked:]), classes
+    if first_unranked < len(classes):
+        expect(ranking.locator("tbody tr.unranked").first).to_contain_text("không có hồ sơ trong kỳ")
     ranking.get_by_role("link", name="Sở Tư pháp").click()
     leader.wait_for_load_state("load")
     expect(leader.locator("h1")).to_contain_text("Sở Tư pháp")

@@ -109,7 +109,7 @@ struct IndexRepositoryTests {
                 guard let behind = try await index.behind(fact, scope: scope, from: from, through: through, today: today) else {
                     // Ratings are not drilled to their dossiers: answers are not shown with names.
                     #expect([.procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline,
-                             .negativeRatings, .ratings, .feedbackReceived, .feedbackOverdue].contains(fact))
+                             .negativeRatings, .ratings, .feedbackReceived, .feedbackOverdue, .feedbackUnsatisfactory].contains(fact))
                     continue
                 }
                 #expect(Double(behind.total) == facts[fact] ?? 0, "\(fact)")

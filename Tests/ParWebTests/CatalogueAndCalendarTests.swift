@@ -36,12 +36,17 @@ struct CalendarWebTests {
             var swap = Self.official[0]
             swap.addSwap(dayOff: LocalDate(iso: "2025-05-02")!, workedOn: LocalDate(iso: "2025-04-26")!)
             _ = try await CalendarRepository(db: app.db).setYear(swap, expectedVersion: nil, actor: .system("t"), now: testNow())
-            let query = "from=\(from.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&amount=\(amount)&unit=\(unit)"
-            try await app.testing().test(.GET, "/api/v1/calendar/deadline?\(query)") { res in
-                #expect(res.status == .ok, "\(res.body.string)")
-                let due = try JSONDecoder().decode(Due.self, from: res.body)
-                #expect(due.due == expected)
-            }
+            try await Self.expectDue(app, from: from, amount: amount, unit: unit, expected: expected)
+        }
+    }
+
+    /// `GET /api/v1/calendar/deadline` answers `expected` as the due instant.
+    static func expectDue(_ app: Application, from: String, amount: String, unit: String, expected: String) async throws {
+        let query = "from=\(from.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&amount=\(amount)&unit=\(unit)"
+        try await app.testing().test(.GET, "/api/v1/calendar/deadline?\(query)") { res in
+            #expect(res.status == .ok, "\(res.body.string)")
+            let due = try JSONDecoder().decode(Due.self, from: res.body)
+            #expect(due.due == expected)
         }
     }
 
@@ -65,12 +70,7 @@ struct CalendarWebTests {
             for year in try JSONDecoder().decode([YearCalendar].self, from: data) {
                 _ = try await CalendarRepository(db: app.db).setYear(year, expectedVersion: nil, actor: .system("t"), now: testNow())
             }
-            let query = "from=\(from.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&amount=\(amount)&unit=\(unit)"
-            try await app.testing().test(.GET, "/api/v1/calendar/deadline?\(query)") { res in
-                #expect(res.status == .ok, "\(res.body.string)")
-                let due = try JSONDecoder().decode(Due.self, from: res.body)
-                #expect(due.due == expected)
-            }
+            try await Self.expectDue(app, from: from, amount: amount, unit: unit, expected: expected)
         }
     }
 

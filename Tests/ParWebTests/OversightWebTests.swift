@@ -269,6 +269,7 @@ struct OversightWebTests {
             let facts = try await index.facts(try await index.scope(fixture.province.id), from: LocalDate(year: today.year - 1, month: 1, day: 1)!,
                                               through: today, today: today)
             #expect(facts[.feedbackReceived] == 1 && facts[.feedbackOverdue] == 1, "answered late: overdue though no longer waiting")
+            #expect(facts[.feedbackUnsatisfactory] == 1, "a late answer is not a satisfactory one (766, 5.3)")
         }
     }
 

@@ -205,15 +205,25 @@ struct SatisfactionWebTests {
             #expect(next != entryPath && next.contains("/entry/"))
             let marked = try await app.page(.POST, next + "/status", cookie: par, form: ["_csrf": hiddenCSRF(entry.body.string), "status": "unreachable", "note": "Không nghe máy"])
             #expect(marked.status == .seeOther)
+            // A second answer, dissatisfied with the result: 1 of 2 satisfied.
+            let third = try #require(marked.headers.first(name: .location))
+            let thirdEntry = try await app.page(.GET, third, cookie: par)
+            let savedThird = try await app.page(.POST, third, cookie: par, form: ["_csrf": hiddenCSRF(thirdEntry.body.string), "level-result": "2"])
+            #expect(savedThird.status == .seeOther)
             let after = try await app.page(.GET, location, cookie: par)
             #expect(after.body.string.contains("sample-answered") && after.body.string.contains("sample-unreachable"))
-            // The API shows the same campaign without personal data.
+            // p = 0.5, n = 2 of N = 5: 1.96 · √(0.25 / 2) · √(3 / 4) = 60.01% (69.30% without the finite-population correction).
+            #expect(after.body.string.contains("50% ± 60.01"), "the campaign page")
+            // The API shows the same campaign, with the same margin, without personal data.
             let campaignID = String(location.split(separator: "/").last!)
             try await app.testing().test(.GET, "/api/v1/sipas/campaigns/\(campaignID)", headers: .bearer(fixture.token(.parOfficer))) { res in
                 #expect(res.status == .ok)
                 let got7 = try res.content.get(Int.self, at: "sampleSize")
                 #expect(got7 == 5)
                 #expect(!res.body.string.contains("Phạm Thị Dung"))
+                let margin = try res.content.get(Double.self, at: "strata", "0", "result", "overall", "margin")
+                let share = try res.content.get(Double.self, at: "strata", "0", "result", "overall", "percent")
+                #expect(share == 50 && margin == 60.01, "the API's margin is the page's")
             }
             try await app.testing().test(.GET, "/api/v1/sipas/campaigns/\(campaignID)", headers: .bearer(fixture.token(.unitLeader))) { res in
                 #expect(res.status == .forbidden)

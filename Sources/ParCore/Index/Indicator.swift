@@ -55,9 +55,20 @@ public struct Indicator: Codable, Hashable, Sendable, Identifiable {
     /// The rate (0…1) that earns full points.
     public var threshold: Double
     public var maxPoints: Double
+    /// What an empty denominator earns; nil or `noPoints`: nothing (ParHub's reading where the
+    /// annex is silent, docs/rules.md).
+    public var whenEmpty: EmptyRule?
+
+    /// The points of an indicator with nothing to measure.
+    public enum EmptyRule: String, Codable, Hashable, Sendable {
+        case noPoints = "no_points"
+        /// Full points: nothing to measure means nothing handled badly (the feedback indicators:
+        /// no feedback, none late and none unsatisfactory).
+        case fullPoints = "full_points"
+    }
 
     public init(id: String, group: Group, name: String, nameEn: String, numerator: [Term], denominator: [Term],
-                threshold: Double, maxPoints: Double) {
+                threshold: Double, maxPoints: Double, whenEmpty: EmptyRule? = nil) {
         self.id = id
         self.group = group
         self.name = name
@@ -66,6 +77,7 @@ public struct Indicator: Codable, Hashable, Sendable, Identifiable {
         self.denominator = denominator
         self.threshold = threshold
         self.maxPoints = maxPoints
+        self.whenEmpty = whenEmpty
     }
 
     /// Checks the definition: a threshold in (0, 1], non-negative points, facts on both sides.
@@ -115,6 +127,8 @@ public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
     case ratings, negativeRatings = "negative_ratings"
     // Citizens' feedback (PAKN) about the units, received in the period; overdue ones measured now.
     case feedbackReceived = "feedback_received", feedbackOverdue = "feedback_overdue"
+    /// Overdue, or rated 1–2 of 5 by the sender (each feedback once).
+    case feedbackUnsatisfactory = "feedback_unsatisfactory"
     // Fees paid (service centre payments), on the day they were paid.
     case paymentsOnline = "payments_online", payments
 
@@ -177,7 +191,8 @@ public enum IndexScoring {
         func sum(_ terms: [Indicator.Term]) -> Double { terms.reduce(0) { $0 + (facts[$1.fact] ?? 0) * $1.weight } }
         let numerator = sum(indicator.numerator), denominator = sum(indicator.denominator)
         guard denominator > 0 else {
-            return IndicatorResult(indicator: indicator, numerator: numerator, denominator: denominator, rate: nil, points: nil)
+            return IndicatorResult(indicator: indicator, numerator: numerator, denominator: denominator, rate: nil,
+                                   points: indicator.whenEmpty == .fullPoints ? indicator.maxPoints : nil)
         }
         // A rate never exceeds 100% (several digitised components per dossier, say).
         let rate = min(1, max(0, numerator / denominator))

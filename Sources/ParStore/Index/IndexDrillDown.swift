@@ -26,7 +26,7 @@ extension IndexRepository {
             let atColumn: String
             switch fact {
             case .procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline, .negativeRatings, .ratings,
-                 .feedbackReceived, .feedbackOverdue:
+                 .feedbackReceived, .feedbackOverdue, .feedbackUnsatisfactory:
                 return nil
             case .openOnTime, .openLate, .openPaused, .openPausedLate:
                 // The gauge row each open dossier sits in, read as the gauge reads it (`OpenCounterStore.openSums`).
@@ -79,7 +79,7 @@ extension IndexRepository {
         }
         switch fact {
         case .procedures, .proceduresOnline, .proceduresFullOnline, .proceduresComplete, .payments, .paymentsOnline, .negativeRatings, .ratings,
-                 .feedbackReceived, .feedbackOverdue:
+                 .feedbackReceived, .feedbackOverdue, .feedbackUnsatisfactory:
             return nil
         case .openOnTime, .openLate, .openPaused, .openPausedLate:
             // The dossiers open now are listed; those open at the end of a past period are counted

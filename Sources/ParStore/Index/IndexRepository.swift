@@ -77,8 +77,7 @@ public struct IndexRepository: Sendable {
         for (fact, n) in try await catalogueFacts(scope, procedure: procedure) { facts[fact] = n }
         if procedure == nil {
             for (_, counts) in try await feedbackFacts(units: scope.units.map(\.rawValue), from: from, through: through, today: today) {
-                facts[.feedbackReceived, default: 0] += counts.received
-                facts[.feedbackOverdue, default: 0] += counts.overdue
+                for (fact, n) in counts { facts[fact, default: 0] += n }
             }
         }
         return facts
@@ -90,28 +89,34 @@ public struct IndexRepository: Sendable {
          (.openPausedLate, Double(open.pausedLate))]
     }
 
-    /// Feedback (PAKN) about the units, received `from` … `through`, per unit: received, and overdue —
-    /// handled after a limit, plus, when the period reaches today, waiting past one now.
-    /// `units` nil: every unit that has feedback.
-    func feedbackFacts(units: [UUID]?, from: LocalDate, through: LocalDate, today: LocalDate) async throws -> [UUID: (received: Double, overdue: Double)] {
+    /// Feedback (PAKN) about the units, received `from` … `through`, per unit (`units` nil: every unit
+    /// that has feedback): received; overdue — handled after a limit, plus, when the period reaches
+    /// today, waiting past one now (Decision 766, 5.2); unsatisfactory — overdue, or rated 1 or 2 of 5
+    /// by the sender (5.3), each feedback once.
+    func feedbackFacts(units: [UUID]?, from: LocalDate, through: LocalDate, today: LocalDate) async throws -> [UUID: [IndexFact: Double]] {
         if let units, units.isEmpty { return [:] }
         let now = VietnamTime.instant(today, .midnight)
+        let waiting = SQLQueryString("(state IN ('received', 'assigned') AND answer_by < \(bind: now)) OR (state = 'answered' AND publish_by < \(bind: now))")
+        func sum(_ condition: SQLQueryString, as name: String) -> SQLAlias {
+            SQLAlias(SQLQueryString("CAST(SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END) AS BIGINT)"), as: SQLIdentifier(name))
+        }
+        let measuredNow = through >= today
+        let late: SQLQueryString = measuredNow ? "handled_late OR \(waiting)" : "handled_late"
         var query = try db.sql.select().column("unit_id").column(SQLRaw("CAST(COUNT(*) AS BIGINT)"), as: "received")
-            .column(SQLAlias(SQLQueryString("CAST(SUM(CASE WHEN (state IN ('received', 'assigned') AND answer_by < \(bind: now)) OR (state = 'answered' AND publish_by < \(bind: now)) THEN 1 ELSE 0 END) AS BIGINT)"), as: SQLIdentifier("overdue")))
-            .column(SQLAlias(SQLRaw("CAST(SUM(CASE WHEN handled_late THEN 1 ELSE 0 END) AS BIGINT)"), as: SQLIdentifier("late")))
+            .column(sum(late, as: "overdue"))
+            .column(sum("\(late) OR (rating IS NOT NULL AND rating <= 2)", as: "unsatisfactory"))
             .from("feedback").where("unit_id", .isNot, SQLLiteral.null)
         if let units { query = query.where("unit_id", .in, units) }
         let rows = try await query
             .where("received_at", .greaterThanOrEqual, VietnamTime.instant(from, .midnight))
             .where("received_at", .lessThan, VietnamTime.instant(through, .endOfDay))
             .groupBy("unit_id").all()
-        var result: [UUID: (received: Double, overdue: Double)] = [:]
+        var result: [UUID: [IndexFact: Double]] = [:]
         for row in rows {
-            // Handled late (refused, answered or published after the limit) in any period; still waiting past
-            // a limit only when the period reaches today (measured now).
-            let late = Double(try row.decode(column: "late", as: Int64?.self) ?? 0)
-            let waiting = through >= today ? Double(try row.decode(column: "overdue", as: Int64?.self) ?? 0) : 0
-            result[try row.decode(column: "unit_id", as: UUID.self)] = (Double(try row.decode(column: "received", as: Int64.self)), late + waiting)
+            func value(_ column: String) throws -> Double { Double(try row.decode(column: column, as: Int64?.self) ?? 0) }
+            result[try row.decode(column: "unit_id", as: UUID.self)] = [
+                .feedbackReceived: try value("received"), .feedbackOverdue: try value("overdue"), .feedbackUnsatisfactory: try value("unsatisfactory"),
+            ]
         }
         return result
     }
@@ -243,8 +248,7 @@ extension IndexRepository {
         }
         for (unit, counts) in feedback {
             guard let root = owner[unit] else { continue }
-            result[root, default: [:]][.feedbackReceived, default: 0] += counts.received
-            result[root, default: [:]][.feedbackOverdue, default: 0] += counts.overdue
+            for (fact, n) in counts { result[root, default: [:]][fact, default: 0] += n }
         }
         return result
     }

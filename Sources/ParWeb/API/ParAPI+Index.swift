@@ -85,7 +85,8 @@ extension ParAPI {
                 throw Problem(DomainError.invalid("Chỉ số không hợp lệ.", english: "Not a valid indicator.", field: "indicators"))
             }
             return Indicator(id: VietnameseText.clean($0.id), group: group, name: VietnameseText.clean($0.name), nameEn: VietnameseText.clean($0.nameEn),
-                             numerator: try terms($0.numerator), denominator: try terms($0.denominator), threshold: $0.threshold, maxPoints: $0.maxPoints)
+                             numerator: try terms($0.numerator), denominator: try terms($0.denominator), threshold: $0.threshold, maxPoints: $0.maxPoints,
+                             whenEmpty: $0.whenEmpty.flatMap { Indicator.EmptyRule(rawValue: $0.rawValue) })
         })
         guard !set.version.isEmpty, set.version.unicodeScalars.count <= 40, !set.name.isEmpty, set.name.unicodeScalars.count <= 200 else {
             throw Problem(DomainError.invalid("Cần phiên bản và tên.", english: "version and name are required.", field: "version"))
@@ -112,7 +113,7 @@ extension ParAPI {
             .init(id: i.id, group: .init(rawValue: i.group.rawValue)!, name: i.name, nameEn: i.nameEn,
                   numerator: i.numerator.map { .init(fact: $0.fact.rawValue, weight: $0.weight) },
                   denominator: i.denominator.map { .init(fact: $0.fact.rawValue, weight: $0.weight) },
-                  threshold: i.threshold, maxPoints: i.maxPoints)
+                  threshold: i.threshold, maxPoints: i.maxPoints, whenEmpty: i.whenEmpty.flatMap { .init(rawValue: $0.rawValue) })
         })
     }
 }

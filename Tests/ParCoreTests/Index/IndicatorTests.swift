@@ -34,15 +34,20 @@ struct IndicatorTests {
         ("online.procedures", [.proceduresOnline: 90, .procedures: 112], 80.36, 6),
         ("publication.complete", [.proceduresComplete: 110, .procedures: 112], 98.21, 17.68),
         ("payment.online", [:], nil, nil),
-        // Satisfaction: not late among finished: 9/10 = 90% ≥ 90% → 18.
-        ("satisfaction.no_overdue", [.finishedEarly: 4, .finishedOnTime: 5, .finishedLate: 1], 90, 18),
-        // 3 digitised + 2 reused components for 10 received: 50% of 80% → 6.88 of 11.
+        // Satisfaction with dossier handling (766, 5.4): not late among finished: 9/10 = 90% ≥ 90% → 6.
+        ("satisfaction.no_overdue", [.finishedEarly: 4, .finishedOnTime: 5, .finishedLate: 1], 90, 6),
+        // 8 of 10 feedback handled on time (5.2, linear) → 4.8 of 6; 7 of 10 neither late nor rated 1–2 (5.3) → 4.2.
+        ("feedback.on_time", [.feedbackReceived: 10, .feedbackOverdue: 2, .feedbackUnsatisfactory: 3], 80, 4.8),
+        ("feedback.satisfaction", [.feedbackReceived: 10, .feedbackOverdue: 2, .feedbackUnsatisfactory: 3], 70, 4.2),
+        // No feedback at all: nothing handled late or badly — full points, the rate n/a (ParHub's reading).
+        ("feedback.on_time", [.received: 4], nil, 6),
+        ("feedback.satisfaction", [:], nil, 6),
         // Digitisation counts dossiers, not files: 3 digitised dossiers of 8 processed (however many files they
         // have) = 37.5%, of 80% → 5.16 of 11; 30 digitised files on those dossiers no longer make 100%.
         ("digitisation.dossiers", [.dossiersDigitised: 3, .componentsDigitised: 30, .finishedEarly: 4, .finishedOnTime: 3, .finishedLate: 1], 37.5, 5.16),
         // Reuse is its own indicator: 2 of 10 received dossiers reused digitised data = 20% of 80% → 2.75.
         ("digitisation.reuse", [.dossiersReused: 2, .componentsReused: 7, .received: 10], 20, 2.75),
-        // More digitised components than dossiers: the rate stops at 100%.
+        // 4 of 5 processed dossiers digitised: 80% → full points.
         ("digitisation.dossiers", [.dossiersDigitised: 4, .finishedEarly: 2, .finishedOnTime: 2, .finishedLate: 1], 80, 11),
         ("other.transfers_electronic", [.transfersElectronic: 17, .transfers: 20], 85, 0),
     ]
@@ -69,12 +74,13 @@ struct IndicatorTests {
         #expect(throws: DomainError.self) { try tooMany.validate() }
     }
 
-    @Test("totals are out of the set's fixed maximum: an indicator with nothing to measure earns nothing")
+    @Test("totals are out of the set's fixed maximum: an indicator with nothing to measure earns nothing, unless it says otherwise")
     func totals() {
         let results = IndexScoring.evaluate(Self.set, facts: [.receivedOnline: 5, .received: 10])
         let total = IndexScoring.total(results)
-        // Measured: online.dossiers (6 of 6) and digitisation.reuse (0 of 11); the rest are n/a and earn 0.
-        #expect(total.points == 6)
+        // Measured: online.dossiers (6 of 6) and digitisation.reuse (0 of 11); the two feedback indicators have
+        // no feedback and earn their 6 + 6; the rest are n/a and earn 0.
+        #expect(total.points == 18)
         #expect(total.available == 100)
     }
 
