@@ -251,11 +251,16 @@ struct OversightWebTests {
                 #expect(res.status == .notFound)
             }
             #expect(try await app.page(.GET, "/feedback/manage/\(id)", cookie: officer).body.string.contains("Ngày 04/5, quầy số 2."))
-            // A transfer to the competent agency two days later counts every limit again from then.
+            // A transfer to the competent agency two days later counts every limit again from then (on the
+            // calendar the app holds: the Labour Code's rules, no year's decision loaded).
             let before = try await act(#"{"action":"assign","unitId":"\#(fixture.justice.id)"}"#)
             clock.withLockedValue { $0 = $0.addingTimeInterval(2 * 86_400) }
+            let transferredAt = clock.withLockedValue { $0 }
             let moved = try await act(#"{"action":"transfer","unitId":"\#(fixture.health.id)"}"#)
-            #expect(try #require(moved["answerBy"]) > (try #require(before["answerBy"])), "ISO instants in one zone compare as text")
+            let expected = try Feedback.limits(receivedAt: transferredAt, calendar: try WorkingCalendar(years: []))
+            func instant(_ key: String, _ fields: [String: String]) -> Date? { fields[key].flatMap { try? Date($0, strategy: .iso8601) } }
+            #expect(instant("answerBy", moved) == expected.answerBy && instant("moreInfoBy", moved) == expected.moreInfoBy)
+            #expect(try #require(instant("answerBy", moved)) >= (try #require(instant("answerBy", before))))
             // Past the 5-day limit no question may be asked; an answer after its limit is late and counted overdue.
             let moreInfoBy = try #require(moved["moreInfoBy"].flatMap { try? Date($0, strategy: .iso8601) })
             clock.withLockedValue { $0 = moreInfoBy.addingTimeInterval(3600) }
