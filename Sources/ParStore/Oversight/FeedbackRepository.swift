@@ -156,7 +156,8 @@ public struct FeedbackRepository: Sendable {
         let searchText = after.state == .published
             ? VietnameseText.searchKey([after.subject, after.publicContent ?? "", after.answer ?? ""].joined(separator: " ")) : nil
         let updated = try await tx.sql.update("feedback").set("state", to: after.state.rawValue).set("unit_id", to: after.unitID?.rawValue)
-            .set("answer_by", to: after.answerBy).set("handled_late", to: after.wasHandledLate).set("rating", to: after.rating).set("publish_by", to: after.publishBy).set("published_at", to: after.publishedAt).set("search_text", to: searchText)
+            .set("answer_by", to: after.answerBy).set("handled_late", to: after.wasHandledLate).set("rating", to: after.rating)
+            .set("publish_by", to: after.publishBy).set("published_at", to: after.publishedAt).set("search_text", to: searchText)
             .set("data", to: try StoredJSON.encode(stored)).set("version", to: stored.version)
             .where("id", .equal, after.id.rawValue).where("version", .equal, before.version).returning("version").all()
         guard updated.count == 1 else {
