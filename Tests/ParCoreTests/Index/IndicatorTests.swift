@@ -34,6 +34,8 @@ struct IndicatorTests {
         ("online.procedures", [.proceduresOnline: 90, .procedures: 112], 80.36, 6),
         ("publication.complete", [.proceduresComplete: 110, .procedures: 112], 98.21, 17.68),
         ("payment.online", [:], nil, nil),
+        // Online payment is linear (the guidance gives no threshold): 3 of 4 paid dossiers paid online → 7.5 of 10.
+        ("payment.online", [.paymentsOnline: 3, .payments: 4], 75, 7.5),
         // Satisfaction with dossier handling (766, 5.4): not late among finished: 9/10 = 90% ≥ 90% → 6.
         ("satisfaction.no_overdue", [.finishedEarly: 4, .finishedOnTime: 5, .finishedLate: 1], 90, 6),
         // 8 of 10 feedback handled on time (5.2, linear) → 4.8 of 6; 7 of 10 neither late nor rated 1–2 (5.3) → 4.2.
