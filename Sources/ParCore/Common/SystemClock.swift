@@ -6,6 +6,8 @@ import Foundation
 /// layer reads `AppConfig.clock` (whose default is this), and tests replace that
 /// clock with their own. A reviewer finds every wall-clock read by looking here.
 public enum SystemClock {
-    /// The current instant, from the operating system.
-    @Sendable public static func now() -> Date { Date() }
+    /// The current instant, from the operating system's real-time clock.
+    @Sendable public static func now() -> Date {
+        Date(timeIntervalSinceReferenceDate: Date.timeIntervalSinceReferenceDate)
+    }
 }
