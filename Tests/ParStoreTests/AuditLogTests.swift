@@ -54,6 +54,26 @@ struct AuditLogTests {
         }
     }
 
+    @Test("a row inserted past the head by hand is found")
+    func rowPastTheHead() async throws {
+        try await withTestDatabase { db in
+            for n in 1...3 {
+                try await AuditLog.append(on: db, actor: .system("t"), action: "t.\(n)", entityType: "t", entityID: "\(n)", now: testNow())
+            }
+            #expect(try await AuditLog.verify(on: db) == .intact(rows: 3))
+            // A copy of row 3 as row 4, without moving the head.
+            try await db.sql.raw("""
+                INSERT INTO audit_log (seq, at_ms, actor_id, actor_name, request_id, action, entity_type, entity_id, summary, prev_hash, hash)
+                SELECT 4, at_ms, actor_id, actor_name, request_id, action, entity_type, entity_id, summary, hash, hash FROM audit_log WHERE seq = 3
+                """).run()
+            guard case .broken(let sequence, _) = try await AuditLog.verify(on: db) else {
+                Issue.record("a row past the head went unnoticed")
+                return
+            }
+            #expect(sequence == 4)
+        }
+    }
+
     @Test("concurrent writers still form one unbroken chain")
     func concurrent() async throws {
         try await withTestDatabase { db in

@@ -86,14 +86,24 @@ public enum AuditLog {
     }
 
     /// Walks the whole chain in sequence order, in pages, and reports the first broken row.
+    ///
+    /// The head is read first and the chain walked up to it: a row and the head are written in one
+    /// transaction, so every row up to the head must be there, while writes that commit during the
+    /// walk (a live server) only add rows after it and are left for the next check.
     public static func verify(on db: any Database) async throws -> Verification {
         let sql = try db.sql
+        guard let head = try await sql.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").first() else {
+            return .broken(sequence: 0, reason: "audit_head is missing")
+        }
+        let lastSeq = try head.decode(column: "last_seq", as: Int64.self)
+        let lastHash = try head.decode(column: "last_hash", as: String.self)
         var expectedPrevious = AuditEntry.genesisHash
         var expectedSeq: Int64 = 1
         var count = 0
-        while true {
+        walk: while expectedSeq <= lastSeq {
             let rows = try await page(sql, after: expectedSeq - 1, limit: 1000)
             for entry in rows {
+                if entry.sequence > lastSeq { break walk }
                 if entry.sequence != expectedSeq {
                     return .broken(sequence: expectedSeq, reason: "row \(expectedSeq) is missing (next row is \(entry.sequence))")
                 }
@@ -109,16 +119,18 @@ public enum AuditLog {
             }
             if rows.count < 1000 { break }
         }
-        guard let head = try await sql.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").first() else {
-            return .broken(sequence: 0, reason: "audit_head is missing")
-        }
-        let lastSeq = try head.decode(column: "last_seq", as: Int64.self)
-        let lastHash = try head.decode(column: "last_hash", as: String.self)
         if lastSeq != expectedSeq - 1 {
             return .broken(sequence: expectedSeq, reason: "rows after \(expectedSeq - 1) are missing (head says \(lastSeq))")
         }
         if lastHash != expectedPrevious {
             return .broken(sequence: lastSeq, reason: "the last row does not match audit_head")
+        }
+        // A row past the head that no head covers was not written with its head: added by hand.
+        // (The highest row is read before the head, so a write committing in between is covered.)
+        let highest = try await sql.raw("SELECT MAX(seq) AS seq FROM audit_log").first()?.decode(column: "seq", as: Int64?.self) ?? nil
+        let current = try await sql.raw("SELECT last_seq FROM audit_head WHERE id = 1").first()?.decode(column: "last_seq", as: Int64.self)
+        if let highest, let current, highest > current {
+            return .broken(sequence: current + 1, reason: "rows after \(current) are not covered by audit_head (added by hand)")
         }
         return .intact(rows: count)
     }
