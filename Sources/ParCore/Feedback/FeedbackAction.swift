@@ -69,7 +69,7 @@ extension Feedback {
                 throw DomainError(.conflict, "Đã quá 5 ngày làm việc kể từ khi gửi phản ánh: không thể yêu cầu bổ sung thông tin; hãy trả lời.",
                                   english: "More than 5 working days have passed since the feedback was sent: ask no more, answer it.")
             }
-            guard informationRequestedAt == nil || informationRepliedAt != nil else {
+            guard !awaitsReply else {
                 throw DomainError(.conflict, "Đang chờ người gửi trả lời câu hỏi trước.", english: "The sender has not answered the previous question yet.")
             }
             after.informationRequest = try text(question, "question", max: 2000)
@@ -103,7 +103,7 @@ extension Feedback {
 
     /// The sender's reply to the staff's question (through the status page with the code and secret).
     public func reply(_ raw: String, at now: Date) throws(DomainError) -> Feedback {
-        guard informationRequestedAt != nil, informationRepliedAt == nil, [.received, .assigned].contains(state) else {
+        guard awaitsReply else {
             throw DomainError(.conflict, "Không có câu hỏi nào đang chờ trả lời.", english: "No question is waiting for an answer.")
         }
         let t = VietnameseText.clean(raw)
@@ -114,6 +114,17 @@ extension Feedback {
         after.informationReply = t
         after.informationRepliedAt = now
         return after
+    }
+
+    /// Whether staff may ask the sender a question at `now`: still open, within 5 working days of
+    /// sending, and no earlier question waiting for its reply.
+    public func mayRequestInformation(at now: Date) -> Bool {
+        [.received, .assigned].contains(state) && now <= moreInfoBy && !awaitsReply
+    }
+
+    /// Whether a question to the sender waits for the sender's reply.
+    public var awaitsReply: Bool {
+        informationRequestedAt != nil && informationRepliedAt == nil && [.received, .assigned].contains(state)
     }
 
     /// Whether a limit was missed when it was handled: refused after 2 working days, answered after 15,

@@ -17,6 +17,8 @@ public enum IndexRanking {
         public var maximum: Double
         /// The rank among the ranked units; nil for a unit without dossiers in the period.
         public var rank: Int?
+        /// Each indicator evaluated on the unit's facts.
+        public var results: [IndicatorResult]
 
         /// Points as a percentage of the maximum, two decimals; nil when the set has no points.
         public var percent: Double? { maximum > 0 ? IndexScoring.round2(points / maximum * 100) : nil }
@@ -37,8 +39,9 @@ public enum IndexRanking {
     public static func rank<Subject: Sendable>(_ units: [(subject: Subject, name: String, facts: [IndexFact: Double])],
                                                set: IndicatorSet) -> [Line<Subject>] {
         let lines = units.map { unit -> (line: Line<Subject>, ranked: Bool) in
-            let total = IndexScoring.total(IndexScoring.evaluate(set, facts: unit.facts))
-            return (Line(subject: unit.subject, name: unit.name, points: total.points, maximum: total.available, rank: nil),
+            let results = IndexScoring.evaluate(set, facts: unit.facts)
+            let total = IndexScoring.total(results)
+            return (Line(subject: unit.subject, name: unit.name, points: total.points, maximum: total.available, rank: nil, results: results),
                     hasDossiers(unit.facts))
         }
         let byScore: (Line<Subject>, Line<Subject>) -> Bool = {

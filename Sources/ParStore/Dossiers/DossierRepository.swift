@@ -126,7 +126,7 @@ public struct DossierRepository: Sendable {
             }
             let due: Date
             do {
-                due = try Self.due(procedure.processingTime, from: now, calendar: calendar)
+                due = try procedure.processingTime.due(from: now, calendar: calendar)
             } catch let error as CalendarError {
                 throw DomainError(error)
             }
@@ -178,11 +178,6 @@ public struct DossierRepository: Sendable {
                                       entityID: dossier.id.description, after: ["code": code, "state": dossier.state.rawValue], now: now)
             return (dossier, secret)
         }
-    }
-
-    /// The due instant of a processing time counted from `start`.
-    public static func due(_ time: ProcessingTime, from start: Date, calendar: WorkingCalendar) throws -> Date {
-        try time.due(from: start, calendar: calendar)
     }
 
     /// Applies an action if the dossier is still at `expectedVersion` (stale → 412).

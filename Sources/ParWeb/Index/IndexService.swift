@@ -107,8 +107,7 @@ enum IndexService {
 
     private static func rows(_ units: [OrgUnit], facts: [OrgUnit.ID: [IndexFact: Double]], set: IndicatorSet) -> [RankRow] {
         IndexRanking.rank(units.map { (subject: $0, name: $0.name, facts: facts[$0.id] ?? [:]) }, set: set).map { line in
-            let results = IndexScoring.evaluate(set, facts: facts[line.subject.id] ?? [:])
-            func percent(_ id: String) -> Double? { results.first { $0.indicator.id == id }?.percent }
+            func percent(_ id: String) -> Double? { line.results.first { $0.indicator.id == id }?.percent }
             return RankRow(rank: line.rank, unit: line.subject, points: line.points, available: line.maximum, percent: line.percent,
                            onTime: percent("progress.on_time"), online: percent("online.dossiers"))
         }

@@ -132,7 +132,7 @@ enum FeedbackPages {
             answerBy: LocalTime.format(f.answerBy), answer: [.answered, .published].contains(f.state) ? f.answer : nil, refusalReason: f.refusalReason,
             canRate: f.state == .published && f.rating == nil, rating: f.rating, overdue: f.isOverdue(at: request.now),
             question: f.informationRequest, reply: f.informationReply,
-            canReply: f.informationRequestedAt != nil && f.informationRepliedAt == nil && [.received, .assigned].contains(f.state), errors: errors)
+            canReply: f.awaitsReply, errors: errors)
         let response = try await Page.render("feedback-status", title: en ? "Your feedback \(f.code)" : "Phản ánh \(f.code)", context: context,
                                              request: request, failed: errors != nil)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
@@ -275,7 +275,7 @@ enum FeedbackPages {
             overdue: f.isOverdue(at: request.now), answer: f.answer, publicContent: f.publicContent,
             suggestedPublic: Redaction.redact(f.content, names: [f.contact.name].compactMap { $0 }), refusalReason: f.refusalReason, rating: f.rating,
             question: f.informationRequest, reply: f.informationReply,
-            canAsk: request.now <= f.moreInfoBy && (f.informationRequestedAt == nil || f.informationRepliedAt != nil),
+            canAsk: f.mayRequestInformation(at: request.now),
             transferredAt: f.transferredAt.map(LocalTime.format), handledLate: f.wasHandledLate,
             open: [.received, .assigned].contains(f.state), answered: f.state == .answered,
             units: units.map { Option(value: $0.id.description, label: $0.name, selected: $0.id == f.unitID) },

@@ -235,7 +235,7 @@ enum DossierPages {
         var dueHint: String?
         if let chosen {
             let calendar = try await CalendarRepository(db: request.db).calendar()
-            if let due = try? DossierRepository.due(chosen.processingTime, from: request.now, calendar: calendar) {
+            if let due = try? chosen.processingTime.due(from: request.now, calendar: calendar) {
                 dueHint = LocalTime.format(due)
             }
         }
