@@ -67,9 +67,15 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        .target(
+            name: "ParDemo",
+            dependencies: ["ParWeb", "ParStore", "ParCore", .product(name: "Vapor", package: "vapor"),
+                           .product(name: "Fluent", package: "fluent")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "parhub",
-            dependencies: ["ParWeb", "ParStore", "ParCore", .product(name: "Vapor", package: "vapor")],
+            dependencies: ["ParDemo", "ParWeb", "ParStore", "ParCore", .product(name: "Vapor", package: "vapor")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ParCore
 import ParStore
+import ParDemo
 import ParWeb
 import Vapor
 

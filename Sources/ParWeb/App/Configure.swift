@@ -67,7 +67,7 @@ struct MetricsKey: StorageKey { typealias Value = PrometheusCollectorRegistry }
 
 extension Application {
     /// The configuration `configure` was called with.
-    var parConfig: AppConfig { storage[ConfigKey.self]! }
+    public var parConfig: AppConfig { storage[ConfigKey.self]! }
 }
 
 /// Mounts the generated OpenAPI handlers under the API middleware.

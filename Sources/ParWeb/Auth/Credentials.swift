@@ -5,11 +5,11 @@ import ParStore
 import Vapor
 
 /// Password hashing and API token minting.
-enum Credentials {
+public enum Credentials {
     /// bcrypt cost: 12 in production; tests lower it to the minimum to stay fast.
     struct CostKey: StorageKey { typealias Value = Int }
 
-    static func hash(_ password: String, on app: Application) async throws -> String {
+    public static func hash(_ password: String, on app: Application) async throws -> String {
         let cost = app.storage[CostKey.self] ?? 12
         return try await app.threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
     }

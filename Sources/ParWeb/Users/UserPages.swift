@@ -5,7 +5,7 @@ import Vapor
 
 /// Users and grants (administrators), the audit trail (viewAudit) and the
 /// signed-in user's own API tokens.
-enum AdminPages {
+enum UserPages {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.users.pattern, use: users)
         routes.post(Paths.users.pattern, use: createUser)

@@ -6,7 +6,7 @@ import Vapor
 /// What citizens use without a staff account: the dossier status lookup (code and the
 /// secret on the receipt; no personal data), and online submission with a citizen
 /// account verified by a one-time code.
-enum PublicPages {
+enum CitizenPages {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.lookup.pattern, use: lookup)
         routes.get(Paths.citizenLogin.pattern, use: loginForm)

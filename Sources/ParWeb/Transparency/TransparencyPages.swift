@@ -8,7 +8,7 @@ import Vapor
 /// satisfaction index of the units of the province for a period, the catalogue and the
 /// answered feedback, and Home Affairs' announcements. Only published or aggregate figures;
 /// nothing personal.
-enum PortalPages {
+enum TransparencyPages {
     static func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.portal.pattern, use: home)
         routes.get(Paths.portalParIndex.pattern, use: parIndex)

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import ParCore
 import ParStore
+import ParWeb
 import Vapor
 
 /// The demo: Hà Nội before and after 1 July 2025 (real wards/communes and

@@ -4,11 +4,11 @@ import Vapor
 /// protection for every form; sign-in required for everything but the login page.
 func registerPages(_ app: Application) throws {
     // The transparency portal: no session, so its pages can be cached and set no cookie.
-    PortalPages.registerPublic(app.grouped(LanguageMiddleware()))
+    TransparencyPages.registerPublic(app.grouped(LanguageMiddleware()))
     let pages = app.grouped(app.sessions.middleware, BodyLimitMiddleware(), LanguageMiddleware(),
                             SessionPrincipalMiddleware(), CSRFMiddleware(), LookupRateLimitMiddleware())
     LoginPages.register(pages)
-    PublicPages.register(pages)
+    CitizenPages.register(pages)
     SurveyPages.registerPublic(pages)
     FeedbackPages.registerPublic(pages)
     QueuePages.registerPublic(pages)
@@ -21,7 +21,7 @@ func registerPages(_ app: Application) throws {
     CalendarPages.registerAdmin(signedIn)
     HomePage.register(signedIn)
     UnitPages.register(signedIn)
-    AdminPages.register(signedIn)
+    UserPages.register(signedIn)
     DossierPages.register(signedIn)
     IndexPages.register(signedIn)
     SurveyPages.registerCounter(signedIn)
@@ -30,7 +30,7 @@ func registerPages(_ app: Application) throws {
     PlanPages.register(signedIn)
     InspectionPages.register(signedIn)
     ParIndexPages.register(signedIn)
-    PortalPages.registerStaff(signedIn)
+    TransparencyPages.registerStaff(signedIn)
     ReportPages.register(signedIn)
     FeedbackPages.registerStaff(signedIn)
     DisciplinePages.register(signedIn)
