@@ -87,9 +87,9 @@ struct DossierWorkTests {
             #expect(store.url(for: "../../etc/passwd") == nil)
             var intake = DossierRepositoryTests.intake(w)
             intake.applicant.idNumber = "001099012345"
-            intake.files = [FileDraft(kind: .component, component: component, blob: blob, contentType: "application/pdf",
+            let scans = [FileDraft(kind: .component, component: component, blob: blob, contentType: "application/pdf",
                                       originalName: "to-khai.pdf", digitised: true)]
-            let (first, _) = try await repo.receive(intake, actor: .system("t"), now: Self.monday)
+            let (first, _) = try await repo.receive(intake, files: scans, actor: .system("t"), now: Self.monday)
             let reusable = try await repo.reusableFiles(idNumber: "001 099 012 345")
             #expect(reusable.count == 1 && reusable[0].dossierID == first.id)
             #expect(try await repo.reusableFiles(idNumber: "079000000001").isEmpty)

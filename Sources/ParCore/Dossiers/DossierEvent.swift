@@ -26,21 +26,7 @@ public enum DossierEvent: Hashable, Sendable, Codable {
     case stop(reason: String)
 
     /// Machine name of the event, stored with each event row.
-    public var name: String {
-        switch self {
-        case .accept: "accept"
-        case .forward: "forward"
-        case .sendBack: "send_back"
-        case .requestSupplement: "request_supplement"
-        case .completeSupplement: "complete_supplement"
-        case .apologise: "apologise"
-        case .markProcessed: "mark_processed"
-        case .returnResult: "return_result"
-        case .refuse: "refuse"
-        case .withdraw: "withdraw"
-        case .stop: "stop"
-        }
-    }
+    public var name: String { kind.rawValue }
 }
 
 /// Why an event cannot apply.
@@ -62,7 +48,8 @@ extension Dossier {
     /// Rules (Decree 61/2018 art. 15–19 as amended; Decision 766 for lateness):
     /// a supplement request pauses the clock and remembers the working days left; completing
     /// it restarts the clock from the completion with those days. An apology must come
-    /// before the current appointment and set a later one. Closed dossiers accept nothing.
+    /// before the current appointment and set a later one. Closed dossiers accept nothing; each
+    /// event applies only from its `Kind.fromStates`.
     public func apply(_ event: DossierEvent, at now: Date, calendar: WorkingCalendar,
                       rules: DeadlineRules = .standard) throws(DossierError) -> Dossier {
         var next = self
@@ -70,10 +57,9 @@ extension Dossier {
             DossierError("Không thể “\(event.name)” khi hồ sơ đang ở trạng thái “\(state.vietnamese)”.",
                          english: "Cannot \(event.name) a dossier that is \(state.english.lowercased()).")
         }
-        guard !state.isClosed else { throw refuseTransition() }
+        guard !state.isClosed, event.kind.fromStates.contains(state) else { throw refuseTransition() }
         switch event {
         case .accept:
-            guard state == .submitted else { throw refuseTransition() }
             next.state = .received
             next.acceptedAt = now
             // The processing time runs from the receipt of a complete, valid dossier: for one sent online
@@ -89,11 +75,9 @@ extension Dossier {
                 }
             }
         case .forward(let unit, _, _), .sendBack(let unit, _):
-            guard [.received, .inProcess].contains(state) else { throw refuseTransition() }
             next.state = .inProcess
             next.holderUnitID = unit
         case .requestSupplement(let items):
-            guard [.submitted, .received, .inProcess].contains(state) else { throw refuseTransition() }
             guard !items.isEmpty else {
                 throw DossierError("Phải ghi rõ thành phần cần bổ sung.", english: "List the items to supplement.")
             }
@@ -103,7 +87,6 @@ extension Dossier {
             next.supplementRequestedAt = now
             next.state = .supplementRequested
         case .completeSupplement:
-            guard state == .supplementRequested else { throw refuseTransition() }
             let remaining = pausedRemainingWorkingDays ?? 0
             do {
                 let due = try calendar.deadline(from: now, workingDays: remaining, rules: rules).due
@@ -117,7 +100,6 @@ extension Dossier {
             next.pausedRemainingWorkingDays = nil
             next.state = holderUnitID == receivingUnitID ? .received : .inProcess
         case .apologise(let reason, let newDue):
-            guard [.received, .inProcess].contains(state) else { throw refuseTransition() }
             guard now <= dueAt else {
                 throw DossierError("Phiếu xin lỗi phải được lập trước thời hạn trả kết quả.",
                                    english: "The apology slip must be issued before the due date.")
@@ -131,15 +113,13 @@ extension Dossier {
             next.dueAt = newDue
             next.apologies += 1
         case .markProcessed:
-            guard [.received, .inProcess].contains(state) else { throw refuseTransition() }
             next.state = .processed
             next.processedAt = now
         case .returnResult:
-            guard state == .processed else { throw refuseTransition() }
             next.state = .returned
             next.returnedAt = now
         case .refuse(let reason):
-            guard [.submitted, .received].contains(state), !VietnameseText.clean(reason).isEmpty else { throw refuseTransition() }
+            guard !VietnameseText.clean(reason).isEmpty else { throw refuseTransition() }
             next.state = .refused
         case .withdraw:
             next.state = .withdrawn

@@ -95,3 +95,36 @@ public enum FileRules {
         return name
     }
 }
+
+extension DossierFile {
+    /// A file may be attached until the dossier is closed (a result until it is returned); a component scan
+    /// must name one of the procedure's components — any of them, as a supplement may bring one that was
+    /// not received at first.
+    public static func checkAttach(kind: Kind, component: String?, to dossier: Dossier, procedure: Procedure?) throws(DomainError) {
+        guard !dossier.state.isClosed else {
+            throw DomainError(.conflict, "Hồ sơ đã kết thúc; không thể thêm tệp.", english: "The dossier is closed; files cannot be added.")
+        }
+        if kind == .component {
+            guard let component, procedure?.hasComponent(component) == true else {
+                throw .invalid("Chọn thành phần hồ sơ mà tệp này là bản sao.", english: "Name the dossier component this file copies.", field: "component")
+            }
+        }
+    }
+
+    /// Only a file uploaded here can be flagged digitised or not: a reused one keeps its original's flag.
+    public func checkDigitisedFlagChange() throws(DomainError) {
+        guard reusedFrom == nil else {
+            throw DomainError(.conflict, "Tệp tái sử dụng giữ trạng thái số hóa của bản gốc.", english: "A reused file keeps its original's digitised flag.")
+        }
+    }
+
+    /// Reuse takes an original digitised copy (not itself a reuse) of the same applicant: `owner` and
+    /// `applicant` are the keys the store derives from the ID numbers (nil when there is none).
+    public func checkReuse(owner: String?, applicant: String?) throws(DomainError) {
+        guard digitised, reusedFrom == nil, let applicant, owner == applicant else { throw Self.notReusable }
+    }
+
+    /// The error for a reuse of a file that is not the applicant's own digitised copy (or does not exist).
+    public static let notReusable = DomainError.invalid("Chỉ tái sử dụng được bản số hóa của chính người nộp.",
+                                                        english: "Only the applicant's own digitised files can be reused.", field: "reuse")
+}

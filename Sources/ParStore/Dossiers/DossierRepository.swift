@@ -4,46 +4,6 @@ import Foundation
 import ParCore
 import SQLKit
 
-/// One entry of a dossier's timeline (the processing control sheet, form 05).
-public struct DossierTimelineEntry: Sendable, Equatable {
-    public var sequence: Int
-    public var name: String
-    public var at: Date
-    public var actorName: String
-    public var fromState: DossierState?
-    public var toState: DossierState
-    public var unitID: OrgUnit.ID?
-    public var detail: String
-}
-
-/// What a counter officer enters to receive a dossier.
-public struct DossierIntake: Sendable {
-    public var procedureID: Procedure.ID
-    public var receivingUnitID: OrgUnit.ID
-    public var channel: DossierChannel
-    public var applicant: Dossier.Applicant
-    public var components: [String]
-    /// Scans received with the dossier (already in the `FileStore`).
-    public var files: [FileDraft]
-    /// Digitised files of the same applicant's earlier dossiers to reuse instead of new copies.
-    public var reuse: [DossierFile.ID]
-    /// The citizen account submitting online.
-    public var citizenID: Citizen.ID?
-
-    public init(procedureID: Procedure.ID, receivingUnitID: OrgUnit.ID, channel: DossierChannel,
-                applicant: Dossier.Applicant, components: [String], files: [FileDraft] = [], reuse: [DossierFile.ID] = [],
-                citizenID: Citizen.ID? = nil) {
-        self.procedureID = procedureID
-        self.receivingUnitID = receivingUnitID
-        self.channel = channel
-        self.applicant = applicant
-        self.components = components
-        self.files = files
-        self.reuse = reuse
-        self.citizenID = citizenID
-    }
-}
-
 /// A stored upload about to be attached to a dossier.
 public struct FileDraft: Sendable {
     public var kind: DossierFile.Kind
@@ -64,18 +24,6 @@ public struct FileDraft: Sendable {
     }
 }
 
-/// One processing step: the unit that held the dossier, from when, until when, and its own due date.
-public struct DossierStep: Sendable, Equatable {
-    public var sequence: Int
-    public var unitID: OrgUnit.ID
-    public var fromUnitID: OrgUnit.ID?
-    public var electronic: Bool
-    public var startedAt: Date
-    public var dueAt: Date
-    public var finishedAt: Date?
-    public var actorName: String
-}
-
 /// The one-stop dossier engine's store. Every action is one transaction writing
 /// the new state, an event row and the audit row; actions carry the version
 /// they were made against, so of two conflicting actions exactly one wins.
@@ -84,85 +32,35 @@ public struct DossierRepository: Sendable {
 
     public init(db: any Database) { self.db = db }
 
-    /// Receives a dossier: checks it against the procedure, numbers it
-    /// (unit code – yymmdd – daily sequence, unique across instances), sets the
-    /// appointment on the working-day calendar, and returns it with the lookup
-    /// secret printed on the receipt (only its hash is stored).
-    public func receive(_ intake: DossierIntake, actor: AuditActor, now: Date) async throws -> (Dossier, secret: String) {
-        let name = VietnameseText.clean(intake.applicant.name)
-        guard !name.isEmpty, name.unicodeScalars.count <= 200 else {
-            throw DomainError.invalid("Cần họ tên người nộp (tối đa 200 ký tự).", english: "The applicant's name (up to 200 characters) is required.", field: "applicant.name")
-        }
-        let limits: [(String?, Int, String)] = [(intake.applicant.idNumber, 20, "applicant.idNumber"),
-                                                (intake.applicant.phone, 20, "applicant.phone"),
-                                                (intake.applicant.address, 300, "applicant.address"),
-                                                (intake.applicant.email, 254, "applicant.email")]
-        // Counted in code points, as the API schema's maxLength counts them.
-        for (value, limit, field) in limits where (value.map(VietnameseText.clean)?.unicodeScalars.count ?? 0) > limit {
-            throw DomainError.invalid("\(field) tối đa \(limit) ký tự.", english: "\(field) is at most \(limit) characters.", field: field)
-        }
-        let email = try Self.email(intake.applicant.email)
-        let components = intake.components.map(VietnameseText.clean).filter { !$0.isEmpty }
+    /// Receives a dossier (`Dossier.receive` decides): numbers it (unit code – yymmdd – daily sequence,
+    /// unique across instances), stores it with its first step, its scans and reused copies, the counters,
+    /// the applicant's notice and the audit row, and returns it with the lookup secret printed on the
+    /// receipt (only its hash is stored).
+    public func receive(_ raw: DossierIntake, files: [FileDraft] = [], actor: AuditActor, now: Date) async throws -> (Dossier, secret: String) {
+        let intake = try raw.validated()
         let calendar = try await CalendarRepository(db: db).calendar()
         return try await db.writeTransaction { tx in
-            guard let procedure = try await ProcedureModel.find(intake.procedureID.rawValue, on: tx)?.toDomain() else {
-                throw DomainError.invalid("Không có thủ tục này trong danh mục.", english: "No such procedure in the catalogue.", field: "procedureId")
-            }
-            guard let unit = try await UnitModel.find(intake.receivingUnitID.rawValue, on: tx) else {
-                throw DomainError.invalid("Không tìm thấy đơn vị tiếp nhận.", english: "The receiving unit does not exist.", field: "receivingUnitId")
-            }
-            let allowed = Set(procedure.documents.map(\.name))
-            let required = Set(procedure.documents.filter { !$0.isConditional }.map(\.name))
-            let missing = required.subtracting(components)
-            if !missing.isEmpty {
-                throw DomainError.invalid("Thiếu thành phần hồ sơ: \(missing.sorted().joined(separator: "; ")).",
-                                          english: "Missing components: \(missing.sorted().joined(separator: "; ")).", field: "components")
-            }
-            if let unknown = components.first(where: { !allowed.contains($0) }), !allowed.isEmpty {
-                throw DomainError.invalid("Thành phần không có trong thủ tục: \(unknown).", english: "Not a component of this procedure: \(unknown).", field: "components")
-            }
-            if intake.channel == .online && !procedure.methods.contains(.online) {
-                throw DomainError.invalid("Thủ tục này không nhận hồ sơ trực tuyến.", english: "This procedure does not accept online dossiers.", field: "channel")
-            }
-            let due: Date
-            do {
-                due = try procedure.processingTime.due(from: now, calendar: calendar)
-            } catch let error as CalendarError {
-                throw DomainError(error)
-            }
+            guard let procedure = try await ProcedureModel.find(intake.procedureID.rawValue, on: tx)?.toDomain() else { throw DomainError.unknownProcedure }
+            guard let unit = try await UnitModel.find(intake.receivingUnitID.rawValue, on: tx) else { throw DomainError.unknownReceivingUnit }
+            try intake.check(against: procedure)
+            for draft in files { try DossierIntake.checkScan(kind: draft.kind, component: draft.component, of: procedure) }
             let day = VietnamTime.localDate(of: now)
             let sequence = try await Self.nextSequence(unit: intake.receivingUnitID, day: day, on: tx)
-            let code = DossierCode.make(unitCode: unit.code, day: day, sequence: sequence)
-            var dossier = Dossier(id: .random(), code: code, procedureID: procedure.id, receivingUnitID: intake.receivingUnitID,
-                                  channel: intake.channel, applicant: .init(name: name,
-                                  idNumber: intake.applicant.idNumber.map(VietnameseText.clean),
-                                  phone: intake.applicant.phone.map(VietnameseText.clean),
-                                  address: intake.applicant.address.map(VietnameseText.clean), email: email),
-                                  components: components, state: intake.channel == .counter ? .received : .submitted,
-                                  receivedAt: now, dueAt: due)
-            dossier.version = 1
-            dossier.citizenID = intake.citizenID
-            dossier.processingTime = procedure.processingTime
-            dossier.reusesDigitisedData = intake.reuse.isEmpty ? nil : true
+            let dossier = try Dossier.receive(intake, procedure: procedure, id: .random(),
+                                              code: DossierCode.make(unitCode: unit.code, day: day, sequence: sequence), at: now, calendar: calendar)
             let secret = Self.newSecret()
             let model = DossierModel()
             try model.apply(dossier)
             model.lookupSecretHash = Self.hash(secret)
-            model.citizenID = intake.citizenID?.rawValue
             try await model.create(on: tx)
             let received = ServiceCounters.intake(dossier)
-            try await Self.appendEvent(dossier, name: "receive", from: nil, unit: intake.receivingUnitID,
-                                       detail: "\(intake.channel.rawValue): \(components.count) thành phần", payload: nil, metrics: received,
-                                       actor: actor, at: now, on: tx)
+            try await Self.appendEvent(dossier, name: Dossier.receiveEventName, from: nil, unit: intake.receivingUnitID,
+                                       detail: DossierEvent.receiptDetail(dossier), payload: nil, metrics: received, actor: actor, at: now, on: tx)
             try await OpenCounterStore.move(from: nil, to: dossier, at: now, on: tx)
             try await Self.openStep(dossier, sequence: 1, unit: intake.receivingUnitID, from: nil, electronic: true,
                                     procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
             var counts = received
-            for draft in intake.files {
-                if draft.kind == .component, let component = draft.component, !allowed.contains(component) {
-                    throw DomainError.invalid("Tệp gắn với thành phần không có trong thủ tục: \(component).",
-                                              english: "A file names a component not in this procedure: \(component).", field: "files")
-                }
+            for draft in files {
                 try await Self.insertFile(draft, dossier: dossier, actor: actor, now: now, on: tx)
                 if draft.digitised { counts[draft.kind == .component ? .componentsDigitised : .resultsDigitised, default: 0] += 1 }
             }
@@ -171,11 +69,9 @@ public struct DossierRepository: Sendable {
                 counts[.componentsReused, default: 0] += 1
             }
             try await ServiceCounterStore.add(counts, for: dossier, at: now, on: tx)
-            try await OutboxRepository.notifyApplicant(of: dossier, subject: "Đã nhận hồ sơ / Dossier received",
-                body: "Hồ sơ \(code) (\(procedure.name)) đã được tiếp nhận. Hẹn trả kết quả: \(Self.shown(due)).\n\nDossier \(code) was received; result due \(Self.shown(due)).",
-                now: now, on: tx)
+            try await OutboxRepository.notifyApplicant(of: dossier, dossier.receiptNotice(procedureName: procedure.name), now: now, on: tx)
             try await AuditLog.append(on: tx, actor: actor, action: "dossier.receive", entityType: "dossier",
-                                      entityID: dossier.id.description, after: ["code": code, "state": dossier.state.rawValue], now: now)
+                                      entityID: dossier.id.description, after: ["code": dossier.code, "state": dossier.state.rawValue], now: now)
             return (dossier, secret)
         }
     }
@@ -228,12 +124,12 @@ public struct DossierRepository: Sendable {
             }
             let deltas = ServiceCounters.deltas(for: event, before: before, after: after, at: now)
             try await Self.appendEvent(after, name: event.name, from: before.state, unit: after.holderUnitID,
-                                       detail: Self.detail(event), payload: event, metrics: deltas, actor: actor, at: now, on: tx)
+                                       detail: event.detail, payload: event, metrics: deltas, actor: actor, at: now, on: tx)
             try await Self.moveSteps(event, before: before, after: after, actor: actor, now: now, calendar: calendar, on: tx)
             try await ServiceCounterStore.add(deltas, for: after, at: now, on: tx)
             try await OpenCounterStore.move(from: before, to: after, at: now, on: tx)
-            if let (subject, body) = Self.notice(event, after, surveyLink: surveyLink) {
-                try await OutboxRepository.notifyApplicant(of: after, subject: subject, body: body, now: now, on: tx)
+            if let notice = after.notice(after: event, surveyLink: surveyLink) {
+                try await OutboxRepository.notifyApplicant(of: after, notice, now: now, on: tx)
             }
             try await AuditLog.append(on: tx, actor: actor, action: "dossier.\(event.name)", entityType: "dossier",
                                       entityID: id.description, before: ["state": before.state.rawValue, "version": String(before.version)],
@@ -380,16 +276,8 @@ public struct DossierRepository: Sendable {
             guard let dossier = try await DossierModel.find(id.rawValue, on: tx)?.toDomain() else {
                 throw DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "Dossier not found.")
             }
-            guard !dossier.state.isClosed else {
-                throw DomainError(.conflict, "Hồ sơ đã kết thúc; không thể thêm tệp.", english: "The dossier is closed; files cannot be added.")
-            }
-            if draft.kind == .component {
-                // Any component of the procedure: a supplement may bring one that was not received at first.
-                let procedure = try await ProcedureModel.find(dossier.procedureID.rawValue, on: tx)?.toDomain()
-                guard let component = draft.component, procedure?.documents.contains(where: { $0.name == component }) == true else {
-                    throw DomainError.invalid("Chọn thành phần hồ sơ mà tệp này là bản sao.", english: "Name the dossier component this file copies.", field: "component")
-                }
-            }
+            let procedure = draft.kind == .component ? try await ProcedureModel.find(dossier.procedureID.rawValue, on: tx)?.toDomain() : nil
+            try DossierFile.checkAttach(kind: draft.kind, component: draft.component, to: dossier, procedure: procedure)
             let file = try await Self.insertFile(draft, dossier: dossier, actor: actor, now: now, on: tx)
             if draft.digitised {
                 try await ServiceCounterStore.add([draft.kind == .component ? .componentsDigitised : .resultsDigitised: 1], for: dossier, at: now, on: tx)
@@ -407,9 +295,7 @@ public struct DossierRepository: Sendable {
                   let dossier = try await DossierModel.find(row.dossierID, on: tx)?.toDomain() else {
                 throw DomainError(.notFound, "Không tìm thấy tệp.", english: "File not found.")
             }
-            guard row.reusedFrom == nil else {
-                throw DomainError(.conflict, "Tệp tái sử dụng giữ trạng thái số hóa của bản gốc.", english: "A reused file keeps its original's digitised flag.")
-            }
+            try row.toDomain().checkDigitisedFlagChange()
             if row.digitised != digitised {
                 row.digitised = digitised
                 try await row.save(on: tx)
@@ -448,21 +334,11 @@ public struct DossierRepository: Sendable {
 
     /// Takes an earlier digitised copy of the same applicant (matched by ID number) into this dossier.
     static func reuseFile(_ id: DossierFile.ID, into dossier: Dossier, actor: AuditActor, now: Date, on tx: any Database) async throws {
-        guard let source = try await DossierFileModel.find(id.rawValue, on: tx), source.digitised, source.reusedFrom == nil,
-              let key = ownerKey(dossier.applicant.idNumber), source.ownerKey == key else {
-            throw DomainError.invalid("Chỉ tái sử dụng được bản số hóa của chính người nộp.", english: "Only the applicant's own digitised files can be reused.", field: "reuse")
-        }
+        guard let source = try await DossierFileModel.find(id.rawValue, on: tx) else { throw DossierFile.notReusable }
+        try source.toDomain().checkReuse(owner: source.ownerKey, applicant: ownerKey(dossier.applicant.idNumber))
         let draft = FileDraft(kind: .component, component: source.component, blob: .init(sha256: source.sha256, size: source.size),
                               contentType: source.contentType, originalName: source.originalName, digitised: true)
         try await insertFile(draft, dossier: dossier, reusing: source.id, actor: actor, now: now, on: tx)
-    }
-
-    static func email(_ raw: String?) throws -> String? {
-        guard let raw = raw.map(VietnameseText.clean), !raw.isEmpty else { return nil }
-        guard let valid = Citizen.normalisedEmail(raw) else {
-            throw DomainError.invalid("Địa chỉ thư điện tử không hợp lệ.", english: "applicant.email is not a valid address.", field: "applicant.email")
-        }
-        return valid
     }
 
     /// Files are matched to a person by a hash of the ID number (never the number itself).
@@ -471,15 +347,9 @@ public struct DossierRepository: Sendable {
         return SHA256.hash(data: Data("owner|\(raw)".utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Opens a processing step at `unit`; its due date is the procedure's share for that
-    /// step (inter-agency procedures list working days per unit), never past the dossier's.
+    /// Opens a processing step at `unit`, due at its share (`Procedure.stepDue`).
     static func openStep(_ dossier: Dossier, sequence: Int, unit: OrgUnit.ID, from: OrgUnit.ID?, electronic: Bool,
                          procedure: Procedure, actor: AuditActor, now: Date, calendar: WorkingCalendar, on tx: any Database) async throws {
-        var due = dossier.dueAt
-        if procedure.interAgencySteps.indices.contains(sequence - 1),
-           let share = try? calendar.deadline(from: now, workingDays: procedure.interAgencySteps[sequence - 1].days).due {
-            due = min(due, share)
-        }
         let row = DossierStepModel()
         row.id = UUID()
         row.dossierID = dossier.id.rawValue
@@ -488,7 +358,7 @@ public struct DossierRepository: Sendable {
         row.fromUnitID = from?.rawValue
         row.electronic = electronic
         row.startedAt = now
-        row.dueAt = due
+        row.dueAt = procedure.stepDue(sequence: sequence, from: now, dossierDue: dossier.dueAt, calendar: calendar)
         row.actorName = actor.name
         try await row.create(on: tx)
     }
@@ -496,54 +366,18 @@ public struct DossierRepository: Sendable {
     /// Closes the current step on a hand-over (opening the next) or when processing ends.
     static func moveSteps(_ event: DossierEvent, before: Dossier, after: Dossier, actor: AuditActor, now: Date,
                           calendar: WorkingCalendar, on tx: any Database) async throws {
-        let handOver: (OrgUnit.ID, Bool)?
-        switch event {
-        case .forward(let unit, let electronic, _): handOver = (unit, electronic)
-        case .sendBack(let unit, _): handOver = (unit, true)
-        case .markProcessed, .refuse, .withdraw, .stop: handOver = nil
-        default: return
-        }
+        guard event.closesStep else { return }
         guard let current = try await DossierStepModel.query(on: tx).filter(\.$dossierID == after.id.rawValue)
             .sort(\.$seq, .descending).first() else { return }
         if current.finishedAt == nil {
             current.finishedAt = now
             try await current.save(on: tx)
         }
-        guard let (unit, electronic) = handOver,
+        guard let (unit, electronic) = event.handOver,
               let procedure = try await ProcedureModel.find(after.procedureID.rawValue, on: tx)?.toDomain() else { return }
         try await openStep(after, sequence: current.seq + 1, unit: unit, from: before.holderUnitID, electronic: electronic,
                            procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
     }
-
-    /// The notice an event sends the applicant, if any.
-    static func notice(_ event: DossierEvent, _ dossier: Dossier, surveyLink: String? = nil) -> (String, String)? {
-        switch event {
-        case .returnResult:
-            surveyLink.map { link in
-                ("Đã trả kết quả — mời đánh giá / Result returned — please rate the service",
-                 "Hồ sơ \(dossier.code) đã được trả kết quả. Mời Ông/Bà đánh giá mức độ hài lòng (một lần, không ghi tên): \(link)\n\nThe result of dossier \(dossier.code) has been returned. Please rate the service (once, anonymously): \(link)")
-            }
-        case .requestSupplement(let items):
-            ("Yêu cầu bổ sung hồ sơ / Supplement requested",
-             "Hồ sơ \(dossier.code) cần bổ sung (mẫu 02): \(items.joined(separator: "; ")).\n\nPlease supplement dossier \(dossier.code): \(items.joined(separator: "; ")).")
-        case .apologise(let reason, let newDue):
-            ("Thư xin lỗi và hẹn lại ngày trả kết quả / Apology and new appointment",
-             "Chúng tôi xin lỗi vì hồ sơ \(dossier.code) chưa có kết quả đúng hẹn (mẫu 04). Lý do: \(reason). Ngày hẹn mới: \(shown(newDue)).\n\nWe apologise: dossier \(dossier.code) is delayed (\(reason)); new appointment \(shown(newDue)).")
-        case .accept:
-            ("Hồ sơ đã được tiếp nhận / Dossier accepted",
-             "Hồ sơ \(dossier.code) đã được tiếp nhận. Hẹn trả kết quả: \(shown(dossier.dueAt)).\n\nDossier \(dossier.code) was accepted; result due \(shown(dossier.dueAt)).")
-        case .markProcessed:
-            ("Đã có kết quả / Result ready", "Hồ sơ \(dossier.code) đã có kết quả.\n\nThe result of dossier \(dossier.code) is ready.")
-        case .refuse(let reason):
-            ("Từ chối tiếp nhận hồ sơ / Dossier not accepted", "Hồ sơ \(dossier.code) không được tiếp nhận (mẫu 03). Lý do: \(reason).\n\nDossier \(dossier.code) was not accepted: \(reason).")
-        case .stop(let reason):
-            ("Dừng xử lý hồ sơ / Processing stopped", "Hồ sơ \(dossier.code) đã dừng xử lý. Lý do: \(reason).\n\nProcessing of \(dossier.code) stopped: \(reason).")
-        default: nil
-        }
-    }
-
-    /// An instant as Việt Nam local time, `dd/MM/yyyy HH:mm`.
-    static func shown(_ date: Date) -> String { LocalDateTime(date).shown }
 
     static func nextSequence(unit: OrgUnit.ID, day: LocalDate, on tx: any Database) async throws -> Int {
         try await nextDailyNumber(in: "dossier_counters", unit: unit, day: day, on: tx)
@@ -582,19 +416,6 @@ public struct DossierRepository: Sendable {
         event.unitID = unit?.rawValue
         event.detail = detail
         try await event.create(on: tx)
-    }
-
-    static func detail(_ event: DossierEvent) -> String {
-        switch event {
-        case .forward(_, let electronic, let note): (electronic ? "điện tử" : "giấy") + (note.map { ": \($0)" } ?? "")
-        case .sendBack(_, let reason), .refuse(let reason), .stop(let reason): reason
-        case .requestSupplement(let items): items.joined(separator: "; ")
-        case .apologise(let reason, let due): "\(reason) → \(ISO8601DateFormatter().string(from: due))"
-        case .markProcessed(let electronic): electronic ? "kết quả điện tử" : "kết quả giấy"
-        case .returnResult(let method): method
-        case .withdraw(let reason): reason ?? ""
-        case .accept, .completeSupplement: ""
-        }
     }
 
     /// Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L).

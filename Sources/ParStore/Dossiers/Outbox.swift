@@ -28,9 +28,9 @@ public struct OutboxRepository: Sendable {
 
     /// Tells the applicant, if the dossier has an e-mail address (the phone gets an SMS
     /// only when an SMS gateway is configured, so it is not queued here).
-    static func notifyApplicant(of dossier: Dossier, subject: String, body: String, now: Date, on tx: any Database) async throws {
+    static func notifyApplicant(of dossier: Dossier, _ notice: DossierNotice, now: Date, on tx: any Database) async throws {
         guard let email = dossier.applicant.email, !email.isEmpty else { return }
-        try await enqueue(.email, to: email, subject: "[\(dossier.code)] \(subject)", body: body, dossier: dossier.id, now: now, on: tx)
+        try await enqueue(.email, to: email, subject: "[\(dossier.code)] \(notice.subject)", body: notice.body, dossier: dossier.id, now: now, on: tx)
     }
 
     /// Oldest pending messages first.

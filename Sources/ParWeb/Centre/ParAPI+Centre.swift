@@ -80,7 +80,7 @@ extension ParAPI {
 
     func listPayments(_ input: Operations.ListPayments.Input) async throws -> Operations.ListPayments.Output {
         let request = try self.request
-        let dossier = try await DossierPages.viewable(request, id: input.path.dossierId)
+        let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
         let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
         let payments = try await PaymentRepository(db: request.db).payments(of: dossier.id)
         return .ok(.init(body: .json(.init(due: procedure.map(Payment.due) ?? 0, items: payments.map { Self.payment($0, request: request) }))))
@@ -89,7 +89,7 @@ extension ParAPI {
     func createPayment(_ input: Operations.CreatePayment.Input) async throws -> Operations.CreatePayment.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let dossier = try await DossierPages.viewable(request, id: input.path.dossierId)
+        let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
         let payment = try await PaymentPages.start(dossier, method: body.method.rawValue, amount: body.amount, receipt: body.receipt,
                                                    provider: body.provider, request: request)
         return .created(.init(body: .json(Self.payment(payment, request: request))))

@@ -53,7 +53,7 @@ enum PaymentPages {
 
     static func renderList(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let dossier = try await DossierPages.viewable(request)
+        let dossier = try await DossierService.viewable(request)
         let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
         let payments = try await PaymentRepository(db: request.db).payments(of: dossier.id)
         let due = procedure.map(Payment.due) ?? 0
@@ -70,7 +70,7 @@ enum PaymentPages {
     @Sendable static func list(_ request: Request) async throws -> Response { try await renderList(request) }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
-        let dossier = try await DossierPages.viewable(request)
+        let dossier = try await DossierService.viewable(request)
         let form = try request.content.decode([String: String].self)
         do {
             let payment = try await start(dossier, method: form["method"], amount: form["amount"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },

@@ -286,9 +286,9 @@ enum CitizenPages {
             }
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unitID, channel: .online,
                                        applicant: .init(name: citizen.name, idNumber: citizen.idNumber, phone: citizen.phone, email: citizen.email),
-                                       components: form.component ?? [], files: drafts, citizenID: citizen.id)
+                                       components: form.component ?? [], citizenID: citizen.id)
             let actor = AuditActor(id: nil, name: citizen.email, requestID: request.id)
-            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, actor: actor, now: request.now)
+            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: actor, now: request.now)
             request.session.data["submitted.\(dossier.id)"] = secret
             return request.redirect(to: Paths.citizenDossier.link(dossier.id))
         } catch {

@@ -292,9 +292,9 @@ enum DossierPages {
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unit.unit.id, channel: channel,
                                        applicant: .init(name: form.name ?? "", idNumber: nonEmpty(form.idNumber), phone: nonEmpty(form.phone),
                                                         address: nonEmpty(form.address), email: nonEmpty(form.email)),
-                                       components: form.component ?? [], files: drafts,
+                                       components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
-            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, actor: request.auditActor, now: request.now)
+            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: request.auditActor, now: request.now)
             request.session.data[receiptKey(dossier.id)] = secret
             return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
         } catch {
@@ -412,15 +412,8 @@ enum DossierPages {
         let errors: [FormError]?
     }
 
-    /// The dossier, if the principal may view it.
-    static func viewable(_ request: Request, id: String? = nil) async throws -> Dossier {
-        try await ParAPI.authorizedDossier(id ?? request.parameters.get("dossierID") ?? "", request: request) { dossier, principal in
-            try await ParAPI.require(principal, .viewDossiers, onAnyOf: [dossier.receivingUnitID, dossier.holderUnitID], request: request)
-        }
-    }
-
     @Sendable static func show(_ request: Request) async throws -> Response {
-        try await renderDossier(try await viewable(request), request: request, errors: nil)
+        try await renderDossier(try await DossierService.viewable(request), request: request, errors: nil)
     }
 
     static func renderDossier(_ d: Dossier, request: Request, errors: [FormError]?) async throws -> Response {
@@ -446,27 +439,12 @@ enum DossierPages {
             MessageRow(at: LocalTime.format($0.createdAt), recipient: $0.recipient, subject: $0.subject, status: $0.status.rawValue)
         }
         // What this officer may do now, by the same rules as the API.
-        let receiving = try await request.units.find(d.receivingUnitID)
+        let standing = try await DossierService.standing(principal, on: d, request: request)
+        let available = d.availableActions(for: standing, at: now)
+        var actions = Dictionary(uniqueKeysWithValues: DossierEvent.Kind.allCases.map { (actionKey($0), available.contains($0)) })
+        actions["addFile"] = d.mayAttachFiles(for: standing)
+        let atCounter = standing.atCounter
         let holding = try await request.units.find(d.holderUnitID)
-        let atCounter = receiving.map { principal.may(.receiveDossiers, onUnitWithAncestry: $0.ancestry) } ?? false
-        let processing = (holding.map { principal.may(.processDossiers, onUnitWithAncestry: $0.ancestry) } ?? false)
-            || (d.holderUnitID == d.receivingUnitID && atCounter)
-        let open = !d.state.isClosed
-        let working = [DossierState.received, .inProcess].contains(d.state)
-        let actions: [String: Bool] = [
-            "accept": atCounter && d.state == .submitted,
-            "refuse": atCounter && [.submitted, .received].contains(d.state),
-            "completeSupplement": atCounter && d.state == .supplementRequested,
-            "returnResult": atCounter && d.state == .processed,
-            "withdraw": atCounter && open,
-            "forward": processing && working,
-            "sendBack": processing && d.state == .inProcess,
-            "requestSupplement": processing && [.submitted, .received, .inProcess].contains(d.state),
-            "apologise": processing && working && now <= d.dueAt,
-            "markProcessed": processing && working,
-            "stop": processing && open,
-            "addFile": (atCounter || processing) && open,
-        ]
         let rated = try await SatisfactionRepository(db: request.db).answeredAt(d.id) != nil
         var targets: [UnitOption] = []
         if let holding {
@@ -513,6 +491,12 @@ enum DossierPages {
         return try await Page.render("dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request, failed: errors != nil)
     }
 
+    /// The template's name of an action's button (`actions.completeSupplement`).
+    static func actionKey(_ kind: DossierEvent.Kind) -> String {
+        let words = kind.rawValue.split(separator: "_")
+        return words.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+    }
+
     static func eventLabel(_ name: String, en: Bool) -> String {
         let labels: [String: (String, String)] = [
             "receive": ("Tiếp nhận", "Received"), "accept": ("Chấp nhận hồ sơ trực tuyến", "Accepted"),
@@ -544,7 +528,7 @@ enum DossierPages {
         let form = try request.content.decode(ActionForm.self)
         let raw = request.parameters.get("dossierID") ?? ""
         do {
-            guard let action = Components.Schemas.DossierAction.ActionPayload(rawValue: form.action) else {
+            guard let action = DossierEvent.Kind(rawValue: form.action) else {
                 throw Problem(DomainError.invalid("Thao tác không hợp lệ.", english: "Unknown action.", field: "action"))
             }
             var newDue: Date?
@@ -554,15 +538,15 @@ enum DossierPages {
                 }
                 newDue = parsed
             }
-            let body = Components.Schemas.DossierAction(
-                action: action, toUnitId: nonEmpty(form.toUnitId), electronic: form.electronic.map { $0 == "1" },
+            let input = DossierActionInput(
+                action: action, toUnitID: nonEmpty(form.toUnitId), electronic: form.electronic.map { $0 == "1" },
                 note: nonEmpty(form.note), reason: nonEmpty(form.reason),
                 items: form.items.map { $0.split(whereSeparator: \.isNewline).map(String.init) }, newDueAt: newDue, method: nonEmpty(form.method))
-            let dossier = try await ParAPI.perform(body, on: raw, expectedVersion: form.version, request: request)
+            let dossier = try await DossierService.act(input, on: raw, expectedVersion: form.version, request: request)
             return request.redirect(to: Paths.dossier.link(dossier.id))
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
-            return try await renderDossier(try await viewable(request), request: request, errors: errors)
+            return try await renderDossier(try await DossierService.viewable(request), request: request, errors: errors)
         }
     }
 
@@ -576,9 +560,11 @@ enum DossierPages {
     }
 
     @Sendable static func addFile(_ request: Request) async throws -> Response {
-        let dossier = try await viewable(request)
+        let dossier = try await DossierService.viewable(request)
         do {
-            try await ParAPI.requireActor(on: dossier, request: request)
+            guard try await DossierService.standing(try request.requirePrincipal(), on: dossier, request: request).mayAttachFiles else {
+                throw Problem.forbidden()
+            }
             let form = try request.content.decode(FileForm.self)
             guard let file = form.file, file.data.readableBytes > 0 else {
                 throw Problem(DomainError.invalid("Chọn tệp.", english: "Choose a file.", field: "file"))
@@ -595,8 +581,7 @@ enum DossierPages {
     }
 
     @Sendable static func digitise(_ request: Request) async throws -> Response {
-        let dossier = try await viewable(request)
-        try await ParAPI.requireActor(on: dossier, request: request)
+        let dossier = try await DossierService.forFiles(request)
         guard let fileID = request.parameters.get("fileID").flatMap(DossierFile.ID.init(string:)),
               let file = try await DossierRepository(db: request.db).file(fileID), file.dossierID == dossier.id else {
             throw Problem.notFound("Không tìm thấy tệp.", english: "File not found.")
@@ -607,7 +592,7 @@ enum DossierPages {
     }
 
     @Sendable static func download(_ request: Request) async throws -> Response {
-        let dossier = try await viewable(request)
+        let dossier = try await DossierService.viewable(request)
         return try await request.fileResponse(fileID: request.parameters.get("fileID"), of: dossier)
     }
 
@@ -635,7 +620,7 @@ enum DossierPages {
     }
 
     @Sendable static func receipt(_ request: Request) async throws -> Response {
-        let dossier = try await viewable(request)
+        let dossier = try await DossierService.viewable(request)
         // The secret is shown once, right after intake or a reissue; only its hash is kept.
         let secret = request.session.data[receiptKey(dossier.id)]
         request.session.data[receiptKey(dossier.id)] = nil
@@ -643,9 +628,7 @@ enum DossierPages {
     }
 
     @Sendable static func reissueReceipt(_ request: Request) async throws -> Response {
-        let dossier = try await ParAPI.authorizedDossier(request.parameters.get("dossierID") ?? "", request: request) { dossier, principal in
-            try await ParAPI.require(principal, .receiveDossiers, onAnyOf: [dossier.receivingUnitID], request: request)
-        }
+        let dossier = try await DossierService.atCounter(request)
         let secret = try await DossierRepository(db: request.db).reissueSecret(dossier.id, actor: request.auditActor, now: request.now)
         request.session.data[receiptKey(dossier.id)] = secret
         return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
@@ -687,7 +670,7 @@ enum DossierPages {
     }
 
     @Sendable static func slip(_ request: Request) async throws -> Response {
-        let d = try await viewable(request)
+        let d = try await DossierService.viewable(request)
         let en = Language.of(request) == .en
         let kind = request.parameters.get("kind") ?? ""
         var names = Names(request)

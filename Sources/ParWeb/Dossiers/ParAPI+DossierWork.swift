@@ -46,15 +46,14 @@ extension ParAPI {
 
     func listDossierFiles(_ input: Operations.ListDossierFiles.Input) async throws -> Operations.ListDossierFiles.Output {
         let request = try self.request
-        let dossier = try await DossierPages.viewable(request, id: input.path.dossierId)
+        let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
         let files = try await DossierRepository(db: request.db).files(of: dossier.id)
         return .ok(.init(body: .json(.init(items: files.map(Self.file)))))
     }
 
     func addDossierFile(_ input: Operations.AddDossierFile.Input) async throws -> Operations.AddDossierFile.Output {
         let request = try self.request
-        let dossier = try await DossierPages.viewable(request, id: input.path.dossierId)
-        try await Self.requireActor(on: dossier, request: request)
+        let dossier = try await DossierService.forFiles(request, id: input.path.dossierId)
         let body: HTTPBody
         let declared: String?
         switch input.body {
@@ -82,7 +81,7 @@ extension ParAPI {
 
     func getDossierFile(_ input: Operations.GetDossierFile.Input) async throws -> Operations.GetDossierFile.Output {
         let request = try self.request
-        let dossier = try await DossierPages.viewable(request, id: input.path.dossierId)
+        let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
         let response = try await request.fileResponse(fileID: input.path.fileId, of: dossier)
         let data = response.body.data ?? Data()
         let headers = Operations.GetDossierFile.Output.Ok.Headers(contentDisposition: response.headers.first(name: .contentDisposition))

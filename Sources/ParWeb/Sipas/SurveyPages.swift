@@ -107,9 +107,7 @@ enum SurveyPages {
 
     /// receiveDossiers on the receiving unit: the officer who returned the result hands the screen over.
     static func counterDossier(_ request: Request) async throws -> Dossier {
-        try await ParAPI.authorizedDossier(request.parameters.get("dossierID") ?? "", request: request) { dossier, principal in
-            try await ParAPI.require(principal, .receiveDossiers, onAnyOf: [dossier.receivingUnitID], request: request)
-        }
+        try await DossierService.atCounter(request)
     }
 
     @Sendable static func kiosk(_ request: Request) async throws -> Response {

@@ -1,0 +1,73 @@
+import Foundation
+
+/// A notice to the applicant (by e-mail, through the outbox): the slips of Decree 61/2018's forms in
+/// short, Vietnamese first with the English below.
+public struct DossierNotice: Sendable, Equatable {
+    public var subject: String
+    public var body: String
+
+    public init(subject: String, body: String) {
+        self.subject = subject
+        self.body = body
+    }
+}
+
+extension Dossier {
+    /// The receipt's notice: the dossier was received and when its result is due (form 01).
+    public func receiptNotice(procedureName: String) -> DossierNotice {
+        let due = LocalDateTime(dueAt).shown
+        return DossierNotice(subject: "Đã nhận hồ sơ / Dossier received",
+                             body: "Hồ sơ \(code) (\(procedureName)) đã được tiếp nhận. Hẹn trả kết quả: \(due).\n\nDossier \(code) was received; result due \(due).")
+    }
+
+    /// The notice `event` sends once applied (`self` is the dossier after it), if any. A returned result
+    /// invites the applicant to the satisfaction survey when `surveyLink` is given, and says nothing otherwise.
+    public func notice(after event: DossierEvent, surveyLink: String? = nil) -> DossierNotice? {
+        switch event {
+        case .returnResult:
+            surveyLink.map { link in
+                DossierNotice(subject: "Đã trả kết quả — mời đánh giá / Result returned — please rate the service",
+                              body: "Hồ sơ \(code) đã được trả kết quả. Mời Ông/Bà đánh giá mức độ hài lòng (một lần, không ghi tên): \(link)\n\nThe result of dossier \(code) has been returned. Please rate the service (once, anonymously): \(link)")
+            }
+        case .requestSupplement(let items):
+            DossierNotice(subject: "Yêu cầu bổ sung hồ sơ / Supplement requested",
+                          body: "Hồ sơ \(code) cần bổ sung (mẫu 02): \(items.joined(separator: "; ")).\n\nPlease supplement dossier \(code): \(items.joined(separator: "; ")).")
+        case .apologise(let reason, let newDue):
+            DossierNotice(subject: "Thư xin lỗi và hẹn lại ngày trả kết quả / Apology and new appointment",
+                          body: "Chúng tôi xin lỗi vì hồ sơ \(code) chưa có kết quả đúng hẹn (mẫu 04). Lý do: \(reason). Ngày hẹn mới: \(LocalDateTime(newDue).shown).\n\nWe apologise: dossier \(code) is delayed (\(reason)); new appointment \(LocalDateTime(newDue).shown).")
+        case .accept:
+            DossierNotice(subject: "Hồ sơ đã được tiếp nhận / Dossier accepted",
+                          body: "Hồ sơ \(code) đã được tiếp nhận. Hẹn trả kết quả: \(LocalDateTime(dueAt).shown).\n\nDossier \(code) was accepted; result due \(LocalDateTime(dueAt).shown).")
+        case .markProcessed:
+            DossierNotice(subject: "Đã có kết quả / Result ready", body: "Hồ sơ \(code) đã có kết quả.\n\nThe result of dossier \(code) is ready.")
+        case .refuse(let reason):
+            DossierNotice(subject: "Từ chối tiếp nhận hồ sơ / Dossier not accepted",
+                          body: "Hồ sơ \(code) không được tiếp nhận (mẫu 03). Lý do: \(reason).\n\nDossier \(code) was not accepted: \(reason).")
+        case .stop(let reason):
+            DossierNotice(subject: "Dừng xử lý hồ sơ / Processing stopped",
+                          body: "Hồ sơ \(code) đã dừng xử lý. Lý do: \(reason).\n\nProcessing of \(code) stopped: \(reason).")
+        default: nil
+        }
+    }
+}
+
+extension DossierEvent {
+    /// The line the timeline (form 05) shows beside the event: the reason, the items, how it moved.
+    public var detail: String {
+        switch self {
+        case .forward(_, let electronic, let note): (electronic ? "điện tử" : "giấy") + (note.map { ": \($0)" } ?? "")
+        case .sendBack(_, let reason), .refuse(let reason), .stop(let reason): reason
+        case .requestSupplement(let items): items.joined(separator: "; ")
+        case .apologise(let reason, let due): "\(reason) → \(ISO8601DateFormatter().string(from: due))"
+        case .markProcessed(let electronic): electronic ? "kết quả điện tử" : "kết quả giấy"
+        case .returnResult(let method): method
+        case .withdraw(let reason): reason ?? ""
+        case .accept, .completeSupplement: ""
+        }
+    }
+
+    /// The timeline detail of a dossier's receipt: its channel and how many components came with it.
+    public static func receiptDetail(_ dossier: Dossier) -> String {
+        "\(dossier.channel.rawValue): \(dossier.components.count) thành phần"
+    }
+}
