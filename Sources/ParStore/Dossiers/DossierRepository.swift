@@ -32,6 +32,11 @@ public struct DossierRepository: Sendable {
 
     public init(db: any Database) { self.db = db }
 
+    /// No dossier has the id (404).
+    static let notFound = DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "Dossier not found.")
+    /// The dossier moved past the version the action was made against (412).
+    static let changed = DomainError(.stale, "Hồ sơ vừa được người khác xử lý; hãy tải lại.", english: "The dossier was just changed by someone else; reload it.")
+
     /// Receives a dossier (`Dossier.receive` decides): numbers it (unit code – yymmdd – daily sequence,
     /// unique across instances), stores it with its first step, its scans and reused copies, the counters,
     /// the applicant's notice and the audit row, and returns it with the lookup secret printed on the
@@ -91,11 +96,11 @@ public struct DossierRepository: Sendable {
                                   now: Date, calendar: WorkingCalendar, surveyLink: String?) async throws -> Dossier {
         try await db.writeTransaction { tx in
             guard let model = try await DossierModel.find(id.rawValue, on: tx) else {
-                throw DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "Dossier not found.")
+                throw DossierRepository.notFound
             }
             let before = try model.toDomain()
             if let expectedVersion, expectedVersion != before.version {
-                throw DomainError(.stale, "Hồ sơ vừa được người khác xử lý; hãy tải lại.", english: "The dossier was just changed by someone else; reload it.")
+                throw DossierRepository.changed
             }
             var after: Dossier
             do {
@@ -120,7 +125,7 @@ public struct DossierRepository: Sendable {
                 .where("id", .equal, id.rawValue).where("version", .equal, before.version)
                 .returning("version").all()
             guard updated.count == 1 else {
-                throw DomainError(.stale, "Hồ sơ vừa được người khác xử lý; hãy tải lại.", english: "The dossier was just changed by someone else; reload it.")
+                throw DossierRepository.changed
             }
             let deltas = ServiceCounters.deltas(for: event, before: before, after: after, at: now)
             try await Self.appendEvent(after, name: event.name, from: before.state, unit: after.holderUnitID,
@@ -196,7 +201,7 @@ public struct DossierRepository: Sendable {
         try await db.writeTransaction { tx in
             let rows = try await tx.sql.update("dossiers").set("lookup_secret_hash", to: Self.hash(secret))
                 .where("id", .equal, id.rawValue).returning("id").all()
-            guard rows.count == 1 else { throw DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "Dossier not found.") }
+            guard rows.count == 1 else { throw DossierRepository.notFound }
             try await AuditLog.append(on: tx, actor: actor, action: "dossier.reissue_receipt", entityType: "dossier",
                                       entityID: id.description, now: now)
         }
@@ -252,100 +257,7 @@ public struct DossierRepository: Sendable {
             .sort(\.$receivedAt, .descending).limit(limit).all().map { try $0.toDomain() }
     }
 
-    // MARK: Files
-
-    public func files(of id: Dossier.ID) async throws -> [DossierFile] {
-        try await DossierFileModel.query(on: db).filter(\.$dossierID == id.rawValue).sort(\.$uploadedAt).all().map { $0.toDomain() }
-    }
-
-    public func file(_ id: DossierFile.ID) async throws -> DossierFile? {
-        try await DossierFileModel.find(id.rawValue, on: db)?.toDomain()
-    }
-
-    /// Digitised files of earlier dossiers filed under the same ID number, newest first.
-    public func reusableFiles(idNumber: String?) async throws -> [DossierFile] {
-        guard let key = Self.ownerKey(idNumber) else { return [] }
-        return try await DossierFileModel.query(on: db).filter(\.$ownerKey == key).filter(\.$digitised == true)
-            .filter(\.$reusedFrom == nil).sort(\.$uploadedAt, .descending).limit(50).all().map { $0.toDomain() }
-    }
-
-    /// Attaches a file to a dossier that is not closed (a result may be attached until it is returned); a
-    /// component scan must name one of the procedure's components.
-    public func addFile(_ draft: FileDraft, to id: Dossier.ID, actor: AuditActor, now: Date) async throws -> DossierFile {
-        try await db.writeTransaction { tx in
-            guard let dossier = try await DossierModel.find(id.rawValue, on: tx)?.toDomain() else {
-                throw DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "Dossier not found.")
-            }
-            let procedure = draft.kind == .component ? try await ProcedureModel.find(dossier.procedureID.rawValue, on: tx)?.toDomain() : nil
-            try DossierFile.checkAttach(kind: draft.kind, component: draft.component, to: dossier, procedure: procedure)
-            let file = try await Self.insertFile(draft, dossier: dossier, actor: actor, now: now, on: tx)
-            if draft.digitised {
-                try await ServiceCounterStore.add([draft.kind == .component ? .componentsDigitised : .resultsDigitised: 1], for: dossier, at: now, on: tx)
-            }
-            try await AuditLog.append(on: tx, actor: actor, action: "dossier.add_file", entityType: "dossier", entityID: id.description,
-                                      after: ["file": file.id.description, "sha256": file.sha256, "kind": file.kind.rawValue], now: now)
-            return file
-        }
-    }
-
-    /// Flags a file digitised (or not); the digitisation counters follow.
-    public func setDigitised(_ fileID: DossierFile.ID, _ digitised: Bool, actor: AuditActor, now: Date) async throws -> DossierFile {
-        try await db.writeTransaction { tx in
-            guard let row = try await DossierFileModel.find(fileID.rawValue, on: tx),
-                  let dossier = try await DossierModel.find(row.dossierID, on: tx)?.toDomain() else {
-                throw DomainError(.notFound, "Không tìm thấy tệp.", english: "File not found.")
-            }
-            try row.toDomain().checkDigitisedFlagChange()
-            if row.digitised != digitised {
-                row.digitised = digitised
-                try await row.save(on: tx)
-                let metric: ServiceMetric = row.kind == DossierFile.Kind.component.rawValue ? .componentsDigitised : .resultsDigitised
-                // Counted on the day the file was uploaded, as the rebuild counts it.
-                try await ServiceCounterStore.add([metric: digitised ? 1 : -1], for: dossier, at: row.uploadedAt, on: tx)
-                try await AuditLog.append(on: tx, actor: actor, action: "dossier.digitise", entityType: "dossier", entityID: dossier.id.description,
-                                          after: ["file": fileID.description, "digitised": String(digitised)], now: now)
-            }
-            return row.toDomain()
-        }
-    }
-
     // MARK: Internals
-
-    @discardableResult
-    static func insertFile(_ draft: FileDraft, dossier: Dossier, reusing source: UUID? = nil, actor: AuditActor, now: Date,
-                           on tx: any Database) async throws -> DossierFile {
-        let row = DossierFileModel()
-        row.id = UUID()
-        row.dossierID = dossier.id.rawValue
-        row.kind = draft.kind.rawValue
-        row.component = draft.kind == .component ? draft.component : nil
-        row.sha256 = draft.blob.sha256
-        row.size = draft.blob.size
-        row.contentType = draft.contentType
-        row.originalName = draft.originalName
-        row.digitised = draft.digitised
-        row.reusedFrom = source
-        row.ownerKey = ownerKey(dossier.applicant.idNumber)
-        row.uploadedAt = now
-        row.uploadedBy = actor.name
-        try await row.create(on: tx)
-        return row.toDomain()
-    }
-
-    /// Takes an earlier digitised copy of the same applicant (matched by ID number) into this dossier.
-    static func reuseFile(_ id: DossierFile.ID, into dossier: Dossier, actor: AuditActor, now: Date, on tx: any Database) async throws {
-        guard let source = try await DossierFileModel.find(id.rawValue, on: tx) else { throw DossierFile.notReusable }
-        try source.toDomain().checkReuse(owner: source.ownerKey, applicant: ownerKey(dossier.applicant.idNumber))
-        let draft = FileDraft(kind: .component, component: source.component, blob: .init(sha256: source.sha256, size: source.size),
-                              contentType: source.contentType, originalName: source.originalName, digitised: true)
-        try await insertFile(draft, dossier: dossier, reusing: source.id, actor: actor, now: now, on: tx)
-    }
-
-    /// Files are matched to a person by a hash of the ID number (never the number itself).
-    static func ownerKey(_ idNumber: String?) -> String? {
-        guard let raw = idNumber?.uppercased().filter({ $0.isLetter || $0.isNumber }), !raw.isEmpty else { return nil }
-        return SHA256.hash(data: Data("owner|\(raw)".utf8)).map { String(format: "%02x", $0) }.joined()
-    }
 
     /// Opens a processing step at `unit`, due at its share (`Procedure.stepDue`).
     static func openStep(_ dossier: Dossier, sequence: Int, unit: OrgUnit.ID, from: OrgUnit.ID?, electronic: Bool,
@@ -426,116 +338,5 @@ public struct DossierRepository: Sendable {
 
     static func hash(_ secret: String) -> String {
         SHA256.hash(data: Data(secret.uppercased().utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-/// Row of `dossiers`.
-final class DossierModel: Model, @unchecked Sendable {
-    static let schema = "dossiers"
-    @ID(key: .id) var id: UUID?
-    @Field(key: "code") var code: String
-    @Field(key: "procedure_id") var procedureID: UUID
-    @Field(key: "receiving_unit_id") var receivingUnitID: UUID
-    @Field(key: "holder_unit_id") var holderUnitID: UUID
-    @Field(key: "state") var state: String
-    @Field(key: "channel") var channel: String
-    @Field(key: "due_at") var dueAt: Date
-    @Field(key: "received_at") var receivedAt: Date
-    @Field(key: "lookup_secret_hash") var lookupSecretHash: String
-    @Field(key: "data") var data: String
-    @Field(key: "version") var version: Int
-    @OptionalField(key: "citizen_id") var citizenID: UUID?
-    /// The open-dossier gauge row it sits in (`ServiceCounters.openKey`), nil once processing ended:
-    /// the drill-down lists exactly the dossiers the gauge counts.
-    @OptionalField(key: "gauge_key") var gaugeKey: String?
-    init() {}
-
-    func apply(_ d: Dossier) throws {
-        id = d.id.rawValue
-        citizenID = d.citizenID?.rawValue
-        code = d.code
-        procedureID = d.procedureID.rawValue
-        receivingUnitID = d.receivingUnitID.rawValue
-        holderUnitID = d.holderUnitID.rawValue
-        state = d.state.rawValue
-        channel = d.channel.rawValue
-        dueAt = d.dueAt
-        receivedAt = d.receivedAt
-        data = try Self.encode(d)
-        version = d.version
-        gaugeKey = ServiceCounters.openKey(d)
-    }
-
-    func toDomain() throws -> Dossier {
-        var d = try StoredJSON.decode(Dossier.self, from: data)
-        d.version = version
-        return d
-    }
-
-    static func encode(_ d: Dossier) throws -> String { try StoredJSON.encode(d) }
-}
-
-/// Row of `dossier_events`.
-final class DossierEventModel: Model, @unchecked Sendable {
-    static let schema = "dossier_events"
-    @ID(key: .id) var id: UUID?
-    @Field(key: "dossier_id") var dossierID: UUID
-    @Field(key: "seq") var seq: Int
-    @Field(key: "name") var name: String
-    @Field(key: "at") var at: Date
-    @Field(key: "actor_name") var actorName: String
-    @OptionalField(key: "from_state") var fromState: String?
-    @Field(key: "to_state") var toState: String
-    @OptionalField(key: "unit_id") var unitID: UUID?
-    @Field(key: "detail") var detail: String
-    @OptionalField(key: "payload") var payload: String?
-    @OptionalField(key: "snapshot") var snapshot: String?
-    @OptionalField(key: "metrics") var metrics: String?
-    init() {}
-}
-
-/// Row of `dossier_steps`.
-final class DossierStepModel: Model, @unchecked Sendable {
-    static let schema = "dossier_steps"
-    @ID(key: .id) var id: UUID?
-    @Field(key: "dossier_id") var dossierID: UUID
-    @Field(key: "seq") var seq: Int
-    @Field(key: "unit_id") var unitID: UUID
-    @OptionalField(key: "from_unit_id") var fromUnitID: UUID?
-    @Field(key: "electronic") var electronic: Bool
-    @Field(key: "started_at") var startedAt: Date
-    @Field(key: "due_at") var dueAt: Date
-    @OptionalField(key: "finished_at") var finishedAt: Date?
-    @Field(key: "actor_name") var actorName: String
-    init() {}
-
-    func toDomain() -> DossierStep {
-        DossierStep(sequence: seq, unitID: .init(unitID), fromUnitID: fromUnitID.map { .init($0) }, electronic: electronic,
-                    startedAt: startedAt, dueAt: dueAt, finishedAt: finishedAt, actorName: actorName)
-    }
-}
-
-/// Row of `dossier_files`.
-final class DossierFileModel: Model, @unchecked Sendable {
-    static let schema = "dossier_files"
-    @ID(key: .id) var id: UUID?
-    @Field(key: "dossier_id") var dossierID: UUID
-    @Field(key: "kind") var kind: String
-    @OptionalField(key: "component") var component: String?
-    @Field(key: "sha256") var sha256: String
-    @Field(key: "size") var size: Int
-    @Field(key: "content_type") var contentType: String
-    @Field(key: "original_name") var originalName: String
-    @Field(key: "digitised") var digitised: Bool
-    @OptionalField(key: "reused_from") var reusedFrom: UUID?
-    @OptionalField(key: "owner_key") var ownerKey: String?
-    @Field(key: "uploaded_at") var uploadedAt: Date
-    @Field(key: "uploaded_by") var uploadedBy: String
-    init() {}
-
-    func toDomain() -> DossierFile {
-        DossierFile(id: .init(id ?? UUID()), dossierID: .init(dossierID), kind: DossierFile.Kind(rawValue: kind) ?? .component,
-                    component: component, sha256: sha256, size: size, contentType: contentType, originalName: originalName,
-                    digitised: digitised, reusedFrom: reusedFrom.map { .init($0) }, uploadedAt: uploadedAt, uploadedBy: uploadedBy)
     }
 }

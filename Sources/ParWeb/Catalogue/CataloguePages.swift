@@ -5,7 +5,7 @@ import Vapor
 
 /// The public procedure catalogue (search, browse by field and agency, the
 /// procedure page and its print view, the simplification report, CSV export)
-/// and the officers' editor (editCatalogue, checked by `ParAPI.requireCatalogueEdit`).
+/// and the officers' editor (editCatalogue, checked by `CatalogueService.requireEdit`).
 enum CataloguePages {
     static func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.procedures.pattern, use: list)
@@ -143,7 +143,7 @@ enum CataloguePages {
         let fees = p.fees.map { "\($0.description): " + ($0.amountVND == 0 ? t["free"]! : Self.vnd($0.amountVND)) }
         var canEdit = false
         if let principal = request.principal, principal.mayAnywhere(.editCatalogue) {
-            canEdit = (try? await ParAPI.requireCatalogueEdit(p.unitID, request: request)) != nil
+            canEdit = (try? await CatalogueService.requireEdit(p.unitID, request: request)) != nil
         }
         let context = ShowContext(
             procedure: p, level: en ? p.level.english : p.level.vietnamese, time: row(p, en: en).time,
@@ -355,7 +355,7 @@ enum CataloguePages {
 
     @Sendable static func editForm(_ request: Request) async throws -> Response {
         let p = try await load(request)
-        try await ParAPI.requireCatalogueEdit(p.unitID, request: request)
+        try await CatalogueService.requireEdit(p.unitID, request: request)
         let key = try await p.unitID.asyncMap { try await UnitRepository(db: request.db).find($0)?.unit.key } ?? nil
         return try await renderEditor(request, procedure: p, values: formValues(p, unitKey: key ?? ""), selected: nil, errors: nil)
     }
@@ -438,7 +438,7 @@ enum CataloguePages {
         let form = (try? request.content.decode(Form.self)) ?? Form()
         do {
             let proposed = try await procedure(from: form, id: .random(), request: request)
-            try await ParAPI.requireCatalogueEdit(proposed.unitID, request: request)
+            try await CatalogueService.requireEdit(proposed.unitID, request: request)
             let created = try await ProcedureRepository(db: request.db).create(proposed, publication: try publication(form),
                                                                               actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.procedure.link(created.code), redirectType: .normal)
@@ -450,11 +450,11 @@ enum CataloguePages {
 
     @Sendable static func update(_ request: Request) async throws -> Response {
         let current = try await load(request)
-        try await ParAPI.requireCatalogueEdit(current.unitID, request: request)
+        try await CatalogueService.requireEdit(current.unitID, request: request)
         let form = (try? request.content.decode(Form.self)) ?? Form()
         do {
             let proposed = try await procedure(from: form, id: current.id, request: request)
-            if proposed.unitID != current.unitID { try await ParAPI.requireCatalogueEdit(proposed.unitID, request: request) }
+            if proposed.unitID != current.unitID { try await CatalogueService.requireEdit(proposed.unitID, request: request) }
             let updated = try await ProcedureRepository(db: request.db).update(
                 current.id, expectedVersion: form.version, publication: try publication(form),
                 actor: request.auditActor, now: request.now) { procedure in

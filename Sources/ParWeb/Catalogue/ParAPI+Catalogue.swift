@@ -32,7 +32,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let (proposed, publication) = try Self.proposedProcedure(body, id: .random())
-        try await Self.requireCatalogueEdit(proposed.unitID, request: request)
+        try await CatalogueService.requireEdit(proposed.unitID, request: request)
         let created = try await ProcedureRepository(db: request.db).create(proposed, publication: publication,
                                                                           actor: request.auditActor, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(created.version)), body: .json(try Self.procedure(created))))
@@ -43,8 +43,8 @@ extension ParAPI {
         let current = try await findProcedure(input.path.procedureId)
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let (proposed, publication) = try Self.proposedProcedure(body, id: current.id)
-        try await Self.requireCatalogueEdit(current.unitID, request: request)
-        if proposed.unitID != current.unitID { try await Self.requireCatalogueEdit(proposed.unitID, request: request) }
+        try await CatalogueService.requireEdit(current.unitID, request: request)
+        if proposed.unitID != current.unitID { try await CatalogueService.requireEdit(proposed.unitID, request: request) }
         let updated = try await ProcedureRepository(db: request.db).update(
             current.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), publication: publication,
             actor: request.auditActor, now: request.now) { procedure in
@@ -91,15 +91,6 @@ extension ParAPI {
             throw Problem.notFound("Không tìm thấy thủ tục.", english: "Procedure not found.")
         }
         return procedure
-    }
-
-    /// Publishing a province-level procedure needs editCatalogue on its unit; a commune-level one, anywhere.
-    static func requireCatalogueEdit(_ unitID: OrgUnit.ID?, request: Request) async throws {
-        if let unitID {
-            _ = try await request.authorizedUnit(unitID.description, .editCatalogue)
-        } else {
-            try request.requirePrincipal().require(.editCatalogue)
-        }
     }
 
     static func proposedProcedure(_ body: Components.Schemas.ProcedureInput, id: Procedure.ID) throws

@@ -65,30 +65,12 @@ enum BookingPages {
         let unit = try await QueuePages.centre(request)
         let form = try request.content.decode([String: String].self)
         do {
-            let (appointment, secret) = try await book(unit: unit.id, field: form["field"], day: form["day"], slot: form["slot"], name: form["name"], request: request)
+            let (appointment, secret) = try await CentreService.book(unit: unit.id, field: form["field"], day: form["day"], slot: form["slot"], name: form["name"], request: request)
             return request.redirect(to: Paths.appointmentStatus.rawValue + "?code=\(appointment.code)&secret=\(secret)&new=1")
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderForm(request, form: form, errors: errors)
         }
-    }
-
-    /// Books from raw input (form or API).
-    static func book(unit: OrgUnit.ID, field: String?, day: String?, slot: String?, name: String?, request: Request) async throws -> (Appointment, secret: String) {
-        let settings = try await ServiceCentreRepository(db: request.db).settings(unit)
-        guard let field, try await ServiceCentreRepository(db: request.db).fieldChoices(unit).contains(VietnameseText.clean(field)) else {
-            throw DomainError.invalid("Chọn lĩnh vực.", english: "Choose a field.", field: "field")
-        }
-        guard let day = day.flatMap(LocalDate.init(iso:)) else {
-            throw DomainError.invalid("Chọn ngày.", english: "Choose a day.", field: "day")
-        }
-        guard let time = slot.flatMap(TimeOfDay.init(text:)) else {
-            throw DomainError.invalid("Chọn khung giờ.", english: "Choose a time.", field: "slot")
-        }
-        let calendar = try await CalendarRepository(db: request.db).calendar()
-        return try await AppointmentRepository(db: request.db).book(
-            unit: unit, field: field, slot: AppointmentSlot(day: day, start: time, minutes: settings.slotMinutes), name: name, settings: settings,
-            calendar: calendar, now: request.now)
     }
 
     struct StatusContext: Encodable {

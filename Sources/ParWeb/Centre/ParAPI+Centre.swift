@@ -9,13 +9,13 @@ import Vapor
 extension ParAPI {
     static func ticket(_ t: QueueTicket, desk: Int?, request: Request) -> Components.Schemas.QueueTicket {
         .init(id: t.id.description, number: t.label, field: t.field, status: .init(rawValue: t.status.rawValue)!, day: t.day.iso,
-              issuedAt: t.issuedAt, desk: desk, followUrl: request.application.parConfig.publicURL + QueuePages.ticketLink(t, request: request))
+              issuedAt: t.issuedAt, desk: desk, followUrl: request.application.parConfig.publicURL + CentreService.ticketLink(t, request: request))
     }
 
     func issueTicket(_ input: Operations.IssueTicket.Input) async throws -> Operations.IssueTicket.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await QueuePages.centre(input.path.unitId, request: request)
+        let unit = try await CentreService.centre(input.path.unitId, request: request)
         let ticket = try await ServiceCentreRepository(db: request.db).issueTicket(unit: unit.id, field: body.field, appointmentCode: body.appointmentCode,
                                                                                   now: request.now)
         return .created(.init(body: .json(Self.ticket(ticket, desk: nil, request: request))))
@@ -23,8 +23,8 @@ extension ParAPI {
 
     func getBoard(_ input: Operations.GetBoard.Input) async throws -> Operations.GetBoard.Output {
         let request = try self.request
-        let unit = try await QueuePages.centre(input.path.unitId, request: request)
-        let state = try await QueuePages.boardState(unit.id, db: request.db, now: request.now)
+        let unit = try await CentreService.centre(input.path.unitId, request: request)
+        let state = try await CentreService.boardState(unit.id, db: request.db, now: request.now)
         return .ok(.init(body: .json(.init(
             calls: state.calls.map { .init(number: $0.number, desk: $0.desk, deskName: $0.deskName, field: $0.field, recalls: $0.recalls) },
             waiting: state.waiting.map { .init(field: $0.field, count: $0.count) }))))
@@ -47,7 +47,7 @@ extension ParAPI {
 
     func listSlots(_ input: Operations.ListSlots.Input) async throws -> Operations.ListSlots.Output {
         let request = try self.request
-        let unit = try await QueuePages.centre(input.path.unitId, request: request)
+        let unit = try await CentreService.centre(input.path.unitId, request: request)
         guard let day = LocalDate(iso: input.query.day) else {
             throw Problem.badRequest("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid day (YYYY-MM-DD).", field: "day")
         }
@@ -64,8 +64,8 @@ extension ParAPI {
     func bookAppointment(_ input: Operations.BookAppointment.Input) async throws -> Operations.BookAppointment.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await QueuePages.centre(input.path.unitId, request: request)
-        let (a, secret) = try await BookingPages.book(unit: unit.id, field: body.field, day: body.day, slot: body.start, name: body.name, request: request)
+        let unit = try await CentreService.centre(input.path.unitId, request: request)
+        let (a, secret) = try await CentreService.book(unit: unit.id, field: body.field, day: body.day, slot: body.start, name: body.name, request: request)
         return .created(.init(body: .json(.init(code: a.code, secret: secret, day: a.slot.day.iso, start: a.slot.key, field: a.field,
                                                 status: .init(rawValue: a.status.rawValue)!))))
     }
@@ -90,7 +90,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
-        let payment = try await PaymentPages.start(dossier, method: body.method.rawValue, amount: body.amount, receipt: body.receipt,
+        let payment = try await CentreService.startPayment(dossier, method: body.method.rawValue, amount: body.amount, receipt: body.receipt,
                                                    provider: body.provider, request: request)
         return .created(.init(body: .json(Self.payment(payment, request: request))))
     }

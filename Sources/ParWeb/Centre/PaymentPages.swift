@@ -73,7 +73,7 @@ enum PaymentPages {
         let dossier = try await DossierService.viewable(request)
         let form = try request.content.decode([String: String].self)
         do {
-            let payment = try await start(dossier, method: form["method"], amount: form["amount"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+            let payment = try await CentreService.startPayment(dossier, method: form["method"], amount: form["amount"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
                                           receipt: form["receipt"], provider: form["provider"], request: request)
             if payment.method == .online { return request.redirect(to: Paths.payment.link(payment.id)) }
         } catch {
@@ -81,29 +81,6 @@ enum PaymentPages {
             return try await renderList(request, errors: errors)
         }
         return request.redirect(to: Paths.dossierPayments.link(dossier.id))
-    }
-
-    /// Records a counter payment or opens an online one (the API and the page); the officer must
-    /// be allowed to receive dossiers at the dossier's receiving unit.
-    static func start(_ dossier: Dossier, method: String?, amount: Int?, receipt: String?, provider: String?, request: Request) async throws -> Payment {
-        let principal = try request.requirePrincipal()
-        guard let unit = try await request.units.find(dossier.receivingUnitID), principal.may(.receiveDossiers, onUnitWithAncestry: unit.ancestry) else {
-            throw Problem.forbidden()
-        }
-        let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
-        let amount = amount ?? procedure.map(Payment.due) ?? 0
-        let repository = PaymentRepository(db: request.db)
-        switch method {
-        case "counter":
-            return try await repository.recordAtCounter(dossier: dossier, amountVND: amount, receipt: receipt ?? "", actor: request.auditActor, now: request.now)
-        case "online":
-            guard let name = provider, let found = PaymentProviders.find(name, app: request.application) else {
-                throw DomainError.invalid("Chọn nhà cung cấp thanh toán.", english: "Choose a payment provider.", field: "provider")
-            }
-            return try await repository.startOnline(dossier: dossier, amountVND: amount, provider: found.name, actor: request.auditActor, now: request.now)
-        default:
-            throw DomainError.invalid("Chọn hình thức thanh toán.", english: "Choose how it is paid.", field: "method")
-        }
     }
 
     // MARK: The payer's page

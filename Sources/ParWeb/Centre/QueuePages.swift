@@ -19,19 +19,7 @@ enum QueuePages {
 
     /// A centre named in the path: any current unit (404 otherwise).
     static func centre(_ request: Request) async throws -> OrgUnit {
-        try await centre(request.parameters.get("unitID"), request: request)
-    }
-
-    /// A centre by its id text (pages and API): any current unit (404 otherwise).
-    static func centre(_ raw: String?, request: Request) async throws -> OrgUnit {
-        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await request.units.find(id), record.unit.validTo == nil else {
-            throw Problem.notFound("Không tìm thấy trung tâm.", english: "No such centre.")
-        }
-        return record.unit
-    }
-
-    static func ticketLink(_ ticket: QueueTicket, request: Request) -> String {
-        Paths.queueTicket.link(ticket.id) + "?t=" + SignedToken.make("ticket", ticket.id.description, key: request.application.parConfig.secret)
+        try await CentreService.centre(request.parameters.get("unitID"), request: request)
     }
 
     // MARK: Kiosk
@@ -61,7 +49,7 @@ enum QueuePages {
         do {
             let ticket = try await ServiceCentreRepository(db: request.db).issueTicket(
                 unit: unit.id, field: form["field"], appointmentCode: form["code"], now: request.now)
-            return request.redirect(to: ticketLink(ticket, request: request) + "&new=1")
+            return request.redirect(to: CentreService.ticketLink(ticket, request: request) + "&new=1")
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderKiosk(request, code: form["code"] ?? "", errors: errors)
@@ -104,13 +92,13 @@ enum QueuePages {
         let repository = ServiceCentreRepository(db: request.db)
         let unit = try await request.units.find(t.unitID)?.unit
         let desk = try await t.deskID.asyncMap { try await repository.desk($0) }
-        let url = request.application.parConfig.publicURL + ticketLink(t, request: request)
+        let url = request.application.parConfig.publicURL + CentreService.ticketLink(t, request: request)
         let rated = try await repository.rating(of: t.id)
         let context = TicketContext(
             number: t.label, centre: unit?.name ?? "", field: t.field, issuedAt: LocalTime.format(t.issuedAt), status: t.status.rawValue,
             statusLabel: en ? t.status.english : t.status.vietnamese, ahead: t.status == .waiting ? try await repository.position(of: t) : 0,
             desk: desk.map { "\(en ? "Desk" : "Quầy") \($0.number) — \($0.name)" },
-            isNew: (try? request.query.get(String.self, at: "new")) == "1", url: url, action: ticketLink(t, request: request),
+            isNew: (try? request.query.get(String.self, at: "new")) == "1", url: url, action: CentreService.ticketLink(t, request: request),
             qr: try? QRCode(text: url, correction: .medium).svg(moduleSize: 3, quietZone: 4, title: en ? "QR code: follow your number" : "Mã QR: theo dõi số thứ tự"),
             token: token, canRate: t.status == .served && rated == nil, rated: rated.map { en ? $0.english : $0.vietnamese },
             levels: CounterRatingLevel.allCases.map { .init(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) },
@@ -135,7 +123,7 @@ enum QueuePages {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderTicket(request, ticket, token: form["t"] ?? "", errors: errors)
         }
-        return request.redirect(to: ticketLink(ticket, request: request))
+        return request.redirect(to: CentreService.ticketLink(ticket, request: request))
     }
 
     /// The rating in a form (`level`, optional `reason`), for the phone page and the desk's touch page.
@@ -149,37 +137,9 @@ enum QueuePages {
     // MARK: Display board
 
     /// What the board shows, as JSON for its script (the same shape as `GET /api/v1/centres/{unitId}/board`).
-    struct BoardState: Codable, Equatable {
-        struct Call: Codable, Equatable {
-            let number: String
-            let desk: Int
-            let deskName: String
-            let field: String
-            let recalls: Int
-        }
-        struct Waiting: Codable, Equatable {
-            let field: String
-            let count: Int
-        }
-        let calls: [Call]
-        let waiting: [Waiting]
-    }
-
-    static func boardState(_ unit: OrgUnit.ID, db: any FluentKit.Database, now: Date) async throws -> BoardState {
-        let repository = ServiceCentreRepository(db: db)
-        let board = try await repository.board(unit, now: now)
-        let desks = Dictionary(uniqueKeysWithValues: try await repository.desks(unit).map { ($0.id, $0) })
-        return BoardState(
-            calls: board.calls.map { t in
-                let desk = t.deskID.flatMap { desks[$0] }
-                return .init(number: t.label, desk: desk?.number ?? 0, deskName: desk?.name ?? "", field: t.field, recalls: t.recalls)
-            },
-            waiting: board.waiting.keys.sorted().map { .init(field: $0, count: board.waiting[$0]!) })
-    }
-
     struct BoardContext: Encodable {
         let centre: String
-        let state: BoardState
+        let state: CentreService.BoardState
         let events: String
         let api: String
         let updated: String
@@ -188,7 +148,7 @@ enum QueuePages {
     @Sendable static func board(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let unit = try await centre(request)
-        let state = try await boardState(unit.id, db: request.db, now: request.now)
+        let state = try await CentreService.boardState(unit.id, db: request.db, now: request.now)
         return try await Page.render("board", title: en ? "Now serving — \(unit.name)" : "Mời công dân — \(unit.name)",
                                      context: BoardContext(centre: unit.name, state: state, events: Paths.boardEvents.link(unit.id),
                                                            api: "/api/v1/centres/\(unit.id)/board", updated: LocalTime.format(request.now)),
@@ -211,12 +171,12 @@ enum QueuePages {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             let end = ContinuousClock.now.advanced(by: .seconds(seconds))
-            var last: BoardState?
+            var last: CentreService.BoardState?
             var quiet = 0
             do {
                 try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n\n")))
                 while ContinuousClock.now < end {
-                    let state = try await boardState(unit.id, db: db, now: clock())
+                    let state = try await CentreService.boardState(unit.id, db: db, now: clock())
                     if state != last {
                         let json = String(decoding: try encoder.encode(state), as: UTF8.self)
                         try await writer.write(.buffer(ByteBuffer(string: "event: board\ndata: \(json)\n\n")))

@@ -170,7 +170,7 @@ enum CitizenPages {
 
     static func renderHome(_ request: Request, citizen: Citizen, errors: [FormError]?, saved: Bool) async throws -> Response {
         let en = Language.of(request) == .en
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var rows: [DossierPages.Row] = []
         let now = request.now
         for d in try await DossierRepository(db: request.db).dossiers(ofCitizen: citizen.id) {

@@ -6,7 +6,7 @@ import Vapor
 enum TableExport {
     static func csv(_ rows: [[String]], name: String) -> Response {
         let text = rows.map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        return DossierPages.download(Data(("\u{FEFF}" + text).utf8), type: "text/csv; charset=utf-8", name: name)
+        return Download.response(Data(("\u{FEFF}" + text).utf8), type: "text/csv; charset=utf-8", name: name)
     }
 
     /// With `numbers`, a cell below the header row and right of the first column becomes a
@@ -17,7 +17,7 @@ enum TableExport {
                 numbers && r > 0 && c > 0 ? Double(cell).map(XLSXWriter.Cell.number) ?? .text(cell) : .text(cell)
             }
         }
-        return DossierPages.download(XLSXWriter(sheetName: sheet, rows: cells).data(),
+        return Download.response(XLSXWriter(sheetName: sheet, rows: cells).data(),
                                      type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name: name)
     }
 }

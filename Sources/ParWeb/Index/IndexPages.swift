@@ -200,11 +200,11 @@ enum IndexPages {
                                           link: { Paths.indexUnit.link($0.id) + "?\(query)" }, request: request)
         var overdue: [DossierPages.Row] = []
         if canDrill, let late = try await index.behind(.openLate, scope: scope, from: period.from, through: max(period.through, today), today: today, limit: 10) {
-            var names = DossierPages.Names(request)
+            var names = Names(request)
             for row in late.rows { overdue.append(try await DossierPages.row(row.dossier, names: &names, now: request.now, en: en)) }
         }
         var worst: [Term] = []
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         for item in try await index.worstProcedures(scope, from: period.from, through: period.through) {
             let name = try await names.procedure(item.procedure)?.name ?? item.procedure.description
             worst.append(Term(label: name, value: "\(item.late) / \(item.finished)",
@@ -264,7 +264,7 @@ enum IndexPages {
                                                  through: period.through, today: today, procedure: procedure, limit: 1000) else {
             throw Problem.badRequest(IndexService.notListable.vi, english: IndexService.notListable.en, field: "fact")
         }
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var rows: [DrillLine] = []
         for row in found.rows {
             rows.append(DrillLine(code: row.dossier.code, link: Paths.dossier.link(row.dossier.id), at: LocalTime.format(row.at),

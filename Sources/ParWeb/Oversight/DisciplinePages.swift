@@ -69,7 +69,7 @@ enum DisciplinePages {
         let view = try await DisciplineView.load(record, year: year, request: request)
         let metrics = try await OversightService.commitmentMetrics(request)
         let metricNames = Dictionary(metrics.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var attendance: [AttendanceLine] = []
         for line in view.attendance {
             attendance.append(AttendanceLine(unit: try await names.unit(line.unitID), cells: Meeting.Attendance.allCases.map { line.counts[$0] ?? 0 },
@@ -191,7 +191,7 @@ enum DisciplinePages {
     @Sendable static func meeting(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let (meeting, record) = try await meetingAndUnit(request, .viewPlans)
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var lines: [AttendeeLine] = []
         for (i, a) in meeting.attendees.enumerated() {
             lines.append(AttendeeLine(slot: "a\(i)", person: a.person, unit: try await names.unit(a.unitID), unitID: a.unitID.description,

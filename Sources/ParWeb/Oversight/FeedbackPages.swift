@@ -40,7 +40,7 @@ enum FeedbackPages {
     @Sendable static func published(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let q = String(((try? request.query.get(String.self, at: "q")) ?? "").prefix(200))
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var lines: [PublishedLine] = []
         for f in try await FeedbackRepository(db: request.db).published(query: q) {
             lines.append(PublishedLine(code: f.code, kind: en ? f.kind.english : f.kind.vietnamese, subject: f.subject, question: f.publicContent ?? "",
@@ -208,7 +208,7 @@ enum FeedbackPages {
         let en = Language.of(request) == .en
         let state = (try? request.query.get(String.self, at: "state")).flatMap(Feedback.State.init(rawValue:))
         let overdue = (try? request.query.get(String.self, at: "overdue")) == "1"
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var lines: [QueueLine] = []
         for f in try await OversightService.feedbackList(request, state: state, overdue: overdue) {
             lines.append(QueueLine(link: Paths.feedbackItem.link(f.id), code: f.code, subject: f.subject, kind: en ? f.kind.english : f.kind.vietnamese,
@@ -262,7 +262,7 @@ enum FeedbackPages {
     static func renderItem(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let f = try await OversightService.handledFeedback(request.parameters.get("feedbackID"), request: request)
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         let scope = try await OversightService.feedbackScope(request)
         let allowed = Set(scope.units)
         let current = try await request.units.all().filter { $0.validTo == nil && $0.kind != .division }

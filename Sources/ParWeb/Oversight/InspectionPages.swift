@@ -39,7 +39,7 @@ enum InspectionPages {
         let errors: [FormError]?
     }
 
-    static func line(_ i: Inspection, names: inout DossierPages.Names, en: Bool) async throws -> Line {
+    static func line(_ i: Inspection, names: inout Names, en: Bool) async throws -> Line {
         Line(link: Paths.inspection.link(i.id), unit: try await names.unit(i.unitID), kind: en ? i.kind.english : i.kind.vietnamese,
              unannounced: i.kind == .unannounced, place: en ? i.place.english : i.place.vietnamese, startsAt: LocalTime.format(i.startsAt),
              purpose: i.purpose, concluded: i.concludedAt != nil)
@@ -52,7 +52,7 @@ enum InspectionPages {
         let year = try PlanPages.year(request)
         let units = try await request.units.subtreeIDs(of: principal.scopeRoots(for: .viewInspections))
         let found = try await InspectionRepository(db: request.db).list(units: units, year: year, shielded: try await OversightService.shield(request), now: request.now)
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var lines: [Line] = []
         for inspection in found { lines.append(try await line(inspection, names: &names, en: en)) }
         let manageable = Set(try await request.units.subtreeIDs(of: principal.scopeRoots(for: .manageInspections)))
@@ -188,7 +188,7 @@ enum InspectionPages {
     @Sendable static func initiatives(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         _ = try request.requirePrincipal()
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var items: [Initiative] = []
         for (finding, inspection) in try await InspectionRepository(db: request.db).initiatives() {
             items.append(Initiative(text: finding.text, unit: try await names.unit(inspection.unitID),

@@ -108,7 +108,7 @@ enum PlanPages {
         let canEdit = try request.requirePrincipal().may(.editPlans, onUnitWithAncestry: record.ancestry)
         // Templates: the plans of the units above for the same year (the province's, usually).
         var templates: [Option] = []
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         for ancestor in record.ancestry.dropFirst() {
             if let p = try await repository.plan(unit: ancestor, year: year) {
                 templates.append(Option(value: p.id.description, label: "\(try await names.unit(ancestor)) — \(p.title)", selected: false))
@@ -184,7 +184,7 @@ enum PlanPages {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPlans)
         let today = VietnamTime.localDate(of: request.now)
         let principal = try request.requirePrincipal()
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var rows: [TaskRow] = []
         for item in try await PlanRepository(db: request.db).overdue(units: try await request.units.subtreeIDs(of: [record.unit.id]), today: today) {
             let unit = try await request.units.find(item.unitID)

@@ -110,7 +110,7 @@ extension ParAPI {
     func getParIndexResults(_ input: Operations.GetParIndexResults.Input) async throws -> Operations.GetParIndexResults.Output {
         let request = try self.request
         let set = try await ParIndexService.set(input.path.setId, request: request)
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var items: Operations.GetParIndexResults.Output.Ok.Body.JsonPayload.ItemsPayload = []
         for r in try await ParIndexService.results(set, request: request) {
             items.append(.init(rank: r.rank, unitId: r.unitID.description, name: try await names.unit(r.unitID), points: r.points, percent: r.percent,

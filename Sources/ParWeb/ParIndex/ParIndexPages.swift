@@ -124,7 +124,7 @@ enum ParIndexPages {
         let en = Language.of(request) == .en
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let principal = try request.requirePrincipal()
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var units: [UnitLine] = []
         for a in try await ParIndexRepository(db: request.db).assessments(set.id) {
             guard let record = try await request.units.find(a.unitID),
@@ -343,7 +343,7 @@ enum ParIndexPages {
         do { data = try request.fileStore.read(file.sha256) } catch {
             throw Problem(status: .gone, detail: "Tệp không còn trong kho lưu trữ.", detailEn: "The file is no longer in storage.")
         }
-        let response = DossierPages.download(data, type: file.contentType, name: file.name)
+        let response = Download.response(data, type: file.contentType, name: file.name)
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         return response
     }
@@ -372,7 +372,7 @@ enum ParIndexPages {
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let results = try await ParIndexService.results(set, request: request)
         let principal = try request.requirePrincipal()
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var lines: [ResultLine] = []
         for r in results {
             let record = try await request.units.find(r.unitID)

@@ -30,7 +30,7 @@ enum ReportPages {
         let principal = try request.requirePrincipal()
         guard principal.mayAnywhere(.viewPlans) else { throw Problem.forbidden() }
         let visible = try await request.units.subtreeIDs(of: principal.scopeRoots(for: .viewPlans))
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var lines: [Line] = []
         for r in try await ReportRepository(db: request.db).list(units: visible) {
             lines.append(Line(title: r.title, link: Paths.report.link(r.id), unit: try await names.unit(r.unitID),
@@ -151,7 +151,7 @@ enum ReportPages {
                 doc.paragraph(part.text)
             }
         }
-        return DossierPages.download(doc.data(), type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        return Download.response(doc.data(), type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                                      name: "bao-cao-cchc-\(unit.unit.code)-\(report.from.iso)-\(report.through.iso).docx")
     }
 }

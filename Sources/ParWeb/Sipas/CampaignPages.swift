@@ -52,7 +52,7 @@ enum CampaignPages {
         let allowed = Set(try await request.units.subtreeIDs(of: principal.scopeRoots(for: .runSurveys)))
         let units = try await request.units.all()
             .filter { allowed.contains($0.id) && $0.validTo == nil && $0.kind != .division }
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var lines: [CampaignLine] = []
         for c in try await SatisfactionRepository(db: request.db).campaigns() where allowed.contains(c.rootUnitID) {
             lines.append(CampaignLine(name: c.name, link: Paths.campaign.link(c.id.uuidString.lowercased()), unit: try await names.unit(c.rootUnitID),
@@ -151,7 +151,7 @@ enum CampaignPages {
         let c = try await campaign(request)
         let repository = SatisfactionRepository(db: request.db)
         let samples = try await repository.samples(c.id)
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var strata: [Stratum] = []
         for (s, result) in try await SatisfactionService.strata(of: c, repository: repository) {
             let mine = samples.filter { $0.unitID.rawValue == s.unitID }
@@ -181,7 +181,7 @@ enum CampaignPages {
     static func callTable(_ request: Request) async throws -> (SurveyCampaign, [[String]]) {
         let en = Language.of(request) == .en
         let c = try await campaign(request)
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var rows = [[en ? "Unit" : "Đơn vị", en ? "No." : "STT", en ? "Dossier" : "Mã hồ sơ", en ? "Applicant" : "Người nộp",
                      en ? "Phone" : "Điện thoại", "Email", en ? "Procedure" : "Thủ tục", en ? "Returned" : "Ngày trả kết quả",
                      en ? "Status" : "Trạng thái"]]
@@ -235,7 +235,7 @@ enum CampaignPages {
         let en = Language.of(request) == .en
         let (c, sample) = try await drawn(request)
         let repository = SatisfactionRepository(db: request.db)
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         let id = c.id.uuidString.lowercased()
         let answered = sample.status == .answered
         let context = EntryContext(

@@ -172,7 +172,7 @@ enum SatisfactionPages {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewSatisfaction)
         let period = try IndexPages.period(request)
         let scope = try await IndexRepository(db: request.db).scope(record.unit.id)
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var lines: [CommentLine] = []
         for c in try await SatisfactionRepository(db: request.db).comments(scope, from: period.from, through: period.through) {
             lines.append(CommentLine(at: LocalTime.format(VietnamTime.localDate(of: c.answeredAt)), unit: try await names.unit(c.unitID),

@@ -43,7 +43,7 @@ enum SatisfactionService {
         let total = try await repository.tallies(scope, from: period.from, through: period.through)["all"] ?? SatisfactionTally()
         var rows: [SatisfactionView.Row] = []
         if breakdown != .none {
-            var names = DossierPages.Names(request)
+            var names = Names(request)
             for (key, tally) in try await repository.tallies(scope, from: period.from, through: period.through, by: breakdown) {
                 let label: String
                 switch breakdown {

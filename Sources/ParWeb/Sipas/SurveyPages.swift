@@ -52,7 +52,7 @@ enum SurveyPages {
     static func render(_ dossier: Dossier, state: State, kiosk: Bool, token: String, form: [String: String] = [:],
                        errors: [FormError]? = nil, request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         let questionnaire = try await SatisfactionRepository(db: request.db).activeQuestionnaire()
         let context = Context(
             state: state, code: dossier.code, procedure: try await names.procedure(dossier.procedureID)?.name ?? "",

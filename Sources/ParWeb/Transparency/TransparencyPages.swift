@@ -71,7 +71,7 @@ enum TransparencyPages {
               let set = try await ParIndexRepository(db: request.db).set(id), set.phase == .published else {
             throw Problem.notFound("Chưa công bố kết quả này.", english: "Not published.")
         }
-        var names = DossierPages.Names(request)
+        var names = Names(request)
         var lines: [ParIndexPages.ResultLine] = []
         for r in try await ParIndexRepository(db: request.db).results(set) {
             lines.append(ParIndexPages.line(r, unit: try await names.unit(r.unitID), reportLink: nil))

@@ -1,0 +1,114 @@
+import FluentKit
+import Foundation
+import ParCore
+
+/// Row of `dossiers`.
+final class DossierModel: Model, @unchecked Sendable {
+    static let schema = "dossiers"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "code") var code: String
+    @Field(key: "procedure_id") var procedureID: UUID
+    @Field(key: "receiving_unit_id") var receivingUnitID: UUID
+    @Field(key: "holder_unit_id") var holderUnitID: UUID
+    @Field(key: "state") var state: String
+    @Field(key: "channel") var channel: String
+    @Field(key: "due_at") var dueAt: Date
+    @Field(key: "received_at") var receivedAt: Date
+    @Field(key: "lookup_secret_hash") var lookupSecretHash: String
+    @Field(key: "data") var data: String
+    @Field(key: "version") var version: Int
+    @OptionalField(key: "citizen_id") var citizenID: UUID?
+    /// The open-dossier gauge row it sits in (`ServiceCounters.openKey`), nil once processing ended:
+    /// the drill-down lists exactly the dossiers the gauge counts.
+    @OptionalField(key: "gauge_key") var gaugeKey: String?
+    init() {}
+
+    func apply(_ d: Dossier) throws {
+        id = d.id.rawValue
+        citizenID = d.citizenID?.rawValue
+        code = d.code
+        procedureID = d.procedureID.rawValue
+        receivingUnitID = d.receivingUnitID.rawValue
+        holderUnitID = d.holderUnitID.rawValue
+        state = d.state.rawValue
+        channel = d.channel.rawValue
+        dueAt = d.dueAt
+        receivedAt = d.receivedAt
+        data = try Self.encode(d)
+        version = d.version
+        gaugeKey = ServiceCounters.openKey(d)
+    }
+
+    func toDomain() throws -> Dossier {
+        var d = try StoredJSON.decode(Dossier.self, from: data)
+        d.version = version
+        return d
+    }
+
+    static func encode(_ d: Dossier) throws -> String { try StoredJSON.encode(d) }
+}
+
+/// Row of `dossier_events`.
+final class DossierEventModel: Model, @unchecked Sendable {
+    static let schema = "dossier_events"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "dossier_id") var dossierID: UUID
+    @Field(key: "seq") var seq: Int
+    @Field(key: "name") var name: String
+    @Field(key: "at") var at: Date
+    @Field(key: "actor_name") var actorName: String
+    @OptionalField(key: "from_state") var fromState: String?
+    @Field(key: "to_state") var toState: String
+    @OptionalField(key: "unit_id") var unitID: UUID?
+    @Field(key: "detail") var detail: String
+    @OptionalField(key: "payload") var payload: String?
+    @OptionalField(key: "snapshot") var snapshot: String?
+    @OptionalField(key: "metrics") var metrics: String?
+    init() {}
+}
+
+/// Row of `dossier_steps`.
+final class DossierStepModel: Model, @unchecked Sendable {
+    static let schema = "dossier_steps"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "dossier_id") var dossierID: UUID
+    @Field(key: "seq") var seq: Int
+    @Field(key: "unit_id") var unitID: UUID
+    @OptionalField(key: "from_unit_id") var fromUnitID: UUID?
+    @Field(key: "electronic") var electronic: Bool
+    @Field(key: "started_at") var startedAt: Date
+    @Field(key: "due_at") var dueAt: Date
+    @OptionalField(key: "finished_at") var finishedAt: Date?
+    @Field(key: "actor_name") var actorName: String
+    init() {}
+
+    func toDomain() -> DossierStep {
+        DossierStep(sequence: seq, unitID: .init(unitID), fromUnitID: fromUnitID.map { .init($0) }, electronic: electronic,
+                    startedAt: startedAt, dueAt: dueAt, finishedAt: finishedAt, actorName: actorName)
+    }
+}
+
+/// Row of `dossier_files`.
+final class DossierFileModel: Model, @unchecked Sendable {
+    static let schema = "dossier_files"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "dossier_id") var dossierID: UUID
+    @Field(key: "kind") var kind: String
+    @OptionalField(key: "component") var component: String?
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "size") var size: Int
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "original_name") var originalName: String
+    @Field(key: "digitised") var digitised: Bool
+    @OptionalField(key: "reused_from") var reusedFrom: UUID?
+    @OptionalField(key: "owner_key") var ownerKey: String?
+    @Field(key: "uploaded_at") var uploadedAt: Date
+    @Field(key: "uploaded_by") var uploadedBy: String
+    init() {}
+
+    func toDomain() -> DossierFile {
+        DossierFile(id: .init(id ?? UUID()), dossierID: .init(dossierID), kind: DossierFile.Kind(rawValue: kind) ?? .component,
+                    component: component, sha256: sha256, size: size, contentType: contentType, originalName: originalName,
+                    digitised: digitised, reusedFrom: reusedFrom.map { .init($0) }, uploadedAt: uploadedAt, uploadedBy: uploadedBy)
+    }
+}

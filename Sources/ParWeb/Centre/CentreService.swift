@@ -1,0 +1,90 @@
+import FluentKit
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The service centre floor's service, called by its API handlers and its pages alike: finding a
+/// centre, the ticket's follow link, the board's state, booking an appointment and starting a payment.
+enum CentreService {
+    /// A centre by its id text (pages and API): any current unit (404 otherwise).
+    static func centre(_ raw: String?, request: Request) async throws -> OrgUnit {
+        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await request.units.find(id), record.unit.validTo == nil else {
+            throw Problem.notFound("Không tìm thấy trung tâm.", english: "No such centre.")
+        }
+        return record.unit
+    }
+
+    static func ticketLink(_ ticket: QueueTicket, request: Request) -> String {
+        Paths.queueTicket.link(ticket.id) + "?t=" + SignedToken.make("ticket", ticket.id.description, key: request.application.parConfig.secret)
+    }
+
+    struct BoardState: Codable, Equatable {
+        struct Call: Codable, Equatable {
+            let number: String
+            let desk: Int
+            let deskName: String
+            let field: String
+            let recalls: Int
+        }
+        struct Waiting: Codable, Equatable {
+            let field: String
+            let count: Int
+        }
+        let calls: [Call]
+        let waiting: [Waiting]
+    }
+
+    static func boardState(_ unit: OrgUnit.ID, db: any FluentKit.Database, now: Date) async throws -> BoardState {
+        let repository = ServiceCentreRepository(db: db)
+        let board = try await repository.board(unit, now: now)
+        let desks = Dictionary(uniqueKeysWithValues: try await repository.desks(unit).map { ($0.id, $0) })
+        return BoardState(
+            calls: board.calls.map { t in
+                let desk = t.deskID.flatMap { desks[$0] }
+                return .init(number: t.label, desk: desk?.number ?? 0, deskName: desk?.name ?? "", field: t.field, recalls: t.recalls)
+            },
+            waiting: board.waiting.keys.sorted().map { .init(field: $0, count: board.waiting[$0]!) })
+    }
+
+    /// Books from raw input (form or API).
+    static func book(unit: OrgUnit.ID, field: String?, day: String?, slot: String?, name: String?, request: Request) async throws -> (Appointment, secret: String) {
+        let settings = try await ServiceCentreRepository(db: request.db).settings(unit)
+        guard let field, try await ServiceCentreRepository(db: request.db).fieldChoices(unit).contains(VietnameseText.clean(field)) else {
+            throw DomainError.invalid("Chọn lĩnh vực.", english: "Choose a field.", field: "field")
+        }
+        guard let day = day.flatMap(LocalDate.init(iso:)) else {
+            throw DomainError.invalid("Chọn ngày.", english: "Choose a day.", field: "day")
+        }
+        guard let time = slot.flatMap(TimeOfDay.init(text:)) else {
+            throw DomainError.invalid("Chọn khung giờ.", english: "Choose a time.", field: "slot")
+        }
+        let calendar = try await CalendarRepository(db: request.db).calendar()
+        return try await AppointmentRepository(db: request.db).book(
+            unit: unit, field: field, slot: AppointmentSlot(day: day, start: time, minutes: settings.slotMinutes), name: name, settings: settings,
+            calendar: calendar, now: request.now)
+    }
+
+    /// Records a counter payment or opens an online one (the API and the page); the officer must
+    /// be allowed to receive dossiers at the dossier's receiving unit.
+    static func startPayment(_ dossier: Dossier, method: String?, amount: Int?, receipt: String?, provider: String?, request: Request) async throws -> Payment {
+        let principal = try request.requirePrincipal()
+        guard let unit = try await request.units.find(dossier.receivingUnitID), principal.may(.receiveDossiers, onUnitWithAncestry: unit.ancestry) else {
+            throw Problem.forbidden()
+        }
+        let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
+        let amount = amount ?? procedure.map(Payment.due) ?? 0
+        let repository = PaymentRepository(db: request.db)
+        switch method {
+        case "counter":
+            return try await repository.recordAtCounter(dossier: dossier, amountVND: amount, receipt: receipt ?? "", actor: request.auditActor, now: request.now)
+        case "online":
+            guard let name = provider, let found = PaymentProviders.find(name, app: request.application) else {
+                throw DomainError.invalid("Chọn nhà cung cấp thanh toán.", english: "Choose a payment provider.", field: "provider")
+            }
+            return try await repository.startOnline(dossier: dossier, amountVND: amount, provider: found.name, actor: request.auditActor, now: request.now)
+        default:
+            throw DomainError.invalid("Chọn hình thức thanh toán.", english: "Choose how it is paid.", field: "method")
+        }
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// One dossier: its state, steps, timeline (form 05), files, notices and the actions the officer may take.
+extension DossierPages {
+    // MARK: The dossier
+
+    struct StepRow: Encodable {
+        let sequence: Int
+        let unit: String
+        let from: String
+        let transfer: String
+        let startedAt: String
+        let dueAt: String
+        let finishedAt: String
+        let late: Bool
+        let actor: String
+    }
+
+    /// The processing control sheet's rows (form 05).
+    static func stepRows(of id: Dossier.ID, repository: DossierRepository, names: inout Names, now: Date, en: Bool) async throws -> [StepRow] {
+        var rows: [StepRow] = []
+        for s in try await repository.steps(of: id) {
+            rows.append(StepRow(sequence: s.sequence, unit: try await names.unit(s.unitID), from: try await names.unit(s.fromUnitID),
+                                transfer: s.fromUnitID == nil ? "" : (s.electronic ? (en ? "electronic" : "điện tử") : (en ? "paper" : "giấy")),
+                                startedAt: LocalTime.format(s.startedAt), dueAt: LocalTime.format(s.dueAt),
+                                finishedAt: s.finishedAt.map(LocalTime.format) ?? "", late: (s.finishedAt ?? now) > s.dueAt, actor: s.actorName))
+        }
+        return rows
+    }
+
+    /// The scans of a form (`scan[c<index>]`) with the component each copies, in the procedure's order.
+    static func scans(_ files: [String: File]?, of procedure: Procedure) -> [(component: String, key: String, file: File)] {
+        (files ?? [:]).sorted { $0.key < $1.key }.compactMap { key, file in
+            guard file.data.readableBytes > 0, let index = Int(key.dropFirst()), procedure.documents.indices.contains(index) else { return nil }
+            return (procedure.documents[index].name, key, file)
+        }
+    }
+
+    struct EventRow: Encodable {
+        let at: String
+        let name: String
+        let actor: String
+        let state: String
+        let unit: String
+        let detail: String
+    }
+
+    struct FileRow: Encodable {
+        let id: String
+        let link: String
+        let digitiseAction: String
+        let kind: String
+        let component: String
+        let name: String
+        let size: String
+        let digitised: Bool
+        let reused: Bool
+    }
+
+    struct MessageRow: Encodable {
+        let at: String
+        let recipient: String
+        let subject: String
+        let status: String
+    }
+
+    struct DossierContext: Encodable {
+        let id: String
+        let code: String
+        let version: Int
+        let procedure: String
+        let procedureCode: String
+        let receivingUnit: String
+        let holder: String
+        let channel: String
+        let state: String
+        let stateCode: String
+        let nationalStatus: Int
+        let timeliness: String
+        let timelinessLabel: String
+        let receivedAt: String
+        let originalDueAt: String
+        let dueAt: String
+        let supplementRequests: Int
+        let apologies: Int
+        let applicant: Dossier.Applicant
+        let components: [String]
+        let steps: [StepRow]
+        let events: [EventRow]
+        let files: [FileRow]
+        let messages: [MessageRow]
+        let plan: [String]
+        let actions: [String: Bool]
+        let forwardTargets: [UnitOption]
+        let suggestedDue: String
+        let receiptLink: String
+        let paymentsLink: String
+        let actionLink: String
+        let filesLink: String
+        let slips: [ProcedureOption]
+        /// The counter kiosk for the satisfaction survey, while the returned dossier is unrated.
+        let surveyLink: String?
+        let rated: Bool
+        let errors: [FormError]?
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        try await renderDossier(try await DossierService.viewable(request), request: request, errors: nil)
+    }
+
+    static func renderDossier(_ d: Dossier, request: Request, errors: [FormError]?) async throws -> Response {
+        let en = Language.of(request) == .en
+        let principal = try request.requirePrincipal()
+        let repository = DossierRepository(db: request.db)
+        var names = Names(request)
+        let now = request.now
+        let procedure = try await names.procedure(d.procedureID)
+        let steps = try await stepRows(of: d.id, repository: repository, names: &names, now: now, en: en)
+        var events: [EventRow] = []
+        for e in try await repository.timeline(of: d.id) {
+            events.append(EventRow(at: LocalTime.format(e.at), name: eventLabel(e.name, en: en), actor: e.actorName,
+                                   state: en ? e.toState.english : e.toState.vietnamese, unit: try await names.unit(e.unitID), detail: e.detail))
+        }
+        let files = try await repository.files(of: d.id).map { f in
+            FileRow(id: f.id.description, link: Paths.dossierFile.link(d.id, f.id), digitiseAction: Paths.dossierFileDigitise.link(d.id, f.id),
+                    kind: f.kind == .result ? (en ? "Result" : "Kết quả") : (en ? "Component" : "Thành phần"),
+                    component: f.component ?? "", name: f.originalName, size: ByteCountFormatter.string(fromByteCount: Int64(f.size), countStyle: .file),
+                    digitised: f.digitised, reused: f.reusedFrom != nil)
+        }
+        let messages = try await OutboxRepository(db: request.db).messages(about: d.id).map {
+            MessageRow(at: LocalTime.format($0.createdAt), recipient: $0.recipient, subject: $0.subject, status: $0.status.rawValue)
+        }
+        // What this officer may do now, by the same rules as the API.
+        let standing = try await DossierService.standing(principal, on: d, request: request)
+        let available = d.availableActions(for: standing, at: now)
+        var actions = Dictionary(uniqueKeysWithValues: DossierEvent.Kind.allCases.map { (actionKey($0), available.contains($0)) })
+        actions["addFile"] = d.mayAttachFiles(for: standing)
+        let atCounter = standing.atCounter
+        let holding = try await request.units.find(d.holderUnitID)
+        let rated = try await SatisfactionRepository(db: request.db).answeredAt(d.id) != nil
+        var targets: [UnitOption] = []
+        if let holding {
+            var ids: [OrgUnit.ID] = []
+            if let parent = holding.unit.parentID {
+                ids.append(parent)
+                ids += try await request.units.children(of: parent).filter { $0.validTo == nil }.map(\.id)
+            }
+            ids += try await request.units.children(of: holding.unit.id).filter { $0.validTo == nil }.map(\.id)
+            if !ids.contains(d.receivingUnitID) { ids.insert(d.receivingUnitID, at: 0) }
+            var seen = Set<OrgUnit.ID>([holding.unit.id])
+            for id in ids where seen.insert(id).inserted {
+                targets.append(UnitOption(id: id.description, name: try await names.unit(id), selected: false))
+            }
+        }
+        let calendar = try await CalendarRepository(db: request.db).calendar()
+        let suggested = (try? calendar.deadline(from: d.dueAt, workingDays: 2).due) ?? d.dueAt
+        let t = d.timeliness(at: now)
+        let slipNames: [(String, String, String)] = [("supplement", "Phiếu yêu cầu bổ sung (mẫu 02)", "Supplement request (form 02)"),
+                                                     ("refusal", "Phiếu từ chối (mẫu 03)", "Refusal (form 03)"),
+                                                     ("apology", "Phiếu xin lỗi (mẫu 04)", "Apology slip (form 04)"),
+                                                     ("control", "Phiếu kiểm soát (mẫu 05)", "Control sheet (form 05)")]
+        let slips = slipNames.filter { kind, _, _ in
+            switch kind {
+            case "supplement": d.supplementRequests > 0
+            case "refusal": d.state == .refused
+            case "apology": d.apologies > 0
+            default: true
+            }
+        }.map { ProcedureOption(code: $0.0, name: en ? $0.2 : $0.1, link: Paths.dossierSlip.link(d.id, $0.0)) }
+        let context = DossierContext(
+            id: d.id.description, code: d.code, version: d.version, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
+            receivingUnit: try await names.unit(d.receivingUnitID), holder: try await names.unit(d.holderUnitID),
+            channel: channelLabel(d.channel, en: en), state: en ? d.state.english : d.state.vietnamese, stateCode: d.state.rawValue,
+            nationalStatus: d.state.nationalStatus, timeliness: t.rawValue, timelinessLabel: timelinessLabel(t, en: en),
+            receivedAt: LocalTime.format(d.receivedAt), originalDueAt: LocalTime.format(d.originalDueAt), dueAt: LocalTime.format(d.dueAt),
+            supplementRequests: d.supplementRequests, apologies: d.apologies, applicant: d.applicant, components: d.components,
+            steps: steps, events: events, files: files, messages: messages,
+            plan: procedure?.interAgencySteps.map { "\($0.unit): \($0.days) " + (en ? "working days" : "ngày làm việc") } ?? [],
+            actions: actions, forwardTargets: targets, suggestedDue: LocalInput.dateTime(suggested),
+            receiptLink: Paths.dossierReceipt.link(d.id), paymentsLink: Paths.dossierPayments.link(d.id), actionLink: Paths.dossierActions.link(d.id), filesLink: Paths.dossierFiles.link(d.id),
+            slips: slips, surveyLink: atCounter && d.state == .returned && !rated ? Paths.dossierSurvey.link(d.id) : nil, rated: rated,
+            errors: errors)
+        return try await Page.render("dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request, failed: errors != nil)
+    }
+
+    /// The template's name of an action's button (`actions.completeSupplement`).
+    static func actionKey(_ kind: DossierEvent.Kind) -> String {
+        let words = kind.rawValue.split(separator: "_")
+        return words.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+    }
+
+    static func eventLabel(_ name: String, en: Bool) -> String {
+        let labels: [String: (String, String)] = [
+            "receive": ("Tiếp nhận", "Received"), "accept": ("Chấp nhận hồ sơ trực tuyến", "Accepted"),
+            "forward": ("Chuyển xử lý", "Forwarded"), "send_back": ("Trả lại bước trước", "Sent back"),
+            "request_supplement": ("Yêu cầu bổ sung", "Supplement requested"), "complete_supplement": ("Đã bổ sung", "Supplemented"),
+            "apologise": ("Phiếu xin lỗi, hẹn lại", "Apology, new appointment"), "mark_processed": ("Đã xử lý xong", "Processed"),
+            "return_result": ("Trả kết quả", "Result returned"), "refuse": ("Từ chối tiếp nhận", "Refused"),
+            "withdraw": ("Rút hồ sơ", "Withdrawn"), "stop": ("Dừng xử lý", "Stopped"),
+        ]
+        guard let label = labels[name] else { return name }
+        return en ? label.1 : label.0
+    }
+
+    /// An action form: the same event and permission rules as `POST /api/v1/dossiers/{id}/actions`,
+    /// with the version the officer saw as the `If-Match`.
+    struct ActionForm: Decodable {
+        var action: String
+        var version: Int?
+        var toUnitId: String?
+        var electronic: String?
+        var note: String?
+        var reason: String?
+        var items: String?
+        var newDueAt: String?
+        var method: String?
+    }
+
+    @Sendable static func act(_ request: Request) async throws -> Response {
+        let form = try request.content.decode(ActionForm.self)
+        let raw = request.parameters.get("dossierID") ?? ""
+        do {
+            guard let action = DossierEvent.Kind(rawValue: form.action) else {
+                throw Problem(DomainError.invalid("Thao tác không hợp lệ.", english: "Unknown action.", field: "action"))
+            }
+            var newDue: Date?
+            if let text = form.newDueAt, !text.isEmpty {
+                guard let parsed = LocalInput.parseDateTime(text) else {
+                    throw Problem(DomainError.invalid("Ngày hẹn mới không hợp lệ.", english: "The new appointment is not a valid date and time.", field: "newDueAt"))
+                }
+                newDue = parsed
+            }
+            let input = DossierActionInput(
+                action: action, toUnitID: nonEmpty(form.toUnitId), electronic: form.electronic.map { $0 == "1" },
+                note: nonEmpty(form.note), reason: nonEmpty(form.reason),
+                items: form.items.map { $0.split(whereSeparator: \.isNewline).map(String.init) }, newDueAt: newDue, method: nonEmpty(form.method))
+            let dossier = try await DossierService.act(input, on: raw, expectedVersion: form.version, request: request)
+            return request.redirect(to: Paths.dossier.link(dossier.id))
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderDossier(try await DossierService.viewable(request), request: request, errors: errors)
+        }
+    }
+
+    // MARK: Files
+
+    struct FileForm: Decodable {
+        var file: File?
+        var kind: String?
+        var component: String?
+        var digitised: String?
+    }
+
+    @Sendable static func addFile(_ request: Request) async throws -> Response {
+        let dossier = try await DossierService.viewable(request)
+        do {
+            guard try await DossierService.standing(try request.requirePrincipal(), on: dossier, request: request).mayAttachFiles else {
+                throw Problem.forbidden()
+            }
+            let form = try request.content.decode(FileForm.self)
+            guard let file = form.file, file.data.readableBytes > 0 else {
+                throw Problem(DomainError.invalid("Chọn tệp.", english: "Choose a file.", field: "file"))
+            }
+            let kind = DossierFile.Kind(rawValue: form.kind ?? "") ?? .component
+            let draft = try request.storeUpload(file, kind: kind, component: nonEmpty(form.component), digitised: form.digitised == "1",
+                                                store: request.fileStore)
+            _ = try await DossierRepository(db: request.db).addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
+            return request.redirect(to: Paths.dossier.link(dossier.id) + "#files")
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderDossier(dossier, request: request, errors: errors)
+        }
+    }
+
+    @Sendable static func digitise(_ request: Request) async throws -> Response {
+        let dossier = try await DossierService.forFiles(request)
+        guard let fileID = request.parameters.get("fileID").flatMap(DossierFile.ID.init(string:)),
+              let file = try await DossierRepository(db: request.db).file(fileID), file.dossierID == dossier.id else {
+            throw Problem.notFound("Không tìm thấy tệp.", english: "File not found.")
+        }
+        let flag = (try? request.content.get(String.self, at: "digitised")) == "1"
+        _ = try await DossierRepository(db: request.db).setDigitised(fileID, flag, actor: request.auditActor, now: request.now)
+        return request.redirect(to: Paths.dossier.link(dossier.id) + "#files")
+    }
+
+    @Sendable static func download(_ request: Request) async throws -> Response {
+        let dossier = try await DossierService.viewable(request)
+        return try await request.fileResponse(fileID: request.parameters.get("fileID"), of: dossier)
+    }
+}

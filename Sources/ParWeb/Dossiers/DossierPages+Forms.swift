@@ -1,0 +1,209 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The printed forms: the receipt (form 01), the slips (forms 02–05) and the register (form 06).
+extension DossierPages {
+    // MARK: Receipt (form 01) and slips (02–05)
+
+    struct ReceiptContext: Encodable {
+        let code: String
+        let secret: String?
+        let procedure: String
+        let procedureCode: String
+        let receivingUnit: String
+        let applicant: Dossier.Applicant
+        let components: [String]
+        let fees: [String]
+        let receivedAt: String
+        let dueAt: String
+        let channel: String
+        let officer: String
+        let lookupURL: String
+        let qr: String?
+        let surveyURL: String
+        let surveyQR: String?
+        let reissueLink: String
+        let dossierLink: String
+    }
+
+    @Sendable static func receipt(_ request: Request) async throws -> Response {
+        let dossier = try await DossierService.viewable(request)
+        // The secret is shown once, right after intake or a reissue; only its hash is kept.
+        let secret = request.session.data[receiptKey(dossier.id)]
+        request.session.data[receiptKey(dossier.id)] = nil
+        return try await renderReceipt(dossier, secret: secret, request: request)
+    }
+
+    @Sendable static func reissueReceipt(_ request: Request) async throws -> Response {
+        let dossier = try await DossierService.atCounter(request)
+        let secret = try await DossierRepository(db: request.db).reissueSecret(dossier.id, actor: request.auditActor, now: request.now)
+        request.session.data[receiptKey(dossier.id)] = secret
+        return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
+    }
+
+    static func renderReceipt(_ d: Dossier, secret: String?, request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        var names = Names(request)
+        let procedure = try await names.procedure(d.procedureID)
+        let base = request.application.parConfig.publicURL
+        let lookup = base + Paths.lookup.rawValue + "?code=\(d.code.urlQueryEscaped)" + (secret.map { "&secret=\($0.urlQueryEscaped)" } ?? "")
+        let qr = secret == nil ? nil : try? QRCode(text: lookup, correction: .medium)
+            .svg(moduleSize: 3, quietZone: 4, title: en ? "QR code: dossier status page" : "Mã QR: trang tra cứu hồ sơ")
+        let survey = SurveyLinks.url(for: d, request: request)
+        let surveyQR = try? QRCode(text: survey, correction: .medium)
+            .svg(moduleSize: 3, quietZone: 4, title: en ? "QR code: satisfaction survey" : "Mã QR: khảo sát sự hài lòng")
+        let timeline = try await DossierRepository(db: request.db).timeline(of: d.id)
+        let context = ReceiptContext(
+            code: d.code, secret: secret, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
+            receivingUnit: try await names.unit(d.receivingUnitID), applicant: d.applicant, components: d.components,
+            fees: procedure?.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" } ?? [],
+            receivedAt: LocalTime.formal(d.receivedAt, en: en), dueAt: LocalTime.formal(d.originalDueAt, en: en), channel: channelLabel(d.channel, en: en),
+            officer: timeline.first?.actorName ?? "", lookupURL: lookup, qr: qr, surveyURL: survey, surveyQR: surveyQR,
+            reissueLink: Paths.dossierReceipt.link(d.id), dossierLink: Paths.dossier.link(d.id))
+        return try await Page.render("receipt", title: en ? "Receipt \(d.code)" : "Giấy tiếp nhận \(d.code)", context: context, request: request)
+    }
+
+    struct SlipContext: Encodable {
+        let kind: String
+        let title: String
+        let code: String
+        let procedure: String
+        let unit: String
+        let applicant: String
+        let lines: [String]
+        let steps: [StepRow]
+        let dossierLink: String
+        let date: String
+    }
+
+    @Sendable static func slip(_ request: Request) async throws -> Response {
+        let d = try await DossierService.viewable(request)
+        let en = Language.of(request) == .en
+        let kind = request.parameters.get("kind") ?? ""
+        var names = Names(request)
+        let repository = DossierRepository(db: request.db)
+        let timeline = try await repository.timeline(of: d.id)
+        let titles: [String: (String, String, String)] = [
+            "supplement": ("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu số 02)", "Request to supplement the dossier (form 02)", "request_supplement"),
+            "refusal": ("Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu số 03)", "Refusal to accept the dossier (form 03)", "refuse"),
+            "apology": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu số 04)", "Apology and new appointment (form 04)", "apologise"),
+            "control": ("Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 05)", "Processing control sheet (form 05)", ""),
+        ]
+        guard let (vi, english, event) = titles[kind] else { throw Problem.notFound("Không có mẫu này.", english: "No such form.") }
+        var lines: [String] = []
+        var date = LocalTime.format(request.now)
+        if !event.isEmpty {
+            let matching = timeline.filter { $0.name == event }
+            guard let last = matching.last else { throw Problem.notFound("Hồ sơ chưa có phiếu này.", english: "This dossier has no such slip.") }
+            lines = matching.map { "\(LocalTime.format($0.at)) — \($0.actorName): \($0.detail)" }
+            date = LocalTime.format(last.at)
+        }
+        var steps: [StepRow] = []
+        if kind == "control" {
+            steps = try await stepRows(of: d.id, repository: repository, names: &names, now: request.now, en: en)
+        }
+        let context = SlipContext(kind: kind, title: en ? english : vi, code: d.code,
+                                  procedure: try await names.procedure(d.procedureID)?.name ?? "",
+                                  unit: try await names.unit(d.receivingUnitID), applicant: d.applicant.name, lines: lines, steps: steps,
+                                  dossierLink: Paths.dossier.link(d.id), date: date)
+        return try await Page.render("slip", title: en ? english : vi, context: context, request: request)
+    }
+
+    // MARK: Register (form 06)
+
+    struct RegisterRow: Encodable {
+        let index: Int
+        let code: String
+        let link: String
+        let procedure: String
+        let applicant: String
+        let channel: String
+        let receivedAt: String
+        let dueAt: String
+        let state: String
+        let finishedAt: String
+        let timeliness: String
+        let returnedAt: String
+    }
+
+    struct RegisterContext: Encodable {
+        let units: [UnitOption]
+        let from: String
+        let to: String
+        let rows: [RegisterRow]
+        let csvLink: String
+        let xlsxLink: String
+        let printLink: String
+        let truncated: Bool
+    }
+
+    static func registerRows(_ request: Request) async throws -> (unit: UnitRecord, from: LocalDate, to: LocalDate, rows: [RegisterRow], truncated: Bool) {
+        let principal = try request.requirePrincipal()
+        let en = Language.of(request) == .en
+        let unitRaw = (try? request.query.get(String.self, at: "unit"))
+            ?? principal.scopeRoots(for: .viewDossiers).sorted(by: { $0.description < $1.description }).first?.description
+        let unit = try await request.authorizedUnit(unitRaw, .viewDossiers)
+        let today = LocalTime.today(request.now)
+        let from = (try? request.query.get(String.self, at: "from")).flatMap(LocalDate.init(iso:)) ?? LocalDate(year: today.year, month: today.month, day: 1)!
+        let to = (try? request.query.get(String.self, at: "to")).flatMap(LocalDate.init(iso:)) ?? today
+        guard from <= to else {
+            throw Problem(DomainError.invalid("Ngày bắt đầu phải trước ngày kết thúc.", english: "from must not be after to.", field: "from"))
+        }
+        let limit = 5000
+        let found = try await DossierRepository(db: request.db).register(
+            receivingUnits: try await request.units.subtreeIDs(of: [unit.unit.id]),
+            from: VietnamTime.instant(from, .midnight), until: VietnamTime.instant(to, .endOfDay), limit: limit + 1)
+        var names = Names(request)
+        let now = request.now
+        var rows: [RegisterRow] = []
+        for (index, d) in found.prefix(limit).enumerated() {
+            let t = d.timeliness(at: now)
+            rows.append(RegisterRow(index: index + 1, code: d.code, link: Paths.dossier.link(d.id),
+                                    procedure: try await names.procedure(d.procedureID)?.name ?? "", applicant: d.applicant.name,
+                                    channel: channelLabel(d.channel, en: en), receivedAt: LocalTime.format(d.receivedAt),
+                                    dueAt: LocalTime.format(d.originalDueAt), state: en ? d.state.english : d.state.vietnamese,
+                                    finishedAt: d.processedAt.map(LocalTime.format) ?? "", timeliness: timelinessLabel(t, en: en),
+                                    returnedAt: d.returnedAt.map(LocalTime.format) ?? ""))
+        }
+        return (unit, from, to, rows, found.count > limit)
+    }
+
+    @Sendable static func registerPage(_ request: Request) async throws -> Response {
+        let en = Language.of(request) == .en
+        let (unit, from, to, rows, truncated) = try await registerRows(request)
+        let principal = try request.requirePrincipal()
+        var units: [UnitOption] = []
+        for id in principal.scopeRoots(for: .viewDossiers) {
+            if let u = try await request.units.find(id)?.unit {
+                units.append(UnitOption(id: u.id.description, name: u.name, selected: u.id == unit.unit.id))
+            }
+        }
+        let query = "?unit=\(unit.unit.id)&from=\(from.iso)&to=\(to.iso)"
+        return try await Page.render("register", title: en ? "Dossier register (form 06)" : "Sổ theo dõi hồ sơ (mẫu 06)",
+                                     context: RegisterContext(units: units.sorted { $0.name < $1.name }, from: from.iso, to: to.iso, rows: rows,
+                                                              csvLink: Paths.dossierRegisterCSV.rawValue + query,
+                                                              xlsxLink: Paths.dossierRegisterXLSX.rawValue + query,
+                                                              printLink: Paths.dossierRegister.rawValue + query + "&print=1", truncated: truncated),
+                                     request: request)
+    }
+
+    static let registerHeader = ["STT", "Mã hồ sơ", "Thủ tục", "Người nộp", "Hình thức", "Ngày nhận", "Hẹn trả", "Trạng thái",
+                                 "Ngày xử lý xong", "Tiến độ", "Ngày trả kết quả"]
+
+    static func registerTable(_ rows: [RegisterRow]) -> [[String]] {
+        [registerHeader] + rows.map { [String($0.index), $0.code, $0.procedure, $0.applicant, $0.channel, $0.receivedAt, $0.dueAt, $0.state,
+                                       $0.finishedAt, $0.timeliness, $0.returnedAt] }
+    }
+
+    @Sendable static func registerCSV(_ request: Request) async throws -> Response {
+        let (unit, from, to, rows, _) = try await registerRows(request)
+        return TableExport.csv(registerTable(rows), name: "so-theo-doi-\(unit.unit.code)-\(from.iso)-\(to.iso).csv")
+    }
+
+    @Sendable static func registerXLSX(_ request: Request) async throws -> Response {
+        let (unit, from, to, rows, _) = try await registerRows(request)
+        return TableExport.xlsx(registerTable(rows), sheet: "Sổ theo dõi", name: "so-theo-doi-\(unit.unit.code)-\(from.iso)-\(to.iso).xlsx")
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// Intake at the counter: the form, its checks (`DossierIntake`, ParCore) and the receipt that follows.
+extension DossierPages {
+    // MARK: Intake
+
+    struct UnitOption: Encodable {
+        let id: String
+        let name: String
+        let selected: Bool
+    }
+
+    struct ComponentOption: Encodable {
+        let index: Int
+        let name: String
+        let checked: Bool
+    }
+
+    struct ReuseOption: Encodable {
+        let id: String
+        let component: String
+        let name: String
+        let uploadedAt: String
+    }
+
+    struct IntakeContext: Encodable {
+        let units: [UnitOption]
+        let query: String
+        let matches: [ProcedureOption]
+        let procedure: ProcedureOption?
+        let components: [ComponentOption]
+        let fees: [String]
+        let dueHint: String?
+        let form: [String: String]
+        let reusable: [ReuseOption]
+        let errors: [FormError]?
+        let postAllowed: Bool
+    }
+
+    struct ProcedureOption: Encodable {
+        let code: String
+        let name: String
+        let link: String
+    }
+
+    /// Units where the officer receives dossiers.
+    static func receivingUnits(_ request: Request, selected: String?) async throws -> [UnitOption] {
+        let principal = try request.requirePrincipal()
+        var options: [UnitOption] = []
+        for id in principal.scopeRoots(for: .receiveDossiers).sorted(by: { $0.description < $1.description }) {
+            if let unit = try await request.units.find(id)?.unit {
+                options.append(UnitOption(id: unit.id.description, name: unit.name, selected: unit.id.description == selected))
+            }
+        }
+        return options.sorted { $0.name < $1.name }
+    }
+
+    @Sendable static func intakeForm(_ request: Request) async throws -> Response {
+        try await renderIntake(request, form: [:], errors: nil)
+    }
+
+    static func renderIntake(_ request: Request, form posted: [String: String], errors: [FormError]?) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        guard principal.mayAnywhere(.receiveDossiers) else { throw Problem.forbidden() }
+        let en = Language.of(request) == .en
+        var form = posted
+        for key in ["unit", "q", "procedure", "idNumber", "name", "phone", "email", "address", "channel"] where form[key] == nil {
+            if let value = try? request.query.get(String.self, at: key) { form[key] = VietnameseText.clean(value) }
+        }
+        let procedures = ProcedureRepository(db: request.db)
+        var matches: [ProcedureOption] = []
+        func option(_ p: Procedure) -> ProcedureOption {
+            ProcedureOption(code: p.code, name: p.name, link: Paths.dossierNew.rawValue + "?procedure=\(p.code.urlQueryEscaped)&unit=\((form["unit"] ?? "").urlQueryEscaped)")
+        }
+        if let text = form["q"], !text.isEmpty {
+            matches = try await procedures.search(.init(text: text, limit: 20)).items.map(option)
+        }
+        var chosen: Procedure?
+        if let code = form["procedure"], !code.isEmpty { chosen = try await procedures.find(code: code) }
+        let checked = Set(form.filter { $0.key.hasPrefix("component.") }.map(\.value))
+        var dueHint: String?
+        if let chosen {
+            let calendar = try await CalendarRepository(db: request.db).calendar()
+            if let due = try? chosen.processingTime.due(from: request.now, calendar: calendar) {
+                dueHint = LocalTime.format(due)
+            }
+        }
+        let reusable = try await DossierRepository(db: request.db).reusableFiles(idNumber: form["idNumber"]).map {
+            ReuseOption(id: $0.id.description, component: $0.component ?? "", name: $0.originalName, uploadedAt: LocalTime.format($0.uploadedAt))
+        }
+        let context = IntakeContext(
+            units: try await receivingUnits(request, selected: form["unit"]), query: form["q"] ?? "", matches: matches,
+            procedure: chosen.map(option),
+            components: (chosen?.documents ?? []).enumerated().map {
+                ComponentOption(index: $0.offset, name: $0.element.name, checked: checked.contains($0.element.name) || (posted.isEmpty && !$0.element.isConditional))
+            },
+            fees: chosen?.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" } ?? [],
+            dueHint: dueHint, form: form, reusable: reusable, errors: errors, postAllowed: chosen != nil)
+        return try await Page.render("dossier-new", title: en ? "Receive a dossier" : "Tiếp nhận hồ sơ", context: context, request: request, failed: errors != nil)
+    }
+
+    /// The intake form as posted (multipart: scans ride along with the fields).
+    struct IntakeForm: Decodable {
+        var unit: String?
+        var procedure: String?
+        var channel: String?
+        var name: String?
+        var idNumber: String?
+        var phone: String?
+        var email: String?
+        var address: String?
+        var component: [String]?
+        var reuse: [String]?
+        var scan: [String: File]?
+        var digitised: [String: String]?
+    }
+
+    @Sendable static func intake(_ request: Request) async throws -> Response {
+        let form = try request.content.decode(IntakeForm.self)
+        var echo: [String: String] = [:]
+        for (key, value) in [("unit", form.unit), ("procedure", form.procedure), ("channel", form.channel), ("name", form.name),
+                             ("idNumber", form.idNumber), ("phone", form.phone), ("email", form.email), ("address", form.address)] {
+            echo[key] = value.map(VietnameseText.clean) ?? ""
+        }
+        for (index, name) in (form.component ?? []).enumerated() { echo["component.\(index)"] = VietnameseText.clean(name) }
+        do {
+            let unit = try await request.authorizedUnit(form.unit, .receiveDossiers)
+            guard let code = form.procedure, let procedure = try await ProcedureRepository(db: request.db).find(code: VietnameseText.clean(code)) else {
+                throw Problem(DomainError.invalid("Chọn thủ tục.", english: "Choose the procedure.", field: "procedure"))
+            }
+            let channel: DossierChannel = form.channel == "post" ? .post : .counter
+            var drafts: [FileDraft] = []
+            let store = request.fileStore
+            for (component, key, file) in scans(form.scan, of: procedure) {
+                drafts.append(try request.storeUpload(file, kind: .component, component: component,
+                                                      digitised: form.digitised?[key] == "1", store: store))
+            }
+            let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unit.unit.id, channel: channel,
+                                       applicant: .init(name: form.name ?? "", idNumber: nonEmpty(form.idNumber), phone: nonEmpty(form.phone),
+                                                        address: nonEmpty(form.address), email: nonEmpty(form.email)),
+                                       components: form.component ?? [],
+                                       reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
+            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: request.auditActor, now: request.now)
+            request.session.data[receiptKey(dossier.id)] = secret
+            return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderIntake(request, form: echo, errors: errors)
+        }
+    }
+}
