@@ -163,20 +163,17 @@ enum CentrePages {
         let record = try await centre(request, .manageCentre)
         let form = try request.content.decode([String: String].self)
         do {
-            let repository = ServiceCentreRepository(db: request.db)
             var id = ServiceDesk.ID.random()
             if let raw = form["deskId"], !raw.isEmpty {
-                guard let existing = ServiceDesk.ID(string: raw), try await repository.desk(existing)?.unitID == record.unit.id else {
-                    throw DomainError(.notFound, "Không tìm thấy quầy.", english: "No such desk.")
-                }
+                guard let existing = ServiceDesk.ID(string: raw) else { throw DomainError(.notFound, "Không tìm thấy quầy.", english: "No such desk.") }
                 id = existing
             }
             guard let number = form["number"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
                 throw DomainError.invalid("Nhập số quầy.", english: "Enter the desk number.", field: "number")
             }
             let fields = (form["fields"] ?? "").split(whereSeparator: { $0 == ";" || $0 == "\n" }).map(String.init)
-            try await repository.saveDesk(ServiceDesk(id: id, unitID: record.unit.id, number: number, name: form["name"] ?? "", fields: fields,
-                                                      active: form["active"] != "0"), actor: request.auditActor, now: request.now)
+            _ = try await CentreService.saveDesk(ServiceDesk(id: id, unitID: record.unit.id, number: number, name: form["name"] ?? "", fields: fields,
+                                                             active: form["active"] != "0"), request: request)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderCentre(request, errors: errors)

@@ -87,4 +87,13 @@ enum CentreService {
             throw DomainError.invalid("Chọn hình thức thanh toán.", english: "Choose how it is paid.", field: "method")
         }
     }
+
+    /// Creates or changes a desk of a centre: an id already used by another centre's desk is no desk of this one (404).
+    static func saveDesk(_ desk: ServiceDesk, request: Request) async throws -> ServiceDesk {
+        let repository = ServiceCentreRepository(db: request.db)
+        if let existing = try await repository.desk(desk.id), existing.unitID != desk.unitID {
+            throw Problem.notFound("Không tìm thấy quầy.", english: "No such desk.")
+        }
+        return try await repository.saveDesk(desk, actor: request.auditActor, now: request.now)
+    }
 }

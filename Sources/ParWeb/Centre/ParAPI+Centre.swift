@@ -30,6 +30,28 @@ extension ParAPI {
             waiting: state.waiting.map { .init(field: $0.field, count: $0.count) }))))
     }
 
+    static func desk(_ d: ServiceDesk) -> Components.Schemas.ServiceDesk {
+        .init(id: d.id.description, number: d.number, name: d.name, fields: d.fields, active: d.active)
+    }
+
+    func listDesks(_ input: Operations.ListDesks.Input) async throws -> Operations.ListDesks.Output {
+        let request = try self.request
+        let unit = try await CentreService.centre(input.path.unitId, request: request)
+        let repository = ServiceCentreRepository(db: request.db)
+        return .ok(.init(body: .json(.init(fields: try await repository.fieldChoices(unit.id),
+                                           items: try await repository.desks(unit.id).map(Self.desk)))))
+    }
+
+    func saveDesk(_ input: Operations.SaveDesk.Input) async throws -> Operations.SaveDesk.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let unit = try await request.authorizedUnit(input.path.unitId, .manageCentre)
+        guard let id = ServiceDesk.ID(string: input.path.deskId) else { throw Problem.notFound("Không tìm thấy quầy.", english: "No such desk.") }
+        let desk = try await CentreService.saveDesk(ServiceDesk(id: id, unitID: unit.unit.id, number: body.number, name: body.name ?? "",
+                                                                fields: body.fields ?? [], active: body.active ?? true), request: request)
+        return .ok(.init(body: .json(Self.desk(desk))))
+    }
+
     func callNextTicket(_ input: Operations.CallNextTicket.Input) async throws -> Operations.CallNextTicket.Output {
         let request = try self.request
         let principal = try principal()

@@ -28,11 +28,9 @@ enum ReportPages {
     @Sendable static func list(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let principal = try request.requirePrincipal()
-        guard principal.mayAnywhere(.viewPlans) else { throw Problem.forbidden() }
-        let visible = try await request.units.subtreeIDs(of: principal.scopeRoots(for: .viewPlans))
         var names = Names(request)
         var lines: [Line] = []
-        for r in try await ReportRepository(db: request.db).list(units: visible) {
+        for r in try await ReportService.visible(request) {
             lines.append(Line(title: r.title, link: Paths.report.link(r.id), unit: try await names.unit(r.unitID),
                               period: "\(LocalTime.format(r.from)) – \(LocalTime.format(r.through))", final: r.isFinal))
         }
@@ -45,21 +43,12 @@ enum ReportPages {
 
     @Sendable static func create(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
-        let unit = try await request.authorizedUnit(form["unitId"], .editPlans)
-        let period = try IndexService.period(form["period"], from: nil, to: nil, today: VietnamTime.localDate(of: request.now))
-        let title = (form["title"].flatMap { $0.isEmpty ? nil : $0 }) ?? "Báo cáo công tác cải cách hành chính \(period.label) — \(unit.unit.name)"
-        let report = try await ReportRepository(db: request.db).create(unit: unit.unit.id, period: period, title: title, actor: request.auditActor, now: request.now)
+        let report = try await ReportService.create(unitID: form["unitId"], period: form["period"], title: form["title"], request: request)
         return request.redirect(to: Paths.report.link(report.id))
     }
 
-    /// The report if the principal may see it, with its unit and its figures (frozen or live).
     static func load(_ request: Request) async throws -> (ParReport, UnitRecord, [ReportFigure]) {
-        guard let id = ParReport.ID(string: request.parameters.get("reportID") ?? ""), let report = try await ReportRepository(db: request.db).find(id) else {
-            throw Problem.notFound("Không tìm thấy báo cáo.", english: "Report not found.")
-        }
-        let unit = try await request.authorizedUnit(report.unitID.description, .viewPlans)
-        if let frozen = report.figures { return (report, unit, frozen) }
-        return (report, unit, try await ReportFigures.compute(unit, period: try ReportPeriod(from: report.from, through: report.through), request: request))
+        try await ReportService.load(request.parameters.get("reportID"), request: request)
     }
 
     struct Part: Encodable {
@@ -112,10 +101,9 @@ enum ReportPages {
     }
 
     @Sendable static func change(_ request: Request) async throws -> Response {
-        let (report, unit, figures) = try await load(request)
-        _ = try await request.authorizedUnit(unit.unit.id.description, .editPlans)
+        let raw = request.parameters.get("reportID")
+        _ = try await ReportService.find(raw, .editPlans, request: request)
         let form = try request.content.decode([String: String].self)
-        let repository = ReportRepository(db: request.db)
         var narrative: [String: [String: String]] = [:]
         for field in PARField.allCases {
             for part in ParReport.Part.allCases {
@@ -123,16 +111,15 @@ enum ReportPages {
             }
         }
         do {
-            let version = form["version"].flatMap(Int.init)
-            let written = try await repository.write(report.id, expectedVersion: version, narrative: narrative, actor: request.auditActor, now: request.now)
+            let written = try await ReportService.write(raw, narrative: narrative, expectedVersion: form["version"].flatMap(Int.init), request: request)
             if form["action"] == "finalise" {
-                _ = try await repository.finalise(report.id, expectedVersion: written.version, figures: figures, actor: request.auditActor, now: request.now)
+                _ = try await ReportService.finalise(raw, expectedVersion: written.version, request: request)
             }
+            return request.redirect(to: Paths.report.link(written.id))
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await render(request, errors: errors)
         }
-        return request.redirect(to: Paths.report.link(report.id))
     }
 
     @Sendable static func docx(_ request: Request) async throws -> Response {

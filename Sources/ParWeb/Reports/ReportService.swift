@@ -1,0 +1,56 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The report drafts' service, called by their pages and their API handlers alike: which reports a
+/// caller sees (viewPlans on the unit's subtree), starting a draft (editPlans), loading one with its
+/// figures (live while a draft, frozen once final), writing its narrative and finalising it.
+enum ReportService {
+    /// The reports of the units the caller may see, newest first.
+    static func visible(_ request: Request) async throws -> [ParReport] {
+        let principal = try request.requirePrincipal()
+        guard principal.mayAnywhere(.viewPlans) else { throw Problem.forbidden() }
+        let units = try await request.units.subtreeIDs(of: principal.scopeRoots(for: .viewPlans))
+        return try await ReportRepository(db: request.db).list(units: units)
+    }
+
+    /// Starts a draft for `unitID` over `period` (a year, quarter, month or day); without a title, the usual one.
+    static func create(unitID: String?, period raw: String?, title: String?, request: Request) async throws -> ParReport {
+        let unit = try await request.authorizedUnit(unitID, .editPlans)
+        let period = try IndexService.period(raw, from: nil, to: nil, today: VietnamTime.localDate(of: request.now))
+        let title = title.flatMap { $0.isEmpty ? nil : $0 } ?? "Báo cáo công tác cải cách hành chính \(period.label) — \(unit.unit.name)"
+        return try await ReportRepository(db: request.db).create(unit: unit.unit.id, period: period, title: title,
+                                                                 actor: request.auditActor, now: request.now)
+    }
+
+    /// The report if the caller holds `permission` on its unit (404 when unknown, 403 when not theirs).
+    static func find(_ raw: String?, _ permission: Permission, request: Request) async throws -> (ParReport, UnitRecord) {
+        guard let id = ParReport.ID(string: raw ?? ""), let report = try await ReportRepository(db: request.db).find(id) else {
+            throw Problem.notFound("Không tìm thấy báo cáo.", english: "Report not found.")
+        }
+        return (report, try await request.authorizedUnit(report.unitID.description, permission))
+    }
+
+    /// The report if the caller may see it, with its unit and its figures (frozen or live).
+    static func load(_ raw: String?, request: Request) async throws -> (ParReport, UnitRecord, [ReportFigure]) {
+        let (report, unit) = try await find(raw, .viewPlans, request: request)
+        if let frozen = report.figures { return (report, unit, frozen) }
+        return (report, unit, try await ReportFigures.compute(unit, period: try ReportPeriod(from: report.from, through: report.through), request: request))
+    }
+
+    /// Writes the narrative (field → part → text) of a draft the caller may edit, at `expectedVersion`.
+    static func write(_ raw: String?, narrative: [String: [String: String]], expectedVersion: Int?, request: Request) async throws -> ParReport {
+        let (report, _) = try await find(raw, .editPlans, request: request)
+        return try await ReportRepository(db: request.db).write(report.id, expectedVersion: expectedVersion, narrative: narrative,
+                                                                actor: request.auditActor, now: request.now)
+    }
+
+    /// Finalises a report the caller may edit, freezing its figures as they stand now.
+    static func finalise(_ raw: String?, expectedVersion: Int?, request: Request) async throws -> ParReport {
+        _ = try await find(raw, .editPlans, request: request)
+        let (report, _, figures) = try await load(raw, request: request)
+        return try await ReportRepository(db: request.db).finalise(report.id, expectedVersion: expectedVersion, figures: figures,
+                                                                   actor: request.auditActor, now: request.now)
+    }
+}
