@@ -36,7 +36,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     }
 
     app.views.use(.leaf)
-    app.leaf.tags["tr"] = TranslateTag()
+    app.leaf.tags["t"] = MessageTag()
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     let metrics = PrometheusCollectorRegistry()

@@ -40,7 +40,7 @@ enum HomePage {
             missing = try await CalendarCoverageCheck.missingYears(request.db, now: request.now)
                 .map { MissingYear(year: $0, link: Paths.calendarEdit.link($0)) }
         }
-        return try await Page.render("home", title: Strings.table(Language.of(request))["home"]!,
+        return try await Page.render("home", title: Messages.text("ui.home", Language.of(request)),
                                      context: Context(grants: rows, missingYears: missing), request: request)
     }
 

@@ -24,7 +24,7 @@ enum LoginPages {
     @Sendable static func form(_ request: Request) async throws -> Response {
         if request.principal != nil { return request.redirect(to: Paths.home.rawValue) }
         let next = (try? request.query.get(String.self, at: "next")) ?? ""
-        return try await Page.render("login", title: Strings.table(Language.of(request))["login"]!,
+        return try await Page.render("login", title: Messages.text("ui.login", Language.of(request)),
                                      context: Form(next: next), request: request)
     }
 
@@ -45,7 +45,7 @@ enum LoginPages {
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             let status = (error as? Problem).map { HTTPResponseStatus(statusCode: $0.status) } ?? .unprocessableEntity
-            let response = try await Page.render("login", title: Strings.table(Language.of(request))["login"]!,
+            let response = try await Page.render("login", title: Messages.text("ui.login", Language.of(request)),
                                                  context: Form(username: username, next: input.next ?? "", errors: errors),
                                                  request: request)
             response.status = status

@@ -91,11 +91,11 @@ enum CataloguePages {
             Facet(label: $0.field, count: $0.count, link: link([.init(name: "field", value: $0.field)]))
         }
         let agencies = try await repository.agencies().map { item in
-            Facet(label: item.unitID == nil ? Strings.table(Language.of(request))["communeLevel"]! : item.agency, count: item.count,
+            Facet(label: item.unitID == nil ? Messages.text("ui.communeLevel", Language.of(request)) : item.agency, count: item.count,
                   link: item.unitID.map { link([.init(name: "unit", value: $0.description)]) } ?? link([.init(name: "level", value: "commune")]))
         }
         let canEdit = request.principal?.mayAnywhere(.editCatalogue) ?? false
-        return try await Page.render("procedures", title: Strings.table(Language.of(request))["procedures"]!,
+        return try await Page.render("procedures", title: Messages.text("ui.procedures", Language.of(request)),
                                      context: ListContext(q: q, field: field, total: total, results: results, searched: searched,
                                                           fields: fields, agencies: agencies, nextLink: next, canEdit: canEdit),
                                      request: request)
@@ -139,8 +139,8 @@ enum CataloguePages {
             VersionRow(version: $0.version, time: $0.procedure.processingTime.description, decision: $0.decision ?? "",
                        effectiveFrom: LocalTime.format($0.effectiveFrom), changedAt: LocalTime.format($0.changedAt))
         }
-        let t = Strings.table(Language.of(request))
-        let fees = p.fees.map { "\($0.description): " + ($0.amountVND == 0 ? t["free"]! : Self.vnd($0.amountVND)) }
+        let language = Language.of(request)
+        let fees = p.fees.map { "\($0.description): " + ($0.amountVND == 0 ? Messages.text("ui.free", language) : Self.vnd($0.amountVND)) }
         var canEdit = false
         if let principal = request.principal, principal.mayAnywhere(.editCatalogue) {
             canEdit = (try? await CatalogueService.requireEdit(p.unitID, request: request)) != nil
@@ -148,7 +148,7 @@ enum CataloguePages {
         let context = ShowContext(
             procedure: p, level: en ? p.level.english : p.level.vietnamese, time: row(p, en: en).time,
             online: en ? p.onlineLevel.rawValue : p.onlineLevel.vietnamese,
-            methods: p.methods.map(\.vietnamese), fees: fees.isEmpty ? [t["free"]!] : fees, missing: p.missingParts,
+            methods: p.methods.map(\.vietnamese), fees: fees.isEmpty ? [Messages.text("ui.free", language)] : fees, missing: p.missingParts,
             versions: versions, submitLink: p.methods.contains(.online) ? Paths.citizenSubmit.link(p.code) : nil,
             printLink: Paths.procedure.link(p.code) + "?print=1",
             editLink: canEdit ? Paths.procedureEdit.link(p.code) : nil)
@@ -251,7 +251,7 @@ enum CataloguePages {
             context = ReportContext(from: fromText, to: toText, field: field, target: targetText, fields: fields, rows: [],
                                     procedureCount: 0, percent: "—", meetsTarget: nil, errors: errors)
         }
-        return try await Page.render("simplification", title: Strings.table(Language.of(request))["simplification"]!,
+        return try await Page.render("simplification", title: Messages.text("ui.simplification", Language.of(request)),
                                      context: context, request: request)
     }
 
@@ -343,8 +343,8 @@ enum CataloguePages {
             timeUnits: ProcessingTime.Unit.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: $0.rawValue == unit) },
             methods: Procedure.Method.allCases.map { Option(value: $0.rawValue, label: $0.vietnamese, selected: chosenMethods.contains($0.rawValue)) },
             errors: errors)
-        let t = Strings.table(Language.of(request))
-        return try await Page.render("procedure-edit", title: p == nil ? t["newProcedure"]! : t["editProcedure"]!,
+        let language = Language.of(request)
+        return try await Page.render("procedure-edit", title: p == nil ? Messages.text("ui.newProcedure", language) : Messages.text("ui.editProcedure", language),
                                      context: context, request: request, failed: errors != nil)
     }
 

@@ -74,7 +74,7 @@ enum UnitPages {
                 branches.append(Branch(root: row(root, en: en), groups: groups))
             }
         }
-        return try await Page.render("units", title: Strings.table(Language.of(request))["units"]!,
+        return try await Page.render("units", title: Messages.text("ui.units", Language.of(request)),
                                      context: TreeContext(q: q, history: history, results: results, branches: branches),
                                      request: request)
     }
@@ -135,7 +135,7 @@ enum UnitPages {
         let children = try await request.units.children(of: unit.id).map { row($0, en: en) }
         let lineage = try await request.units.lineage(of: unit.id)
         func lineageRow(_ entry: UnitRepository.LineageEntry) -> LineageRow {
-            LineageRow(unit: row(entry.unit, en: en), share: Strings.table(Language.of(request))[entry.whole ? "whole" : "part"]!,
+            LineageRow(unit: row(entry.unit, en: en), share: Messages.text(entry.whole ? "ui.whole" : "ui.part", Language.of(request)),
                        kind: en ? entry.kind.rawValue : entry.kind.vietnamese,
                        date: LocalTime.format(entry.effectiveDate), decision: entry.decision)
         }
@@ -259,7 +259,7 @@ enum UnitPages {
         let principal = try request.requirePrincipal()
         try principal.require(.viewRestructuring)
         let en = Language.of(request) == .en
-        let t = Strings.table(Language.of(request))
+        let language = Language.of(request)
         var roots: [UnitRow] = []
         var rootIDs: [OrgUnit.ID] = []
         for id in principal.scopeRoots(for: .viewRestructuring).sorted(by: { $0.description < $1.description }) {
@@ -284,7 +284,7 @@ enum UnitPages {
                               dissolved: $0.dissolved, established: $0.established)
                 },
                 quotas: report.quotas.map {
-                    ReportRow(label: t[$0.name] ?? $0.name, before: $0.before, after: $0.after, change: $0.after - $0.before,
+                    ReportRow(label: Messages.catalogue[language]?["ui." + $0.name] ?? $0.name, before: $0.before, after: $0.after, change: $0.after - $0.before,
                               percent: percent($0.percentChange), reorganised: nil, dissolved: nil, established: nil)
                 },
                 errors: nil)
@@ -293,6 +293,6 @@ enum UnitPages {
             context = ReportContext(roots: roots, unitID: rawUnit, unitName: "", from: fromText, to: toText,
                                     kinds: [], quotas: [], errors: errors)
         }
-        return try await Page.render("restructuring", title: t["restructuring"]!, context: context, request: request)
+        return try await Page.render("restructuring", title: Messages.text("ui.restructuring", language), context: context, request: request)
     }
 }

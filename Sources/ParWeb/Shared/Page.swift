@@ -3,7 +3,8 @@ import Leaf
 import ParCore
 import Vapor
 
-/// The page language: Vietnamese first, English by `?lang=en` (remembered in a cookie).
+/// The page language: Vietnamese first; English by `?lang=en` (remembered in a cookie) or, until the
+/// user has chosen, when the browser's `Accept-Language` prefers English to Vietnamese.
 enum Language: String, Codable {
     case vi, en
 
@@ -12,9 +13,25 @@ enum Language: String, Codable {
     static func of(_ request: Request) -> Language {
         if let chosen = request.storage[Key.self] { return chosen }
         let query = (try? request.query.get(String.self, at: "lang")).flatMap(Language.init(rawValue:))
-        let language = query ?? request.cookies["lang"].flatMap { Language(rawValue: $0.string) } ?? .vi
+        let language = query ?? request.cookies["lang"].flatMap { Language(rawValue: $0.string) }
+            ?? preferred(acceptLanguage: request.headers.first(name: .acceptLanguage))
         request.storage[Key.self] = language
         return language
+    }
+
+    /// The language an `Accept-Language` header (RFC 9110 §12.5.4) prefers of the two ParHub speaks: the
+    /// range with the highest weight whose primary subtag is `vi` or `en` (`en-GB` is English), the first
+    /// of equal weights; `q=0` refuses a language. Vietnamese when the header names neither, or is absent.
+    static func preferred(acceptLanguage header: String?) -> Language {
+        var best: (language: Language, weight: Double)?
+        for range in (header ?? "").split(separator: ",") {
+            let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let primary = parts.first?.split(separator: "-").first.map { $0.lowercased() } ?? ""
+            guard let language = Language(rawValue: primary) else { continue }
+            let weight = parts.dropFirst().first { $0.lowercased().hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            if weight > 0, weight > (best?.weight ?? 0) { best = (language, weight) }
+        }
+        return best?.language ?? .vi
     }
 }
 
@@ -84,7 +101,7 @@ enum Page {
             canParIndex: principal.map { $0.mayAnywhere(.appraiseParIndex) || $0.mayAnywhere(.selfAssess) } ?? false,
             path: request.url.path,
             print: (try? request.query.get(String.self, at: "print")) == "1",
-            t: Strings.table(language))
+            t: Messages.table(language, prefix: "ui."))
         let view = try await request.view.render(template, PageContext(layout: layout, page: context))
         let response = try await view.encodeResponse(for: request)
         response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")

@@ -57,7 +57,7 @@ enum UserPages {
                     roles: Set(user.grants.map { en ? $0.role.english : $0.role.vietnamese }).sorted().joined(separator: ", "))
         }
         let next = page.count > 100 ? Paths.users.link() + "?after=" + (rows.last?.username ?? "") : nil
-        return try await Page.render("users", title: Strings.table(Language.of(request))["users"]!,
+        return try await Page.render("users", title: Messages.text("ui.users", Language.of(request)),
                                      context: UsersContext(users: Array(rows), nextLink: next, errors: errors, form: form),
                                      request: request, failed: errors != nil)
     }
@@ -229,7 +229,7 @@ enum UserPages {
         if entries.count > 100, let last = rows.last {
             older = Paths.audit.link() + "?entityType=\(entityType ?? "")&entityId=\(entityID ?? "")&before=\(last.sequence)"
         }
-        return try await Page.render("audit", title: Strings.table(Language.of(request))["audit"]!,
+        return try await Page.render("audit", title: Messages.text("ui.audit", Language.of(request)),
                                      context: AuditContext(entityType: entityType ?? "", entityId: entityID ?? "",
                                                            rows: Array(rows), olderLink: older),
                                      request: request)
@@ -259,7 +259,7 @@ enum UserPages {
                      lastUsed: $0.lastUsedAt.map(LocalTime.format) ?? "", revoked: $0.revokedAt != nil,
                      revokeLink: Paths.tokenRevoke.link($0.id.uuidString.lowercased()))
         }
-        return try await Page.render("tokens", title: Strings.table(Language.of(request))["tokens"]!,
+        return try await Page.render("tokens", title: Messages.text("ui.tokens", Language.of(request)),
                                      context: TokensContext(tokens: rows, newToken: newToken, errors: errors),
                                      request: request, failed: errors != nil)
     }
