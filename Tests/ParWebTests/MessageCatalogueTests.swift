@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import ParCore
 import ParTestSupport
 import Testing
 import Vapor
@@ -43,14 +44,32 @@ struct MessageCatalogueTests {
                 #expect(vi[key] != nil, "\(path): no message \(key)")
             }
         }
+        let inlinePair = try Regex(#"(^|[^.\w])en \? "#)
         for path in Self.sources(under: "Sources/ParWeb", ending: ".swift") {
             let text = try String(contentsOfFile: path, encoding: .utf8)
+            if !path.hasSuffix("BilingualName.swift") && !path.hasSuffix("Messages.swift") {
+                #expect(text.firstMatch(of: inlinePair) == nil, "\(path) picks a language inline")
+            }
             for match in text.matches(of: swiftKey) {
                 let key = String(text[match.output[1].range!])
                 #expect(vi[key] != nil, "\(path): no message \(key)")
             }
         }
         #expect(used > 900)
+        // Keys kept in tables (column headers, labels by case): any literal that looks like a key of the catalogue is one.
+        let prefixes = Set(vi.keys.map { String($0.prefix { $0 != "." }) })
+        let keyLike = try Regex(#""([a-z0-9-]+(\.[a-z0-9-]+)+)""#)
+        for path in Self.sources(under: "Sources/ParWeb", ending: ".swift") where !path.hasSuffix("ReportFigures.swift") {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            for match in text.matches(of: keyLike) {
+                let key = String(text[match.output[1].range!])
+                if prefixes.contains(String(key.prefix { $0 != "." })) { #expect(vi[key] != nil, "\(path): no message \(key)") }
+            }
+        }
+        // Keys built from a name: every event of the timeline has its label.
+        for name in DossierEvent.Kind.allCases.map(\.rawValue) + [Dossier.receiveEventName] {
+            #expect(vi["dossier.event.\(name)"] != nil, "no label for the event \(name)")
+        }
     }
 
     @Test("Accept-Language picks the preferred of Vietnamese and English", arguments: [

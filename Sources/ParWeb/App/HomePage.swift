@@ -31,7 +31,7 @@ enum HomePage {
         var rows: [GrantRow] = []
         for grant in principal.grants {
             let unit = try await request.units.find(grant.unitID)?.unit
-            rows.append(GrantRow(role: en ? grant.role.english : grant.role.vietnamese,
+            rows.append(GrantRow(role: grant.role.name(en: en),
                                  unitName: unit?.name ?? "—", unitLink: Paths.unit.link(grant.unitID),
                                  permissions: grant.role.permissions.map { label($0, en: en) }.sorted()))
         }
@@ -46,33 +46,33 @@ enum HomePage {
 
     static func label(_ permission: Permission, en: Bool) -> String {
         switch permission {
-        case .viewRegistry: en ? "View units" : "Xem đơn vị"
-        case .editRegistry: en ? "Edit units and reorganisations" : "Sửa đơn vị, sắp xếp tổ chức"
-        case .viewQuotas: en ? "View staff quotas" : "Xem biên chế"
-        case .editQuotas: en ? "Edit staff quotas" : "Sửa biên chế"
-        case .viewRestructuring: en ? "Restructuring report" : "Báo cáo sắp xếp tổ chức"
-        case .viewAudit: en ? "Audit log" : "Xem nhật ký"
-        case .manageUsers: en ? "Manage users and roles" : "Quản lý người dùng, phân quyền"
-        case .importUnits: en ? "Import units" : "Nhập dữ liệu đơn vị"
-        case .editCatalogue: en ? "Publish procedures (TTHC)" : "Công bố, sửa thủ tục hành chính"
-        case .editCalendar: en ? "Enter the year's holidays and swaps" : "Cập nhật lịch nghỉ lễ, hoán đổi ngày làm việc"
-        case .viewDossiers: en ? "View dossiers" : "Xem hồ sơ"
-        case .receiveDossiers: en ? "Receive dossiers and return results" : "Tiếp nhận hồ sơ, trả kết quả"
-        case .processDossiers: en ? "Process dossiers" : "Xử lý hồ sơ"
-        case .viewIndex: en ? "Service index and rankings" : "Xem chỉ số phục vụ, xếp hạng"
-        case .editIndex: en ? "Set plan targets and indicators" : "Đặt chỉ tiêu kế hoạch, bộ chỉ số"
-        case .viewSatisfaction: en ? "Satisfaction index and comments" : "Xem mức độ hài lòng, góp ý"
-        case .runSurveys: en ? "Questionnaires, sample surveys, satisfaction targets" : "Bảng hỏi, khảo sát chọn mẫu, chỉ tiêu hài lòng"
-        case .viewPlans: en ? "PAR plans, overdue tasks, commitments, discipline" : "Xem kế hoạch CCHC, nhiệm vụ quá hạn, cam kết, kỷ luật"
-        case .editPlans: en ? "Write plans, tasks, commitments, meetings" : "Lập kế hoạch, nhiệm vụ, cam kết, cuộc họp"
-        case .viewInspections: en ? "PAR inspections" : "Xem kiểm tra CCHC"
-        case .manageInspections: en ? "Plan inspections, record findings" : "Lập kế hoạch kiểm tra, ghi nhận kết quả"
-        case .handleFeedback: en ? "Handle citizens' feedback" : "Xử lý phản ánh, kiến nghị"
-        case .selfAssess: en ? "PAR index self-assessment" : "Tự đánh giá Chỉ số CCHC"
-        case .appraiseParIndex: en ? "PAR index criteria and appraisal" : "Bộ tiêu chí, thẩm định Chỉ số CCHC"
-        case .operateDesk: en ? "Work a service centre desk" : "Làm việc tại quầy trung tâm phục vụ"
-        case .manageCentre: en ? "Set up the service centre, queue statistics, payment reconciliation" : "Thiết lập trung tâm, thống kê xếp hàng, đối soát thanh toán"
-        case .exportPortal: en ? "Export to the National Public Service Portal" : "Đồng bộ lên Cổng Dịch vụ công quốc gia"
+        case .viewRegistry: Messages.text("home-page.view-units", en: en)
+        case .editRegistry: Messages.text("home-page.edit-units-and-reorganisations", en: en)
+        case .viewQuotas: Messages.text("home-page.view-staff-quotas", en: en)
+        case .editQuotas: Messages.text("home-page.edit-staff-quotas", en: en)
+        case .viewRestructuring: Messages.text("ui.restructuring", en: en)
+        case .viewAudit: Messages.text("home-page.audit-log", en: en)
+        case .manageUsers: Messages.text("home-page.manage-users-and-roles", en: en)
+        case .importUnits: Messages.text("home-page.import-units", en: en)
+        case .editCatalogue: Messages.text("home-page.publish-procedures-tthc", en: en)
+        case .editCalendar: Messages.text("home-page.enter-the-year-s-holidays-and-swaps", en: en)
+        case .viewDossiers: Messages.text("home-page.view-dossiers", en: en)
+        case .receiveDossiers: Messages.text("home-page.receive-dossiers-and-return-results", en: en)
+        case .processDossiers: Messages.text("home-page.process-dossiers", en: en)
+        case .viewIndex: Messages.text("home-page.service-index-and-rankings", en: en)
+        case .editIndex: Messages.text("home-page.set-plan-targets-and-indicators", en: en)
+        case .viewSatisfaction: Messages.text("home-page.satisfaction-index-and-comments", en: en)
+        case .runSurveys: Messages.text("home-page.questionnaires-sample-surveys", en: en)
+        case .viewPlans: Messages.text("home-page.par-plans-overdue-tasks-commitments", en: en)
+        case .editPlans: Messages.text("home-page.write-plans-tasks-commitments-meetings", en: en)
+        case .viewInspections: Messages.text("home-page.par-inspections", en: en)
+        case .manageInspections: Messages.text("home-page.plan-inspections-record-findings", en: en)
+        case .handleFeedback: Messages.text("home-page.handle-citizens-feedback", en: en)
+        case .selfAssess: Messages.text("home-page.par-index-self-assessment", en: en)
+        case .appraiseParIndex: Messages.text("home-page.par-index-criteria-and-appraisal", en: en)
+        case .operateDesk: Messages.text("home-page.work-a-service-centre-desk", en: en)
+        case .manageCentre: Messages.text("home-page.set-up-the-service-centre-queue", en: en)
+        case .exportPortal: Messages.text("home-page.export-to-the-national-public-service", en: en)
         }
     }
 }

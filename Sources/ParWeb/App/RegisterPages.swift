@@ -52,9 +52,9 @@ extension Request {
         guard problem.status < 500 else { return nil }
         let en = Language.of(self) == .en
         if let errors = problem.errors, !errors.isEmpty {
-            return errors.map { FormError(field: $0.field, message: en ? ($0.messageEn ?? $0.message) : $0.message) }
+            return errors.map { FormError(field: $0.field, message: domainText($0.message, $0.messageEn ?? $0.message, en: en)) }
         }
-        let text = en ? (problem.detailEn ?? problem.titleEn) : (problem.detail ?? problem.title)
+        let text = domainText(problem.detail ?? problem.title, problem.detailEn ?? problem.titleEn, en: en)
         return [FormError(field: "", message: text)]
     }
 }

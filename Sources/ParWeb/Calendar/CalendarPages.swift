@@ -58,10 +58,10 @@ enum CalendarPages {
 
     static func kindLabel(_ kind: Holiday.Kind, en: Bool) -> String {
         switch kind {
-        case .holiday: en ? "Public holiday" : "Ngày lễ, Tết"
-        case .compensatory: en ? "Compensatory day off" : "Nghỉ bù"
-        case .swapDayOff: en ? "Day off (swapped)" : "Nghỉ hoán đổi"
-        case .workedWeekendDay: en ? "Worked in exchange" : "Làm bù"
+        case .holiday: Messages.text("calendar-pages.public-holiday", en: en)
+        case .compensatory: Messages.text("calendar-pages.compensatory-day-off", en: en)
+        case .swapDayOff: Messages.text("calendar-pages.day-off-swapped", en: en)
+        case .workedWeekendDay: Messages.text("calendar-pages.worked-in-exchange", en: en)
         }
     }
 
@@ -73,7 +73,7 @@ enum CalendarPages {
         let holidays: [Holiday]
         do { holidays = try calendar.holidays(in: year) } catch { throw Problem(DomainError(error)) }
         let byDate = Dictionary(holidays.map { ($0.date, $0) }, uniquingKeysWith: { a, _ in a })
-        let weekdayNames = en ? ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] : ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+        let weekdayNames = Messages.text("calendar.weekdays", en: en).split(separator: " ").map(String.init)
         var months: [Month] = []
         for month in 1...12 {
             guard let first = LocalDate(year: year, month: month, day: 1) else { continue }
@@ -82,22 +82,22 @@ enum CalendarPages {
                 let date = LocalDate(year: year, month: month, day: day)!
                 let working = (try? calendar.isWorkingDay(date)) ?? true
                 let holiday = byDate[date]
-                cells.append(Day(day: day, off: !working, label: holiday.map { en ? $0.nameEn : $0.nameVi }))
+                cells.append(Day(day: day, off: !working, label: holiday.map { domainText($0.nameVi, $0.nameEn, en: en) }))
             }
             while cells.count % 7 != 0 { cells.append(Day(day: nil, off: false, label: nil)) }
             let weeks = stride(from: 0, to: cells.count, by: 7).map { Array(cells[$0..<$0 + 7]) }
-            months.append(Month(name: en ? "Month \(month)" : "Tháng \(month)", weeks: weeks))
+            months.append(Month(name: Messages.text("calendar.month-n", en: en, ["month": String(month)]), weeks: weeks))
         }
         let rows = holidays.map {
             HolidayRow(date: LocalTime.format($0.date), weekday: weekdayNames[$0.date.weekday.rawValue - 1],
-                       name: en ? $0.nameEn : $0.nameVi, kind: kindLabel($0.kind, en: en))
+                       name: domainText($0.nameVi, $0.nameEn, en: en), kind: kindLabel($0.kind, en: en))
         }
         let context = ShowContext(
             year: year, previous: Paths.calendar.link(year - 1), next: Paths.calendar.link(year + 1),
             previousYear: year - 1, nextYear: year + 1, holidays: rows,
             months: months, weekdays: weekdayNames, source: try await repository.year(year)?.0.source,
             editLink: request.principal?.mayAnywhere(.editCalendar) == true ? Paths.calendarEdit.link(year) : nil)
-        return try await Page.render("calendar", title: (en ? "Working calendar " : "Lịch làm việc năm ") + String(year),
+        return try await Page.render("calendar", title: (Messages.text("calendar-pages.working-calendar", en: en)) + String(year),
                                      context: context, request: request)
     }
 

@@ -54,8 +54,8 @@ enum CataloguePages {
 
     static func row(_ p: Procedure, en: Bool) -> Row {
         Row(code: p.code, name: p.name, field: p.field, agency: p.agency,
-            time: en ? "\(p.processingTime.amount.clean) \(p.processingTime.unit.english)" : p.processingTime.description,
-            online: en ? p.onlineLevel.rawValue : p.onlineLevel.vietnamese, link: Paths.procedure.link(p.code))
+            time: domainText(p.processingTime.description, "\(p.processingTime.amount.clean) \(p.processingTime.unit.english)", en: en),
+            online: domainText(p.onlineLevel.vietnamese, p.onlineLevel.rawValue, en: en), link: Paths.procedure.link(p.code))
     }
 
     @Sendable static func list(_ request: Request) async throws -> Response {
@@ -146,8 +146,8 @@ enum CataloguePages {
             canEdit = (try? await CatalogueService.requireEdit(p.unitID, request: request)) != nil
         }
         let context = ShowContext(
-            procedure: p, level: en ? p.level.english : p.level.vietnamese, time: row(p, en: en).time,
-            online: en ? p.onlineLevel.rawValue : p.onlineLevel.vietnamese,
+            procedure: p, level: p.level.name(en: en), time: row(p, en: en).time,
+            online: domainText(p.onlineLevel.vietnamese, p.onlineLevel.rawValue, en: en),
             methods: p.methods.map(\.vietnamese), fees: fees.isEmpty ? [Messages.text("ui.free", language)] : fees, missing: p.missingParts,
             versions: versions, submitLink: p.methods.contains(.online) ? Paths.citizenSubmit.link(p.code) : nil,
             printLink: Paths.procedure.link(p.code) + "?print=1",
@@ -335,12 +335,12 @@ enum CataloguePages {
             isNew: p == nil,
             action: p.map { Paths.procedureEdit.link($0.code) } ?? Paths.procedureNew.link(),
             form: form,
-            levels: Procedure.Level.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: $0.rawValue == level) },
+            levels: Procedure.Level.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0.rawValue == level) },
             units: [Option(value: "", label: "—", selected: unitKey.isEmpty)]
                 + departments.map { Option(value: $0.key, label: $0.name, selected: $0.key == unitKey) },
             onlineLevels: Procedure.OnlineLevel.allCases.map { Option(value: $0.rawValue, label: $0.vietnamese, selected: $0.rawValue == online) },
             resultTypes: Procedure.ResultType.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == resultType) },
-            timeUnits: ProcessingTime.Unit.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: $0.rawValue == unit) },
+            timeUnits: ProcessingTime.Unit.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0.rawValue == unit) },
             methods: Procedure.Method.allCases.map { Option(value: $0.rawValue, label: $0.vietnamese, selected: chosenMethods.contains($0.rawValue)) },
             errors: errors)
         let language = Language.of(request)

@@ -48,7 +48,7 @@ enum BookingPages {
         if let day, fields.contains(field) {
             for (slot, booked) in try await AppointmentRepository(db: request.db).availability(unit: unit.id, field: field, day: day, settings: settings)
             where slot.startInstant > request.now {
-                slots.append(SlotLine(value: slot.key, label: "\(slot.key) (\(slot.minutes) \(en ? "min" : "phút"))", free: max(0, settings.capacityPerSlot - booked)))
+                slots.append(SlotLine(value: slot.key, label: "\(slot.key) (\(slot.minutes) \(Messages.text("booking-pages.min", en: en)))", free: max(0, settings.capacityPerSlot - booked)))
             }
         }
         let context = FormContext(
@@ -56,7 +56,7 @@ enum BookingPages {
             fields: fields.map { Option(value: $0, label: $0, selected: $0 == field) },
             days: days.map { Option(value: $0.iso, label: String(format: "%02d/%02d/%04d", $0.day, $0.month, $0.year), selected: $0 == day) },
             field: field, day: day?.iso ?? "", slots: slots, name: form?["name"] ?? "", errors: errors)
-        return try await Page.render("appointment-book", title: en ? "Book a time" : "Đặt lịch hẹn", context: context, request: request, failed: errors != nil)
+        return try await Page.render("appointment-book", title: Messages.text("appointment-book.book-a-time", en: en), context: context, request: request, failed: errors != nil)
     }
 
     @Sendable static func form(_ request: Request) async throws -> Response { try await renderForm(request) }
@@ -92,10 +92,10 @@ enum BookingPages {
         let context = StatusContext(
             code: a.code, secret: secret, isNew: isNew, centre: try await request.units.find(a.unitID)?.unit.name ?? "", field: a.field,
             day: String(format: "%02d/%02d/%04d", a.slot.day.day, a.slot.day.month, a.slot.day.year), slot: a.slot.key,
-            status: en ? a.status.english : a.status.vietnamese, canCancel: a.status == .booked,
-            qr: try? QRCode(text: a.code, correction: .medium).svg(moduleSize: 4, quietZone: 4, title: en ? "QR code: appointment code" : "Mã QR: mã lịch hẹn"),
+            status: a.status.name(en: en), canCancel: a.status == .booked,
+            qr: try? QRCode(text: a.code, correction: .medium).svg(moduleSize: 4, quietZone: 4, title: Messages.text("booking-pages.qr-code-appointment-code", en: en)),
             kiosk: Paths.kiosk.link(a.unitID))
-        let response = try await Page.render("appointment", title: "\(en ? "Appointment" : "Lịch hẹn") \(a.code)", context: context, request: request)
+        let response = try await Page.render("appointment", title: "\(Messages.text("appointment.appointment", en: en)) \(a.code)", context: context, request: request)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         return response
     }

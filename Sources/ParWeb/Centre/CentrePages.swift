@@ -38,7 +38,7 @@ enum CentrePages {
         }
         struct Context: Encodable { let centres: [Line] }
         let en = Language.of(request) == .en
-        return try await Page.render("centres", title: en ? "Service centres" : "Trung tâm phục vụ hành chính công",
+        return try await Page.render("centres", title: Messages.text("centre-pages.service-centres", en: en),
                                      context: Context(centres: lines.sorted { $0.name < $1.name }), request: request)
     }
 
@@ -120,15 +120,15 @@ enum CentrePages {
         let appointments = try await AppointmentRepository(db: request.db).appointments(unit: unit.id, day: today)
         let context = CentreContext(
             name: unit.name, canManage: principal.may(.manageCentre, onUnitWithAncestry: record.ancestry),
-            desks: desks.map { DeskLine(number: $0.number, name: $0.name, fields: $0.fields.isEmpty ? (en ? "All fields" : "Mọi lĩnh vực") : $0.fields.joined(separator: "; "),
+            desks: desks.map { DeskLine(number: $0.number, name: $0.name, fields: $0.fields.isEmpty ? (Messages.text("centre-pages.all-fields", en: en)) : $0.fields.joined(separator: "; "),
                                         active: $0.active, link: Paths.centreDesk.link(unit.id, $0.id), rateLink: Paths.centreDeskRate.link(unit.id, $0.id),
                                         id: $0.id.description) },
             tickets: tickets.reversed().prefix(200).map { t in
-                TicketLine(number: t.label, field: t.field, status: en ? t.status.english : t.status.vietnamese,
+                TicketLine(number: t.label, field: t.field, status: t.status.name(en: en),
                            desk: t.deskID.flatMap { names[$0] } ?? "", issuedAt: LocalTime.format(t.issuedAt),
                            waited: t.waitingSeconds.map { String(format: "%.0f", $0 / 60) } ?? "")
             },
-            appointments: appointments.map { AppointmentLine(code: $0.code, slot: $0.slot.key, field: $0.field, status: en ? $0.status.english : $0.status.vietnamese) },
+            appointments: appointments.map { AppointmentLine(code: $0.code, slot: $0.slot.key, field: $0.field, status: $0.status.name(en: en)) },
             settings: try await repository.settings(unit.id), kiosk: Paths.kiosk.link(unit.id), board: Paths.board.link(unit.id),
             booking: Paths.appointmentBook.link(unit.id), stats: Paths.centreStats.link(unit.id), payments: Paths.centrePayments.link(unit.id),
             settingsAction: Paths.centreSettings.link(unit.id), desksAction: Paths.centreDesks.link(unit.id), errors: errors)
@@ -218,12 +218,12 @@ enum CentrePages {
         let others = try await repository.desks(record.unit.id).filter { $0.active && $0.id != desk.id }
         let context = DeskContext(
             centre: record.unit.name, centreLink: Paths.centre.link(record.unit.id), number: desk.number, name: desk.name,
-            fields: desk.fields.isEmpty ? (en ? "All fields" : "Mọi lĩnh vực") : desk.fields.joined(separator: "; "),
+            fields: desk.fields.isEmpty ? (Messages.text("centre-pages.all-fields", en: en)) : desk.fields.joined(separator: "; "),
             current: current.map { CurrentTicket(id: $0.id.description, number: $0.label, field: $0.field, calledAt: LocalTime.format($0.calledAt ?? $0.issuedAt),
                                                  recalls: $0.recalls, appointment: $0.appointmentID != nil) },
             waiting: waiting, others: others.map { Option(value: $0.id.description, label: "\($0.number) — \($0.name)", selected: false) },
             action: Paths.centreDesk.link(record.unit.id, desk.id), rateLink: Paths.centreDeskRate.link(record.unit.id, desk.id), errors: errors)
-        return try await Page.render("desk", title: "\(en ? "Desk" : "Quầy") \(desk.number) — \(desk.name)", context: context, request: request,
+        return try await Page.render("desk", title: "\(Messages.text("common.desk", en: en)) \(desk.number) — \(desk.name)", context: context, request: request,
                                      failed: errors != nil)
     }
 
@@ -291,11 +291,11 @@ enum CentrePages {
         let desk = try await desk(request, of: record.unit.id)
         let ticket = try await ServiceCentreRepository(db: request.db).awaitingRating(desk: desk.id, now: request.now)
         let context = RateContext(
-            desk: "\(en ? "Desk" : "Quầy") \(desk.number) — \(desk.name)", ticket: ticket?.label, ticketId: ticket?.id.description,
-            levels: CounterRatingLevel.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) },
-            reasons: CounterRatingLevel.reasons.map { Option(value: en ? $0.english : $0.vietnamese, label: en ? $0.english : $0.vietnamese, selected: false) },
+            desk: "\(Messages.text("common.desk", en: en)) \(desk.number) — \(desk.name)", ticket: ticket?.label, ticketId: ticket?.id.description,
+            levels: CounterRatingLevel.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
+            reasons: CounterRatingLevel.reasons.map { Option(value: domainText($0.vietnamese, $0.english, en: en), label: domainText($0.vietnamese, $0.english, en: en), selected: false) },
             thanks: thanks, action: Paths.centreDeskRate.link(record.unit.id, desk.id), errors: errors)
-        return try await Page.render("rate", title: en ? "Rate our service" : "Đánh giá sự phục vụ", context: context, request: request, failed: errors != nil)
+        return try await Page.render("rate", title: Messages.text("rate.rate-our-service", en: en), context: context, request: request, failed: errors != nil)
     }
 
     @Sendable static func ratePage(_ request: Request) async throws -> Response {
@@ -360,11 +360,11 @@ enum CentrePages {
     static func minutes(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "—" }
 
     static func table(_ q: StatsQuery, en: Bool) -> [[String]] {
-        var rows = [[en ? "Group" : "Nhóm", en ? "Issued" : "Số phát", en ? "Served" : "Đã phục vụ", en ? "Abandoned" : "Bỏ về/vắng",
-                     en ? "Mean wait (min)" : "Chờ TB (phút)", en ? "90% waited at most (min)" : "90% chờ không quá (phút)",
-                     en ? "Mean service (min)" : "Phục vụ TB (phút)"]]
+        var rows = [[Messages.text("common.group", en: en), Messages.text("centre-pages.issued", en: en), Messages.text("centre-pages.served", en: en), Messages.text("centre-pages.abandoned", en: en),
+                     Messages.text("centre-pages.mean-wait-min", en: en), Messages.text("centre-pages.90-waited-at-most-min", en: en),
+                     Messages.text("centre-pages.mean-service-min", en: en)]]
         for row in q.stats.rows + [q.stats.total] {
-            rows.append([row.key.isEmpty ? (en ? "Total" : "Tổng") : row.key, String(row.issued), String(row.served), String(row.abandoned),
+            rows.append([row.key.isEmpty ? (Messages.text("centre-pages.total", en: en)) : row.key, String(row.issued), String(row.served), String(row.abandoned),
                          minutes(row.meanWaitMinutes), minutes(row.p90WaitMinutes), minutes(row.meanServiceMinutes)])
         }
         return rows
@@ -389,19 +389,19 @@ enum CentrePages {
         let q = try await statsQuery(request)
         let table = table(q, en: en)
         let query = "?from=\(q.from.iso)&through=\(q.through.iso)&by=\(q.grouping.rawValue)"
-        let labels: [QueueStats.Grouping: (String, String)] = [.field: ("Lĩnh vực", "Field"), .desk: ("Quầy", "Desk"), .officer: ("Công chức", "Officer"),
-                                                               .hour: ("Giờ lấy số", "Hour"), .day: ("Ngày", "Day")]
-        let chart = BarChart.svg(q.stats.rows.map { ($0.key, $0.meanWaitMinutes ?? 0) }, unit: en ? "min" : "phút",
-                                 title: en ? "Mean waiting time" : "Thời gian chờ trung bình")
+        let labels: [QueueStats.Grouping: String] = [.field: "centre-stats.by.field", .desk: "centre-stats.by.desk", .officer: "centre-stats.by.officer",
+                                                               .hour: "centre-stats.by.hour", .day: "centre-stats.by.day"]
+        let chart = BarChart.svg(q.stats.rows.map { ($0.key, $0.meanWaitMinutes ?? 0) }, unit: Messages.text("booking-pages.min", en: en),
+                                 title: Messages.text("centre-pages.mean-waiting-time", en: en))
         let ratings = q.ratings.map { tally in
             [tally.key] + CounterRatingLevel.allCases.map { String(tally.counts[$0, default: 0]) } + [tally.satisfiedPercent.map { String(format: "%.1f%%", $0) } ?? "—"]
         }
         let context = StatsContext(
             centre: q.unit.unit.name, centreLink: Paths.centre.link(q.unit.unit.id), from: q.from.iso, through: q.through.iso,
-            groupings: QueueStats.Grouping.allCases.map { Option(value: $0.rawValue, label: en ? labels[$0]!.1 : labels[$0]!.0, selected: $0 == q.grouping) },
+            groupings: QueueStats.Grouping.allCases.map { Option(value: $0.rawValue, label: Messages.text(labels[$0]!, en: en), selected: $0 == q.grouping) },
             header: table[0], rows: Array(table.dropFirst()), chart: chart, ratings: ratings,
             csv: Paths.centreStatsCSV.link(q.unit.unit.id) + query, xlsx: Paths.centreStatsXLSX.link(q.unit.unit.id) + query)
-        return try await Page.render("centre-stats", title: en ? "Queue statistics" : "Thống kê xếp hàng", context: context, request: request)
+        return try await Page.render("centre-stats", title: Messages.text("common.queue-statistics", en: en), context: context, request: request)
     }
 
     static func statsExport(_ request: Request, xlsx: Bool) async throws -> Response {
@@ -434,9 +434,9 @@ enum CentrePages {
         let total = lines.filter { $0.status == .succeeded }.reduce(0) { $0 + $1.amountVND }
         let context = ReconciliationContext(
             centre: record.unit.name, centreLink: Paths.centre.link(record.unit.id), from: from.iso, through: through.iso,
-            lines: lines.map { [$0.day, $0.method.rawValue, $0.provider, en ? $0.status.english : $0.status.vietnamese, String($0.count), CataloguePages.vnd($0.amountVND)] },
+            lines: lines.map { [$0.day, $0.method.rawValue, $0.provider, $0.status.name(en: en), String($0.count), CataloguePages.vnd($0.amountVND)] },
             callbacks: callbacks.keys.sorted().map { [$0, String(callbacks[$0]!)] }, total: CataloguePages.vnd(total))
-        return try await Page.render("centre-payments", title: en ? "Payment reconciliation" : "Đối soát thanh toán", context: context, request: request)
+        return try await Page.render("centre-payments", title: Messages.text("common.payment-reconciliation", en: en), context: context, request: request)
     }
 }
 

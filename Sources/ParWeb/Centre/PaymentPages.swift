@@ -46,8 +46,8 @@ enum PaymentPages {
     }
 
     static func line(_ p: Payment, en: Bool) -> PaymentLine {
-        PaymentLine(method: p.method == .online ? (en ? "Online" : "Trực tuyến") : (en ? "At the counter" : "Tại quầy"), provider: p.provider,
-                    amount: CataloguePages.vnd(p.amountVND), status: en ? p.status.english : p.status.vietnamese, reference: p.reference ?? "",
+        PaymentLine(method: p.method == .online ? (Messages.text("common.online", en: en)) : (Messages.text("payment-pages.at-the-counter", en: en)), provider: p.provider,
+                    amount: CataloguePages.vnd(p.amountVND), status: p.status.name(en: en), reference: p.reference ?? "",
                     createdAt: LocalTime.format(p.createdAt), paidAt: p.paidAt.map(LocalTime.format) ?? "", link: Paths.payment.link(p.id))
     }
 
@@ -63,7 +63,7 @@ enum PaymentPages {
             paid: payments.contains { $0.status == .succeeded }, payments: payments.map { line($0, en: en) },
             providers: PaymentProviders.all(request.application).map { Option(value: $0.name, label: $0.name, selected: false) },
             action: Paths.dossierPayments.link(dossier.id), errors: errors)
-        return try await Page.render("payments", title: "\(en ? "Fees" : "Phí, lệ phí") \(dossier.code)", context: context, request: request,
+        return try await Page.render("payments", title: "\(Messages.text("ui.fees", en: en)) \(dossier.code)", context: context, request: request,
                                      failed: errors != nil)
     }
 
@@ -108,9 +108,9 @@ enum PaymentPages {
         let dossier = try await DossierRepository(db: request.db).find(p.dossierID)
         let provider = PaymentProviders.find(p.provider, app: request.application)
         let open = p.method == .online && p.status != .succeeded
-        let context = PayContext(code: dossier?.code ?? "", amount: CataloguePages.vnd(p.amountVND), status: en ? p.status.english : p.status.vietnamese,
+        let context = PayContext(code: dossier?.code ?? "", amount: CataloguePages.vnd(p.amountVND), status: p.status.name(en: en),
                                  pending: p.status == .pending, checkout: open ? provider.map { PaymentProviders.checkout(p, provider: $0, request: request) } : nil)
-        let response = try await Page.render("pay", title: en ? "Pay the fees" : "Thanh toán phí, lệ phí", context: context, request: request)
+        let response = try await Page.render("pay", title: Messages.text("pay.pay-the-fees", en: en), context: context, request: request)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         return response
     }

@@ -36,7 +36,7 @@ enum QueuePages {
         let en = Language.of(request) == .en
         let unit = try await centre(request)
         let fields = try await ServiceCentreRepository(db: request.db).fieldChoices(unit.id)
-        return try await Page.render("kiosk", title: en ? "Take a number" : "Lấy số thứ tự",
+        return try await Page.render("kiosk", title: Messages.text("kiosk.take-a-number", en: en),
                                      context: KioskContext(centre: unit.name, action: Paths.kiosk.link(unit.id), fields: fields, code: code, errors: errors),
                                      request: request, failed: errors != nil)
     }
@@ -96,14 +96,14 @@ enum QueuePages {
         let rated = try await repository.rating(of: t.id)
         let context = TicketContext(
             number: t.label, centre: unit?.name ?? "", field: t.field, issuedAt: LocalTime.format(t.issuedAt), status: t.status.rawValue,
-            statusLabel: en ? t.status.english : t.status.vietnamese, ahead: t.status == .waiting ? try await repository.position(of: t) : 0,
-            desk: desk.map { "\(en ? "Desk" : "Quầy") \($0.number) — \($0.name)" },
+            statusLabel: t.status.name(en: en), ahead: t.status == .waiting ? try await repository.position(of: t) : 0,
+            desk: desk.map { "\(Messages.text("common.desk", en: en)) \($0.number) — \($0.name)" },
             isNew: (try? request.query.get(String.self, at: "new")) == "1", url: url, action: CentreService.ticketLink(t, request: request),
-            qr: try? QRCode(text: url, correction: .medium).svg(moduleSize: 3, quietZone: 4, title: en ? "QR code: follow your number" : "Mã QR: theo dõi số thứ tự"),
-            token: token, canRate: t.status == .served && rated == nil, rated: rated.map { en ? $0.english : $0.vietnamese },
-            levels: CounterRatingLevel.allCases.map { .init(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) },
+            qr: try? QRCode(text: url, correction: .medium).svg(moduleSize: 3, quietZone: 4, title: Messages.text("queue-pages.qr-code-follow-your-number", en: en)),
+            token: token, canRate: t.status == .served && rated == nil, rated: rated.map { $0.name(en: en) },
+            levels: CounterRatingLevel.allCases.map { .init(value: $0.rawValue, label: $0.name(en: en), selected: false) },
             errors: errors)
-        let response = try await Page.render("queue-ticket", title: "\(en ? "Number" : "Số thứ tự") \(t.label)", context: context, request: request,
+        let response = try await Page.render("queue-ticket", title: "\(Messages.text("queue-pages.number", en: en)) \(t.label)", context: context, request: request,
                                              failed: errors != nil)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         return response
@@ -149,7 +149,7 @@ enum QueuePages {
         let en = Language.of(request) == .en
         let unit = try await centre(request)
         let state = try await CentreService.boardState(unit.id, db: request.db, now: request.now)
-        return try await Page.render("board", title: en ? "Now serving — \(unit.name)" : "Mời công dân — \(unit.name)",
+        return try await Page.render("board", title: Messages.text("board.now-serving-title", en: en, ["centre": unit.name]),
                                      context: BoardContext(centre: unit.name, state: state, events: Paths.boardEvents.link(unit.id),
                                                            api: "/api/v1/centres/\(unit.id)/board", updated: LocalTime.format(request.now)),
                                      request: request)

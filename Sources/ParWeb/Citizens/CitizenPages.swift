@@ -57,17 +57,17 @@ enum CitizenPages {
             if let status = try await DossierRepository(db: request.db).publicStatus(code: code, secret: secret, now: request.now) {
                 let d = status.dossier, timeline = status.timeline
                 result = LookupResult(
-                    code: d.code, procedure: status.procedureName ?? "", state: en ? d.state.english : d.state.vietnamese,
+                    code: d.code, procedure: status.procedureName ?? "", state: d.state.name(en: en),
                     nationalStatus: d.state.nationalStatus, receivedAt: LocalTime.format(d.receivedAt), dueAt: LocalTime.format(d.dueAt),
                     timeliness: DossierPages.timelinessLabel(d.timeliness(at: request.now), en: en),
                     timeline: timeline.map { TimelineRow(at: LocalTime.format($0.at), name: DossierPages.eventLabel($0.name, en: en),
-                                                         state: en ? $0.toState.english : $0.toState.vietnamese) },
+                                                         state: $0.toState.name(en: en)) },
                     supplementItems: d.state == .supplementRequested ? timeline.last(where: { $0.name == "request_supplement" })?.detail : nil)
             } else {
-                errors = [FormError(field: "code", message: en ? "No dossier has this code and secret." : "Không tìm thấy hồ sơ với mã và mã tra cứu này.")]
+                errors = [FormError(field: "code", message: Messages.text("citizen-pages.no-dossier-has-this-code-and-secret", en: en))]
             }
         }
-        let response = try await Page.render("lookup", title: en ? "Dossier status" : "Tra cứu hồ sơ",
+        let response = try await Page.render("lookup", title: Messages.text("base.dossier-status", en: en),
                                              context: LookupContext(code: code, result: result, errors: errors), request: request)
         if errors != nil { response.status = .notFound }
         return response
@@ -109,7 +109,7 @@ enum CitizenPages {
 
     static func renderLogin(_ request: Request, email: String, codeSent: Bool, next: String, errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
-        return try await Page.render("citizen-login", title: en ? "Sign in to online services" : "Đăng nhập dịch vụ công",
+        return try await Page.render("citizen-login", title: Messages.text("citizen-pages.sign-in-to-online-services", en: en),
                                      context: LoginContext(email: email, codeSent: codeSent, next: next, errors: errors), request: request, failed: errors != nil)
     }
 
@@ -180,7 +180,7 @@ enum CitizenPages {
                                    timeliness: row.timeliness, timelinessLabel: row.timelinessLabel, holder: row.holder)
             rows.append(row)
         }
-        return try await Page.render("citizen-home", title: en ? "My dossiers" : "Hồ sơ của tôi",
+        return try await Page.render("citizen-home", title: Messages.text("citizen-home.my-dossiers", en: en),
                                      context: CitizenHomeContext(citizen: citizen, dossiers: rows, errors: errors, saved: saved),
                                      request: request, failed: errors != nil)
     }
@@ -250,7 +250,7 @@ enum CitizenPages {
             components: procedure.documents.enumerated().map { .init(index: $0.offset, name: $0.element.name, checked: !$0.element.isConditional) },
             fees: procedure.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" },
             units: options, fixedUnit: fixed?.name, errors: errors, online: procedure.methods.contains(.online))
-        return try await Page.render("citizen-submit", title: en ? "Submit online" : "Nộp hồ sơ trực tuyến", context: context, request: request, failed: errors != nil)
+        return try await Page.render("citizen-submit", title: Messages.text("common.submit-online", en: en), context: context, request: request, failed: errors != nil)
     }
 
     struct SubmitForm: Decodable {
@@ -334,17 +334,17 @@ enum CitizenPages {
         let secret = request.session.data["submitted.\(d.id)"]
         request.session.data["submitted.\(d.id)"] = nil
         let context = CitizenDossierContext(
-            code: d.code, secret: secret, procedure: procedure?.name ?? "", state: en ? d.state.english : d.state.vietnamese,
+            code: d.code, secret: secret, procedure: procedure?.name ?? "", state: d.state.name(en: en),
             receivedAt: LocalTime.format(d.receivedAt), dueAt: LocalTime.format(d.dueAt),
             timeliness: DossierPages.timelinessLabel(d.timeliness(at: request.now), en: en),
             timeline: timeline.map { TimelineRow(at: LocalTime.format($0.at), name: DossierPages.eventLabel($0.name, en: en),
-                                                 state: en ? $0.toState.english : $0.toState.vietnamese) },
+                                                 state: $0.toState.name(en: en)) },
             supplementItems: timeline.last(where: { $0.name == "request_supplement" })?.detail,
             canSupplement: d.state == .supplementRequested,
             components: (procedure?.documents ?? []).enumerated().map { .init(index: $0.offset, name: $0.element.name, checked: false) },
             files: try await repository.files(of: d.id).map { "\($0.component ?? $0.kind.rawValue): \($0.originalName)" },
             errors: errors)
-        return try await Page.render("citizen-dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request, failed: errors != nil)
+        return try await Page.render("citizen-dossier", title: "\(Messages.text("common.dossier", en: en)) \(d.code)", context: context, request: request, failed: errors != nil)
     }
 
     /// The citizen sends the missing items online: the files are attached and the clock resumes.
@@ -404,6 +404,6 @@ enum OutboxPage {
             Row(at: LocalTime.format($0.createdAt), channel: $0.channel.rawValue, recipient: $0.recipient, subject: $0.subject,
                 body: $0.body, status: $0.status.rawValue, attempts: $0.attempts, error: $0.lastError ?? "")
         }
-        return try await Page.render("outbox", title: en ? "Outbox" : "Thư đi", context: Context(messages: rows), request: request)
+        return try await Page.render("outbox", title: Messages.text("base.outbox", en: en), context: Context(messages: rows), request: request)
     }
 }

@@ -24,7 +24,7 @@ extension DossierPages {
         var rows: [StepRow] = []
         for s in try await repository.steps(of: id) {
             rows.append(StepRow(sequence: s.sequence, unit: try await names.unit(s.unitID), from: try await names.unit(s.fromUnitID),
-                                transfer: s.fromUnitID == nil ? "" : (s.electronic ? (en ? "electronic" : "điện tử") : (en ? "paper" : "giấy")),
+                                transfer: s.fromUnitID == nil ? "" : (s.electronic ? (Messages.text("dossier-pages-detail.electronic", en: en)) : (Messages.text("dossier-pages-detail.paper", en: en))),
                                 startedAt: LocalTime.format(s.startedAt), dueAt: LocalTime.format(s.dueAt),
                                 finishedAt: s.finishedAt.map(LocalTime.format) ?? "", late: (s.finishedAt ?? now) > s.dueAt, actor: s.actorName))
         }
@@ -122,11 +122,11 @@ extension DossierPages {
         var events: [EventRow] = []
         for e in try await repository.timeline(of: d.id) {
             events.append(EventRow(at: LocalTime.format(e.at), name: eventLabel(e.name, en: en), actor: e.actorName,
-                                   state: en ? e.toState.english : e.toState.vietnamese, unit: try await names.unit(e.unitID), detail: e.detail))
+                                   state: e.toState.name(en: en), unit: try await names.unit(e.unitID), detail: e.detail))
         }
         let files = try await repository.files(of: d.id).map { f in
             FileRow(id: f.id.description, link: Paths.dossierFile.link(d.id, f.id), digitiseAction: Paths.dossierFileDigitise.link(d.id, f.id),
-                    kind: f.kind == .result ? (en ? "Result" : "Kết quả") : (en ? "Component" : "Thành phần"),
+                    kind: f.kind == .result ? (Messages.text("dossier.result", en: en)) : (Messages.text("dossier.component", en: en)),
                     component: f.component ?? "", name: f.originalName, size: ByteCountFormatter.string(fromByteCount: Int64(f.size), countStyle: .file),
                     digitised: f.digitised, reused: f.reusedFrom != nil)
         }
@@ -158,32 +158,32 @@ extension DossierPages {
         let calendar = try await CalendarRepository(db: request.db).calendar()
         let suggested = (try? calendar.deadline(from: d.dueAt, workingDays: 2).due) ?? d.dueAt
         let t = d.timeliness(at: now)
-        let slipNames: [(String, String, String)] = [("supplement", "Phiếu yêu cầu bổ sung (mẫu 02)", "Supplement request (form 02)"),
-                                                     ("refusal", "Phiếu từ chối (mẫu 03)", "Refusal (form 03)"),
-                                                     ("apology", "Phiếu xin lỗi (mẫu 04)", "Apology slip (form 04)"),
-                                                     ("control", "Phiếu kiểm soát (mẫu 05)", "Control sheet (form 05)")]
-        let slips = slipNames.filter { kind, _, _ in
+        let slipNames: [(String, String)] = [("supplement", "dossier.slip.supplement"),
+                                                     ("refusal", "dossier.slip.refusal"),
+                                                     ("apology", "dossier.slip.apology"),
+                                                     ("control", "dossier.slip.control")]
+        let slips = slipNames.filter { kind, _ in
             switch kind {
             case "supplement": d.supplementRequests > 0
             case "refusal": d.state == .refused
             case "apology": d.apologies > 0
             default: true
             }
-        }.map { ProcedureOption(code: $0.0, name: en ? $0.2 : $0.1, link: Paths.dossierSlip.link(d.id, $0.0)) }
+        }.map { ProcedureOption(code: $0.0, name: Messages.text($0.1, en: en), link: Paths.dossierSlip.link(d.id, $0.0)) }
         let context = DossierContext(
             id: d.id.description, code: d.code, version: d.version, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
             receivingUnit: try await names.unit(d.receivingUnitID), holder: try await names.unit(d.holderUnitID),
-            channel: channelLabel(d.channel, en: en), state: en ? d.state.english : d.state.vietnamese, stateCode: d.state.rawValue,
+            channel: channelLabel(d.channel, en: en), state: d.state.name(en: en), stateCode: d.state.rawValue,
             nationalStatus: d.state.nationalStatus, timeliness: t.rawValue, timelinessLabel: timelinessLabel(t, en: en),
             receivedAt: LocalTime.format(d.receivedAt), originalDueAt: LocalTime.format(d.originalDueAt), dueAt: LocalTime.format(d.dueAt),
             supplementRequests: d.supplementRequests, apologies: d.apologies, applicant: d.applicant, components: d.components,
             steps: steps, events: events, files: files, messages: messages,
-            plan: procedure?.interAgencySteps.map { "\($0.unit): \($0.days) " + (en ? "working days" : "ngày làm việc") } ?? [],
+            plan: procedure?.interAgencySteps.map { "\($0.unit): \($0.days) " + (Messages.text("dossier-pages-detail.working-days", en: en)) } ?? [],
             actions: actions, forwardTargets: targets, suggestedDue: LocalInput.dateTime(suggested),
             receiptLink: Paths.dossierReceipt.link(d.id), paymentsLink: Paths.dossierPayments.link(d.id), actionLink: Paths.dossierActions.link(d.id), filesLink: Paths.dossierFiles.link(d.id),
             slips: slips, surveyLink: atCounter && d.state == .returned && !rated ? Paths.dossierSurvey.link(d.id) : nil, rated: rated,
             errors: errors)
-        return try await Page.render("dossier", title: "\(en ? "Dossier" : "Hồ sơ") \(d.code)", context: context, request: request, failed: errors != nil)
+        return try await Page.render("dossier", title: "\(Messages.text("common.dossier", en: en)) \(d.code)", context: context, request: request, failed: errors != nil)
     }
 
     /// The template's name of an action's button (`actions.completeSupplement`).
@@ -192,17 +192,12 @@ extension DossierPages {
         return words.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
     }
 
+    /// The timeline's name of an event (`dossier.event.<name>` in the catalogue); an unknown name as stored.
+    /// The timeline's name of an event (`dossier.event.<name>` in the catalogue); an unknown name as stored.
+    /// The timeline's name of an event (`dossier.event.<name>` in the catalogue); an unknown name as stored.
     static func eventLabel(_ name: String, en: Bool) -> String {
-        let labels: [String: (String, String)] = [
-            "receive": ("Tiếp nhận", "Received"), "accept": ("Chấp nhận hồ sơ trực tuyến", "Accepted"),
-            "forward": ("Chuyển xử lý", "Forwarded"), "send_back": ("Trả lại bước trước", "Sent back"),
-            "request_supplement": ("Yêu cầu bổ sung", "Supplement requested"), "complete_supplement": ("Đã bổ sung", "Supplemented"),
-            "apologise": ("Phiếu xin lỗi, hẹn lại", "Apology, new appointment"), "mark_processed": ("Đã xử lý xong", "Processed"),
-            "return_result": ("Trả kết quả", "Result returned"), "refuse": ("Từ chối tiếp nhận", "Refused"),
-            "withdraw": ("Rút hồ sơ", "Withdrawn"), "stop": ("Dừng xử lý", "Stopped"),
-        ]
-        guard let label = labels[name] else { return name }
-        return en ? label.1 : label.0
+        let key = "dossier.event.\(name)"
+        return Messages.catalogue[.vi]?[key] == nil ? name : Messages.text(key, en: en)
     }
 
     /// An action form: the same event and permission rules as `POST /api/v1/dossiers/{id}/actions`,

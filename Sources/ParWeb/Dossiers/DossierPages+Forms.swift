@@ -50,10 +50,10 @@ extension DossierPages {
         let base = request.application.parConfig.publicURL
         let lookup = base + Paths.lookup.rawValue + "?code=\(d.code.urlQueryEscaped)" + (secret.map { "&secret=\($0.urlQueryEscaped)" } ?? "")
         let qr = secret == nil ? nil : try? QRCode(text: lookup, correction: .medium)
-            .svg(moduleSize: 3, quietZone: 4, title: en ? "QR code: dossier status page" : "Mã QR: trang tra cứu hồ sơ")
+            .svg(moduleSize: 3, quietZone: 4, title: Messages.text("dossier-pages-forms.qr-code-dossier-status-page", en: en))
         let survey = SurveyLinks.url(for: d, request: request)
         let surveyQR = try? QRCode(text: survey, correction: .medium)
-            .svg(moduleSize: 3, quietZone: 4, title: en ? "QR code: satisfaction survey" : "Mã QR: khảo sát sự hài lòng")
+            .svg(moduleSize: 3, quietZone: 4, title: Messages.text("dossier-pages-forms.qr-code-satisfaction-survey", en: en))
         let timeline = try await DossierRepository(db: request.db).timeline(of: d.id)
         let context = ReceiptContext(
             code: d.code, secret: secret, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
@@ -62,7 +62,7 @@ extension DossierPages {
             receivedAt: LocalTime.formal(d.receivedAt, en: en), dueAt: LocalTime.formal(d.originalDueAt, en: en), channel: channelLabel(d.channel, en: en),
             officer: timeline.first?.actorName ?? "", lookupURL: lookup, qr: qr, surveyURL: survey, surveyQR: surveyQR,
             reissueLink: Paths.dossierReceipt.link(d.id), dossierLink: Paths.dossier.link(d.id))
-        return try await Page.render("receipt", title: en ? "Receipt \(d.code)" : "Giấy tiếp nhận \(d.code)", context: context, request: request)
+        return try await Page.render("receipt", title: Messages.text("receipt.title", en: en, ["code": d.code]), context: context, request: request)
     }
 
     struct SlipContext: Encodable {
@@ -85,13 +85,13 @@ extension DossierPages {
         var names = Names(request)
         let repository = DossierRepository(db: request.db)
         let timeline = try await repository.timeline(of: d.id)
-        let titles: [String: (String, String, String)] = [
-            "supplement": ("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu số 02)", "Request to supplement the dossier (form 02)", "request_supplement"),
-            "refusal": ("Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu số 03)", "Refusal to accept the dossier (form 03)", "refuse"),
-            "apology": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu số 04)", "Apology and new appointment (form 04)", "apologise"),
-            "control": ("Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 05)", "Processing control sheet (form 05)", ""),
+        let titles: [String: (String, String)] = [
+            "supplement": ("slip.supplement", "request_supplement"),
+            "refusal": ("slip.refusal", "refuse"),
+            "apology": ("slip.apology", "apologise"),
+            "control": ("slip.control", ""),
         ]
-        guard let (vi, english, event) = titles[kind] else { throw Problem.notFound("Không có mẫu này.", english: "No such form.") }
+        guard let (titleKey, event) = titles[kind] else { throw Problem.notFound("Không có mẫu này.", english: "No such form.") }
         var lines: [String] = []
         var date = LocalTime.format(request.now)
         if !event.isEmpty {
@@ -104,11 +104,12 @@ extension DossierPages {
         if kind == "control" {
             steps = try await stepRows(of: d.id, repository: repository, names: &names, now: request.now, en: en)
         }
-        let context = SlipContext(kind: kind, title: en ? english : vi, code: d.code,
+        let title = Messages.text(titleKey, en: en)
+        let context = SlipContext(kind: kind, title: title, code: d.code,
                                   procedure: try await names.procedure(d.procedureID)?.name ?? "",
                                   unit: try await names.unit(d.receivingUnitID), applicant: d.applicant.name, lines: lines, steps: steps,
                                   dossierLink: Paths.dossier.link(d.id), date: date)
-        return try await Page.render("slip", title: en ? english : vi, context: context, request: request)
+        return try await Page.render("slip", title: title, context: context, request: request)
     }
 
     // MARK: Register (form 06)
@@ -163,7 +164,7 @@ extension DossierPages {
             rows.append(RegisterRow(index: index + 1, code: d.code, link: Paths.dossier.link(d.id),
                                     procedure: try await names.procedure(d.procedureID)?.name ?? "", applicant: d.applicant.name,
                                     channel: channelLabel(d.channel, en: en), receivedAt: LocalTime.format(d.receivedAt),
-                                    dueAt: LocalTime.format(d.originalDueAt), state: en ? d.state.english : d.state.vietnamese,
+                                    dueAt: LocalTime.format(d.originalDueAt), state: d.state.name(en: en),
                                     finishedAt: d.processedAt.map(LocalTime.format) ?? "", timeliness: timelinessLabel(t, en: en),
                                     returnedAt: d.returnedAt.map(LocalTime.format) ?? ""))
         }
@@ -181,7 +182,7 @@ extension DossierPages {
             }
         }
         let query = "?unit=\(unit.unit.id)&from=\(from.iso)&to=\(to.iso)"
-        return try await Page.render("register", title: en ? "Dossier register (form 06)" : "Sổ theo dõi hồ sơ (mẫu 06)",
+        return try await Page.render("register", title: Messages.text("dossiers.dossier-register-form-06", en: en),
                                      context: RegisterContext(units: units.sorted { $0.name < $1.name }, from: from.iso, to: to.iso, rows: rows,
                                                               csvLink: Paths.dossierRegisterCSV.rawValue + query,
                                                               xlsxLink: Paths.dossierRegisterXLSX.rawValue + query,

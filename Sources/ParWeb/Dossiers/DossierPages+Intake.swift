@@ -99,7 +99,7 @@ extension DossierPages {
             },
             fees: chosen?.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" } ?? [],
             dueHint: dueHint, form: form, reusable: reusable, errors: errors, postAllowed: chosen != nil)
-        return try await Page.render("dossier-new", title: en ? "Receive a dossier" : "Tiếp nhận hồ sơ", context: context, request: request, failed: errors != nil)
+        return try await Page.render("dossier-new", title: Messages.text("common.receive-a-dossier", en: en), context: context, request: request, failed: errors != nil)
     }
 
     /// The intake form as posted (multipart: scans ride along with the fields).

@@ -43,27 +43,27 @@ enum DossierPages {
 
     static func timelinessLabel(_ t: Dossier.Timeliness, en: Bool) -> String {
         switch t {
-        case .onTime: en ? "On time" : "Trong hạn"
-        case .dueSoon: en ? "Due soon" : "Sắp đến hạn"
-        case .overdue: en ? "Overdue" : "Quá hạn"
-        case .paused: en ? "Paused (supplement)" : "Tạm dừng (bổ sung)"
-        case .finishedOnTime: en ? "Finished on time" : "Hoàn thành đúng hạn"
-        case .finishedLate: en ? "Finished late" : "Hoàn thành quá hạn"
+        case .onTime: Messages.text("dossier-pages.on-time", en: en)
+        case .dueSoon: Messages.text("dossier-pages.due-soon", en: en)
+        case .overdue: Messages.text("common.overdue", en: en)
+        case .paused: Messages.text("dossier-pages.paused-supplement", en: en)
+        case .finishedOnTime: Messages.text("dossier-pages.finished-on-time", en: en)
+        case .finishedLate: Messages.text("dossier-pages.finished-late", en: en)
         }
     }
 
     static func channelLabel(_ c: DossierChannel, en: Bool) -> String {
         switch c {
-        case .counter: en ? "Counter" : "Trực tiếp"
-        case .online: en ? "Online" : "Trực tuyến"
-        case .post: en ? "Post" : "Bưu chính"
+        case .counter: Messages.text("dossier-pages.counter", en: en)
+        case .online: Messages.text("common.online", en: en)
+        case .post: Messages.text("dossier-pages.post", en: en)
         }
     }
 
     static func row(_ d: Dossier, names: inout Names, now: Date, en: Bool) async throws -> Row {
         let t = d.timeliness(at: now)
         return Row(code: d.code, link: Paths.dossier.link(d.id), procedure: try await names.procedure(d.procedureID)?.name ?? "",
-                   applicant: d.applicant.name, state: en ? d.state.english : d.state.vietnamese,
+                   applicant: d.applicant.name, state: d.state.name(en: en),
                    channel: channelLabel(d.channel, en: en), receivedAt: LocalTime.format(d.receivedAt),
                    dueAt: LocalTime.format(d.dueAt), timeliness: t.rawValue, timelinessLabel: timelinessLabel(t, en: en),
                    holder: try await names.unit(d.holderUnitID))
@@ -123,13 +123,13 @@ enum DossierPages {
         let context = QueueContext(
             rows: rows,
             states: DossierState.allCases.filter { !$0.isClosed }.map {
-                Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: $0.rawValue == stateRaw)
+                Option(value: $0.rawValue, label: $0.name(en: en), selected: $0.rawValue == stateRaw)
             },
             channels: DossierChannel.allCases.map { Option(value: $0.rawValue, label: channelLabel($0, en: en), selected: $0.rawValue == channelRaw) },
             procedure: procedureCode, atRisk: atRisk, canReceive: principal.mayAnywhere(.receiveDossiers),
             nextLink: found.count > 50 ? Paths.dossiers.rawValue + query + (query.hasSuffix("?") ? "" : "&") + "page=\(page + 1)" : nil,
             overdue: rows.filter { $0.timeliness == Dossier.Timeliness.overdue.rawValue }.count)
-        return try await Page.render("dossiers", title: en ? "Work queue" : "Hồ sơ cần xử lý", context: context, request: request)
+        return try await Page.render("dossiers", title: Messages.text("dossiers.work-queue", en: en), context: context, request: request)
     }
 
     static func nonEmpty(_ raw: String?) -> String? {

@@ -77,7 +77,7 @@ enum IndexPages {
         func shown(_ value: Double?) -> String { value.map { number($0) + "%" } ?? "n/a" }
         return try await IndexService.rankings(byKind: kinds, parent, period: period, request: request).compactMap { kind, rows in
             guard rows.contains(where: { $0.rank != nil }) else { return nil }
-            return RankGroup(title: en ? kind.english : kind.vietnamese, rows: rows.map { row in
+            return RankGroup(title: kind.name(en: en), rows: rows.map { row in
                 RankLine(rank: row.rank.map(String.init) ?? "—", ranked: row.rank != nil, name: row.unit.name, link: link(row.unit),
                          percent: shown(row.percent), onTime: shown(row.onTime), online: shown(row.online))
             })
@@ -126,30 +126,30 @@ enum IndexPages {
 
     static func statusLabel(_ status: PlanTarget.Status?, en: Bool) -> String {
         switch status {
-        case .met: en ? "Met" : "Đạt"
-        case .atRisk: en ? "At risk" : "Có nguy cơ không đạt"
-        case .missed: en ? "Missed" : "Không đạt"
-        case .notMeasured: en ? "Not measured" : "Chưa có số liệu"
+        case .met: Messages.text("discipline.met", en: en)
+        case .atRisk: Messages.text("index-pages.at-risk", en: en)
+        case .missed: Messages.text("index-pages.missed", en: en)
+        case .notMeasured: Messages.text("index-pages.not-measured", en: en)
         case nil: ""
         }
     }
 
     static func factLabel(_ fact: IndexFact, en: Bool) -> String {
-        if let metric = fact.metric { return en ? metric.rawValue.replacingOccurrences(of: "_", with: " ") : metric.vietnamese }
-        let labels: [IndexFact: (String, String)] = [
-            .receivedOnline: ("Nộp trực tuyến", "Online"), .receivedCounter: ("Nộp trực tiếp", "At the counter"),
-            .receivedPost: ("Qua bưu chính", "By post"), .openOnTime: ("Đang giải quyết trong hạn", "Open, on time"),
-            .openLate: ("Đang giải quyết quá hạn", "Open, overdue"), .openPaused: ("Chờ bổ sung, yêu cầu trong hạn", "Paused, requested in time"),
-            .openPausedLate: ("Chờ bổ sung, yêu cầu quá hạn hoặc lần hai", "Paused, requested late or a second time"),
-            .procedures: ("Thủ tục", "Procedures"), .proceduresOnline: ("Thủ tục trực tuyến", "Procedures online"),
-            .proceduresFullOnline: ("Thủ tục trực tuyến toàn trình", "Fully online procedures"),
-            .proceduresComplete: ("Thủ tục công khai đủ", "Procedures published in full"),
-            .payments: ("Lượt thanh toán", "Payments"), .paymentsOnline: ("Thanh toán trực tuyến", "Online payments"),
-            .negativeRatings: ("Đánh giá chưa hài lòng", "Negative ratings"),
-            .feedbackReceived: ("Phản ánh, kiến nghị nhận được", "Feedback received"),
-            .feedbackOverdue: ("Phản ánh, kiến nghị quá hạn", "Feedback overdue"),
+        if let metric = fact.metric { return domainText(metric.vietnamese, metric.rawValue.replacingOccurrences(of: "_", with: " "), en: en) }
+        let labels: [IndexFact: String] = [
+            .receivedOnline: "index.fact.online", .receivedCounter: "index.fact.at-the-counter",
+            .receivedPost: "index.fact.by-post", .openOnTime: "index.fact.open-on-time",
+            .openLate: "index.fact.open-overdue", .openPaused: "index.fact.paused-requested-in-time",
+            .openPausedLate: "index.fact.paused-requested-late-or-a-second-time",
+            .procedures: "index.fact.procedures", .proceduresOnline: "index.fact.procedures-online",
+            .proceduresFullOnline: "index.fact.fully-online-procedures",
+            .proceduresComplete: "index.fact.procedures-published-in-full",
+            .payments: "index.fact.payments", .paymentsOnline: "index.fact.online-payments",
+            .negativeRatings: "index.fact.negative-ratings",
+            .feedbackReceived: "index.fact.feedback-received",
+            .feedbackOverdue: "index.fact.feedback-overdue",
         ]
-        return labels[fact].map { en ? $0.1 : $0.0 } ?? fact.rawValue
+        return labels[fact].map { Messages.text($0, en: en) } ?? fact.rawValue
     }
 
     @Sendable static func unitPage(_ request: Request) async throws -> Response {
@@ -169,8 +169,8 @@ enum IndexPages {
             }
         }
         let indicators = view.results.map { r in
-            IndicatorRow(id: r.indicator.id, group: en ? r.indicator.group.english : r.indicator.group.vietnamese,
-                         name: en ? r.indicator.nameEn : r.indicator.name, numerator: terms(r.indicator.numerator),
+            IndicatorRow(id: r.indicator.id, group: r.indicator.group.name(en: en),
+                         name: domainText(r.indicator.name, r.indicator.nameEn, en: en), numerator: terms(r.indicator.numerator),
                          denominator: terms(r.indicator.denominator), percent: r.percent.map { number($0) + "%" } ?? "n/a",
                          points: number(r.points), maxPoints: number(r.indicator.maxPoints), threshold: number(r.indicator.threshold * 100) + "%",
                          target: view.targets[r.indicator.id].map { number($0.target * 100) + "%" } ?? "",
@@ -193,8 +193,8 @@ enum IndexPages {
                            active && total.available > 0 ? total.points / total.available * 100 : nil,
                            results.first { $0.indicator.id == "progress.on_time" }?.percent))
         }
-        let chart = TrendChart.svg(points: points, title: en ? "Index points (% of the maximum) and on-time rate by month" : "Điểm chỉ số (% điểm tối đa) và tỷ lệ đúng hạn theo tháng",
-                                   series: en ? ["Index", "On time"] : ["Chỉ số", "Đúng hạn"])
+        let chart = TrendChart.svg(points: points, title: Messages.text("index-pages.index-points-of-the-maximum-and-on-time", en: en),
+                                   series: [Messages.text("index.series-index", en: en), Messages.text("index.series-on-time", en: en)])
         // Rankings of the units below, by kind.
         let groups = try await rankGroups(record, period: period, kinds: [.department, .commune, .district, .division, .publicServiceUnit],
                                           link: { Paths.indexUnit.link($0.id) + "?\(query)" }, request: request)
@@ -222,9 +222,9 @@ enum IndexPages {
             reportLink: Paths.indexReport.link(record.unit.id) + "?\(query)",
             parentLink: record.unit.parentID.map { Paths.indexUnit.link($0) + "?\(query)" },
             canEditTargets: canEdit, targetsAction: Paths.indexTargets.link(record.unit.id) + "?\(query)", targetYear: period.through.year,
-            targetOptions: view.set.indicators.map { TargetOption(id: $0.id, name: en ? $0.nameEn : $0.name,
+            targetOptions: view.set.indicators.map { TargetOption(id: $0.id, name: domainText($0.name, $0.nameEn, en: en),
                                                                   value: view.targets[$0.id].map { number($0.target * 100) } ?? "") })
-        return try await Page.render("index-unit", title: "\(en ? "Service index" : "Chỉ số phục vụ") — \(record.unit.name)",
+        return try await Page.render("index-unit", title: "\(Messages.text("common.service-index", en: en)) — \(record.unit.name)",
                                      context: context, request: request)
     }
 
@@ -269,7 +269,7 @@ enum IndexPages {
         for row in found.rows {
             rows.append(DrillLine(code: row.dossier.code, link: Paths.dossier.link(row.dossier.id), at: LocalTime.format(row.at),
                                   procedure: try await names.procedure(row.dossier.procedureID)?.name ?? "",
-                                  state: en ? row.dossier.state.english : row.dossier.state.vietnamese,
+                                  state: row.dossier.state.name(en: en),
                                   channel: DossierPages.channelLabel(row.dossier.channel, en: en)))
         }
         return try await Page.render("index-drill", title: factLabel(fact, en: en),

@@ -43,12 +43,13 @@ struct OneStopReport: Sendable {
             supplements: now["supplement_requests"] ?? 0, returned: now["returned"] ?? 0)
     }
 
-    static let header: [(String, String)] = [
-        ("Đơn vị", "Unit"), ("Kỳ trước chuyển sang", "Carried over"), ("Tiếp nhận trực tuyến", "Received online"),
-        ("Tiếp nhận trực tiếp", "At the counter"), ("Qua bưu chính", "By post"), ("Giải quyết trước hạn", "Finished early"),
-        ("Đúng hạn", "On time"), ("Quá hạn", "Late"), ("Không tiếp nhận, rút, dừng", "Refused, withdrawn, stopped"),
-        ("Đang giải quyết", "In process"), ("— trong hạn", "— on time"), ("— quá hạn", "— late"), ("— chờ bổ sung", "— paused"),
-        ("Yêu cầu bổ sung", "Supplement requests"), ("Đã trả kết quả", "Returned"),
+    /// The columns, as catalogue keys.
+    static let header: [String] = [
+        "one-stop-report.column-1", "one-stop-report.column-2", "one-stop-report.column-3",
+        "one-stop-report.column-4", "one-stop-report.column-5", "one-stop-report.column-6",
+        "one-stop-report.column-7", "one-stop-report.column-8", "one-stop-report.column-9",
+        "one-stop-report.column-10", "one-stop-report.column-11", "one-stop-report.column-12", "one-stop-report.column-13",
+        "one-stop-report.column-14", "one-stop-report.column-15",
     ]
 
     var cells: [String] {
@@ -88,22 +89,22 @@ extension IndexPages {
         let (record, period, reports) = try await reportRows(request)
         let query = "?\(periodQuery(period))"
         let context = ReportContext(unitName: record.unit.name, periodLabel: period.label,
-                                    header: OneStopReport.header.map { en ? $0.1 : $0.0 }, rows: reports.map(\.cells),
+                                    header: OneStopReport.header.map { Messages.text($0, en: en) }, rows: reports.map(\.cells),
                                     csvLink: Paths.indexReportCSV.link(record.unit.id) + query, xlsxLink: Paths.indexReportXLSX.link(record.unit.id) + query,
                                     printLink: Paths.indexReport.link(record.unit.id) + query + "&print=1",
                                     backLink: Paths.indexUnit.link(record.unit.id) + query)
-        return try await Page.render("index-report", title: en ? "One-stop report" : "Báo cáo kết quả giải quyết TTHC", context: context, request: request)
+        return try await Page.render("index-report", title: Messages.text("index-unit.one-stop-report", en: en), context: context, request: request)
     }
 
     @Sendable static func reportCSV(_ request: Request) async throws -> Response {
         let (record, period, reports) = try await reportRows(request)
-        return TableExport.csv([OneStopReport.header.map(\.0)] + reports.map(\.cells),
+        return TableExport.csv([OneStopReport.header.map { Messages.text($0, .vi) }] + reports.map(\.cells),
                                name: "bao-cao-mot-cua-\(record.unit.code)-\(period.from.iso)-\(period.through.iso).csv")
     }
 
     @Sendable static func reportXLSX(_ request: Request) async throws -> Response {
         let (record, period, reports) = try await reportRows(request)
-        return TableExport.xlsx([OneStopReport.header.map(\.0)] + reports.map(\.cells), sheet: "Báo cáo một cửa",
+        return TableExport.xlsx([OneStopReport.header.map { Messages.text($0, .vi) }] + reports.map(\.cells), sheet: "Báo cáo một cửa",
                                 name: "bao-cao-mot-cua-\(record.unit.code)-\(period.from.iso)-\(period.through.iso).xlsx", numbers: true)
     }
 }

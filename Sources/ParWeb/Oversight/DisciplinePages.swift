@@ -86,17 +86,17 @@ enum DisciplinePages {
                                rate: $0.rate.map { IndexPages.number(IndexScoring.round2($0 * 100)) + "%" } ?? "n/a",
                                status: $0.status.rawValue, statusLabel: IndexPages.statusLabel($0.status, en: en))
             },
-            attendanceHeader: Meeting.Attendance.allCases.map { en ? $0.english : $0.vietnamese }, attendance: attendance,
+            attendanceHeader: Meeting.Attendance.allCases.map { $0.name(en: en) }, attendance: attendance,
             months: view.electronicDocuments.sorted { $0.key < $1.key }.map {
                 MonthLine(month: $0.key, share: IndexPages.number(IndexScoring.round2($0.value * 100)) + "%", met: $0.value + 1e-9 >= target)
             },
-            iso: view.iso.map { "\($0.certificate) · \(en ? "next review" : "đánh giá lại") \(LocalTime.format($0.nextReview))" } ?? "",
+            iso: view.iso.map { "\($0.certificate) · \(Messages.text("discipline-pages.next-review", en: en)) \(LocalTime.format($0.nextReview))" } ?? "",
             isoMaintained: view.iso.map { $0.isMaintained(today: today) },
             meetings: meetings.map { MeetingLine(title: $0.title, at: LocalTime.format($0.at), link: Paths.meeting.link($0.id)) },
             canEdit: try request.requirePrincipal().may(.editPlans, onUnitWithAncestry: record.ancestry),
             metrics: metrics.map { Option(value: $0.id, label: $0.name, selected: false) },
             base: Paths.discipline.link(record.unit.id), query: "?year=\(year)", errors: errors)
-        return try await Page.render("discipline", title: "\(en ? "Commitments and discipline" : "Cam kết, kỷ luật") — \(record.unit.name)",
+        return try await Page.render("discipline", title: "\(Messages.text("discipline-pages.commitments-and-discipline", en: en)) — \(record.unit.name)",
                                      context: context, request: request, failed: errors != nil)
     }
 
@@ -195,8 +195,8 @@ enum DisciplinePages {
         var lines: [AttendeeLine] = []
         for (i, a) in meeting.attendees.enumerated() {
             lines.append(AttendeeLine(slot: "a\(i)", person: a.person, unit: try await names.unit(a.unitID), unitID: a.unitID.description,
-                                      attendance: a.attendance.map { en ? $0.english : $0.vietnamese } ?? "—", reason: a.reason ?? "",
-                                      options: Meeting.Attendance.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: $0 == a.attendance) }))
+                                      attendance: a.attendance.map { $0.name(en: en) } ?? "—", reason: a.reason ?? "",
+                                      options: Meeting.Attendance.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0 == a.attendance) }))
         }
         struct Context: Encodable {
             let title: String

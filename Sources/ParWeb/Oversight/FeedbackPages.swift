@@ -43,11 +43,11 @@ enum FeedbackPages {
         var names = Names(request)
         var lines: [PublishedLine] = []
         for f in try await FeedbackRepository(db: request.db).published(query: q) {
-            lines.append(PublishedLine(code: f.code, kind: en ? f.kind.english : f.kind.vietnamese, subject: f.subject, question: f.publicContent ?? "",
+            lines.append(PublishedLine(code: f.code, kind: f.kind.name(en: en), subject: f.subject, question: f.publicContent ?? "",
                                        answer: f.answer ?? "", unit: try await names.unit(f.unitID), publishedAt: f.publishedAt.map(LocalTime.format) ?? ""))
         }
         struct Context: Encodable { let q: String; let items: [PublishedLine] }
-        return try await Page.render("feedback-public", title: en ? "Answers to citizens' feedback" : "Trả lời phản ánh, kiến nghị",
+        return try await Page.render("feedback-public", title: Messages.text("common.answers-to-citizens-feedback", en: en),
                                      context: Context(q: q, items: lines), request: request)
     }
 
@@ -68,11 +68,11 @@ enum FeedbackPages {
         let units = try await request.units.all().filter { $0.validTo == nil && [.province, .department, .commune].contains($0.kind) }
             .sorted { $0.name < $1.name }
         let context = FormContext(
-            kinds: Feedback.Kind.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: form["kind"] == $0.rawValue) },
+            kinds: Feedback.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: form["kind"] == $0.rawValue) },
             units: units.map { Option(value: $0.id.description, label: $0.name, selected: form["unitId"] == $0.id.description) },
             subject: form["subject"] ?? "", content: form["content"] ?? "", procedureCode: form["procedureCode"] ?? "", name: form["name"] ?? "",
             email: form["email"] ?? "", phone: form["phone"] ?? "", errors: errors)
-        return try await Page.render("feedback-new", title: en ? "Send feedback" : "Gửi phản ánh, kiến nghị", context: context, request: request,
+        return try await Page.render("feedback-new", title: Messages.text("common.send-feedback", en: en), context: context, request: request,
                                      failed: errors != nil)
     }
 
@@ -128,12 +128,12 @@ enum FeedbackPages {
         let en = Language.of(request) == .en
         let context = StatusContext(
             code: f.code, secret: secret, justSent: justSent, unverified: f.state == .unverified, state: f.state.rawValue,
-            stateLabel: en ? f.state.english : f.state.vietnamese, subject: f.subject, receivedAt: LocalTime.format(f.receivedAt),
+            stateLabel: f.state.name(en: en), subject: f.subject, receivedAt: LocalTime.format(f.receivedAt),
             answerBy: LocalTime.format(f.answerBy), answer: [.answered, .published].contains(f.state) ? f.answer : nil, refusalReason: f.refusalReason,
             canRate: f.state == .published && f.rating == nil, rating: f.rating, overdue: f.isOverdue(at: request.now),
             question: f.informationRequest, reply: f.informationReply,
             canReply: f.awaitsReply, errors: errors)
-        let response = try await Page.render("feedback-status", title: en ? "Your feedback \(f.code)" : "Phản ánh \(f.code)", context: context,
+        let response = try await Page.render("feedback-status", title: Messages.text("feedback-status.title", en: en, ["code": f.code]), context: context,
                                              request: request, failed: errors != nil)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         return response
@@ -211,14 +211,14 @@ enum FeedbackPages {
         var names = Names(request)
         var lines: [QueueLine] = []
         for f in try await OversightService.feedbackList(request, state: state, overdue: overdue) {
-            lines.append(QueueLine(link: Paths.feedbackItem.link(f.id), code: f.code, subject: f.subject, kind: en ? f.kind.english : f.kind.vietnamese,
-                                   state: en ? f.state.english : f.state.vietnamese, unit: try await names.unit(f.unitID),
+            lines.append(QueueLine(link: Paths.feedbackItem.link(f.id), code: f.code, subject: f.subject, kind: f.kind.name(en: en),
+                                   state: f.state.name(en: en), unit: try await names.unit(f.unitID),
                                    receivedAt: LocalTime.format(f.receivedAt), answerBy: LocalTime.format(f.answerBy), overdue: f.isOverdue(at: request.now)))
         }
         struct Context: Encodable { let items: [QueueLine]; let overdueOnly: Bool; let states: [Option] }
-        return try await Page.render("feedback-manage", title: en ? "Citizens' feedback" : "Phản ánh, kiến nghị", context: Context(
+        return try await Page.render("feedback-manage", title: Messages.text("feedback-manage.citizens-feedback", en: en), context: Context(
             items: lines, overdueOnly: overdue,
-            states: Feedback.State.allCases.filter { $0 != .unverified }.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: $0 == state) }),
+            states: Feedback.State.allCases.filter { $0 != .unverified }.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0 == state) }),
             request: request)
     }
 
@@ -268,8 +268,8 @@ enum FeedbackPages {
         let current = try await request.units.all().filter { $0.validTo == nil && $0.kind != .division }
         let units = current.filter { allowed.contains($0.id) }
         let context = ItemContext(
-            code: f.code, version: f.version, kind: en ? f.kind.english : f.kind.vietnamese, procedureCode: f.procedureCode, subject: f.subject,
-            content: f.content, contact: f.contact, state: f.state.rawValue, stateLabel: en ? f.state.english : f.state.vietnamese,
+            code: f.code, version: f.version, kind: f.kind.name(en: en), procedureCode: f.procedureCode, subject: f.subject,
+            content: f.content, contact: f.contact, state: f.state.rawValue, stateLabel: f.state.name(en: en),
             unit: try await names.unit(f.unitID), receivedAt: LocalTime.format(f.receivedAt), refuseBy: LocalTime.format(f.refuseBy),
             moreInfoBy: LocalTime.format(f.moreInfoBy), answerBy: LocalTime.format(f.answerBy), publishBy: f.publishBy.map(LocalTime.format),
             overdue: f.isOverdue(at: request.now), answer: f.answer, publicContent: f.publicContent,
@@ -281,7 +281,7 @@ enum FeedbackPages {
             units: units.map { Option(value: $0.id.description, label: $0.name, selected: $0.id == f.unitID) },
             agencies: current.filter { !allowed.contains($0.id) }.map { Option(value: $0.id.description, label: $0.name, selected: false) },
             action: Paths.feedbackItem.link(f.id), errors: errors)
-        return try await Page.render("feedback-item", title: "\(en ? "Feedback" : "Phản ánh") \(f.code)", context: context, request: request,
+        return try await Page.render("feedback-item", title: "\(Messages.text("feedback-pages.feedback", en: en)) \(f.code)", context: context, request: request,
                                      failed: errors != nil)
     }
 

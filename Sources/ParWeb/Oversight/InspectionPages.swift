@@ -40,8 +40,8 @@ enum InspectionPages {
     }
 
     static func line(_ i: Inspection, names: inout Names, en: Bool) async throws -> Line {
-        Line(link: Paths.inspection.link(i.id), unit: try await names.unit(i.unitID), kind: en ? i.kind.english : i.kind.vietnamese,
-             unannounced: i.kind == .unannounced, place: en ? i.place.english : i.place.vietnamese, startsAt: LocalTime.format(i.startsAt),
+        Line(link: Paths.inspection.link(i.id), unit: try await names.unit(i.unitID), kind: i.kind.name(en: en),
+             unannounced: i.kind == .unannounced, place: i.place.name(en: en), startsAt: LocalTime.format(i.startsAt),
              purpose: i.purpose, concluded: i.concludedAt != nil)
     }
 
@@ -60,9 +60,9 @@ enum InspectionPages {
         let context = ListContext(
             year: year, inspections: lines, canCreate: !manageable.isEmpty,
             units: targets.map { Option(value: $0.id.description, label: $0.name, selected: false) },
-            kinds: Inspection.Kind.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) },
-            places: Inspection.Place.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) }, errors: errors)
-        return try await Page.render("inspections", title: en ? "PAR inspections" : "Kiểm tra cải cách hành chính", context: context, request: request,
+            kinds: Inspection.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
+            places: Inspection.Place.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) }, errors: errors)
+        return try await Page.render("inspections", title: Messages.text("inspection-pages.par-inspections", en: en), context: context, request: request,
                                      failed: errors != nil)
     }
 
@@ -133,16 +133,16 @@ enum InspectionPages {
             }
         }
         let context = DetailContext(
-            unitName: unit.unit.name, kind: en ? inspection.kind.english : inspection.kind.vietnamese,
-            place: en ? inspection.place.english : inspection.place.vietnamese, startsAt: LocalTime.format(inspection.startsAt),
+            unitName: unit.unit.name, kind: inspection.kind.name(en: en),
+            place: inspection.place.name(en: en), startsAt: LocalTime.format(inspection.startsAt),
             purpose: inspection.purpose, team: inspection.team, conclusion: inspection.conclusion, concludedAt: inspection.concludedAt.map(LocalTime.format),
-            findings: findings.map { FindingLine(category: en ? $0.category.english : $0.category.vietnamese, categoryCode: $0.category.rawValue, text: $0.text, cause: $0.cause) },
+            findings: findings.map { FindingLine(category: $0.category.name(en: en), categoryCode: $0.category.rawValue, text: $0.text, cause: $0.cause) },
             followUps: followUps, canManage: canManage,
             canConclude: canManage && inspection.concludedAt == nil && request.now >= inspection.startsAt,
-            categories: InspectionFinding.Category.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) },
+            categories: InspectionFinding.Category.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
             findingAction: Paths.inspectionFindings.link(inspection.id), conclusionAction: Paths.inspectionConclusion.link(inspection.id),
             fieldCodes: PARField.allCases.map(\.rawValue).joined(separator: ", "), errors: errors)
-        return try await Page.render("inspection", title: "\(en ? "Inspection" : "Kiểm tra") — \(unit.unit.name)", context: context, request: request,
+        return try await Page.render("inspection", title: "\(Messages.text("inspection-pages.inspection", en: en)) — \(unit.unit.name)", context: context, request: request,
                                      failed: errors != nil)
     }
 
@@ -195,7 +195,7 @@ enum InspectionPages {
                                     date: inspection.concludedAt.map(LocalTime.format) ?? "", link: Paths.inspection.link(inspection.id)))
         }
         struct Context: Encodable { let items: [Initiative] }
-        return try await Page.render("initiatives", title: en ? "Initiatives worth replicating" : "Sáng kiến, mô hình cần nhân rộng",
+        return try await Page.render("initiatives", title: Messages.text("inspection-pages.initiatives-worth-replicating", en: en),
                                      context: Context(items: items), request: request)
     }
 }

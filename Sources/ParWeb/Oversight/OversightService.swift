@@ -59,9 +59,9 @@ enum OversightService {
     static func commitmentMetrics(_ request: Request) async throws -> [(id: String, name: String)] {
         let en = Language.of(request) == .en
         let set = try await IndexRepository(db: request.db).activeSet()
-        return set.indicators.map { ($0.id, en ? $0.nameEn : $0.name) }
-            + [(PlanTarget.satisfaction, en ? "Satisfaction index (SIPAS)" : "Chỉ số hài lòng (SIPAS)"),
-               (Commitment.planCompletion, en ? "PAR plan completion" : "Tỷ lệ hoàn thành kế hoạch CCHC")]
+        return set.indicators.map { ($0.id, domainText($0.name, $0.nameEn, en: en)) }
+            + [(PlanTarget.satisfaction, Messages.text("oversight-service.satisfaction-index-sipas", en: en)),
+               (Commitment.planCompletion, Messages.text("oversight-service.par-plan-completion", en: en))]
     }
 
     /// A ParHub rate (0…1) for a unit's year, this far into it: a Decision 766 indicator, the

@@ -19,11 +19,11 @@ enum PlanPages {
     typealias Option = SatisfactionPages.Option
 
     static func fieldOptions(_ selected: String?, en: Bool) -> [Option] {
-        PARField.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: $0.rawValue == selected) }
+        PARField.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0.rawValue == selected) }
     }
 
     static func statusOptions(_ selected: String?, en: Bool) -> [Option] {
-        PlanTask.Status.allCases.map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: $0.rawValue == selected) }
+        PlanTask.Status.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0.rawValue == selected) }
     }
 
     static func year(_ request: Request) throws -> Int {
@@ -90,8 +90,8 @@ enum PlanPages {
     }
 
     static func row(_ task: PlanTask, today: LocalDate, canEdit: Bool, unit: String? = nil, en: Bool) -> TaskRow {
-        TaskRow(field: en ? task.field.english : task.field.vietnamese, title: task.title, owner: task.ownerDivision, deadline: LocalTime.format(task.deadline),
-                progress: task.progress, status: task.status.rawValue, statusLabel: en ? task.status.english : task.status.vietnamese,
+        TaskRow(field: task.field.name(en: en), title: task.title, owner: task.ownerDivision, deadline: LocalTime.format(task.deadline),
+                progress: task.progress, status: task.status.rawValue, statusLabel: task.status.name(en: en),
                 overdue: task.isOverdue(today: today), fromInspection: task.source == .inspection, evidence: task.evidence,
                 editLink: canEdit ? Paths.planTask.link(task.id) : nil, unit: unit)
     }
@@ -115,7 +115,7 @@ enum PlanPages {
             }
         }
         let context = PlanContext(
-            unitName: record.unit.name, year: year, title: plan?.title ?? (en ? "No plan yet for \(year)" : "Chưa có kế hoạch năm \(year)"),
+            unitName: record.unit.name, year: year, title: plan?.title ?? Messages.text("plan.no-plan-yet", en: en, ["year": String(year)]),
             total: completion.total, done: completion.done, overdue: completion.overdue,
             rate: completion.rate.map { IndexPages.number(IndexScoring.round2($0 * 100)) + "%" } ?? "n/a",
             tasks: tasks.map { row($0, today: today, canEdit: canEdit, en: en) }, canEdit: canEdit,
@@ -123,7 +123,7 @@ enum PlanPages {
             templates: plan == nil ? templates : [], fields: fieldOptions(form["field"], en: en),
             overdueLink: Paths.planOverdue.link(record.unit.id), disciplineLink: Paths.discipline.link(record.unit.id) + "?year=\(year)",
             form: TaskForm(form), errors: errors)
-        return try await Page.render("plan", title: "\(en ? "PAR plan" : "Kế hoạch CCHC") \(year) — \(record.unit.name)", context: context,
+        return try await Page.render("plan", title: "\(Messages.text("discipline.par-plan", en: en)) \(year) — \(record.unit.name)", context: context,
                                      request: request, failed: errors != nil)
     }
 
@@ -191,7 +191,7 @@ enum PlanPages {
             rows.append(row(item.task, today: today, canEdit: unit.map { principal.may(.editPlans, onUnitWithAncestry: $0.ancestry) } ?? false,
                             unit: try await names.unit(item.unitID), en: en))
         }
-        return try await Page.render("plan-overdue", title: en ? "Overdue tasks" : "Nhiệm vụ quá hạn",
+        return try await Page.render("plan-overdue", title: Messages.text("plan-overdue.overdue-tasks", en: en),
                                      context: OverdueContext(unitName: record.unit.name, tasks: rows, backLink: Paths.planUnit.link(record.unit.id)),
                                      request: request)
     }

@@ -23,15 +23,15 @@ enum ParIndexPages {
 
     typealias Option = SatisfactionPages.Option
 
-    static func phaseLabel(_ phase: CriteriaSet.Phase, en: Bool) -> String { en ? phase.english : phase.vietnamese }
+    static func phaseLabel(_ phase: CriteriaSet.Phase, en: Bool) -> String { phase.name(en: en) }
 
     static func methodLabel(_ method: ScoringMethod?, en: Bool) -> String {
         switch method {
-        case .manual: en ? "Self-assessed" : "Tự đánh giá"
-        case .survey: en ? "Survey" : "Điều tra xã hội học"
-        case .proportional(let metric): (en ? "Automatic: " : "Tự động: ") + metric
+        case .manual: Messages.text("par-index-pages.self-assessed", en: en)
+        case .survey: Messages.text("par-index-pages.survey", en: en)
+        case .proportional(let metric): (Messages.text("par-index-pages.automatic", en: en)) + metric
         case .tiers(let metric, let tiers):
-            (en ? "Automatic: " : "Tự động: ") + metric + " (" + tiers.map { "≥\(IndexPages.number($0.minRate * 100))% → \(IndexPages.number($0.share * 100))%" }.joined(separator: ", ") + ")"
+            (Messages.text("par-index-pages.automatic", en: en)) + metric + " (" + tiers.map { "≥\(IndexPages.number($0.minRate * 100))% → \(IndexPages.number($0.share * 100))%" }.joined(separator: ", ") + ")"
         case nil: ""
         }
     }
@@ -53,15 +53,15 @@ enum ParIndexPages {
         let principal = try request.requirePrincipal()
         let sets = try await ParIndexRepository(db: request.db).sets()
         let lines = sets.map {
-            SetLine(name: $0.name, link: Paths.parIndexSet.link($0.id), year: $0.year, kind: en ? $0.targetKind.english : $0.targetKind.vietnamese,
+            SetLine(name: $0.name, link: Paths.parIndexSet.link($0.id), year: $0.year, kind: $0.targetKind.name(en: en),
                     phase: phaseLabel($0.phase, en: en), resultsLink: $0.phase >= .finalised ? Paths.parIndexResults.link($0.id) : nil)
         }
         struct Context: Encodable { let sets: [SetLine]; let canEdit: Bool; let copyOptions: [Option]; let nextYear: Int; let kinds: [Option] }
-        return try await Page.render("par-index", title: en ? "PAR index" : "Chỉ số cải cách hành chính", context: Context(
+        return try await Page.render("par-index", title: Messages.text("par-index.par-index", en: en), context: Context(
             sets: lines, canEdit: principal.mayAnywhere(.appraiseParIndex),
             copyOptions: sets.map { Option(value: $0.id.description, label: $0.name, selected: false) },
             nextYear: VietnamTime.localDate(of: request.now).year,
-            kinds: [UnitKind.department, .commune, .district].map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) }),
+            kinds: [UnitKind.department, .commune, .district].map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) }),
             request: request)
     }
 
@@ -134,10 +134,10 @@ enum ParIndexPages {
         units.sort { $0.name < $1.name }
         let canEdit = principal.mayAnywhere(.appraiseParIndex)
         let context = SetContext(
-            name: set.name, year: set.year, kind: en ? set.targetKind.english : set.targetKind.vietnamese, phase: phaseLabel(set.phase, en: en),
+            name: set.name, year: set.year, kind: set.targetKind.name(en: en), phase: phaseLabel(set.phase, en: en),
             total: IndexPages.number(set.totalPoints),
             nodes: set.criteria.map { NodeLine(code: $0.code, depth: $0.depth, title: $0.title, maxPoints: IndexPages.number($0.maxPoints),
-                                               method: $0.field.map { en ? $0.english : $0.vietnamese } ?? methodLabel($0.method, en: en), evidence: $0.evidence) },
+                                               method: $0.field.map { $0.name(en: en) } ?? methodLabel($0.method, en: en), evidence: $0.evidence) },
             canEdit: canEdit, draft: set.phase == .draft, lines: override ?? ParIndexService.lines(set),
             nextPhase: set.phase.next.map { phaseLabel($0, en: en) }, units: units,
             resultsLink: set.phase >= .finalised ? Paths.parIndexResults.link(set.id) : nil, action: Paths.parIndexSet.link(set.id), errors: errors)
@@ -387,7 +387,7 @@ enum ParIndexPages {
         let en = Language.of(request) == .en
         let (set, lines, header) = try await resultTable(request)
         struct Context: Encodable { let name: String; let phase: String; let lines: [ResultLine]; let fields: [String]; let csv: String; let xlsx: String; let setLink: String }
-        return try await Page.render("par-index-results", title: "\(en ? "Ranking" : "Xếp hạng") — \(set.name)", context: Context(
+        return try await Page.render("par-index-results", title: "\(Messages.text("common.ranking", en: en)) — \(set.name)", context: Context(
             name: set.name, phase: phaseLabel(set.phase, en: en), lines: lines, fields: header,
             csv: Paths.parIndexResultsCSV.link(set.id), xlsx: Paths.parIndexResultsXLSX.link(set.id), setLink: Paths.parIndexSet.link(set.id)), request: request)
     }
@@ -395,7 +395,7 @@ enum ParIndexPages {
     static func exportRows(_ request: Request) async throws -> (CriteriaSet, [[String]]) {
         let en = Language.of(request) == .en
         let (set, lines, header) = try await resultTable(request)
-        let head = [en ? "Rank" : "Xếp hạng", en ? "Unit" : "Đơn vị", en ? "Points" : "Điểm", "%", en ? "Band" : "Xếp loại", en ? "Change" : "Tăng/giảm"] + header
+        let head = [Messages.text("par-index-pages.rank", en: en), Messages.text("ui.unit", en: en), Messages.text("common.points", en: en), "%", Messages.text("common.band", en: en), Messages.text("par-index-pages.change", en: en)] + header
         return (set, [head] + lines.map { [String($0.rank), $0.unit, $0.points, $0.percent.replacingOccurrences(of: "%", with: ""), $0.band, $0.change]
             + $0.fields.map { $0.replacingOccurrences(of: "%", with: "") } })
     }

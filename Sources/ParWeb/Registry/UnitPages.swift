@@ -28,7 +28,7 @@ enum UnitPages {
     static func row(_ unit: OrgUnit, en: Bool) -> UnitRow {
         let from = LocalTime.format(unit.validFrom), to = LocalTime.format(unit.validTo)
         let validity = from.isEmpty && to.isEmpty ? "" : "\(from.isEmpty ? "…" : from) – \(to.isEmpty ? "…" : to)"
-        return UnitRow(id: unit.id.description, name: unit.name, code: unit.code, kind: en ? unit.kind.english : unit.kind.vietnamese,
+        return UnitRow(id: unit.id.description, name: unit.name, code: unit.code, kind: unit.kind.name(en: en),
                        link: Paths.unit.link(unit.id), validity: validity, isCurrent: unit.validTo == nil)
     }
 
@@ -69,7 +69,7 @@ enum UnitPages {
                 let groups = UnitKind.allCases.compactMap { kind -> Group? in
                     let members = children.filter { $0.kind == kind }
                     guard !members.isEmpty else { return nil }
-                    return Group(kind: en ? kind.english : kind.vietnamese, units: members.map { row($0, en: en) })
+                    return Group(kind: kind.name(en: en), units: members.map { row($0, en: en) })
                 }
                 branches.append(Branch(root: row(root, en: en), groups: groups))
             }
@@ -136,7 +136,7 @@ enum UnitPages {
         let lineage = try await request.units.lineage(of: unit.id)
         func lineageRow(_ entry: UnitRepository.LineageEntry) -> LineageRow {
             LineageRow(unit: row(entry.unit, en: en), share: Messages.text(entry.whole ? "ui.whole" : "ui.part", Language.of(request)),
-                       kind: en ? entry.kind.rawValue : entry.kind.vietnamese,
+                       kind: domainText(entry.kind.vietnamese, entry.kind.rawValue, en: en),
                        date: LocalTime.format(entry.effectiveDate), decision: entry.decision)
         }
         let canQuotas = principal.may(.viewQuotas, onUnitWithAncestry: record.ancestry)
@@ -279,7 +279,7 @@ enum UnitPages {
             context = ReportContext(
                 roots: roots, unitID: rawUnit, unitName: record.unit.name, from: fromText, to: toText,
                 kinds: report.kinds.map {
-                    ReportRow(label: en ? $0.kind.english : $0.kind.vietnamese, before: $0.before, after: $0.after,
+                    ReportRow(label: $0.kind.name(en: en), before: $0.before, after: $0.after,
                               change: $0.change, percent: percent($0.percentChange), reorganised: $0.reorganised,
                               dissolved: $0.dissolved, established: $0.established)
                 },

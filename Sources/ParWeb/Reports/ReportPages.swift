@@ -37,7 +37,7 @@ enum ReportPages {
         let editable = Set(try await request.units.subtreeIDs(of: principal.scopeRoots(for: .editPlans)))
         let units = try await request.units.all().filter { editable.contains($0.id) && $0.validTo == nil && $0.kind != .division }
         struct Context: Encodable { let reports: [Line]; let units: [Option]; let canCreate: Bool }
-        return try await Page.render("reports", title: en ? "PAR reports" : "Báo cáo cải cách hành chính", context: Context(
+        return try await Page.render("reports", title: Messages.text("reports.par-reports", en: en), context: Context(
             reports: lines, units: units.map { Option(value: $0.id.description, label: $0.name, selected: false) }, canCreate: !units.isEmpty), request: request)
     }
 
@@ -94,8 +94,8 @@ enum ReportPages {
 
     static func sections(_ report: ParReport, figures: [ReportFigure], en: Bool) -> [Section] {
         PARField.allCases.map { field in
-            Section(key: field.rawValue, title: en ? field.english : field.vietnamese, figures: figures.filter { $0.field == field },
-                    parts: ParReport.Part.allCases.map { Part(name: "\(field.rawValue)-\($0.rawValue)", label: en ? $0.english : $0.vietnamese,
+            Section(key: field.rawValue, title: field.name(en: en), figures: figures.filter { $0.field == field },
+                    parts: ParReport.Part.allCases.map { Part(name: "\(field.rawValue)-\($0.rawValue)", label: $0.name(en: en),
                                                              text: report.text(field, $0)) })
         }
     }

@@ -67,7 +67,7 @@ enum CampaignPages {
             name: form["name"] ?? "", from: form["from"] ?? quarterStart.adding(months: -3).iso,
             to: form["to"] ?? quarterStart.adding(days: -1).iso, margin: form["margin"] ?? "5",
             seed: form["seed"] ?? String(UInt32.random(in: 1...UInt32.max)), errors: errors)
-        return try await Page.render("campaigns", title: en ? "Sample surveys" : "Khảo sát chọn mẫu", context: context, request: request,
+        return try await Page.render("campaigns", title: Messages.text("common.sample-surveys", en: en), context: context, request: request,
                                      failed: errors != nil)
     }
 
@@ -163,7 +163,7 @@ enum CampaignPages {
         var lines: [SampleLine] = []
         for s in samples {
             lines.append(SampleLine(unit: try await names.unit(s.unitID), position: s.position, code: s.dossier.code, status: s.status.rawValue,
-                                    statusLabel: en ? s.status.english : s.status.vietnamese,
+                                    statusLabel: s.status.name(en: en),
                                     entryLink: Paths.campaignEntry.link(c.id.uuidString.lowercased(), s.dossier.id)))
         }
         let id = c.id.uuidString.lowercased()
@@ -182,14 +182,14 @@ enum CampaignPages {
         let en = Language.of(request) == .en
         let c = try await campaign(request)
         var names = Names(request)
-        var rows = [[en ? "Unit" : "Đơn vị", en ? "No." : "STT", en ? "Dossier" : "Mã hồ sơ", en ? "Applicant" : "Người nộp",
-                     en ? "Phone" : "Điện thoại", "Email", en ? "Procedure" : "Thủ tục", en ? "Returned" : "Ngày trả kết quả",
-                     en ? "Status" : "Trạng thái"]]
+        var rows = [[Messages.text("ui.unit", en: en), Messages.text("common.no", en: en), Messages.text("campaign.dossier", en: en), Messages.text("common.applicant", en: en),
+                     Messages.text("common.phone", en: en), "Email", Messages.text("common.procedure", en: en), Messages.text("campaign-pages.returned", en: en),
+                     Messages.text("ui.status", en: en)]]
         for s in try await SatisfactionRepository(db: request.db).samples(c.id) {
             let d = s.dossier
             rows.append([try await names.unit(s.unitID), String(s.position), d.code, d.applicant.name, d.applicant.phone ?? "",
                          d.applicant.email ?? "", try await names.procedure(d.procedureID)?.name ?? "",
-                         d.returnedAt.map { LocalTime.format(VietnamTime.localDate(of: $0)) } ?? "", en ? s.status.english : s.status.vietnamese])
+                         d.returnedAt.map { LocalTime.format(VietnamTime.localDate(of: $0)) } ?? "", s.status.name(en: en)])
         }
         return (c, rows)
     }
@@ -241,13 +241,13 @@ enum CampaignPages {
         let context = EntryContext(
             campaign: c.name, campaignLink: Paths.campaign.link(id), code: sample.dossier.code, applicant: sample.dossier.applicant.name,
             phone: sample.dossier.applicant.phone ?? "", procedure: try await names.procedure(sample.dossier.procedureID)?.name ?? "",
-            status: en ? sample.status.english : sample.status.vietnamese,
+            status: sample.status.name(en: en),
             action: Paths.campaignEntry.link(id, sample.dossier.id), statusAction: Paths.campaignEntryStatus.link(id, sample.dossier.id),
             answered: answered,
             form: answered ? nil : SurveyForm(try await repository.questionnaire(version: c.questionnaireVersion) ?? .sipas2023, form: form, en: en),
-            statuses: [SampleStatus.unreachable, .declined, .pending].map { Option(value: $0.rawValue, label: en ? $0.english : $0.vietnamese, selected: false) },
+            statuses: [SampleStatus.unreachable, .declined, .pending].map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
             errors: errors)
-        return try await Page.render("campaign-entry", title: "\(en ? "Survey entry" : "Nhập phiếu khảo sát") \(sample.dossier.code)",
+        return try await Page.render("campaign-entry", title: "\(Messages.text("campaign-entry.survey-entry", en: en)) \(sample.dossier.code)",
                                      context: context, request: request, failed: errors != nil)
     }
 

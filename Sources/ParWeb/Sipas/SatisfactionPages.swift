@@ -87,12 +87,12 @@ enum SatisfactionPages {
 
     static func breakdownLabel(_ b: SatisfactionRepository.Breakdown, en: Bool) -> String {
         switch b {
-        case .none: en ? "No breakdown" : "Không phân tổ"
-        case .unit: en ? "By unit" : "Theo đơn vị"
-        case .field: en ? "By field" : "Theo lĩnh vực"
-        case .procedure: en ? "By procedure" : "Theo thủ tục"
-        case .channel: en ? "By submission channel" : "Theo hình thức nộp"
-        case .method: en ? "By survey method" : "Theo cách khảo sát"
+        case .none: Messages.text("satisfaction-pages.no-breakdown", en: en)
+        case .unit: Messages.text("satisfaction-pages.by-unit", en: en)
+        case .field: Messages.text("ui.byField", en: en)
+        case .procedure: Messages.text("satisfaction-pages.by-procedure", en: en)
+        case .channel: Messages.text("satisfaction-pages.by-submission-channel", en: en)
+        case .method: Messages.text("satisfaction-pages.by-survey-method", en: en)
         }
     }
 
@@ -107,7 +107,7 @@ enum SatisfactionPages {
             questionnaire.section(aspect)?.expectations.first { $0.id == id }?.text.text(en: en) ?? id
         }
         let expectations = try await SatisfactionRepository(db: request.db).expectations(scope, from: view.period.from, through: view.period.through)
-            .prefix(10).map { Expectation(aspect: en ? $0.aspect.english : $0.aspect.vietnamese, text: choiceText($0.aspect, $0.choice), count: $0.count) }
+            .prefix(10).map { Expectation(aspect: $0.aspect.name(en: en), text: choiceText($0.aspect, $0.choice), count: $0.count) }
         let table = SatisfactionService.table(view, en: en)
         let rows = view.rows.enumerated().map { i, row in
             BreakdownLine(label: row.label, link: view.breakdown == .unit && row.key != record.unit.id.description
@@ -115,23 +115,23 @@ enum SatisfactionPages {
                           cells: Array(table[i + 2].dropFirst()))
         }
         let counter = try await ServiceCentreRepository(db: request.db).ratingTotals(units: scope.units, from: view.period.from, through: view.period.through)
-        let bars = [(en ? "Overall" : "Chỉ số chung", view.result.overall)]
-            + SipasAspect.allCases.map { (en ? $0.english : $0.vietnamese, view.result.aspects[$0] ?? SatisfactionFigure.none) }
+        let bars = [(Messages.text("portal-satisfaction.overall", en: en), view.result.overall)]
+            + SipasAspect.allCases.map { ($0.name(en: en), view.result.aspects[$0] ?? SatisfactionFigure.none) }
         let context = UnitContext(
             unitName: record.unit.name, periodLabel: view.period.label, from: view.period.from.iso, to: view.period.through.iso,
             by: SatisfactionRepository.Breakdown.allCases.map { Option(value: $0.rawValue, label: breakdownLabel($0, en: en), selected: $0 == view.breakdown) },
             responses: view.result.responses, overall: SatisfactionService.shown(view.result.overall),
             aggregation: view.questionnaire.aggregation == .meanOfAspects
-                ? (en ? "mean of the five aspects" : "trung bình năm khía cạnh")
-                : (en ? "the overall question" : "câu hỏi đánh giá chung"),
+                ? (Messages.text("satisfaction-pages.mean-of-the-five-aspects", en: en))
+                : (Messages.text("satisfaction-pages.the-overall-question", en: en)),
             target: view.target.map { IndexPages.number($0.target * 100) + "%" } ?? "",
             status: view.status?.rawValue ?? "", statusLabel: IndexPages.statusLabel(view.status, en: en),
             aspects: SipasAspect.allCases.map { aspect in
                 let figure = view.result.aspects[aspect] ?? SatisfactionFigure.none
-                return AspectLine(name: en ? aspect.english : aspect.vietnamese, value: SatisfactionService.shown(figure), n: figure.n)
+                return AspectLine(name: aspect.name(en: en), value: SatisfactionService.shown(figure), n: figure.n)
             },
             chart: SatisfactionChart.svg(bars: bars, target: view.target.map { $0.target * 100 },
-                                         title: en ? "Satisfaction by aspect (% satisfied, 95% margin)" : "Mức độ hài lòng theo khía cạnh (% hài lòng, sai số 95%)"),
+                                         title: Messages.text("satisfaction-pages.satisfaction-by-aspect-satisfied-95", en: en)),
             header: Array(table[0].dropFirst()), rows: rows, expectations: Array(expectations),
             commentsLink: Paths.satisfactionComments.link(record.unit.id) + "?\(query)",
             csvLink: Paths.satisfactionCSV.link(record.unit.id) + "?\(query)&by=\(view.breakdown.rawValue)",
@@ -142,10 +142,10 @@ enum SatisfactionPages {
             targetAction: Paths.satisfactionTargets.link(record.unit.id) + "?\(query)", targetYear: view.period.through.year,
             targetValue: view.target.map { IndexPages.number($0.target * 100) } ?? "",
             counterRatings: counter.total == 0 ? [] : CounterRatingLevel.allCases.map {
-                Expectation(aspect: "", text: en ? $0.english : $0.vietnamese, count: counter.counts[$0, default: 0])
+                Expectation(aspect: "", text: $0.name(en: en), count: counter.counts[$0, default: 0])
             },
             counterSatisfied: counter.satisfiedPercent.map { IndexPages.number($0) + "%" } ?? "")
-        return try await Page.render("satisfaction-unit", title: "\(en ? "Satisfaction" : "Mức độ hài lòng") — \(record.unit.name)",
+        return try await Page.render("satisfaction-unit", title: "\(Messages.text("base.satisfaction", en: en)) — \(record.unit.name)",
                                      context: context, request: request)
     }
 
@@ -177,10 +177,10 @@ enum SatisfactionPages {
         for c in try await SatisfactionRepository(db: request.db).comments(scope, from: period.from, through: period.through) {
             lines.append(CommentLine(at: LocalTime.format(VietnamTime.localDate(of: c.answeredAt)), unit: try await names.unit(c.unitID),
                                      procedure: try await names.procedure(c.procedureID)?.name ?? "",
-                                     method: en ? c.method.english : c.method.vietnamese,
-                                     overall: c.overall.map { en ? $0.english : $0.vietnamese } ?? "—", text: c.text))
+                                     method: c.method.name(en: en),
+                                     overall: c.overall.map { $0.name(en: en) } ?? "—", text: c.text))
         }
-        return try await Page.render("satisfaction-comments", title: en ? "Citizens' comments" : "Góp ý của người dân",
+        return try await Page.render("satisfaction-comments", title: Messages.text("common.citizens-comments", en: en),
                                      context: CommentsContext(unitName: record.unit.name, periodLabel: period.label, comments: lines,
                                                               backLink: Paths.satisfactionUnit.link(record.unit.id) + "?\(IndexPages.periodQuery(period))"),
                                      request: request)
@@ -271,21 +271,21 @@ enum SatisfactionPages {
         let context = QuestionnaireContext(
             version: value("version", ""), name: value("name", q.name), currentVersion: current,
             aggregations: Questionnaire.Aggregation.allCases.map {
-                Option(value: $0.rawValue, label: $0 == .meanOfAspects ? (en ? "Mean of the five aspects" : "Trung bình năm khía cạnh")
-                                                                      : (en ? "The overall question" : "Câu hỏi đánh giá chung"),
+                Option(value: $0.rawValue, label: $0 == .meanOfAspects ? (Messages.text("satisfaction-pages.mean-of-the-five-aspects-2", en: en))
+                                                                      : (Messages.text("satisfaction-pages.the-overall-question-2", en: en)),
                        selected: value("aggregation", q.aggregation.rawValue) == $0.rawValue)
             },
             maxExpectations: Int(value("maxExpectations", String(q.maxExpectations))) ?? q.maxExpectations,
             sections: q.sections.map { s in
                 let a = s.aspect.rawValue
-                return SectionEdit(aspect: a, title: en ? s.aspect.english : s.aspect.vietnamese,
+                return SectionEdit(aspect: a, title: s.aspect.name(en: en),
                                    satisfactionVi: value("\(a)-sat-vi", s.satisfaction.vi), satisfactionEn: value("\(a)-sat-en", s.satisfaction.en),
                                    perceptions: value("\(a)-perceptions", lines(s.perceptions)), expectations: value("\(a)-expectations", lines(s.expectations)))
             },
             overallVi: value("overall-vi", q.overall.vi), overallEn: value("overall-en", q.overall.en),
             freeTextVi: value("free-vi", q.freeText.vi), freeTextEn: value("free-en", q.freeText.en),
             canEdit: principal.mayAnywhere(.runSurveys), errors: errors)
-        return try await Page.render("questionnaire", title: en ? "Satisfaction questionnaire" : "Bảng hỏi khảo sát hài lòng",
+        return try await Page.render("questionnaire", title: Messages.text("satisfaction-pages.satisfaction-questionnaire", en: en),
                                      context: context, request: request, failed: errors != nil)
     }
 

@@ -50,7 +50,7 @@ enum SatisfactionService {
                 case .unit: label = try await names.unit(OrgUnit.ID(string: key))
                 case .procedure: label = try await Procedure.ID(string: key).asyncMap { try await names.procedure($0)?.name } ?? key
                 case .channel: label = DossierChannel(rawValue: key).map { DossierPages.channelLabel($0, en: en) } ?? key
-                case .method: label = SurveyMethod(rawValue: key).map { en ? $0.english : $0.vietnamese } ?? key
+                case .method: label = SurveyMethod(rawValue: key).map { $0.name(en: en) } ?? key
                 case .field, .none: label = key
                 }
                 rows.append(.init(key: key, label: label, result: SatisfactionIndex.evaluate(tally, aggregation: aggregation)))
@@ -88,8 +88,8 @@ enum SatisfactionService {
     /// The table every export writes: one line per breakdown row (or the unit), with n, the
     /// overall index and its margin, then each aspect's index and n.
     static func table(_ view: SatisfactionView, en: Bool) -> [[String]] {
-        var header = [en ? "Group" : "Nhóm", en ? "Responses" : "Số phiếu", en ? "Overall %" : "Chỉ số chung %", en ? "Margin ± %" : "Sai số ± %"]
-        for aspect in SipasAspect.allCases { header += [(en ? aspect.english : aspect.vietnamese) + " %", "n"] }
+        var header = [Messages.text("common.group", en: en), Messages.text("common.responses", en: en), Messages.text("satisfaction-service.overall", en: en), Messages.text("satisfaction-service.margin", en: en)]
+        for aspect in SipasAspect.allCases { header += [(aspect.name(en: en)) + " %", "n"] }
         func line(_ label: String, _ r: SatisfactionResult) -> [String] {
             var cells = [label, String(r.responses), r.overall.percent.map { IndexPages.number($0) } ?? "",
                          r.overall.marginPercent.map { IndexPages.number($0) } ?? ""]

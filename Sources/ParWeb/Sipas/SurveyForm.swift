@@ -42,7 +42,7 @@ struct SurveyForm: Encodable {
     init(_ questionnaire: Questionnaire, form: [String: String] = [:], en: Bool) {
         func levels(_ name: String) -> [Choice] {
             SatisfactionLevel.allCases.reversed().map { level in
-                Choice(name: name, value: String(level.rawValue), label: en ? level.english : level.vietnamese,
+                Choice(name: name, value: String(level.rawValue), label: level.name(en: en),
                        checked: form[name] == String(level.rawValue), id: "\(name)-\(level.rawValue)")
             }
         }
@@ -50,10 +50,10 @@ struct SurveyForm: Encodable {
         sections = questionnaire.sections.map { section in
             let aspect = section.aspect.rawValue
             return Section(
-                aspect: aspect, title: en ? section.aspect.english : section.aspect.vietnamese,
+                aspect: aspect, title: section.aspect.name(en: en),
                 perceptions: section.perceptions.map { item in
                     let name = "p-\(aspect)-\(item.id)"
-                    return Perception(text: item.text.text(en: en), choices: [("yes", en ? "Yes" : "Có"), ("no", en ? "No" : "Không")].map {
+                    return Perception(text: item.text.text(en: en), choices: [("yes", Messages.text("survey-form.yes", en: en)), ("no", Messages.text("survey-form.no", en: en))].map {
                         Choice(name: name, value: $0.0, label: $0.1, checked: form[name] == $0.0, id: "\(name)-\($0.0)")
                     })
                 },

@@ -60,7 +60,7 @@ enum SurveyPages {
             action: kiosk ? Paths.dossierSurvey.link(dossier.id) : Paths.survey.link(dossier.code), token: token, kiosk: kiosk,
             form: state == .form ? SurveyForm(questionnaire, form: form, en: en) : nil,
             backLink: kiosk ? Paths.dossier.link(dossier.id) : nil, errors: errors)
-        let response = try await Page.render("survey", title: en ? "Satisfaction survey" : "Khảo sát sự hài lòng", context: context,
+        let response = try await Page.render("survey", title: Messages.text("survey.satisfaction-survey", en: en), context: context,
                                              request: request, failed: errors != nil)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         return response

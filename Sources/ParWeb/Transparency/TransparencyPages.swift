@@ -59,9 +59,9 @@ enum TransparencyPages {
             let rankings: [Link]
             let announcements: [AnnouncementLine]
         }
-        return try await render("portal", title: en ? "Transparency portal" : "Công khai kết quả cải cách hành chính", context: Context(
+        return try await render("portal", title: Messages.text("transparency-pages.transparency-portal", en: en), context: Context(
             rankings: sets.map { Link(title: $0.name, link: Paths.portalParIndex.link($0.id),
-                                      note: $0.publishedAt.map { (en ? "published " : "công bố ") + LocalTime.format($0) } ?? "") },
+                                      note: $0.publishedAt.map { (Messages.text("transparency-pages.published", en: en)) + LocalTime.format($0) } ?? "") },
             announcements: announcements), request: request)
     }
 
@@ -103,7 +103,7 @@ enum TransparencyPages {
         let groups = try await IndexPages.rankGroups(root, period: period, kinds: [.department, .commune, .district],
                                                      link: { _ in "" }, request: request)
         struct Context: Encodable { let root: String; let period: String; let computedAt: String; let groups: [IndexPages.RankGroup] }
-        return try await render("portal-service-index", title: en ? "Service index (Decision 766)" : "Chỉ số phục vụ (Quyết định 766)", context: Context(
+        return try await render("portal-service-index", title: Messages.text("transparency-pages.service-index-decision-766", en: en), context: Context(
             root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), groups: groups), request: request)
     }
 
@@ -114,7 +114,7 @@ enum TransparencyPages {
         let view = try await SatisfactionService.view(root, period: period, by: .unit, request: request)
         struct Line: Encodable { let unit: String; let responses: Int; let overall: String }
         struct Context: Encodable { let root: String; let period: String; let computedAt: String; let overall: String; let responses: Int; let lines: [Line] }
-        return try await render("portal-satisfaction", title: en ? "Citizen satisfaction" : "Mức độ hài lòng của người dân", context: Context(
+        return try await render("portal-satisfaction", title: Messages.text("portal-satisfaction.citizen-satisfaction", en: en), context: Context(
             root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), overall: SatisfactionService.shown(view.result.overall),
             responses: view.result.responses,
             lines: view.rows.filter { $0.key != root.unit.id.description }.map {

@@ -54,7 +54,7 @@ enum UserPages {
         let rows = page.prefix(100).map { user in
             UserRow(username: user.username, displayName: user.displayName, active: user.isActive,
                     link: Paths.user.link(user.id),
-                    roles: Set(user.grants.map { en ? $0.role.english : $0.role.vietnamese }).sorted().joined(separator: ", "))
+                    roles: Set(user.grants.map { $0.role.name(en: en) }).sorted().joined(separator: ", "))
         }
         let next = page.count > 100 ? Paths.users.link() + "?after=" + (rows.last?.username ?? "") : nil
         return try await Page.render("users", title: Messages.text("ui.users", Language.of(request)),
@@ -128,7 +128,7 @@ enum UserPages {
         var grants: [GrantRow] = []
         for grant in user.grants {
             let unit = try await request.units.find(grant.unitID)?.unit
-            grants.append(GrantRow(role: en ? grant.role.english : grant.role.vietnamese,
+            grants.append(GrantRow(role: grant.role.name(en: en),
                                    unitName: unit.map { "\($0.name) (\($0.key))" } ?? "—",
                                    unitLink: Paths.unit.link(grant.unitID),
                                    revokeLink: Paths.userGrantRevoke.link(user.id, grant.id)))
@@ -136,7 +136,7 @@ enum UserPages {
         let context = UserContext(
             id: user.id.description, username: user.username, displayName: user.displayName, active: user.isActive,
             grants: grants,
-            roles: Role.allCases.map { RoleOption(value: $0.rawValue, label: en ? $0.english : $0.vietnamese) },
+            roles: Role.allCases.map { RoleOption(value: $0.rawValue, label: $0.name(en: en)) },
             grantLink: Paths.userGrants.link(user.id), statusLink: Paths.userStatus.link(user.id),
             auditLink: Paths.audit.link() + "?entityType=user&entityId=" + user.id.description, errors: errors)
         return try await Page.render("user", title: user.displayName, context: context, request: request, failed: errors != nil)
@@ -187,7 +187,7 @@ enum UserPages {
         let active = (try? request.content.decode(StatusForm.self))?.active == "1"
         if !active && user.id == principal.userID {
             return try await renderUser(user, request: request, errors: [FormError(
-                field: "", message: Language.of(request) == .en ? "You cannot disable your own account." : "Không thể tự khoá tài khoản của mình.")])
+                field: "", message: Messages.text("user-pages.you-cannot-disable-your-own-account", Language.of(request)))])
         }
         _ = try await request.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: active,
                                            passwordHash: nil, actor: request.auditActor, now: request.now)
