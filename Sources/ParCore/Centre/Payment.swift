@@ -120,3 +120,28 @@ public struct PaymentCallback: Hashable, Sendable, Codable {
         }
     }
 }
+
+extension Payment {
+    /// An amount is 1 VND to 10 billion VND.
+    public static func checkAmount(_ amount: Int) throws(DomainError) {
+        guard (1...10_000_000_000).contains(amount) else {
+            throw .invalid("Số tiền phải lớn hơn 0 đồng.", english: "The amount must be more than 0 VND.", field: "amount")
+        }
+    }
+
+    /// The number of the counter's receipt (biên lai), cleaned: 1 to 60 characters.
+    public static func receiptNumber(_ raw: String) throws(DomainError) -> String {
+        let receipt = VietnameseText.clean(raw)
+        guard (1...60).contains(receipt.count) else {
+            throw .invalid("Nhập số biên lai (tối đa 60 ký tự).", english: "Enter the receipt number (up to 60 characters).", field: "receipt")
+        }
+        return receipt
+    }
+
+    /// A dossier's fees are paid once: no new payment once one has succeeded.
+    public static func checkUnpaid(alreadyPaid: Bool) throws(DomainError) {
+        guard !alreadyPaid else {
+            throw DomainError(.conflict, "Hồ sơ đã được thanh toán phí, lệ phí.", english: "The dossier's fees have already been paid.")
+        }
+    }
+}

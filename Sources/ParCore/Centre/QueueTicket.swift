@@ -187,3 +187,31 @@ public enum QueueOrder {
         return eligible.min { rank($0) < rank($1) }
     }
 }
+
+extension QueueTicket {
+    /// The field a walk-in chooses at the kiosk (cleaned): one the centre's open desks serve (`choices`);
+    /// a centre with no open desk issues no number.
+    public static func field(_ raw: String?, choices: [String]) throws(DomainError) -> String {
+        let chosen = VietnameseText.clean(raw ?? "")
+        guard !chosen.isEmpty, chosen.count <= 200 else {
+            throw .invalid("Chọn lĩnh vực cần giải quyết.", english: "Choose what you came for.", field: "field")
+        }
+        guard !choices.isEmpty else { throw DomainError(.conflict, "Trung tâm chưa mở quầy nào.", english: "The centre has no open desk.") }
+        guard choices.contains(chosen) else {
+            throw .invalid("Trung tâm không có quầy cho lĩnh vực này.", english: "No desk of this centre serves that field.", field: "field")
+        }
+        return chosen
+    }
+
+    /// A service is rated once it has ended.
+    public func checkRatable() throws(DomainError) {
+        guard status == .served else { throw DomainError(.conflict, "Chỉ đánh giá sau khi được phục vụ.", english: "A service is rated after it ends.") }
+    }
+}
+
+extension Appointment {
+    /// A booking checks in at the kiosk on its own day only.
+    public static func checkIn(day: LocalDate, today: LocalDate) throws(DomainError) {
+        guard day == today else { throw DomainError(.conflict, "Lịch hẹn không phải hôm nay.", english: "The appointment is not for today.") }
+    }
+}

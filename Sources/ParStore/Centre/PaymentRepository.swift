@@ -41,9 +41,7 @@ public struct PaymentRepository: Sendable {
     }
 
     static func requireUnpaid(_ dossier: Dossier.ID, on tx: any Database) async throws {
-        guard try await !isPaid(dossier, on: tx) else {
-            throw DomainError(.conflict, "Hồ sơ đã được thanh toán phí, lệ phí.", english: "The dossier's fees have already been paid.")
-        }
+        try Payment.checkUnpaid(alreadyPaid: try await isPaid(dossier, on: tx))
     }
 
     static func insert(_ p: Payment, on tx: any Database) async throws {
@@ -60,11 +58,8 @@ public struct PaymentRepository: Sendable {
 
     /// Records a payment taken at the counter, with the receipt number.
     public func recordAtCounter(dossier: Dossier, amountVND: Int, receipt rawReceipt: String, actor: AuditActor, now: Date) async throws -> Payment {
-        let receipt = VietnameseText.clean(rawReceipt)
-        guard (1...60).contains(receipt.count) else {
-            throw DomainError.invalid("Nhập số biên lai (tối đa 60 ký tự).", english: "Enter the receipt number (up to 60 characters).", field: "receipt")
-        }
-        try Self.validate(amountVND)
+        let receipt = try Payment.receiptNumber(rawReceipt)
+        try Payment.checkAmount(amountVND)
         return try await db.writeTransaction { tx in
             try await Self.requireUnpaid(dossier.id, on: tx)
             let payment = Payment(id: .random(), dossierID: dossier.id, amountVND: amountVND, method: .counter, provider: "counter", status: .succeeded,
@@ -77,15 +72,9 @@ public struct PaymentRepository: Sendable {
         }
     }
 
-    static func validate(_ amount: Int) throws {
-        guard (1...10_000_000_000).contains(amount) else {
-            throw DomainError.invalid("Số tiền phải lớn hơn 0 đồng.", english: "The amount must be more than 0 VND.", field: "amount")
-        }
-    }
-
     /// Opens an online payment with `provider`; it stays pending until the provider calls back.
     public func startOnline(dossier: Dossier, amountVND: Int, provider: String, actor: AuditActor, now: Date) async throws -> Payment {
-        try Self.validate(amountVND)
+        try Payment.checkAmount(amountVND)
         return try await db.writeTransaction { tx in
             try await Self.requireUnpaid(dossier.id, on: tx)
             let payment = Payment(id: .random(), dossierID: dossier.id, amountVND: amountVND, method: .online, provider: provider, status: .pending,

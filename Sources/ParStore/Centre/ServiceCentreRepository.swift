@@ -122,19 +122,7 @@ public struct ServiceCentreRepository: Sendable {
     /// booking in (once) and the ticket is called first from the slot's start.
     public func issueTicket(unit: OrgUnit.ID, field rawField: String?, appointmentCode: String? = nil, now: Date) async throws -> QueueTicket {
         let code = appointmentCode.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0.uppercased() }
-        let chosen = VietnameseText.clean(rawField ?? "")
-        if code == nil {
-            guard !chosen.isEmpty, chosen.count <= 200 else {
-                throw DomainError.invalid("Chọn lĩnh vực cần giải quyết.", english: "Choose what you came for.", field: "field")
-            }
-            let choices = try await fieldChoices(unit)
-            guard !choices.isEmpty else {
-                throw DomainError(.conflict, "Trung tâm chưa mở quầy nào.", english: "The centre has no open desk.")
-            }
-            if !choices.contains(chosen) {
-                throw DomainError.invalid("Trung tâm không có quầy cho lĩnh vực này.", english: "No desk of this centre serves that field.", field: "field")
-            }
-        }
+        let chosen = code == nil ? try QueueTicket.field(rawField, choices: try await fieldChoices(unit)) : VietnameseText.clean(rawField ?? "")
         let today = VietnamTime.localDate(of: now)
         return try await db.writeTransaction { tx in
             var appointment: (id: UUID, start: Date)?
@@ -144,9 +132,8 @@ public struct ServiceCentreRepository: Sendable {
                     .where("code", .equal, code).where("unit_id", .equal, unit.rawValue).first() else {
                     throw DomainError(.notFound, "Không tìm thấy lịch hẹn với mã này tại trung tâm.", english: "No appointment with this code at this centre.")
                 }
-                guard try row.decode(column: "day", as: String.self) == today.iso else {
-                    throw DomainError(.conflict, "Lịch hẹn không phải hôm nay.", english: "The appointment is not for today.")
-                }
+                guard let day = LocalDate(iso: try row.decode(column: "day", as: String.self)) else { throw DomainStoreError.corruptRow("appointments") }
+                try Appointment.checkIn(day: day, today: today)
                 let id = try row.decode(column: "id", as: UUID.self)
                 let checked = try await tx.sql.update("appointments").set("status", to: Appointment.Status.checkedIn.rawValue)
                     .where("id", .equal, id).where("status", .equal, Appointment.Status.booked.rawValue).returning("id").all()
@@ -275,9 +262,7 @@ public struct ServiceCentreRepository: Sendable {
                 throw DomainError(.notFound, "Không tìm thấy số thứ tự.", english: "No such ticket.")
             }
             let ticket = try Self.ticket(row).0
-            guard ticket.status == .served else {
-                throw DomainError(.conflict, "Chỉ đánh giá sau khi được phục vụ.", english: "A service is rated after it ends.")
-            }
+            try ticket.checkRatable()
             let inserted = try await tx.sql.insert(into: "counter_ratings")
                 .columns("ticket_id", "unit_id", "desk_id", "officer", "field", "dossier_id", "level", "reason", "day", "rated_at")
                 .values(SQLBind(id.rawValue), SQLBind(ticket.unitID.rawValue), SQLBind(ticket.deskID?.rawValue), SQLBind(ticket.officer),

@@ -3,25 +3,6 @@ import Foundation
 import ParCore
 import SQLKit
 
-/// What a citizen sends.
-public struct FeedbackDraft: Sendable {
-    public var kind: Feedback.Kind
-    public var procedureCode: String?
-    public var unitID: OrgUnit.ID?
-    public var subject: String
-    public var content: String
-    public var contact: Feedback.Contact
-
-    public init(kind: Feedback.Kind, procedureCode: String?, unitID: OrgUnit.ID?, subject: String, content: String, contact: Feedback.Contact) {
-        self.kind = kind
-        self.procedureCode = procedureCode
-        self.unitID = unitID
-        self.subject = subject
-        self.content = content
-        self.contact = contact
-    }
-}
-
 /// Citizens' feedback (PAKN): received from the public form (contact optional, an e-mail
 /// verified by a one-time code), classified, assigned, answered and published within the
 /// working-day limits, then rated by the citizen. The public sees only published answers,
@@ -39,42 +20,16 @@ public struct FeedbackRepository: Sendable {
 
     /// Receives feedback; with an e-mail address it waits for the address's one-time code.
     /// Returns the feedback and the secret that, with its code, lets the sender follow it.
-    public func submit(_ draft: FeedbackDraft, now: Date) async throws -> (Feedback, secret: String) {
-        let subject = VietnameseText.clean(draft.subject), content = VietnameseText.clean(draft.content)
-        guard !subject.isEmpty, subject.unicodeScalars.count <= 300 else {
-            throw DomainError.invalid("Cần tiêu đề (tối đa 300 ký tự).", english: "A subject is required (up to 300 characters).", field: "subject")
-        }
-        guard content.unicodeScalars.count >= 10, content.unicodeScalars.count <= 10_000 else {
-            throw DomainError.invalid("Nội dung từ 10 đến 10.000 ký tự.", english: "The content is 10 to 10,000 characters.", field: "content")
-        }
-        func optional(_ text: String?, max: Int, field: String) throws -> String? {
-            guard let text = text.map(VietnameseText.clean), !text.isEmpty else { return nil }
-            guard text.unicodeScalars.count <= max else {
-                throw DomainError.invalid("Thông tin quá dài.", english: "Too long.", field: field)
-            }
-            return text
-        }
-        var email: String?
-        if let raw = try optional(draft.contact.email, max: 254, field: "email") {
-            guard let normalised = Citizen.normalisedEmail(raw) else {
-                throw DomainError.invalid("Địa chỉ thư điện tử không hợp lệ.", english: "That is not a valid e-mail address.", field: "email")
-            }
-            email = normalised
-        }
-        let phone = try optional(draft.contact.phone, max: 20, field: "phone")
-        if let phone, !phone.allSatisfy({ $0.isNumber || $0 == "+" || $0 == " " || $0 == "." || $0 == "-" }) {
-            throw DomainError.invalid("Số điện thoại không hợp lệ.", english: "Not a valid phone number.", field: "phone")
-        }
-        let contact = Feedback.Contact(name: try optional(draft.contact.name, max: 200, field: "name"), email: email, phone: phone)
-        let procedureCode = try optional(draft.procedureCode, max: 40, field: "procedureCode")
+    public func submit(_ raw: FeedbackDraft, now: Date) async throws -> (Feedback, secret: String) {
+        let draft = try raw.validated()
         let calendar = try await CalendarRepository(db: db).calendar()
         let limits = try Feedback.limits(receivedAt: now, calendar: calendar)
         let secret = DossierRepository.newSecret()
-        let state: Feedback.State = email == nil ? .received : .unverified
+        let state: Feedback.State = draft.contact.email == nil ? .received : .unverified
         let feedback = try await db.writeTransaction { tx in
             let code = try await Self.nextCode(now: now, on: tx)
-            let feedback = Feedback(id: .random(), code: code, kind: draft.kind, procedureCode: procedureCode, subject: subject, content: content,
-                                    contact: contact, state: state, unitID: draft.unitID, receivedAt: now, refuseBy: limits.refuseBy,
+            let feedback = Feedback(id: .random(), code: code, kind: draft.kind, procedureCode: draft.procedureCode, subject: draft.subject,
+                                    content: draft.content, contact: draft.contact, state: state, unitID: draft.unitID, receivedAt: now, refuseBy: limits.refuseBy,
                                     moreInfoBy: limits.moreInfoBy, answerBy: limits.answerBy, answer: nil, answeredAt: nil, publishBy: nil,
                                     publicContent: nil, publishedAt: nil, refusalReason: nil, rating: nil, version: 1)
             try await tx.sql.insert(into: "feedback")
@@ -88,7 +43,7 @@ public struct FeedbackRepository: Sendable {
                                       entityType: "feedback", entityID: feedback.id.description, after: ["code": code, "kind": draft.kind.rawValue], now: now)
             return feedback
         }
-        if let email { try await CitizenRepository(db: db).issueCode(to: email, now: now, purpose: .feedback) }
+        if let email = draft.contact.email { try await CitizenRepository(db: db).issueCode(to: email, now: now, purpose: .feedback) }
         return (feedback, secret)
     }
 
@@ -129,7 +84,7 @@ public struct FeedbackRepository: Sendable {
             return after
         }
         guard let confirmed else {
-            throw DomainError.invalid("Mã không đúng hoặc đã hết hạn.", english: "The code is wrong or has expired.", field: "otp")
+            throw DomainError.wrongCode
         }
         return confirmed
     }
@@ -179,7 +134,7 @@ public struct FeedbackRepository: Sendable {
             switch action {
             case .assign(let unit), .transfer(let unit):
                 guard try await tx.sql.select().column("id").from("units").where("id", .equal, unit.rawValue).first() != nil else {
-                    throw DomainError.invalid("Không có đơn vị này.", english: "No such unit.", field: "unitId")
+                    throw DomainError.unknownUnit
                 }
             default: break
             }
@@ -206,17 +161,11 @@ public struct FeedbackRepository: Sendable {
 
     /// The sender rates a published answer, once.
     public func rate(code: String, secret: String, rating: Int, now: Date) async throws -> Feedback {
-        guard (1...5).contains(rating) else {
-            throw DomainError.invalid("Đánh giá từ 1 đến 5.", english: "A rating is 1 to 5.", field: "rating")
-        }
+        try Feedback.checkRating(rating)
         guard let before = try await lookup(code: code, secret: secret) else {
             throw DomainError(.notFound, "Không tìm thấy phản ánh.", english: "No such feedback.")
         }
-        guard before.state == .published, before.rating == nil else {
-            throw DomainError(.conflict, "Chỉ đánh giá một lần, sau khi câu trả lời được công khai.", english: "An answer is rated once, after it is published.")
-        }
-        var rated = before
-        rated.rating = rating
+        var rated = try before.rated(rating)
         let after = rated
         try await db.writeTransaction { tx in
             try await Self.save(after, before: before, on: tx)

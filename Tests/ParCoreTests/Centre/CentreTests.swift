@@ -183,3 +183,27 @@ struct CentreTests {
         #expect(CounterRatingLevel.notSatisfied.isNegative && !CounterRatingLevel.satisfied.isNegative)
     }
 }
+
+@Suite("Centre rules: kiosk fields, check-in day, ratings, payments")
+struct CentreRulesTests {
+    @Test("the kiosk's field must be one an open desk serves")
+    func field() throws {
+        #expect(try QueueTicket.field(" Hộ tịch ", choices: ["Hộ tịch", "Đất đai"]) == "Hộ tịch")
+        #expect(throws: DomainError.self) { try QueueTicket.field("Thuế", choices: ["Hộ tịch"]) }
+        #expect(throws: DomainError.self) { try QueueTicket.field("", choices: ["Hộ tịch"]) }
+        do { _ = try QueueTicket.field("Hộ tịch", choices: []) } catch { #expect(error.kind == .conflict) }
+    }
+
+    @Test("a booking checks in on its own day; payments: an amount, a receipt number, paid once")
+    func checkInAndPayments() throws {
+        let today = LocalDate(iso: "2026-12-07")!
+        try Appointment.checkIn(day: today, today: today)
+        #expect(throws: DomainError.self) { try Appointment.checkIn(day: today.adding(days: 1), today: today) }
+        try Payment.checkAmount(50_000)
+        #expect(throws: DomainError.self) { try Payment.checkAmount(0) }
+        #expect(try Payment.receiptNumber(" BL-0012 ") == "BL-0012")
+        #expect(throws: DomainError.self) { try Payment.receiptNumber(" ") }
+        try Payment.checkUnpaid(alreadyPaid: false)
+        #expect(throws: DomainError.self) { try Payment.checkUnpaid(alreadyPaid: true) }
+    }
+}
