@@ -3,63 +3,6 @@ import Foundation
 import ParCore
 import SQLKit
 
-/// Where a drawn dossier stands in a sample survey.
-public enum SampleStatus: String, Codable, CaseIterable, Sendable {
-    case pending, answered, unreachable, declined
-
-    public var vietnamese: String {
-        switch self {
-        case .pending: "Chưa khảo sát"
-        case .answered: "Đã trả lời"
-        case .unreachable: "Không liên lạc được"
-        case .declined: "Từ chối trả lời"
-        }
-    }
-
-    public var english: String {
-        switch self {
-        case .pending: "Not yet asked"
-        case .answered: "Answered"
-        case .unreachable: "Unreachable"
-        case .declined: "Declined"
-        }
-    }
-}
-
-/// A sample survey: dossiers returned in a period under a unit, a sample drawn per receiving
-/// unit with n = N/(1+N·e²) from a recorded seed, so the same draw can be made again.
-public struct SurveyCampaign: Sendable, Equatable, Identifiable {
-    /// One receiving unit's population and sample size.
-    public struct Stratum: Codable, Sendable, Equatable {
-        public var unitID: UUID
-        public var population: Int
-        public var size: Int
-    }
-
-    public var id: UUID
-    public var name: String
-    public var questionnaireVersion: String
-    public var rootUnitID: OrgUnit.ID
-    public var from: LocalDate
-    public var through: LocalDate
-    public var margin: Double
-    public var seed: UInt64
-    public var population: Int
-    public var sampleSize: Int
-    public var strata: [Stratum]
-    public var createdBy: String
-    public var createdAt: Date
-}
-
-/// A drawn dossier with what the surveyor needs to call the citizen.
-public struct SampleEntry: Sendable, Equatable {
-    public var dossier: Dossier
-    public var unitID: OrgUnit.ID
-    public var position: Int
-    public var status: SampleStatus
-    public var note: String?
-}
-
 extension SatisfactionRepository {
     /// Dossiers of the scope whose result was returned `from` … `through`, per receiving
     /// unit, in code order (the order the draw starts from).
@@ -86,27 +29,8 @@ extension SatisfactionRepository {
     /// Draws the sample of every receiving unit under `scope` and stores the campaign (audited).
     public func createCampaign(name raw: String, scope: IndexScope, from: LocalDate, through: LocalDate, margin: Double, seed: UInt64,
                                actor: AuditActor, now: Date) async throws -> SurveyCampaign {
-        let name = VietnameseText.clean(raw)
-        guard !name.isEmpty, name.unicodeScalars.count <= 200 else {
-            throw DomainError.invalid("Cần tên đợt khảo sát (tối đa 200 ký tự).", english: "A name is required (up to 200 characters).", field: "name")
-        }
-        guard margin.isFinite, margin >= 0.01, margin <= 0.2 else {
-            throw DomainError.invalid("Sai số cho phép từ 1% đến 20%.", english: "The margin of error is 1% to 20%.", field: "margin")
-        }
-        guard from <= through, from.days(to: through) <= 731 else {
-            throw DomainError.invalid("Kỳ khảo sát không hợp lệ (tối đa 2 năm).", english: "Not a valid period (at most two years).", field: "to")
-        }
-        let population = try await returnedPopulation(scope, from: from, through: through)
-        guard !population.isEmpty else {
-            throw DomainError.invalid("Không có hồ sơ đã trả kết quả trong kỳ này.", english: "No dossier was returned in this period.", field: "from")
-        }
-        var strata: [SurveyCampaign.Stratum] = [], drawn: [(UUID, UUID, Int)] = []
-        for unit in population.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
-            let dossiers = population[unit] ?? []
-            let size = SampleDesign.size(population: dossiers.count, margin: margin)
-            strata.append(.init(unitID: unit, population: dossiers.count, size: size))
-            for (i, dossier) in SampleDesign.draw(dossiers, count: size, seed: seed).enumerated() { drawn.append((unit, dossier, i + 1)) }
-        }
+        let name = try SurveyCampaign.checkDraft(name: raw, margin: margin, from: from, through: through)
+        let (strata, drawn) = try SurveyCampaign.draw(try await returnedPopulation(scope, from: from, through: through), margin: margin, seed: seed)
         let questionnaire = try await activeQuestionnaire()
         let campaign = SurveyCampaign(id: UUID(), name: name, questionnaireVersion: questionnaire.version, rootUnitID: scope.root,
                                       from: from, through: through, margin: margin, seed: seed,
@@ -186,18 +110,14 @@ extension SatisfactionRepository {
     /// sample keeps its answer.
     public func markSample(_ campaign: UUID, dossier: Dossier.ID, status: SampleStatus, note raw: String?,
                            actor: AuditActor, now: Date) async throws {
-        guard status == .unreachable || status == .declined || status == .pending else {
-            throw DomainError.invalid("Trạng thái không hợp lệ.", english: "Not a valid status.", field: "status")
-        }
+        try status.checkMarkable()
         let note = raw.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
         try await db.writeTransaction { tx in
             guard let row = try await tx.sql.select().column("status").from("survey_samples")
                 .where("campaign_id", .equal, campaign).where("dossier_id", .equal, dossier.rawValue).first() else {
                 throw DomainError(.notFound, "Hồ sơ không có trong mẫu khảo sát này.", english: "The dossier is not in this sample.")
             }
-            guard try row.decode(column: "status", as: String.self) != SampleStatus.answered.rawValue else {
-                throw DomainError(.conflict, "Hồ sơ này đã có câu trả lời.", english: "This dossier has been answered.")
-            }
+            try SampleStatus(rawValue: try row.decode(column: "status", as: String.self))?.checkChangeable()
             try await tx.sql.update("survey_samples").set("status", to: status.rawValue).set("note", to: note).set("updated_at", to: now)
                 .where("campaign_id", .equal, campaign).where("dossier_id", .equal, dossier.rawValue).run()
             try await AuditLog.append(on: tx, actor: actor, action: "sipas.mark_sample", entityType: "dossier", entityID: dossier.description,

@@ -1,6 +1,5 @@
 import Foundation
 import ParCore
-import ParStore
 
 /// A domain value that carries its own names — the Vietnamese one of the legal text and its English —
 /// as ParCore defines them (states, roles, fields, kinds). Interface text is the message catalogue's;
