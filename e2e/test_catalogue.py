@@ -46,3 +46,22 @@ def test_public_calendar_shows_tet(page: Page, base_url: str, shot: Shots) -> No
     expect(page.locator("main")).to_contain_text("Tết")
     expect(page.locator("td.off").first).to_be_visible()
     shot("calendar-2025")
+
+
+def test_citizen_starts_at_the_start_page_on_a_phone(page: Page, base_url: str, shot: Shots) -> None:
+    """A citizen on a 360 px phone: `/` offers search first, finds a procedure typed without
+    diacritics, and the page never scrolls sideways."""
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("Dịch vụ hành chính công")
+    expect(page.locator("main input[type=search]")).to_be_visible()
+    expect(page.locator("main form input[name=password]")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the start page scrolls sideways at 360 px"
+    shot("start-360")
+    page.get_by_label("Tìm thủ tục hành chính").fill("dang ky ket hon")
+    page.locator("main form[role=search] button").click()
+    expect(page.locator("ol.result-list a").first).to_have_text("Đăng ký kết hôn")
+    shot("start-results")
+    page.goto("/")
+    page.get_by_role("link", name="Tra cứu hồ sơ").last.click()
+    expect(page).to_have_url(re.compile(r"/lookup$"))

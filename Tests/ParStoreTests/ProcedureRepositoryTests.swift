@@ -114,3 +114,22 @@ struct ProcedureRepositoryTests {
         }
     }
 }
+
+@Suite("Procedure catalogue in Vietnamese order")
+struct ProcedureCollationTests {
+    @Test("without a query every procedure is listed, by name in Vietnamese order; fields are in that order too")
+    func order() async throws {
+        try await withTestDatabase { db in
+            let repo = ProcedureRepository(db: db)
+            for (code, name, field) in [("1.1", "Xuất bản bản tin", "Xuất bản"), ("1.2", "Đăng ký đất đai", "Đất đai"),
+                                        ("1.3", "Dân tộc thiểu số", "Dân tộc"), ("1.4", "Ưu đãi đầu tư", "Đầu tư"),
+                                        ("1.5", "Uỷ quyền", "Hộ tịch"), ("1.6", "Đăng ký khai sinh", "Hộ tịch")] {
+                _ = try await repo.create(ProcedureRepositoryTests.procedure(code, name, field: field), publication: .init(decision: nil, effectiveFrom: nil),
+                                          actor: .system("t"), now: testNow())
+            }
+            let all = try await repo.search(.init(text: nil, field: nil, unitID: nil, level: nil, offset: 0, limit: 50))
+            #expect(all.items.map(\.name) == ["Dân tộc thiểu số", "Đăng ký đất đai", "Đăng ký khai sinh", "Uỷ quyền", "Ưu đãi đầu tư", "Xuất bản bản tin"])
+            #expect(try await repo.fields().map(\.field) == ["Dân tộc", "Đất đai", "Đầu tư", "Hộ tịch", "Xuất bản"])
+        }
+    }
+}

@@ -135,3 +135,30 @@ struct PageTests {
         }
     }
 }
+
+@Suite("The start page")
+struct StartPageTests {
+    @Test("a visitor at / gets the citizen's start page: search first, the three tasks, the public results, staff sign-in; an officer gets their home")
+    func start() async throws {
+        try await withTestApp { app, fixture in
+            try await app.testing().test(.GET, "/") { res in
+                let page = res.body.string
+                #expect(res.status == .ok)
+                let html = String(page[try #require(page.range(of: #"id="main""#)).upperBound...])
+                let search = try #require(html.range(of: #"<form method="get" action="/procedures""#))
+                let tasks = try #require(html.range(of: #"href="/lookup">Tra cứu hồ sơ"#))
+                #expect(search.lowerBound < tasks.lowerBound, "the search comes first")
+                #expect(html.contains(#"href="/feedback/new""#) && html.contains(#"href="/citizen">Nộp hồ sơ trực tuyến"#))
+                #expect(html.contains(#"href="/portal/service-index""#) && html.contains(#"<a href="/login">Đăng nhập</a></p>"#))
+                #expect(!html.contains(#"name="password""#), "no staff form as the page")
+            }
+            try await app.testing().test(.GET, "/", headers: ["Accept-Language": "en"]) { res in
+                #expect(res.body.string.contains("Find an administrative procedure"))
+            }
+            let cookie = try await signIn(app, username: fixture.users[.counterOfficer]!.username)
+            try await app.testing().test(.GET, "/", headers: ["Cookie": cookie]) { res in
+                #expect(res.status == .ok && res.body.string.contains(fixture.users[.counterOfficer]!.username) && !res.body.string.contains("start-q"))
+            }
+        }
+    }
+}

@@ -17,7 +17,8 @@ import VaporTesting
 struct RouteMatrixTests {
     /// Pages anyone may open (`METHOD /pattern` as registered).
     static let publicPages: Set<String> = [
-        "GET /login", "POST /login", "POST /logout",
+        // The start page: citizens' search and tasks for a visitor, the officer's home once signed in.
+        "GET /", "GET /login", "POST /login", "POST /logout",
         "GET /procedures", "GET /procedures/:code", "GET /procedures.csv", "GET /procedures.xlsx",
         "GET /reports/simplification", "GET /calendar", "GET /calendar/:year",
         "GET /lookup",
@@ -42,7 +43,7 @@ struct RouteMatrixTests {
     ]
     /// What any signed-in staff account may use, whatever its role.
     static let anySignedIn: Set<String> = [
-        "GET /", "GET /account/tokens", "POST /account/tokens", "POST /account/tokens/:tokenID/revoke",
+        "GET /account/tokens", "POST /account/tokens", "POST /account/tokens/:tokenID/revoke",
         "GET /api/v1/me", "GET /api/v1/auth/tokens", "DELETE /api/v1/auth/tokens/{tokenId}",
         // The city-wide library of initiatives found by inspections, for every staff account.
         "GET /initiatives",

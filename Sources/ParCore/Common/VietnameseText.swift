@@ -6,6 +6,14 @@ import Foundation
 /// "e" + two combining marks) depending on the keyboard and OS; the two compare
 /// unequal byte-wise, so everything is stored in NFC.
 public enum VietnameseText {
+    /// Whether `a` comes before `b` in Vietnamese alphabetical order (a, ă, â, b, c, d, đ, e, ê, …, o, ô,
+    /// ơ, …, u, ư, …; tones after the letter), as lists of names are sorted for Vietnamese readers.
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        a.compare(b, options: [], range: nil, locale: vietnamese) == .orderedAscending
+    }
+
+    private static let vietnamese = Locale(identifier: "vi_VN")
+
     /// NFC-normalises, trims surrounding white space, drops zero-width and
     /// bidirectional control characters that are invisible to a reader, and
     /// folds internal runs of white space into one space.

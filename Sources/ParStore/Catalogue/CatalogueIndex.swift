@@ -57,7 +57,7 @@ final class CatalogueIndex: Sendable {
             }
         }
         let ranker = CatalogueSearch.Ranker(query: query)
-        // Entries are stored in (name, code) order, so ties sort by position: integers, not strings.
+        // Entries are stored in (Vietnamese name order, code), so ties sort by position: integers, not strings.
         var matches: [(rank: Int, position: Int)] = []
         for (i, entry) in entries.enumerated() where selected?[i] ?? true {
             if let field, entry.field != field { continue }
@@ -80,16 +80,21 @@ final class CatalogueIndex: Sendable {
     /// Loads the index from the database.
     static func build(on db: any Database, version: Int64) async throws -> CatalogueIndex {
         let sql = try db.sql
-        let rows = try await sql.select().column("id").column("name_key").column("code").column("field").column("level")
-            .column("unit_id").from("procedures").orderBy("name_key").orderBy("code").all()
+        let rows = try await sql.select().column("id").column("name").column("name_key").column("code").column("field").column("level")
+            .column("unit_id").from("procedures").all()
+        // Stored in Vietnamese alphabetical order of the names (then by code): the order of a list
+        // without a query, and of ties in a ranked search.
+        let named = try rows.map { row -> (name: String, entry: Entry) in
+            let code = try row.decode(column: "code", as: String.self)
+            return (try row.decode(column: "name", as: String.self),
+                    Entry(id: try row.decode(column: "id", as: UUID.self), nameKey: try row.decode(column: "name_key", as: String.self),
+                          code: code, codeKey: VietnameseText.searchKey(code), field: try row.decode(column: "field", as: String.self),
+                          level: try row.decode(column: "level", as: String.self),
+                          unitID: try row.decode(column: "unit_id", as: UUID?.self)))
+        }.sorted { $0.name == $1.name ? $0.entry.code < $1.entry.code : VietnameseText.precedes($0.name, $1.name) }
         var entries: [Entry] = []
         var position: [UUID: Int32] = [:]
-        for row in rows {
-            let code = try row.decode(column: "code", as: String.self)
-            let entry = Entry(id: try row.decode(column: "id", as: UUID.self), nameKey: try row.decode(column: "name_key", as: String.self),
-                              code: code, codeKey: VietnameseText.searchKey(code), field: try row.decode(column: "field", as: String.self),
-                              level: try row.decode(column: "level", as: String.self),
-                              unitID: try row.decode(column: "unit_id", as: UUID?.self))
+        for (_, entry) in named {
             position[entry.id] = Int32(entries.count)
             entries.append(entry)
         }

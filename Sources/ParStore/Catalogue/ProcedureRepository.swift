@@ -77,21 +77,23 @@ public struct ProcedureRepository: Sendable {
         return Page(items: ids.compactMap { byID[Procedure.ID($0)] }, total: ranked.count)
     }
 
-    /// Fields (lĩnh vực) with their procedure counts, by name.
+    /// Fields (lĩnh vực) with their procedure counts, in Vietnamese alphabetical order.
     public func fields() async throws -> [(field: String, count: Int)] {
         struct Row: Decodable { let field: String; let n: Int }
         return try await db.sql.select().column("field").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from("procedures").groupBy("field").orderBy("field").all(decoding: Row.self).map { ($0.field, $0.n) }
+            .from("procedures").groupBy("field").all(decoding: Row.self).map { ($0.field, $0.n) }
+            .sorted { VietnameseText.precedes($0.field, $1.field) }
     }
 
-    /// Implementing units with their procedure counts (`nil` = commune level, every commune).
+    /// Implementing units with their procedure counts (`nil` = commune level, every commune), in Vietnamese
+    /// alphabetical order.
     public func agencies() async throws -> [(unitID: OrgUnit.ID?, agency: String, count: Int)] {
         struct Row: Decodable { let unit_id: UUID?; let agency: String; let n: Int }
         return try await db.sql.select().column("unit_id").column(SQLFunction("MIN", args: SQLIdentifier("agency")), as: "agency")
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from("procedures").groupBy("unit_id").all(decoding: Row.self)
             .map { ($0.unit_id.map { OrgUnit.ID($0) }, $0.agency, $0.n) }
-            .sorted { $0.agency < $1.agency }
+            .sorted { VietnameseText.precedes($0.agency, $1.agency) }
     }
 
     /// Every version, newest first.

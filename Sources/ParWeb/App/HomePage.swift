@@ -1,7 +1,8 @@
 import ParCore
 import Vapor
 
-/// The signed-in user's units and what they may do there.
+/// `/`: for a visitor, the citizen's start page (search first, then the three tasks and the published
+/// results; staff sign in from there); for a signed-in officer, their units and what they may do there.
 enum HomePage {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.home.pattern, use: show)
@@ -26,7 +27,10 @@ enum HomePage {
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
-        let principal = try request.requirePrincipal()
+        guard let principal = request.principal else {
+            struct Start: Encodable {}
+            return try await Page.render("start", title: Messages.text("start.title", Language.of(request)), context: Start(), request: request)
+        }
         let en = Language.of(request) == .en
         var rows: [GrantRow] = []
         for grant in principal.grants {

@@ -1,13 +1,15 @@
 import Vapor
 
 /// Mounts the HTML pages: sessions, language, the signed-in user and CSRF
-/// protection for every form; sign-in required for everything but the login page.
+/// protection for every form; sign-in required for everything but the public pages (the start page,
+/// the login page, the citizens' services, the catalogue, the calendar, the portal).
 func registerPages(_ app: Application) throws {
     // The transparency portal: no session, so its pages can be cached and set no cookie.
     TransparencyPages.registerPublic(app.grouped(LanguageMiddleware()))
     let pages = app.grouped(app.sessions.middleware, BodyLimitMiddleware(), LanguageMiddleware(),
                             SessionPrincipalMiddleware(), CSRFMiddleware(), LookupRateLimitMiddleware())
     LoginPages.register(pages)
+    HomePage.register(pages)
     CitizenPages.register(pages)
     SurveyPages.registerPublic(pages)
     FeedbackPages.registerPublic(pages)
@@ -19,7 +21,6 @@ func registerPages(_ app: Application) throws {
     let signedIn = pages.grouped(RequireLoginMiddleware())
     CataloguePages.registerOfficer(signedIn)
     CalendarPages.registerAdmin(signedIn)
-    HomePage.register(signedIn)
     UnitPages.register(signedIn)
     UserPages.register(signedIn)
     DossierPages.register(signedIn)

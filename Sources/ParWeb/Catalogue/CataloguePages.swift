@@ -68,7 +68,7 @@ enum CataloguePages {
         let repository = ProcedureRepository(db: request.db)
         let searched = !q.isEmpty || !field.isEmpty || !unitRaw.isEmpty || level != nil
         var results: [Row] = [], total = 0, next: String?
-        if searched {
+        do {
             let page = try await repository.search(.init(text: String(q.prefix(200)), field: field.isEmpty ? nil : field,
                                                          unitID: OrgUnit.ID(string: unitRaw), level: level,
                                                          offset: offset, limit: 50))

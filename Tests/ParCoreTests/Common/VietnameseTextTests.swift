@@ -26,3 +26,13 @@ struct VietnameseTextTests {
         #expect(VietnameseText.searchKey(input) == expected)
     }
 }
+
+@Suite("Vietnamese alphabetical order")
+struct VietnameseCollationTests {
+    @Test("names sort as a Vietnamese reader expects: ă and â after a, đ after d, ô and ơ after o, ư after u")
+    func order() {
+        let names = ["Xuất bản", "Đất đai", "Dân tộc", "Ưu đãi", "Uỷ quyền", "Ơn", "Ô tô", "Oanh", "Ăn", "Ân", "An", "Bảo hiểm", "Đăng ký"]
+        #expect(names.sorted(by: VietnameseText.precedes) == ["An", "Ăn", "Ân", "Bảo hiểm", "Dân tộc", "Đăng ký", "Đất đai", "Oanh", "Ô tô", "Ơn",
+                                                              "Uỷ quyền", "Ưu đãi", "Xuất bản"])
+    }
+}
