@@ -32,12 +32,14 @@ public struct RestructuringReport: Sendable, Codable, Equatable {
         public var percentChange: Double? { Restructuring.percent(before: before, after: after) }
     }
 
-    /// Quotas summed over the subtree for the years of the two dates.
+    /// Quotas summed over the subtree for the years of the two dates; `nil` when no unit of the scope
+    /// has a quota recorded for that year ("no data", which is not zero staff).
     public struct QuotaRow: Sendable, Codable, Equatable {
         public var name: String
-        public var before: Int
-        public var after: Int
-        public var percentChange: Double? { Restructuring.percent(before: before, after: after) }
+        public var before: Int?
+        public var after: Int?
+        public var change: Int? { before.flatMap { b in after.map { $0 - b } } }
+        public var percentChange: Double? { before.flatMap { b in after.flatMap { Restructuring.percent(before: b, after: $0) } } }
     }
 
     public var rootID: OrgUnit.ID
@@ -124,16 +126,18 @@ public enum Restructuring {
         }
         let kinds = UnitKind.allCases.compactMap { rows[$0] }
 
-        func quotaSum(_ scope: [OrgUnit.ID], year: Int) -> StaffQuota.Posts {
+        /// The quotas of the scope's units for the year, summed; nil when none of them has one recorded.
+        func quotaSum(_ scope: [OrgUnit.ID], year: Int) -> StaffQuota.Posts? {
             let ids = Set(scope)
-            return quotas.filter { $0.year == year && ids.contains($0.unitID) }.map(\.quota).reduce(.zero, +)
+            let recorded = quotas.filter { $0.year == year && ids.contains($0.unitID) }
+            return recorded.isEmpty ? nil : recorded.map(\.quota).reduce(.zero, +)
         }
         let q1 = quotaSum(before, year: from.year), q2 = quotaSum(after, year: to.year)
         let quotaRows: [RestructuringReport.QuotaRow] = [
-            .init(name: "civilServants", before: q1.civilServants, after: q2.civilServants),
-            .init(name: "publicEmployees", before: q1.publicEmployees, after: q2.publicEmployees),
-            .init(name: "contracts", before: q1.contracts, after: q2.contracts),
-            .init(name: "leaders", before: q1.leaders, after: q2.leaders),
+            .init(name: "civilServants", before: q1?.civilServants, after: q2?.civilServants),
+            .init(name: "publicEmployees", before: q1?.publicEmployees, after: q2?.publicEmployees),
+            .init(name: "contracts", before: q1?.contracts, after: q2?.contracts),
+            .init(name: "leaders", before: q1?.leaders, after: q2?.leaders),
         ]
         return RestructuringReport(rootID: root, from: from, to: to, kinds: kinds, quotas: quotaRows,
                                    scopeBefore: before, scopeAfter: after)

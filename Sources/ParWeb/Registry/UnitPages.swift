@@ -230,9 +230,10 @@ enum UnitPages {
 
     struct ReportRow: Encodable {
         let label: String
-        let before: Int
-        let after: Int
-        let change: Int
+        /// A count, or the catalogue's "no data" where nothing is recorded (never shown as 0).
+        let before: String
+        let after: String
+        let change: String
         let percent: String
         let reorganised: Int?
         let dissolved: Int?
@@ -279,12 +280,14 @@ enum UnitPages {
             context = ReportContext(
                 roots: roots, unitID: rawUnit, unitName: record.unit.name, from: fromText, to: toText,
                 kinds: report.kinds.map {
-                    ReportRow(label: $0.kind.name(en: en), before: $0.before, after: $0.after,
-                              change: $0.change, percent: percent($0.percentChange), reorganised: $0.reorganised,
+                    ReportRow(label: $0.kind.name(en: en), before: String($0.before), after: String($0.after),
+                              change: String($0.change), percent: percent($0.percentChange), reorganised: $0.reorganised,
                               dissolved: $0.dissolved, established: $0.established)
                 },
                 quotas: report.quotas.map {
-                    ReportRow(label: Messages.catalogue[language]?["ui." + $0.name] ?? $0.name, before: $0.before, after: $0.after, change: $0.after - $0.before,
+                    let noData = Messages.text("restructuring.no-quota-recorded", language)
+                    return ReportRow(label: Messages.catalogue[language]?["ui." + $0.name] ?? $0.name, before: $0.before.map(String.init) ?? noData,
+                              after: $0.after.map(String.init) ?? noData, change: $0.change.map(String.init) ?? "—",
                               percent: percent($0.percentChange), reorganised: nil, dissolved: nil, established: nil)
                 },
                 errors: nil)

@@ -129,6 +129,14 @@ struct RestructuringTests {
         #expect(civil.percentChange == -23.1)
     }
 
+    @Test("a year with no quota recorded in the scope is no data, not zero staff")
+    func missingQuotas() throws {
+        let later = LocalDate(iso: "2031-01-01")!
+        let report = try Restructuring.report(root: p, from: LocalDate(iso: "2024-12-31")!, to: later, units: units, lineage: lineage, quotas: quotas)
+        let civil = try #require(report.quotas.first { $0.name == "civilServants" })
+        #expect(civil.before == 130 && civil.after == nil && civil.change == nil && civil.percentChange == nil)
+    }
+
     @Test("the dates must be in order and the unit must exist")
     func badInput() {
         #expect(throws: DomainError.self) {
