@@ -141,17 +141,14 @@ enum CentrePages {
         let record = try await centre(request, .manageCentre)
         let form = try request.content.decode([String: String].self)
         do {
-            var settings = try await ServiceCentreRepository(db: request.db).settings(record.unit.id)
             func int(_ key: String) throws -> Int {
                 guard let value = form[key].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
                     throw DomainError.invalid("Nhập một số.", english: "Enter a number.", field: key)
                 }
                 return value
             }
-            settings.slotMinutes = try int("slotMinutes")
-            settings.capacityPerSlot = try int("capacityPerSlot")
-            settings.bookingDaysAhead = try int("bookingDaysAhead")
-            try await ServiceCentreRepository(db: request.db).saveSettings(settings, unit: record.unit.id, actor: request.auditActor, now: request.now)
+            _ = try await CentreService.saveSettings(slotMinutes: try int("slotMinutes"), capacityPerSlot: try int("capacityPerSlot"),
+                                                     bookingDaysAhead: try int("bookingDaysAhead"), unit: record.unit.id, request: request)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderCentre(request, errors: errors)

@@ -96,4 +96,15 @@ enum CentreService {
         }
         return try await repository.saveDesk(desk, actor: request.auditActor, now: request.now)
     }
+
+    /// Changes a centre's booking settings (the office sessions stay the calendar's); `CentreSettings.validate` decides.
+    static func saveSettings(slotMinutes: Int, capacityPerSlot: Int, bookingDaysAhead: Int, unit: OrgUnit.ID, request: Request) async throws -> CentreSettings {
+        let repository = ServiceCentreRepository(db: request.db)
+        var settings = try await repository.settings(unit)
+        settings.slotMinutes = slotMinutes
+        settings.capacityPerSlot = capacityPerSlot
+        settings.bookingDaysAhead = bookingDaysAhead
+        try await repository.saveSettings(settings, unit: unit, actor: request.auditActor, now: request.now)
+        return settings
+    }
 }

@@ -52,6 +52,33 @@ extension ParAPI {
         return .ok(.init(body: .json(Self.desk(desk))))
     }
 
+    static func settings(_ s: CentreSettings) -> Components.Schemas.CentreSettings {
+        .init(slotMinutes: .init(rawValue: s.slotMinutes) ?? ._30, capacityPerSlot: s.capacityPerSlot, bookingDaysAhead: s.bookingDaysAhead)
+    }
+
+    func getCentreSettings(_ input: Operations.GetCentreSettings.Input) async throws -> Operations.GetCentreSettings.Output {
+        let request = try self.request
+        let unit = try await CentreService.centre(input.path.unitId, request: request)
+        return .ok(.init(body: .json(Self.settings(try await ServiceCentreRepository(db: request.db).settings(unit.id)))))
+    }
+
+    func putCentreSettings(_ input: Operations.PutCentreSettings.Input) async throws -> Operations.PutCentreSettings.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let unit = try await request.authorizedUnit(input.path.unitId, .manageCentre)
+        let saved = try await CentreService.saveSettings(slotMinutes: body.slotMinutes.rawValue, capacityPerSlot: body.capacityPerSlot,
+                                                         bookingDaysAhead: body.bookingDaysAhead, unit: unit.unit.id, request: request)
+        return .ok(.init(body: .json(Self.settings(saved))))
+    }
+
+    func cancelAppointment(_ input: Operations.CancelAppointment.Input) async throws -> Operations.CancelAppointment.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let a = try await AppointmentRepository(db: request.db).cancel(code: VietnameseText.clean(body.code).uppercased(),
+                                                                       secret: VietnameseText.clean(body.secret), now: request.now)
+        return .ok(.init(body: .json(.init(code: a.code, day: a.slot.day.iso, start: a.slot.key, field: a.field, status: .init(rawValue: a.status.rawValue)!))))
+    }
+
     func callNextTicket(_ input: Operations.CallNextTicket.Input) async throws -> Operations.CallNextTicket.Output {
         let request = try self.request
         let principal = try principal()

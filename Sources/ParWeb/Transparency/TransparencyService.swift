@@ -1,0 +1,13 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The transparency portal's service, for its pages and its API: the announcements of the Department
+/// of Home Affairs, published by the PAR officers who appraise the PAR index.
+enum TransparencyService {
+    static func announce(title: String, body: String, request: Request) async throws -> Announcement {
+        guard try request.requirePrincipal().mayAnywhere(.appraiseParIndex) else { throw Problem.forbidden() }
+        return try await AnnouncementRepository(db: request.db).publish(title: title, body: body, actor: request.auditActor, now: request.now)
+    }
+}
