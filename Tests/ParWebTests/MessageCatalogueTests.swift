@@ -33,7 +33,7 @@ struct MessageCatalogueTests {
     @Test("every key the templates and the sources use is in the catalogue; no inline pair is left")
     func keysExist() throws {
         let vi = try #require(Messages.catalogue[.vi])
-        let templateKey = try Regex(#"#t\("([^"]+)"\)"#), swiftKey = try Regex(#"Messages\.text\("([^"]+)""#)
+        let templateKey = try Regex(#"#t\("([^"]+)"\)"#), swiftKey = try Regex(#"Messages\.text\("([^"\\]+)""#)
         var used = 0
         for path in Self.sources(under: "Resources/Views", ending: ".leaf") {
             let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -66,7 +66,11 @@ struct MessageCatalogueTests {
                 if prefixes.contains(String(key.prefix { $0 != "." })) { #expect(vi[key] != nil, "\(path): no message \(key)") }
             }
         }
-        // Keys built from a name: every event of the timeline has its label.
+        // Keys built from a name: every problem type and every event of the timeline has its text.
+        for code in [400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 429, 500, 503] {
+            let type = Problem.titles(for: HTTPResponseStatus(statusCode: code)).2
+            #expect(vi["problem.\(type)"] != nil, "no title for the problem \(type)")
+        }
         for name in DossierEvent.Kind.allCases.map(\.rawValue) + [Dossier.receiveEventName] {
             #expect(vi["dossier.event.\(name)"] != nil, "no label for the event \(name)")
         }

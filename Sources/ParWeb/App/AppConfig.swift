@@ -24,6 +24,9 @@ public struct AppConfig: Sendable {
     public var loginWindow: TimeInterval
     /// PostgreSQL connections each event loop (one per core) may open.
     public var databaseConnectionsPerEventLoop: Int
+    /// How long a request waits for a pooled database connection before it fails, in seconds
+    /// (`PARHUB_DB_POOL_TIMEOUT`, default 10).
+    public var databasePoolTimeout: Int64 = 10
     /// Where uploaded files are kept, by SHA-256 (`PARHUB_FILES_DIR`, default `./data/files`).
     public var filesDirectory: String
     /// Largest accepted upload, in bytes (`PARHUB_MAX_UPLOAD_MB`, default 10).
@@ -101,6 +104,7 @@ public struct AppConfig: Sendable {
             })
         config.paymentProviders = PaymentProviderConfig.parse(env["PARHUB_PAYMENT_PROVIDERS"] ?? "")
         config.testPayments = env["PARHUB_TEST_PAYMENTS"] != "0"
+        config.databasePoolTimeout = env["PARHUB_DB_POOL_TIMEOUT"].flatMap(Int64.init).map { max(1, $0) } ?? 10
         return config
     }
 

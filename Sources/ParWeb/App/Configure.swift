@@ -18,7 +18,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.storage[ConfigKey.self] = config
     app.routes.defaultMaxBodySize = "2mb"
 
-    app.databases.use(try config.database.factory(connectionsPerEventLoop: config.databaseConnectionsPerEventLoop),
+    app.databases.use(try config.database.factory(poolTimeout: config.databasePoolTimeout,
+                                                         connectionsPerEventLoop: config.databaseConnectionsPerEventLoop),
                       as: .init(string: "parhub"), isDefault: true)
     if case .sqlite = config.database {
         // WAL lets readers go on while one writer commits; it is a property of the file.

@@ -71,23 +71,27 @@ public struct Problem: Error, Sendable, Content, Equatable {
                   errors: error.field.map { [FieldError(field: $0, message: error.message, messageEn: error.english)] })
     }
 
+    /// The problem type of a status, and its title in Vietnamese and English (`problem.<type>` in the
+    /// message catalogue); an unlisted status keeps its reason phrase.
     static func titles(for status: HTTPResponseStatus) -> (String, String, String) {
-        switch status.code {
-        case 400: ("Yêu cầu không hợp lệ", "Bad request", "bad-request")
-        case 401: ("Chưa xác thực", "Unauthorized", "unauthorized")
-        case 403: ("Không có quyền", "Forbidden", "forbidden")
-        case 404: ("Không tìm thấy", "Not found", "not-found")
-        case 405: ("Phương thức không được hỗ trợ", "Method not allowed", "method-not-allowed")
-        case 409: ("Xung đột dữ liệu", "Conflict", "conflict")
-        case 412: ("Dữ liệu đã thay đổi", "Precondition failed", "stale")
-        case 413: ("Dữ liệu gửi lên quá lớn", "Payload too large", "too-large")
-        case 415: ("Định dạng không được hỗ trợ", "Unsupported media type", "unsupported-media-type")
-        case 422: ("Dữ liệu không hợp lệ", "Unprocessable content", "invalid")
-        case 428: ("Thiếu điều kiện", "Precondition required", "precondition-required")
-        case 429: ("Quá nhiều yêu cầu", "Too many requests", "too-many-requests")
-        case 503: ("Dịch vụ tạm thời không sẵn sàng", "Service unavailable", "unavailable")
-        case 500...: ("Lỗi hệ thống", "Internal server error", "internal")
-        default: (status.reasonPhrase, status.reasonPhrase, "http-\(status.code)")
+        let type: String? = switch status.code {
+        case 400: "bad-request"
+        case 401: "unauthorized"
+        case 403: "forbidden"
+        case 404: "not-found"
+        case 405: "method-not-allowed"
+        case 409: "conflict"
+        case 412: "stale"
+        case 413: "too-large"
+        case 415: "unsupported-media-type"
+        case 422: "invalid"
+        case 428: "precondition-required"
+        case 429: "too-many-requests"
+        case 503: "unavailable"
+        case 500...: "internal"
+        default: nil
         }
+        guard let type else { return (status.reasonPhrase, status.reasonPhrase, "http-\(status.code)") }
+        return (Messages.text("problem.\(type)", .vi), Messages.text("problem.\(type)", .en), type)
     }
 }
