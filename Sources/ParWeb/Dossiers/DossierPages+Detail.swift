@@ -252,9 +252,7 @@ extension DossierPages {
     @Sendable static func addFile(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.viewable(request)
         do {
-            guard try await DossierService.standing(try request.requirePrincipal(), on: dossier, request: request).mayAttachFiles else {
-                throw Problem.forbidden()
-            }
+            try await DossierService.requireFileActor(dossier, request: request)
             let form = try request.content.decode(FileForm.self)
             guard let file = form.file, file.data.readableBytes > 0 else {
                 throw Problem(DomainError.invalid("Chọn tệp.", english: "Choose a file.", field: "file"))

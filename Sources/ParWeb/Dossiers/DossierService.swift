@@ -55,8 +55,13 @@ enum DossierService {
     /// The dossier, if the principal may attach files to it (the counter or a processor; 403 otherwise).
     static func forFiles(_ request: Request, id: String? = nil) async throws -> Dossier {
         let dossier = try await viewable(request, id: id)
-        guard try await standing(try request.requirePrincipal(), on: dossier, request: request).mayAttachFiles else { throw Problem.forbidden() }
+        try await requireFileActor(dossier, request: request)
         return dossier
+    }
+
+    /// 403 unless the principal may attach files to the dossier.
+    static func requireFileActor(_ dossier: Dossier, request: Request) async throws {
+        guard try await standing(try request.requirePrincipal(), on: dossier, request: request).mayAttachFiles else { throw Problem.forbidden() }
     }
 
     /// Applies an action if the principal sits at the desk that takes it (403 otherwise); the state
