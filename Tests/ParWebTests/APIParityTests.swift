@@ -115,17 +115,18 @@ struct APIParityTests {
                 }, afterResponse: { res in result = (res.status, res.body.string) })
                 return result
             }
-            let settings = ["slotMinutes": 15, "capacityPerSlot": 3, "bookingDaysAhead": 7]
+            // A month ahead: from the last afternoon before Tết the next working day is more than a week away.
+            let settings = ["slotMinutes": 15, "capacityPerSlot": 3, "bookingDaysAhead": 30]
             #expect(try await send(.PUT, "/api/v1/centres/\(unit)/settings", token: fixture.token(.counterOfficer), settings).0 == .forbidden)
             #expect(try await send(.PUT, "/api/v1/centres/\(unit)/settings", token: fixture.token(.unitLeader), settings).0 == .ok)
             #expect(try await send(.PUT, "/api/v1/centres/\(unit)/settings", token: fixture.token(.unitLeader),
                                    ["slotMinutes": 15, "capacityPerSlot": 0, "bookingDaysAhead": 7]).0 == .unprocessableEntity)
             try await app.testing().test(.GET, "/api/v1/centres/\(unit)/settings") { res in
                 let read = try res.content.decode(Components.Schemas.CentreSettings.self)
-                #expect(read == .init(slotMinutes: ._15, capacityPerSlot: 3, bookingDaysAhead: 7))
+                #expect(read == .init(slotMinutes: ._15, capacityPerSlot: 3, bookingDaysAhead: 30))
             }
             let stored = try await ServiceCentreRepository(db: app.db).settings(unit)
-            #expect((stored.slotMinutes, stored.capacityPerSlot, stored.bookingDaysAhead) == (15, 3, 7))
+            #expect((stored.slotMinutes, stored.capacityPerSlot, stored.bookingDaysAhead) == (15, 3, 30))
 
             // Book the next bookable working day at 10:00, then cancel with the secret.
             let calendar = try await CalendarRepository(db: app.db).calendar()
