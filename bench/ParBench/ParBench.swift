@@ -236,7 +236,11 @@ enum SearchBench {
         let ranker = CatalogueSearch.Ranker(query: query)
         return matches.map { (row: $0, key: CatalogueSearch.key($0.name)) }
             .map { (row: $0.row, key: $0.key, rank: ranker.rank(nameKey: $0.key, codeKey: VietnameseText.searchKey($0.row.code))) }
-            .sorted { ($0.rank, $0.key, $0.row.code) < ($1.rank, $1.key, $1.row.code) }
+            // Ties in Vietnamese alphabetical order of the names, then by code, as the catalogue lists them.
+            .sorted { a, b in
+                if a.rank != b.rank { return a.rank < b.rank }
+                return a.row.name == b.row.name ? a.row.code < b.row.code : VietnameseText.precedes(a.row.name, b.row.name)
+            }
             .prefix(20).map(\.row.code)
     }
 }

@@ -8,8 +8,14 @@ import Foundation
 public enum VietnameseText {
     /// Whether `a` comes before `b` in Vietnamese alphabetical order (a, ă, â, b, c, d, đ, e, ê, …, o, ô,
     /// ơ, …, u, ư, …; tones after the letter), as lists of names are sorted for Vietnamese readers.
+    /// Names the collation holds equal (differing only in ways it ignores) fall back to their code points,
+    /// so this is a strict total order and sorting by it is deterministic.
     public static func precedes(_ a: String, _ b: String) -> Bool {
-        a.compare(b, options: [], range: nil, locale: vietnamese) == .orderedAscending
+        switch a.compare(b, options: [], range: nil, locale: vietnamese) {
+        case .orderedAscending: true
+        case .orderedDescending: false
+        case .orderedSame: a < b
+        }
     }
 
     private static let vietnamese = Locale(identifier: "vi_VN")
