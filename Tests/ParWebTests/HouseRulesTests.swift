@@ -10,15 +10,17 @@ struct HouseRulesTests {
     static let infrastructure: Set<String> = ["App", "Shared", "Problems", "Ops", "Database", "Migrations", "Export", "Notify", "Auth",
                                               "Backup", "Import", "Users", "Messages"]
 
-    static func swiftFiles(under folder: String) -> [String] {
-        let root = repositoryRoot + folder
-        let walker = FileManager.default.enumerator(atPath: root)
+    /// The files under `folder` whose names end in `suffix`, as paths from the repository root.
+    static func files(under folder: String, ending suffix: String) -> [String] {
+        let walker = FileManager.default.enumerator(atPath: repositoryRoot + folder)
         var found: [String] = []
         while let path = walker?.nextObject() as? String {
-            if path.hasSuffix(".swift") { found.append(folder + "/" + path) }
+            if path.hasSuffix(suffix) { found.append(folder + "/" + path) }
         }
         return found.sorted()
     }
+
+    static func swiftFiles(under folder: String) -> [String] { files(under: folder, ending: ".swift") }
 
     static func text(_ path: String) throws -> String { try String(contentsOfFile: repositoryRoot + path, encoding: .utf8) }
 

@@ -11,13 +11,9 @@ import VaporTesting
 /// Swift sources; the page language from `?lang=`, the cookie, or the browser's Accept-Language.
 @Suite("Message catalogue and page language")
 struct MessageCatalogueTests {
+    /// Absolute paths of the files under `folder` ending in `suffix`.
     static func sources(under folder: String, ending suffix: String) -> [String] {
-        let walker = FileManager.default.enumerator(atPath: repositoryRoot + folder)
-        var found: [String] = []
-        while let path = walker?.nextObject() as? String {
-            if path.hasSuffix(suffix) { found.append(repositoryRoot + folder + "/" + path) }
-        }
-        return found
+        HouseRulesTests.files(under: folder, ending: suffix).map { repositoryRoot + $0 }
     }
 
     @Test("Vietnamese and English have the same keys, none empty, the Vietnamese in NFC")

@@ -134,12 +134,12 @@ extension DossierPages {
             MessageRow(at: LocalTime.format($0.createdAt), recipient: $0.recipient, subject: $0.subject, status: $0.status.rawValue)
         }
         // What this officer may do now, by the same rules as the API.
-        let standing = try await DossierService.standing(principal, on: d, request: request)
+        let holding = try await request.units.find(d.holderUnitID)
+        let standing = try await DossierService.standing(principal, on: d, holder: holding, request: request)
         let available = d.availableActions(for: standing, at: now)
         var actions = Dictionary(uniqueKeysWithValues: DossierEvent.Kind.allCases.map { (actionKey($0), available.contains($0)) })
         actions["addFile"] = d.mayAttachFiles(for: standing)
         let atCounter = standing.atCounter
-        let holding = try await request.units.find(d.holderUnitID)
         let rated = try await SatisfactionRepository(db: request.db).answeredAt(d.id) != nil
         var targets: [UnitOption] = []
         if let holding {

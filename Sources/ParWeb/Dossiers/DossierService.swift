@@ -46,10 +46,13 @@ enum DossierService {
         }
     }
 
-    /// Where the principal stands towards the dossier.
-    static func standing(_ principal: Principal, on dossier: Dossier, request: Request) async throws -> DossierStanding {
-        DossierStanding(principal, on: dossier, receivingAncestry: try await request.units.find(dossier.receivingUnitID)?.ancestry,
-                        holderAncestry: try await request.units.find(dossier.holderUnitID)?.ancestry)
+    /// Where the principal stands towards the dossier; `holder` when the caller already loaded the holding unit.
+    static func standing(_ principal: Principal, on dossier: Dossier, holder: UnitRecord? = nil, request: Request) async throws -> DossierStanding {
+        var holding = holder
+        if holding == nil { holding = try await request.units.find(dossier.holderUnitID) }
+        var receiving = holding
+        if dossier.receivingUnitID != dossier.holderUnitID { receiving = try await request.units.find(dossier.receivingUnitID) }
+        return DossierStanding(principal, on: dossier, receivingAncestry: receiving?.ancestry, holderAncestry: holding?.ancestry)
     }
 
     /// The dossier, if the principal may attach files to it (the counter or a processor; 403 otherwise).

@@ -35,8 +35,13 @@ enum ReportService {
     /// The report if the caller may see it, with its unit and its figures (frozen or live).
     static func load(_ raw: String?, request: Request) async throws -> (ParReport, UnitRecord, [ReportFigure]) {
         let (report, unit) = try await find(raw, .viewPlans, request: request)
-        if let frozen = report.figures { return (report, unit, frozen) }
-        return (report, unit, try await ReportFigures.compute(unit, period: try ReportPeriod(from: report.from, through: report.through), request: request))
+        return (report, unit, try await figures(report, unit: unit, request: request))
+    }
+
+    /// A report's figures: frozen in a final report, computed live for a draft.
+    static func figures(_ report: ParReport, unit: UnitRecord, request: Request) async throws -> [ReportFigure] {
+        if let frozen = report.figures { return frozen }
+        return try await ReportFigures.compute(unit, period: try ReportPeriod(from: report.from, through: report.through), request: request)
     }
 
     /// Writes the narrative (field → part → text) of a draft the caller may edit, at `expectedVersion`.
@@ -48,9 +53,9 @@ enum ReportService {
 
     /// Finalises a report the caller may edit, freezing its figures as they stand now.
     static func finalise(_ raw: String?, expectedVersion: Int?, request: Request) async throws -> ParReport {
-        _ = try await find(raw, .editPlans, request: request)
-        let (report, _, figures) = try await load(raw, request: request)
-        return try await ReportRepository(db: request.db).finalise(report.id, expectedVersion: expectedVersion, figures: figures,
+        let (report, unit) = try await find(raw, .editPlans, request: request)
+        return try await ReportRepository(db: request.db).finalise(report.id, expectedVersion: expectedVersion,
+                                                                   figures: try await figures(report, unit: unit, request: request),
                                                                    actor: request.auditActor, now: request.now)
     }
 }

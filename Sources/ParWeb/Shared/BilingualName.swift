@@ -11,7 +11,7 @@ protocol BilingualName {
 
 extension BilingualName {
     /// The name in the page language.
-    func name(en: Bool) -> String { en ? english : vietnamese }
+    func name(en: Bool) -> String { domainText(vietnamese, english, en: en) }
 }
 
 extension Appointment.Status: BilingualName {}

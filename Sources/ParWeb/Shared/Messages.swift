@@ -33,13 +33,6 @@ enum Messages {
     static func text(_ key: String, en: Bool, _ values: [String: String] = [:]) -> String {
         text(key, en ? .en : .vi, values)
     }
-
-    /// Every text whose key starts with `prefix`, keyed without it (the layout's `t` table: `ui.`).
-    static func table(_ language: Language, prefix: String) -> [String: String] {
-        var table: [String: String] = [:]
-        for (key, text) in catalogue[language] ?? [:] where key.hasPrefix(prefix) { table[String(key.dropFirst(prefix.count))] = text }
-        return table
-    }
 }
 
 /// `#t("key")`: the catalogue's text in the page language (`layout.lang`).

@@ -69,7 +69,6 @@ struct LayoutContext: Encodable {
     let path: String
     /// The print view: no navigation, just the document.
     let print: Bool
-    let t: [String: String]
 }
 
 /// A page: the layout's context plus the page's own.
@@ -100,8 +99,7 @@ enum Page {
             canCentre: principal.map { $0.mayAnywhere(.operateDesk) || $0.mayAnywhere(.manageCentre) } ?? false,
             canParIndex: principal.map { $0.mayAnywhere(.appraiseParIndex) || $0.mayAnywhere(.selfAssess) } ?? false,
             path: request.url.path,
-            print: (try? request.query.get(String.self, at: "print")) == "1",
-            t: Messages.table(language, prefix: "ui."))
+            print: (try? request.query.get(String.self, at: "print")) == "1")
         let view = try await request.view.render(template, PageContext(layout: layout, page: context))
         let response = try await view.encodeResponse(for: request)
         response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")

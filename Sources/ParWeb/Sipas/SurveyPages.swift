@@ -105,18 +105,13 @@ enum SurveyPages {
 
     // MARK: Counter kiosk
 
-    /// receiveDossiers on the receiving unit: the officer who returned the result hands the screen over.
-    static func counterDossier(_ request: Request) async throws -> Dossier {
-        try await DossierService.atCounter(request)
-    }
-
     @Sendable static func kiosk(_ request: Request) async throws -> Response {
-        let dossier = try await counterDossier(request)
+        let dossier = try await DossierService.atCounter(request)
         return try await render(dossier, state: try await state(of: dossier, request: request), kiosk: true, token: "", request: request)
     }
 
     @Sendable static func kioskAnswer(_ request: Request) async throws -> Response {
-        let dossier = try await counterDossier(request)
+        let dossier = try await DossierService.atCounter(request)
         let form = try request.content.decode([String: String].self)
         return try await record(form, dossier: dossier, method: .kiosk, kiosk: true, actor: request.auditActor, request: request)
     }
