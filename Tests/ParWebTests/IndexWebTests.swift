@@ -188,4 +188,67 @@ struct IndexWebTests {
             #expect(try await app.page(.GET, unitPath, cookie: counter).status == .forbidden)
         }
     }
+
+    @Test("the leader's dashboard: four figures, overdue by unit and step and the overdue list before the first table, on the home page and the index; the same through the API")
+    func dashboard() async throws {
+        let clock = NIOLockedValueBox(testNow())
+        try await withTestApp({ config in config.clock = { clock.withLockedValue { $0 } } }) { app, fixture in
+            let ids = try await Self.fill(app, fixture, clock: clock)
+            let openID = try #require(Dossier.ID(string: ids[3]))
+            let found = try await DossierRepository(db: app.db).find(openID)
+            let open = try #require(found)
+            let calendar = try await CalendarRepository(db: app.db).calendar()
+            let late = ParCore.Overdue.workingDaysLate(due: open.dueAt, now: clock.withLockedValue { $0 }, calendar: calendar)
+            // The API first: the counts, where they wait, and the list with days late.
+            var total = 0
+            try await app.testing().test(.GET, "/api/v1/index/units/\(fixture.justice.id)/overdue", headers: .bearer(fixture.token(.administrator))) { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+                let body = try res.content.decode(OverdueBody.self)
+                total = body.total
+                #expect(total >= 1)
+                #expect(body.byUnit.map(\.count).reduce(0, +) == total && body.byStep.map(\.count).reduce(0, +) == total)
+                #expect(body.byUnit.first?.unitId == fixture.justice.id.description)
+                #expect(body.byStep.contains { $0.state == "received" })
+                let item = try #require(body.items.first { $0.dossierId == ids[3] }, "the open dossier is overdue")
+                #expect(item.workingDaysLate == late)
+            }
+            // Someone who sees the index but not the dossiers gets the counts without the list.
+            try await app.testing().test(.GET, "/api/v1/index/units/\(fixture.justice.id)/overdue", headers: .bearer(fixture.token(.inspector))) { res in
+                #expect(res.status == .ok)
+                let body = try res.content.decode(OverdueBody.self)
+                #expect(body.total == total && body.items.isEmpty)
+            }
+            try await app.testing().test(.GET, "/api/v1/index/units/\(fixture.justice.id)/overdue", headers: .bearer(fixture.token(.counterOfficer))) { res in
+                #expect(res.status == .forbidden)
+            }
+
+            let cookie = try await signIn(app, username: fixture.users[.administrator]!.username)
+            let home = try await app.page(.GET, "/", cookie: cookie).body.string
+            for figure in ["index", "overdue", "progress.on_time", "online.dossiers"] {
+                #expect(home.contains(#"id="figure-\#(figure)""#), "figure \(figure)")
+            }
+            #expect(home.contains(#"<strong class="figure-value">\#(total)</strong>"#), "the dossiers overdue now")
+            #expect(home.contains("Sở Tư pháp") && home.contains("Đã tiếp nhận"), "where they wait: the unit and the step")
+            let list = try #require(home.range(of: #"<table id="dashboard-overdue">"#), "the overdue list")
+            #expect(home[list.lowerBound...].contains(#">\#(open.code)</a>"#))
+            #expect(home[list.lowerBound...].contains(#"<td class="num">\#(late)</td>"#), "its working days late")
+            let overview = try await app.page(.GET, "/index", cookie: cookie)
+            let unitPage = try await app.page(.GET, try #require(overview.headers.first(name: .location)), cookie: cookie).body.string
+            let dashboardAt = try #require(unitPage.range(of: #"id="dashboard-overdue""#)).lowerBound
+            let firstTable = try #require(unitPage.range(of: #"<table id="indicators">"#)).lowerBound
+            #expect(dashboardAt < firstTable, "the figures and the overdue list come before the indicator table")
+            let english = try await app.page(.GET, "/?lang=en", cookie: cookie).body.string
+            #expect(english.contains("Dossiers overdue now") && english.contains("Overdue dossiers by step"))
+        }
+    }
+
+    struct OverdueBody: Decodable {
+        struct Unit: Decodable { let unitId: String; let count: Int }
+        struct Step: Decodable { let state: String; let count: Int }
+        struct Item: Decodable { let dossierId: String; let workingDaysLate: Int }
+        let total: Int
+        let byUnit: [Unit]
+        let byStep: [Step]
+        let items: [Item]
+    }
 }

@@ -22,6 +22,8 @@ enum HomePage {
     }
 
     struct Context: Encodable {
+        /// For a leader who may see the service index: its four figures and the overdue dossiers first.
+        let dashboard: LeaderDashboard?
         let grants: [GrantRow]
         let missingYears: [MissingYear]
     }
@@ -44,8 +46,15 @@ enum HomePage {
             missing = try await CalendarCoverageCheck.missingYears(request.db, now: request.now)
                 .map { MissingYear(year: $0, link: Paths.calendarEdit.link($0)) }
         }
+        var dashboard: LeaderDashboard?
+        if principal.mayAnywhere(.viewIndex) {
+            let top = try await request.topUnit(for: .viewIndex)
+            let year = try ReportPeriod(String(VietnamTime.localDate(of: request.now).year))
+            dashboard = try await LeaderDashboard.build(try await IndexService.unitIndex(top, period: year, request: request),
+                                                        record: top, request: request)
+        }
         return try await Page.render("home", title: Messages.text("ui.home", Language.of(request)),
-                                     context: Context(grants: rows, missingYears: missing), request: request)
+                                     context: Context(dashboard: dashboard, grants: rows, missingYears: missing), request: request)
     }
 
     static func label(_ permission: Permission, en: Bool) -> String {

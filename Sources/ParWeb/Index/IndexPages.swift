@@ -102,9 +102,8 @@ enum IndexPages {
         let chart: String
         let trend: [[String]]
         let rankings: [RankGroup]
-        let overdue: [DossierPages.Row]
+        let dashboard: LeaderDashboard
         let worst: [Term]
-        let overdueLink: String
         let reportLink: String
         let parentLink: String?
         let canEditTargets: Bool
@@ -181,10 +180,9 @@ enum IndexPages {
                                            through: period.through)
         var points: [(String, Double?, Double?)] = []
         let index = IndexRepository(db: request.db)
-        let scope = try await index.scope(record.unit.id)
         let today = VietnamTime.localDate(of: request.now)
         for month in trendPeriod.months {
-            let facts = try await index.facts(scope, from: month.from, through: month.through, today: today)
+            let facts = try await index.facts(view.scope, from: month.from, through: month.through, today: today)
             let results = IndexScoring.evaluate(view.set, facts: facts)
             let total = IndexScoring.total(results)
             // A month without dossiers has no index worth plotting (the catalogue alone would show 100%).
@@ -198,14 +196,10 @@ enum IndexPages {
         // Rankings of the units below, by kind.
         let groups = try await rankGroups(record, period: period, kinds: [.department, .commune, .district, .division, .publicServiceUnit],
                                           link: { Paths.indexUnit.link($0.id) + "?\(query)" }, request: request)
-        var overdue: [DossierPages.Row] = []
-        if canDrill, let late = try await index.behind(.openLate, scope: scope, from: period.from, through: max(period.through, today), today: today, limit: 10) {
-            var names = Names(request)
-            for row in late.rows { overdue.append(try await DossierPages.row(row.dossier, names: &names, now: request.now, en: en)) }
-        }
+        let dashboard = try await LeaderDashboard.build(view, record: record, request: request)
         var worst: [Term] = []
         var names = Names(request)
-        for item in try await index.worstProcedures(scope, from: period.from, through: period.through) {
+        for item in try await index.worstProcedures(view.scope, from: period.from, through: period.through) {
             let name = try await names.procedure(item.procedure)?.name ?? item.procedure.description
             worst.append(Term(label: name, value: "\(item.late) / \(item.finished)",
                               link: canDrill ? Paths.indexDrill.link(record.unit.id) + "?fact=finished_late&procedureId=\(item.procedure)&\(query)" : nil))
@@ -217,8 +211,7 @@ enum IndexPages {
             points: number(total.points), available: number(total.available), percent: view.percent.map { number($0) + "%" } ?? "n/a",
             setVersion: view.set.version, indicators: indicators, chart: chart,
             trend: points.map { [$0.0, $0.1.map { number(IndexScoring.round2($0)) + "%" } ?? "n/a", $0.2.map { number($0) + "%" } ?? "n/a"] },
-            rankings: groups, overdue: overdue, worst: worst,
-            overdueLink: Paths.indexDrill.link(record.unit.id) + "?fact=open_late&\(query)",
+            rankings: groups, dashboard: dashboard, worst: worst,
             reportLink: Paths.indexReport.link(record.unit.id) + "?\(query)",
             parentLink: record.unit.parentID.map { Paths.indexUnit.link($0) + "?\(query)" },
             canEditTargets: canEdit, targetsAction: Paths.indexTargets.link(record.unit.id) + "?\(query)", targetYear: period.through.year,

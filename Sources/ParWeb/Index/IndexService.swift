@@ -7,6 +7,7 @@ import Vapor
 /// year's plan targets. Shared by the API and the pages.
 struct UnitIndexView: Sendable {
     let unit: OrgUnit
+    let scope: IndexScope
     let period: ReportPeriod
     let set: IndicatorSet
     let facts: [IndexFact: Double]
@@ -72,7 +73,7 @@ enum IndexService {
         let set = try await index.activeSet()
         let year = period.through.year
         let targets = try await index.targets(unit: unit.unit.id, year: year)
-        return UnitIndexView(unit: unit.unit, period: period, set: set, facts: facts, results: IndexScoring.evaluate(set, facts: facts),
+        return UnitIndexView(unit: unit.unit, scope: scope, period: period, set: set, facts: facts, results: IndexScoring.evaluate(set, facts: facts),
                              targets: Dictionary(targets.map { ($0.indicatorID, $0) }, uniquingKeysWith: { a, _ in a }),
                              yearOver: today > LocalDate(year: year, month: 12, day: 31)!)
     }
@@ -111,5 +112,41 @@ enum IndexService {
             return RankRow(rank: line.rank, unit: line.subject, points: line.points, available: line.maximum, percent: line.percent,
                            onTime: percent("progress.on_time"), online: percent("online.dossiers"))
         }
+    }
+}
+
+/// The dossiers of a subtree overdue now: where they wait (unit, step) and the longest overdue ones
+/// with their working days late. The dashboard and `getUnitOverdue` read it.
+struct OverdueView: Sendable {
+    struct Line: Sendable {
+        let dossier: Dossier
+        let workingDaysLate: Int
+    }
+
+    let total: Int
+    /// Most first, then by unit name (Vietnamese order).
+    let byHolder: [(unit: OrgUnit.ID, name: String, count: Int)]
+    let byState: [(state: DossierState, count: Int)]
+    /// The longest overdue first; empty unless the reader may see the dossiers.
+    let lines: [Line]
+}
+
+extension IndexService {
+    static func overdue(_ scope: IndexScope, listing limit: Int, request: Request) async throws -> OverdueView {
+        let index = IndexRepository(db: request.db)
+        let today = VietnamTime.localDate(of: request.now)
+        let counts = try await index.overdueCounts(scope, today: today)
+        let total = counts.reduce(0) { $0 + $1.count }
+        var names = Names(request)
+        var unitNames: [OrgUnit.ID: String] = [:]
+        for id in Set(counts.map(\.holder)) { unitNames[id] = try await names.unit(id) }
+        let byHolder = Overdue.byHolder(counts) { VietnameseText.precedes(unitNames[$0] ?? "", unitNames[$1] ?? "") }
+        var lines: [OverdueView.Line] = []
+        if limit > 0, total > 0, let late = try await index.behind(.openLate, scope: scope, from: today, through: today, today: today, limit: limit) {
+            let calendar = try await CalendarRepository(db: request.db).calendar()
+            lines = late.rows.map { .init(dossier: $0.dossier, workingDaysLate: Overdue.workingDaysLate(due: $0.dossier.dueAt, now: request.now, calendar: calendar)) }
+        }
+        return OverdueView(total: total, byHolder: byHolder.map { ($0.holder, unitNames[$0.holder] ?? "", $0.count) },
+                           byState: Overdue.byState(counts), lines: lines)
     }
 }

@@ -117,3 +117,21 @@ extension ParAPI {
         })
     }
 }
+
+extension ParAPI {
+    func getUnitOverdue(_ input: Operations.GetUnitOverdue.Input) async throws -> Operations.GetUnitOverdue.Output {
+        let request = try self.request
+        let unit = try await request.authorizedUnit(input.path.unitId, .viewIndex)
+        let mayList = request.principal?.may(.viewDossiers, onUnitWithAncestry: unit.ancestry) == true
+        let scope = try await IndexRepository(db: request.db).scope(unit.unit.id)
+        let overdue = try await IndexService.overdue(scope, listing: mayList ? try Self.limit(input.query.limit) : 0, request: request)
+        return .ok(.init(body: .json(.init(
+            total: overdue.total,
+            byUnit: overdue.byHolder.map { .init(unitId: $0.unit.description, unitName: $0.name, count: $0.count) },
+            byStep: overdue.byState.map { .init(state: .init(rawValue: $0.state.rawValue)!, count: $0.count) },
+            items: overdue.lines.map {
+                .init(dossierId: $0.dossier.id.description, code: $0.dossier.code, holderUnitId: $0.dossier.holderUnitID.description,
+                      state: .init(rawValue: $0.dossier.state.rawValue)!, dueAt: $0.dossier.dueAt, workingDaysLate: $0.workingDaysLate)
+            }))))
+    }
+}

@@ -1,0 +1,36 @@
+import Testing
+@testable import ParWeb
+
+@Suite("One way to write numbers and money in each language")
+struct FormatTests {
+    @Test("numbers: a decimal comma and dot-grouped thousands in Vietnamese, the English convention in English", arguments: [
+        (81.344, 2, "81,34", "81.34"),
+        (81.3, 2, "81,3", "81.3"),
+        (100.0, 2, "100", "100"),
+        (1234567.5, 1, "1.234.567,5", "1,234,567.5"),
+        (-76.04, 1, "−76", "−76"),
+        (-0.04, 1, "0", "0"),
+        (0.005, 2, "0,01", "0.01"),
+        (99.96, 1, "100", "100"),
+    ])
+    func numbers(value: Double, digits: Int, vi: String, en: String) {
+        #expect(Format.number(value, en: false, digits: digits) == vi)
+        #expect(Format.number(value, en: true, digits: digits) == en)
+    }
+
+    @Test("percentages, changes, counts, money; nothing to measure is a dash")
+    func others() {
+        #expect(Format.percent(57.42, en: false) == "57,4%")
+        #expect(Format.percent(57.42, en: true) == "57.4%")
+        #expect(Format.percent(nil, en: false) == "—")
+        #expect(Format.percent(.nan, en: true) == "—")
+        #expect(Format.change(21.44, en: false) == "+21,4")
+        #expect(Format.change(-2.5, en: true) == "−2.5")
+        #expect(Format.change(0.01, en: true) == "0")
+        #expect(Format.count(12345, en: false) == "12.345")
+        #expect(Format.count(12345, en: true) == "12,345")
+        #expect(Format.money(1_500_000, en: false) == "1.500.000 đ")
+        #expect(Format.money(1_500_000, en: true) == "1,500,000 VND")
+        #expect(Format.money(0, en: false) == "0 đ")
+    }
+}
