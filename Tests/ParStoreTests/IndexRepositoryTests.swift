@@ -137,6 +137,62 @@ struct IndexRepositoryTests {
         }
     }
 
+    @Test("the overdue roll-up: by holder and step as the dossiers themselves say, on any later day; folded rows read the same; the rebuild finds and mends it")
+    func overdueRollup() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.fill(db)
+            let index = IndexRepository(db: db)
+            let scope = try await index.scope(w.ward.id)
+            /// The reference: the dossiers' own columns, counted as the gauge counts them.
+            func reference(_ today: LocalDate) async throws -> Overdue.Summary {
+                var summary = Overdue.Summary(total: 0, byState: [:], byHolder: [:])
+                for row in try await db.sql.select().column("holder_unit_id").column("state").from("dossiers").where("gauge_key", .lessThan, today.iso).all() {
+                    summary.total += 1
+                    summary.byState[DossierState(rawValue: try row.decode(column: "state", as: String.self))!, default: 0] += 1
+                    summary.byHolder[OrgUnit.ID(try row.decode(column: "holder_unit_id", as: UUID.self)), default: 0] += 1
+                }
+                return summary
+            }
+            for day in ["2025-03-07", "2025-03-10", "2025-03-20", "2026-12-05"] {
+                let today = LocalDate(iso: day)!
+                let counts = try await index.overdueSummary(scope, today: today, holders: 100)
+                #expect(counts == (try await reference(today)), "\(day)")
+                #expect(counts.total == (try await IndexRollups.open(unit: w.ward.id, today: today, on: db)).late, "\(day): the gauge's late")
+                // Read again: the rows of past days are folded now, the answer is the same.
+                #expect(try await index.overdueSummary(scope, today: today, holders: 100) == counts)
+                // The longest overdue: earliest appointment first, then those late for a second supplement request.
+                let all = counts.total
+                for limit in [1, all] {
+                    let dated = try await db.sql.select().column("id").from("dossiers").where("gauge_key", .lessThan, today.iso)
+                        .where("gauge_key", .greaterThan, ServiceCounters.alwaysLate).orderBy("due_at").orderBy("code").all()
+                        .map { try $0.decode(column: "id", as: UUID.self) }
+                    let always = try await db.sql.select().column("id").from("dossiers").where("gauge_key", .equal, ServiceCounters.alwaysLate)
+                        .orderBy("due_at").orderBy("code").all().map { try $0.decode(column: "id", as: UUID.self) }
+                    let listed = try await index.longestOverdue(scope, today: today, limit: limit).map(\.id.rawValue)
+                    #expect(listed == Array((dated + always).prefix(limit)), "\(day), \(limit)")
+                }
+            }
+            let unfolded = try await db.sql.select().column(SQLRaw("COUNT(*)"), as: "n").from("open_steps").where("unit_id", .equal, w.ward.id.rawValue)
+                .where("bucket", .greaterThan, ServiceCounters.alwaysLate).where("bucket", .lessThan, "2026-12-05").first()?.decode(column: "n", as: Int.self)
+            #expect(unfolded == 0, "after a read, no row of a past day is left apart")
+            // A late dossier that moves after the fold is taken from the always-late row.
+            let repo = DossierRepository(db: db)
+            let search = try #require(DossierSearch("H26"))
+            let found = try await repo.search(search, units: [w.ward.id], limit: 50)
+            let late = try #require(found.first { $0.state == .received && (ServiceCounters.openKey($0).map { $0 < "2026-12-05" } ?? false) })
+            _ = try await repo.act(late.id, expectedVersion: late.version, event: .forward(to: w.division.id, electronic: true, note: nil),
+                                   actor: .system("t"), now: Self.at("2026-12-05T09:00:00+07:00"))
+            let today = LocalDate(iso: "2026-12-05")!
+            #expect(try await index.overdueSummary(scope, today: today, holders: 100) == (try await reference(today)))
+            let rebuild = IndexRebuild(db: db)
+            #expect(try await rebuild.run(now: Self.at("2026-12-05T10:00:00+07:00")).matches)
+            try await db.sql.raw("DELETE FROM open_steps WHERE state = 'in_process'").run()
+            let broken = try await rebuild.run(apply: true, now: Self.at("2026-12-05T10:00:00+07:00"))
+            #expect(broken.differences.contains { $0.table == "open_steps" })
+            #expect(try await index.overdueSummary(scope, today: today, holders: 100) == (try await reference(today)))
+        }
+    }
+
     @Test("indicator sets are versioned; targets are checked and audited")
     func setsAndTargets() async throws {
         try await withTestDatabase { db in

@@ -164,7 +164,7 @@ struct APIParityTests {
         "POST /units/:unitID/edit": "replaceUnit", "POST /units/:unitID/quotas": "setUnitQuota",
         "POST /admin/calendar/:year": "setCalendarYear",
         "POST /admin/procedures/new": "createProcedure", "POST /admin/procedures/:code/edit": "replaceProcedure",
-        "POST /dossiers/new": "receiveDossier", "POST /dossiers/:dossierID/actions": "actOnDossier",
+        "POST /dossiers/new": "receiveDossier", "POST /dossiers/search": "searchDossiers", "POST /dossiers/:dossierID/actions": "actOnDossier",
         "POST /dossiers/:dossierID/files": "addDossierFile", "POST /dossiers/:dossierID/payments": "createPayment",
         "POST /index/units/:unitID/targets": "putUnitTargets",
         "POST /satisfaction/questionnaire": "publishQuestionnaire", "POST /satisfaction/units/:unitID/targets": "putSatisfactionTarget",

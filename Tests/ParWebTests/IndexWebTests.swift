@@ -104,7 +104,7 @@ struct IndexWebTests {
                 #expect(ranking.items.map(\.rank) == [1, 2])
                 #expect(ranking.items.allSatisfy { $0.percent != nil })
             }
-            let report = try await IndexRebuild(db: app.db).run(now: testNow())
+            let report = try await IndexRebuild(db: app.db).run(now: clock.withLockedValue { $0 })
             #expect(report.matches, "\(report.differences)")
         }
     }

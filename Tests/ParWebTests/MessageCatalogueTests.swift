@@ -71,6 +71,7 @@ struct MessageCatalogueTests {
         for name in DossierEvent.Kind.allCases.map(\.rawValue) + [Dossier.receiveEventName] {
             #expect(vi["dossier.event.\(name)"] != nil, "no label for the event \(name)")
         }
+
     }
 
     @Test("Accept-Language picks the preferred of Vietnamese and English", arguments: [

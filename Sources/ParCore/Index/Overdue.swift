@@ -3,30 +3,55 @@ import Foundation
 /// The overdue dossiers of a subtree as a leader reads them: how many wait at which unit, at which
 /// step (the dossier's state), and how late each one is.
 public enum Overdue {
-    /// Overdue open dossiers that wait at one unit in one state.
-    public struct Count: Sendable, Hashable {
-        public var holder: OrgUnit.ID
-        public var state: DossierState
-        public var count: Int
-        public init(holder: OrgUnit.ID, state: DossierState, count: Int) {
-            self.holder = holder
-            self.state = state
-            self.count = count
+    /// The overdue dossiers of a subtree now: how many, at which step, and the units holding the most.
+    public struct Summary: Sendable, Equatable {
+        public var total: Int
+        public var byState: [DossierState: Int]
+        /// The units holding the most (as many as were asked for), with their counts.
+        public var byHolder: [OrgUnit.ID: Int]
+        public init(total: Int, byState: [DossierState: Int], byHolder: [OrgUnit.ID: Int]) {
+            self.total = total
+            self.byState = byState
+            self.byHolder = byHolder
         }
     }
 
-    /// The counts summed by the unit that holds the dossiers, most first; ties in `order`'s order
-    /// (a name order, so that the list reads the same every time).
-    public static func byHolder(_ counts: [Count], order: (OrgUnit.ID, OrgUnit.ID) -> Bool) -> [(holder: OrgUnit.ID, count: Int)] {
-        let sums = Dictionary(counts.map { ($0.holder, $0.count) }, uniquingKeysWith: +)
-        return sums.map { (holder: $0.key, count: $0.value) }
+    /// Where a running dossier sits in the overdue roll-up (`open_steps`): the unit holding it, its state and
+    /// its open-gauge day (`ServiceCounters.openKey`). nil when its clock does not run towards lateness: closed,
+    /// processed, or paused for a supplement (the pause is measured apart, Decision 766 indicator 2.1).
+    public struct Key: Sendable, Hashable {
+        public var holder: OrgUnit.ID
+        public var state: DossierState
+        public var bucket: String
+        public init(holder: OrgUnit.ID, state: DossierState, bucket: String) {
+            self.holder = holder
+            self.state = state
+            self.bucket = bucket
+        }
+    }
+
+    public static func key(_ dossier: Dossier) -> Key? {
+        guard let bucket = ServiceCounters.openKey(dossier),
+              bucket != ServiceCounters.pausedOnTime, bucket != ServiceCounters.pausedLate else { return nil }
+        return Key(holder: dossier.holderUnitID, state: dossier.state, bucket: bucket)
+    }
+
+    /// A gauge day as the roll-up keeps it on `today`: a day already past is late for good, so it joins
+    /// the always-late row (`ServiceCounters.alwaysLate`). The roll-up's sums stay right whichever of the
+    /// two rows a late dossier is counted in or taken from, since both are before today.
+    public static func bucket(_ bucket: String, today: LocalDate) -> String {
+        bucket < today.iso ? ServiceCounters.alwaysLate : bucket
+    }
+
+    /// The holders most first; ties in `order`'s order (a name order, so that the list reads the same every time).
+    public static func byHolder(_ summary: Summary, order: (OrgUnit.ID, OrgUnit.ID) -> Bool) -> [(holder: OrgUnit.ID, count: Int)] {
+        summary.byHolder.map { (holder: $0.key, count: $0.value) }
             .sorted { $0.count != $1.count ? $0.count > $1.count : order($0.holder, $1.holder) }
     }
 
-    /// The counts summed by step, in the order a dossier goes through them; steps with none left out.
-    public static func byState(_ counts: [Count]) -> [(state: DossierState, count: Int)] {
-        let sums = Dictionary(counts.map { ($0.state, $0.count) }, uniquingKeysWith: +)
-        return DossierState.allCases.compactMap { state in sums[state].map { (state: state, count: $0) } }
+    /// The steps in the order a dossier goes through them; steps with none left out.
+    public static func byState(_ summary: Summary) -> [(state: DossierState, count: Int)] {
+        DossierState.allCases.compactMap { state in summary.byState[state].flatMap { $0 > 0 ? (state: state, count: $0) : nil } }
     }
 
     /// Working days late at `now`: the working days after the appointment's day, up to and including

@@ -21,6 +21,11 @@ final class DossierModel: Model, @unchecked Sendable {
     /// The open-dossier gauge row it sits in (`ServiceCounters.openKey`), nil once processing ended:
     /// the drill-down lists exactly the dossiers the gauge counts.
     @OptionalField(key: "gauge_key") var gaugeKey: String?
+    /// The search columns (`DossierSearchKeys`).
+    @OptionalField(key: "code_key") var codeKey: String?
+    @OptionalField(key: "applicant_key") var applicantKey: String?
+    @OptionalField(key: "applicant_id_hash") var applicantIDHash: String?
+    @OptionalField(key: "applicant_phone_hash") var applicantPhoneHash: String?
     init() {}
 
     func apply(_ d: Dossier) throws {
@@ -37,6 +42,11 @@ final class DossierModel: Model, @unchecked Sendable {
         data = try Self.encode(d)
         version = d.version
         gaugeKey = ServiceCounters.openKey(d)
+        let keys = DossierSearchKeys(d)
+        codeKey = keys.code
+        applicantKey = keys.name
+        applicantIDHash = keys.idNumberHash
+        applicantPhoneHash = keys.phoneHash
     }
 
     func toDomain() throws -> Dossier {

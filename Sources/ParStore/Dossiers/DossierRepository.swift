@@ -147,14 +147,13 @@ public struct DossierRepository: Sendable {
         try await DossierModel.find(id.rawValue, on: db)?.toDomain()
     }
 
-    /// The dossier with this code if `secret` is the one printed on its receipt.
     /// What the public status page shows: the dossier, its procedure's name and its timeline —
     /// if `secret` is the receipt's. Served from a per-process cache for up to two seconds
     /// (`PublicStatusCache`); this process forgets a dossier the moment it changes it.
     public func publicStatus(code: String, secret: String, now: Date) async throws -> PublicStatus? {
         let given = Self.hash(secret)
         if let cached = PublicStatusCache.shared.status(code: code, secretHash: given, now: now) { return cached }
-        guard let model = try await DossierModel.query(on: db).filter(\.$code == code).first(),
+        guard let model = try await DossierModel.query(on: db).filter(\.$codeKey == DossierSearchKeys.codeKey(code)).first(),
               Self.constantTimeEqual(model.lookupSecretHash, given) else { return nil }
         let dossier = try model.toDomain()
         let procedure = try await db.sql.select().column("name").from("procedures").where("id", .equal, dossier.procedureID.rawValue)
@@ -173,8 +172,9 @@ public struct DossierRepository: Sendable {
         try await DossierModel.query(on: db).filter(\.$code == code).first()?.toDomain()
     }
 
+    /// The dossier with this code (typed with or without its dots) and receipt secret.
     public func lookup(code: String, secret: String) async throws -> Dossier? {
-        guard let model = try await DossierModel.query(on: db).filter(\.$code == code).first() else { return nil }
+        guard let model = try await DossierModel.query(on: db).filter(\.$codeKey == DossierSearchKeys.codeKey(code)).first() else { return nil }
         guard Self.constantTimeEqual(model.lookupSecretHash, Self.hash(secret)) else { return nil }
         return try model.toDomain()
     }
@@ -210,39 +210,6 @@ public struct DossierRepository: Sendable {
 
     /// What a work queue shows: open dossiers held by the units, the earliest due first
     /// (so overdue ones lead), filtered as asked.
-    public struct QueueFilter: Sendable {
-        public var holderUnits: [OrgUnit.ID]
-        public var states: [DossierState]
-        public var channel: DossierChannel?
-        public var procedureID: Procedure.ID?
-        public var dueBefore: Date?
-        public var limit: Int
-        public var offset: Int
-
-        public init(holderUnits: [OrgUnit.ID], states: [DossierState] = DossierState.allCases.filter { !$0.isClosed },
-                    channel: DossierChannel? = nil, procedureID: Procedure.ID? = nil, dueBefore: Date? = nil,
-                    limit: Int = 50, offset: Int = 0) {
-            self.holderUnits = holderUnits
-            self.states = states
-            self.channel = channel
-            self.procedureID = procedureID
-            self.dueBefore = dueBefore
-            self.limit = limit
-            self.offset = offset
-        }
-    }
-
-    public func queue(_ filter: QueueFilter) async throws -> [Dossier] {
-        guard !filter.holderUnits.isEmpty, !filter.states.isEmpty else { return [] }
-        var query = DossierModel.query(on: db).filter(\.$holderUnitID ~~ filter.holderUnits.map(\.rawValue))
-            .filter(\.$state ~~ filter.states.map(\.rawValue))
-        if let channel = filter.channel { query = query.filter(\.$channel == channel.rawValue) }
-        if let procedure = filter.procedureID { query = query.filter(\.$procedureID == procedure.rawValue) }
-        if let due = filter.dueBefore { query = query.filter(\.$dueAt <= due) }
-        return try await query.sort(\.$dueAt).sort(\.$code).range(filter.offset..<(filter.offset + filter.limit)).all()
-            .map { try $0.toDomain() }
-    }
-
     /// The register (form 06): dossiers received by the units between two instants, in order of receipt.
     public func register(receivingUnits: [OrgUnit.ID], from: Date, until: Date, limit: Int) async throws -> [Dossier] {
         guard !receivingUnits.isEmpty else { return [] }

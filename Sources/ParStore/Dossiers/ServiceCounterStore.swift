@@ -22,6 +22,18 @@ public enum ServiceCounterStore {
 
     /// Totals per metric and channel for the units and days given (inclusive), read from
     /// the counters only.
+    /// The procedures the units received most dossiers of from `since` on, most first (ties by id): what
+    /// the counter's intake offers before anything is typed.
+    public static func mostReceived(units: [OrgUnit.ID], since: LocalDate, limit: Int, on db: any Database) async throws -> [Procedure.ID] {
+        guard !units.isEmpty, limit > 0 else { return [] }
+        let total = SQLRaw("SUM(n)")
+        return try await db.sql.select().column("procedure_id").from("service_counters")
+            .where("unit_id", .in, SQLBind.group(units.map(\.rawValue))).where("metric", .equal, ServiceMetric.received.rawValue)
+            .where("day", .greaterThanOrEqual, since.iso).groupBy("procedure_id")
+            .orderBy(SQLOrderBy(expression: total, direction: SQLDirection.descending)).orderBy("procedure_id").limit(limit).all()
+            .map { Procedure.ID(try $0.decode(column: "procedure_id", as: UUID.self)) }
+    }
+
     public static func totals(units: [OrgUnit.ID], from: LocalDate, through: LocalDate, procedure: Procedure.ID? = nil,
                               on db: any Database) async throws -> [DossierChannel: [ServiceMetric: Int]] {
         guard !units.isEmpty else { return [:] }
@@ -68,6 +80,7 @@ public struct OpenSums: Sendable, Equatable {
 /// (`open_moves`), so the gauge can be read as it stood at the end of any past day.
 public enum OpenCounterStore {
     static func move(from before: Dossier?, to after: Dossier, at now: Date, on tx: any Database) async throws {
+        try await OverdueRollups.move(from: before, to: after, at: now, on: tx)
         let old = before.flatMap(ServiceCounters.openKey), new = ServiceCounters.openKey(after)
         guard old != new else { return }
         let day = VietnamTime.localDate(of: now).iso

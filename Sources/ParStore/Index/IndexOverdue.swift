@@ -4,23 +4,41 @@ import ParCore
 import SQLKit
 
 extension IndexRepository {
-    /// The overdue open dossiers of a scope now, counted by the unit holding them and their state:
-    /// the rows of the open gauge older than today (`gauge_key`, the same rows `behind(.openLate)`
-    /// lists), read through `dossiers_gauge_key_idx` — only the overdue dossiers are touched.
-    public func overdueCounts(_ scope: IndexScope, today: LocalDate) async throws -> [Overdue.Count] {
+    /// The overdue open dossiers of a scope now, by step and the `holders` units holding the most, from the
+    /// root's overdue roll-up (`OverdueRollups`): as many as the open gauge counts late.
+    public func overdueSummary(_ scope: IndexScope, today: LocalDate, holders: Int) async throws -> Overdue.Summary {
+        try await OverdueRollups.summary(root: scope.root, today: today, holders: holders, on: db)
+    }
+}
+
+extension IndexRepository {
+    /// The scope's longest overdue dossiers now, earliest appointment first (then those overdue for a
+    /// second supplement request, whose appointment may not have come). The root's open gauge
+    /// (`open_rollups`, a row per due day) names the earliest late days that hold `limit` dossiers; only
+    /// those days' dossiers are read, through `dossiers_gauge_key_idx`, whatever the number overdue.
+    public func longestOverdue(_ scope: IndexScope, today: LocalDate, limit: Int) async throws -> [Dossier] {
         let units = scope.units.map(\.rawValue)
-        guard !units.isEmpty else { return [] }
-        let rows = try await db.sql.select()
-            .column("holder_unit_id").column("state").column(SQLRaw("COUNT(*)"), as: "n")
-            .from("dossiers")
-            .where("receiving_unit_id", .in, SQLBind.group(units))
-            .where("gauge_key", .lessThan, SQLBind(today.iso))
-            .groupBy("holder_unit_id").groupBy("state")
-            .all()
-        return try rows.compactMap { row in
-            guard let state = DossierState(rawValue: try row.decode(column: "state", as: String.self)) else { return nil }
-            return Overdue.Count(holder: OrgUnit.ID(try row.decode(column: "holder_unit_id", as: UUID.self)), state: state,
-                                 count: try row.decode(column: "n", as: Int.self))
+        guard !units.isEmpty, limit > 0 else { return [] }
+        var days: [String] = []
+        var covered = 0
+        let rows = try await db.sql.select().column("bucket").column("n").from("open_rollups")
+            .where("unit_id", .equal, scope.root.rawValue).where("bucket", .greaterThan, ServiceCounters.alwaysLate)
+            .where("bucket", .lessThan, today.iso).where("n", .greaterThan, 0).orderBy("bucket").limit(400).all()
+        for row in rows where covered < limit {
+            days.append(try row.decode(column: "bucket", as: String.self))
+            covered += Int(try row.decode(column: "n", as: Int64.self))
         }
+        func read(_ keys: [String], _ n: Int) async throws -> [Dossier] {
+            guard !keys.isEmpty, n > 0 else { return [] }
+            return try await db.sql.select().column("data").column("version").from("dossiers")
+                .where("receiving_unit_id", .in, SQLBind.group(units)).where("gauge_key", .in, SQLBind.group(keys))
+                .orderBy("due_at").orderBy("code").limit(n).all().map { row in
+                    var dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+                    dossier.version = try row.decode(column: "version", as: Int.self)
+                    return dossier
+                }
+        }
+        let dated = try await read(days, limit)
+        return dated + (try await read([ServiceCounters.alwaysLate], limit - dated.count))
     }
 }

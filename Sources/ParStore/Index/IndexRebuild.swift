@@ -46,7 +46,8 @@ public struct IndexRebuild: Sendable {
     }
 
     /// Recomputes and compares; with `apply`, also writes the recomputed tables.
-    public func run(apply: Bool = false, now: Date) async throws -> Report {
+    /// `overdueRollup`: false only for the migrations before `open_steps` existed.
+    public func run(apply: Bool = false, now: Date, overdueRollup: Bool = true) async throws -> Report {
         var counters: [Key: Int64] = [:]
         var events = 0, unreplayable = 0
         func add(_ deltas: [ServiceMetric: Int], _ d: Dossier, _ at: Date) {
@@ -174,6 +175,21 @@ public struct IndexRebuild: Sendable {
         differences += Self.compare("index_rollups", live: try await loadRollups(), rebuilt: rollups)
         differences += Self.compare("open_rollups", live: try await loadOpenRollups(), rebuilt: openRollups)
         differences += Self.compare("open_moves", live: try await loadOpenMoves(), rebuilt: openMoves.filter { $0.value != 0 })
+        // The overdue roll-up, from the dossiers as they stand (holder, state, gauge day), past days read as late.
+        let today = VietnamTime.localDate(of: now)
+        let steps = overdueRollup ? try await OverdueRollups.derived(on: db, today: today) : [:]
+        func keyed(_ rows: [UUID: [Overdue.Key: Int]]) -> [Key: Int64] {
+            var result: [Key: Int64] = [:]
+            for (unit, keys) in rows {
+                for (key, n) in keys where n != 0 {
+                    result[Key(unit: unit, procedure: key.holder.rawValue, channel: key.state.rawValue, bucket: key.bucket, metric: ""), default: 0] += Int64(n)
+                }
+            }
+            return result
+        }
+        if overdueRollup {
+            differences += Self.compare(OverdueRollups.table, live: keyed(try await OverdueRollups.stored(on: db, today: today)), rebuilt: keyed(steps))
+        }
         if apply {
             let counters = counters, open = open, rollups = rollups, openRollups = openRollups, openMoves = openMoves
             let differenceCount = differences.count
@@ -201,6 +217,7 @@ public struct IndexRebuild: Sendable {
                     try await tx.sql.insert(into: "open_counters").columns("unit_id", "procedure_id", "channel", "due_day", "n")
                         .values(SQLBind(key.unit), SQLBind(key.procedure), SQLBind(key.channel), SQLBind(key.bucket), SQLBind(n)).run()
                 }
+                if overdueRollup { try await OverdueRollups.write(steps, on: tx) }
                 try await AuditLog.append(on: tx, actor: .system("index rebuild"), action: "index.rebuild", entityType: "index",
                                           entityID: "service_counters", after: ["differences": String(differenceCount)], now: now)
             }

@@ -9,7 +9,7 @@ public enum ParStoreMigrations {
             CreateAuditLog(), CreateIdempotencyKeys(), CreateCalendarYears(), CreateProcedures(),
             CreateDossiers(), AddProcedureSearchIndex(), CreateCatalogueState(), CreateDossierWork(), CreateServiceIndex(),
             CreateSatisfaction(), CreateOversight(), CreateParIndex(), CreateAnnouncements(), CreateParReports(), CreateServiceCentre(),
-            CreateOpenMoves(), UpdateFeedbackAddHandledLateAndRating(),
+            CreateOpenMoves(), UpdateFeedbackAddHandledLateAndRating(), UpdateDossiersAddSearchKeys(), CreateOpenSteps(),
         ]
     }
 }

@@ -140,7 +140,7 @@ enum CataloguePages {
                        effectiveFrom: LocalTime.format($0.effectiveFrom), changedAt: LocalTime.format($0.changedAt))
         }
         let language = Language.of(request)
-        let fees = p.fees.map { "\($0.description): " + ($0.amountVND == 0 ? Messages.text("ui.free", language) : Self.vnd($0.amountVND)) }
+        let fees = p.fees.map { Format.fee($0, en: language == .en) }
         var canEdit = false
         if let principal = request.principal, principal.mayAnywhere(.editCatalogue) {
             canEdit = (try? await CatalogueService.requireEdit(p.unitID, request: request)) != nil
@@ -153,17 +153,6 @@ enum CataloguePages {
             printLink: Paths.procedure.link(p.code) + "?print=1",
             editLink: canEdit ? Paths.procedureEdit.link(p.code) : nil)
         return try await Page.render("procedure", title: p.name, context: context, request: request)
-    }
-
-    /// "1.500.000 đ".
-    static func vnd(_ amount: Int) -> String {
-        let digits = String(amount)
-        var grouped = ""
-        for (index, char) in digits.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 { grouped.append(".") }
-            grouped.append(char)
-        }
-        return String(grouped.reversed()) + " đ"
     }
 
     @Sendable static func export(_ request: Request) async throws -> Response {

@@ -431,8 +431,8 @@ enum CentrePages {
         let total = lines.filter { $0.status == .succeeded }.reduce(0) { $0 + $1.amountVND }
         let context = ReconciliationContext(
             centre: record.unit.name, centreLink: Paths.centre.link(record.unit.id), from: from.iso, through: through.iso,
-            lines: lines.map { [$0.day, $0.method.rawValue, $0.provider, $0.status.name(en: en), String($0.count), CataloguePages.vnd($0.amountVND)] },
-            callbacks: callbacks.keys.sorted().map { [$0, String(callbacks[$0]!)] }, total: CataloguePages.vnd(total))
+            lines: lines.map { [$0.day, $0.method.rawValue, $0.provider, $0.status.name(en: en), String($0.count), Format.money($0.amountVND, en: en)] },
+            callbacks: callbacks.keys.sorted().map { [$0, String(callbacks[$0]!)] }, total: Format.money(total, en: en))
         return try await Page.render("centre-payments", title: Messages.text("common.payment-reconciliation", en: en), context: context, request: request)
     }
 }

@@ -47,7 +47,7 @@ enum PaymentPages {
 
     static func line(_ p: Payment, en: Bool) -> PaymentLine {
         PaymentLine(method: p.method == .online ? (Messages.text("common.online", en: en)) : (Messages.text("payment-pages.at-the-counter", en: en)), provider: p.provider,
-                    amount: CataloguePages.vnd(p.amountVND), status: p.status.name(en: en), reference: p.reference ?? "",
+                    amount: Format.money(p.amountVND, en: en), status: p.status.name(en: en), reference: p.reference ?? "",
                     createdAt: LocalTime.format(p.createdAt), paidAt: p.paidAt.map(LocalTime.format) ?? "", link: Paths.payment.link(p.id))
     }
 
@@ -59,7 +59,7 @@ enum PaymentPages {
         let due = procedure.map(Payment.due) ?? 0
         let context = ListContext(
             code: dossier.code, dossierLink: Paths.dossier.link(dossier.id),
-            fees: procedure?.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" } ?? [], due: due, dueText: CataloguePages.vnd(due),
+            fees: procedure?.fees.map { Format.fee($0, en: en) } ?? [], due: due, dueText: Format.money(due, en: en),
             paid: payments.contains { $0.status == .succeeded }, payments: payments.map { line($0, en: en) },
             providers: PaymentProviders.all(request.application).map { Option(value: $0.name, label: $0.name, selected: false) },
             action: Paths.dossierPayments.link(dossier.id), errors: errors)
@@ -108,7 +108,7 @@ enum PaymentPages {
         let dossier = try await DossierRepository(db: request.db).find(p.dossierID)
         let provider = PaymentProviders.find(p.provider, app: request.application)
         let open = p.method == .online && p.status != .succeeded
-        let context = PayContext(code: dossier?.code ?? "", amount: CataloguePages.vnd(p.amountVND), status: p.status.name(en: en),
+        let context = PayContext(code: dossier?.code ?? "", amount: Format.money(p.amountVND, en: en), status: p.status.name(en: en),
                                  pending: p.status == .pending, checkout: open ? provider.map { PaymentProviders.checkout(p, provider: $0, request: request) } : nil)
         let response = try await Page.render("pay", title: Messages.text("pay.pay-the-fees", en: en), context: context, request: request)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
@@ -129,7 +129,7 @@ enum PaymentPages {
         guard p.provider == PaymentProviders.testName, request.application.parConfig.testPayments else { throw Problem.notFound() }
         let dossier = try await DossierRepository(db: request.db).find(p.dossierID)
         return try await Page.render("test-provider", title: "Test payment provider", context: TestContext(
-            code: dossier?.code ?? "", amount: CataloguePages.vnd(p.amountVND), action: Paths.testProvider.link(p.id), back: Paths.payment.link(p.id)),
+            code: dossier?.code ?? "", amount: Format.money(p.amountVND, en: Language.of(request) == .en), action: Paths.testProvider.link(p.id), back: Paths.payment.link(p.id)),
             request: request)
     }
 

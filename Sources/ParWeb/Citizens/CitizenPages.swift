@@ -175,9 +175,7 @@ enum CitizenPages {
         let now = request.now
         for d in try await DossierRepository(db: request.db).dossiers(ofCitizen: citizen.id) {
             var row = try await DossierPages.row(d, names: &names, now: now, en: en)
-            row = DossierPages.Row(code: row.code, link: Paths.citizenDossier.link(d.id), procedure: row.procedure, applicant: row.applicant,
-                                   state: row.state, channel: row.channel, receivedAt: row.receivedAt, dueAt: row.dueAt,
-                                   timeliness: row.timeliness, timelinessLabel: row.timelinessLabel, holder: row.holder)
+            row.link = Paths.citizenDossier.link(d.id)
             rows.append(row)
         }
         return try await Page.render("citizen-home", title: Messages.text("citizen-home.my-dossiers", en: en),
@@ -248,7 +246,7 @@ enum CitizenPages {
         let context = SubmitContext(
             citizen: citizen, procedure: .init(code: procedure.code, name: procedure.name, link: Paths.citizenSubmit.link(procedure.code)),
             components: procedure.documents.enumerated().map { .init(index: $0.offset, name: $0.element.name, checked: !$0.element.isConditional) },
-            fees: procedure.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" },
+            fees: procedure.fees.map { Format.fee($0, en: en) },
             units: options, fixedUnit: fixed?.name, errors: errors, online: procedure.methods.contains(.online))
         return try await Page.render("citizen-submit", title: Messages.text("common.submit-online", en: en), context: context, request: request, failed: errors != nil)
     }

@@ -16,6 +16,10 @@ extension DossierPages {
         let applicant: Dossier.Applicant
         let components: [String]
         let fees: [String]
+        /// The fees to pay (`Payment.due`), or nil when the procedure charges nothing.
+        let amountDue: String?
+        /// Whether they were paid (counter or online) before this print.
+        let paid: Bool
         let receivedAt: String
         let dueAt: String
         let channel: String
@@ -55,10 +59,13 @@ extension DossierPages {
         let surveyQR = try? QRCode(text: survey, correction: .medium)
             .svg(moduleSize: 3, quietZone: 4, title: Messages.text("dossier-pages-forms.qr-code-satisfaction-survey", en: en))
         let timeline = try await DossierRepository(db: request.db).timeline(of: d.id)
+        let due = procedure.map(Payment.due(for:)) ?? 0
+        let paid = try await PaymentRepository(db: request.db).payments(of: d.id).contains { $0.status == .succeeded }
         let context = ReceiptContext(
             code: d.code, secret: secret, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
             receivingUnit: try await names.unit(d.receivingUnitID), applicant: d.applicant, components: d.components,
-            fees: procedure?.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" } ?? [],
+            fees: procedure?.fees.map { Format.fee($0, en: en) } ?? [],
+            amountDue: due > 0 ? Format.money(due, en: en) : nil, paid: paid,
             receivedAt: LocalTime.formal(d.receivedAt, en: en), dueAt: LocalTime.formal(d.originalDueAt, en: en), channel: channelLabel(d.channel, en: en),
             officer: timeline.first?.actorName ?? "", lookupURL: lookup, qr: qr, surveyURL: survey, surveyQR: surveyQR,
             reissueLink: Paths.dossierReceipt.link(d.id), dossierLink: Paths.dossier.link(d.id))

@@ -30,6 +30,8 @@ extension DossierPages {
         let units: [UnitOption]
         let query: String
         let matches: [ProcedureOption]
+        /// Before anything is typed: the procedures the officer's units received most in the last 90 days.
+        let frequent: [ProcedureOption]
         let procedure: ProcedureOption?
         let components: [ComponentOption]
         let fees: [String]
@@ -80,6 +82,14 @@ extension DossierPages {
         }
         var chosen: Procedure?
         if let code = form["procedure"], !code.isEmpty { chosen = try await procedures.find(code: code) }
+        var frequent: [ProcedureOption] = []
+        if chosen == nil, matches.isEmpty {
+            let since = VietnamTime.localDate(of: request.now).adding(days: -90)
+            for id in try await ServiceCounterStore.mostReceived(units: Array(principal.scopeRoots(for: .receiveDossiers)), since: since,
+                                                                 limit: 8, on: request.db) {
+                if let procedure = try await procedures.find(id) { frequent.append(option(procedure)) }
+            }
+        }
         let checked = Set(form.filter { $0.key.hasPrefix("component.") }.map(\.value))
         var dueHint: String?
         if let chosen {
@@ -92,12 +102,12 @@ extension DossierPages {
             ReuseOption(id: $0.id.description, component: $0.component ?? "", name: $0.originalName, uploadedAt: LocalTime.format($0.uploadedAt))
         }
         let context = IntakeContext(
-            units: try await receivingUnits(request, selected: form["unit"]), query: form["q"] ?? "", matches: matches,
+            units: try await receivingUnits(request, selected: form["unit"]), query: form["q"] ?? "", matches: matches, frequent: frequent,
             procedure: chosen.map(option),
             components: (chosen?.documents ?? []).enumerated().map {
                 ComponentOption(index: $0.offset, name: $0.element.name, checked: checked.contains($0.element.name) || (posted.isEmpty && !$0.element.isConditional))
             },
-            fees: chosen?.fees.map { "\($0.description): \(CataloguePages.vnd($0.amountVND))" } ?? [],
+            fees: chosen?.fees.map { Format.fee($0, en: en) } ?? [],
             dueHint: dueHint, form: form, reusable: reusable, errors: errors, postAllowed: chosen != nil)
         return try await Page.render("dossier-new", title: Messages.text("common.receive-a-dossier", en: en), context: context, request: request, failed: errors != nil)
     }

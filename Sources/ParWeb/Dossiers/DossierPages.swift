@@ -11,6 +11,7 @@ enum DossierPages {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.dossiers.pattern, use: queue)
         routes.get(Paths.dossierNew.pattern, use: intakeForm)
+        routes.post(Paths.dossierSearch.pattern, use: searchQueue)
         routes.on(.POST, Paths.dossierNew.pattern, body: .collect(maxSize: "64mb"), use: intake)
         routes.get(Paths.dossierRegister.pattern, use: registerPage)
         routes.get(Paths.dossierRegisterCSV.pattern, use: registerCSV)
@@ -29,7 +30,7 @@ enum DossierPages {
 
     struct Row: Encodable {
         let code: String
-        let link: String
+        var link: String
         let procedure: String
         let applicant: String
         let state: String
@@ -39,6 +40,8 @@ enum DossierPages {
         let timeliness: String
         let timelinessLabel: String
         let holder: String
+        /// Working days past the appointment, for an overdue dossier (`Overdue.workingDaysLate`).
+        let daysLate: Int?
     }
 
     static func timelinessLabel(_ t: Dossier.Timeliness, en: Bool) -> String {
@@ -60,13 +63,14 @@ enum DossierPages {
         }
     }
 
-    static func row(_ d: Dossier, names: inout Names, now: Date, en: Bool) async throws -> Row {
+    static func row(_ d: Dossier, names: inout Names, now: Date, en: Bool, calendar: WorkingCalendar? = nil) async throws -> Row {
         let t = d.timeliness(at: now)
         return Row(code: d.code, link: Paths.dossier.link(d.id), procedure: try await names.procedure(d.procedureID)?.name ?? "",
                    applicant: d.applicant.name, state: d.state.name(en: en),
                    channel: channelLabel(d.channel, en: en), receivedAt: LocalTime.format(d.receivedAt),
                    dueAt: LocalTime.format(d.dueAt), timeliness: t.rawValue, timelinessLabel: timelinessLabel(t, en: en),
-                   holder: try await names.unit(d.holderUnitID))
+                   holder: try await names.unit(d.holderUnitID),
+                   daysLate: t == .overdue ? calendar.map { Overdue.workingDaysLate(due: d.dueAt, now: now, calendar: $0) } : nil)
     }
 
     // MARK: Work queue
@@ -77,31 +81,51 @@ enum DossierPages {
         let selected: Bool
     }
 
+    struct Tab: Encodable {
+        let label: String
+        let link: String
+        let current: Bool
+    }
+
     struct QueueContext: Encodable {
         let rows: [Row]
+        let tabs: [Tab]
         let states: [Option]
         let channels: [Option]
         let procedure: String
-        let atRisk: Bool
+        let view: String
+        let all: Bool
+        /// The other scope: all the units the reader may see, or back to their own.
+        let scopeLink: String?
         let canReceive: Bool
         let nextLink: String?
-        let overdue: Int
+        /// What was searched for, when the rows are search results.
+        let searched: String?
+        let errors: [FormError]?
+    }
+
+    static func viewLabel(_ view: DossierQueueView, en: Bool) -> String {
+        switch view {
+        case .open: Messages.text("dossiers.view.open", en: en)
+        case .dueSoon: Messages.text("dossiers.view.due_soon", en: en)
+        case .overdue: Messages.text("dossiers.view.overdue", en: en)
+        case .toReturn: Messages.text("dossiers.view.to_return", en: en)
+        case .supplemented: Messages.text("dossiers.view.supplemented", en: en)
+        }
     }
 
     @Sendable static func queue(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         let en = Language.of(request) == .en
-        let roots = principal.scopeRoots(for: .viewDossiers)
-        guard !roots.isEmpty else { throw Problem.forbidden() }
-        let units = try await request.units.subtreeIDs(of: roots)
+        let all = (try? request.query.get(String.self, at: "all")) == "1"
+        let units = try await DossierService.queueUnits(all: all, request: request)
+        let view = (try? request.query.get(String.self, at: "view")).flatMap(DossierQueueView.init(rawValue:)) ?? .open
         let stateRaw = (try? request.query.get(String.self, at: "state")) ?? ""
         let channelRaw = (try? request.query.get(String.self, at: "channel")) ?? ""
         let procedureCode = VietnameseText.clean((try? request.query.get(String.self, at: "procedure")) ?? "")
-        let atRisk = (try? request.query.get(String.self, at: "atRisk")) == "1"
         let page = max(0, min(1000, (try? request.query.get(Int.self, at: "page")) ?? 0))
-        let now = request.now
-        var filter = DossierRepository.QueueFilter(holderUnits: units, limit: 51, offset: page * 50)
-        if let state = DossierState(rawValue: stateRaw) { filter.states = [state] }
+        var filter = try await DossierService.queueFilter(view, units: units, limit: 51, offset: page * 50, request: request)
+        if let state = DossierState(rawValue: stateRaw), filter.states.contains(state) { filter.states = [state] }
         filter.channel = DossierChannel(rawValue: channelRaw)
         if !procedureCode.isEmpty {
             guard let procedure = try await ProcedureRepository(db: request.db).find(code: procedureCode) else {
@@ -109,27 +133,61 @@ enum DossierPages {
             }
             filter.procedureID = procedure.id
         }
-        if atRisk {
-            // At risk: due within two working days (DOMAIN.md: officers are warned ahead).
-            let calendar = try await CalendarRepository(db: request.db).calendar()
-            filter.dueBefore = (try? calendar.deadline(from: now, workingDays: 2).due) ?? now
-        }
         let found = try await DossierRepository(db: request.db).queue(filter)
-        var names = Names(request)
-        var rows: [Row] = []
-        for d in found.prefix(50) { rows.append(try await row(d, names: &names, now: now, en: en)) }
         var query = request.url.query.map { "?" + $0 } ?? "?"
         query = query.replacingOccurrences(of: "&page=\(page)", with: "").replacingOccurrences(of: "?page=\(page)", with: "?")
-        let context = QueueContext(
+        let context = try await queueContext(found.prefix(50), view: view, all: all, principal: principal, request: request,
+                                             stateRaw: stateRaw, channelRaw: channelRaw, procedure: procedureCode,
+                                             nextLink: found.count > 50 ? Paths.dossiers.rawValue + query + (query.hasSuffix("?") ? "" : "&") + "page=\(page + 1)" : nil)
+        return try await Page.render("dossiers", title: Messages.text("dossiers.work-queue", en: en), context: context, request: request)
+    }
+
+    /// The search box: code, name, ID number or phone, sent by POST so that what was typed never
+    /// reaches a URL or a log; results from the officer's units (or all they may see), any state.
+    @Sendable static func searchQueue(_ request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let en = Language.of(request) == .en
+        struct Form: Decodable { let q: String?; let all: String? }
+        let form = try request.content.decode(Form.self)
+        let all = form.all == "1"
+        let typed = VietnameseText.clean(form.q ?? "")
+        let units = try await DossierService.queueUnits(all: all, request: request)
+        var rows: [Dossier] = []
+        var errors: [FormError]?
+        if let search = DossierSearch(typed) {
+            rows = try await DossierRepository(db: request.db).search(search, units: units, limit: DossierService.searchLimit)
+        } else {
+            errors = [FormError(field: "q", message: Messages.text("dossiers.search-too-short", en: en))]
+        }
+        let context = try await queueContext(rows[...], view: nil, all: all, principal: principal, request: request,
+                                             stateRaw: "", channelRaw: "", procedure: "", nextLink: nil, searched: typed, errors: errors)
+        let response = try await Page.render("dossiers", title: Messages.text("dossiers.search-results", en: en), context: context, request: request)
+        if errors != nil { response.status = .unprocessableEntity }
+        return response
+    }
+
+    static func queueContext(_ dossiers: ArraySlice<Dossier>, view: DossierQueueView?, all: Bool, principal: Principal, request: Request,
+                             stateRaw: String, channelRaw: String, procedure: String, nextLink: String?,
+                             searched: String? = nil, errors: [FormError]? = nil) async throws -> QueueContext {
+        let en = Language.of(request) == .en
+        let calendar = try await CalendarRepository(db: request.db).calendar()
+        var names = Names(request)
+        var rows: [Row] = []
+        for d in dossiers { rows.append(try await row(d, names: &names, now: request.now, en: en, calendar: calendar)) }
+        let scope = all ? "&all=1" : ""
+        let hasDesk = !principal.deskUnits.isEmpty
+        return QueueContext(
             rows: rows,
-            states: DossierState.allCases.filter { !$0.isClosed }.map {
+            tabs: DossierQueueView.allCases.map {
+                Tab(label: viewLabel($0, en: en), link: Paths.dossiers.rawValue + "?view=\($0.rawValue)" + scope, current: $0 == view)
+            },
+            states: DossierState.allCases.filter { !$0.isClosed && (view?.states.contains($0) ?? true) }.map {
                 Option(value: $0.rawValue, label: $0.name(en: en), selected: $0.rawValue == stateRaw)
             },
             channels: DossierChannel.allCases.map { Option(value: $0.rawValue, label: channelLabel($0, en: en), selected: $0.rawValue == channelRaw) },
-            procedure: procedureCode, atRisk: atRisk, canReceive: principal.mayAnywhere(.receiveDossiers),
-            nextLink: found.count > 50 ? Paths.dossiers.rawValue + query + (query.hasSuffix("?") ? "" : "&") + "page=\(page + 1)" : nil,
-            overdue: rows.filter { $0.timeliness == Dossier.Timeliness.overdue.rawValue }.count)
-        return try await Page.render("dossiers", title: Messages.text("dossiers.work-queue", en: en), context: context, request: request)
+            procedure: procedure, view: (view ?? .open).rawValue, all: all,
+            scopeLink: hasDesk ? Paths.dossiers.rawValue + "?view=\((view ?? .open).rawValue)" + (all ? "" : "&all=1") : nil,
+            canReceive: principal.mayAnywhere(.receiveDossiers), nextLink: nextLink, searched: searched, errors: errors)
     }
 
     static func nonEmpty(_ raw: String?) -> String? {

@@ -10,38 +10,45 @@ import Vapor
 extension ParAPI {
     func listDossiers(_ input: Operations.ListDossiers.Input) async throws -> Operations.ListDossiers.Output {
         let request = try self.request
-        let principal = try request.requirePrincipal()
         let limit = try Self.limit(input.query.limit)
-        var roots = principal.scopeRoots(for: .viewDossiers)
-        if let raw = input.query.unitId {
-            roots = [try await request.authorizedUnit(raw, .viewDossiers).unit.id]
-        }
-        guard !roots.isEmpty else { throw Problem.forbidden() }
+        let units = try await DossierService.queueUnits(all: true, unit: input.query.unitId, request: request)
         let offset = try Self.decodeCursor(input.query.cursor).map { raw -> Int in
             guard let value = Int(raw), value >= 0, value <= 1_000_000 else {
                 throw Problem.badRequest("cursor không hợp lệ.", english: "The cursor is not valid.", field: "cursor")
             }
             return value
         } ?? 0
-        var filter = DossierRepository.QueueFilter(holderUnits: try await request.units.subtreeIDs(of: roots),
-                                                   dueBefore: input.query.dueBefore, limit: limit + 1, offset: offset)
-        if let state = input.query.state.flatMap({ DossierState(rawValue: $0.rawValue) }) { filter.states = [state] }
+        let view = input.query.view.flatMap { DossierQueueView(rawValue: $0.rawValue) } ?? .open
+        var filter = try await DossierService.queueFilter(view, units: units, limit: limit + 1, offset: offset, request: request)
+        if let due = input.query.dueBefore { filter.dueBefore = min(due, filter.dueBefore ?? due) }
+        if let state = input.query.state.flatMap({ DossierState(rawValue: $0.rawValue) }) {
+            guard filter.states.contains(state) else { return .ok(.init(body: .json(.init(items: [])))) }
+            filter.states = [state]
+        }
         filter.channel = input.query.channel.flatMap { DossierChannel(rawValue: $0.rawValue) }
         if let raw = input.query.procedureId {
             guard let id = Procedure.ID(string: raw) else { return .ok(.init(body: .json(.init(items: [])))) }
             filter.procedureID = id
         }
         let found = try await DossierRepository(db: request.db).queue(filter)
-        let now = request.now
-        let items = found.prefix(limit).map { d in
-            Components.Schemas.DossierSummary(
-                id: d.id.description, code: d.code, procedureId: d.procedureID.description, receivingUnitId: d.receivingUnitID.description,
-                holderUnitId: d.holderUnitID.description, channel: .init(rawValue: d.channel.rawValue)!, state: .init(rawValue: d.state.rawValue)!,
-                receivedAt: d.receivedAt, dueAt: d.dueAt, timeliness: .init(rawValue: d.timeliness(at: now).rawValue)!,
-                applicantName: d.applicant.name, version: d.version)
-        }
-        return .ok(.init(body: .json(.init(items: Array(items),
+        return .ok(.init(body: .json(.init(items: found.prefix(limit).map { Self.summary($0, now: request.now) },
                                            nextCursor: found.count > limit ? Self.encodeCursor(String(offset + limit)) : nil))))
+    }
+
+    func searchDossiers(_ input: Operations.SearchDossiers.Input) async throws -> Operations.SearchDossiers.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let search = try DossierService.search(body.q, field: "q")
+        let units = try await DossierService.queueUnits(all: true, unit: body.unitId, request: request)
+        let found = try await DossierRepository(db: request.db).search(search, units: units, limit: DossierService.searchLimit)
+        return .ok(.init(body: .json(.init(items: found.map { Self.summary($0, now: request.now) }))))
+    }
+
+    static func summary(_ d: Dossier, now: Date) -> Components.Schemas.DossierSummary {
+        .init(id: d.id.description, code: d.code, procedureId: d.procedureID.description, receivingUnitId: d.receivingUnitID.description,
+              holderUnitId: d.holderUnitID.description, channel: .init(rawValue: d.channel.rawValue)!, state: .init(rawValue: d.state.rawValue)!,
+              receivedAt: d.receivedAt, dueAt: d.dueAt, timeliness: .init(rawValue: d.timeliness(at: now).rawValue)!,
+              applicantName: d.applicant.name, version: d.version)
     }
 
     func listDossierFiles(_ input: Operations.ListDossierFiles.Input) async throws -> Operations.ListDossierFiles.Output {

@@ -124,7 +124,7 @@ struct OverdueView: Sendable {
     }
 
     let total: Int
-    /// Most first, then by unit name (Vietnamese order).
+    /// The units holding the most, most first, then by unit name (Vietnamese order).
     let byHolder: [(unit: OrgUnit.ID, name: String, count: Int)]
     let byState: [(state: DossierState, count: Int)]
     /// The longest overdue first; empty unless the reader may see the dossiers.
@@ -132,21 +132,24 @@ struct OverdueView: Sendable {
 }
 
 extension IndexService {
-    static func overdue(_ scope: IndexScope, listing limit: Int, request: Request) async throws -> OverdueView {
+    /// `holders`: how many of the units holding the most to name; `limit`: how many dossiers to list.
+    static func overdue(_ scope: IndexScope, holders: Int, listing limit: Int, request: Request) async throws -> OverdueView {
         let index = IndexRepository(db: request.db)
         let today = VietnamTime.localDate(of: request.now)
-        let counts = try await index.overdueCounts(scope, today: today)
-        let total = counts.reduce(0) { $0 + $1.count }
+        let summary = try await index.overdueSummary(scope, today: today, holders: holders)
+        let total = summary.total
         var names = Names(request)
         var unitNames: [OrgUnit.ID: String] = [:]
-        for id in Set(counts.map(\.holder)) { unitNames[id] = try await names.unit(id) }
-        let byHolder = Overdue.byHolder(counts) { VietnameseText.precedes(unitNames[$0] ?? "", unitNames[$1] ?? "") }
+        for id in summary.byHolder.keys { unitNames[id] = try await names.unit(id) }
+        let byHolder = Overdue.byHolder(summary) { VietnameseText.precedes(unitNames[$0] ?? "", unitNames[$1] ?? "") }
         var lines: [OverdueView.Line] = []
-        if limit > 0, total > 0, let late = try await index.behind(.openLate, scope: scope, from: today, through: today, today: today, limit: limit) {
+        if limit > 0, total > 0 {
             let calendar = try await CalendarRepository(db: request.db).calendar()
-            lines = late.rows.map { .init(dossier: $0.dossier, workingDaysLate: Overdue.workingDaysLate(due: $0.dossier.dueAt, now: request.now, calendar: calendar)) }
+            lines = try await index.longestOverdue(scope, today: today, limit: limit).map {
+                .init(dossier: $0, workingDaysLate: Overdue.workingDaysLate(due: $0.dueAt, now: request.now, calendar: calendar))
+            }
         }
         return OverdueView(total: total, byHolder: byHolder.map { ($0.holder, unitNames[$0.holder] ?? "", $0.count) },
-                           byState: Overdue.byState(counts), lines: lines)
+                           byState: Overdue.byState(summary), lines: lines)
     }
 }

@@ -124,7 +124,8 @@ extension ParAPI {
         let unit = try await request.authorizedUnit(input.path.unitId, .viewIndex)
         let mayList = request.principal?.may(.viewDossiers, onUnitWithAncestry: unit.ancestry) == true
         let scope = try await IndexRepository(db: request.db).scope(unit.unit.id)
-        let overdue = try await IndexService.overdue(scope, listing: mayList ? try Self.limit(input.query.limit) : 0, request: request)
+        let limit = try Self.limit(input.query.limit)
+        let overdue = try await IndexService.overdue(scope, holders: limit, listing: mayList ? limit : 0, request: request)
         return .ok(.init(body: .json(.init(
             total: overdue.total,
             byUnit: overdue.byHolder.map { .init(unitId: $0.unit.description, unitName: $0.name, count: $0.count) },

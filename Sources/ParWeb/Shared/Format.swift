@@ -1,4 +1,5 @@
 import Foundation
+import ParCore
 
 /// How pages write numbers and money, in both languages: a decimal comma and dot-grouped thousands in
 /// Vietnamese (`81,34`, `1.500.000 đ`), the English convention in English (`81.34`, `1,500,000 VND`).
@@ -32,6 +33,11 @@ enum Format {
     /// `1.500.000 đ` / `1,500,000 VND`.
     static func money(_ amount: Int, en: Bool) -> String {
         (amount < 0 ? "−" : "") + grouped(abs(amount), en: en) + (en ? " VND" : " đ")
+    }
+
+    /// A fee line: `Lệ phí: 1.500.000 đ`, or free (`Miễn phí`) when nothing is charged.
+    static func fee(_ fee: Procedure.Fee, en: Bool) -> String {
+        fee.description + ": " + (fee.amountVND == 0 ? Messages.text("ui.free", en: en) : money(fee.amountVND, en: en))
     }
 
     /// A count: `12.345` / `12,345`.

@@ -31,6 +31,7 @@ enum Paths: String, CaseIterable {
     case simplification = "/reports/simplification"
     case dossiers = "/dossiers"
     case dossierNew = "/dossiers/new"
+    case dossierSearch = "/dossiers/search"
     case dossierRegister = "/dossiers/register"
     case dossierRegisterCSV = "/dossiers/register.csv"
     case dossierRegisterXLSX = "/dossiers/register.xlsx"

@@ -12,23 +12,29 @@ struct OverdueTests {
         VietnamTime.instant(LocalDate(year: y, month: m, day: d)!, TimeOfDay(hour: h, minute: min)!)
     }
 
-    @Test("counts sum by the unit holding them, most first, ties in name order; steps in the order a dossier goes")
-    func grouping() {
-        let counts = [
-            Overdue.Count(holder: Self.a, state: .received, count: 1),
-            Overdue.Count(holder: Self.b, state: .inProcess, count: 2),
-            Overdue.Count(holder: Self.a, state: .inProcess, count: 1),
-            Overdue.Count(holder: Self.c, state: .submitted, count: 2),
-        ]
+    @Test("the units holding the most first, ties in name order; steps in the order a dossier goes")
+    func ordering() {
+        let summary = Overdue.Summary(total: 6, byState: [.inProcess: 3, .received: 1, .submitted: 2, .returned: 0],
+                                      byHolder: [Self.a: 2, Self.b: 2, Self.c: 2])
         let names = [Self.a: "Đ", Self.b: "Ư", Self.c: "D"]
-        let byHolder = Overdue.byHolder(counts) { VietnameseText.precedes(names[$0]!, names[$1]!) }
+        let byHolder = Overdue.byHolder(summary) { VietnameseText.precedes(names[$0]!, names[$1]!) }
         // a, b and c hold 2 each: "D" < "Đ" < "Ư" in Vietnamese order.
         #expect(byHolder.map(\.holder) == [Self.c, Self.a, Self.b])
-        #expect(byHolder.map(\.count) == [2, 2, 2])
-        let byState = Overdue.byState(counts)
+        let byState = Overdue.byState(summary)
         #expect(byState.map(\.state) == [.submitted, .received, .inProcess])
         #expect(byState.map(\.count) == [2, 1, 3])
-        #expect(Overdue.byHolder([]) { _, _ in true }.isEmpty)
+        var more = summary
+        more.byHolder[Self.b] = 5
+        #expect(Overdue.byHolder(more) { _, _ in true }.first?.holder == Self.b)
+    }
+
+    @Test("a past gauge day is late for good; today's and later days, and the pauses, stay as they are")
+    func buckets() {
+        let today = LocalDate(year: 2026, month: 12, day: 5)!
+        #expect(Overdue.bucket("2026-12-04", today: today) == ServiceCounters.alwaysLate)
+        #expect(Overdue.bucket("2026-12-05", today: today) == "2026-12-05")
+        #expect(Overdue.bucket("2027-01-04", today: today) == "2027-01-04")
+        #expect(Overdue.bucket(ServiceCounters.alwaysLate, today: today) == ServiceCounters.alwaysLate)
     }
 
     @Test("working days late: the working days after the appointment's day, up to today", arguments: [

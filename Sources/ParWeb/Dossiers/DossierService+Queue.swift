@@ -1,0 +1,54 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The counter's queue, for the page and `listDossiers`/`searchDossiers` alike.
+extension DossierService {
+    /// The units whose dossiers the queue lists: the officer's own desk units (`Principal.deskUnits`) by
+    /// default; with `all`, or for a reader without a desk (a leader), every unit below their
+    /// viewDossiers grants. `unit` narrows to one unit and its subtree (viewDossiers on it).
+    static func queueUnits(all: Bool, unit: String? = nil, request: Request) async throws -> [OrgUnit.ID] {
+        let principal = try request.requirePrincipal()
+        if let unit {
+            return try await request.units.subtreeIDs(of: [try await request.authorizedUnit(unit, .viewDossiers).unit.id])
+        }
+        let roots = principal.scopeRoots(for: .viewDossiers)
+        guard !roots.isEmpty else { throw Problem.forbidden() }
+        let desks = principal.deskUnits
+        if !all, !desks.isEmpty { return Array(desks) }
+        return try await request.units.subtreeIDs(of: roots)
+    }
+
+    /// The filter of one of the queue's tabs at `now`.
+    static func queueFilter(_ view: DossierQueueView, units: [OrgUnit.ID], limit: Int, offset: Int,
+                            request: Request) async throws -> DossierRepository.QueueFilter {
+        let now = request.now
+        var filter = DossierRepository.QueueFilter(holderUnits: units, states: view.states, limit: limit, offset: offset)
+        switch view {
+        case .open, .toReturn: break
+        case .dueSoon:
+            let calendar = try await CalendarRepository(db: request.db).calendar()
+            filter.dueAfter = now
+            filter.dueBefore = (try? calendar.deadline(from: now, workingDays: DossierQueueView.dueSoonWorkingDays).due) ?? now
+        case .overdue:
+            filter.overdueOn = VietnamTime.localDate(of: now)
+        case .supplemented:
+            filter.supplementedSince = VietnamTime.instant(VietnamTime.localDate(of: now), .midnight)
+        }
+        return filter
+    }
+
+    /// Search results are few: a name matches a handful of applicants at one unit.
+    static let searchLimit = 50
+
+    /// What was typed in the search box, read (`DossierSearch`), or a 400 problem naming the field.
+    static func search(_ raw: String, field: String) throws -> DossierSearch {
+        guard let search = DossierSearch(raw) else {
+            throw Problem(DomainError.invalid("Nhập ít nhất 3 ký tự: mã hồ sơ, tên, số định danh hoặc số điện thoại.",
+                                              english: "Type at least 3 characters: a dossier code, a name, an ID number or a phone number.",
+                                              field: field))
+        }
+        return search
+    }
+}
