@@ -12,6 +12,7 @@ at once and answers to form posts (an error summary, a 404 page).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlparse
@@ -20,6 +21,28 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Route
 
 FAILING_IMPACTS = ("serious", "critical")
+
+# What sticks out at a phone's width: the page's overflow and the elements past the right edge.
+OVERFLOW_JS = """() => {
+  const width = window.innerWidth, over = document.documentElement.scrollWidth - width;
+  if (over <= 1) return null;
+  const culprits = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && getComputedStyle(el).position !== 'absolute') {
+      let inScroller = false;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowX;
+        if (o === 'auto' || o === 'scroll' || o === 'hidden') { inScroller = true; break; }
+      }
+      if (!inScroller) culprits.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : ''));
+    }
+    if (culprits.length >= 3) break;
+  }
+  return over + ' px (' + culprits.join(', ') + ')';
+}"""
+# A time read to the second, or an appointment at midnight, in what the page shows.
+SECONDS = re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b")
 
 
 @dataclass
@@ -98,6 +121,18 @@ class Checker:
                 result = self.axe.run(page)
                 self.pages_checked += 1
                 self.paths_checked.add(urlparse(doc.url).path)
+                path = urlparse(doc.url).path
+                # Phone width: the page itself never scrolls sideways (tables may scroll inside their box).
+                page.set_viewport_size({"width": 360, "height": 780})
+                overflow = page.evaluate(OVERFLOW_JS)
+                page.set_viewport_size({"width": 1280, "height": 900})
+                if overflow:
+                    self.violations_found += 1
+                    failures.append(f"{path}: scrolls sideways at 360 px by {overflow}")
+                shown = page.evaluate("document.body.innerText")
+                if SECONDS.search(shown):
+                    self.violations_found += 1
+                    failures.append(f"{path}: shows a time with seconds ({SECONDS.search(shown).group(0)})")
                 for violation in result.response["violations"]:
                     if violation.get("impact") not in FAILING_IMPACTS:
                         self.minor_found[violation["id"]] = self.minor_found.get(violation["id"], 0) + 1

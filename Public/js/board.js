@@ -31,7 +31,7 @@
       li.append(w.field + ": ", text("strong", "", String(w.count)));
       waiting.append(li);
     });
-    document.getElementById("updated").textContent = new Date().toLocaleTimeString("vi-VN");
+    document.getElementById("updated").textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Ho_Chi_Minh" });
   }
 
   function poll() {

@@ -5,9 +5,9 @@ import Vapor
 
 /// The counter's queue, for the page and `listDossiers`/`searchDossiers` alike.
 extension DossierService {
-    /// The units whose dossiers the queue lists: the officer's own desk units (`Principal.deskUnits`) by
-    /// default; with `all`, or for a reader without a desk (a leader), every unit below their
-    /// viewDossiers grants. `unit` narrows to one unit and its subtree (viewDossiers on it).
+    /// The units whose dossiers the queue lists: the officer's own desk units (`Principal.deskUnits`) and
+    /// their divisions by default; with `all`, or for a reader without a desk (a leader), every unit below
+    /// their viewDossiers grants. `unit` narrows to one unit and its subtree (viewDossiers on it).
     static func queueUnits(all: Bool, unit: String? = nil, request: Request) async throws -> [OrgUnit.ID] {
         let principal = try request.requirePrincipal()
         if let unit {
@@ -16,7 +16,7 @@ extension DossierService {
         let roots = principal.scopeRoots(for: .viewDossiers)
         guard !roots.isEmpty else { throw Problem.forbidden() }
         let desks = principal.deskUnits
-        if !all, !desks.isEmpty { return Array(desks) }
+        if !all, !desks.isEmpty { return try await request.units.subtreeIDs(of: desks) }
         return try await request.units.subtreeIDs(of: roots)
     }
 
