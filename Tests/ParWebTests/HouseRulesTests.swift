@@ -65,6 +65,14 @@ struct HouseRulesTests {
         }
     }
 
+    @Test("names are sorted in Vietnamese order (VietnameseText.precedes), never by code point")
+    func vietnameseOrder() throws {
+        let codePoint = try Regex(#"\$0\.(name|title|label|field) < \$1\.(name|title|label|field)"#)
+        for path in Self.swiftFiles(under: "Sources") {
+            #expect(try Self.text(path).firstMatch(of: codePoint) == nil, "\(path) sorts names by code point")
+        }
+    }
+
     @Test("the wall clock is read only by SystemClock")
     func oneClock() throws {
         let wallClock = try Regex(#"(^|[^A-Za-z_.])Date\(\)|Date\.now\b|LocalTime\.today\(\)"#)

@@ -310,7 +310,7 @@ struct OversightWebTests {
             #expect(try await app.page(.POST, "/discipline/units/\(fixture.justice.id)/tracked?year=2026", cookie: leader, form: [
                 "_csrf": token, "month": "2026-03", "share": "64,5", "certificate": "TCVN ISO 9001:2015 — 0123", "nextReview": "2099-01-01"]).status == .seeOther)
             let after = try await app.page(.GET, "/discipline/units/\(fixture.justice.id)?year=2026", cookie: leader)
-            #expect(after.body.string.contains("100% hồ sơ đúng hạn") && after.body.string.contains("64.50%") && after.body.string.contains("Duy trì"))
+            #expect(after.body.string.contains("100% hồ sơ đúng hạn") && after.body.string.contains("64,5%") && after.body.string.contains("Duy trì"))
             let meetingPath = try #require(after.body.string.range(of: #"/meetings/[0-9a-f-]{36}"#, options: .regularExpression).map { String(after.body.string[$0]) })
             let meeting = try await app.page(.GET, meetingPath, cookie: leader)
             #expect(try await app.page(.POST, meetingPath, cookie: leader, form: [

@@ -213,7 +213,7 @@ struct SatisfactionWebTests {
             let after = try await app.page(.GET, location, cookie: par)
             #expect(after.body.string.contains("sample-answered") && after.body.string.contains("sample-unreachable"))
             // p = 0.5, n = 2 of N = 5: 1.96 · √(0.25 / 2) · √(3 / 4) = 60.01% (69.30% without the finite-population correction).
-            #expect(after.body.string.contains("50% ± 60.01"), "the campaign page")
+            #expect(after.body.string.contains("50% ± 60,01"), "the campaign page")
             // The API shows the same campaign, with the same margin, without personal data.
             let campaignID = String(location.split(separator: "/").last!)
             try await app.testing().test(.GET, "/api/v1/sipas/campaigns/\(campaignID)", headers: .bearer(fixture.token(.parOfficer))) { res in

@@ -53,7 +53,9 @@ public enum Simplification {
             if let seen = latest[change.procedureID], seen.effectiveFrom > change.effectiveFrom { continue }
             latest[change.procedureID] = change
         }
-        let shortened = latest.values.sorted { ($0.field, $0.name) < ($1.field, $1.name) }
+        let shortened = latest.values.sorted {
+            $0.field != $1.field ? VietnameseText.precedes($0.field, $1.field) : VietnameseText.precedes($0.name, $1.name)
+        }
         let percent = procedureCount == 0 ? nil
             : (Double(shortened.count) / Double(procedureCount) * 10_000).rounded() / 100
         return SimplificationReport(shortened: shortened, procedureCount: procedureCount,

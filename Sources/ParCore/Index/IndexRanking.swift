@@ -51,7 +51,7 @@ public enum IndexRanking {
         for i in ranked.indices {
             ranked[i].rank = i > 0 && ranked[i].percent == ranked[i - 1].percent ? ranked[i - 1].rank : i + 1
         }
-        let unranked = lines.filter { !$0.ranked }.map(\.line).sorted { $0.name < $1.name }
+        let unranked = lines.filter { !$0.ranked }.map(\.line).sorted { VietnameseText.precedes($0.name, $1.name) }
         return ranked + unranked
     }
 }

@@ -233,7 +233,7 @@ enum CataloguePages {
                               decision: $0.decision, link: Paths.procedure.link($0.code))
                 },
                 procedureCount: report.procedureCount,
-                percent: report.percentShortened.map { String(format: "%.2f%%", $0) } ?? "—",
+                percent: Format.percent(report.percentShortened, en: Language.of(request) == .en, digits: 2),
                 meetsTarget: report.meetsTarget, errors: nil)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -313,7 +313,7 @@ enum CataloguePages {
         let level = selected?.level ?? p?.level.rawValue ?? "commune"
         let unitKey = values["unitKey"] ?? ""
         let departments = try await UnitRepository(db: request.db).all()
-            .filter { $0.kind == .department && $0.validTo == nil }.sorted { $0.name < $1.name }
+            .filter { $0.kind == .department && $0.validTo == nil }.sorted { VietnameseText.precedes($0.name, $1.name) }
         let chosenMethods = Set(selected?.methods ?? p?.methods.map(\.rawValue) ?? ["counter"])
         let online = selected?.onlineLevel ?? p?.onlineLevel.rawValue ?? "none"
         let resultType = selected?.resultType ?? p?.resultType.rawValue ?? "paper"

@@ -39,7 +39,7 @@ enum CentrePages {
         struct Context: Encodable { let centres: [Line] }
         let en = Language.of(request) == .en
         return try await Page.render("centres", title: Messages.text("centre-pages.service-centres", en: en),
-                                     context: Context(centres: lines.sorted { $0.name < $1.name }), request: request)
+                                     context: Context(centres: lines.sorted { VietnameseText.precedes($0.name, $1.name) }), request: request)
     }
 
     /// The centre in the path, if the user may `permission` there (or manage it).
@@ -354,7 +354,7 @@ enum CentrePages {
         return (from, through)
     }
 
-    static func minutes(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "—" }
+    static func minutes(_ value: Double?, en: Bool) -> String { Format.number(value, en: en, digits: 1) }
 
     static func table(_ q: StatsQuery, en: Bool) -> [[String]] {
         var rows = [[Messages.text("common.group", en: en), Messages.text("centre-pages.issued", en: en), Messages.text("centre-pages.served", en: en), Messages.text("centre-pages.abandoned", en: en),
@@ -362,7 +362,7 @@ enum CentrePages {
                      Messages.text("centre-pages.mean-service-min", en: en)]]
         for row in q.stats.rows + [q.stats.total] {
             rows.append([row.key.isEmpty ? (Messages.text("centre-pages.total", en: en)) : row.key, String(row.issued), String(row.served), String(row.abandoned),
-                         minutes(row.meanWaitMinutes), minutes(row.p90WaitMinutes), minutes(row.meanServiceMinutes)])
+                         minutes(row.meanWaitMinutes, en: en), minutes(row.p90WaitMinutes, en: en), minutes(row.meanServiceMinutes, en: en)])
         }
         return rows
     }
@@ -391,7 +391,7 @@ enum CentrePages {
         let chart = BarChart.svg(q.stats.rows.map { ($0.key, $0.meanWaitMinutes ?? 0) }, unit: Messages.text("booking-pages.min", en: en),
                                  title: Messages.text("centre-pages.mean-waiting-time", en: en))
         let ratings = q.ratings.map { tally in
-            [tally.key] + CounterRatingLevel.allCases.map { String(tally.counts[$0, default: 0]) } + [tally.satisfiedPercent.map { String(format: "%.1f%%", $0) } ?? "—"]
+            [tally.key] + CounterRatingLevel.allCases.map { String(tally.counts[$0, default: 0]) } + [Format.percent(tally.satisfiedPercent, en: en)]
         }
         let context = StatsContext(
             centre: q.unit.unit.name, centreLink: Paths.centre.link(q.unit.unit.id), from: q.from.iso, through: q.through.iso,

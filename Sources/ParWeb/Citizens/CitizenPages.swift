@@ -220,7 +220,7 @@ enum CitizenPages {
         let communes = try await request.units.all().filter { unit in
             unit.kind == .commune && (unit.validFrom.map { $0 <= today } ?? true) && (unit.validTo.map { $0 >= today } ?? true)
         }
-        return (nil, communes.sorted { $0.name < $1.name }.map {
+        return (nil, communes.sorted { VietnameseText.precedes($0.name, $1.name) }.map {
             DossierPages.UnitOption(id: $0.id.description, name: $0.name, selected: $0.id.description == selected)
         })
     }

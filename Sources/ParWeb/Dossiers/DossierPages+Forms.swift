@@ -138,8 +138,11 @@ extension DossierPages {
 
     struct RegisterContext: Encodable {
         let units: [UnitOption]
+        /// The form's values (yyyy-mm-dd) and the caption's (dd/mm/yyyy).
         let from: String
         let to: String
+        let fromShown: String
+        let toShown: String
         let rows: [RegisterRow]
         let csvLink: String
         let xlsxLink: String
@@ -190,7 +193,8 @@ extension DossierPages {
         }
         let query = "?unit=\(unit.unit.id)&from=\(from.iso)&to=\(to.iso)"
         return try await Page.render("register", title: Messages.text("dossiers.dossier-register-form-06", en: en),
-                                     context: RegisterContext(units: units.sorted { $0.name < $1.name }, from: from.iso, to: to.iso, rows: rows,
+                                     context: RegisterContext(units: units.sorted { VietnameseText.precedes($0.name, $1.name) }, from: from.iso, to: to.iso,
+                                                             fromShown: LocalTime.format(from), toShown: LocalTime.format(to), rows: rows,
                                                               csvLink: Paths.dossierRegisterCSV.rawValue + query,
                                                               xlsxLink: Paths.dossierRegisterXLSX.rawValue + query,
                                                               printLink: Paths.dossierRegister.rawValue + query + "&print=1", truncated: truncated),

@@ -57,7 +57,7 @@ extension DossierPages {
                 options.append(UnitOption(id: unit.id.description, name: unit.name, selected: unit.id.description == selected))
             }
         }
-        return options.sorted { $0.name < $1.name }
+        return options.sorted { VietnameseText.precedes($0.name, $1.name) }
     }
 
     @Sendable static func intakeForm(_ request: Request) async throws -> Response {

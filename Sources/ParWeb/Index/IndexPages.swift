@@ -74,7 +74,7 @@ enum IndexPages {
     static func rankGroups(_ parent: UnitRecord, period: ReportPeriod, kinds: [UnitKind], link: (OrgUnit) -> String,
                            request: Request) async throws -> [RankGroup] {
         let en = Language.of(request) == .en
-        func shown(_ value: Double?) -> String { value.map { number($0) + "%" } ?? "n/a" }
+        func shown(_ value: Double?) -> String { value.map { Format.percent($0, en: en, digits: 2) } ?? "—" }
         return try await IndexService.rankings(byKind: kinds, parent, period: period, request: request).compactMap { kind, rows in
             guard rows.contains(where: { $0.rank != nil }) else { return nil }
             return RankGroup(title: kind.name(en: en), rows: rows.map { row in
@@ -163,16 +163,16 @@ enum IndexPages {
             terms.map { term in
                 let value = view.facts[term.fact] ?? 0
                 let drillable = canDrill && !(term.fact.rawValue.hasPrefix("procedures") || [.payments, .paymentsOnline, .negativeRatings, .ratings, .feedbackReceived, .feedbackOverdue].contains(term.fact))
-                return Term(label: (term.weight < 0 ? "− " : "") + factLabel(term.fact, en: en), value: number(value),
+                return Term(label: (term.weight < 0 ? "− " : "") + factLabel(term.fact, en: en), value: Format.number(value, en: en),
                             link: drillable ? Paths.indexDrill.link(record.unit.id) + "?fact=\(term.fact.rawValue)&\(query)" : nil)
             }
         }
         let indicators = view.results.map { r in
             IndicatorRow(id: r.indicator.id, group: r.indicator.group.name(en: en),
                          name: domainText(r.indicator.name, r.indicator.nameEn, en: en), numerator: terms(r.indicator.numerator),
-                         denominator: terms(r.indicator.denominator), percent: r.percent.map { number($0) + "%" } ?? "n/a",
-                         points: number(r.points), maxPoints: number(r.indicator.maxPoints), threshold: number(r.indicator.threshold * 100) + "%",
-                         target: view.targets[r.indicator.id].map { number($0.target * 100) + "%" } ?? "",
+                         denominator: terms(r.indicator.denominator), percent: r.percent.map { Format.percent($0, en: en, digits: 2) } ?? "—",
+                         points: Format.number(r.points, en: en), maxPoints: Format.number(r.indicator.maxPoints, en: en), threshold: Format.percent(r.indicator.threshold * 100, en: en, digits: 2),
+                         target: view.targets[r.indicator.id].map { Format.percent($0.target * 100, en: en, digits: 2) } ?? "",
                          status: view.status(r)?.rawValue ?? "", statusLabel: statusLabel(view.status(r), en: en))
         }
         // Trend: the last twelve months up to the period's end.
@@ -208,15 +208,15 @@ enum IndexPages {
         let canEdit = principal.may(.editIndex, onUnitWithAncestry: record.ancestry)
         let context = UnitContext(
             unitName: record.unit.name, periodLabel: period.label, from: period.from.iso, to: period.through.iso,
-            points: number(total.points), available: number(total.available), percent: view.percent.map { number($0) + "%" } ?? "n/a",
+            points: Format.number(total.points, en: en), available: Format.number(total.available, en: en), percent: view.percent.map { Format.percent($0, en: en, digits: 2) } ?? "—",
             setVersion: view.set.version, indicators: indicators, chart: chart,
-            trend: points.map { [$0.0, $0.1.map { number(IndexScoring.round2($0)) + "%" } ?? "n/a", $0.2.map { number($0) + "%" } ?? "n/a"] },
+            trend: points.map { [$0.0, $0.1.map { Format.percent(IndexScoring.round2($0), en: en, digits: 2) } ?? "—", $0.2.map { Format.percent($0, en: en, digits: 2) } ?? "—"] },
             rankings: groups, dashboard: dashboard, worst: worst,
             reportLink: Paths.indexReport.link(record.unit.id) + "?\(query)",
             parentLink: record.unit.parentID.map { Paths.indexUnit.link($0) + "?\(query)" },
             canEditTargets: canEdit, targetsAction: Paths.indexTargets.link(record.unit.id) + "?\(query)", targetYear: period.through.year,
             targetOptions: view.set.indicators.map { TargetOption(id: $0.id, name: domainText($0.name, $0.nameEn, en: en),
-                                                                  value: view.targets[$0.id].map { number($0.target * 100) } ?? "") })
+                                                                  value: view.targets[$0.id].map { Format.number($0.target * 100, en: en) } ?? "") })
         return try await Page.render("index-unit", title: "\(Messages.text("common.service-index", en: en)) — \(record.unit.name)",
                                      context: context, request: request)
     }

@@ -82,13 +82,13 @@ enum DisciplinePages {
             unitName: record.unit.name, year: year,
             commitments: view.commitments.map {
                 CommitmentLine(leader: $0.commitment.leader, text: $0.commitment.text, metric: metricNames[$0.commitment.metric] ?? $0.commitment.metric,
-                               target: IndexPages.number($0.commitment.target * 100) + "%",
-                               rate: $0.rate.map { IndexPages.number(IndexScoring.round2($0 * 100)) + "%" } ?? "n/a",
+                               target: Format.percent($0.commitment.target * 100, en: en, digits: 2),
+                               rate: $0.rate.map { Format.percent(IndexScoring.round2($0 * 100), en: en, digits: 2) } ?? "—",
                                status: $0.status.rawValue, statusLabel: IndexPages.statusLabel($0.status, en: en))
             },
             attendanceHeader: Meeting.Attendance.allCases.map { $0.name(en: en) }, attendance: attendance,
             months: view.electronicDocuments.sorted { $0.key < $1.key }.map {
-                MonthLine(month: $0.key, share: IndexPages.number(IndexScoring.round2($0.value * 100)) + "%", met: $0.value + 1e-9 >= target)
+                MonthLine(month: $0.key, share: Format.percent(IndexScoring.round2($0.value * 100), en: en, digits: 2), met: $0.value + 1e-9 >= target)
             },
             iso: view.iso.map { "\($0.certificate) · \(Messages.text("discipline-pages.next-review", en: en)) \(LocalTime.format($0.nextReview))" } ?? "",
             isoMaintained: view.iso.map { $0.isMaintained(today: today) },

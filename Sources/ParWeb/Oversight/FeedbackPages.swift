@@ -66,7 +66,7 @@ enum FeedbackPages {
     static func renderForm(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let units = try await request.units.all().filter { $0.validTo == nil && [.province, .department, .commune].contains($0.kind) }
-            .sorted { $0.name < $1.name }
+            .sorted { VietnameseText.precedes($0.name, $1.name) }
         let context = FormContext(
             kinds: Feedback.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: form["kind"] == $0.rawValue) },
             units: units.map { Option(value: $0.id.description, label: $0.name, selected: form["unitId"] == $0.id.description) },

@@ -117,7 +117,7 @@ enum PlanPages {
         let context = PlanContext(
             unitName: record.unit.name, year: year, title: plan?.title ?? Messages.text("plan.no-plan-yet", en: en, ["year": String(year)]),
             total: completion.total, done: completion.done, overdue: completion.overdue,
-            rate: completion.rate.map { IndexPages.number(IndexScoring.round2($0 * 100)) + "%" } ?? "n/a",
+            rate: completion.rate.map { Format.percent(IndexScoring.round2($0 * 100), en: en, digits: 2) } ?? "—",
             tasks: tasks.map { row($0, today: today, canEdit: canEdit, en: en) }, canEdit: canEdit,
             action: Paths.planUnit.link(record.unit.id) + "?year=\(year)", copyAction: Paths.planCopy.link(record.unit.id) + "?year=\(year)",
             templates: plan == nil ? templates : [], fields: fieldOptions(form["field"], en: en),

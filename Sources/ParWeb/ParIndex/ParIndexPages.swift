@@ -31,7 +31,7 @@ enum ParIndexPages {
         case .survey: Messages.text("par-index-pages.survey", en: en)
         case .proportional(let metric): (Messages.text("par-index-pages.automatic", en: en)) + metric
         case .tiers(let metric, let tiers):
-            (Messages.text("par-index-pages.automatic", en: en)) + metric + " (" + tiers.map { "≥\(IndexPages.number($0.minRate * 100))% → \(IndexPages.number($0.share * 100))%" }.joined(separator: ", ") + ")"
+            (Messages.text("par-index-pages.automatic", en: en)) + metric + " (" + tiers.map { "≥\(Format.number($0.minRate * 100, en: en))% → \(Format.number($0.share * 100, en: en))%" }.joined(separator: ", ") + ")"
         case nil: ""
         }
     }
@@ -131,12 +131,12 @@ enum ParIndexPages {
                   principal.may(.selfAssess, onUnitWithAncestry: record.ancestry) || principal.may(.appraiseParIndex, onUnitWithAncestry: record.ancestry) else { continue }
             units.append(UnitLine(name: try await names.unit(a.unitID), link: Paths.parIndexAssessment.link(set.id, a.unitID), submitted: a.submittedAt != nil))
         }
-        units.sort { $0.name < $1.name }
+        units.sort { VietnameseText.precedes($0.name, $1.name) }
         let canEdit = principal.mayAnywhere(.appraiseParIndex)
         let context = SetContext(
             name: set.name, year: set.year, kind: set.targetKind.name(en: en), phase: phaseLabel(set.phase, en: en),
-            total: IndexPages.number(set.totalPoints),
-            nodes: set.criteria.map { NodeLine(code: $0.code, depth: $0.depth, title: $0.title, maxPoints: IndexPages.number($0.maxPoints),
+            total: Format.number(set.totalPoints, en: en),
+            nodes: set.criteria.map { NodeLine(code: $0.code, depth: $0.depth, title: $0.title, maxPoints: Format.number($0.maxPoints, en: en),
                                                method: $0.field.map { $0.name(en: en) } ?? methodLabel($0.method, en: en), evidence: $0.evidence) },
             canEdit: canEdit, draft: set.phase == .draft, lines: override ?? ParIndexService.lines(set),
             nextPhase: set.phase.next.map { phaseLabel($0, en: en) }, units: units,
@@ -238,17 +238,17 @@ enum ParIndexPages {
         }
         let selfAssessor = principal.may(.selfAssess, onUnitWithAncestry: unit.ancestry)
         let appraiser = principal.may(.appraiseParIndex, onUnitWithAncestry: unit.ancestry)
-        func shown(_ value: Double?) -> String { value.map { IndexPages.number($0) } ?? "" }
+        func shown(_ value: Double?) -> String { value.map { Format.number($0, en: en) } ?? "" }
         let leaves = set.leaves.map { leaf -> LeafLine in
             let s = a.scores[leaf.code] ?? LeafScore(code: leaf.code)
             let manual = leaf.method?.isSelfScored == true
             return LeafLine(
-                code: leaf.code, title: leaf.title, maxPoints: IndexPages.number(leaf.maxPoints), method: methodLabel(leaf.method, en: en),
+                code: leaf.code, title: leaf.title, maxPoints: Format.number(leaf.maxPoints, en: en), method: methodLabel(leaf.method, en: en),
                 evidenceRequired: leaf.evidence, guidance: leaf.guidance, selfScore: shown(s.selfScore), explanation: s.explanation,
                 references: s.references.joined(separator: "\n"),
                 files: a.evidence.filter { $0.code == leaf.code }.map { FileLine(name: $0.name, link: Paths.parIndexEvidence.link($0.id.uuidString.lowercased())) },
                 appraised: shown(s.appraisedScore), comment: s.appraisalComment ?? "", response: s.response ?? "",
-                computed: shown(s.autoScore ?? s.surveyScore), points: IndexPages.number(ParIndexScoring.points(leaf, s)), adjusted: s.isAdjusted,
+                computed: shown(s.autoScore ?? s.surveyScore), points: Format.number(ParIndexScoring.points(leaf, s), en: en), adjusted: s.isAdjusted,
                 canSelf: manual && selfAssessor && set.phase == .selfAssessment && a.submittedAt == nil,
                 canAppraise: manual && appraiser && set.phase == .appraisal,
                 canRespond: selfAssessor && set.phase == .appraisal && s.isAdjusted && s.response == nil,
@@ -258,7 +258,7 @@ enum ParIndexPages {
         let total = set.leaves.reduce(0) { $0 + ParIndexScoring.points($1, a.scores[$1.code]) }
         let context = AssessmentContext(
             setName: set.name, unitName: unit.unit.name, phase: phaseLabel(set.phase, en: en), submitted: a.submittedAt != nil,
-            total: IndexPages.number(ParIndexScoring.round2(total)), maxTotal: IndexPages.number(set.totalPoints), leaves: leaves,
+            total: Format.number(ParIndexScoring.round2(total), en: en), maxTotal: Format.number(set.totalPoints, en: en), leaves: leaves,
             canSubmit: selfAssessor && set.phase == .selfAssessment && a.submittedAt == nil,
             action: Paths.parIndexAssessment.link(set.id, unit.unit.id), setLink: Paths.parIndexSet.link(set.id),
             reportLink: set.phase >= .finalised ? Paths.parIndexReport.link(set.id, unit.unit.id) : nil, errors: errors)
@@ -362,22 +362,23 @@ enum ParIndexPages {
     }
 
     /// One unit's line of a ranking table (the staff's and the portal's).
-    static func line(_ r: ParIndexResult, unit: String, reportLink: String?) -> ResultLine {
-        ResultLine(rank: r.rank, unit: unit, reportLink: reportLink, points: IndexPages.number(r.points), percent: IndexPages.number(r.percent) + "%",
-                   band: r.band ?? "", change: r.change.map { ($0 > 0 ? "+" : "") + IndexPages.number($0) } ?? "—",
-                   fields: r.fields.map { IndexPages.number($0.percent) + "%" })
+    static func line(_ r: ParIndexResult, unit: String, reportLink: String?, en: Bool) -> ResultLine {
+        ResultLine(rank: r.rank, unit: unit, reportLink: reportLink, points: Format.number(r.points, en: en), percent: Format.percent(r.percent, en: en, digits: 2),
+                   band: r.band ?? "", change: r.change.map { Format.change($0, en: en, digits: 2) } ?? "—",
+                   fields: r.fields.map { Format.percent($0.percent, en: en, digits: 2) })
     }
 
     static func resultTable(_ request: Request) async throws -> (CriteriaSet, [ResultLine], [String]) {
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let results = try await ParIndexService.results(set, request: request)
         let principal = try request.requirePrincipal()
+        let en = Language.of(request) == .en
         var names = Names(request)
         var lines: [ResultLine] = []
         for r in results {
             let record = try await request.units.find(r.unitID)
             let mayOpen = record.map { principal.may(.selfAssess, onUnitWithAncestry: $0.ancestry) || principal.may(.appraiseParIndex, onUnitWithAncestry: $0.ancestry) } ?? false
-            lines.append(line(r, unit: try await names.unit(r.unitID), reportLink: mayOpen ? Paths.parIndexReport.link(set.id, r.unitID) : nil))
+            lines.append(line(r, unit: try await names.unit(r.unitID), reportLink: mayOpen ? Paths.parIndexReport.link(set.id, r.unitID) : nil, en: en))
         }
         let header = set.children(of: nil).map { "\($0.code). \($0.title)" }
         return (set, lines, header)
@@ -425,8 +426,8 @@ enum ParIndexPages {
             throw Problem.notFound("Đơn vị không có kết quả trong bộ tiêu chí này.", english: "The unit has no result in this set.")
         }
         func line(_ f: ParIndexResult.FieldResult) -> FieldLine {
-            FieldLine(title: "\(f.code). \(f.title)", points: "\(IndexPages.number(f.points))/\(IndexPages.number(f.maxPoints))",
-                      percent: IndexPages.number(f.percent) + "%", versus: (f.versusPeers > 0 ? "+" : "") + IndexPages.number(f.versusPeers))
+            FieldLine(title: "\(f.code). \(f.title)", points: "\(Format.number(f.points, en: en))/\(Format.number(f.maxPoints, en: en))",
+                      percent: Format.percent(f.percent, en: en, digits: 2), versus: Format.change(f.versusPeers, en: en, digits: 2))
         }
         struct Context: Encodable {
             let setName: String
@@ -443,8 +444,8 @@ enum ParIndexPages {
             let resultsLink: String
         }
         return try await Page.render("par-index-report", title: "\(set.name) — \(unit.unit.name)", context: Context(
-            setName: set.name, unitName: unit.unit.name, rank: result.rank, points: IndexPages.number(result.points),
-            percent: IndexPages.number(result.percent) + "%", band: result.band ?? "", change: result.change.map { ($0 > 0 ? "+" : "") + IndexPages.number($0) } ?? "—",
+            setName: set.name, unitName: unit.unit.name, rank: result.rank, points: Format.number(result.points, en: en),
+            percent: Format.percent(result.percent, en: en, digits: 2), band: result.band ?? "", change: result.change.map { Format.change($0, en: en, digits: 2) } ?? "—",
             fields: result.fields.map(line), strengths: result.strengths.map(line), weaknesses: result.weaknesses.map(line),
             assessmentLink: Paths.parIndexAssessment.link(set.id, unit.unit.id), resultsLink: Paths.parIndexResults.link(set.id)), request: request)
     }

@@ -251,9 +251,9 @@ enum UnitPages {
         let errors: [FormError]?
     }
 
-    static func percent(_ value: Double?) -> String {
+    static func percent(_ value: Double?, en: Bool) -> String {
         guard let value else { return "—" }
-        return (value > 0 ? "+" : "") + String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",") + "%"
+        return Format.change(value, en: en) + "%"
     }
 
     @Sendable static func restructuring(_ request: Request) async throws -> Response {
@@ -281,14 +281,14 @@ enum UnitPages {
                 roots: roots, unitID: rawUnit, unitName: record.unit.name, from: fromText, to: toText,
                 kinds: report.kinds.map {
                     ReportRow(label: $0.kind.name(en: en), before: String($0.before), after: String($0.after),
-                              change: String($0.change), percent: percent($0.percentChange), reorganised: $0.reorganised,
+                              change: String($0.change), percent: percent($0.percentChange, en: en), reorganised: $0.reorganised,
                               dissolved: $0.dissolved, established: $0.established)
                 },
                 quotas: report.quotas.map {
                     let noData = Messages.text("restructuring.no-quota-recorded", language)
                     return ReportRow(label: Messages.catalogue[language]?["ui." + $0.name] ?? $0.name, before: $0.before.map(String.init) ?? noData,
                               after: $0.after.map(String.init) ?? noData, change: $0.change.map(String.init) ?? "—",
-                              percent: percent($0.percentChange), reorganised: nil, dissolved: nil, established: nil)
+                              percent: percent($0.percentChange, en: en), reorganised: nil, dissolved: nil, established: nil)
                 },
                 errors: nil)
         } catch {

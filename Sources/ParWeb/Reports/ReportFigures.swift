@@ -7,7 +7,7 @@ import Vapor
 /// report and the service index, satisfaction, plan and inspection pages always agree), each
 /// with the page it comes from.
 enum ReportFigures {
-    static func percent(_ value: Double?) -> String { value.map { IndexPages.number(IndexScoring.round2($0)) + "%" } ?? "n/a" }
+    static func percent(_ value: Double?) -> String { Format.percent(value.map(IndexScoring.round2), en: false, digits: 2) }
 
     static func compute(_ unit: UnitRecord, period: ReportPeriod, request: Request) async throws -> [ReportFigure] {
         let id = unit.unit.id
@@ -35,7 +35,7 @@ enum ReportFigures {
         // Procedures: dossiers (Decision 766), satisfaction, feedback.
         let index = try await IndexService.unitIndex(unit, period: period, request: request)
         let source = Paths.indexUnit.link(id) + "?\(query)"
-        func fact(_ f: IndexFact) -> String { IndexPages.number(index.facts[f] ?? 0) }
+        func fact(_ f: IndexFact) -> String { Format.number(index.facts[f] ?? 0, en: false) }
         func rate(_ indicator: String) -> String { percent(index.results.first { $0.indicator.id == indicator }?.percent) }
         add("procedures", .procedures, "Thủ tục hành chính đang thực hiện", fact(.procedures), Paths.procedures.rawValue)
         let simplified = try await ProcedureRepository(db: request.db).simplification(from: period.from, to: period.through, unitID: id, field: nil, targetPercent: nil)
@@ -45,11 +45,11 @@ enum ReportFigures {
         add("dossiers.online", .procedures, "Trong đó nộp trực tuyến", fact(.receivedOnline), source)
         add("dossiers.counter", .procedures, "Trong đó nộp trực tiếp", fact(.receivedCounter), source)
         add("dossiers.post", .procedures, "Trong đó qua bưu chính", fact(.receivedPost), source)
-        add("dossiers.finished_on_time", .procedures, "Giải quyết trước và đúng hạn", IndexPages.number((index.facts[.finishedEarly] ?? 0) + (index.facts[.finishedOnTime] ?? 0)), source)
+        add("dossiers.finished_on_time", .procedures, "Giải quyết trước và đúng hạn", Format.number((index.facts[.finishedEarly] ?? 0) + (index.facts[.finishedOnTime] ?? 0), en: false), source)
         add("dossiers.finished_late", .procedures, "Giải quyết quá hạn", fact(.finishedLate), source)
         add("progress.on_time", .procedures, "Tỷ lệ hồ sơ đúng hạn (Quyết định 766)", rate("progress.on_time"), source)
         let satisfaction = try await SatisfactionService.view(unit, period: period, by: .none, request: request)
-        add("sipas.overall", .procedures, "Mức độ hài lòng (\(satisfaction.result.responses) phiếu)", SatisfactionService.shown(satisfaction.result.overall),
+        add("sipas.overall", .procedures, "Mức độ hài lòng (\(satisfaction.result.responses) phiếu)", SatisfactionService.shown(satisfaction.result.overall, en: false),
             Paths.satisfactionUnit.link(id) + "?\(query)")
         add("feedback.received", .procedures, "Phản ánh, kiến nghị tiếp nhận", fact(.feedbackReceived), Paths.feedbackManage.rawValue)
         add("feedback.overdue", .procedures, "Phản ánh, kiến nghị quá hạn", fact(.feedbackOverdue), Paths.feedbackManage.rawValue + "?overdue=1")
@@ -67,7 +67,7 @@ enum ReportFigures {
         // E-government: the shares the plans target.
         for (indicator, label) in [("online.dossiers", "Tỷ lệ hồ sơ nộp trực tuyến"), ("other.transfers_electronic", "Tỷ lệ hồ sơ luân chuyển điện tử"),
                                    ("other.results_digitised", "Tỷ lệ kết quả được số hóa")] {
-            let target = index.targets[indicator].map { " (chỉ tiêu \(IndexPages.number($0.target * 100))%)" } ?? ""
+            let target = index.targets[indicator].map { " (chỉ tiêu \(Format.number($0.target * 100, en: false))%)" } ?? ""
             add(indicator, .eGovernment, label + target, rate(indicator), source)
         }
         return figures

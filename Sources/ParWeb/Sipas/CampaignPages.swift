@@ -158,7 +158,7 @@ enum CampaignPages {
             func count(_ status: SampleStatus) -> Int { mine.filter { $0.status == status }.count }
             strata.append(Stratum(unit: try await names.unit(OrgUnit.ID(s.unitID)), population: s.population, size: s.size,
                                   answered: count(.answered), unreachable: count(.unreachable), declined: count(.declined),
-                                  pending: count(.pending), result: SatisfactionService.shown(result.overall)))
+                                  pending: count(.pending), result: SatisfactionService.shown(result.overall, en: en)))
         }
         var lines: [SampleLine] = []
         for s in samples {
@@ -169,7 +169,7 @@ enum CampaignPages {
         let id = c.id.uuidString.lowercased()
         let context = ShowContext(
             name: c.name, unit: try await names.unit(c.rootUnitID), period: "\(LocalTime.format(c.from)) – \(LocalTime.format(c.through))",
-            margin: IndexPages.number(c.margin * 100) + "%", seed: String(c.seed), questionnaire: c.questionnaireVersion,
+            margin: Format.percent(c.margin * 100, en: en, digits: 2), seed: String(c.seed), questionnaire: c.questionnaireVersion,
             population: c.population, sampleSize: c.sampleSize, strata: strata, samples: lines,
             nextLink: samples.first { $0.status == .pending }.map { Paths.campaignEntry.link(id, $0.dossier.id) },
             callsLink: Paths.campaignCalls.link(id), callsXLSXLink: Paths.campaignCallsXLSX.link(id))

@@ -120,18 +120,18 @@ enum SatisfactionPages {
         let context = UnitContext(
             unitName: record.unit.name, periodLabel: view.period.label, from: view.period.from.iso, to: view.period.through.iso,
             by: SatisfactionRepository.Breakdown.allCases.map { Option(value: $0.rawValue, label: breakdownLabel($0, en: en), selected: $0 == view.breakdown) },
-            responses: view.result.responses, overall: SatisfactionService.shown(view.result.overall),
+            responses: view.result.responses, overall: SatisfactionService.shown(view.result.overall, en: en),
             aggregation: view.questionnaire.aggregation == .meanOfAspects
                 ? (Messages.text("satisfaction-pages.mean-of-the-five-aspects", en: en))
                 : (Messages.text("satisfaction-pages.the-overall-question", en: en)),
-            target: view.target.map { IndexPages.number($0.target * 100) + "%" } ?? "",
+            target: view.target.map { Format.percent($0.target * 100, en: en, digits: 2) } ?? "",
             status: view.status?.rawValue ?? "", statusLabel: IndexPages.statusLabel(view.status, en: en),
             aspects: SipasAspect.allCases.map { aspect in
                 let figure = view.result.aspects[aspect] ?? SatisfactionFigure.none
-                return AspectLine(name: aspect.name(en: en), value: SatisfactionService.shown(figure), n: figure.n)
+                return AspectLine(name: aspect.name(en: en), value: SatisfactionService.shown(figure, en: en), n: figure.n)
             },
             chart: SatisfactionChart.svg(bars: bars, target: view.target.map { $0.target * 100 },
-                                         title: Messages.text("satisfaction-pages.satisfaction-by-aspect-satisfied-95", en: en)),
+                                         title: Messages.text("satisfaction-pages.satisfaction-by-aspect-satisfied-95", en: en), en: en),
             header: Array(table[0].dropFirst()), rows: rows, expectations: Array(expectations),
             commentsLink: Paths.satisfactionComments.link(record.unit.id) + "?\(query)",
             csvLink: Paths.satisfactionCSV.link(record.unit.id) + "?\(query)&by=\(view.breakdown.rawValue)",
@@ -140,11 +140,11 @@ enum SatisfactionPages {
             parentLink: record.unit.parentID.map { Paths.satisfactionUnit.link($0) + "?\(query)" },
             canEdit: principal.may(.runSurveys, onUnitWithAncestry: record.ancestry),
             targetAction: Paths.satisfactionTargets.link(record.unit.id) + "?\(query)", targetYear: view.period.through.year,
-            targetValue: view.target.map { IndexPages.number($0.target * 100) } ?? "",
+            targetValue: view.target.map { Format.number($0.target * 100, en: en) } ?? "",
             counterRatings: counter.total == 0 ? [] : CounterRatingLevel.allCases.map {
                 Expectation(aspect: "", text: $0.name(en: en), count: counter.counts[$0, default: 0])
             },
-            counterSatisfied: counter.satisfiedPercent.map { IndexPages.number($0) + "%" } ?? "")
+            counterSatisfied: counter.satisfiedPercent.map { Format.percent($0, en: en, digits: 2) } ?? "")
         return try await Page.render("satisfaction-unit", title: "\(Messages.text("base.satisfaction", en: en)) — \(record.unit.name)",
                                      context: context, request: request)
     }
@@ -327,14 +327,14 @@ enum SatisfactionPages {
 /// Horizontal bars (accessible SVG with a title and description; the numbers are in the
 /// table next to it): one bar per figure, its 95% margin as a whisker, the target as a line.
 enum SatisfactionChart {
-    static func svg(bars: [(String, SatisfactionFigure)], target: Double?, title: String) -> String {
+    static func svg(bars: [(String, SatisfactionFigure)], target: Double?, title: String, en: Bool) -> String {
         let width = 640.0, left = 250.0, right = 20.0, rowH = 30.0, top = 10.0
         let height = top + rowH * Double(bars.count) + 30
         let plotW = width - left - right
         func x(_ percent: Double) -> Double { left + plotW * min(max(percent, 0), 100) / 100 }
         let escape = XLSXWriter.escape
         var parts = [##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(Int(width)) \##(Int(height))" width="100%" role="img" aria-labelledby="bars-title bars-desc" class="chart bars">"##,
-                     ##"<title id="bars-title">\##(escape(title))</title><desc id="bars-desc">\##(escape(bars.map { "\($0.0): \($0.1.percent.map { IndexPages.number($0) + "%" } ?? "n/a")" }.joined(separator: "; ")))</desc>"##]
+                     ##"<title id="bars-title">\##(escape(title))</title><desc id="bars-desc">\##(escape(bars.map { "\($0.0): \($0.1.percent.map { Format.percent($0, en: en, digits: 2) } ?? "—")" }.joined(separator: "; ")))</desc>"##]
         for tick in stride(from: 0.0, through: 100.0, by: 25.0) {
             parts.append(##"<line x1="\##(x(tick))" x2="\##(x(tick))" y1="\##(top)" y2="\##(height - 25)" stroke="#ccc"/>"##)
             parts.append(##"<text x="\##(x(tick))" y="\##(height - 10)" font-size="11" text-anchor="middle" fill="#333">\##(Int(tick))%</text>"##)

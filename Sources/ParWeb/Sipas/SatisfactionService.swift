@@ -79,10 +79,10 @@ enum SatisfactionService {
         return results
     }
 
-    /// "87.5% ± 4.2" or "n/a".
-    static func shown(_ figure: SatisfactionFigure) -> String {
-        guard let percent = figure.percent else { return "n/a" }
-        return IndexPages.number(percent) + "%" + (figure.marginPercent.map { " ± " + IndexPages.number($0) } ?? "")
+    /// "87,5% ± 4,2" (Vietnamese) / "87.5% ± 4.2", or "—" without answers.
+    static func shown(_ figure: SatisfactionFigure, en: Bool) -> String {
+        guard let percent = figure.percent else { return "—" }
+        return Format.percent(percent, en: en, digits: 2) + (figure.marginPercent.map { " ± " + Format.number($0, en: en) } ?? "")
     }
 
     /// The table every export writes: one line per breakdown row (or the unit), with n, the

@@ -30,7 +30,7 @@ enum TransparencyPages {
 
     /// The province: the current unit at the top of the tree.
     static func root(_ request: Request) async throws -> UnitRecord {
-        guard let top = try await request.units.all().filter({ $0.parentID == nil && $0.validTo == nil }).sorted(by: { $0.name < $1.name }).first,
+        guard let top = try await request.units.all().filter({ $0.parentID == nil && $0.validTo == nil }).sorted(by: { VietnameseText.precedes($0.name, $1.name) }).first,
               let record = try await request.units.find(top.id) else {
             throw Problem.notFound("Chưa có đơn vị.", english: "No units yet.")
         }
@@ -74,7 +74,7 @@ enum TransparencyPages {
         var names = Names(request)
         var lines: [ParIndexPages.ResultLine] = []
         for r in try await ParIndexRepository(db: request.db).results(set) {
-            lines.append(ParIndexPages.line(r, unit: try await names.unit(r.unitID), reportLink: nil))
+            lines.append(ParIndexPages.line(r, unit: try await names.unit(r.unitID), reportLink: nil, en: en))
         }
         struct Context: Encodable {
             let name: String
@@ -115,10 +115,10 @@ enum TransparencyPages {
         struct Line: Encodable { let unit: String; let responses: Int; let overall: String }
         struct Context: Encodable { let root: String; let period: String; let computedAt: String; let overall: String; let responses: Int; let lines: [Line] }
         return try await render("portal-satisfaction", title: Messages.text("portal-satisfaction.citizen-satisfaction", en: en), context: Context(
-            root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), overall: SatisfactionService.shown(view.result.overall),
+            root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), overall: SatisfactionService.shown(view.result.overall, en: en),
             responses: view.result.responses,
             lines: view.rows.filter { $0.key != root.unit.id.description }.map {
-                Line(unit: $0.label, responses: $0.result.responses, overall: SatisfactionService.shown($0.result.overall))
+                Line(unit: $0.label, responses: $0.result.responses, overall: SatisfactionService.shown($0.result.overall, en: en))
             }), request: request)
     }
 
