@@ -55,7 +55,27 @@ class Document:
     status: int
     headers: dict[str, str]
     body: bytes
+    # The request's headers, so a GET page can be asked for again in English (the session's cookie).
+    request_headers: dict[str, str] = field(default_factory=dict)
+    method: str = "GET"
 
+
+# Vietnamese letters (tone marks and the letters English lacks); an English page shows them only inside
+# an element marked lang="vi" (names of units, people, procedures; what citizens wrote).
+VIETNAMESE_JS = """() => {
+  const vi = /[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]/i;
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = n.nodeValue.trim();
+    if (!text || !vi.test(text)) continue;
+    const el = n.parentElement;
+    if (!el || el.closest('[lang="vi"], script, style, noscript, [hidden]')) continue;
+    found.push((el.id ? '#' + el.id + ' ' : el.tagName.toLowerCase() + ' ') + JSON.stringify(text.slice(0, 60)));
+    if (found.length >= 5) break;
+  }
+  return found;
+}"""
 
 @dataclass
 class Checker:
@@ -69,6 +89,7 @@ class Checker:
     paths_checked: set[str] = field(default_factory=set)
     violations_found: int = 0
     minor_found: dict[str, int] = field(default_factory=dict)  # moderate/minor rule id -> pages, reported only
+    language_found: list[str] = field(default_factory=list)  # English pages showing unmarked Vietnamese
     axe: Axe = field(default_factory=Axe)
 
     def record_into(self, context: BrowserContext) -> None:
@@ -85,7 +106,8 @@ class Checker:
             response = route.fetch(max_redirects=0)
             body = response.body()
             if "text/html" in response.headers.get("content-type", "") and not 300 <= response.status < 400:
-                self.pending.append(Document(request.url, response.status, dict(response.headers), body))
+                self.pending.append(Document(request.url, response.status, dict(response.headers), body,
+                                             request.all_headers(), request.method))
             route.fulfill(response=response, body=body)
 
         context.route("**/*", record)
@@ -140,6 +162,16 @@ class Checker:
                     if found:
                         self.violations_found += 1
                         failures.append(f"{path}: shows {rule} ({found.group(0)})")
+                if doc.method == "GET" and doc.status == 200 and "lang=" not in doc.url:
+                    english = context.request.get(doc.url + ("&" if "?" in doc.url else "?") + "lang=en",
+                                                  headers={k: v for k, v in doc.request_headers.items() if k.lower() == "cookie"},
+                                                  max_redirects=0)
+                    if english.status == 200 and "text/html" in english.headers.get("content-type", ""):
+                        current["doc"] = Document(doc.url, 200, dict(english.headers), english.body())
+                        page.goto(doc.url, wait_until="load")
+                        untranslated = page.evaluate(VIETNAMESE_JS)
+                        if untranslated:
+                            self.language_found.append(f"{path}: " + "; ".join(untranslated))
                 for violation in result.response["violations"]:
                     if violation.get("impact") not in FAILING_IMPACTS:
                         self.minor_found[violation["id"]] = self.minor_found.get(violation["id"], 0) + 1

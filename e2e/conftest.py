@@ -110,6 +110,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"axe-core: {_checker.pages_checked} pages checked ({len(_checker.paths_checked)} distinct paths), "
             f"{_checker.violations_found} serious/critical violations")
+        if _checker.language_found:
+            terminalreporter.write_line(f"language: {len(_checker.language_found)} English page(s) show unmarked Vietnamese:")
+            for line in _checker.language_found:
+                terminalreporter.write_line("  " + line)
         if _checker.minor_found:
             terminalreporter.write_line("axe-core, moderate/minor (not failing): " + ", ".join(
                 f"{rule} on {n} page(s)" for rule, n in sorted(_checker.minor_found.items())))
