@@ -33,6 +33,23 @@ struct UnitRepositoryTests {
         }
     }
 
+    @Test("children are listed in Vietnamese order: Dân before Du, Đ after D, Ơ and Ư after O and U")
+    func childrenInVietnameseOrder() async throws {
+        try await withTestDatabase { db in
+            let repo = UnitRepository(db: db)
+            let actor = AuditActor.system("t")
+            let province = try await repo.create(Self.unit("01", .province), actor: actor, now: testNow())
+            let names = ["Sở Du lịch", "Sở Ưu đãi", "Sở Đô thị", "Sở Ơn nghĩa", "Sở Dân tộc", "Sở Uỷ thác", "Sở Ô tô", "Sở Xây dựng"]
+            for (n, name) in names.enumerated() {
+                var unit = Self.unit("C\(n)", parent: province.unit.id)
+                unit.name = name
+                _ = try await repo.create(unit, actor: actor, now: testNow())
+            }
+            let listed = try await repo.children(of: province.unit.id).map(\.name)
+            #expect(listed == ["Sở Dân tộc", "Sở Du lịch", "Sở Đô thị", "Sở Ô tô", "Sở Ơn nghĩa", "Sở Uỷ thác", "Sở Ưu đãi", "Sở Xây dựng"])
+        }
+    }
+
     @Test("a stale version is refused and the unit is unchanged")
     func staleVersion() async throws {
         try await withTestDatabase { db in

@@ -96,11 +96,15 @@ public struct UnitRepository: Sendable {
         return try await query.all().compactMap { $0.id.map(OrgUnit.ID.init) }
     }
 
-    /// Direct children, current ones first, then by name.
+    /// Direct children, current ones first, then by kind, then by name in Vietnamese order (`VietnameseText.precedes`:
+    /// the database's collation is not Vietnamese).
     public func children(of id: OrgUnit.ID) async throws -> [OrgUnit] {
-        try await UnitModel.query(on: db).filter(\.$parentID == id.rawValue).sort(\.$name).all()
+        try await UnitModel.query(on: db).filter(\.$parentID == id.rawValue).all()
             .map { try $0.toDomain() }
-            .sorted { ($0.validTo == nil ? 0 : 1, $0.kind.rawValue) < ($1.validTo == nil ? 0 : 1, $1.kind.rawValue) }
+            .sorted {
+                let a = ($0.validTo == nil ? 0 : 1, $0.kind.rawValue), b = ($1.validTo == nil ? 0 : 1, $1.kind.rawValue)
+                return a != b ? a < b : VietnameseText.precedes($0.name, $1.name)
+            }
     }
 
     /// Every unit (the restructuring report and the import read the whole registry).
