@@ -29,6 +29,33 @@ public struct Citizen: Identifiable, Hashable, Sendable, Codable {
         else { return nil }
         return text
     }
+
+    /// The address as `normalisedEmail` keys it, or the form's error.
+    public static func checkedEmail(_ raw: String) throws(DomainError) -> String {
+        guard let email = normalisedEmail(raw) else {
+            throw .invalid("Địa chỉ thư điện tử không hợp lệ.", english: "That is not a valid e-mail address.", field: "email")
+        }
+        return email
+    }
+
+    /// What a citizen's online dossiers are filed under, cleaned and checked: a name (1–200 characters), a
+    /// phone of digits, spaces and "+" and an ID number of letters and digits (each up to 20, empty is none).
+    public static func profile(name raw: String, phone rawPhone: String?, idNumber rawID: String?)
+        throws(DomainError) -> (name: String, phone: String?, idNumber: String?) {
+        let name = VietnameseText.clean(raw)
+        guard !name.isEmpty, name.unicodeScalars.count <= 200 else {
+            throw .invalid("Cần họ tên (tối đa 200 ký tự).", english: "Your name (up to 200 characters) is required.", field: "name")
+        }
+        let phone = rawPhone.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let idNumber = rawID.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        if let phone, phone.unicodeScalars.count > 20 || !phone.allSatisfy({ $0.isNumber || $0 == "+" || $0 == " " }) {
+            throw .invalid("Số điện thoại không hợp lệ.", english: "That is not a valid phone number.", field: "phone")
+        }
+        if let idNumber, idNumber.unicodeScalars.count > 20 || !idNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            throw .invalid("Số định danh không hợp lệ.", english: "That is not a valid ID number.", field: "idNumber")
+        }
+        return (name, phone, idNumber)
+    }
 }
 
 /// A message waiting in the outbox: written in the same transaction as the change it

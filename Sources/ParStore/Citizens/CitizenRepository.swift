@@ -34,9 +34,7 @@ public struct CitizenRepository: Sendable {
 
     /// Issues a code for `email` and queues the message that carries it.
     public func issueCode(to rawEmail: String, now: Date, purpose: CodePurpose = .signIn) async throws {
-        guard let email = Citizen.normalisedEmail(rawEmail) else {
-            throw DomainError.invalid("Địa chỉ thư điện tử không hợp lệ.", english: "That is not a valid e-mail address.", field: "email")
-        }
+        let email = try Citizen.checkedEmail(rawEmail)
         try await db.writeTransaction { tx in
             let recent = try await OneTimeCodeModel.query(on: tx).filter(\.$recipient == email)
                 .filter(\.$createdAt > now.addingTimeInterval(-OneTimeCodeRules.issueWindow)).count()
@@ -105,18 +103,7 @@ public struct CitizenRepository: Sendable {
 
     /// Updates the name, phone and ID number the citizen's online dossiers are filed under.
     public func updateProfile(_ id: Citizen.ID, name: String, phone: String?, idNumber: String?, now: Date) async throws -> Citizen {
-        let name = VietnameseText.clean(name)
-        guard !name.isEmpty, name.unicodeScalars.count <= 200 else {
-            throw DomainError.invalid("Cần họ tên (tối đa 200 ký tự).", english: "Your name (up to 200 characters) is required.", field: "name")
-        }
-        let phone = phone.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
-        let idNumber = idNumber.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
-        if let phone, phone.unicodeScalars.count > 20 || !phone.allSatisfy({ $0.isNumber || $0 == "+" || $0 == " " }) {
-            throw DomainError.invalid("Số điện thoại không hợp lệ.", english: "That is not a valid phone number.", field: "phone")
-        }
-        if let idNumber, idNumber.unicodeScalars.count > 20 || !idNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            throw DomainError.invalid("Số định danh không hợp lệ.", english: "That is not a valid ID number.", field: "idNumber")
-        }
+        let (name, phone, idNumber) = try Citizen.profile(name: name, phone: phone, idNumber: idNumber)
         return try await db.writeTransaction { tx in
             guard let row = try await CitizenModel.find(id.rawValue, on: tx) else {
                 throw DomainError(.notFound, "Không tìm thấy tài khoản.", english: "Account not found.")
