@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import ParCore
+import SQLKit
 
 /// Row of `dossiers`.
 final class DossierModel: Model, @unchecked Sendable {
@@ -56,6 +57,13 @@ final class DossierModel: Model, @unchecked Sendable {
     }
 
     static func encode(_ d: Dossier) throws -> String { try StoredJSON.encode(d) }
+
+    /// A dossier read by SQL: its `data` and `version` columns.
+    static func decode(_ row: any SQLRow) throws -> Dossier {
+        var dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
+        dossier.version = try row.decode(column: "version", as: Int.self)
+        return dossier
+    }
 }
 
 /// Row of `dossier_events`.

@@ -77,11 +77,7 @@ extension DossierRepository {
                 return match
             }
             .orderBy("received_at", .descending).orderBy("code").limit(limit).all()
-        return try rows.map { row in
-            var dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
-            dossier.version = try row.decode(column: "version", as: Int.self)
-            return dossier
-        }
+        return try rows.map(DossierModel.decode)
     }
 
     /// The dossier with this code, typed with or without its dots, in any case.

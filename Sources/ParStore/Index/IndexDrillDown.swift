@@ -94,9 +94,7 @@ extension IndexRepository {
             .orderBy(SQLRaw(atColumn)).limit(limit).all()
         let what = fact.rawValue
         return (try rows.map { row in
-            var dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
-            dossier.version = try row.decode(column: "version", as: Int.self)
-            return DrillRow(dossier: dossier, at: try row.decode(column: "drill_at", as: Date.self), what: what)
+            DrillRow(dossier: try DossierModel.decode(row), at: try row.decode(column: "drill_at", as: Date.self), what: what)
         }, total)
     }
 }

@@ -32,11 +32,7 @@ extension IndexRepository {
             guard !keys.isEmpty, n > 0 else { return [] }
             return try await db.sql.select().column("data").column("version").from("dossiers")
                 .where("receiving_unit_id", .in, SQLBind.group(units)).where("gauge_key", .in, SQLBind.group(keys))
-                .orderBy("due_at").orderBy("code").limit(n).all().map { row in
-                    var dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
-                    dossier.version = try row.decode(column: "version", as: Int.self)
-                    return dossier
-                }
+                .orderBy("due_at").orderBy("code").limit(n).all().map(DossierModel.decode)
         }
         let dated = try await read(days, limit)
         return dated + (try await read([ServiceCounters.alwaysLate], limit - dated.count))
