@@ -41,6 +41,15 @@ extension DossierEvent {
             case .withdraw, .stop: Set(DossierState.allCases.filter { !$0.isClosed })
             }
         }
+
+        /// Ends the dossier for good (refused, withdrawn, stopped): rare, and a page asks the officer to
+        /// confirm it apart from the everyday actions.
+        public var endsTheDossier: Bool {
+            switch self {
+            case .refuse, .withdraw, .stop: true
+            default: false
+            }
+        }
     }
 
     public var kind: Kind {

@@ -100,6 +100,11 @@ struct DossierIntakeAndActionsTests {
         #expect(dossier.availableActions(for: standing, at: dossier.receivedAt) == expected)
     }
 
+    @Test("the actions that end a dossier for good are the three a page asks to confirm")
+    func endingActions() {
+        #expect(Set(DossierEvent.Kind.allCases.filter(\.endsTheDossier)) == [.refuse, .withdraw, .stop])
+    }
+
     @Test("no apology is offered once the appointment has passed")
     func noLateApology() {
         let dossier = DossierRulesTests.dossier(state: .inProcess)
