@@ -21,7 +21,8 @@ public struct Holiday: Hashable, Sendable, Codable, CustomStringConvertible {
     public let date: LocalDate
     /// The name in Vietnamese, e.g. "Giỗ Tổ Hùng Vương".
     public let nameVi: String
-    /// The name in English, e.g. "Hùng Kings' Commemoration Day".
+    /// The name in English, e.g. "Hung Kings' Commemoration Day" (English writes
+    /// Vietnamese proper names without their tone marks).
     public let nameEn: String
     /// Holiday, compensatory day, swapped day off or worked weekend day.
     public let kind: Kind

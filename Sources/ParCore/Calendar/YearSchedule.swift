@@ -47,7 +47,7 @@ struct YearSchedule: Sendable {
         }
 
         let hungKings = try lunar.solarDate(for: LunarDate(year: year, month: 3, day: 10))
-        add(hungKings, "Giỗ Tổ Hùng Vương (10/3 âm lịch)", "Hùng Kings' Commemoration Day")
+        add(hungKings, "Giỗ Tổ Hùng Vương (10/3 âm lịch)", "Hung Kings' Commemoration Day")
         add(date(4, 30), "Ngày Chiến thắng", "Victory Day (Reunification Day)")
         add(date(5, 1), "Ngày Quốc tế Lao động", "International Labour Day")
         add(date(9, 2), "Quốc khánh", "National Day")

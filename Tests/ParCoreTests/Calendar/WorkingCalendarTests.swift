@@ -81,7 +81,7 @@ struct WorkingCalendarTests {
         #expect(tet.nameVi == "Tết Nguyên đán (mùng 1 tháng Giêng)")
         #expect(tet.nameEn == "Lunar New Year (1st month, day 1)")
         #expect(list.first { $0.date == VN.day("2025-01-27") }?.nameVi == "Tết Nguyên đán (28 tháng Chạp)")
-        #expect(list.first { $0.date == VN.day("2025-04-07") }?.nameEn == "Hùng Kings' Commemoration Day")
+        #expect(list.first { $0.date == VN.day("2025-04-07") }?.nameEn == "Hung Kings' Commemoration Day")
         #expect(list.first { $0.date == VN.day("2025-05-02") }?.nameVi == "Nghỉ hoán đổi (làm bù ngày 26/4/2025)")
         #expect(list.first { $0.date == VN.day("2025-04-26") }?.nameEn == "Make-up working day for 2025-05-02")
         #expect(list.filter(\.isDayOff).count == 12)
@@ -94,7 +94,7 @@ struct WorkingCalendarTests {
         #expect(compensatory.map(\.date) == [VN.day("2023-01-02"), VN.day("2023-01-20"), VN.day("2023-01-26"),
                                              VN.day("2023-05-02"), VN.day("2023-05-03"), VN.day("2023-09-04")])
         #expect(compensatory[0].nameVi == "Nghỉ bù Tết Dương lịch")
-        #expect(compensatory[3].nameEn == "Compensatory day off for Hùng Kings' Commemoration Day")
+        #expect(compensatory[3].nameEn == "Compensatory day off for Hung Kings' Commemoration Day")
     }
 
     @Test("Tết compensation can follow art. 111(3) literally: every rest day to the next working day")
@@ -146,7 +146,7 @@ struct WorkingCalendarTests {
     ])
     func hungKingsInLeapYears(_ year: Int, _ expected: String) throws {
         let list = try WorkingCalendar.standard.holidays(in: year)
-        #expect(list.first { $0.nameEn == "Hùng Kings' Commemoration Day" }?.date == VN.day(expected))
+        #expect(list.first { $0.nameEn == "Hung Kings' Commemoration Day" }?.date == VN.day(expected))
     }
 
     @Test("Weekends are Saturday and Sunday; ordinary weekdays work")
