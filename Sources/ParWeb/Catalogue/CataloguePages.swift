@@ -38,6 +38,8 @@ enum CataloguePages {
         let label: String
         let count: Int
         let link: String
+        /// The label is a name from the data (a field, a unit), not ParHub's own text.
+        var isData = true
     }
 
     struct ListContext: Encodable {
@@ -54,7 +56,7 @@ enum CataloguePages {
 
     static func row(_ p: Procedure, en: Bool) -> Row {
         Row(code: p.code, name: p.name, field: p.field, agency: p.agency,
-            time: domainText(p.processingTime.description, "\(p.processingTime.amount.clean) \(p.processingTime.unit.english)", en: en),
+            time: Format.processingTime(p.processingTime, en: en),
             online: domainText(p.onlineLevel.vietnamese, p.onlineLevel.rawValue, en: en), link: Paths.procedure.link(p.code))
     }
 
@@ -92,7 +94,8 @@ enum CataloguePages {
         }
         let agencies = try await repository.agencies().map { item in
             Facet(label: item.unitID == nil ? Messages.text("ui.communeLevel", Language.of(request)) : item.agency, count: item.count,
-                  link: item.unitID.map { link([.init(name: "unit", value: $0.description)]) } ?? link([.init(name: "level", value: "commune")]))
+                  link: item.unitID.map { link([.init(name: "unit", value: $0.description)]) } ?? link([.init(name: "level", value: "commune")]),
+                  isData: item.unitID != nil)
         }
         let canEdit = request.principal?.mayAnywhere(.editCatalogue) ?? false
         return try await Page.render("procedures", title: Messages.text("ui.procedures", Language.of(request)),
@@ -115,7 +118,7 @@ enum CataloguePages {
         let time: String
         let online: String
         let methods: [String]
-        let fees: [String]
+        let fees: [Format.FeeLine]
         let missing: [String]
         let versions: [VersionRow]
         /// Where a citizen submits it online, when the procedure accepts online dossiers.
@@ -136,7 +139,7 @@ enum CataloguePages {
         let en = Language.of(request) == .en
         let p = try await load(request)
         let versions = try await ProcedureRepository(db: request.db).versions(of: p.id).map {
-            VersionRow(version: $0.version, time: $0.procedure.processingTime.description, decision: $0.decision ?? "",
+            VersionRow(version: $0.version, time: Format.processingTime($0.procedure.processingTime, en: en), decision: $0.decision ?? "",
                        effectiveFrom: LocalTime.format($0.effectiveFrom), changedAt: LocalTime.format($0.changedAt))
         }
         let language = Language.of(request)
@@ -148,7 +151,7 @@ enum CataloguePages {
         let context = ShowContext(
             procedure: p, level: p.level.name(en: en), time: row(p, en: en).time,
             online: domainText(p.onlineLevel.vietnamese, p.onlineLevel.rawValue, en: en),
-            methods: p.methods.map(\.vietnamese), fees: fees.isEmpty ? [Messages.text("ui.free", language)] : fees, missing: p.missingParts,
+            methods: p.methods.map { Format.method($0, en: en) }, fees: fees, missing: p.missingParts,
             versions: versions, submitLink: p.methods.contains(.online) ? Paths.citizenSubmit.link(p.code) : nil,
             printLink: Paths.procedure.link(p.code) + "?print=1",
             editLink: canEdit ? Paths.procedureEdit.link(p.code) : nil)

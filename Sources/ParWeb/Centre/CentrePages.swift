@@ -67,7 +67,8 @@ enum CentrePages {
     struct DeskLine: Encodable {
         let number: Int
         let name: String
-        let fields: String
+        /// The fields it serves (names from the data); none: every field.
+        let fields: [String]
         let active: Bool
         let link: String
         let rateLink: String
@@ -120,7 +121,7 @@ enum CentrePages {
         let appointments = try await AppointmentRepository(db: request.db).appointments(unit: unit.id, day: today)
         let context = CentreContext(
             name: unit.name, canManage: principal.may(.manageCentre, onUnitWithAncestry: record.ancestry),
-            desks: desks.map { DeskLine(number: $0.number, name: $0.name, fields: $0.fields.isEmpty ? (Messages.text("centre-pages.all-fields", en: en)) : $0.fields.joined(separator: "; "),
+            desks: desks.map { DeskLine(number: $0.number, name: $0.name, fields: $0.fields,
                                         active: $0.active, link: Paths.centreDesk.link(unit.id, $0.id), rateLink: Paths.centreDeskRate.link(unit.id, $0.id),
                                         id: $0.id.description) },
             tickets: tickets.reversed().prefix(200).map { t in
@@ -185,7 +186,8 @@ enum CentrePages {
         let centreLink: String
         let number: Int
         let name: String
-        let fields: String
+        /// The fields it serves (names from the data); none: every field.
+        let fields: [String]
         let current: CurrentTicket?
         let waiting: Int
         let others: [Option]
@@ -215,7 +217,7 @@ enum CentrePages {
         let others = try await repository.desks(record.unit.id).filter { $0.active && $0.id != desk.id }
         let context = DeskContext(
             centre: record.unit.name, centreLink: Paths.centre.link(record.unit.id), number: desk.number, name: desk.name,
-            fields: desk.fields.isEmpty ? (Messages.text("centre-pages.all-fields", en: en)) : desk.fields.joined(separator: "; "),
+            fields: desk.fields,
             current: current.map { CurrentTicket(id: $0.id.description, number: $0.label, field: $0.field, calledAt: LocalTime.format($0.calledAt ?? $0.issuedAt),
                                                  recalls: $0.recalls, appointment: $0.appointmentID != nil) },
             waiting: waiting, others: others.map { Option(value: $0.id.description, label: "\($0.number) — \($0.name)", selected: false) },
@@ -272,7 +274,7 @@ enum CentrePages {
     // MARK: The touch page beside the desk
 
     struct RateContext: Encodable {
-        let desk: String
+        let desk: QueuePages.DeskLabel
         let ticket: String?
         let ticketId: String?
         let levels: [Option]
@@ -288,7 +290,7 @@ enum CentrePages {
         let desk = try await desk(request, of: record.unit.id)
         let ticket = try await ServiceCentreRepository(db: request.db).awaitingRating(desk: desk.id, now: request.now)
         let context = RateContext(
-            desk: "\(Messages.text("common.desk", en: en)) \(desk.number) — \(desk.name)", ticket: ticket?.label, ticketId: ticket?.id.description,
+            desk: QueuePages.DeskLabel(number: desk.number, name: desk.name), ticket: ticket?.label, ticketId: ticket?.id.description,
             levels: CounterRatingLevel.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
             reasons: CounterRatingLevel.reasons.map { Option(value: domainText($0.vietnamese, $0.english, en: en), label: domainText($0.vietnamese, $0.english, en: en), selected: false) },
             thanks: thanks, action: Paths.centreDeskRate.link(record.unit.id, desk.id), errors: errors)

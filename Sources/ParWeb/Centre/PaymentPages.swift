@@ -35,7 +35,7 @@ enum PaymentPages {
     struct ListContext: Encodable {
         let code: String
         let dossierLink: String
-        let fees: [String]
+        let fees: [Format.FeeLine]
         let due: Int
         let dueText: String
         let paid: Bool

@@ -58,6 +58,11 @@ enum QueuePages {
 
     // MARK: The citizen's ticket
 
+    struct DeskLabel: Encodable {
+        let number: Int
+        let name: String
+    }
+
     struct TicketContext: Encodable {
         let number: String
         let centre: String
@@ -66,7 +71,8 @@ enum QueuePages {
         let status: String
         let statusLabel: String
         let ahead: Int
-        let desk: String?
+        /// The desk that called the number: its number and its name (data).
+        let desk: DeskLabel?
         let isNew: Bool
         let url: String
         let action: String
@@ -97,7 +103,7 @@ enum QueuePages {
         let context = TicketContext(
             number: t.label, centre: unit?.name ?? "", field: t.field, issuedAt: LocalTime.format(t.issuedAt), status: t.status.rawValue,
             statusLabel: t.status.name(en: en), ahead: t.status == .waiting ? try await repository.position(of: t) : 0,
-            desk: desk.map { "\(Messages.text("common.desk", en: en)) \($0.number) — \($0.name)" },
+            desk: desk.map { DeskLabel(number: $0.number, name: $0.name) },
             isNew: (try? request.query.get(String.self, at: "new")) == "1", url: url, action: CentreService.ticketLink(t, request: request),
             qr: try? QRCode(text: url, correction: .medium).svg(moduleSize: 3, quietZone: 4, title: Messages.text("queue-pages.qr-code-follow-your-number", en: en)),
             token: token, canRate: t.status == .served && rated == nil, rated: rated.map { $0.name(en: en) },

@@ -206,7 +206,7 @@ enum CitizenPages {
         let citizen: Citizen
         let procedure: DossierPages.ProcedureOption
         let components: [DossierPages.ComponentOption]
-        let fees: [String]
+        let fees: [Format.FeeLine]
         let units: [DossierPages.UnitOption]
         let fixedUnit: String?
         let errors: [FormError]?

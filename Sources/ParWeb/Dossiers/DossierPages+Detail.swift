@@ -45,7 +45,7 @@ extension DossierPages {
         let actor: String
         let state: String
         let unit: String
-        let detail: String
+        let detail: EventDetail
     }
 
     struct FileRow: Encodable {
@@ -58,6 +58,12 @@ extension DossierPages {
         let size: String
         let digitised: Bool
         let reused: Bool
+    }
+
+    /// One inter-agency step of the procedure: the unit (a name from the data) and its working days.
+    struct PlanStep: Encodable {
+        let unit: String
+        let time: String
     }
 
     struct MessageRow: Encodable {
@@ -92,7 +98,7 @@ extension DossierPages {
         let events: [EventRow]
         let files: [FileRow]
         let messages: [MessageRow]
-        let plan: [String]
+        let plan: [PlanStep]
         let actions: [String: Bool]
         let forwardTargets: [UnitOption]
         let suggestedDue: String
@@ -122,7 +128,8 @@ extension DossierPages {
         var events: [EventRow] = []
         for e in try await repository.timeline(of: d.id) {
             events.append(EventRow(at: LocalTime.format(e.at), name: eventLabel(e.name, en: en), actor: e.actorName,
-                                   state: e.toState.name(en: en), unit: try await names.unit(e.unitID), detail: e.detail))
+                                   state: e.toState.name(en: en), unit: try await names.unit(e.unitID),
+                                   detail: EventDetail(name: e.name, stored: e.detail, en: en)))
         }
         let files = try await repository.files(of: d.id).map { f in
             FileRow(id: f.id.description, link: Paths.dossierFile.link(d.id, f.id), digitiseAction: Paths.dossierFileDigitise.link(d.id, f.id),
@@ -178,7 +185,7 @@ extension DossierPages {
             receivedAt: LocalTime.format(d.receivedAt), originalDueAt: LocalTime.format(d.originalDueAt), dueAt: LocalTime.format(d.dueAt),
             supplementRequests: d.supplementRequests, apologies: d.apologies, applicant: d.applicant, components: d.components,
             steps: steps, events: events, files: files, messages: messages,
-            plan: procedure?.interAgencySteps.map { "\($0.unit): \($0.days) " + (Messages.text("dossier-pages-detail.working-days", en: en)) } ?? [],
+            plan: procedure?.interAgencySteps.map { .init(unit: $0.unit, time: Format.workingDays($0.days, en: en)) } ?? [],
             actions: actions, forwardTargets: targets, suggestedDue: LocalInput.dateTime(suggested),
             receiptLink: Paths.dossierReceipt.link(d.id), paymentsLink: Paths.dossierPayments.link(d.id), actionLink: Paths.dossierActions.link(d.id), filesLink: Paths.dossierFiles.link(d.id),
             slips: slips, surveyLink: atCounter && d.state == .returned && !rated ? Paths.dossierSurvey.link(d.id) : nil, rated: rated,

@@ -15,7 +15,7 @@ extension DossierPages {
         let receivingUnit: String
         let applicant: Dossier.Applicant
         let components: [String]
-        let fees: [String]
+        let fees: [Format.FeeLine]
         /// The fees to pay (`Payment.due`), or nil when the procedure charges nothing.
         let amountDue: String?
         /// Whether they were paid (counter or online) before this print.
@@ -72,6 +72,13 @@ extension DossierPages {
         return try await Page.render("receipt", title: Messages.text("receipt.title", en: en, ["code": d.code]), context: context, request: request)
     }
 
+    /// One event a slip cites: when, who, and its detail.
+    struct SlipLine: Encodable {
+        let at: String
+        let actor: String
+        let detail: EventDetail
+    }
+
     struct SlipContext: Encodable {
         let kind: String
         let title: String
@@ -79,7 +86,7 @@ extension DossierPages {
         let procedure: String
         let unit: String
         let applicant: String
-        let lines: [String]
+        let lines: [SlipLine]
         let steps: [StepRow]
         let dossierLink: String
         let date: String
@@ -99,12 +106,12 @@ extension DossierPages {
             "control": ("slip.control", ""),
         ]
         guard let (titleKey, event) = titles[kind] else { throw Problem.notFound("Không có mẫu này.", english: "No such form.") }
-        var lines: [String] = []
+        var lines: [SlipLine] = []
         var date = LocalTime.format(request.now)
         if !event.isEmpty {
             let matching = timeline.filter { $0.name == event }
             guard let last = matching.last else { throw Problem.notFound("Hồ sơ chưa có phiếu này.", english: "This dossier has no such slip.") }
-            lines = matching.map { "\(LocalTime.format($0.at)) — \($0.actorName): \($0.detail)" }
+            lines = matching.map { SlipLine(at: LocalTime.format($0.at), actor: $0.actorName, detail: EventDetail(name: $0.name, stored: $0.detail, en: en)) }
             date = LocalTime.format(last.at)
         }
         var steps: [StepRow] = []

@@ -34,7 +34,7 @@ extension DossierPages {
         let frequent: [ProcedureOption]
         let procedure: ProcedureOption?
         let components: [ComponentOption]
-        let fees: [String]
+        let fees: [Format.FeeLine]
         let dueHint: String?
         let form: [String: String]
         let reusable: [ReuseOption]

@@ -357,14 +357,31 @@ enum ParIndexPages {
         let points: String
         let percent: String
         let band: String
+        /// The band is one the set named itself (data, Vietnamese), not a standard one.
+        let bandIsData: Bool
         let change: String
         let fields: [String]
+    }
+
+    /// A band's name in the page language: the standard bands (`ClassificationBand.standard`) are
+    /// ParHub's words; a band a set names itself is data, shown as written (`isData`).
+    static func band(_ name: String?, en: Bool) -> (text: String, isData: Bool) {
+        let key: String? = switch name {
+        case "Xuất sắc": "par-index.band.excellent"
+        case "Tốt": "par-index.band.good"
+        case "Khá": "par-index.band.fairly-good"
+        case "Trung bình": "par-index.band.average"
+        case "Yếu": "par-index.band.weak"
+        default: nil
+        }
+        guard let name else { return ("", false) }
+        return key.map { (Messages.text($0, en: en), false) } ?? (name, true)
     }
 
     /// One unit's line of a ranking table (the staff's and the portal's).
     static func line(_ r: ParIndexResult, unit: String, reportLink: String?, en: Bool) -> ResultLine {
         ResultLine(rank: r.rank, unit: unit, reportLink: reportLink, points: Format.number(r.points, en: en), percent: Format.percent(r.percent, en: en, digits: 2),
-                   band: r.band ?? "", change: r.change.map { Format.change($0, en: en, digits: 2) } ?? "—",
+                   band: band(r.band, en: en).text, bandIsData: band(r.band, en: en).isData, change: r.change.map { Format.change($0, en: en, digits: 2) } ?? "—",
                    fields: r.fields.map { Format.percent($0.percent, en: en, digits: 2) })
     }
 
@@ -436,6 +453,7 @@ enum ParIndexPages {
             let points: String
             let percent: String
             let band: String
+            let bandIsData: Bool
             let change: String
             let fields: [FieldLine]
             let strengths: [FieldLine]
@@ -445,7 +463,8 @@ enum ParIndexPages {
         }
         return try await Page.render("par-index-report", title: "\(set.name) — \(unit.unit.name)", context: Context(
             setName: set.name, unitName: unit.unit.name, rank: result.rank, points: Format.number(result.points, en: en),
-            percent: Format.percent(result.percent, en: en, digits: 2), band: result.band ?? "", change: result.change.map { Format.change($0, en: en, digits: 2) } ?? "—",
+            percent: Format.percent(result.percent, en: en, digits: 2), band: band(result.band, en: en).text,
+            bandIsData: band(result.band, en: en).isData, change: result.change.map { Format.change($0, en: en, digits: 2) } ?? "—",
             fields: result.fields.map(line), strengths: result.strengths.map(line), weaknesses: result.weaknesses.map(line),
             assessmentLink: Paths.parIndexAssessment.link(set.id, unit.unit.id), resultsLink: Paths.parIndexResults.link(set.id)), request: request)
     }

@@ -35,9 +35,46 @@ enum Format {
         (amount < 0 ? "−" : "") + grouped(abs(amount), en: en) + (en ? " VND" : " đ")
     }
 
-    /// A fee line: `Lệ phí: 1.500.000 đ`, or free (`Miễn phí`) when nothing is charged.
-    static func fee(_ fee: Procedure.Fee, en: Bool) -> String {
-        fee.description + ": " + (fee.amountVND == 0 ? Messages.text("ui.free", en: en) : money(fee.amountVND, en: en))
+    /// A fee line: its name as the catalogue gives it (Vietnamese data: `Lệ phí`) and the amount,
+    /// `1.500.000 đ`, or free (`Miễn phí`) when nothing is charged. Templates write
+    /// `<span lang="vi">#(f.name)</span>#(":") #(f.amount)`.
+    struct FeeLine: Encodable {
+        let name: String
+        let amount: String
+    }
+
+    static func fee(_ fee: Procedure.Fee, en: Bool) -> FeeLine {
+        FeeLine(name: fee.description, amount: fee.amountVND == 0 ? Messages.text("ui.free", en: en) : money(fee.amountVND, en: en))
+    }
+
+    /// A processing time in the page language: `3 ngày làm việc`, `1 working day`, `3 working days`.
+    static func processingTime(_ time: ProcessingTime, en: Bool) -> String {
+        let number = number(time.amount, en: en)
+        let key: String = switch (time.unit, time.amount == 1) {
+        case (.workingDays, true): "processing-time.working-day"
+        case (.workingDays, false): "processing-time.working-days"
+        case (.workingHours, true): "processing-time.working-hour"
+        case (.workingHours, false): "processing-time.working-hours"
+        case (.calendarDays, true): "processing-time.calendar-day"
+        case (.calendarDays, false): "processing-time.calendar-days"
+        case (.months, true): "processing-time.month"
+        case (.months, false): "processing-time.months"
+        }
+        return Messages.text(key, en: en, ["n": number])
+    }
+
+    /// `1 working day`, `10 working days` (the days of an inter-agency step).
+    static func workingDays(_ days: Int, en: Bool) -> String {
+        processingTime(ProcessingTime(amount: Double(days), unit: .workingDays), en: en)
+    }
+
+    /// How a dossier may be submitted, in the page language.
+    static func method(_ method: Procedure.Method, en: Bool) -> String {
+        switch method {
+        case .counter: Messages.text("procedure.method.counter", en: en)
+        case .online: Messages.text("procedure.method.online", en: en)
+        case .post: Messages.text("procedure.method.post", en: en)
+        }
     }
 
     /// A count: `12.345` / `12,345`.
