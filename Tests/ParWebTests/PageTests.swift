@@ -65,7 +65,7 @@ struct PageTests {
             let canView = role.permissions.contains(.viewRegistry)
             try await app.testing().test(.GET, "/units/\(fixture.justice.id)", headers: headers) { res in
                 #expect(res.status == (canView ? .ok : .forbidden))
-                if canView { #expect(res.body.string.contains("<h1>Sở Tư pháp</h1>")) }
+                if canView { #expect(res.body.string.contains(#"<h1 lang="vi">Sở Tư pháp</h1>"#)) }
             }
             try await app.testing().test(.GET, "/units/\(fixture.health.id)", headers: headers) { res in
                 #expect(res.status == .forbidden)
