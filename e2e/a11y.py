@@ -5,7 +5,9 @@ Every browser context the tests open records each HTML document the app sends it
 unchanged, redirects included). After each test, every new document is replayed in a
 separate checker page — same URL, same bytes, the app's own CSS — and axe-core runs
 on it, once per path, status and form-error state. Serious and critical violations
-fail the test. Checking a replay rather than
+fail the test, and so does a GET page that, asked for again with ?lang=en, shows Vietnamese
+text outside an element marked lang="vi" (only data — names, what people wrote — may stay
+Vietnamese on an English page). Checking a replay rather than
 the live page keeps the tests' timing untouched, and also covers pages a test leaves
 at once and answers to form posts (an error summary, a 404 page).
 """
@@ -89,7 +91,9 @@ class Checker:
     paths_checked: set[str] = field(default_factory=set)
     violations_found: int = 0
     minor_found: dict[str, int] = field(default_factory=dict)  # moderate/minor rule id -> pages, reported only
-    language_found: list[str] = field(default_factory=list)  # English pages showing unmarked Vietnamese
+    language_found: list[str] = field(default_factory=list)  # English pages showing unmarked Vietnamese (failing)
+    english_checked: int = 0  # GET pages asked for again in English and checked
+    english_skipped: list[str] = field(default_factory=list)  # ...that did not answer 200 with HTML, reported only
     axe: Axe = field(default_factory=Axe)
 
     def record_into(self, context: BrowserContext) -> None:
@@ -169,9 +173,15 @@ class Checker:
                     if english.status == 200 and "text/html" in english.headers.get("content-type", ""):
                         current["doc"] = Document(doc.url, 200, dict(english.headers), english.body())
                         page.goto(doc.url, wait_until="load")
+                        self.english_checked += 1
                         untranslated = page.evaluate(VIETNAMESE_JS)
                         if untranslated:
                             self.language_found.append(f"{path}: " + "; ".join(untranslated))
+                            self.violations_found += 1
+                            failures.append(f"{path}: the English page shows Vietnamese outside lang=\"vi\": "
+                                            + "; ".join(untranslated))
+                    else:
+                        self.english_skipped.append(f"{path} ({english.status})")
                 for violation in result.response["violations"]:
                     if violation.get("impact") not in FAILING_IMPACTS:
                         self.minor_found[violation["id"]] = self.minor_found.get(violation["id"], 0) + 1

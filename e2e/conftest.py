@@ -102,7 +102,7 @@ def a11y(request, browser: Browser):
         return
     failures = _checker.check_pending()
     if failures:
-        pytest.fail(f"axe-core: {len(failures)} serious/critical violation(s):\n  " + "\n  ".join(failures), pytrace=False)
+        pytest.fail(f"axe-core and page checks: {len(failures)} failure(s):\n  " + "\n  ".join(failures), pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -110,10 +110,12 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"axe-core: {_checker.pages_checked} pages checked ({len(_checker.paths_checked)} distinct paths), "
             f"{_checker.violations_found} serious/critical violations")
-        if _checker.language_found:
-            terminalreporter.write_line(f"language: {len(_checker.language_found)} English page(s) show unmarked Vietnamese:")
-            for line in _checker.language_found:
-                terminalreporter.write_line("  " + line)
+        terminalreporter.write_line(
+            f"language: {_checker.english_checked} page(s) checked in English, "
+            f"{len(_checker.language_found)} show unmarked Vietnamese (failing)"
+            + (f"; not checked (no HTML 200 in English): {', '.join(_checker.english_skipped)}" if _checker.english_skipped else ""))
+        for line in _checker.language_found:
+            terminalreporter.write_line("  " + line)
         if _checker.minor_found:
             terminalreporter.write_line("axe-core, moderate/minor (not failing): " + ", ".join(
                 f"{rule} on {n} page(s)" for rule, n in sorted(_checker.minor_found.items())))
