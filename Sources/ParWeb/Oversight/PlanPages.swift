@@ -57,7 +57,9 @@ enum PlanPages {
     struct PlanContext: Encodable {
         let unitName: String
         let year: Int
+        /// The plan's title (data), or "no plan yet" in the page language (`hasPlan` false).
         let title: String
+        let hasPlan: Bool
         let total: Int
         let done: Int
         let overdue: Int
@@ -115,7 +117,7 @@ enum PlanPages {
             }
         }
         let context = PlanContext(
-            unitName: record.unit.name, year: year, title: plan?.title ?? Messages.text("plan.no-plan-yet", en: en, ["year": String(year)]),
+            unitName: record.unit.name, year: year, title: plan?.title ?? Messages.text("plan.no-plan-yet", en: en, ["year": String(year)]), hasPlan: plan != nil,
             total: completion.total, done: completion.done, overdue: completion.overdue,
             rate: completion.rate.map { Format.percent(IndexScoring.round2($0 * 100), en: en, digits: 2) } ?? "—",
             tasks: tasks.map { row($0, today: today, canEdit: canEdit, en: en) }, canEdit: canEdit,
