@@ -132,7 +132,7 @@ struct DossierPageTests {
                                            form: ["_csrf": csrf, "version": "1", "action": "request_supplement", "items": "CCCD"])
             #expect(first.status == .seeOther)
             let stale = try await app.page(.POST, "/dossiers/\(id)/actions", cookie: counter,
-                                           form: ["_csrf": csrf, "version": "1", "action": "refuse", "reason": "sai"])
+                                           form: ["_csrf": csrf, "version": "1", "action": "refuse", "reason": "sai", "confirm": "1"])
             #expect(stale.status == .unprocessableEntity)
             #expect(stale.body.string.contains("vừa được người khác xử lý"))
             #expect(try await DossierRepository(db: app.db).find(id)?.state == .supplementRequested)

@@ -148,4 +148,26 @@ struct QueueWebTests {
             #expect(after.contains("1,500,000 VND") && after.contains(">Paid<"))
         }
     }
+
+    @Test("withdrawal is apart from the everyday actions and needs its confirmation; without it nothing changes")
+    func withdrawalConfirmed() async throws {
+        try await withTestApp { app, fixture in
+            let dossier = try await Self.receive(app, fixture, applicant: #"{"name":"Cao Thị Lan"}"#)
+            let cookie = try await signIn(app, username: fixture.users[.counterOfficer]!.username)
+            let page = try await app.page(.GET, "/dossiers/\(dossier.id)", cookie: cookie).body.string
+            let ending = try #require(page.range(of: #"<details class="ending-actions""#), "the ending actions are apart")
+            let withdraw = try #require(page.range(of: #"name="action" value="withdraw""#))
+            #expect(ending.lowerBound < withdraw.lowerBound, "withdrawal is inside them")
+            let version = try #require(page.range(of: #"name="version" value=""#).map { page[$0.upperBound...].prefix { $0.isNumber } })
+            var form = ["_csrf": try hiddenCSRF(page), "version": String(version), "action": "withdraw", "reason": "Người nộp đề nghị"]
+            let refused = try await app.page(.POST, "/dossiers/\(dossier.id)/actions", cookie: cookie, form: form)
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains(##"href="#wd-confirm""##))
+            #expect(refused.body.string.contains(#"<details class="ending-actions" id="ending-actions" open>"#))
+            #expect(try await DossierRepository(db: app.db).find(try #require(Dossier.ID(string: dossier.id)))?.state == .received)
+            form["confirm"] = "1"
+            let done = try await app.page(.POST, "/dossiers/\(dossier.id)/actions", cookie: cookie, form: form)
+            #expect(done.status == .seeOther)
+            #expect(try await DossierRepository(db: app.db).find(try #require(Dossier.ID(string: dossier.id)))?.state == .withdrawn)
+        }
+    }
 }

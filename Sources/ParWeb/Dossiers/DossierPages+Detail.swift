@@ -100,6 +100,10 @@ extension DossierPages {
         let messages: [MessageRow]
         let plan: [PlanStep]
         let actions: [String: Bool]
+        /// Refuse, stop or withdraw is offered: shown apart, each confirmed (`DossierEvent.Kind.endsTheDossier`).
+        let hasEndingActions: Bool
+        /// Open when a confirmation was missing.
+        let endingOpen: Bool
         let forwardTargets: [UnitOption]
         let suggestedDue: String
         let receiptLink: String
@@ -186,7 +190,9 @@ extension DossierPages {
             supplementRequests: d.supplementRequests, apologies: d.apologies, applicant: d.applicant, components: d.components,
             steps: steps, events: events, files: files, messages: messages,
             plan: procedure?.interAgencySteps.map { .init(unit: $0.unit, time: Format.workingDays($0.days, en: en)) } ?? [],
-            actions: actions, forwardTargets: targets, suggestedDue: LocalInput.dateTime(suggested),
+            actions: actions, hasEndingActions: available.contains(where: \.endsTheDossier),
+            endingOpen: errors?.contains { $0.field.hasSuffix("-confirm") } ?? false,
+            forwardTargets: targets, suggestedDue: LocalInput.dateTime(suggested),
             receiptLink: Paths.dossierReceipt.link(d.id), paymentsLink: Paths.dossierPayments.link(d.id), actionLink: Paths.dossierActions.link(d.id), filesLink: Paths.dossierFiles.link(d.id),
             slips: slips, surveyLink: atCounter && d.state == .returned && !rated ? Paths.dossierSurvey.link(d.id) : nil, rated: rated,
             errors: errors)
@@ -207,6 +213,15 @@ extension DossierPages {
         return Messages.catalogue[.vi]?[key] == nil ? name : Messages.text(key, en: en)
     }
 
+    /// The id of an ending action's confirmation box, for the error summary's link.
+    static func confirmField(_ action: DossierEvent.Kind) -> String {
+        switch action {
+        case .withdraw: "wd-confirm"
+        case .stop: "stop-confirm"
+        default: "refuse-confirm"
+        }
+    }
+
     /// An action form: the same event and permission rules as `POST /api/v1/dossiers/{id}/actions`,
     /// with the version the officer saw as the `If-Match`.
     struct ActionForm: Decodable {
@@ -219,6 +234,8 @@ extension DossierPages {
         var items: String?
         var newDueAt: String?
         var method: String?
+        /// The confirmation an action that ends the dossier needs (`DossierEvent.Kind.endsTheDossier`).
+        var confirm: String?
     }
 
     @Sendable static func act(_ request: Request) async throws -> Response {
@@ -227,6 +244,11 @@ extension DossierPages {
         do {
             guard let action = DossierEvent.Kind(rawValue: form.action) else {
                 throw Problem(DomainError.invalid("Thao tác không hợp lệ.", english: "Unknown action.", field: "action"))
+            }
+            if action.endsTheDossier, form.confirm != "1" {
+                throw Problem(DomainError.invalid(Messages.text("dossier.confirm-ending-required", en: false),
+                                                  english: Messages.text("dossier.confirm-ending-required", en: true),
+                                                  field: confirmField(action)))
             }
             var newDue: Date?
             if let text = form.newDueAt, !text.isEmpty {
