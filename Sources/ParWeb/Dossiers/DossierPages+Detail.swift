@@ -142,7 +142,7 @@ extension DossierPages {
                     digitised: f.digitised, reused: f.reusedFrom != nil)
         }
         let messages = try await OutboxRepository(db: request.db).messages(about: d.id).map {
-            MessageRow(at: LocalTime.format($0.createdAt), recipient: $0.recipient, subject: $0.subject, status: $0.status.rawValue)
+            MessageRow(at: LocalTime.format($0.createdAt), recipient: $0.recipient, subject: $0.subject, status: noticeStatus($0.status, en: en))
         }
         // What this officer may do now, by the same rules as the API.
         let holding = try await request.units.find(d.holderUnitID)
@@ -211,6 +211,14 @@ extension DossierPages {
     static func eventLabel(_ name: String, en: Bool) -> String {
         let key = "dossier.event.\(name)"
         return Messages.catalogue[.vi]?[key] == nil ? name : Messages.text(key, en: en)
+    }
+
+    static func noticeStatus(_ status: OutboxMessage.Status, en: Bool) -> String {
+        switch status {
+        case .pending: Messages.text("dossier.notice.pending", en: en)
+        case .sent: Messages.text("dossier.notice.sent", en: en)
+        case .failed: Messages.text("dossier.notice.failed", en: en)
+        }
     }
 
     /// The id of an ending action's confirmation box, for the error summary's link.

@@ -121,6 +121,14 @@ struct ReportPeriodTests {
         #expect(period.from.iso == from && period.through.iso == through)
     }
 
+    @Test("a period's label: the year, the month, or its two days as dd/mm/yyyy (never ISO)")
+    func periodLabels() throws {
+        #expect(try ReportPeriod("2026").label == "2026")
+        #expect(try ReportPeriod("2026-11").label == "11/2026")
+        #expect(try ReportPeriod("2026-Q4").label == "01/10/2026 – 31/12/2026")
+        #expect(try ReportPeriod(from: LocalDate(iso: "2026-02-03")!, through: LocalDate(iso: "2026-02-28")!).label == "03/02/2026 – 28/02/2026")
+    }
+
     @Test("bad periods are refused", arguments: ["", "26", "2026-13", "2026-Q5", "2026-H3", "abc", "2026-02-30", "1800"])
     func refuse(text: String) {
         #expect(throws: DomainError.self) { try ReportPeriod(text) }
