@@ -79,9 +79,4 @@ extension DossierRepository {
             .orderBy("received_at", .descending).orderBy("code").limit(limit).all()
         return try rows.map(DossierModel.decode)
     }
-
-    /// The dossier with this code, typed with or without its dots, in any case.
-    public func find(codeKey typed: String) async throws -> Dossier? {
-        try await DossierModel.query(on: db).filter(\.$codeKey == DossierSearchKeys.codeKey(typed)).first()?.toDomain()
-    }
 }

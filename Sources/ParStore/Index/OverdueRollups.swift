@@ -10,7 +10,7 @@ import SQLKit
 ///
 /// A day in the past is late for good, so a move into or out of a past day goes to the always-late row
 /// (`Overdue.bucket`), and the rows that time has made late are folded into it when the root is read
-/// (`counts`): after the first read of a day a root has at most one late row per holder and state.
+/// (`summary`): after the first read of a day a root has at most one late row per holder and state.
 public enum OverdueRollups {
     static let table = "open_steps"
 
@@ -25,6 +25,12 @@ public enum OverdueRollups {
         guard old != new else { return }
         try await add([(old, -1), (new, 1)].compactMap { key, n in key.map { ($0, n) } },
                       units: try await IndexRollups.lineage(after.receivingUnitID, on: tx), on: tx)
+    }
+
+    /// A row's holder and state with `bucket`; nil for a state this version does not know.
+    static func rowKey(_ row: any SQLRow, bucket: String) throws -> Overdue.Key? {
+        guard let state = DossierState(rawValue: try row.decode(column: "state", as: String.self)) else { return nil }
+        return Overdue.Key(holder: OrgUnit.ID(try row.decode(column: "holder_unit_id", as: UUID.self)), state: state, bucket: bucket)
     }
 
     /// Adds `n` to each key's row of every unit in `units`: one multi-row UPSERT.
@@ -75,9 +81,8 @@ public enum OverdueRollups {
                 .returning("holder_unit_id", "state", "n").all()
             var sums: [Overdue.Key: Int] = [:]
             for row in deleted {
-                guard let state = DossierState(rawValue: try row.decode(column: "state", as: String.self)) else { continue }
-                sums[Overdue.Key(holder: OrgUnit.ID(try row.decode(column: "holder_unit_id", as: UUID.self)), state: state,
-                                 bucket: ServiceCounters.alwaysLate), default: 0] += Int(try row.decode(column: "n", as: Int64.self))
+                guard let key = try rowKey(row, bucket: ServiceCounters.alwaysLate) else { continue }
+                sums[key, default: 0] += Int(try row.decode(column: "n", as: Int64.self))
             }
             try await add(sums.filter { $0.value != 0 }.map { ($0.key, $0.value) }, units: [root.rawValue], on: tx)
         }
@@ -97,24 +102,20 @@ public enum OverdueRollups {
             .where("gauge_key", .notIn, [ServiceCounters.pausedOnTime, ServiceCounters.pausedLate])
             .groupBy("receiving_unit_id").groupBy("holder_unit_id").groupBy("state").groupBy("gauge_key").all()
         for row in rows {
-            guard let state = DossierState(rawValue: try row.decode(column: "state", as: String.self)) else { continue }
+            let day = try row.decode(column: "gauge_key", as: String.self)
+            guard let key = try rowKey(row, bucket: today.map { Overdue.bucket(day, today: $0) } ?? day) else { continue }
             let receiving = try row.decode(column: "receiving_unit_id", as: UUID.self)
-            var key = Overdue.Key(holder: OrgUnit.ID(try row.decode(column: "holder_unit_id", as: UUID.self)), state: state,
-                                  bucket: try row.decode(column: "gauge_key", as: String.self))
-            if let today { key.bucket = Overdue.bucket(key.bucket, today: today) }
             let n = try row.decode(column: "n", as: Int.self)
             for unit in lineages[receiving] ?? [receiving] { result[unit, default: [:]][key, default: 0] += n }
         }
         return result
     }
 
-    /// The roll-up as stored, with past days read as always late (as `counts` reads them).
+    /// The roll-up as stored, with past days read as always late (as `summary` reads them).
     static func stored(on db: any Database, today: LocalDate) async throws -> [UUID: [Overdue.Key: Int]] {
         var result: [UUID: [Overdue.Key: Int]] = [:]
         for row in try await db.sql.select().columns("unit_id", "holder_unit_id", "state", "bucket", "n").from(table).all() {
-            guard let state = DossierState(rawValue: try row.decode(column: "state", as: String.self)) else { continue }
-            let key = Overdue.Key(holder: OrgUnit.ID(try row.decode(column: "holder_unit_id", as: UUID.self)), state: state,
-                                  bucket: Overdue.bucket(try row.decode(column: "bucket", as: String.self), today: today))
+            guard let key = try rowKey(row, bucket: Overdue.bucket(try row.decode(column: "bucket", as: String.self), today: today)) else { continue }
             result[try row.decode(column: "unit_id", as: UUID.self), default: [:]][key, default: 0] += Int(try row.decode(column: "n", as: Int64.self))
         }
         return result.mapValues { $0.filter { $0.value != 0 } }.filter { !$0.value.isEmpty }

@@ -42,7 +42,7 @@ extension DossierService {
     /// Search results are few: a name matches a handful of applicants at one unit.
     static let searchLimit = 50
 
-    /// What was typed in the search box, read (`DossierSearch`), or a 400 problem naming the field.
+    /// What was typed in the search box, read (`DossierSearch`), or a 422 problem naming the field.
     static func search(_ raw: String, field: String) throws -> DossierSearch {
         guard let search = DossierSearch(raw) else {
             throw Problem(DomainError.invalid("Nhập ít nhất 3 ký tự: mã hồ sơ, tên, số định danh hoặc số điện thoại.",

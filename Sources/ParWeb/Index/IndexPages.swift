@@ -118,6 +118,8 @@ enum IndexPages {
         let value: String
     }
 
+    /// A number as files and machine-read text write it (CSV cells, a criteria set's text): a decimal
+    /// point, two decimals at most. Pages use `Format.number`.
     static func number(_ value: Double?) -> String {
         guard let value else { return "—" }
         return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)

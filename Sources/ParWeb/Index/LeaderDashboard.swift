@@ -7,7 +7,7 @@ import Vapor
 /// that matter (the index, overdue now, on time, online) with their targets and the change from the
 /// same period a year earlier, then where the overdue dossiers wait — by unit and by step — and the
 /// longest overdue ones with their days late. Everything comes from the roll-ups and the open gauge
-/// (`IndexRepository.overdueCounts`), so it costs what the index page costs.
+/// (`IndexRepository.overdueSummary`, `longestOverdue`), so it costs what the index page costs.
 struct LeaderDashboard: Encodable {
     struct Figure: Encodable {
         let id: String
