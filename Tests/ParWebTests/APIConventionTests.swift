@@ -87,6 +87,69 @@ struct APIConventionTests {
         }
     }
 
+    @Test("the bounds of integer parameters are read from the document: inline, in block form and through $ref")
+    func parameterBoundsParsed() throws {
+        let text = try String(contentsOfFile: repositoryRoot + "Sources/ParWeb/openapi.yaml", encoding: .utf8)
+        let bounds = ParameterBounds.parse(text).byOperation
+        #expect(bounds["listInspections"] == [.init(name: "year", location: .query, range: 2000...2100)])
+        #expect(bounds["setUnitQuota"] == [.init(name: "year", location: .path, range: 1945...2100)])
+        #expect(bounds["listUnits"]?.contains(.init(name: "limit", location: .query, range: 1...200)) == true)
+        let sample = """
+        paths:
+          /a/{n}:
+            parameters:
+              - {name: n, in: path, required: true, schema: {type: integer, minimum: 3}}
+            get:
+              operationId: getA
+              parameters:
+                - name: size
+                  in: query
+                  schema:
+                    type: integer
+                    maximum: 9
+                - {name: text, in: query, schema: {type: string, maxLength: 9}}
+        components:
+          parameters:
+            Unused:
+              name: page
+              in: query
+              schema: {type: integer, minimum: 1}
+        """
+        #expect(ParameterBounds.parse(sample).byOperation == ["getA": [.init(name: "n", location: .path, range: 3...Int.max),
+                                                                     .init(name: "size", location: .query, range: Int.min...9)]])
+    }
+
+    @Test("every bounded integer parameter of the document is refused outside its bounds with a 400 problem naming it")
+    func parameterBoundsEnforced() async throws {
+        let text = try String(contentsOfFile: repositoryRoot + "Sources/ParWeb/openapi.yaml", encoding: .utf8)
+        let bounds = ParameterBounds.parse(text).byOperation
+        let operations = OpenAPIDocument.operations(in: text).filter { bounds[$0.operationId] != nil }
+        #expect(operations.count >= 9)
+        try await withTestApp { app, fixture in
+            let headers = HTTPHeaders.bearer(fixture.token(.administrator))
+            for operation in operations {
+                for bound in bounds[operation.operationId] ?? [] {
+                    let outside = [bound.range.lowerBound == Int.min ? nil : bound.range.lowerBound - 1,
+                                   bound.range.upperBound == Int.max ? nil : bound.range.upperBound + 1].compactMap { $0 }
+                    for value in outside {
+                        var path = operation.path.replacingOccurrences(of: "{\(bound.name)}", with: String(value))
+                        path = path.replacing(/\{[A-Za-z]+\}/, with: fixture.province.id.description)
+                        if bound.location == .query { path += "?\(bound.name)=\(value)" }
+                        try await app.testing().test(HTTPMethod(rawValue: operation.method), path, headers: headers) { res in
+                            #expect(res.status == .badRequest, "\(operation.key) \(bound.name)=\(value) → \(res.status)")
+                            let problem = try? JSONDecoder().decode(Problem.self, from: res.body)
+                            #expect(problem?.errors?.first?.field == bound.name, "\(operation.key)")
+                        }
+                    }
+                }
+            }
+            try await app.testing().test(.GET, "/api/v1/inspections?unitId=\(fixture.justice.id)&year=2026",
+                                         headers: .bearer(fixture.token(.inspector))) { res in
+                #expect(res.status == .ok)
+            }
+        }
+    }
+
     @Test("decomposed Vietnamese input is stored composed (NFC)")
     func nfc() async throws {
         try await withTestApp { app, fixture in

@@ -73,10 +73,12 @@ extension Application {
 
 /// Mounts the generated OpenAPI handlers under the API middleware.
 func registerAPI(_ app: Application) throws {
-    let publicOperations = try OpenAPIDocument.load().publicOperations
+    let document = try OpenAPIDocument.load()
+    let publicOperations = document.publicOperations
     let api = app.grouped(ETagMiddleware(), BodyLimitMiddleware(), LookupRateLimitMiddleware(), BearerPrincipalMiddleware(),
                           RequireBearerMiddleware(publicOperations: publicOperations),
                           IdempotencyMiddleware(), RequestContextMiddleware())
     let transport = VaporTransport(routesBuilder: api)
-    try ParAPI().registerHandlers(on: transport, serverURL: URL(string: "/")!)
+    try ParAPI().registerHandlers(on: transport, serverURL: URL(string: "/")!,
+                                  middlewares: [ParameterBoundsMiddleware(bounds: ParameterBounds.parse(document.text))])
 }
