@@ -8,17 +8,29 @@ import ParWeb
 import Vapor
 
 /// `parhub serve | migrate | seed | import units FILE | audit verify | index rebuild [--apply]
-/// | backup FILE | restore FILE [--yes] | checksums`.
+/// | backup FILE | restore FILE [--yes] | checksums | users create-admin USERNAME`, each with
+/// `--env production` (or `PARHUB_ENV=production`).
 /// Argument parsing and wiring only; the work lives in ParWeb and ParStore.
-let config = AppConfig.fromEnvironment()
 var environment = try Environment.detect()
+if !CommandLine.arguments.contains(where: { $0 == "--env" || $0 == "-e" || $0.hasPrefix("--env=") }),
+   let name = ProcessInfo.processInfo.environment["PARHUB_ENV"], !name.isEmpty {
+    environment = ["prod", "production"].contains(name) ? .production : Environment(name: name)
+    environment.arguments = CommandLine.arguments
+}
 try LoggingSystem.bootstrap(from: &environment)
+// Application.make reads `.env` (and `.env.production`) into the environment; the
+// configuration is read after it, so those files reach it.
 let app = try await Application.make(environment)
+let config = AppConfig.fromEnvironment(production: environment == .production)
 do {
     let command = environment.arguments.dropFirst().first ?? "serve"
     // Backup, restore and checksums open the database on their own: no application (and no
     // outbox dispatcher) holds it open while a restore replaces it.
     let standalone = ["backup", "restore", "checksums"]
+    if command == "serve", config.isProduction {
+        let refusals = ProductionCheck.refusals(config, environment: ProcessInfo.processInfo.environment)
+        guard refusals.isEmpty else { throw ProductionRefused(refusals: refusals) }
+    }
     if !standalone.contains(command) {
         try await configure(app, config)
     }
@@ -30,6 +42,7 @@ do {
     app.asyncCommands.use(BackupCommand(database: config.database), as: "backup")
     app.asyncCommands.use(RestoreCommand(database: config.database), as: "restore")
     app.asyncCommands.use(ChecksumsCommand(database: config.database), as: "checksums")
+    app.asyncCommands.use(UsersCommand(), as: "users")
     if command == "serve" {
         app.logger.notice("ParHub configuration: \(config.summary)")
         if case .sqlite = config.database {
@@ -39,9 +52,22 @@ do {
                 app.logger.notice("Loaded the demo data (Hà Nội, before and after 1 July 2025).")
             }
         }
-        printBanner(config)
+        if config.isProduction {
+            let refusals = try await ProductionCheck.demoLogins(app, usernames: DemoData.users.map(\.0), password: DemoData.password)
+            guard refusals.isEmpty else { throw ProductionRefused(refusals: refusals) }
+            if case .sqlite = config.database {
+                app.logger.notice("Production on SQLite: run a single instance (several instances need PostgreSQL, DATABASE_URL).")
+            }
+            print("\nParHub (production): http://\(config.host):\(config.port)/ — public address \(config.publicURL)\n")
+        } else {
+            printBanner(config)
+        }
     }
     try await app.execute()
+} catch let refused as ProductionRefused {
+    FileHandle.standardError.write(Data(refused.description.utf8))
+    try? await app.asyncShutdown()
+    Foundation.exit(78)
 } catch let exit as ExitCode {
     try? await app.asyncShutdown()
     Foundation.exit(exit.code)
@@ -304,4 +330,57 @@ struct ExitCode: Error, CustomStringConvertible {
     let code: Int32
     init(_ code: Int32) { self.code = code }
     var description: String { "finished with errors (exit status \(code))" }
+}
+
+/// `parhub serve --env production` found unsafe settings; exit status 78 (EX_CONFIG).
+struct ProductionRefused: Error, CustomStringConvertible {
+    let refusals: [ProductionCheck.Refusal]
+    var description: String {
+        "ParHub refuses to start in production until these are fixed:\n"
+            + refusals.map { "  - \($0)\n" }.joined()
+            + "See README, \"Running in production\".\n"
+    }
+}
+
+/// `parhub users create-admin USERNAME [--name NAME] [--unit KEY]`: the first administrator.
+/// The password is read from the terminal (asked twice, not echoed) or from the first line of
+/// standard input — never from the command line, where `ps` and the shell history would keep it.
+struct UsersCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "create-admin")
+        var action: String
+        @Argument(name: "username", help: "The administrator's username (3–64 characters: a–z, digits, . _ - @)")
+        var username: String
+        @Option(name: "name", help: "Display name (default: Quản trị hệ thống)")
+        var name: String?
+        @Option(name: "unit", help: "Key of the unit the role is granted on (default: the only top-level unit)")
+        var unit: String?
+    }
+    var help: String { "Creates the first administrator; the password comes from the terminal or standard input." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.action == "create-admin" else {
+            context.console.error("Usage: parhub users create-admin USERNAME [--name NAME] [--unit KEY] (password on standard input)")
+            throw ExitCode(2)
+        }
+        let password: String
+        if isatty(STDIN_FILENO) == 1 {
+            password = context.console.ask("Password (10–72 bytes): ", isSecure: true)
+            guard context.console.ask("Again: ", isSecure: true) == password else {
+                context.console.error("The passwords differ; nothing created.")
+                throw ExitCode(1)
+            }
+        } else {
+            password = readLine(strippingNewline: true) ?? ""
+        }
+        do {
+            let (user, unit) = try await FirstAdministrator.create(context.application, username: signature.username,
+                                                                    displayName: signature.name ?? "Quản trị hệ thống",
+                                                                    password: password, unitKey: signature.unit, now: config.clock())
+            context.console.print("Created the administrator \(user.username) on \(unit.unit.name) (\(unit.unit.key)).")
+        } catch let error as DomainError {
+            context.console.error(error.english)
+            throw ExitCode(1)
+        }
+    }
 }

@@ -37,6 +37,12 @@ public struct UserRepository: Sendable {
         return (try await account(model, on: db), model.passwordHash)
     }
 
+    /// How many grants of `role` there are (any user, any unit): `parhub users create-admin` creates
+    /// the first administrator only.
+    public func grantCount(_ role: Role) async throws -> Int {
+        try await RoleGrantModel.query(on: db).filter(\.$role == role.rawValue).count()
+    }
+
     /// Users ordered by username, after the cursor; one more than `limit` signals a next page.
     public func list(afterUsername: String?, limit: Int) async throws -> [UserAccount] {
         let query = UserModel.query(on: db)

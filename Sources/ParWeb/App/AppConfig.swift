@@ -7,7 +7,13 @@ import ParStore
 ///
 /// Nothing else reads the environment: tests build an `AppConfig` directly.
 public struct AppConfig: Sendable {
+    /// The secret a development start uses when `PARHUB_SECRET` is not set; production refuses it.
+    public static let developmentSecret = "dev-secret-change-me"
+
     public var database: DatabaseConfig
+    /// `parhub serve --env production` (or `PARHUB_ENV=production`): demo data and the test
+    /// payment provider off by default, secure cookies on, and `ProductionCheck` refuses unsafe settings.
+    public var isProduction = false
     public var host: String
     public var port: Int
     public var logLevel: Logger.Level
@@ -50,7 +56,7 @@ public struct AppConfig: Sendable {
     public var portalExportSettle: TimeInterval = 10
 
     public init(database: DatabaseConfig, host: String = "127.0.0.1", port: Int = 8080,
-                logLevel: Logger.Level = .info, secret: String = "dev-secret-change-me",
+                logLevel: Logger.Level = .info, secret: String = AppConfig.developmentSecret,
                 loadDemoData: Bool = false, workingDirectory: String = FileManager.default.currentDirectoryPath,
                 secureCookies: Bool = false, loginAttemptsAllowed: Int = 5, loginWindow: TimeInterval = 15 * 60,
                 databaseConnectionsPerEventLoop: Int = 8, filesDirectory: String? = nil,
@@ -75,42 +81,49 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL` (absent → SQLite at `PARHUB_SQLITE_PATH` or `./data/parhub.sqlite`),
-    /// `PARHUB_HOST`, `PARHUB_PORT`, `PARHUB_LOG_LEVEL`, `PARHUB_SECRET`, `PARHUB_DEMO` (`0` to skip demo data),
-    /// `PARHUB_SECURE_COOKIES`.
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
+    /// `PARHUB_HOST`, `PARHUB_PORT`, `PARHUB_LOG_LEVEL`, `PARHUB_SECRET`, `PARHUB_DEMO`, `PARHUB_SECURE_COOKIES`,
+    /// `PARHUB_TEST_PAYMENTS` and the rest of the README's table. In `production` the demo data and the test
+    /// payment provider are off and secure cookies on unless a variable says otherwise (`ProductionCheck`
+    /// then refuses what is unsafe).
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
+                                       production: Bool = false) -> AppConfig {
         let cwd = FileManager.default.currentDirectoryPath
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func flag(_ name: String, default fallback: Bool) -> Bool { value(name).map { $0 != "0" } ?? fallback }
         let database: DatabaseConfig
-        if let url = env["DATABASE_URL"], !url.isEmpty {
+        if let url = value("DATABASE_URL") {
             database = .postgres(url: url)
         } else {
-            database = .sqlite(path: env["PARHUB_SQLITE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? cwd + "/data/parhub.sqlite")
+            database = .sqlite(path: value("PARHUB_SQLITE_PATH") ?? cwd + "/data/parhub.sqlite")
         }
         var config = AppConfig(
             database: database,
-            host: env["PARHUB_HOST"] ?? "127.0.0.1",
-            port: env["PARHUB_PORT"].flatMap(Int.init) ?? 8080,
-            logLevel: env["PARHUB_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info,
-            secret: env["PARHUB_SECRET"] ?? "dev-secret-change-me",
-            loadDemoData: env["PARHUB_DEMO"] != "0",
+            host: value("PARHUB_HOST") ?? "127.0.0.1",
+            port: value("PARHUB_PORT").flatMap(Int.init) ?? 8080,
+            logLevel: value("PARHUB_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info,
+            secret: env["PARHUB_SECRET"] ?? developmentSecret,
+            loadDemoData: flag("PARHUB_DEMO", default: !production),
             workingDirectory: cwd,
-            secureCookies: env["PARHUB_SECURE_COOKIES"] == "1",
-            filesDirectory: env["PARHUB_FILES_DIR"].flatMap { $0.isEmpty ? nil : $0 },
-            maxUploadBytes: (env["PARHUB_MAX_UPLOAD_MB"].flatMap(Int.init) ?? 10) * 1024 * 1024,
-            lookupRatePerMinute: env["PARHUB_LOOKUP_RATE_LIMIT"].flatMap(Int.init) ?? 30,
-            publicURL: env["PARHUB_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 },
-            smtp: env["PARHUB_SMTP_HOST"].flatMap { host in
-                host.isEmpty ? nil : SMTPSettings(host: host, port: env["PARHUB_SMTP_PORT"].flatMap(Int.init) ?? 25,
-                                                  from: env["PARHUB_SMTP_FROM"] ?? "parhub@localhost")
+            secureCookies: flag("PARHUB_SECURE_COOKIES", default: production),
+            filesDirectory: value("PARHUB_FILES_DIR"),
+            maxUploadBytes: (value("PARHUB_MAX_UPLOAD_MB").flatMap(Int.init) ?? 10) * 1024 * 1024,
+            lookupRatePerMinute: value("PARHUB_LOOKUP_RATE_LIMIT").flatMap(Int.init) ?? 30,
+            publicURL: value("PARHUB_PUBLIC_URL"),
+            smtp: value("PARHUB_SMTP_HOST").map { host in
+                SMTPSettings(host: host, port: value("PARHUB_SMTP_PORT").flatMap(Int.init) ?? 25,
+                             from: value("PARHUB_SMTP_FROM") ?? "parhub@localhost")
             })
+        config.isProduction = production
         config.paymentProviders = PaymentProviderConfig.parse(env["PARHUB_PAYMENT_PROVIDERS"] ?? "")
-        config.testPayments = env["PARHUB_TEST_PAYMENTS"] != "0"
-        config.databasePoolTimeout = env["PARHUB_DB_POOL_TIMEOUT"].flatMap(Int64.init).map { max(1, $0) } ?? 10
+        config.testPayments = flag("PARHUB_TEST_PAYMENTS", default: !production)
+        config.databasePoolTimeout = value("PARHUB_DB_POOL_TIMEOUT").flatMap(Int64.init).map { max(1, $0) } ?? 10
         return config
     }
 
     /// The effective configuration for the start-up log, secrets masked.
     public var summary: String {
-        "database=\(database) host=\(host) port=\(port) log=\(logLevel) secret=\(secret.isEmpty ? "(empty)" : "****") demo=\(loadDemoData)"
+        "environment=\(isProduction ? "production" : "development") database=\(database) host=\(host) port=\(port) log=\(logLevel) "
+            + "secret=\(secret.isEmpty ? "(empty)" : "****") demo=\(loadDemoData) test-payments=\(testPayments) secure-cookies=\(secureCookies)"
     }
 }
 
