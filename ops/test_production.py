@@ -40,6 +40,8 @@ def test_dotenv_reaches_the_configuration_and_production_has_no_demo_or_test_pay
         log = server.log.read_text()
         assert "public address https://dichvucong.example.vn" in log
         assert "demo=false test-payments=false secure-cookies=true" in log
+        # The Government's holiday decisions ship with the binary; no demo needed.
+        assert "calendar: stored the shipped holiday decisions for 2024, 2025, 2026" in log
         # No demo login: the empty database has no users at all.
         request = urllib.request.Request(server.url + "/api/v1/auth/tokens", method="POST",
                                          data=json.dumps({"username": "admin", "password": "parhub-demo", "name": "x"}).encode(),

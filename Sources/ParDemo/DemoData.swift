@@ -47,12 +47,7 @@ public enum DemoData {
             let report = try await UnitImporter(db: app.db).run(try UnitImportFile.parse(data), actor: actor, now: now)
             app.logger.info("demo \(name): \(report.summary)")
         }
-        if let data = FileManager.default.contents(atPath: seedDirectory + "calendar-years.json") {
-            let calendar = CalendarRepository(db: app.db)
-            for year in try JSONDecoder().decode([YearCalendar].self, from: data) {
-                _ = try await calendar.setYear(year, expectedVersion: nil, actor: actor, now: now)
-            }
-        }
+        try await ShippedCalendar.loadMissing(app, actor: actor, now: now)
         if let data = FileManager.default.contents(atPath: seedDirectory + "procedures.json") {
             let report = try await ProcedureImporter(db: app.db).run(try ProcedureImportFile.parse(data), actor: actor, now: now)
             app.logger.info("demo procedures.json: \(report.summary)")

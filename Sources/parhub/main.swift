@@ -52,6 +52,12 @@ do {
                 app.logger.notice("Loaded the demo data (Hà Nội, before and after 1 July 2025).")
             }
         }
+        do {
+            let years = try await ShippedCalendar.loadMissing(app, now: config.clock())
+            if !years.isEmpty { app.logger.notice("calendar: stored the shipped holiday decisions for \(years.map(String.init).joined(separator: ", ")).") }
+        } catch {
+            app.logger.warning("calendar: the shipped holiday decisions were not stored (run `parhub migrate --yes` first?): \(String(describing: error))")
+        }
         if config.isProduction {
             let refusals = try await ProductionCheck.demoLogins(app, usernames: DemoData.users.map(\.0), password: DemoData.password)
             guard refusals.isEmpty else { throw ProductionRefused(refusals: refusals) }

@@ -66,11 +66,24 @@ struct CalendarWebTests {
     ])
     func shipped2026(from: String, amount: String, unit: String, expected: String) async throws {
         try await withTestApp { app, _ in
-            let data = try #require(FileManager.default.contents(atPath: repositoryRoot + "data/seed/calendar-years.json"))
-            for year in try JSONDecoder().decode([YearCalendar].self, from: data) {
-                _ = try await CalendarRepository(db: app.db).setYear(year, expectedVersion: nil, actor: .system("t"), now: testNow())
-            }
+            try await ShippedCalendar.loadMissing(app, now: testNow())
             try await Self.expectDue(app, from: from, amount: amount, unit: unit, expected: expected)
+        }
+    }
+
+    @Test("serve stores the shipped holiday decisions a database lacks, and never replaces a year an administrator entered")
+    func shippedCalendarLoaded() async throws {
+        try await withTestApp { app, _ in
+            let data = try #require(FileManager.default.contents(atPath: ShippedCalendar.file(app)))
+            let shipped = try JSONDecoder().decode([YearCalendar].self, from: data).map(\.year).sorted()
+            #expect(shipped.contains(2026))
+            let calendar = CalendarRepository(db: app.db)
+            let entered = YearCalendar(year: 2026, source: "Nhập tay")
+            _ = try await calendar.setYear(entered, expectedVersion: nil, actor: .system("t"), now: testNow())
+            #expect(try await ShippedCalendar.loadMissing(app, now: testNow()) == shipped.filter { $0 != 2026 })
+            #expect(try await calendar.year(2026)?.0.source == "Nhập tay")
+            #expect(try await ShippedCalendar.loadMissing(app, now: testNow()).isEmpty)
+            #expect(try await calendar.loadedYears() == Set(shipped))
         }
     }
 
