@@ -27,6 +27,7 @@ do {
     // Backup, restore and checksums open the database on their own: no application (and no
     // outbox dispatcher) holds it open while a restore replaces it.
     let standalone = ["backup", "restore", "checksums"]
+    guard config.invalidSettings.isEmpty else { throw ProductionRefused(refusals: config.invalidSettings) }
     if command == "serve", config.isProduction {
         let refusals = ProductionCheck.refusals(config, environment: ProcessInfo.processInfo.environment)
         guard refusals.isEmpty else { throw ProductionRefused(refusals: refusals) }
@@ -338,11 +339,11 @@ struct ExitCode: Error, CustomStringConvertible {
     var description: String { "finished with errors (exit status \(code))" }
 }
 
-/// `parhub serve --env production` found unsafe settings; exit status 78 (EX_CONFIG).
+/// A setting could not be read, or `parhub serve --env production` found unsafe ones; exit status 78 (EX_CONFIG).
 struct ProductionRefused: Error, CustomStringConvertible {
     let refusals: [ProductionCheck.Refusal]
     var description: String {
-        "ParHub refuses to start in production until these are fixed:\n"
+        "ParHub refuses to start until these are fixed:\n"
             + refusals.map { "  - \($0)\n" }.joined()
             + "See README, \"Running in production\".\n"
     }

@@ -160,7 +160,7 @@ struct DossierPageTests {
 
     @Test("the public lookup is rate-limited per client")
     func rateLimit() async throws {
-        try await withTestApp({ $0.lookupRatePerMinute = 3 }) { app, fixture in
+        try await withTestApp({ ReverseProxyTests.frozen(&$0, limit: 3) }) { app, fixture in
             for attempt in 1...4 {
                 try await app.testing().test(.GET, "/api/v1/lookup?code=X&secret=Y") { res in
                     if attempt <= 3 {

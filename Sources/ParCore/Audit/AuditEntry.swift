@@ -17,12 +17,15 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     /// A before/after summary (JSON text).
     public var summary: String
     public var requestID: String?
+    /// The client's address (behind a trusted reverse proxy, the one it forwarded); nil on rows
+    /// written before it was kept and on rows ParHub writes itself.
+    public var clientAddress: String?
     public var previousHash: String
     public var hash: String
 
     public init(sequence: Int64, atMilliseconds: Int64, actorID: String?, actorName: String, action: String,
                 entityType: String, entityID: String, summary: String, requestID: String?,
-                previousHash: String, hash: String) {
+                clientAddress: String? = nil, previousHash: String, hash: String) {
         self.sequence = sequence
         self.atMilliseconds = atMilliseconds
         self.actorID = actorID
@@ -32,6 +35,7 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         self.entityID = entityID
         self.summary = summary
         self.requestID = requestID
+        self.clientAddress = clientAddress
         self.previousHash = previousHash
         self.hash = hash
     }
@@ -42,10 +46,12 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     /// The exact bytes that are hashed: every field, in a fixed order, each
     /// length-prefixed so that no two different rows serialise alike.
     public var canonicalText: String {
-        let fields = [
+        var fields = [
             String(sequence), String(atMilliseconds), actorID ?? "", actorName, action,
             entityType, entityID, summary, requestID ?? "", previousHash,
         ]
+        // Appended only when present, so the rows written before it was kept hash as they did.
+        if let clientAddress { fields.append(clientAddress) }
         return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
     }
 

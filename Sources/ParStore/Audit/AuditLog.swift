@@ -9,11 +9,14 @@ public struct AuditActor: Sendable, Equatable {
     public var id: String?
     public var name: String
     public var requestID: String?
+    /// The client's address (`AuditEntry.clientAddress`).
+    public var clientAddress: String?
 
-    public init(id: String?, name: String, requestID: String?) {
+    public init(id: String?, name: String, requestID: String?, clientAddress: String? = nil) {
         self.id = id
         self.name = name
         self.requestID = requestID
+        self.clientAddress = clientAddress
     }
 
     /// Changes made by ParHub itself (migrations, demo data, imports from the command line).
@@ -44,14 +47,14 @@ public enum AuditLog {
         var entry = AuditEntry(sequence: seq, atMilliseconds: AuditEntry.milliseconds(now), actorID: actor.id, actorName: actor.name, action: action,
                                entityType: entityType, entityID: entityID,
                                summary: summaryJSON(before: before, after: after),
-                               requestID: actor.requestID, previousHash: previous, hash: "")
+                               requestID: actor.requestID, clientAddress: actor.clientAddress, previousHash: previous, hash: "")
         entry.hash = hash(of: entry)
         try await sql.insert(into: "audit_log")
             .columns("seq", "at_ms", "actor_id", "actor_name", "action", "entity_type", "entity_id",
-                     "summary", "request_id", "prev_hash", "hash")
+                     "summary", "request_id", "client_address", "prev_hash", "hash")
             .values(SQLBind(entry.sequence), SQLBind(entry.atMilliseconds), SQLBind(entry.actorID),
                     SQLBind(entry.actorName), SQLBind(entry.action), SQLBind(entry.entityType),
-                    SQLBind(entry.entityID), SQLBind(entry.summary), SQLBind(entry.requestID),
+                    SQLBind(entry.entityID), SQLBind(entry.summary), SQLBind(entry.requestID), SQLBind(entry.clientAddress),
                     SQLBind(entry.previousHash), SQLBind(entry.hash))
             .run()
         try await sql.raw("UPDATE audit_head SET last_hash = \(bind: entry.hash) WHERE id = 1").run()
@@ -162,6 +165,7 @@ public enum AuditLog {
             entityID: try row.decode(column: "entity_id", as: String.self),
             summary: try row.decode(column: "summary", as: String.self),
             requestID: try row.decode(column: "request_id", as: String?.self),
+            clientAddress: try row.decode(column: "client_address", as: String?.self),
             previousHash: try row.decode(column: "prev_hash", as: String.self),
             hash: try row.decode(column: "hash", as: String.self))
     }

@@ -39,6 +39,11 @@ public struct AppConfig: Sendable {
     public var maxUploadBytes: Int
     /// Public status lookups allowed per client per minute (`PARHUB_LOOKUP_RATE_LIMIT`, default 30; 0 turns the limit off).
     public var lookupRatePerMinute: Int
+    /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` name the client (`PARHUB_TRUSTED_PROXIES`,
+    /// addresses or blocks such as `127.0.0.1,10.0.0.0/8`; default none: the peer is the client).
+    public var trustedProxies = TrustedProxies()
+    /// Settings that could not be read (a bad `PARHUB_TRUSTED_PROXIES`): `parhub` refuses to start, naming them.
+    public var invalidSettings: [ProductionCheck.Refusal] = []
     /// The address citizens reach the portal at, for links printed on receipts and in QR codes
     /// (`PARHUB_PUBLIC_URL`, default `http://HOST:PORT`).
     public var publicURL: String
@@ -114,6 +119,11 @@ public struct AppConfig: Sendable {
                              from: value("PARHUB_SMTP_FROM") ?? "parhub@localhost")
             })
         config.isProduction = production
+        do {
+            config.trustedProxies = try TrustedProxies(parsing: env["PARHUB_TRUSTED_PROXIES"] ?? "")
+        } catch {
+            config.invalidSettings.append(.init(setting: "PARHUB_TRUSTED_PROXIES", reason: error.english))
+        }
         config.paymentProviders = PaymentProviderConfig.parse(env["PARHUB_PAYMENT_PROVIDERS"] ?? "")
         config.testPayments = flag("PARHUB_TEST_PAYMENTS", default: !production)
         config.databasePoolTimeout = value("PARHUB_DB_POOL_TIMEOUT").flatMap(Int64.init).map { max(1, $0) } ?? 10

@@ -50,9 +50,6 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
-    if config.lookupRatePerMinute > 0 {
-        app.storage[LookupLimiterKey.self] = RateLimiter(limit: config.lookupRatePerMinute)
-    }
     let notifier: any Notifier = config.smtp.map { SMTPNotifier(settings: $0, group: app.eventLoopGroup, logger: app.logger, clock: config.clock) }
         ?? LogNotifier(logger: app.logger)
     app.lifecycle.use(OutboxDispatcher(notifier: notifier, clock: config.clock))

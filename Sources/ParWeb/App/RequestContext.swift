@@ -43,12 +43,27 @@ extension Request {
     var now: Date { application.parConfig.clock() }
 
     var auditActor: AuditActor {
-        AuditActor(id: principal?.userID.description, name: principal?.username ?? "anonymous", requestID: id)
+        auditActor(id: principal?.userID.description, name: principal?.username ?? "anonymous")
+    }
+
+    /// An actor this request acts for that is not its principal (a citizen, a survey link, a user signing in).
+    func auditActor(id: String?, name: String) -> AuditActor {
+        AuditActor(id: id, name: name, requestID: self.id, clientAddress: clientIP)
     }
 
     var units: UnitRepository { UnitRepository(db: db) }
     var users: UserRepository { UserRepository(db: db) }
 
-    /// The client's address for throttling and logs.
-    var clientIP: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's address for rate limits, login records and audit rows: the peer's, or, when the
+    /// peer is one of `PARHUB_TRUSTED_PROXIES`, the one it forwarded (`Forwarded`, else `X-Forwarded-For`).
+    var clientIP: String {
+        let peer = remoteAddress?.ipAddress
+        let proxies = application.parConfig.trustedProxies
+        guard !proxies.blocks.isEmpty else { return peer ?? "unknown" }
+        var forwarded = headers.forwarded.compactMap(\.for)
+        if forwarded.isEmpty {
+            forwarded = headers[.xForwardedFor].flatMap { $0.split(separator: ",").map(String.init) }
+        }
+        return proxies.client(peer: peer, forwarded: forwarded) ?? "unknown"
+    }
 }

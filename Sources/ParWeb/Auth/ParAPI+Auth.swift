@@ -11,7 +11,7 @@ extension ParAPI {
         let principal = try await Credentials.authenticate(username: body.username, password: body.password,
                                                            request: request, config: request.application.parConfig)
         let minted = Credentials.newToken()
-        let actor = AuditActor(id: principal.userID.description, name: principal.username, requestID: request.id)
+        let actor = request.auditActor(id: principal.userID.description, name: principal.username)
         let info = try await request.users.createToken(for: principal.userID, name: body.name, tokenHash: minted.hash,
                                                        prefix: minted.prefix, actor: actor, now: request.now)
         return .created(.init(body: .json(.init(id: info.id.uuidString.lowercased(), name: info.name,

@@ -285,7 +285,7 @@ enum CitizenPages {
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unitID, channel: .online,
                                        applicant: .init(name: citizen.name, idNumber: citizen.idNumber, phone: citizen.phone, email: citizen.email),
                                        components: form.component ?? [], citizenID: citizen.id)
-            let actor = AuditActor(id: nil, name: citizen.email, requestID: request.id)
+            let actor = request.auditActor(id: nil, name: citizen.email)
             let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: actor, now: request.now)
             request.session.data["submitted.\(dossier.id)"] = secret
             return request.redirect(to: Paths.citizenDossier.link(dossier.id))
@@ -350,7 +350,7 @@ enum CitizenPages {
         let citizen = try await requireCitizen(request)
         let dossier = try await ownDossier(request, citizen: citizen)
         let form = try request.content.decode(SubmitForm.self)
-        let actor = AuditActor(id: nil, name: citizen.email, requestID: request.id)
+        let actor = request.auditActor(id: nil, name: citizen.email)
         do {
             guard dossier.state == .supplementRequested else {
                 throw Problem(DomainError(.conflict, "Hồ sơ không chờ bổ sung.", english: "The dossier is not waiting for a supplement."))

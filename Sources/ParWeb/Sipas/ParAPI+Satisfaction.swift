@@ -44,7 +44,7 @@ extension ParAPI {
         }
         let id = try await SatisfactionRepository(db: request.db).submit(
             dossier.id, answers: try Self.answers(body.answers), method: .link,
-            actor: AuditActor(id: nil, name: "citizen (survey link)", requestID: request.id), now: request.now)
+            actor: request.auditActor(id: nil, name: "citizen (survey link)"), now: request.now)
         return .created(.init(body: .json(.init(responseId: id.uuidString.lowercased(), dossierCode: dossier.code))))
     }
 

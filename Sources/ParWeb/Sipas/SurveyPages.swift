@@ -81,7 +81,7 @@ enum SurveyPages {
     @Sendable static func answer(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         let dossier = try await linked(request, token: form["t"])
-        return try await record(form, dossier: dossier, method: .link, kiosk: false, actor: AuditActor(id: nil, name: "citizen (survey link)", requestID: request.id),
+        return try await record(form, dossier: dossier, method: .link, kiosk: false, actor: request.auditActor(id: nil, name: "citizen (survey link)"),
                                 request: request)
     }
 

@@ -102,7 +102,7 @@ extension ParAPI {
         let next = entries.count > limit ? page.last.map { Self.encodeCursor(String($0.sequence)) } : nil
         return .ok(.init(body: .json(.init(items: page.map {
             .init(sequence: Int($0.sequence), at: $0.at, actorId: $0.actorID, actorName: $0.actorName, action: $0.action,
-                  entityType: $0.entityType, entityId: $0.entityID, summary: $0.summary, requestId: $0.requestID, hash: $0.hash)
+                  entityType: $0.entityType, entityId: $0.entityID, summary: $0.summary, requestId: $0.requestID, clientAddress: $0.clientAddress, hash: $0.hash)
         }, nextCursor: next))))
     }
 }
