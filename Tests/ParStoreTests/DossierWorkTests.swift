@@ -125,7 +125,7 @@ struct DossierWorkTests {
             let outbox = OutboxRepository(db: db)
             let now = Self.monday
             try await citizens.issueCode(to: " An@Example.VN ", now: now)
-            let message = try #require(try await outbox.pending(limit: 10).first)
+            let message = try #require(try await outbox.list(status: .pending, limit: 10).first)
             #expect(message.recipient == "an@example.vn")
             let code = String(message.subject.suffix(6))
             #expect(code.allSatisfy { $0.isNumber })
@@ -138,7 +138,7 @@ struct DossierWorkTests {
             }
             // Expired after 10 minutes.
             try await citizens.issueCode(to: "an@example.vn", now: now.addingTimeInterval(120))
-            let second = String(try #require(try await outbox.recent(limit: 1).first).subject.suffix(6))
+            let second = String(try #require(try await outbox.list(status: nil, limit: 1).first).subject.suffix(6))
             await #expect(throws: DomainError.self) {
                 _ = try await citizens.verify(email: "an@example.vn", code: second, now: now.addingTimeInterval(120 + 601))
             }
@@ -147,7 +147,7 @@ struct DossierWorkTests {
             await #expect(throws: DomainError.self) { try await citizens.issueCode(to: "an@example.vn", now: now.addingTimeInterval(240)) }
             // Five wrong tries burn a code.
             try await citizens.issueCode(to: "binh@example.vn", now: now)
-            let binh = String(try #require(try await outbox.recent(limit: 1).first).subject.suffix(6))
+            let binh = String(try #require(try await outbox.list(status: nil, limit: 1).first).subject.suffix(6))
             for _ in 0..<5 {
                 _ = try? await citizens.verify(email: "binh@example.vn", code: binh == "123456" ? "654321" : "123456", now: now)
             }
@@ -160,17 +160,56 @@ struct DossierWorkTests {
         }
     }
 
-    @Test("a delivery attempt is recorded once even when two dispatchers race")
-    func outboxRecord() async throws {
+    @Test("outbox claims: two instances never hold the same message; a lapsed claim is taken over; failures back off until dead; a retry revives")
+    func outboxClaims() async throws {
         try await withTestDatabase { db in
             let citizens = CitizenRepository(db: db)
-            try await citizens.issueCode(to: "an@example.vn", now: Self.monday)
+            for n in 0..<6 { try await citizens.issueCode(to: "dan\(n)@example.vn", now: Self.monday) }
             let outbox = OutboxRepository(db: db)
-            let message = try #require(try await outbox.pending(limit: 1).first)
-            let first = try await outbox.record(message.id, sent: true, error: nil, now: Self.monday)
-            let second = try await outbox.record(message.id, sent: true, error: nil, now: Self.monday)
-            #expect(first && !second)
-            #expect(try await outbox.pending(limit: 10).isEmpty)
+            async let a = outbox.claim(owner: "a", limit: 4, now: Self.monday)
+            async let b = outbox.claim(owner: "b", limit: 4, now: Self.monday)
+            let (claimedA, claimedB) = try await (a, b)
+            #expect(Set(claimedA.map(\.id)).isDisjoint(with: claimedB.map(\.id)))
+            #expect(claimedA.count + claimedB.count == 6)
+            #expect(try await outbox.claim(owner: "c", limit: 10, now: Self.monday.addingTimeInterval(60)).isEmpty, "claims hold")
+            for message in claimedB {
+                #expect(try await outbox.record(message, owner: "b", sent: true, error: nil, now: Self.monday.addingTimeInterval(5)))
+            }
+            // Instance a died: its claims lapse and c takes them; a's late record is refused.
+            let lapsed = Self.monday.addingTimeInterval(OutboxDelivery.claimDuration + 1)
+            let takenOver = try await outbox.claim(owner: "c", limit: 10, now: lapsed)
+            #expect(Set(takenOver.map(\.id)) == Set(claimedA.map(\.id)))
+            let message = try #require(takenOver.first)
+            #expect(try await outbox.record(message, owner: "a", sent: true, error: nil, now: lapsed) == false)
+            // c fails every try: each next try later than the last, then dead.
+            var current = message, now = lapsed, waits: [TimeInterval] = []
+            for attempt in 1...OutboxDelivery.maxAttempts {
+                #expect(try await outbox.record(current, owner: "c", sent: false, error: "relay down", now: now))
+                let stored = try #require(try await outbox.list(status: nil, limit: 10).first { $0.id == message.id })
+                #expect(stored.attempts == attempt)
+                if attempt == OutboxDelivery.maxAttempts {
+                    #expect(stored.status == .dead && stored.nextAttemptAt == nil)
+                    break
+                }
+                let next = try #require(stored.nextAttemptAt)
+                waits.append(next.timeIntervalSince(now))
+                #expect(try await outbox.claim(owner: "c", limit: 10, now: next.addingTimeInterval(-1)).allSatisfy { $0.id != message.id },
+                        "not due before its time")
+                now = next
+                current = try #require(try await outbox.claim(owner: "c", limit: 10, now: now).first { $0.id == message.id })
+            }
+            #expect(waits == waits.sorted() && waits.first == 10 && Set(waits).count > 3)
+            #expect(try await outbox.backlog().dead == 1)
+            let revived = try await outbox.retry(message.id, actor: .system("t"), now: now)
+            #expect(revived.status == .pending && revived.attempts == 0)
+            await #expect(throws: DomainError.self, "only a dead message is retried") {
+                _ = try await outbox.retry(message.id, actor: .system("t"), now: now)
+            }
+            let again = try #require(try await outbox.claim(owner: "d", limit: 10, now: now).first { $0.id == message.id })
+            #expect(try await outbox.record(again, owner: "d", sent: true, error: nil, now: now))
+            #expect(try await outbox.list(status: .sent, limit: 10).contains { $0.id == message.id })
+            #expect(try await AuditLog.entries(on: db, entityType: "outbox", entityID: message.id.description, beforeSequence: nil, limit: 5)
+                .map(\.action) == ["outbox.retry"])
         }
     }
 }

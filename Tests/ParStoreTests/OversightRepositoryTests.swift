@@ -126,7 +126,7 @@ struct OversightRepositoryTests {
                                                                     content: "Cán bộ quầy số 3 không hướng dẫn.", contact: .init(email: "ha@example.vn")), now: now)
             #expect(item.state == .unverified)
             #expect(try await repo.list(units: nil, state: nil, overdueAt: nil).isEmpty, "unverified feedback is not listed")
-            let message = try #require(try await OutboxRepository(db: db).recent(limit: 5).first { $0.recipient == "ha@example.vn" })
+            let message = try #require(try await OutboxRepository(db: db).list(status: nil, limit: 5).first { $0.recipient == "ha@example.vn" })
             let code = String(try #require(message.subject.split(separator: " ").last))
             await #expect(throws: DomainError.self) { _ = try await repo.verify(code: item.code, secret: secret, otp: "000000", now: now) }
             let confirmed = try await repo.verify(code: item.code, secret: secret, otp: code, now: now)

@@ -180,6 +180,7 @@ struct APIParityTests {
         "POST /portal/announcements": "publishAnnouncement",
         "POST /centre/:unitID/settings": "putCentreSettings", "POST /centre/:unitID/desks": "saveDesk",
         "POST /kiosk/:unitID": "issueTicket", "POST /appointments/:unitID": "bookAppointment", "POST /appointment/cancel": "cancelAppointment",
+        "POST /admin/outbox/:messageID/retry": "retryOutboxMessage",
     ]
 
     /// Page actions without an API operation yet, and why.

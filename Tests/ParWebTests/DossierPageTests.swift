@@ -102,7 +102,7 @@ struct DossierPageTests {
             let control = try await app.page(.GET, dossierPath + "/slips/control", cookie: counter)
             #expect(control.status == .ok && control.body.string.contains("Phòng Hành chính tư pháp"))
             // The applicant was told of the apology through the outbox.
-            let notices = try await OutboxRepository(db: app.db).recent(limit: 20).filter { $0.recipient == "hoa@example.vn" }
+            let notices = try await OutboxRepository(db: app.db).list(status: nil, limit: 20).filter { $0.recipient == "hoa@example.vn" }
             #expect(notices.contains { $0.subject.contains("xin lỗi") })
 
             let lookup = try await app.page(.GET, "/lookup?code=\(code.urlQueryEscaped)&secret=\(secret)", cookie: "")
@@ -186,7 +186,7 @@ struct DossierPageTests {
             let csrf = hiddenCSRF(try await app.page(.GET, "/citizen/login", cookie: cookie).body.string)
             let sent = try await app.page(.POST, "/citizen/login", cookie: cookie, form: ["_csrf": csrf, "email": "An@Example.vn"])
             #expect(sent.status == .ok && sent.body.string.contains("an@example.vn"))
-            let message = try #require(try await OutboxRepository(db: app.db).recent(limit: 1).first)
+            let message = try #require(try await OutboxRepository(db: app.db).list(status: nil, limit: 1).first)
             let code = String(message.subject.suffix(6))
             let bad = try await app.page(.POST, "/citizen/verify", cookie: cookie,
                                          form: ["_csrf": csrf, "email": "an@example.vn", "code": code == "000000" ? "111111" : "000000"])

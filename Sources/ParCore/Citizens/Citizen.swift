@@ -58,41 +58,6 @@ public struct Citizen: Identifiable, Hashable, Sendable, Codable {
     }
 }
 
-/// A message waiting in the outbox: written in the same transaction as the change it
-/// tells about, delivered afterwards by whichever notifier is configured.
-public struct OutboxMessage: Identifiable, Hashable, Sendable, Codable {
-    public typealias ID = EntityID<OutboxMessage>
-    public enum Channel: String, Codable, Sendable, CaseIterable { case email, sms }
-    public enum Status: String, Codable, Sendable, CaseIterable { case pending, sent, failed }
-
-    public var id: ID
-    public var channel: Channel
-    public var recipient: String
-    public var subject: String
-    public var body: String
-    public var dossierID: Dossier.ID?
-    public var status: Status
-    public var attempts: Int
-    public var createdAt: Date
-    public var sentAt: Date?
-    public var lastError: String?
-
-    public init(id: ID, channel: Channel, recipient: String, subject: String, body: String, dossierID: Dossier.ID?,
-                status: Status = .pending, attempts: Int = 0, createdAt: Date, sentAt: Date? = nil, lastError: String? = nil) {
-        self.id = id
-        self.channel = channel
-        self.recipient = recipient
-        self.subject = subject
-        self.body = body
-        self.dossierID = dossierID
-        self.status = status
-        self.attempts = attempts
-        self.createdAt = createdAt
-        self.sentAt = sentAt
-        self.lastError = lastError
-    }
-}
-
 /// Rules of the one-time sign-in codes.
 public enum OneTimeCodeRules {
     /// A code is valid for 10 minutes.

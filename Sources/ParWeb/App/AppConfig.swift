@@ -115,10 +115,21 @@ public struct AppConfig: Sendable {
             lookupRatePerMinute: value("PARHUB_LOOKUP_RATE_LIMIT").flatMap(Int.init) ?? 30,
             publicURL: value("PARHUB_PUBLIC_URL"),
             smtp: value("PARHUB_SMTP_HOST").map { host in
-                SMTPSettings(host: host, port: value("PARHUB_SMTP_PORT").flatMap(Int.init) ?? 25,
-                             from: value("PARHUB_SMTP_FROM") ?? "parhub@localhost")
+                let port = value("PARHUB_SMTP_PORT").flatMap(Int.init) ?? 25
+                return SMTPSettings(host: host, port: port, from: value("PARHUB_SMTP_FROM") ?? "parhub@localhost",
+                                    security: value("PARHUB_SMTP_TLS").flatMap(SMTPSettings.Security.init(rawValue:))
+                                        ?? (port == 465 ? .tls : port == 587 ? .starttls : .none),
+                                    username: value("PARHUB_SMTP_USER"), password: value("PARHUB_SMTP_PASSWORD"),
+                                    caFile: value("PARHUB_SMTP_CA_FILE"))
             })
         config.isProduction = production
+        if let security = value("PARHUB_SMTP_TLS"), SMTPSettings.Security(rawValue: security) == nil {
+            config.invalidSettings.append(.init(setting: "PARHUB_SMTP_TLS", reason: "must be none, starttls or tls, not \(security)."))
+        }
+        if let smtp = config.smtp, smtp.username != nil, smtp.security == .none {
+            config.invalidSettings.append(.init(setting: "PARHUB_SMTP_TLS", reason: "PARHUB_SMTP_USER is set: the password is sent only over TLS "
+                                                + "(starttls or tls)."))
+        }
         do {
             config.trustedProxies = try TrustedProxies(parsing: env["PARHUB_TRUSTED_PROXIES"] ?? "")
         } catch {
@@ -137,15 +148,30 @@ public struct AppConfig: Sendable {
     }
 }
 
-/// An SMTP relay the outbox hands e-mail to (plain SMTP on a trusted network or a local relay).
+/// An SMTP relay the outbox hands e-mail to.
 public struct SMTPSettings: Sendable, Equatable {
+    /// `none`: plain SMTP (a relay on this host or a trusted network); `starttls`: upgrade after
+    /// EHLO and refuse a relay that does not offer it; `tls`: TLS from the first byte (port 465).
+    public enum Security: String, Sendable, Equatable, CaseIterable { case none, starttls, tls }
+
     public var host: String
     public var port: Int
     public var from: String
+    public var security: Security
+    /// AUTH PLAIN or LOGIN, whichever the relay offers; only over TLS.
+    public var username: String?
+    public var password: String?
+    /// A PEM file of the certificates to trust instead of the system's (a relay with a private CA).
+    public var caFile: String?
 
-    public init(host: String, port: Int = 25, from: String) {
+    public init(host: String, port: Int = 25, from: String, security: Security = .none,
+                username: String? = nil, password: String? = nil, caFile: String? = nil) {
         self.host = host
         self.port = port
         self.from = from
+        self.security = security
+        self.username = username
+        self.password = password
+        self.caFile = caFile
     }
 }

@@ -50,9 +50,11 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
-    let notifier: any Notifier = config.smtp.map { SMTPNotifier(settings: $0, group: app.eventLoopGroup, logger: app.logger, clock: config.clock) }
-        ?? LogNotifier(logger: app.logger)
-    app.lifecycle.use(OutboxDispatcher(notifier: notifier, clock: config.clock))
+    let instance = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
+    let notifier: any Notifier = config.smtp.map {
+        SMTPNotifier(settings: $0, group: app.eventLoopGroup, logger: app.logger, clock: config.clock, heloName: instance)
+    } ?? LogNotifier(logger: app.logger)
+    app.lifecycle.use(OutboxDispatcher(notifier: notifier, owner: instance, clock: config.clock))
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 
     try registerOperations(app, metrics: metrics)

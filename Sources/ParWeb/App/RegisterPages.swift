@@ -37,7 +37,7 @@ func registerPages(_ app: Application) throws {
     DisciplinePages.register(signedIn)
     CentrePages.register(signedIn)
     PaymentPages.registerStaff(signedIn)
-    signedIn.get(Paths.outbox.pattern, use: OutboxPage.show)
+    OutboxPages.register(signedIn)
 }
 
 /// A form's error summary entry (GOV.UK pattern: listed at the top, linked to the field).

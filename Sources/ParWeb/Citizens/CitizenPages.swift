@@ -376,32 +376,3 @@ enum CitizenPages {
         }
     }
 }
-
-/// Administrators read the outbox: every notice and sign-in code queued, and whether it went out.
-enum OutboxPage {
-    struct Context: Encodable {
-        let messages: [Row]
-    }
-
-    struct Row: Encodable {
-        let at: String
-        let channel: String
-        let recipient: String
-        let subject: String
-        let body: String
-        let status: String
-        let attempts: Int
-        let error: String
-    }
-
-    @Sendable static func show(_ request: Request) async throws -> Response {
-        let principal = try request.requirePrincipal()
-        guard principal.mayAnywhere(.manageUsers) else { throw Problem.forbidden() }
-        let en = Language.of(request) == .en
-        let rows = try await OutboxRepository(db: request.db).recent(limit: 200).map {
-            Row(at: LocalTime.format($0.createdAt), channel: $0.channel.rawValue, recipient: $0.recipient, subject: $0.subject,
-                body: $0.body, status: $0.status.rawValue, attempts: $0.attempts, error: $0.lastError ?? "")
-        }
-        return try await Page.render("outbox", title: Messages.text("base.outbox", en: en), context: Context(messages: rows), request: request)
-    }
-}

@@ -217,7 +217,7 @@ extension DossierPages {
         switch status {
         case .pending: Messages.text("dossier.notice.pending", en: en)
         case .sent: Messages.text("dossier.notice.sent", en: en)
-        case .failed: Messages.text("dossier.notice.failed", en: en)
+        case .dead: Messages.text("dossier.notice.dead", en: en)
         }
     }
 

@@ -21,28 +21,32 @@ struct LogNotifier: Notifier {
     }
 }
 
-/// Drains the outbox every few seconds while the app runs. Several instances may run
-/// it at once: recording an attempt is a compare-and-set, so a message is recorded sent once.
+/// Drains the outbox every few seconds while the app runs. Every instance runs one; each claims
+/// the messages it sends (`OutboxRepository.claim`), so no two instances send the same message,
+/// and a message an instance claimed and could not finish is taken over when the claim lapses.
 final class OutboxDispatcher: LifecycleHandler, Sendable {
     let notifier: any Notifier
     let interval: TimeAmount
     let clock: @Sendable () -> Date
+    /// This instance, as it names itself in claims (and in EHLO).
+    let owner: String
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(notifier: any Notifier, interval: TimeAmount = .seconds(2), clock: @escaping @Sendable () -> Date) {
+    init(notifier: any Notifier, owner: String, interval: TimeAmount = .seconds(2), clock: @escaping @Sendable () -> Date) {
         self.notifier = notifier
+        self.owner = owner
         self.interval = interval
         self.clock = clock
     }
 
     func didBootAsync(_ application: Application) async throws {
-        let notifier = notifier, clock = clock, nanos = UInt64(interval.nanoseconds)
+        let notifier = notifier, clock = clock, owner = owner, nanos = UInt64(interval.nanoseconds)
         let db = application.db, logger = application.logger
         task.withLockedValue {
             $0 = Task.detached {
                 while !Task.isCancelled {
                     do {
-                        try await Self.drain(OutboxRepository(db: db), notifier: notifier, clock: clock)
+                        try await Self.drain(OutboxRepository(db: db), notifier: notifier, owner: owner, clock: clock)
                     } catch {
                         logger.warning("outbox: \(String(describing: error))")
                     }
@@ -61,19 +65,41 @@ final class OutboxDispatcher: LifecycleHandler, Sendable {
         await running?.value
     }
 
-    /// Delivers what is pending now; returns how many were sent.
+    /// Claims what is due now and delivers it; returns how many were sent. A message is sent only
+    /// while enough of the claim is left for a whole delivery (`OutboxDelivery.sendTimeout`); the
+    /// rest lapse unsent and are claimed again.
     @discardableResult
-    static func drain(_ outbox: OutboxRepository, notifier: any Notifier, clock: @Sendable () -> Date,
-                      limit: Int = 50) async throws -> Int {
+    static func drain(_ outbox: OutboxRepository, notifier: any Notifier, owner: String, clock: @Sendable () -> Date,
+                      limit: Int = 20) async throws -> Int {
+        let claimedAt = ContinuousClock.now
+        let usable = Duration.seconds(OutboxDelivery.claimDuration - OutboxDelivery.sendTimeout)
         var sent = 0
-        for message in try await outbox.pending(limit: limit) {
+        for message in try await outbox.claim(owner: owner, limit: limit, now: clock()) {
+            guard ContinuousClock.now - claimedAt < usable else { break }
             do {
-                try await notifier.deliver(message)
-                if try await outbox.record(message.id, sent: true, error: nil, now: clock()) { sent += 1 }
+                try await withDeadline(.seconds(OutboxDelivery.sendTimeout)) { try await notifier.deliver(message) }
+                if try await outbox.record(message, owner: owner, sent: true, error: nil, now: clock()) { sent += 1 }
             } catch {
-                try await outbox.record(message.id, sent: false, error: String(describing: error), now: clock())
+                try await outbox.record(message, owner: owner, sent: false, error: String(describing: error), now: clock())
             }
         }
         return sent
+    }
+}
+
+struct DeadlineExceeded: Error, CustomStringConvertible {
+    var description: String { "timed out" }
+}
+
+/// Runs `body`, cancelling it and throwing `DeadlineExceeded` if it takes longer than `limit`.
+func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw DeadlineExceeded()
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
     }
 }

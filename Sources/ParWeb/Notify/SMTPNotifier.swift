@@ -2,46 +2,90 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ParCore
 
-/// Hands e-mail to an SMTP relay (RFC 5321): EHLO, MAIL FROM, RCPT TO, DATA, QUIT.
-/// Plain SMTP, for a relay on the same host or a trusted network (a local Postfix, or the
-/// province's mail gateway); the relay does TLS and authentication onward.
+/// Hands e-mail to an SMTP relay (RFC 5321): EHLO, STARTTLS (RFC 3207) or TLS from the start,
+/// AUTH PLAIN or LOGIN (RFC 4954), MAIL FROM, RCPT TO, DATA, QUIT. Each reply must come within
+/// `replyTimeout`. The Message-ID is the message's id, so a relay that sees a message twice (its
+/// reply to DATA was lost and the message was tried again) sees the same Message-ID.
 struct SMTPNotifier: Notifier {
     let settings: SMTPSettings
     let group: any EventLoopGroup
     let logger: Logger
     /// The app clock, for the message's Date header.
     let clock: @Sendable () -> Date
+    /// The name given in EHLO: this instance (`OutboxDispatcher.owner`).
+    var heloName = "parhub"
+    var replyTimeout: TimeAmount = .seconds(20)
 
     struct SMTPError: Error, CustomStringConvertible {
         let description: String
+    }
+
+    func tlsHandler() throws -> NIOSSLClientHandler {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile = settings.caFile { configuration.trustRoots = .file(caFile) }
+        let context = try NIOSSLContext(configuration: configuration)
+        let isAddress = settings.host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" }
+        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : settings.host)
     }
 
     func deliver(_ message: OutboxMessage) async throws {
         guard message.channel == .email else {
             throw SMTPError(description: "no SMTP route for channel \(message.channel.rawValue)")
         }
+        let implicitTLS = settings.security == .tls
+        let timeout = replyTimeout, notifier = self
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
             .connect(host: settings.host, port: settings.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    if implicitTLS { try channel.pipeline.syncOperations.addHandler(try notifier.tlsHandler()) }
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
+                    try channel.pipeline.syncOperations.addHandler(ReadTimeoutCloser())
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        let from = settings.from
+        let settings = settings, from = settings.from, heloName = heloName
         try await channel.executeThenClose { inbound, outbound in
             var replies = SMTPReplies(inbound.makeAsyncIterator())
-            func expect(_ code: Int) async throws {
+            @discardableResult
+            func expect(_ code: Int) async throws -> String {
                 let reply = try await replies.next()
                 guard reply.code == code else { throw SMTPError(description: "expected \(code), got \(reply.code) \(reply.text)") }
+                return reply.text
             }
             func send(_ line: String) async throws {
                 try await outbound.write(ByteBuffer(string: line + "\r\n"))
             }
             try await expect(220)
-            try await send("EHLO parhub")
-            try await expect(250)
+            try await send("EHLO \(heloName)")
+            var capabilities = try await expect(250)
+            if settings.security == .starttls {
+                guard Self.offers(capabilities, "STARTTLS") else { throw SMTPError(description: "the relay does not offer STARTTLS") }
+                try await send("STARTTLS")
+                try await expect(220)
+                // TLS goes in front of everything already in the pipeline; the conversation restarts (RFC 3207 §4.2).
+                try await channel.channel.pipeline.addHandler(try tlsHandler(), position: .first).get()
+                try await send("EHLO \(heloName)")
+                capabilities = try await expect(250)
+            }
+            if let username = settings.username {
+                let password = settings.password ?? ""
+                if Self.offers(capabilities, "AUTH", mechanism: "PLAIN") {
+                    try await send("AUTH PLAIN " + Data("\0\(username)\0\(password)".utf8).base64EncodedString())
+                } else if Self.offers(capabilities, "AUTH", mechanism: "LOGIN") {
+                    try await send("AUTH LOGIN")
+                    try await expect(334)
+                    try await send(Data(username.utf8).base64EncodedString())
+                    try await expect(334)
+                    try await send(Data(password.utf8).base64EncodedString())
+                } else {
+                    throw SMTPError(description: "the relay offers neither AUTH PLAIN nor AUTH LOGIN")
+                }
+                try await expect(235)
+            }
             try await send("MAIL FROM:<\(from)>")
             try await expect(250)
             try await send("RCPT TO:<\(message.recipient)>")
@@ -53,6 +97,15 @@ struct SMTPNotifier: Notifier {
             try await send("QUIT")
         }
         logger.info("outbox: mailed \(message.id)")
+    }
+
+    /// Whether an EHLO reply lists `keyword` (and, for AUTH, `mechanism`).
+    static func offers(_ ehlo: String, _ keyword: String, mechanism: String? = nil) -> Bool {
+        ehlo.split(separator: "\n").contains { line in
+            let words = line.uppercased().split(whereSeparator: { $0 == " " || $0 == "=" })
+            guard words.first == Substring(keyword) else { return false }
+            return mechanism.map { words.dropFirst().contains(Substring($0)) } ?? true
+        }
     }
 
     /// The message: headers (subject RFC 2047-encoded), UTF-8 body in base64, ended by a lone dot.
@@ -67,6 +120,18 @@ struct SMTPNotifier: Notifier {
             "Message-ID: <\(message.id)@parhub>", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: base64", "", body, ".", "",
         ].joined(separator: "\r\n")
+    }
+}
+
+/// Closes the connection when the relay has sent nothing for the read time-out.
+final class ReadTimeoutCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 }
 
@@ -94,7 +159,7 @@ struct SMTPReplies {
                 }
             }
             guard let buffer = try await iterator.next() else {
-                throw SMTPNotifier.SMTPError(description: "connection closed")
+                throw SMTPNotifier.SMTPError(description: "connection closed (or no reply within the time-out)")
             }
             pending += String(buffer: buffer)
         }

@@ -52,6 +52,7 @@ enum Paths: String, CaseIterable {
     case citizenDossier = "/citizen/dossiers/:dossierID"
     case citizenFile = "/citizen/dossiers/:dossierID/files/:fileID"
     case outbox = "/admin/outbox"
+    case outboxRetry = "/admin/outbox/:messageID/retry"
     case index = "/index"
     case indexUnit = "/index/units/:unitID"
     case indexDrill = "/index/units/:unitID/drill"

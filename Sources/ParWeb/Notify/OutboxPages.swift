@@ -1,0 +1,79 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// Administrators read the outbox (every notice and sign-in code queued, whether it went out,
+/// and when the next try is due) and send a dead message again.
+enum OutboxPages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(Paths.outbox.pattern, use: show)
+        routes.post(Paths.outboxRetry.pattern, use: retry)
+    }
+
+    struct Context: Encodable {
+        let messages: [Row]
+        let filters: [Option]
+        let dead: Int
+        let pending: Int
+    }
+
+    struct Row: Encodable {
+        let at: String
+        let channel: String
+        let recipient: String
+        let subject: String
+        let body: String
+        let status: String
+        let statusKey: String
+        let attempts: Int
+        let error: String
+        let next: String
+        let retry: String
+    }
+
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    static func requireAdministrator(_ request: Request) throws {
+        guard try request.requirePrincipal().mayAnywhere(.manageUsers) else { throw Problem.forbidden() }
+    }
+
+    static func status(_ status: OutboxMessage.Status, en: Bool) -> String {
+        switch status {
+        case .pending: Messages.text("dossier.notice.pending", en: en)
+        case .sent: Messages.text("dossier.notice.sent", en: en)
+        case .dead: Messages.text("dossier.notice.dead", en: en)
+        }
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        try requireAdministrator(request)
+        let en = Language.of(request) == .en
+        let raw = try? request.query.get(String.self, at: "status")
+        let selected = raw.flatMap(OutboxMessage.Status.init(rawValue:))
+        let outbox = OutboxRepository(db: request.db)
+        let rows = try await outbox.list(status: selected, limit: 200).map {
+            Row(at: LocalTime.format($0.createdAt), channel: $0.channel.rawValue, recipient: $0.recipient, subject: $0.subject,
+                body: $0.body, status: status($0.status, en: en), statusKey: $0.status.rawValue, attempts: $0.attempts,
+                error: $0.lastError ?? "", next: $0.status == .pending ? ($0.nextAttemptAt.map(LocalTime.format) ?? "") : "",
+                retry: $0.status == .dead ? Paths.outboxRetry.link($0.id) : "")
+        }
+        let backlog = try await outbox.backlog()
+        let filters = [Option(value: "", label: Messages.text("outbox.all", en: en), selected: selected == nil)]
+            + OutboxMessage.Status.allCases.map { Option(value: $0.rawValue, label: status($0, en: en), selected: $0 == selected) }
+        return try await Page.render("outbox", title: Messages.text("base.outbox", en: en),
+                                     context: Context(messages: rows, filters: filters, dead: backlog.dead, pending: backlog.pending),
+                                     request: request)
+    }
+
+    @Sendable static func retry(_ request: Request) async throws -> Response {
+        try requireAdministrator(request)
+        guard let raw = request.parameters.get("messageID"), let id = OutboxMessage.ID(string: raw) else { throw Problem.notFound() }
+        _ = try await OutboxRepository(db: request.db).retry(id, actor: request.auditActor, now: request.now)
+        return request.redirect(to: Paths.outbox.rawValue + "?status=pending", redirectType: .normal)
+    }
+}
