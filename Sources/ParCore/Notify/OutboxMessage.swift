@@ -50,9 +50,11 @@ public enum OutboxDelivery {
         min(600, 10 * pow(2, Double(max(0, attempt - 1))))
     }
 
-    /// What a failed try leaves: pending with the next try's time, or dead after the last.
-    public static func afterFailure(attempts: Int, now: Date) -> (status: OutboxMessage.Status, nextAttemptAt: Date?) {
-        attempts >= maxAttempts ? (.dead, nil) : (.pending, now.addingTimeInterval(delay(afterAttempt: attempts)))
+    /// What a failed try leaves: pending with the next try's time, or dead after the last — or at
+    /// once when the failure is permanent (the relay answered 5xx, RFC 5321 §4.2.1: trying again
+    /// cannot help until someone changes something, then sends it again).
+    public static func afterFailure(attempts: Int, permanent: Bool = false, now: Date) -> (status: OutboxMessage.Status, nextAttemptAt: Date?) {
+        attempts >= maxAttempts || permanent ? (.dead, nil) : (.pending, now.addingTimeInterval(delay(afterAttempt: attempts)))
     }
 
     /// How long an instance holds the messages it claimed. It sends one only while at least

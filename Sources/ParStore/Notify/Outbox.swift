@@ -54,9 +54,11 @@ public struct OutboxRepository: Sendable {
     /// try's time (`OutboxDelivery`), or dead after the last. The claim is released. False when the
     /// message was not `owner`'s to record (its claim lapsed and another instance took it).
     @discardableResult
-    public func record(_ message: OutboxMessage, owner: String, sent: Bool, error: String?, now: Date) async throws -> Bool {
+    public func record(_ message: OutboxMessage, owner: String, sent: Bool, error: String?, permanent: Bool = false,
+                       now: Date) async throws -> Bool {
         let attempts = message.attempts + 1
-        let (status, next): (OutboxMessage.Status, Date?) = sent ? (.sent, nil) : OutboxDelivery.afterFailure(attempts: attempts, now: now)
+        let (status, next): (OutboxMessage.Status, Date?) = sent ? (.sent, nil)
+            : OutboxDelivery.afterFailure(attempts: attempts, permanent: permanent, now: now)
         let rows = try await db.writeTransaction { tx in
             try await tx.sql.update("outbox")
                 .set("status", to: status.rawValue).set("attempts", to: attempts)

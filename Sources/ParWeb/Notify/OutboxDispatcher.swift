@@ -10,6 +10,11 @@ protocol Notifier: Sendable {
     func deliver(_ message: OutboxMessage) async throws
 }
 
+/// A failure that trying again cannot mend (an SMTP 5xx reply): the message is dead at once.
+protocol PermanentDeliveryFailure: Error {
+    var isPermanent: Bool { get }
+}
+
 /// The default notifier: notes each message in the log — its id, channel and subject, never
 /// the recipient (Decree 13/2023: no personal data in logs); operators wire SMTP with
 /// `PARHUB_SMTP_HOST`. Administrators read every message, recipient included, on the outbox page.
@@ -80,7 +85,8 @@ final class OutboxDispatcher: LifecycleHandler, Sendable {
                 try await withDeadline(.seconds(OutboxDelivery.sendTimeout)) { try await notifier.deliver(message) }
                 if try await outbox.record(message, owner: owner, sent: true, error: nil, now: clock()) { sent += 1 }
             } catch {
-                try await outbox.record(message, owner: owner, sent: false, error: String(describing: error), now: clock())
+                try await outbox.record(message, owner: owner, sent: false, error: String(describing: error),
+                                        permanent: (error as? any PermanentDeliveryFailure)?.isPermanent == true, now: clock())
             }
         }
         return sent

@@ -19,8 +19,10 @@ struct SMTPNotifier: Notifier {
     var heloName = "parhub"
     var replyTimeout: TimeAmount = .seconds(20)
 
-    struct SMTPError: Error, CustomStringConvertible {
+    struct SMTPError: PermanentDeliveryFailure, CustomStringConvertible {
         let description: String
+        /// The relay answered 5xx.
+        var isPermanent = false
     }
 
     func tlsHandler() throws -> NIOSSLClientHandler {
@@ -50,10 +52,15 @@ struct SMTPNotifier: Notifier {
         let settings = settings, from = settings.from, heloName = heloName
         try await channel.executeThenClose { inbound, outbound in
             var replies = SMTPReplies(inbound.makeAsyncIterator())
+            /// A 5xx to the message's own recipient or content (`aboutTheMessage`) is permanent; to the
+            /// rest (AUTH, MAIL FROM) it is the relay's set-up, which someone will mend: tried again.
             @discardableResult
-            func expect(_ code: Int) async throws -> String {
+            func expect(_ code: Int, aboutTheMessage: Bool = false) async throws -> String {
                 let reply = try await replies.next()
-                guard reply.code == code else { throw SMTPError(description: "expected \(code), got \(reply.code) \(reply.text)") }
+                guard reply.code == code else {
+                    throw SMTPError(description: "expected \(code), got \(reply.code) \(reply.text)",
+                                    isPermanent: aboutTheMessage && (500..<600).contains(reply.code))
+                }
                 return reply.text
             }
             func send(_ line: String) async throws {
@@ -89,11 +96,11 @@ struct SMTPNotifier: Notifier {
             try await send("MAIL FROM:<\(from)>")
             try await expect(250)
             try await send("RCPT TO:<\(message.recipient)>")
-            try await expect(250)
+            try await expect(250, aboutTheMessage: true)
             try await send("DATA")
             try await expect(354)
             try await outbound.write(ByteBuffer(string: Self.render(message, from: from, date: clock())))
-            try await expect(250)
+            try await expect(250, aboutTheMessage: true)
             try await send("QUIT")
         }
         logger.info("outbox: mailed \(message.id)")
