@@ -18,6 +18,7 @@ if !CommandLine.arguments.contains(where: { $0 == "--env" || $0 == "-e" || $0.ha
     environment.arguments = CommandLine.arguments
 }
 try LoggingSystem.bootstrap(from: &environment)
+ProcessMetrics.bootstrap()
 // Application.make reads `.env` (and `.env.production`) into the environment; the
 // configuration is read after it, so those files reach it.
 let app = try await Application.make(environment)

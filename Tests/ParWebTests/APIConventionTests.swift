@@ -220,9 +220,26 @@ struct OperationsTests {
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("createUnit"))
             }
+            func healthzCount() async throws -> Double {
+                var count = 0.0
+                try await app.testing().test(.GET, "/metrics") { res in
+                    let line = res.body.string.split(separator: "\n").first {
+                        $0.hasPrefix("http_requests_total{") && $0.contains(#"path="/healthz""#) && $0.contains(#"status="200""#)
+                    }
+                    count = line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+                }
+                return count
+            }
+            let before = try await healthzCount()
+            #expect(before >= 1, "Vapor's own request counter, by path")
+            for _ in 0..<2 { try await app.testing().test(.GET, "/healthz") { res in #expect(res.status == .ok) } }
+            #expect(try await healthzCount() == before + 2, "counted once per request")
             try await app.testing().test(.GET, "/metrics") { res in
-                #expect(res.body.string.contains("http_requests_total"))
-                #expect(res.body.string.contains(#"route="/healthz""#))
+                let text = res.body.string
+                #expect(text.contains(#"parhub_dossiers_open{unit="01"} 2"#), "the fixture's two running dossiers")
+                #expect(text.contains(#"parhub_dossiers_overdue{unit="01"} 0"#))
+                #expect(text.contains("parhub_outbox_pending ") && text.contains("parhub_outbox_dead 0"))
+                #expect(text.contains("http_request_duration_seconds_bucket"))
             }
         }
     }

@@ -40,6 +40,7 @@ func withTestApp(_ tweak: @Sendable (inout AppConfig) -> Void = { _ in },
     // not fail for that (the ParStore tests wait as long).
     config.databasePoolTimeout = 120
     tweak(&config)
+    ProcessMetrics.bootstrap()
     let app = try await Application.make(.testing)
     do {
         app.storage[Credentials.CostKey.self] = 4

@@ -40,13 +40,9 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.leaf.tags["t"] = MessageTag()
     app.leaf.cache.isEnabled = app.environment.isRelease
 
-    let metrics = PrometheusCollectorRegistry()
-    app.storage[MetricsKey.self] = metrics
-
     app.middleware = Middlewares()
     // Outermost, so that problems, static files and unmatched routes get the headers too.
     app.middleware.use(SecurityHeadersMiddleware(sessionCookieName: app.sessions.configuration.cookieName))
-    app.middleware.use(MetricsMiddleware(registry: metrics))
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
@@ -57,13 +53,12 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.lifecycle.use(OutboxDispatcher(notifier: notifier, owner: instance, clock: config.clock))
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 
-    try registerOperations(app, metrics: metrics)
+    try registerOperations(app)
     try registerAPI(app)
     try registerPages(app)
 }
 
 struct ConfigKey: StorageKey { typealias Value = AppConfig }
-struct MetricsKey: StorageKey { typealias Value = PrometheusCollectorRegistry }
 
 extension Application {
     /// The configuration `configure` was called with.

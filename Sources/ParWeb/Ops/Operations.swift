@@ -1,12 +1,15 @@
 import Fluent
 import Foundation
+import Metrics
+import ParCore
 import ParStore
 import Prometheus
+import SQLKit
 import Vapor
 
 /// `/healthz` (the process answers), `/readyz` (the database answers),
 /// `/metrics` (Prometheus text), and the OpenAPI document with its docs page.
-func registerOperations(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
+func registerOperations(_ app: Application) throws {
     app.get("healthz") { _ in
         Response(status: .ok, headers: ["Content-Type": "text/plain; charset=utf-8"], body: "ok\n")
     }
@@ -19,9 +22,14 @@ func registerOperations(_ app: Application, metrics: PrometheusCollectorRegistry
             throw Problem(status: .serviceUnavailable, detail: "Cơ sở dữ liệu không phản hồi.", detailEn: "The database does not answer.")
         }
     }
-    app.get("metrics") { _ -> Response in
+    app.get("metrics") { request async -> Response in
+        do {
+            try await ProcessMetrics.updateGauges(request)
+        } catch {
+            request.logger.warning("metrics: the gauges were not read: \(String(describing: error))")
+        }
         var buffer: [UInt8] = []
-        metrics.emit(into: &buffer)
+        ProcessMetrics.registry.emit(into: &buffer)
         return Response(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(data: Data(buffer)))
     }
@@ -36,32 +44,33 @@ func registerOperations(_ app: Application, metrics: PrometheusCollectorRegistry
         }
 }
 
-/// Counts requests and their latency by route pattern, method and status.
-struct MetricsMiddleware: AsyncMiddleware {
-    let registry: PrometheusCollectorRegistry
+/// The process's metrics: Vapor's own request metrics (`http_requests_total`,
+/// `http_request_duration_seconds`, `http_request_errors_total`, by method, path and status)
+/// and ParHub's gauges, served at `/metrics` in the Prometheus text format.
+public enum ProcessMetrics {
+    public static let registry = PrometheusCollectorRegistry()
+    private static let bootstrapped: Void = { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }()
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let start = ContinuousClock.now
-        var status = 500
-        defer {
-            let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
-            let method = request.method.rawValue
-            registry.makeCounter(name: "http_requests_total",
-                                 labels: [("method", method), ("route", route), ("status", String(status))]).increment()
-            registry.makeDurationHistogram(name: "http_request_duration_seconds",
-                                           labels: [("method", method), ("route", route)],
-                                           buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-                                                     .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)])
-                .recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+    /// Points swift-metrics (and so Vapor) at `registry`. Once per process: `parhub` calls it at
+    /// start, the tests before their first app; a second call does nothing.
+    public static func bootstrap() { _ = bootstrapped }
+
+    /// Sets the business gauges from the database: running and overdue dossiers under each
+    /// top-level unit, the outbox's backlog and dead messages, scheduled jobs that failed last run.
+    static func updateGauges(_ request: Request) async throws {
+        let db = request.db
+        let today = VietnamTime.localDate(of: request.now)
+        for row in try await db.sql.select().columns("id", "key").from("units").where(SQLIdentifier("parent_id"), .is, SQLLiteral.null).all() {
+            let root = OrgUnit.ID(try row.decode(column: "id", as: UUID.self))
+            let labels = [("unit", try row.decode(column: "key", as: String.self))]
+            registry.makeGauge(name: "parhub_dossiers_open", labels: labels)
+                .set(Double(try await OverdueRollups.openTotal(root: root, on: db)))
+            registry.makeGauge(name: "parhub_dossiers_overdue", labels: labels)
+                .set(Double(try await OverdueRollups.summary(root: root, today: today, holders: 0, on: db).total))
         }
-        do {
-            let response = try await next.respond(to: request)
-            status = Int(response.status.code)
-            return response
-        } catch {
-            status = (error as? Problem)?.status ?? (error as? any AbortError).map { Int($0.status.code) } ?? 500
-            throw error
-        }
+        let backlog = try await OutboxRepository(db: db).backlog()
+        registry.makeGauge(name: "parhub_outbox_pending").set(Double(backlog.pending))
+        registry.makeGauge(name: "parhub_outbox_dead").set(Double(backlog.dead))
     }
 }
 
