@@ -22,9 +22,14 @@ ProcessMetrics.bootstrap()
 // Application.make reads `.env` (and `.env.production`) into the environment; the
 // configuration is read after it, so those files reach it.
 let app = try await Application.make(environment)
-let config = AppConfig.fromEnvironment(production: environment == .production)
+let command = environment.arguments.dropFirst().first ?? "serve"
+let config = {
+    var config = AppConfig.fromEnvironment(production: environment == .production)
+    // Only the server runs the daily jobs; a command runs the one it is asked for.
+    if command != "serve" { config.runScheduler = false }
+    return config
+}()
 do {
-    let command = environment.arguments.dropFirst().first ?? "serve"
     // Backup, restore and checksums open the database on their own: no application (and no
     // outbox dispatcher) holds it open while a restore replaces it.
     let standalone = ["backup", "restore", "checksums"]
@@ -45,6 +50,7 @@ do {
     app.asyncCommands.use(RestoreCommand(database: config.database), as: "restore")
     app.asyncCommands.use(ChecksumsCommand(database: config.database), as: "checksums")
     app.asyncCommands.use(UsersCommand(), as: "users")
+    app.asyncCommands.use(JobsCommand(), as: "jobs")
     if command == "serve" {
         app.logger.notice("ParHub configuration: \(config.summary)")
         if case .sqlite = config.database {
@@ -389,6 +395,42 @@ struct UsersCommand: AsyncCommand {
         } catch let error as DomainError {
             context.console.error(error.english)
             throw ExitCode(1)
+        }
+    }
+}
+
+/// `parhub jobs list` and `parhub jobs run NAME`: the scheduled jobs, and one of them now (under
+/// its lease, so never at the same time as a server running it). Exit 1 when the run failed.
+struct JobsCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "list | run")
+        var action: String
+        @Option(name: "name", short: "n", help: "run: the job's name (see parhub jobs list)")
+        var name: String?
+    }
+    var help: String { "Lists the scheduled jobs with their last run, or runs one now (--name NAME)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        switch signature.action {
+        case "list":
+            for line in try await JobsConsole.list(app) { context.console.print(line) }
+        case "run":
+            guard let name = signature.name else {
+                context.console.error("Usage: parhub jobs run --name NAME (parhub jobs list names them)")
+                throw ExitCode(2)
+            }
+            do {
+                let outcome = try await JobsConsole.run(name, app: app)
+                context.console.print("\(name): \(outcome.message)")
+                if !outcome.succeeded { throw ExitCode(1) }
+            } catch let error as DomainError {
+                context.console.error(error.english)
+                throw ExitCode(error.kind == .notFound ? 2 : 1)
+            }
+        default:
+            context.console.error("Usage: parhub jobs list | parhub jobs run --name NAME")
+            throw ExitCode(2)
         }
     }
 }

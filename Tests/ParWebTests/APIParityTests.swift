@@ -180,7 +180,7 @@ struct APIParityTests {
         "POST /portal/announcements": "publishAnnouncement",
         "POST /centre/:unitID/settings": "putCentreSettings", "POST /centre/:unitID/desks": "saveDesk",
         "POST /kiosk/:unitID": "issueTicket", "POST /appointments/:unitID": "bookAppointment", "POST /appointment/cancel": "cancelAppointment",
-        "POST /admin/outbox/:messageID/retry": "retryOutboxMessage",
+        "POST /admin/outbox/:messageID/retry": "retryOutboxMessage", "POST /admin/jobs/:name/run": "runJob",
     ]
 
     /// Page actions without an API operation yet, and why.

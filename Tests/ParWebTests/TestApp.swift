@@ -36,6 +36,7 @@ func withTestApp(_ tweak: @Sendable (inout AppConfig) -> Void = { _ in },
                            workingDirectory: repositoryRoot, databaseConnectionsPerEventLoop: 2,
                            filesDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("parhub-files-\(UUID().uuidString)").path)
     config.clock = testNow
+    config.runScheduler = false
     // Under the whole suite on two cores a burst of requests may wait long for a connection; it must
     // not fail for that (the ParStore tests wait as long).
     config.databasePoolTimeout = 120

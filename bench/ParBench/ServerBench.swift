@@ -139,7 +139,8 @@ enum ServerBench {
         // (PARHUB_LOOKUP_RATE_LIMIT=0): all of wrk's requests come from one client, and the bench measures the
         // route, not the limiter. Uploads (none here) go to a temporary directory, not ./data.
         let filesDirectory = NSTemporaryDirectory() + "parhub-bench-files-\(UUID().uuidString)"
-        var appConfig = AppConfig.fromEnvironment(["PARHUB_LOOKUP_RATE_LIMIT": "0", "PARHUB_DEMO": "0",
+        // No scheduled jobs either: a nightly audit walk must not run during the measurement.
+        var appConfig = AppConfig.fromEnvironment(["PARHUB_LOOKUP_RATE_LIMIT": "0", "PARHUB_DEMO": "0", "PARHUB_JOBS": "0",
                                                    "PARHUB_FILES_DIR": filesDirectory, "PARHUB_LOG_LEVEL": "warning"])
         appConfig.database = config
         appConfig.host = "127.0.0.1"

@@ -57,6 +57,8 @@ public struct AppConfig: Sendable {
     public var testPayments = true
     /// Online payments without a final answer after this long are shown as expired.
     public var paymentTimeout: TimeInterval = 15 * 60
+    /// Whether this process runs the scheduled jobs (`Scheduler`); the tests run them by hand.
+    public var runScheduler = true
     /// The portal export leaves out events younger than this (a late commit cannot slip behind a cursor).
     public var portalExportSettle: TimeInterval = 10
 
@@ -137,6 +139,7 @@ public struct AppConfig: Sendable {
         }
         config.paymentProviders = PaymentProviderConfig.parse(env["PARHUB_PAYMENT_PROVIDERS"] ?? "")
         config.testPayments = flag("PARHUB_TEST_PAYMENTS", default: !production)
+        config.runScheduler = flag("PARHUB_JOBS", default: true)
         config.databasePoolTimeout = value("PARHUB_DB_POOL_TIMEOUT").flatMap(Int64.init).map { max(1, $0) } ?? 10
         return config
     }

@@ -51,6 +51,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
         SMTPNotifier(settings: $0, group: app.eventLoopGroup, logger: app.logger, clock: config.clock, heloName: instance)
     } ?? LogNotifier(logger: app.logger)
     app.lifecycle.use(OutboxDispatcher(notifier: notifier, owner: instance, clock: config.clock))
+    if config.runScheduler { app.lifecycle.use(Scheduler(owner: instance)) }
+    app.storage[InstanceKey.self] = instance
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 
     try registerOperations(app)
@@ -59,6 +61,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
 }
 
 struct ConfigKey: StorageKey { typealias Value = AppConfig }
+/// This process's name in leases and claims (host, process id and a random suffix).
+struct InstanceKey: StorageKey { typealias Value = String }
 
 extension Application {
     /// The configuration `configure` was called with.

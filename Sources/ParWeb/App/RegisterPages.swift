@@ -38,6 +38,7 @@ func registerPages(_ app: Application) throws {
     CentrePages.register(signedIn)
     PaymentPages.registerStaff(signedIn)
     OutboxPages.register(signedIn)
+    JobPages.register(signedIn)
 }
 
 /// A form's error summary entry (GOV.UK pattern: listed at the top, linked to the field).

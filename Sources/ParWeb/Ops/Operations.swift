@@ -56,7 +56,7 @@ public enum ProcessMetrics {
     public static func bootstrap() { _ = bootstrapped }
 
     /// Sets the business gauges from the database: running and overdue dossiers under each
-    /// top-level unit, the outbox's backlog and dead messages, scheduled jobs that failed last run.
+    /// top-level unit, the outbox's backlog and dead messages, and whether each scheduled job's last run failed.
     static func updateGauges(_ request: Request) async throws {
         let db = request.db
         let today = VietnamTime.localDate(of: request.now)
@@ -67,6 +67,9 @@ public enum ProcessMetrics {
                 .set(Double(try await OverdueRollups.openTotal(root: root, on: db)))
             registry.makeGauge(name: "parhub_dossiers_overdue", labels: labels)
                 .set(Double(try await OverdueRollups.summary(root: root, today: today, holders: 0, on: db).total))
+        }
+        for (name, run) in try await JobStore(db: db).runs() {
+            registry.makeGauge(name: "parhub_job_failed", labels: [("job", name)]).set(run.succeeded == false ? 1.0 : 0.0)
         }
         let backlog = try await OutboxRepository(db: db).backlog()
         registry.makeGauge(name: "parhub_outbox_pending").set(Double(backlog.pending))

@@ -53,6 +53,8 @@ enum Paths: String, CaseIterable {
     case citizenFile = "/citizen/dossiers/:dossierID/files/:fileID"
     case outbox = "/admin/outbox"
     case outboxRetry = "/admin/outbox/:messageID/retry"
+    case jobs = "/admin/jobs"
+    case jobRun = "/admin/jobs/:name/run"
     case index = "/index"
     case indexUnit = "/index/units/:unitID"
     case indexDrill = "/index/units/:unitID/drill"

@@ -102,7 +102,10 @@ struct SurveyForm: Encodable {
 enum SurveyLinks {
     /// The survey address printed on the receipt and sent with the return notice.
     static func url(for dossier: Dossier, request: Request) -> String {
-        let config = request.application.parConfig
-        return config.publicURL + Paths.survey.link(dossier.code) + "?t=" + SatisfactionRepository.surveyToken(dossier.id, key: config.secret)
+        url(for: dossier, config: request.application.parConfig)
+    }
+
+    static func url(for dossier: Dossier, config: AppConfig) -> String {
+        config.publicURL + Paths.survey.link(dossier.code) + "?t=" + SatisfactionRepository.surveyToken(dossier.id, key: config.secret)
     }
 }

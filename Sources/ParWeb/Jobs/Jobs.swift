@@ -1,0 +1,181 @@
+import Foundation
+import NIOConcurrencyHelpers
+import ParCore
+import ParStore
+import Vapor
+
+/// A job the scheduler runs once a day across every instance (`Scheduler`), or an administrator
+/// runs now (`/admin/jobs`, `POST /api/v1/jobs/{name}/run`, `parhub jobs run NAME`).
+struct ScheduledJob: Sendable {
+    let name: String
+    let schedule: DailySchedule
+    /// What it does, for the jobs page (`jobs.<name>` in the message catalogue).
+    let run: @Sendable (Application, Date) async throws -> JobOutcome
+}
+
+struct JobOutcome: Sendable, Equatable {
+    let succeeded: Bool
+    let message: String
+}
+
+enum Jobs {
+    static let all: [ScheduledJob] = [auditVerify, indexCheck, supplementReminder, surveyReminder]
+
+    static func named(_ name: String) -> ScheduledJob? { all.first { $0.name == name } }
+
+    /// How long an instance holds a job's lease while it runs it.
+    static let leaseDuration: TimeInterval = 30 * 60
+
+    /// Runs `job` for `day` under its lease and records the outcome; nil when another instance holds
+    /// the lease, or (`onlyIfDue`) when the day's run is already recorded.
+    static func run(_ job: ScheduledJob, day: LocalDate, app: Application, owner: String, onlyIfDue: Bool) async throws -> JobOutcome? {
+        let clock = app.parConfig.clock
+        let leases = Leases(db: app.db), store = JobStore(db: app.db)
+        let lease = "job:" + job.name
+        guard try await leases.acquire(lease, owner: owner, for: leaseDuration, now: clock()) else { return nil }
+        do {
+            if onlyIfDue, let last = try await store.runs()[job.name]?.day, last >= day {
+                try await leases.release(lease, owner: owner)
+                return nil
+            }
+            let started = clock()
+            let outcome: JobOutcome
+            do {
+                outcome = try await job.run(app, started)
+            } catch {
+                outcome = JobOutcome(succeeded: false, message: String(describing: error))
+            }
+            try await store.record(job.name, day: day, startedAt: started, finishedAt: clock(), succeeded: outcome.succeeded,
+                                   message: outcome.message)
+            if outcome.succeeded {
+                app.logger.info("job \(job.name) (\(day.iso)): \(outcome.message)")
+            } else {
+                app.logger.error("job \(job.name) (\(day.iso)) failed: \(outcome.message)")
+            }
+            try await leases.release(lease, owner: owner)
+            return outcome
+        } catch {
+            try? await leases.release(lease, owner: owner)
+            throw error
+        }
+    }
+
+    /// Walks the audit hash chain (`parhub audit verify`).
+    static let auditVerify = ScheduledJob(name: "audit-verify", schedule: DailySchedule(hour: 2, minute: 0)) { app, _ in
+        switch try await AuditLog.verify(on: app.db) {
+        case .intact(let rows): JobOutcome(succeeded: true, message: "audit chain intact: \(rows) rows")
+        case .broken(let sequence, let reason): JobOutcome(succeeded: false, message: "audit chain broken at row \(sequence): \(reason)")
+        }
+    }
+
+    /// Recomputes the service index counters and compares them, changing nothing (`parhub index rebuild`).
+    static let indexCheck = ScheduledJob(name: "index-check", schedule: DailySchedule(hour: 2, minute: 30)) { app, now in
+        let report = try await IndexRebuild(db: app.db).run(apply: false, now: now)
+        return report.matches
+            ? JobOutcome(succeeded: true, message: "\(report.events) events replayed; the live counters match")
+            : JobOutcome(succeeded: false, message: "\(report.differences.count) differences, \(report.unreplayable) unreplayable events: "
+                         + "run parhub index rebuild")
+    }
+
+    /// One reminder per supplement request still unanswered after `Reminders.supplementAfterWorkingDays`.
+    static let supplementReminder = ScheduledJob(name: "supplement-reminder", schedule: DailySchedule(hour: 8, minute: 0)) { app, now in
+        let store = JobStore(db: app.db)
+        let calendar = try await CalendarRepository(db: app.db).calendar()
+        var sent = 0, waiting = 0
+        for dossier in try await store.awaitingSupplement() {
+            guard let requestedAt = dossier.supplementRequestedAt else { continue }
+            waiting += 1
+            guard Reminders.supplementReminderDue(requestedAt: requestedAt, now: now, calendar: calendar) else { continue }
+            let notice = Reminders.supplementNotice(code: dossier.code, requestedAt: requestedAt)
+            if try await store.remind("supplement-reminder", object: dossier.id.description, key: String(Leases.milliseconds(requestedAt)),
+                                      dossier: dossier, notice: notice, now: now) { sent += 1 }
+        }
+        return JobOutcome(succeeded: true, message: "\(sent) reminders sent; \(waiting) dossiers wait for a supplement")
+    }
+
+    /// One survey reminder to those whose result was returned `Reminders.surveyAfterDays` days ago
+    /// and who have not answered.
+    static let surveyReminder = ScheduledJob(name: "survey-reminder", schedule: DailySchedule(hour: 9, minute: 0)) { app, now in
+        let store = JobStore(db: app.db), satisfaction = SatisfactionRepository(db: app.db)
+        let day = VietnamTime.localDate(of: now).adding(days: -Reminders.surveyAfterDays)
+        var sent = 0
+        for dossier in try await store.returned(from: VietnamTime.instant(day, .midnight), to: VietnamTime.instant(day.adding(days: 1), .midnight)) {
+            guard try await satisfaction.answeredAt(dossier.id) == nil else { continue }
+            let notice = Reminders.surveyNotice(code: dossier.code, link: SurveyLinks.url(for: dossier, config: app.parConfig))
+            if try await store.remind("survey-reminder", object: dossier.id.description, key: "once", dossier: dossier, notice: notice, now: now) {
+                sent += 1
+            }
+        }
+        return JobOutcome(succeeded: true, message: "\(sent) survey reminders sent for results returned on \(day.iso)")
+    }
+}
+
+/// Checks every `interval` whether a job's day has come and runs it, once across all instances.
+final class Scheduler: LifecycleHandler, Sendable {
+    let owner: String
+    let interval: Duration
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(owner: String, interval: Duration = .seconds(30)) {
+        self.owner = owner
+        self.interval = interval
+    }
+
+    /// Runs every job whose day has come and whose run for it is not recorded yet.
+    static func tick(_ app: Application, owner: String) async {
+        let now = app.parConfig.clock()
+        for job in Jobs.all {
+            do {
+                _ = try await Jobs.run(job, day: job.schedule.day(at: now), app: app, owner: owner, onlyIfDue: true)
+            } catch {
+                app.logger.warning("scheduler: \(job.name): \(String(describing: error))")
+            }
+        }
+    }
+
+    func didBootAsync(_ application: Application) async throws {
+        let owner = owner, interval = interval
+        task.withLockedValue {
+            $0 = Task.detached {
+                while !Task.isCancelled {
+                    await Self.tick(application, owner: owner)
+                    try? await Task.sleep(for: interval)
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        let running = task.withLockedValue { task -> Task<Void, Never>? in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        await running?.value
+    }
+}
+
+/// What `parhub jobs` prints and does.
+public enum JobsConsole {
+    public static func list(_ app: Application) async throws -> [String] {
+        let runs = try await JobStore(db: app.db).runs()
+        return Jobs.all.map { job in
+            let run = runs[job.name]
+            let last = run.map { "\($0.succeeded == true ? "ok" : "FAILED") for \($0.day?.iso ?? "?"): \($0.message ?? "")" } ?? "not run yet"
+            return "\(job.name.padding(toLength: 20, withPad: " ", startingAt: 0)) daily \(job.schedule)  \(last)"
+        }
+    }
+
+    /// Runs `name` now, for today; throws `DomainError` when there is no such job or another instance runs it.
+    public static func run(_ name: String, app: Application) async throws -> (succeeded: Bool, message: String) {
+        guard let job = Jobs.named(name) else {
+            throw DomainError(.notFound, "Không có tác vụ \(name).", english: "No job named \(name); parhub jobs list names them.")
+        }
+        let owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-cli"
+        let day = VietnamTime.localDate(of: app.parConfig.clock())
+        guard let outcome = try await Jobs.run(job, day: day, app: app, owner: owner, onlyIfDue: false) else {
+            throw DomainError(.conflict, "Tác vụ đang chạy ở một máy chủ khác.", english: "The job is running on another instance; try again later.")
+        }
+        return (outcome.succeeded, outcome.message)
+    }
+}
