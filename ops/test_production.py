@@ -64,6 +64,10 @@ def test_create_admin_reads_the_password_from_standard_input(parhub: Parhub) -> 
     assert first.returncode == 1 and "import them first" in first.stdout
     imported = parhub.run("import", "units", str(ROOT / "data/seed/hanoi-units.json"), "--env", "production", env=env)
     assert imported.returncode == 0, imported.stdout
+    # Not a terminal: plain progress lines, no carriage returns, the last at 100 %.
+    progress = [line for line in imported.stdout.splitlines() if line.startswith("importing units: ")]
+    assert len(progress) >= 2 and "\r" not in imported.stdout, imported.stdout
+    assert progress[-1].startswith("importing units: 683/683 (100%)")
     short = parhub.run("users", "create-admin", "quantri", "--env", "production", stdin="ngan\n", env=env)
     assert short.returncode == 1 and "10 to 72 bytes" in short.stdout
     created = parhub.run("users", "create-admin", "quantri", "--name", "Quản trị Sở TT&TT", "--env", "production",
@@ -72,6 +76,8 @@ def test_create_admin_reads_the_password_from_standard_input(parhub: Parhub) -> 
     assert "Created the administrator quantri on Thành phố Hà Nội (01)" in created.stdout
     second = parhub.run("users", "create-admin", "other", "--env", "production", stdin="mat-khau-rat-dai-2\n", env=env)
     assert second.returncode == 1 and "administrator exists already" in second.stdout
+    rebuilt = parhub.run("index", "rebuild", "--env", "production", env=env)
+    assert rebuilt.returncode == 0 and "replaying events: 0/0 (100%)" in rebuilt.stdout, rebuilt.stdout
     server = parhub.serve("--env", "production", env=env)
     try:
         request = urllib.request.Request(server.url + "/api/v1/auth/tokens", method="POST",

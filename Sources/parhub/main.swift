@@ -135,13 +135,14 @@ struct ImportCommand: AsyncCommand {
         let db = context.application.db
         do {
             if signature.what == "procedures" {
+                let progress = CommandProgress("importing procedures", console: console)
                 let report = try await ProcedureImporter(db: db).run(try ProcedureImportFile.parse(data),
-                                                                     actor: .system("import"), now: config.clock())
+                                                                     actor: .system("import"), now: config.clock(), progress: progress.update)
                 console.print("Imported: \(report.summary)")
             } else {
                 let report = try await UnitImporter(db: db).run(
                     try UnitImportFile.parse(data), actor: .system("import"), now: config.clock(),
-                    progress: { done, total in console.print("\rimporting units: \(done)/\(total)", newLine: done == total) })
+                    progress: CommandProgress("importing units", console: console).update)
                 console.print("Imported: \(report.summary)")
             }
         } catch {
@@ -253,7 +254,8 @@ struct IndexCommand: AsyncCommand {
             context.console.error("Usage: parhub index rebuild [--apply]")
             throw ExitCode(2)
         }
-        let report = try await IndexRebuild(db: context.application.db).run(apply: signature.apply, now: config.clock())
+        let report = try await IndexRebuild(db: context.application.db).run(
+            apply: signature.apply, now: config.clock(), progress: CommandProgress("replaying events", console: context.console).update)
         context.console.print("Replayed \(report.events) events: \(report.counters) counter rows, \(report.openRows) open-dossier rows.")
         if report.unreplayable > 0 {
             context.console.error("\(report.unreplayable) events were written before events kept their payload and cannot be replayed.")
@@ -286,7 +288,8 @@ struct BackupCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         do {
-            try await DatabaseBackup.backup(database, to: signature.file)
+            let database = database, file = signature.file
+            try await CommandProgress("backing up", console: context.console).heartbeat { try await DatabaseBackup.backup(database, to: file) }
             context.console.print("Backed up \(database) to \(signature.file).")
         } catch let failure as DatabaseBackup.Failure {
             context.console.error(failure.message)
@@ -313,7 +316,8 @@ struct RestoreCommand: AsyncCommand {
             throw ExitCode(2)
         }
         do {
-            try await DatabaseBackup.restore(database, from: signature.file)
+            let database = database, file = signature.file
+            try await CommandProgress("restoring", console: context.console).heartbeat { try await DatabaseBackup.restore(database, from: file) }
             context.console.print("Restored \(database) from \(signature.file). Run `parhub migrate --yes` if the backup is older than this version, then `parhub audit verify`.")
         } catch let failure as DatabaseBackup.Failure {
             context.console.error(failure.message)

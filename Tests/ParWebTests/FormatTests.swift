@@ -34,3 +34,18 @@ struct FormatTests {
         #expect(Format.money(0, en: false) == "0 đ")
     }
 }
+
+@Suite("Progress of long commands")
+struct CommandProgressTests {
+    @Test("the line: counts, percentage, time so far and left; a bar on a terminal", arguments: [
+        (0, 683, 0.4, false, "importing units: 0/683 (0%), 0 s"),
+        (100, 683, 2.0, false, "importing units: 100/683 (14%), 2 s, about 12 s left"),
+        (683, 683, 13.0, false, "importing units: 683/683 (100%), 13 s"),
+        (500, 1000, 90.0, false, "importing units: 500/1000 (50%), 1 min 30 s, about 1 min 30 s left"),
+        (500, 1000, 10.0, true, "importing units [###############---------------] 500/1000 50%, 10 s, about 10 s left"),
+        (0, 0, 0.0, false, "importing units: 0/0 (100%), 0 s"),
+    ])
+    func line(done: Int, total: Int, elapsed: Double, bar: Bool, expected: String) {
+        #expect(CommandProgress.line("importing units", done: done, total: total, elapsed: elapsed, bar: bar) == expected)
+    }
+}

@@ -181,7 +181,8 @@ public struct ProcedureImporter: Sendable {
 
     public init(db: any Database) { self.db = db }
 
-    public func run(_ file: ProcedureImportFile, actor: AuditActor, now: Date) async throws -> ProcedureImportReport {
+    public func run(_ file: ProcedureImportFile, actor: AuditActor, now: Date,
+                    progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ProcedureImportReport {
         let unitKeys = Set(file.procedures.compactMap(\.unitKey))
         let units = try await UnitModel.query(on: db).filter(\.$key ~~ unitKeys).all()
         let unitByKey = Dictionary(units.map { ($0.key, OrgUnit.ID($0.id!)) }, uniquingKeysWith: { a, _ in a })
@@ -234,7 +235,8 @@ public struct ProcedureImporter: Sendable {
         let plan = planned
         return try await db.writeTransaction { tx in
             var report = ProcedureImportReport()
-            for (procedure, past) in plan {
+            for (done, (procedure, past)) in plan.enumerated() {
+                if done % 50 == 0 { progress(done, plan.count) }
                 if let current = existingByCode[procedure.code] {
                     var incoming = procedure
                     incoming.version = current.version
@@ -274,6 +276,7 @@ public struct ProcedureImporter: Sendable {
                 }
                 report.created += 1
             }
+            progress(plan.count, plan.count)
             return report
         }
     }

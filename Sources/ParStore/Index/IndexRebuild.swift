@@ -47,7 +47,8 @@ public struct IndexRebuild: Sendable {
 
     /// Recomputes and compares; with `apply`, also writes the recomputed tables.
     /// `overdueRollup`: false only for the migrations before `open_steps` existed.
-    public func run(apply: Bool = false, now: Date, overdueRollup: Bool = true) async throws -> Report {
+    public func run(apply: Bool = false, now: Date, overdueRollup: Bool = true,
+                    progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> Report {
         var counters: [Key: Int64] = [:]
         var events = 0, unreplayable = 0
         func add(_ deltas: [ServiceMetric: Int], _ d: Dossier, _ at: Date) {
@@ -71,6 +72,9 @@ public struct IndexRebuild: Sendable {
         var after: (UUID, Int)? = nil
         var previous: (UUID, Dossier)? = nil
         let sql = try db.sql
+        let total = progress == nil ? 0
+            : Int(try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("dossier_events").first()?
+                .decode(column: "n", as: Int64.self) ?? 0)
         while true {
             var query = sql.select().columns("dossier_id", "seq", "name", "at", "payload", "snapshot").from("dossier_events")
             if let (id, seq) = after {
@@ -97,7 +101,9 @@ public struct IndexRebuild: Sendable {
                 }
                 previous = (id, snapshot)
             }
+            progress?(events, max(total, events))
         }
+        progress?(events, max(total, events))
         /// The rows of a table about dossiers (`columns` of it, optionally `column = value`), each with its dossier.
         func aboutDossiers(_ table: String, _ columns: [String], where filter: (String, String)? = nil) async throws -> [(any SQLRow, Dossier)] {
             var query = sql.select()
