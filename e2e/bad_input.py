@@ -37,7 +37,9 @@ BASE = os.environ.get("PARHUB_BASE_URL", "").rstrip("/")
 DB = os.environ.get("PARHUB_SQLITE_PATH", "")
 USER, PASSWORD = "admin", "parhub-demo"
 # Tables that change on refused requests by design.
-VOLATILE = {"login_attempts", "payment_callbacks", "idempotency_keys", "sessions", "_fluent_sessions", "rate_limits"}
+# The scheduler and the outbox dispatcher take and release leases in the background.
+VOLATILE = {"login_attempts", "payment_callbacks", "idempotency_keys", "sessions", "_fluent_sessions", "rate_limits", "leases",
+            "job_runs", "job_marks"}
 
 HOSTILE = [
     "Nguye\u0302\u0303n Va\u0306n A",                    # NFD: combining marks instead of precomposed letters

@@ -151,3 +151,32 @@ def test_citizen_signs_in_with_a_code(browser: Browser, base_url: str, page: Pag
     page.wait_for_load_state("load")
     expect(page.locator("#dossier-state")).to_have_text("Mới đăng ký")
     expect(page.locator("#lookup-secret")).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
+
+
+def test_an_applicant_who_chose_sms_gets_the_receipt_by_sms(browser: Browser, base_url: str, page: Page) -> None:
+    """The counter officer records the applicant's choice of SMS; the receipt goes to the phone through
+    the built-in test SMS provider, whose screen (/test-sms) shows it, without diacritics."""
+    counter = open_as(browser, base_url, "motcua.tuphap")
+    counter.goto("/dossiers/new")
+    counter.get_by_label("Tìm thủ tục theo tên hoặc mã (không cần dấu)").fill("van phong cong chung")
+    counter.get_by_role("button", name="Tìm").click()
+    counter.get_by_role("link", name=re.compile("Thành lập Văn phòng công chứng")).click()
+    counter.wait_for_load_state("load")
+    counter.get_by_label("Họ và tên").fill("Vũ Thị Nhắn")
+    counter.locator("#phone").fill("0987 654 321")
+    counter.locator("#notify-by").get_by_label("Tin nhắn (SMS) đến số điện thoại").check()
+    for scan in counter.locator("#components input[type=file]").all():
+        scan.set_input_files(files=[{"name": "giay-to.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    counter.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
+    counter.wait_for_load_state("load")
+    code = counter.locator("#dossier-code").inner_text().strip()
+    # The dispatcher hands the SMS to the test provider within a few seconds.
+    row = counter.locator("#test-sms tr", has_text="0987 654 321")
+    for _ in range(20):
+        counter.goto("/test-sms")
+        if row.filter(has_text="Đã gửi").count():
+            break
+        counter.wait_for_timeout(500)
+    expect(row.first).to_contain_text(f"Ho so {code} da duoc tiep nhan")
+    expect(row.first).to_contain_text("Đã gửi")
+    Shots(counter, "sms-receipt")("test-sms")

@@ -17,6 +17,7 @@ from conftest import ROOT, SECRET, Parhub
     ({"PARHUB_SECRET": "short"}, "PARHUB_SECRET"),
     ({"PARHUB_SECRET": SECRET, "PARHUB_TEST_PAYMENTS": "1"}, "PARHUB_TEST_PAYMENTS"),
     ({"PARHUB_SECRET": SECRET, "PARHUB_TEST_NOW": "2026-12-05T03:00:00Z"}, "PARHUB_TEST_NOW"),
+    ({"PARHUB_SECRET": SECRET, "PARHUB_TEST_SMS": "1"}, "PARHUB_TEST_SMS"),
 ])
 def test_production_refuses_unsafe_settings_naming_them(parhub: Parhub, env: dict[str, str], setting: str) -> None:
     result = parhub.run("serve", "--env", "production", env=env)

@@ -19,6 +19,7 @@ struct ProductionTests {
         (["PARHUB_SECRET": secret, "PARHUB_TEST_PAYMENTS": "1"], ["PARHUB_TEST_PAYMENTS"]),
         (["PARHUB_SECRET": secret, "PARHUB_TEST_PAYMENTS": "0"], []),
         (["PARHUB_SECRET": secret, "PARHUB_TEST_NOW": "2026-12-05T03:00:00Z"], ["PARHUB_TEST_NOW"]),
+        (["PARHUB_SECRET": secret, "PARHUB_TEST_SMS": "1"], ["PARHUB_TEST_SMS"]),
         (["PARHUB_TEST_PAYMENTS": "1", "PARHUB_TEST_NOW": "2026-12-05T03:00:00Z"], ["PARHUB_SECRET", "PARHUB_TEST_PAYMENTS", "PARHUB_TEST_NOW"]),
     ] as [([String: String], [String])])
     func refusals(env: [String: String], settings: [String]) {
@@ -30,6 +31,7 @@ struct ProductionTests {
     func defaults() {
         let production = AppConfig.fromEnvironment(["PARHUB_SECRET": Self.secret], production: true)
         #expect(!production.loadDemoData && !production.testPayments && production.secureCookies && production.isProduction)
+        #expect(!production.testSMS && !production.smsAvailable, "no SMS choice until a real provider is configured")
         let development = AppConfig.fromEnvironment([:])
         #expect(development.loadDemoData && development.testPayments && !development.secureCookies && !development.isProduction)
         let overridden = AppConfig.fromEnvironment(["PARHUB_DEMO": "0", "PARHUB_TEST_PAYMENTS": "0", "PARHUB_SECURE_COOKIES": "1"])

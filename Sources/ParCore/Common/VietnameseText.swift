@@ -50,6 +50,14 @@ public enum VietnameseText {
         return lines.joined(separator: "\n")
     }
 
+    /// The text without tone marks or diacritics, case kept ("Hồ sơ Đã nhận" → "Ho so Da nhan"):
+    /// what an SMS carries, so a message fits the GSM alphabet's 160 characters.
+    public static func unaccented(_ text: String) -> String {
+        let folded = clean(text).replacingOccurrences(of: "đ", with: "d").replacingOccurrences(of: "Đ", with: "D")
+        let stripped = folded.decomposedStringWithCanonicalMapping.unicodeScalars.filter { !(0x0300...0x036F).contains($0.value) }
+        return String(String.UnicodeScalarView(stripped))
+    }
+
     /// The search key of a text: lower case, without tone marks or diacritics,
     /// "đ" folded to "d", so "Phường Ba Đình", "phuong ba dinh" and
     /// "PHUONG BA ĐINH" all share one key.

@@ -12,12 +12,16 @@ public struct Dossier: Identifiable, Hashable, Sendable, Codable {
         public var address: String?
         /// Where notices (supplement requests, apology slips, results) are sent.
         public var email: String?
-        public init(name: String, idNumber: String? = nil, phone: String? = nil, address: String? = nil, email: String? = nil) {
+        /// How the applicant chose to get notices: by SMS to `phone`, or (nil, the default) by e-mail.
+        public var notifyBy: OutboxMessage.Channel?
+        public init(name: String, idNumber: String? = nil, phone: String? = nil, address: String? = nil, email: String? = nil,
+                    notifyBy: OutboxMessage.Channel? = nil) {
             self.name = name
             self.idNumber = idNumber
             self.phone = phone
             self.address = address
             self.email = email
+            self.notifyBy = notifyBy
         }
     }
 

@@ -45,8 +45,14 @@ public struct DossierIntake: Sendable {
             }
             email = valid
         }
-        clean.applicant = .init(name: name, idNumber: applicant.idNumber.map(VietnameseText.clean), phone: applicant.phone.map(VietnameseText.clean),
-                                address: applicant.address.map(VietnameseText.clean), email: email)
+        let phone = applicant.phone.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        if applicant.notifyBy == .sms, phone == nil {
+            throw .invalid("Chọn nhận thông báo bằng tin nhắn thì cần số điện thoại.", english: "Notices by SMS need the applicant's phone.",
+                           field: "applicant.phone")
+        }
+        clean.applicant = .init(name: name, idNumber: applicant.idNumber.map(VietnameseText.clean), phone: phone,
+                                address: applicant.address.map(VietnameseText.clean), email: email,
+                                notifyBy: applicant.notifyBy == .sms ? .sms : nil)
         clean.components = components.map(VietnameseText.clean).filter { !$0.isEmpty }
         return clean
     }

@@ -5,10 +5,20 @@ import Foundation
 public struct DossierNotice: Sendable, Equatable {
     public var subject: String
     public var body: String
+    /// The SMS of the notices an applicant may get by SMS (receipt, supplement request, result
+    /// ready, new appointment): Vietnamese without diacritics, at most 160 characters.
+    public var sms: String?
 
-    public init(subject: String, body: String) {
+    public init(subject: String, body: String, sms: String? = nil) {
         self.subject = subject
         self.body = body
+        self.sms = sms.map(Self.smsText)
+    }
+
+    /// `text` as one SMS: without diacritics (the GSM alphabet), cut to 160 characters.
+    public static func smsText(_ text: String) -> String {
+        let plain = VietnameseText.unaccented(text)
+        return plain.count <= 160 ? plain : String(plain.prefix(159)) + "…"
     }
 }
 
@@ -17,7 +27,8 @@ extension Dossier {
     public func receiptNotice(procedureName: String) -> DossierNotice {
         let due = LocalDateTime(dueAt).shown
         return DossierNotice(subject: "Đã nhận hồ sơ / Dossier received",
-                             body: "Hồ sơ \(code) (\(procedureName)) đã được tiếp nhận. Hẹn trả kết quả: \(due).\n\nDossier \(code) was received; result due \(due).")
+                             body: "Hồ sơ \(code) (\(procedureName)) đã được tiếp nhận. Hẹn trả kết quả: \(due).\n\nDossier \(code) was received; result due \(due).",
+                             sms: "Ho so \(code) da duoc tiep nhan. Hen tra ket qua: \(due).")
     }
 
     /// The notice `event` sends once applied (`self` is the dossier after it), if any. A returned result
@@ -31,15 +42,18 @@ extension Dossier {
             }
         case .requestSupplement(let items):
             DossierNotice(subject: "Yêu cầu bổ sung hồ sơ / Supplement requested",
-                          body: "Hồ sơ \(code) cần bổ sung (mẫu 02): \(items.joined(separator: "; ")).\n\nPlease supplement dossier \(code): \(items.joined(separator: "; ")).")
+                          body: "Hồ sơ \(code) cần bổ sung (mẫu 02): \(items.joined(separator: "; ")).\n\nPlease supplement dossier \(code): \(items.joined(separator: "; ")).",
+                          sms: "Ho so \(code) can bo sung: \(items.joined(separator: "; ")). Xem chi tiet tai bo phan mot cua.")
         case .apologise(let reason, let newDue):
             DossierNotice(subject: "Thư xin lỗi và hẹn lại ngày trả kết quả / Apology and new appointment",
-                          body: "Chúng tôi xin lỗi vì hồ sơ \(code) chưa có kết quả đúng hẹn (mẫu 04). Lý do: \(reason). Ngày hẹn mới: \(LocalDateTime(newDue).shown).\n\nWe apologise: dossier \(code) is delayed (\(reason)); new appointment \(LocalDateTime(newDue).shown).")
+                          body: "Chúng tôi xin lỗi vì hồ sơ \(code) chưa có kết quả đúng hẹn (mẫu 04). Lý do: \(reason). Ngày hẹn mới: \(LocalDateTime(newDue).shown).\n\nWe apologise: dossier \(code) is delayed (\(reason)); new appointment \(LocalDateTime(newDue).shown).",
+                          sms: "Xin loi: ho so \(code) tre hen. Hen moi: \(LocalDateTime(newDue).shown).")
         case .accept:
             DossierNotice(subject: "Hồ sơ đã được tiếp nhận / Dossier accepted",
                           body: "Hồ sơ \(code) đã được tiếp nhận. Hẹn trả kết quả: \(LocalDateTime(dueAt).shown).\n\nDossier \(code) was accepted; result due \(LocalDateTime(dueAt).shown).")
         case .markProcessed:
-            DossierNotice(subject: "Đã có kết quả / Result ready", body: "Hồ sơ \(code) đã có kết quả.\n\nThe result of dossier \(code) is ready.")
+            DossierNotice(subject: "Đã có kết quả / Result ready", body: "Hồ sơ \(code) đã có kết quả.\n\nThe result of dossier \(code) is ready.",
+                          sms: "Ho so \(code) da co ket qua. Moi ong/ba den nhan hoac nhan truc tuyen.")
         case .refuse(let reason):
             DossierNotice(subject: "Từ chối tiếp nhận hồ sơ / Dossier not accepted",
                           body: "Hồ sơ \(code) không được tiếp nhận (mẫu 03). Lý do: \(reason).\n\nDossier \(code) was not accepted: \(reason).")

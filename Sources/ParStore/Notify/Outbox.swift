@@ -27,9 +27,13 @@ public struct OutboxRepository: Sendable {
         try await row.create(on: tx)
     }
 
-    /// Tells the applicant, if the dossier has an e-mail address (the phone gets an SMS
-    /// only when an SMS gateway is configured, so it is not queued here).
+    /// Tells the applicant: by SMS when they chose it, have a phone and the notice has an SMS text;
+    /// otherwise by e-mail, if the dossier has an address.
     static func notifyApplicant(of dossier: Dossier, _ notice: DossierNotice, now: Date, on tx: any Database) async throws {
+        if dossier.applicant.notifyBy == .sms, let phone = dossier.applicant.phone, !phone.isEmpty, let sms = notice.sms {
+            try await enqueue(.sms, to: phone, subject: notice.subject, body: sms, dossier: dossier.id, now: now, on: tx)
+            return
+        }
         guard let email = dossier.applicant.email, !email.isEmpty else { return }
         try await enqueue(.email, to: email, subject: "[\(dossier.code)] \(notice.subject)", body: notice.body, dossier: dossier.id, now: now, on: tx)
     }

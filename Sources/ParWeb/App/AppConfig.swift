@@ -55,6 +55,13 @@ public struct AppConfig: Sendable {
     public var paymentProviders: [PaymentProviderConfig] = []
     /// Whether the built-in test payment provider is offered (`PARHUB_TEST_PAYMENTS=0` turns it off in production).
     public var testPayments = true
+    /// An SMS provider over HTTPS (`PARHUB_SMS_URL`, signed with `PARHUB_SMS_KEY`); nil: none.
+    public var smsURL: String?
+    public var smsKey: String?
+    /// Whether the built-in test SMS provider takes SMS (`PARHUB_TEST_SMS`; on outside production).
+    public var testSMS = true
+    /// Whether applicants may choose SMS notices: an SMS provider (real or test) is there.
+    public var smsAvailable: Bool { smsURL != nil || testSMS }
     /// Online payments without a final answer after this long are shown as expired.
     public var paymentTimeout: TimeInterval = 15 * 60
     /// Whether this process runs the scheduled jobs (`Scheduler`); the tests run them by hand.
@@ -139,6 +146,13 @@ public struct AppConfig: Sendable {
         }
         config.paymentProviders = PaymentProviderConfig.parse(env["PARHUB_PAYMENT_PROVIDERS"] ?? "")
         config.testPayments = flag("PARHUB_TEST_PAYMENTS", default: !production)
+        config.smsURL = value("PARHUB_SMS_URL")
+        config.smsKey = value("PARHUB_SMS_KEY")
+        config.testSMS = flag("PARHUB_TEST_SMS", default: !production && config.smsURL == nil)
+        if config.smsURL != nil, (config.smsKey?.count ?? 0) < 16 {
+            config.invalidSettings.append(.init(setting: "PARHUB_SMS_KEY", reason: "PARHUB_SMS_URL is set: the key that signs each request "
+                                                + "(at least 16 characters, as agreed with the provider) is needed."))
+        }
         config.runScheduler = flag("PARHUB_JOBS", default: true)
         config.databasePoolTimeout = value("PARHUB_DB_POOL_TIMEOUT").flatMap(Int64.init).map { max(1, $0) } ?? 10
         return config

@@ -47,9 +47,17 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
     let instance = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
-    let notifier: any Notifier = config.smtp.map {
+    let email: any Notifier = config.smtp.map {
         SMTPNotifier(settings: $0, group: app.eventLoopGroup, logger: app.logger, clock: config.clock, heloName: instance)
     } ?? LogNotifier(logger: app.logger)
+    let sms: (any Notifier)? = if let url = config.smsURL {
+        HTTPSSMSProvider(url: URI(string: url), key: config.smsKey ?? "", client: app.client)
+    } else if config.testSMS {
+        TestSMSProvider(logger: app.logger)
+    } else {
+        nil
+    }
+    let notifier = ChannelNotifier(email: email, sms: sms)
     app.lifecycle.use(OutboxDispatcher(notifier: notifier, owner: instance, clock: config.clock))
     if config.runScheduler { app.lifecycle.use(Scheduler(owner: instance)) }
     app.storage[InstanceKey.self] = instance

@@ -40,6 +40,8 @@ extension DossierPages {
         let reusable: [ReuseOption]
         let errors: [FormError]?
         let postAllowed: Bool
+        /// Whether the applicant may choose SMS notices (an SMS provider is configured).
+        var smsAvailable = false
     }
 
     struct ProcedureOption: Encodable {
@@ -108,7 +110,8 @@ extension DossierPages {
                 ComponentOption(index: $0.offset, name: $0.element.name, checked: checked.contains($0.element.name) || (posted.isEmpty && !$0.element.isConditional))
             },
             fees: chosen?.fees.map { Format.fee($0, en: en) } ?? [],
-            dueHint: dueHint, form: form, reusable: reusable, errors: errors, postAllowed: chosen != nil)
+            dueHint: dueHint, form: form, reusable: reusable, errors: errors, postAllowed: chosen != nil,
+            smsAvailable: request.application.parConfig.smsAvailable)
         return try await Page.render("dossier-new", title: Messages.text("common.receive-a-dossier", en: en), context: context, request: request, failed: errors != nil)
     }
 
@@ -121,6 +124,7 @@ extension DossierPages {
         var idNumber: String?
         var phone: String?
         var email: String?
+        var notifyBy: String?
         var address: String?
         var component: [String]?
         var reuse: [String]?
@@ -128,11 +132,22 @@ extension DossierPages {
         var digitised: [String: String]?
     }
 
+    /// The applicant's choice of SMS notices; refused (422) while no SMS provider is configured.
+    static func notifyBy(_ raw: String?, request: Request) throws -> OutboxMessage.Channel? {
+        guard raw == OutboxMessage.Channel.sms.rawValue else { return nil }
+        guard request.application.parConfig.smsAvailable else {
+            throw Problem(DomainError.invalid("Chưa có nhà mạng gửi tin nhắn; hãy chọn thư điện tử.",
+                                              english: "No SMS provider is configured; choose e-mail.", field: "applicant.notifyBy"))
+        }
+        return .sms
+    }
+
     @Sendable static func intake(_ request: Request) async throws -> Response {
         let form = try request.content.decode(IntakeForm.self)
         var echo: [String: String] = [:]
         for (key, value) in [("unit", form.unit), ("procedure", form.procedure), ("channel", form.channel), ("name", form.name),
-                             ("idNumber", form.idNumber), ("phone", form.phone), ("email", form.email), ("address", form.address)] {
+                             ("idNumber", form.idNumber), ("phone", form.phone), ("email", form.email), ("notifyBy", form.notifyBy),
+                             ("address", form.address)] {
             echo[key] = value.map(VietnameseText.clean) ?? ""
         }
         for (index, name) in (form.component ?? []).enumerated() { echo["component.\(index)"] = VietnameseText.clean(name) }
@@ -150,7 +165,8 @@ extension DossierPages {
             }
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unit.unit.id, channel: channel,
                                        applicant: .init(name: form.name ?? "", idNumber: nonEmpty(form.idNumber), phone: nonEmpty(form.phone),
-                                                        address: nonEmpty(form.address), email: nonEmpty(form.email)),
+                                                        address: nonEmpty(form.address), email: nonEmpty(form.email),
+                                                        notifyBy: try notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
             let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: request.auditActor, now: request.now)

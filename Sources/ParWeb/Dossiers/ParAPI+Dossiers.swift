@@ -18,7 +18,8 @@ extension ParAPI {
         let intake = DossierIntake(procedureID: procedure, receivingUnitID: unit, channel: channel,
                                    applicant: .init(name: body.applicant.name, idNumber: body.applicant.idNumber,
                                                     phone: body.applicant.phone, address: body.applicant.address,
-                                                    email: body.applicant.email),
+                                                    email: body.applicant.email,
+                                                    notifyBy: try DossierPages.notifyBy(body.applicant.notifyBy?.rawValue, request: request)),
                                    components: body.components)
         let repository = DossierRepository(db: request.db)
         let (dossier, secret) = try await repository.receive(intake, actor: request.auditActor, now: request.now)
@@ -78,7 +79,7 @@ extension ParAPI {
             originalDueAt: d.originalDueAt, dueAt: d.dueAt, timeliness: .init(rawValue: d.timeliness(at: now).rawValue)!,
             supplementRequests: d.supplementRequests, apologies: d.apologies, processedAt: d.processedAt, returnedAt: d.returnedAt,
             applicant: .init(name: d.applicant.name, idNumber: d.applicant.idNumber, phone: d.applicant.phone, address: d.applicant.address,
-                             email: d.applicant.email),
+                             email: d.applicant.email, notifyBy: d.applicant.notifyBy == .sms ? .sms : nil),
             components: d.components, version: d.version,
             timeline: timeline.map {
                 .init(sequence: $0.sequence, name: $0.name, at: $0.at, actorName: $0.actorName, fromState: $0.fromState?.rawValue,

@@ -32,6 +32,8 @@ enum Jobs {
         let clock = app.parConfig.clock
         let leases = Leases(db: app.db), store = JobStore(db: app.db)
         let lease = "job:" + job.name
+        // Read first: a job whose day is recorded takes no lease (the scheduler asks every 30 s).
+        if onlyIfDue, let last = try await store.runs()[job.name]?.day, last >= day { return nil }
         guard try await leases.acquire(lease, owner: owner, for: leaseDuration, now: clock()) else { return nil }
         do {
             if onlyIfDue, let last = try await store.runs()[job.name]?.day, last >= day {

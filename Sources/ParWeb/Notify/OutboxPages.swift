@@ -9,6 +9,24 @@ enum OutboxPages {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.outbox.pattern, use: show)
         routes.post(Paths.outboxRetry.pattern, use: retry)
+        routes.get(Paths.testSMS.pattern, use: testSMS)
+    }
+
+    /// The built-in test SMS provider's screen: the SMS it took, newest first (404 without it).
+    @Sendable static func testSMS(_ request: Request) async throws -> Response {
+        guard request.application.parConfig.testSMS, request.application.parConfig.smsURL == nil else { throw Problem.notFound() }
+        // Phone numbers: for counter staff and administrators only.
+        let principal = try request.requirePrincipal()
+        guard principal.mayAnywhere(.receiveDossiers) || principal.mayAnywhere(.manageUsers) else { throw Problem.forbidden() }
+        let en = Language.of(request) == .en
+        let rows = try await OutboxRepository(db: request.db).list(status: nil, limit: 500).filter { $0.channel == .sms }.prefix(50).map {
+            Row(at: LocalTime.format($0.createdAt), channel: $0.channel.rawValue, recipient: $0.recipient, subject: $0.subject,
+                body: $0.body, status: status($0.status, en: en), statusKey: $0.status.rawValue, attempts: $0.attempts,
+                error: $0.lastError ?? "", next: "", retry: "")
+        }
+        struct Context: Encodable { let messages: [Row] }
+        return try await Page.render("test-sms", title: Messages.text("test-sms.title", en: en), context: Context(messages: Array(rows)),
+                                     request: request)
     }
 
     struct Context: Encodable {

@@ -29,6 +29,10 @@ public enum ProductionCheck {
             result.append(.init(setting: "PARHUB_TEST_PAYMENTS", reason: "the built-in test payment provider lets anyone mark a fee paid. "
                                 + "Unset it (production turns it off) or set it to 0."))
         }
+        if config.testSMS {
+            result.append(.init(setting: "PARHUB_TEST_SMS", reason: "the built-in test SMS provider sends nothing to citizens and shows "
+                                + "their messages on /test-sms. Unset it or set it to 0 (and PARHUB_SMS_URL for a real provider)."))
+        }
         if let now = env["PARHUB_TEST_NOW"], !now.isEmpty {
             result.append(.init(setting: "PARHUB_TEST_NOW", reason: "a test clock is set (\(now)); a server keeps the real time. Unset it."))
         }

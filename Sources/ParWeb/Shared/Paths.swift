@@ -54,6 +54,7 @@ enum Paths: String, CaseIterable {
     case outbox = "/admin/outbox"
     case outboxRetry = "/admin/outbox/:messageID/retry"
     case jobs = "/admin/jobs"
+    case testSMS = "/test-sms"
     case jobRun = "/admin/jobs/:name/run"
     case index = "/index"
     case indexUnit = "/index/units/:unitID"
