@@ -42,14 +42,20 @@ def act(page: Page, legend: str, fill: dict[str, str] | None = None, select: dic
     expect(page.locator(".error-summary")).to_have_count(0)
 
 
-def test_counter_to_return_with_supplement_and_apology(browser: Browser, base_url: str, page: Page) -> None:
-    shot = Shots(page, "dossier-journey")
+def notary_intake(browser: Browser, base_url: str) -> Page:
+    """The counter officer of the Department of Justice on the intake form of a notary office's founding."""
     counter = open_as(browser, base_url, "motcua.tuphap")
     counter.goto("/dossiers/new")
     counter.get_by_label("Tìm thủ tục theo tên hoặc mã (không cần dấu)").fill("van phong cong chung")
     counter.get_by_role("button", name="Tìm").click()
     counter.get_by_role("link", name=re.compile("Thành lập Văn phòng công chứng")).click()
     counter.wait_for_load_state("load")
+    return counter
+
+
+def test_counter_to_return_with_supplement_and_apology(browser: Browser, base_url: str, page: Page) -> None:
+    shot = Shots(page, "dossier-journey")
+    counter = notary_intake(browser, base_url)
     expect(counter.locator("h2").first).to_contain_text("1.013834")
     counter.get_by_label("Họ và tên").fill("Phạm Minh Châu")
     counter.get_by_label("Số định danh cá nhân").fill("001085000123")
@@ -156,12 +162,7 @@ def test_citizen_signs_in_with_a_code(browser: Browser, base_url: str, page: Pag
 def test_an_applicant_who_chose_sms_gets_the_receipt_by_sms(browser: Browser, base_url: str, page: Page) -> None:
     """The counter officer records the applicant's choice of SMS; the receipt goes to the phone through
     the built-in test SMS provider, whose screen (/test-sms) shows it, without diacritics."""
-    counter = open_as(browser, base_url, "motcua.tuphap")
-    counter.goto("/dossiers/new")
-    counter.get_by_label("Tìm thủ tục theo tên hoặc mã (không cần dấu)").fill("van phong cong chung")
-    counter.get_by_role("button", name="Tìm").click()
-    counter.get_by_role("link", name=re.compile("Thành lập Văn phòng công chứng")).click()
-    counter.wait_for_load_state("load")
+    counter = notary_intake(browser, base_url)
     counter.get_by_label("Họ và tên").fill("Vũ Thị Nhắn")
     counter.locator("#phone").fill("0987 654 321")
     counter.locator("#notify-by").get_by_label("Tin nhắn (SMS) đến số điện thoại").check()

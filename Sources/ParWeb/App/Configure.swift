@@ -58,8 +58,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
         nil
     }
     let notifier = ChannelNotifier(email: email, sms: sms)
-    app.lifecycle.use(OutboxDispatcher(notifier: notifier, owner: instance, clock: config.clock))
-    if config.runScheduler { app.lifecycle.use(Scheduler(owner: instance)) }
+    app.lifecycle.use(OutboxDispatcher.loop(notifier: notifier, owner: instance, clock: config.clock))
+    if config.runScheduler { app.lifecycle.use(Scheduler.loop(owner: instance)) }
     app.storage[InstanceKey.self] = instance
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 

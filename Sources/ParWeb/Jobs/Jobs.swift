@@ -1,5 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
 import ParCore
 import ParStore
 import Vapor
@@ -112,15 +111,10 @@ enum Jobs {
     }
 }
 
-/// Checks every `interval` whether a job's day has come and runs it, once across all instances.
-final class Scheduler: LifecycleHandler, Sendable {
-    let owner: String
-    let interval: Duration
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-
-    init(owner: String, interval: Duration = .seconds(30)) {
-        self.owner = owner
-        self.interval = interval
+/// Checks every 30 seconds whether a job's day has come and runs it, once across all instances.
+enum Scheduler {
+    static func loop(owner: String, interval: Duration = .seconds(30)) -> BackgroundLoop {
+        BackgroundLoop("scheduler", every: interval) { app in await tick(app, owner: owner) }
     }
 
     /// Runs every job whose day has come and whose run for it is not recorded yet.
@@ -133,27 +127,6 @@ final class Scheduler: LifecycleHandler, Sendable {
                 app.logger.warning("scheduler: \(job.name): \(String(describing: error))")
             }
         }
-    }
-
-    func didBootAsync(_ application: Application) async throws {
-        let owner = owner, interval = interval
-        task.withLockedValue {
-            $0 = Task.detached {
-                while !Task.isCancelled {
-                    await Self.tick(application, owner: owner)
-                    try? await Task.sleep(for: interval)
-                }
-            }
-        }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        let running = task.withLockedValue { task -> Task<Void, Never>? in
-            defer { task = nil }
-            return task
-        }
-        running?.cancel()
-        await running?.value
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
 import NIOCore
 import ParCore
 import ParStore
@@ -26,48 +25,16 @@ struct LogNotifier: Notifier {
     }
 }
 
-/// Drains the outbox every few seconds while the app runs. Every instance runs one; each claims
-/// the messages it sends (`OutboxRepository.claim`), so no two instances send the same message,
-/// and a message an instance claimed and could not finish is taken over when the claim lapses.
-final class OutboxDispatcher: LifecycleHandler, Sendable {
-    let notifier: any Notifier
-    let interval: TimeAmount
-    let clock: @Sendable () -> Date
-    /// This instance, as it names itself in claims (and in EHLO).
-    let owner: String
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-
-    init(notifier: any Notifier, owner: String, interval: TimeAmount = .seconds(2), clock: @escaping @Sendable () -> Date) {
-        self.notifier = notifier
-        self.owner = owner
-        self.interval = interval
-        self.clock = clock
-    }
-
-    func didBootAsync(_ application: Application) async throws {
-        let notifier = notifier, clock = clock, owner = owner, nanos = UInt64(interval.nanoseconds)
-        let db = application.db, logger = application.logger
-        task.withLockedValue {
-            $0 = Task.detached {
-                while !Task.isCancelled {
-                    do {
-                        try await Self.drain(OutboxRepository(db: db), notifier: notifier, owner: owner, clock: clock)
-                    } catch {
-                        logger.warning("outbox: \(String(describing: error))")
-                    }
-                    try? await Task.sleep(nanoseconds: nanos)
-                }
-            }
+/// Drains the outbox every few seconds while the app runs (`loop`). Every instance runs one; each
+/// claims the messages it sends (`OutboxRepository.claim`), so no two instances send the same
+/// message, and a message an instance claimed and could not finish is taken over when the claim lapses.
+enum OutboxDispatcher {
+    /// The dispatcher of an instance named `owner` (as it names itself in claims and in EHLO).
+    static func loop(notifier: any Notifier, owner: String, interval: Duration = .seconds(2),
+                     clock: @escaping @Sendable () -> Date) -> BackgroundLoop {
+        BackgroundLoop("outbox", every: interval) { app in
+            try await drain(OutboxRepository(db: app.db), notifier: notifier, owner: owner, clock: clock)
         }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        let running = task.withLockedValue { task -> Task<Void, Never>? in
-            defer { task = nil }
-            return task
-        }
-        running?.cancel()
-        await running?.value
     }
 
     /// Claims what is due now and delivers it; returns how many were sent. A message is sent only
