@@ -132,16 +132,6 @@ extension DossierPages {
         var digitised: [String: String]?
     }
 
-    /// The applicant's choice of SMS notices; refused (422) while no SMS provider is configured.
-    static func notifyBy(_ raw: String?, request: Request) throws -> OutboxMessage.Channel? {
-        guard raw == OutboxMessage.Channel.sms.rawValue else { return nil }
-        guard request.application.parConfig.smsAvailable else {
-            throw Problem(DomainError.invalid("Chưa có nhà mạng gửi tin nhắn; hãy chọn thư điện tử.",
-                                              english: "No SMS provider is configured; choose e-mail.", field: "applicant.notifyBy"))
-        }
-        return .sms
-    }
-
     @Sendable static func intake(_ request: Request) async throws -> Response {
         let form = try request.content.decode(IntakeForm.self)
         var echo: [String: String] = [:]
@@ -166,7 +156,7 @@ extension DossierPages {
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unit.unit.id, channel: channel,
                                        applicant: .init(name: form.name ?? "", idNumber: nonEmpty(form.idNumber), phone: nonEmpty(form.phone),
                                                         address: nonEmpty(form.address), email: nonEmpty(form.email),
-                                                        notifyBy: try notifyBy(form.notifyBy, request: request)),
+                                                        notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
             let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: request.auditActor, now: request.now)

@@ -21,6 +21,16 @@ struct DossierActionInput: Sendable {
 /// counter's actions need receiveDossiers on the receiving unit, processing actions processDossiers on
 /// the holding unit (or the counter's, while the dossier is still there) — `Dossier.availableActions`.
 enum DossierService {
+    /// The applicant's choice of SMS notices; refused (422) while no SMS provider is configured.
+    static func notifyBy(_ raw: String?, request: Request) throws -> OutboxMessage.Channel? {
+        guard raw == OutboxMessage.Channel.sms.rawValue else { return nil }
+        guard request.application.parConfig.smsAvailable else {
+            throw Problem(DomainError.invalid("Chưa có nhà mạng gửi tin nhắn; hãy chọn thư điện tử.",
+                                              english: "No SMS provider is configured; choose e-mail.", field: "applicant.notifyBy"))
+        }
+        return .sms
+    }
+
     /// Loads the dossier (404 when unknown) and runs the route's permission check on it.
     static func authorized(_ raw: String, request: Request, check: (Dossier, Principal) async throws -> Void) async throws -> Dossier {
         let principal = try request.requirePrincipal()

@@ -19,7 +19,7 @@ extension ParAPI {
                                    applicant: .init(name: body.applicant.name, idNumber: body.applicant.idNumber,
                                                     phone: body.applicant.phone, address: body.applicant.address,
                                                     email: body.applicant.email,
-                                                    notifyBy: try DossierPages.notifyBy(body.applicant.notifyBy?.rawValue, request: request)),
+                                                    notifyBy: try DossierService.notifyBy(body.applicant.notifyBy?.rawValue, request: request)),
                                    components: body.components)
         let repository = DossierRepository(db: request.db)
         let (dossier, secret) = try await repository.receive(intake, actor: request.auditActor, now: request.now)

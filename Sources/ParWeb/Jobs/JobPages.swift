@@ -24,17 +24,6 @@ enum JobPages {
         let action: String
     }
 
-    /// A job's state for the page and the API.
-    struct State {
-        let job: ScheduledJob
-        let run: JobRun?
-    }
-
-    static func states(_ db: any Database) async throws -> [State] {
-        let runs = try await JobStore(db: db).runs()
-        return Jobs.all.map { State(job: $0, run: runs[$0.name]) }
-    }
-
     static func purpose(_ name: String, en: Bool) -> String {
         switch name {
         case "audit-verify": Messages.text("jobs.audit-verify", en: en)
@@ -54,9 +43,9 @@ enum JobPages {
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
-        try OutboxPages.requireAdministrator(request)
+        try NotifyService.requireAdministrator(request)
         let en = Language.of(request) == .en
-        let rows = try await states(request.db).map { state in
+        let rows = try await JobService.states(request.db).map { state in
             let key = state.run?.succeeded.map { $0 ? "ok" : "failed" } ?? "never"
             return Row(name: state.job.name, purpose: purpose(state.job.name, en: en), time: state.job.schedule.description,
                        lastDay: state.run?.day.map { LocalTime.format($0) } ?? "—", lastRun: state.run?.finishedAt.map(LocalTime.format) ?? "—",
@@ -68,25 +57,9 @@ enum JobPages {
     }
 
     @Sendable static func runNow(_ request: Request) async throws -> Response {
-        try OutboxPages.requireAdministrator(request)
-        _ = try await runNow(request.parameters.get("name") ?? "", request: request)
+        try NotifyService.requireAdministrator(request)
+        _ = try await JobService.runNow(request.parameters.get("name") ?? "", request: request)
         return request.redirect(to: Paths.jobs.rawValue, redirectType: .normal)
     }
 
-    /// Runs the job now (for today), under its lease; 409 while another instance runs it.
-    static func runNow(_ name: String, request: Request) async throws -> JobOutcome {
-        guard let job = Jobs.named(name) else { throw Problem.notFound("Không có tác vụ \(name).", english: "No job named \(name).") }
-        let owner = request.application.storage[InstanceKey.self] ?? "request-\(request.id)"
-        let day = VietnamTime.localDate(of: request.now)
-        guard let outcome = try await Jobs.run(job, day: day, app: request.application, owner: owner, onlyIfDue: false) else {
-            throw Problem(DomainError(.conflict, "Tác vụ đang chạy ở một máy chủ khác; hãy thử lại sau.",
-                                      english: "The job is running on another instance; try again later."))
-        }
-        let actor = request.auditActor, now = request.now
-        try await request.db.writeTransaction { tx in
-            try await AuditLog.append(on: tx, actor: actor, action: "job.run", entityType: "job", entityID: name,
-                                      after: ["succeeded": String(outcome.succeeded)], now: now)
-        }
-        return outcome
-    }
 }

@@ -56,10 +56,6 @@ enum OutboxPages {
         let selected: Bool
     }
 
-    static func requireAdministrator(_ request: Request) throws {
-        guard try request.requirePrincipal().mayAnywhere(.manageUsers) else { throw Problem.forbidden() }
-    }
-
     static func status(_ status: OutboxMessage.Status, en: Bool) -> String {
         switch status {
         case .pending: Messages.text("dossier.notice.pending", en: en)
@@ -69,7 +65,7 @@ enum OutboxPages {
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
-        try requireAdministrator(request)
+        try NotifyService.requireAdministrator(request)
         let en = Language.of(request) == .en
         let raw = try? request.query.get(String.self, at: "status")
         let selected = raw.flatMap(OutboxMessage.Status.init(rawValue:))
@@ -89,7 +85,7 @@ enum OutboxPages {
     }
 
     @Sendable static func retry(_ request: Request) async throws -> Response {
-        try requireAdministrator(request)
+        try NotifyService.requireAdministrator(request)
         guard let raw = request.parameters.get("messageID"), let id = OutboxMessage.ID(string: raw) else { throw Problem.notFound() }
         _ = try await OutboxRepository(db: request.db).retry(id, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.outbox.rawValue + "?status=pending", redirectType: .normal)

@@ -6,7 +6,7 @@ import Vapor
 extension ParAPI {
     func listOutbox(_ input: Operations.ListOutbox.Input) async throws -> Operations.ListOutbox.Output {
         let request = try self.request
-        try OutboxPages.requireAdministrator(request)
+        try NotifyService.requireAdministrator(request)
         let outbox = OutboxRepository(db: request.db)
         let status = input.query.status.flatMap { OutboxMessage.Status(rawValue: $0.rawValue) }
         let items = try await outbox.list(status: status, limit: min(max(input.query.limit ?? 200, 1), 500))
@@ -16,7 +16,7 @@ extension ParAPI {
 
     func retryOutboxMessage(_ input: Operations.RetryOutboxMessage.Input) async throws -> Operations.RetryOutboxMessage.Output {
         let request = try self.request
-        try OutboxPages.requireAdministrator(request)
+        try NotifyService.requireAdministrator(request)
         guard let id = OutboxMessage.ID(string: input.path.messageId) else { throw Problem.notFound() }
         let message = try await OutboxRepository(db: request.db).retry(id, actor: request.auditActor, now: request.now)
         return .ok(.init(body: .json(Self.outboxMessage(message))))
