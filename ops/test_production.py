@@ -94,3 +94,14 @@ def test_create_admin_reads_the_password_from_standard_input(parhub: Parhub) -> 
         assert names == ["quantri"]
     finally:
         server.stop()
+
+
+def test_json_logs_are_one_object_per_line(parhub: Parhub) -> None:
+    server = parhub.serve(env={"PARHUB_LOG_FORMAT": "json", "PARHUB_DEMO": "0"})
+    try:
+        lines = [line for line in server.log.read_text().splitlines() if line.startswith("{")]
+        assert lines, server.log.read_text()
+        notice = [json.loads(line) for line in lines if "ParHub configuration" in line]
+        assert notice and notice[0]["level"] == "notice" and notice[0]["time"].endswith("Z")
+    finally:
+        server.stop()

@@ -17,7 +17,13 @@ if !CommandLine.arguments.contains(where: { $0 == "--env" || $0 == "-e" || $0.ha
     environment = ["prod", "production"].contains(name) ? .production : Environment(name: name)
     environment.arguments = CommandLine.arguments
 }
-try LoggingSystem.bootstrap(from: &environment)
+if ProcessInfo.processInfo.environment["PARHUB_LOG_FORMAT"] == "json" {
+    // One JSON object per line for log collectors; the level as Vapor would set it.
+    let level = try Logger.Level.detect(from: &environment)
+    LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+} else {
+    try LoggingSystem.bootstrap(from: &environment)
+}
 ProcessMetrics.bootstrap()
 // Application.make reads `.env` (and `.env.production`) into the environment; the
 // configuration is read after it, so those files reach it.

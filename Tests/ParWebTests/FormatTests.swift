@@ -1,3 +1,6 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
 import Testing
 @testable import ParWeb
 
@@ -47,5 +50,22 @@ struct CommandProgressTests {
     ])
     func line(done: Int, total: Int, elapsed: Double, bar: Bool, expected: String) {
         #expect(CommandProgress.line("importing units", done: done, total: total, elapsed: elapsed, bar: bar) == expected)
+    }
+}
+
+@Suite("JSON logs")
+struct JSONLogTests {
+    @Test("one JSON object per line with the level, message and metadata")
+    func line() throws {
+        let lines = NIOLockedValueBox<[String]>([])
+        var logger = Logger(label: "parhub.test") { JSONLogHandler(label: $0, write: { line in lines.withLockedValue { $0.append(line) } }) }
+        logger[metadataKey: "request-id"] = "r-123"
+        logger.warning("outbox: relay down", metadata: ["message-id": "m-1"])
+        logger.debug("not at info")
+        let all = lines.withLockedValue { $0 }
+        #expect(all.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(all[0].utf8)) as? [String: String])
+        #expect(object["level"] == "warning" && object["message"] == "outbox: relay down" && object["label"] == "parhub.test")
+        #expect(object["request-id"] == "r-123" && object["message-id"] == "m-1" && object["time"]?.hasSuffix("Z") == true)
     }
 }

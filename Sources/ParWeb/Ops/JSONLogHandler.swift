@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+
+/// One JSON object per line (`PARHUB_LOG_FORMAT=json`), for log collectors: `time` (UTC, RFC 3339
+/// with milliseconds), `level`, `label`, `message`, `source`, `file`, `line` and the metadata
+/// (`request-id` among them) as strings.
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    let label: String
+    let write: @Sendable (String) -> Void
+
+    public init(label: String, level: Logger.Level = .info, write: @escaping @Sendable (String) -> Void = JSONLogHandler.standardError) {
+        self.label = label
+        self.logLevel = level
+        self.write = write
+    }
+
+    @Sendable public static func standardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
+                    file: String, function: String, line: UInt) {
+        var fields: [String: String] = [:]
+        for (key, value) in metadata.merging(extra ?? [:], uniquingKeysWith: { _, new in new }) { fields[key] = "\(value)" }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        fields["time"] = formatter.string(from: Date())
+        fields["level"] = level.rawValue
+        fields["label"] = label
+        fields["message"] = message.description
+        fields["source"] = source
+        fields["file"] = (file as NSString).lastPathComponent
+        fields["line"] = String(line)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(fields) else { return }
+        write(String(decoding: data, as: UTF8.self))
+    }
+}
