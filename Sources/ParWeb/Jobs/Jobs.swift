@@ -107,7 +107,7 @@ enum Jobs {
                 sent += 1
             }
         }
-        return JobOutcome(succeeded: true, message: "\(sent) survey reminders sent for results returned on \(day.iso)")
+        return JobOutcome(succeeded: true, message: "\(sent) survey reminders sent for results returned on \(String(format: "%02d/%02d/%04d", day.day, day.month, day.year))")
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ParCore
 
 /// One JSON object per line (`PARHUB_LOG_FORMAT=json`), for log collectors: `time` (UTC, RFC 3339
 /// with milliseconds), `level`, `label`, `message`, `source`, `file`, `line` and the metadata
@@ -31,7 +32,7 @@ public struct JSONLogHandler: LogHandler {
         for (key, value) in metadata.merging(extra ?? [:], uniquingKeysWith: { _, new in new }) { fields[key] = "\(value)" }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        fields["time"] = formatter.string(from: Date())
+        fields["time"] = formatter.string(from: SystemClock.now())
         fields["level"] = level.rawValue
         fields["label"] = label
         fields["message"] = message.description
