@@ -23,13 +23,7 @@ func registerOperations(_ app: Application) throws {
         }
     }
     app.get("metrics") { request async -> Response in
-        do {
-            try await ProcessMetrics.updateGauges(request)
-        } catch {
-            request.logger.warning("metrics: the gauges were not read: \(String(describing: error))")
-        }
-        var buffer: [UInt8] = []
-        ProcessMetrics.registry.emit(into: &buffer)
+        let buffer = await ProcessMetrics.scrape(request)
         return Response(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(data: Data(buffer)))
     }
@@ -54,6 +48,34 @@ public enum ProcessMetrics {
     /// Points swift-metrics (and so Vapor) at `registry`. Once per process: `parhub` calls it at
     /// start, the tests before their first app; a second call does nothing.
     public static func bootstrap() { _ = bootstrapped }
+
+    /// One scrape at a time in the process: the gauges are set and the text written together, so two
+    /// applications in one process (the tests) never mix their gauges in one answer.
+    private actor Scrapes {
+        /// The scrape under way; the next one starts after it (an actor alone would let two
+        /// interleave at their awaits).
+        var last: Task<[UInt8], Never>?
+
+        func scrape(_ request: Request) async -> [UInt8] {
+            let previous = last
+            let next = Task {
+                _ = await previous?.value
+                do {
+                    try await updateGauges(request)
+                } catch {
+                    request.logger.warning("metrics: the gauges were not read: \(String(describing: error))")
+                }
+                var buffer: [UInt8] = []
+                registry.emit(into: &buffer)
+                return buffer
+            }
+            last = next
+            return await next.value
+        }
+    }
+    private static let scrapes = Scrapes()
+
+    static func scrape(_ request: Request) async -> [UInt8] { await scrapes.scrape(request) }
 
     /// Sets the business gauges from the database: running and overdue dossiers under each
     /// top-level unit, the outbox's backlog and dead messages, and whether each scheduled job's last run failed.
