@@ -42,10 +42,16 @@ struct JobsWebTests {
     func supplementReminder() async throws {
         let clock = Clock()
         try await Self.app(clock) { app, fixture in
-            let email = "nhac@example.vn"
+            let email = "nhac@example.vn", phone = "0912 555 666"
             let dossier = try await Self.dossier(app, fixture, email: email, at: clock.now)
-            _ = try await DossierRepository(db: app.db).act(dossier.id, expectedVersion: nil, event: .requestSupplement(items: ["Giấy xác nhận"]),
-                                                         actor: .system("t"), now: clock.now)
+            let bySMS = try await DossierRepository(db: app.db).receive(
+                DossierIntake(procedureID: fixture.procedure.id, receivingUnitID: fixture.justice.id, channel: .counter,
+                              applicant: .init(name: "Lý Văn Nhắn", phone: phone, notifyBy: .sms), components: ["Tờ khai"]),
+                actor: .system("t"), now: clock.now).0
+            for d in [dossier, bySMS] {
+                _ = try await DossierRepository(db: app.db).act(d.id, expectedVersion: nil, event: .requestSupplement(items: ["Giấy xác nhận"]),
+                                                             actor: .system("t"), now: clock.now)
+            }
             let before = try await Self.sent(app, to: email).count
             clock.set("2026-12-04T03:00:00Z")  // Friday: two working days
             _ = try await Self.tick(app)
@@ -54,6 +60,8 @@ struct JobsWebTests {
             for _ in 0..<2 { _ = try await Self.tick(app) }
             let reminders = try await Self.sent(app, to: email).filter { $0.subject.contains("Nhắc bổ sung") }
             #expect(reminders.count == 1 && reminders.first?.body.contains("02/12/2026") == true)
+            let sms = try await Self.sent(app, to: phone).filter { $0.body.hasPrefix("Ho so \(bySMS.code) dang cho bo sung") }
+            #expect(sms.count == 1 && sms.first?.channel == .sms, "the reminder goes the way the applicant chose")
             clock.set("2026-12-08T01:30:00Z")  // the next day: still once for this request
             let outcome = try await Self.tick(app)
             #expect(outcome?.succeeded == true && outcome?.message.hasPrefix("0 reminders sent") == true)

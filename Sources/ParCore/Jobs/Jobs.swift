@@ -47,7 +47,8 @@ public enum Reminders {
 
             Dossier \(code) is waiting for the documents requested on \(date). The processing time is paused until they arrive; \
             please hand them in at the one-stop counter or online.
-            """)
+            """,
+            sms: "Ho so \(code) dang cho bo sung giay to theo yeu cau ngay \(date). Vui long nop bo sung tai bo phan mot cua.")
     }
 
     public static func surveyNotice(code: String, link: String) -> DossierNotice {

@@ -66,14 +66,14 @@ public struct JobStore: Sendable {
         return row != nil
     }
 
-    /// Sends `notice` to the dossier's applicant by e-mail once for (`job`, `object`, `key`): the mark
-    /// and the outbox message are written in one transaction. Returns whether it was sent now.
+    /// Sends `notice` to the dossier's applicant once for (`job`, `object`, `key`), the way their other
+    /// notices go (`OutboxRepository.notifyApplicant`: SMS if they chose it, else e-mail): the mark and
+    /// the outbox message are written in one transaction. Returns whether it was sent now.
     public func remind(_ job: String, object: String, key: String, dossier: Dossier, notice: DossierNotice, now: Date) async throws -> Bool {
-        guard let email = dossier.applicant.email, !email.isEmpty else { return false }
+        guard OutboxRepository.route(notice, to: dossier) != nil else { return false }
         return try await db.writeTransaction { tx in
             guard try await Self.mark(job, object: object, key: key, now: now, on: tx) else { return false }
-            try await OutboxRepository.enqueue(.email, to: email, subject: "[\(dossier.code)] \(notice.subject)", body: notice.body,
-                                               dossier: dossier.id, now: now, on: tx)
+            try await OutboxRepository.notifyApplicant(of: dossier, notice, now: now, on: tx)
             return true
         }
     }

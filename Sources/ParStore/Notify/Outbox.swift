@@ -27,15 +27,20 @@ public struct OutboxRepository: Sendable {
         try await row.create(on: tx)
     }
 
-    /// Tells the applicant: by SMS when they chose it, have a phone and the notice has an SMS text;
-    /// otherwise by e-mail, if the dossier has an address.
-    static func notifyApplicant(of dossier: Dossier, _ notice: DossierNotice, now: Date, on tx: any Database) async throws {
+    /// Where `notice` reaches the applicant: by SMS when they chose it, have a phone and the notice has
+    /// an SMS text; otherwise by e-mail, if the dossier has an address; nil when neither.
+    static func route(_ notice: DossierNotice, to dossier: Dossier) -> (OutboxMessage.Channel, recipient: String, subject: String, body: String)? {
         if dossier.applicant.notifyBy == .sms, let phone = dossier.applicant.phone, !phone.isEmpty, let sms = notice.sms {
-            try await enqueue(.sms, to: phone, subject: notice.subject, body: sms, dossier: dossier.id, now: now, on: tx)
-            return
+            return (.sms, phone, notice.subject, sms)
         }
-        guard let email = dossier.applicant.email, !email.isEmpty else { return }
-        try await enqueue(.email, to: email, subject: "[\(dossier.code)] \(notice.subject)", body: notice.body, dossier: dossier.id, now: now, on: tx)
+        guard let email = dossier.applicant.email, !email.isEmpty else { return nil }
+        return (.email, email, "[\(dossier.code)] \(notice.subject)", notice.body)
+    }
+
+    /// Tells the applicant as `route` says, if it reaches them.
+    static func notifyApplicant(of dossier: Dossier, _ notice: DossierNotice, now: Date, on tx: any Database) async throws {
+        guard let (channel, recipient, subject, body) = route(notice, to: dossier) else { return }
+        try await enqueue(channel, to: recipient, subject: subject, body: body, dossier: dossier.id, now: now, on: tx)
     }
 
     /// Claims up to `limit` pending messages whose try is due and that no instance holds, oldest due

@@ -17,15 +17,9 @@ enum JobService {
         return Jobs.all.map { State(job: $0, run: runs[$0.name]) }
     }
 
-    /// Runs the job now (for today), under its lease; 409 while another instance runs it.
+    /// Runs the job now (`Jobs.runNow`: 404 unknown, 409 while another instance runs it) and audits who did.
     static func runNow(_ name: String, request: Request) async throws -> JobOutcome {
-        guard let job = Jobs.named(name) else { throw Problem.notFound("Không có tác vụ \(name).", english: "No job named \(name).") }
-        let owner = request.application.storage[InstanceKey.self] ?? "request-\(request.id)"
-        let day = VietnamTime.localDate(of: request.now)
-        guard let outcome = try await Jobs.run(job, day: day, app: request.application, owner: owner, onlyIfDue: false) else {
-            throw Problem(DomainError(.conflict, "Tác vụ đang chạy ở một máy chủ khác; hãy thử lại sau.",
-                                      english: "The job is running on another instance; try again later."))
-        }
+        let outcome = try await Jobs.runNow(name, app: request.application)
         let actor = request.auditActor, now = request.now
         try await request.db.writeTransaction { tx in
             try await AuditLog.append(on: tx, actor: actor, action: "job.run", entityType: "job", entityID: name,

@@ -22,6 +22,22 @@ enum Jobs {
 
     static func named(_ name: String) -> ScheduledJob? { all.first { $0.name == name } }
 
+    /// Runs the job `name` now, for today, under its lease as this instance (`InstanceKey`): an
+    /// administrator's **Run now**, the API, `parhub jobs run`. Throws `DomainError`: not found for an
+    /// unknown job, conflict while another instance runs it.
+    static func runNow(_ name: String, app: Application) async throws -> JobOutcome {
+        guard let job = named(name) else {
+            throw DomainError(.notFound, "Không có tác vụ \(name).", english: "No job named \(name); parhub jobs list names them.")
+        }
+        let owner = app.storage[InstanceKey.self] ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        let day = VietnamTime.localDate(of: app.parConfig.clock())
+        guard let outcome = try await run(job, day: day, app: app, owner: owner, onlyIfDue: false) else {
+            throw DomainError(.conflict, "Tác vụ đang chạy ở một máy chủ khác; hãy thử lại sau.",
+                              english: "The job is running on another instance; try again later.")
+        }
+        return outcome
+    }
+
     /// How long an instance holds a job's lease while it runs it.
     static let leaseDuration: TimeInterval = 30 * 60
 
@@ -143,14 +159,7 @@ public enum JobsConsole {
 
     /// Runs `name` now, for today; throws `DomainError` when there is no such job or another instance runs it.
     public static func run(_ name: String, app: Application) async throws -> (succeeded: Bool, message: String) {
-        guard let job = Jobs.named(name) else {
-            throw DomainError(.notFound, "Không có tác vụ \(name).", english: "No job named \(name); parhub jobs list names them.")
-        }
-        let owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-cli"
-        let day = VietnamTime.localDate(of: app.parConfig.clock())
-        guard let outcome = try await Jobs.run(job, day: day, app: app, owner: owner, onlyIfDue: false) else {
-            throw DomainError(.conflict, "Tác vụ đang chạy ở một máy chủ khác.", english: "The job is running on another instance; try again later.")
-        }
+        let outcome = try await Jobs.runNow(name, app: app)
         return (outcome.succeeded, outcome.message)
     }
 }

@@ -19,11 +19,8 @@ enum OutboxPages {
         let principal = try request.requirePrincipal()
         guard principal.mayAnywhere(.receiveDossiers) || principal.mayAnywhere(.manageUsers) else { throw Problem.forbidden() }
         let en = Language.of(request) == .en
-        let rows = try await OutboxRepository(db: request.db).list(status: nil, limit: 500).filter { $0.channel == .sms }.prefix(50).map {
-            Row(at: LocalTime.format($0.createdAt), channel: $0.channel.rawValue, recipient: $0.recipient, subject: $0.subject,
-                body: $0.body, status: status($0.status, en: en), statusKey: $0.status.rawValue, attempts: $0.attempts,
-                error: $0.lastError ?? "", next: "", retry: "")
-        }
+        let rows = try await OutboxRepository(db: request.db).list(status: nil, limit: 500).filter { $0.channel == .sms }.prefix(50)
+            .map { row($0, en: en) }
         struct Context: Encodable { let messages: [Row] }
         return try await Page.render("test-sms", title: Messages.text("test-sms.title", en: en), context: Context(messages: Array(rows)),
                                      request: request)
@@ -64,18 +61,20 @@ enum OutboxPages {
         }
     }
 
+    static func row(_ m: OutboxMessage, en: Bool) -> Row {
+        Row(at: LocalTime.format(m.createdAt), channel: m.channel.rawValue, recipient: m.recipient, subject: m.subject,
+            body: m.body, status: status(m.status, en: en), statusKey: m.status.rawValue, attempts: m.attempts,
+            error: m.lastError ?? "", next: m.status == .pending ? (m.nextAttemptAt.map(LocalTime.format) ?? "") : "",
+            retry: m.status == .dead ? Paths.outboxRetry.link(m.id) : "")
+    }
+
     @Sendable static func show(_ request: Request) async throws -> Response {
         try NotifyService.requireAdministrator(request)
         let en = Language.of(request) == .en
         let raw = try? request.query.get(String.self, at: "status")
         let selected = raw.flatMap(OutboxMessage.Status.init(rawValue:))
         let outbox = OutboxRepository(db: request.db)
-        let rows = try await outbox.list(status: selected, limit: 200).map {
-            Row(at: LocalTime.format($0.createdAt), channel: $0.channel.rawValue, recipient: $0.recipient, subject: $0.subject,
-                body: $0.body, status: status($0.status, en: en), statusKey: $0.status.rawValue, attempts: $0.attempts,
-                error: $0.lastError ?? "", next: $0.status == .pending ? ($0.nextAttemptAt.map(LocalTime.format) ?? "") : "",
-                retry: $0.status == .dead ? Paths.outboxRetry.link($0.id) : "")
-        }
+        let rows = try await outbox.list(status: selected, limit: 200).map { row($0, en: en) }
         let backlog = try await outbox.backlog()
         let filters = [Option(value: "", label: Messages.text("outbox.all", en: en), selected: selected == nil)]
             + OutboxMessage.Status.allCases.map { Option(value: $0.rawValue, label: status($0, en: en), selected: $0 == selected) }

@@ -35,6 +35,7 @@ struct JobsTests {
         let supplement = Reminders.supplementNotice(code: "000.00.01.H26-261202-0001", requestedAt: Self.at("2026-12-02T03:00:00Z"))
         #expect(supplement.body.contains("000.00.01.H26-261202-0001") && supplement.body.contains("02/12/2026"))
         #expect(supplement.subject.contains("Nhắc bổ sung") && supplement.subject.contains("Reminder"))
+        #expect(supplement.sms == "Ho so 000.00.01.H26-261202-0001 dang cho bo sung giay to theo yeu cau ngay 02/12/2026. Vui long nop bo sung tai bo phan mot cua.")
         let survey = Reminders.surveyNotice(code: "X-1", link: "https://dichvucong.example.vn/survey/X-1?t=abc")
         #expect(survey.body.contains("https://dichvucong.example.vn/survey/X-1?t=abc"))
     }
