@@ -56,7 +56,9 @@ public enum DemoData {
         let units = UnitRepository(db: app.db)
         let hash = try await Credentials.hash(password, on: app)
         for (username, name, role, unitKey) in users {
-            let user = try await repository.create(username: username, displayName: name, passwordHash: hash, actor: actor, now: now)
+            // A work e-mail on a reserved domain (RFC 2606): the staff reminders show in /admin/outbox, none leaves.
+            let user = try await repository.create(username: username, displayName: name, passwordHash: hash,
+                                                   email: "\(username)@demo.parhub.invalid", actor: actor, now: now)
             var unit = try await units.find(key: unitKey)
             if unit == nil { unit = try await units.find(key: "01") }
             guard let unit else { continue }

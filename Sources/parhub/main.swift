@@ -366,7 +366,7 @@ struct ProductionRefused: Error, CustomStringConvertible {
     }
 }
 
-/// `parhub users create-admin USERNAME [--name NAME] [--unit KEY]`: the first administrator.
+/// `parhub users create-admin USERNAME [--name NAME] [--unit KEY] [--email ADDRESS]`: the first administrator.
 /// The password is read from the terminal (asked twice, not echoed) or from the first line of
 /// standard input — never from the command line, where `ps` and the shell history would keep it.
 struct UsersCommand: AsyncCommand {
@@ -379,12 +379,14 @@ struct UsersCommand: AsyncCommand {
         var name: String?
         @Option(name: "unit", help: "Key of the unit the role is granted on (default: the only top-level unit)")
         var unit: String?
+        @Option(name: "email", help: "Work e-mail, where staff reminders go (optional)")
+        var email: String?
     }
     var help: String { "Creates the first administrator; the password comes from the terminal or standard input." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "create-admin" else {
-            context.console.error("Usage: parhub users create-admin USERNAME [--name NAME] [--unit KEY] (password on standard input)")
+            context.console.error("Usage: parhub users create-admin USERNAME [--name NAME] [--unit KEY] [--email ADDRESS] (password on standard input)")
             throw ExitCode(2)
         }
         let password: String
@@ -400,7 +402,8 @@ struct UsersCommand: AsyncCommand {
         do {
             let (user, unit) = try await FirstAdministrator.create(context.application, username: signature.username,
                                                                     displayName: signature.name ?? "Quản trị hệ thống",
-                                                                    password: password, unitKey: signature.unit, now: config.clock())
+                                                                    password: password, unitKey: signature.unit, email: signature.email,
+                                                                    now: config.clock())
             context.console.print("Created the administrator \(user.username) on \(unit.unit.name) (\(unit.unit.key)).")
         } catch let error as DomainError {
             context.console.error(error.english)

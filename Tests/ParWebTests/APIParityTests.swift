@@ -161,6 +161,7 @@ struct APIParityTests {
         "POST /account/tokens": "createToken", "POST /account/tokens/:tokenID/revoke": "revokeToken",
         "POST /admin/users": "createUser", "POST /admin/users/:userID/grants": "addGrant",
         "POST /admin/users/:userID/grants/:grantID/revoke": "removeGrant", "POST /admin/users/:userID/status": "updateUser",
+        "POST /admin/users/:userID/email": "updateUser",
         "POST /units/:unitID/edit": "replaceUnit", "POST /units/:unitID/quotas": "setUnitQuota",
         "POST /admin/calendar/:year": "setCalendarYear",
         "POST /admin/procedures/new": "createProcedure", "POST /admin/procedures/:code/edit": "replaceProcedure",

@@ -53,15 +53,28 @@ public struct UserAccount: Identifiable, Hashable, Sendable, Codable {
     public var isActive: Bool
     public var grants: [RoleGrant]
     public var version: Int
+    /// Where staff reminders go (the officers' digest, feedback limits, PAR index deadlines); none
+    /// without it.
+    public var email: String?
 
-    public init(id: ID, username: String, displayName: String, isActive: Bool, grants: [RoleGrant], version: Int = 1) {
+    public init(id: ID, username: String, displayName: String, isActive: Bool, grants: [RoleGrant], version: Int = 1, email: String? = nil) {
         self.id = id
         self.username = username
         self.displayName = displayName
         self.isActive = isActive
         self.grants = grants
         self.version = version
+        self.email = email
     }
+
+    /// A work e-mail address as typed: empty is none, else `Citizen.checkedEmail`.
+    public static func checkedEmail(_ raw: String?) throws(DomainError) -> String? {
+        guard let raw, !VietnameseText.clean(raw).isEmpty else { return nil }
+        return try Citizen.checkedEmail(raw)
+    }
+
+    /// The roles whose holders get the officers' daily digest of the dossiers held by their units.
+    public static let digestRoles: Set<Role> = [.counterOfficer, .processingOfficer, .unitLeader]
 
     /// Usernames are 3–64 characters of lower-case letters, digits, dot, dash, underscore or @.
     public static func validUsername(_ raw: String) throws(DomainError) -> String {

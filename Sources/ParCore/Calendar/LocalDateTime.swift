@@ -48,6 +48,11 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
     }
 }
 
+extension LocalDate {
+    /// As tables and notices show a day: `06/11/2026`.
+    public var shown: String { String(format: "%02d/%02d/%04d", day, month, year) }
+}
+
 extension LocalDateTime {
     /// As tables and notices show a time: `06/11/2026 17:00` (to the minute, never seconds).
     public var shown: String {

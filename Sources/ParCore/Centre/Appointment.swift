@@ -111,8 +111,13 @@ public struct Appointment: Hashable, Sendable, Codable {
     public var name: String?
     public var status: Status
     public var ticketID: QueueTicket.ID?
+    /// Where the reminder the day before goes (`Reminders.appointmentNotice`), if the citizen gave
+    /// it: an e-mail address, or a phone for an SMS. Erased once the day has passed.
+    public var email: String?
+    public var phone: String?
 
-    public init(id: UUID, code: String, unitID: OrgUnit.ID, field: String, slot: AppointmentSlot, name: String?, status: Status, ticketID: QueueTicket.ID? = nil) {
+    public init(id: UUID, code: String, unitID: OrgUnit.ID, field: String, slot: AppointmentSlot, name: String?, status: Status,
+                ticketID: QueueTicket.ID? = nil, email: String? = nil, phone: String? = nil) {
         self.id = id
         self.code = code
         self.unitID = unitID
@@ -121,5 +126,37 @@ public struct Appointment: Hashable, Sendable, Codable {
         self.name = name
         self.status = status
         self.ticketID = ticketID
+        self.email = email
+        self.phone = phone
+    }
+
+    /// The reminder's contact as typed, cleaned and checked: an e-mail address (`Citizen.checkedEmail`)
+    /// and a Vietnamese phone number (`DossierSearch.phoneKey`: 10 digits from 0), each optional; a
+    /// phone only where SMS can be sent (`smsAvailable`).
+    public static func checkedContact(email rawEmail: String?, phone rawPhone: String?, smsAvailable: Bool)
+        throws(DomainError) -> (email: String?, phone: String?) {
+        let email = rawEmail.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let phone = rawPhone.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        var checked: (email: String?, phone: String?) = (nil, nil)
+        if let email { checked.email = try Citizen.checkedEmail(email) }
+        if let phone {
+            guard smsAvailable else {
+                throw .invalid("Chưa nhắc lịch hẹn qua tin nhắn được; hãy để lại địa chỉ thư điện tử.",
+                               english: "Reminders by SMS are not available; give an e-mail address instead.", field: "phone")
+            }
+            guard let key = DossierSearch.phoneKey(phone) else {
+                throw .invalid("Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).",
+                               english: "That is not a valid phone number (10 digits starting with 0).", field: "phone")
+            }
+            checked.phone = key
+        }
+        return checked
+    }
+
+    /// Where the reminder goes: by SMS to the phone when there is one, else by e-mail; nil with neither.
+    public func reminderRoute(_ notice: DossierNotice) -> (channel: OutboxMessage.Channel, recipient: String, subject: String, body: String)? {
+        if let phone, let sms = notice.sms { return (.sms, phone, notice.subject, sms) }
+        if let email { return (.email, email, "[\(code)] \(notice.subject)", notice.body) }
+        return nil
     }
 }

@@ -84,7 +84,6 @@ public struct ReportPeriod: Hashable, Sendable {
     public var label: String {
         if from.day == 1, from.month == 1, through == LocalDate(year: from.year, month: 12, day: 31) { return String(from.year) }
         if from.day == 1, through == from.adding(months: 1).adding(days: -1) { return String(format: "%02d/%04d", from.month, from.year) }
-        func shown(_ d: LocalDate) -> String { String(format: "%02d/%02d/%04d", d.day, d.month, d.year) }
-        return "\(shown(from)) – \(shown(through))"
+        return "\(from.shown) – \(through.shown)"
     }
 }

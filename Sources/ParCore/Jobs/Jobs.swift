@@ -37,8 +37,7 @@ public enum Reminders {
     public static let surveyAfterDays = 2
 
     public static func supplementNotice(code: String, requestedAt: Date) -> DossierNotice {
-        let day = VietnamTime.localDate(of: requestedAt)
-        let date = String(format: "%02d/%02d/%04d", day.day, day.month, day.year)
+        let date = VietnamTime.localDate(of: requestedAt).shown
         return DossierNotice(
             subject: "Nhắc bổ sung hồ sơ / Reminder: documents still needed",
             body: """

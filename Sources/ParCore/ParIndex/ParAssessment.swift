@@ -205,6 +205,38 @@ extension CriteriaSet {
         after.phase = .draft
         after.year = year
         after.targetKind = targetKind
+        after.deadlines = deadlines
+        return after
+    }
+
+    /// The phases whose last day a set records (`deadlines`, keyed by the phase's raw value): the
+    /// units' self-assessment, which `Reminders` watches, and the appraisal.
+    public static let phasesWithDeadlines: [Phase] = [.selfAssessment, .appraisal]
+
+    /// The last day of `phase`, if set.
+    public func deadline(_ phase: Phase) -> LocalDate? { deadlines[phase.rawValue] }
+
+    /// The set with these last days (nil clears one). They may change until the set is finalised;
+    /// each falls in the set's year or the next (a year is assessed early the following year); the
+    /// appraisal cannot end before the self-assessment.
+    public func withDeadlines(selfAssessment: LocalDate?, appraisal: LocalDate?) throws(DomainError) -> CriteriaSet {
+        guard phase < .finalised else {
+            throw DomainError(.conflict, "Bộ tiêu chí đã chốt điểm; không đổi hạn được nữa.",
+                              english: "The set is finalised; its deadlines can no longer change.")
+        }
+        for (day, field) in [(selfAssessment, "selfAssessment"), (appraisal, "appraisal")] {
+            if let day, !(year...(year + 1)).contains(day.year) {
+                throw .invalid("Hạn phải thuộc năm \(year) hoặc \(year + 1).", english: "A deadline falls in \(year) or \(year + 1).", field: field)
+            }
+        }
+        if let selfAssessment, let appraisal, appraisal < selfAssessment {
+            throw .invalid("Hạn thẩm định không được trước hạn tự đánh giá.",
+                           english: "The appraisal cannot end before the self-assessment.", field: "appraisal")
+        }
+        var after = self
+        after.deadlines = [:]
+        if let selfAssessment { after.deadlines[Phase.selfAssessment.rawValue] = selfAssessment }
+        if let appraisal { after.deadlines[Phase.appraisal.rawValue] = appraisal }
         return after
     }
 

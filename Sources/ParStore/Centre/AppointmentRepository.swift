@@ -23,7 +23,8 @@ public struct AppointmentRepository: Sendable {
 
     /// Books a place: refused when the slot is not bookable (past, not a working day, too far)
     /// or full. Returns the booking and the secret that cancels it.
-    public func book(unit: OrgUnit.ID, field rawField: String, slot: AppointmentSlot, name rawName: String?, settings: CentreSettings,
+    public func book(unit: OrgUnit.ID, field rawField: String, slot: AppointmentSlot, name rawName: String?,
+                     contact: (email: String?, phone: String?) = (nil, nil), settings: CentreSettings,
                      calendar: WorkingCalendar, now: Date) async throws -> (Appointment, secret: String) {
         let field = VietnameseText.clean(rawField)
         guard !field.isEmpty, field.count <= 200 else {
@@ -49,12 +50,13 @@ public struct AppointmentRepository: Sendable {
                 throw DomainError(.conflict, "Khung giờ này đã hết chỗ; chọn khung giờ khác.", english: "This slot is full; choose another.")
             }
             let appointment = Appointment(id: UUID(), code: try await Self.newCode(on: tx), unitID: unit, field: field, slot: slot,
-                                          name: name.isEmpty ? nil : name, status: .booked)
+                                          name: name.isEmpty ? nil : name, status: .booked, email: contact.email, phone: contact.phone)
             try await tx.sql.insert(into: "appointments")
-                .columns("id", "code", "secret_hash", "unit_id", "field", "day", "slot", "minutes", "name", "status", "ticket_id", "created_at")
+                .columns("id", "code", "secret_hash", "unit_id", "field", "day", "slot", "minutes", "name", "status", "ticket_id", "created_at",
+                         "email", "phone")
                 .values(SQLBind(appointment.id), SQLBind(appointment.code), SQLBind(DossierRepository.hash(secret)), SQLBind(unit.rawValue),
                         SQLBind(field), SQLBind(slot.day.iso), SQLBind(slot.key), SQLBind(slot.minutes), SQLBind(appointment.name),
-                        SQLBind(appointment.status.rawValue), SQLBind(nil as UUID?), SQLBind(now))
+                        SQLBind(appointment.status.rawValue), SQLBind(nil as UUID?), SQLBind(now), SQLBind(contact.email), SQLBind(contact.phone))
                 .run()
             try await AuditLog.append(on: tx, actor: AuditActor(id: nil, name: "citizen (booking)", requestID: nil), action: "appointment.book",
                                       entityType: "appointment", entityID: appointment.id.uuidString,
@@ -80,10 +82,30 @@ public struct AppointmentRepository: Sendable {
                                                  minutes: try row.decode(column: "minutes", as: Int.self)),
                            name: try row.decode(column: "name", as: String?.self),
                            status: Appointment.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .booked,
-                           ticketID: try row.decode(column: "ticket_id", as: UUID?.self).map(QueueTicket.ID.init))
+                           ticketID: try row.decode(column: "ticket_id", as: UUID?.self).map(QueueTicket.ID.init),
+                           email: try row.decode(column: "email", as: String?.self), phone: try row.decode(column: "phone", as: String?.self))
     }
 
-    static let columns = ["id", "code", "secret_hash", "unit_id", "field", "day", "slot", "minutes", "name", "status", "ticket_id"]
+    static let columns = ["id", "code", "secret_hash", "unit_id", "field", "day", "slot", "minutes", "name", "status", "ticket_id", "email", "phone"]
+
+    /// Bookings of `day` (every centre) still booked that left a contact for the reminder.
+    public func reachable(day: LocalDate) async throws -> [Appointment] {
+        try await db.sql.select().columns(Self.columns).from("appointments").where("day", .equal, day.iso)
+            .where("status", .equal, Appointment.Status.booked.rawValue)
+            .where { $0.where("email", .isNot, SQLLiteral.null).orWhere("phone", .isNot, SQLLiteral.null) }
+            .orderBy("slot").orderBy("code").all().map(Self.load)
+    }
+
+    /// Erases the reminder contacts of bookings whose day is before `day` (they served their one
+    /// purpose: Decree 13/2023's principle of keeping personal data no longer than needed); returns how many.
+    public func eraseContacts(before day: LocalDate) async throws -> Int {
+        try await db.writeTransaction { tx in
+            try await tx.sql.update("appointments").set("email", to: SQLLiteral.null).set("phone", to: SQLLiteral.null)
+                .where("day", .lessThan, day.iso)
+                .where { $0.where("email", .isNot, SQLLiteral.null).orWhere("phone", .isNot, SQLLiteral.null) }
+                .returning("id").all().count
+        }
+    }
 
     /// The booking if `secret` is the one shown when it was made.
     public func lookup(code rawCode: String, secret: String) async throws -> Appointment? {

@@ -33,11 +33,40 @@ extension DossierRepository {
             self.limit = limit
             self.offset = offset
         }
+
+        /// The filter of one of the counter queue's tabs at `now` (the page, the API and the
+        /// officers' digest alike).
+        public init(view: DossierQueueView, holderUnits: [OrgUnit.ID], now: Date, calendar: WorkingCalendar, limit: Int = 50, offset: Int = 0) {
+            self.init(holderUnits: holderUnits, states: view.states, limit: limit, offset: offset)
+            switch view {
+            case .open, .toReturn: break
+            case .dueSoon:
+                dueAfter = now
+                dueBefore = (try? calendar.deadline(from: now, workingDays: DossierQueueView.dueSoonWorkingDays).due) ?? now
+            case .overdue:
+                overdueOn = VietnamTime.localDate(of: now)
+            case .supplemented:
+                supplementedSince = VietnamTime.instant(VietnamTime.localDate(of: now), .midnight)
+            }
+        }
     }
 
     /// Dossiers held by the filter's units, earliest due first.
     public func queue(_ filter: QueueFilter) async throws -> [Dossier] {
-        guard !filter.holderUnits.isEmpty, !filter.states.isEmpty else { return [] }
+        guard let query = try await queueQuery(filter) else { return [] }
+        return try await query.sort(\.$dueAt).sort(\.$code).range(filter.offset..<(filter.offset + filter.limit)).all()
+            .map { try $0.toDomain() }
+    }
+
+    /// How many dossiers the filter matches (its limit and offset aside).
+    public func queueCount(_ filter: QueueFilter) async throws -> Int {
+        guard let query = try await queueQuery(filter) else { return 0 }
+        return try await query.count()
+    }
+
+    /// The filter as a query; nil when it can match nothing.
+    private func queueQuery(_ filter: QueueFilter) async throws -> QueryBuilder<DossierModel>? {
+        guard !filter.holderUnits.isEmpty, !filter.states.isEmpty else { return nil }
         var query = DossierModel.query(on: db).filter(\.$holderUnitID ~~ filter.holderUnits.map(\.rawValue))
             .filter(\.$state ~~ filter.states.map(\.rawValue))
         if let channel = filter.channel { query = query.filter(\.$channel == channel.rawValue) }
@@ -49,11 +78,10 @@ extension DossierRepository {
             let ids = try await db.sql.select().distinct().column("dossier_id").from("dossier_events")
                 .where("name", .equal, DossierEvent.Kind.completeSupplement.rawValue).where("at", .greaterThanOrEqual, SQLBind(since))
                 .all().map { try $0.decode(column: "dossier_id", as: UUID.self) }
-            guard !ids.isEmpty else { return [] }
+            guard !ids.isEmpty else { return nil }
             query = query.filter(\.$id ~~ ids)
         }
-        return try await query.sort(\.$dueAt).sort(\.$code).range(filter.offset..<(filter.offset + filter.limit)).all()
-            .map { try $0.toDomain() }
+        return query
     }
 
     /// Dossiers received or held by `units`, in any state, that match what was typed in the search box

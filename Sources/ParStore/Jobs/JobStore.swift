@@ -70,12 +70,28 @@ public struct JobStore: Sendable {
     /// notices go (`OutboxRepository.notifyApplicant`: SMS if they chose it, else e-mail): the mark and
     /// the outbox message are written in one transaction. Returns whether it was sent now.
     public func remind(_ job: String, object: String, key: String, dossier: Dossier, notice: DossierNotice, now: Date) async throws -> Bool {
-        guard OutboxRepository.route(notice, to: dossier) != nil else { return false }
-        return try await db.writeTransaction { tx in
+        guard let route = OutboxRepository.route(notice, to: dossier) else { return false }
+        return try await remind(job, object: object, key: key, route: route, dossier: dossier.id, now: now)
+    }
+
+    /// Queues one message once for (`job`, `object`, `key`): the mark and the message in one
+    /// transaction. Returns whether it was queued now (false: it had been).
+    public func remind(_ job: String, object: String, key: String,
+                       route: (channel: OutboxMessage.Channel, recipient: String, subject: String, body: String),
+                       dossier: Dossier.ID? = nil, now: Date) async throws -> Bool {
+        try await db.writeTransaction { tx in
             guard try await Self.mark(job, object: object, key: key, now: now, on: tx) else { return false }
-            try await OutboxRepository.notifyApplicant(of: dossier, notice, now: now, on: tx)
+            try await OutboxRepository.enqueue(route.channel, to: route.recipient, subject: route.subject, body: route.body,
+                                               dossier: dossier, now: now, on: tx)
             return true
         }
+    }
+
+    /// Sends `notice` by e-mail to a member of staff once for (`job`, `object`, `key`); false when
+    /// they have no e-mail or it was sent before.
+    public func remind(_ job: String, object: String, key: String, staff user: UserAccount, notice: DossierNotice, now: Date) async throws -> Bool {
+        guard let email = user.email else { return false }
+        return try await remind(job, object: object, key: key, route: (.email, email, notice.subject, notice.body), now: now)
     }
 
     /// Dossiers waiting for a supplement now (through `dossiers_state_idx`).

@@ -195,6 +195,14 @@ public struct FeedbackRepository: Sendable {
         return try await query.orderBy("received_at", .descending).limit(limit).all().map(Self.load)
     }
 
+    /// Feedback still waiting for an answer or its publication (received, being handled, answered),
+    /// earliest sent first: what the feedback reminders watch.
+    public func awaiting(limit: Int = 10_000) async throws -> [Feedback] {
+        try await db.sql.select().columns("data", "version").from("feedback")
+            .where("state", .in, [Feedback.State.received, .assigned, .answered].map(\.rawValue))
+            .orderBy("received_at").limit(limit).all().map(Self.load)
+    }
+
     /// Published answers, newest first, matching every word of `query` (accents ignored).
     public func published(query: String?, limit: Int = 50) async throws -> [Feedback] {
         var select = try db.sql.select().columns("data", "version").from("feedback").where("state", .equal, Feedback.State.published.rawValue)

@@ -68,6 +68,22 @@ public struct ParIndexRepository: Sendable {
         }
     }
 
+    /// Sets the last days of the self-assessment and the appraisal (`CriteriaSet.withDeadlines`).
+    public func setDeadlines(_ id: CriteriaSet.ID, selfAssessment: LocalDate?, appraisal: LocalDate?, actor: AuditActor, now: Date) async throws -> CriteriaSet {
+        try await db.writeTransaction { tx in
+            guard let row = try await tx.sql.select().columns("data", "phase").from("par_index_sets").where("id", .equal, id.rawValue).first() else {
+                throw DomainError.criteriaSetNotFound
+            }
+            let before = try Self.load(row)
+            let after = try before.withDeadlines(selfAssessment: selfAssessment, appraisal: appraisal)
+            guard after.deadlines != before.deadlines else { return after }
+            try await tx.sql.update("par_index_sets").set("data", to: try StoredJSON.encode(after)).where("id", .equal, id.rawValue).run()
+            try await AuditLog.append(on: tx, actor: actor, action: "par_index.deadlines", entityType: "par_index_set", entityID: id.description,
+                                      before: before.deadlines.mapValues(\.iso), after: after.deadlines.mapValues(\.iso), now: now)
+            return after
+        }
+    }
+
     /// Moves the set to its next phase. Leaving the draft validates the tree (points must add up)
     /// and opens an assessment for every current unit of the set's kind; finalising computes the
     /// automatic criteria from `metrics`.

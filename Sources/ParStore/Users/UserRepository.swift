@@ -68,15 +68,28 @@ public struct UserRepository: Sendable {
         UserAccount(id: .init(model.id!), username: model.username, displayName: model.displayName,
                     isActive: model.isActive,
                     grants: grants.compactMap { $0.toDomain() }.sorted { $0.role.rawValue < $1.role.rawValue },
-                    version: model.version)
+                    version: model.version, email: model.email)
+    }
+
+    /// Active users with a work e-mail who hold one of `roles` somewhere: who staff reminders reach.
+    public func reachable(roles: Set<Role>) async throws -> [UserAccount] {
+        let grants = try await RoleGrantModel.query(on: db).filter(\.$role ~~ roles.map(\.rawValue)).all()
+        let ids = Set(grants.map(\.userID))
+        guard !ids.isEmpty else { return [] }
+        let models = try await UserModel.query(on: db).filter(\.$id ~~ Array(ids)).filter(\.$isActive == true)
+            .filter(\.$email != nil).sort(\.$username).all()
+        let all = try await RoleGrantModel.query(on: db).filter(\.$userID ~~ models.compactMap(\.id)).all()
+        let byUser = Dictionary(grouping: all, by: \.userID)
+        return models.map { Self.account($0, grants: byUser[$0.id!] ?? []) }
     }
 
     // MARK: Writes
 
     /// Creates a user with a bcrypt hash computed by the caller.
-    public func create(username: String, displayName: String, passwordHash: String,
+    public func create(username: String, displayName: String, passwordHash: String, email: String? = nil,
                        actor: AuditActor, now: Date) async throws -> UserAccount {
         let name = try UserAccount.validUsername(username)
+        let email = try UserAccount.checkedEmail(email)
         let display = VietnameseText.clean(displayName)
         guard (1...200).contains(display.count) else {
             throw DomainError.invalid("Họ tên phải có từ 1 đến 200 ký tự.", english: "The display name must be 1 to 200 characters.", field: "displayName")
@@ -92,6 +105,7 @@ public struct UserRepository: Sendable {
             model.passwordHash = passwordHash
             model.isActive = true
             model.version = 1
+            model.email = email
             try await model.create(on: tx)
             let user = Self.account(model, grants: [])
             try await AuditLog.append(on: tx, actor: actor, action: "user.create", entityType: "user",
@@ -100,10 +114,12 @@ public struct UserRepository: Sendable {
         }
     }
 
-    /// Changes display name, active flag or password hash, guarded by version.
+    /// Changes display name, active flag, password hash or work e-mail (`email`: nil keeps it, an
+    /// empty text removes it), guarded by version.
     public func update(_ id: UserAccount.ID, expectedVersion: Int?, displayName: String?, isActive: Bool?,
-                       passwordHash: String?, actor: AuditActor, now: Date) async throws -> UserAccount {
+                       passwordHash: String?, email: String? = nil, actor: AuditActor, now: Date) async throws -> UserAccount {
         let display = displayName.map(VietnameseText.clean)
+        let newEmail = try email.map { try UserAccount.checkedEmail($0) }
         if let display, !(1...200).contains(display.count) {
             throw DomainError.invalid("Họ tên phải có từ 1 đến 200 ký tự.", english: "The display name must be 1 to 200 characters.", field: "displayName")
         }
@@ -116,6 +132,7 @@ public struct UserRepository: Sendable {
             if let display { model.displayName = display }
             if let isActive { model.isActive = isActive }
             if let passwordHash { model.passwordHash = passwordHash }
+            if let newEmail, model.email != newEmail { model.email = newEmail }
             guard model.hasChanges else { return before }
             model.version += 1
             try await model.update(on: tx)

@@ -48,7 +48,7 @@ extension ParAPI {
 
     static func user(_ user: UserAccount) -> Components.Schemas.User {
         .init(id: user.id.description, username: user.username, displayName: user.displayName, isActive: user.isActive,
-              grants: user.grants.map(grant), version: user.version)
+              grants: user.grants.map(grant), version: user.version, email: user.email)
     }
 
     static func grant(_ grant: RoleGrant) -> Components.Schemas.Grant {

@@ -31,6 +31,10 @@ enum BookingPages {
         let day: String
         let slots: [SlotLine]
         let name: String
+        let email: String
+        let phone: String
+        /// Whether a reminder may go by SMS (an SMS provider is configured).
+        let sms: Bool
         let errors: [FormError]?
     }
 
@@ -54,8 +58,9 @@ enum BookingPages {
         let context = FormContext(
             centre: unit.name, action: Paths.appointmentBook.link(unit.id),
             fields: fields.map { Option(value: $0, label: $0, selected: $0 == field) },
-            days: days.map { Option(value: $0.iso, label: String(format: "%02d/%02d/%04d", $0.day, $0.month, $0.year), selected: $0 == day) },
-            field: field, day: day?.iso ?? "", slots: slots, name: form?["name"] ?? "", errors: errors)
+            days: days.map { Option(value: $0.iso, label: $0.shown, selected: $0 == day) },
+            field: field, day: day?.iso ?? "", slots: slots, name: form?["name"] ?? "", email: form?["email"] ?? "", phone: form?["phone"] ?? "",
+            sms: request.application.parConfig.smsAvailable, errors: errors)
         return try await Page.render("appointment-book", title: Messages.text("appointment-book.book-a-time", en: en), context: context, request: request, failed: errors != nil)
     }
 
@@ -65,7 +70,8 @@ enum BookingPages {
         let unit = try await QueuePages.centre(request)
         let form = try request.content.decode([String: String].self)
         do {
-            let (appointment, secret) = try await CentreService.book(unit: unit.id, field: form["field"], day: form["day"], slot: form["slot"], name: form["name"], request: request)
+            let (appointment, secret) = try await CentreService.book(unit: unit.id, field: form["field"], day: form["day"], slot: form["slot"], name: form["name"],
+                                                                     email: form["email"], phone: form["phone"], request: request)
             return request.redirect(to: Paths.appointmentStatus.rawValue + "?code=\(appointment.code)&secret=\(secret)&new=1")
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -91,7 +97,7 @@ enum BookingPages {
         let en = Language.of(request) == .en
         let context = StatusContext(
             code: a.code, secret: secret, isNew: isNew, centre: try await request.units.find(a.unitID)?.unit.name ?? "", field: a.field,
-            day: String(format: "%02d/%02d/%04d", a.slot.day.day, a.slot.day.month, a.slot.day.year), slot: a.slot.key,
+            day: a.slot.day.shown, slot: a.slot.key,
             status: a.status.name(en: en), canCancel: a.status == .booked,
             qr: try? QRCode(text: a.code, correction: .medium).svg(moduleSize: 4, quietZone: 4, title: Messages.text("booking-pages.qr-code-appointment-code", en: en)),
             kiosk: Paths.kiosk.link(a.unitID))

@@ -48,7 +48,8 @@ enum CentreService {
     }
 
     /// Books from raw input (form or API).
-    static func book(unit: OrgUnit.ID, field: String?, day: String?, slot: String?, name: String?, request: Request) async throws -> (Appointment, secret: String) {
+    static func book(unit: OrgUnit.ID, field: String?, day: String?, slot: String?, name: String?, email: String? = nil, phone: String? = nil,
+                     request: Request) async throws -> (Appointment, secret: String) {
         let settings = try await ServiceCentreRepository(db: request.db).settings(unit)
         guard let field, try await ServiceCentreRepository(db: request.db).fieldChoices(unit).contains(VietnameseText.clean(field)) else {
             throw DomainError.invalid("Chọn lĩnh vực.", english: "Choose a field.", field: "field")
@@ -59,10 +60,11 @@ enum CentreService {
         guard let time = slot.flatMap(TimeOfDay.init(text:)) else {
             throw DomainError.invalid("Chọn khung giờ.", english: "Choose a time.", field: "slot")
         }
+        let contact = try Appointment.checkedContact(email: email, phone: phone, smsAvailable: request.application.parConfig.smsAvailable)
         let calendar = try await CalendarRepository(db: request.db).calendar()
         return try await AppointmentRepository(db: request.db).book(
-            unit: unit, field: field, slot: AppointmentSlot(day: day, start: time, minutes: settings.slotMinutes), name: name, settings: settings,
-            calendar: calendar, now: request.now)
+            unit: unit, field: field, slot: AppointmentSlot(day: day, start: time, minutes: settings.slotMinutes), name: name, contact: contact,
+            settings: settings, calendar: calendar, now: request.now)
     }
 
     /// Records a counter payment or opens an online one (the API and the page); the officer must

@@ -114,7 +114,8 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let unit = try await CentreService.centre(input.path.unitId, request: request)
-        let (a, secret) = try await CentreService.book(unit: unit.id, field: body.field, day: body.day, slot: body.start, name: body.name, request: request)
+        let (a, secret) = try await CentreService.book(unit: unit.id, field: body.field, day: body.day, slot: body.start, name: body.name,
+                                                       email: body.email, phone: body.phone, request: request)
         return .created(.init(body: .json(.init(code: a.code, secret: secret, day: a.slot.day.iso, start: a.slot.key, field: a.field,
                                                 status: .init(rawValue: a.status.rawValue)!))))
     }

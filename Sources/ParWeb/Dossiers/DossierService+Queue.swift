@@ -23,20 +23,8 @@ extension DossierService {
     /// The filter of one of the queue's tabs at `now`.
     static func queueFilter(_ view: DossierQueueView, units: [OrgUnit.ID], limit: Int, offset: Int,
                             request: Request) async throws -> DossierRepository.QueueFilter {
-        let now = request.now
-        var filter = DossierRepository.QueueFilter(holderUnits: units, states: view.states, limit: limit, offset: offset)
-        switch view {
-        case .open, .toReturn: break
-        case .dueSoon:
-            let calendar = try await CalendarRepository(db: request.db).calendar()
-            filter.dueAfter = now
-            filter.dueBefore = (try? calendar.deadline(from: now, workingDays: DossierQueueView.dueSoonWorkingDays).due) ?? now
-        case .overdue:
-            filter.overdueOn = VietnamTime.localDate(of: now)
-        case .supplemented:
-            filter.supplementedSince = VietnamTime.instant(VietnamTime.localDate(of: now), .midnight)
-        }
-        return filter
+        DossierRepository.QueueFilter(view: view, holderUnits: units, now: request.now,
+                                      calendar: try await CalendarRepository(db: request.db).calendar(), limit: limit, offset: offset)
     }
 
     /// Search results are few: a name matches a handful of applicants at one unit.

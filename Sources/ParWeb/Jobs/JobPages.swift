@@ -30,6 +30,10 @@ enum JobPages {
         case "index-check": Messages.text("jobs.index-check", en: en)
         case "supplement-reminder": Messages.text("jobs.supplement-reminder", en: en)
         case "survey-reminder": Messages.text("jobs.survey-reminder", en: en)
+        case "officer-digest": Messages.text("jobs.officer-digest", en: en)
+        case "feedback-reminder": Messages.text("jobs.feedback-reminder", en: en)
+        case "par-deadline-reminder": Messages.text("jobs.par-deadline-reminder", en: en)
+        case "appointment-reminder": Messages.text("jobs.appointment-reminder", en: en)
         default: name
         }
     }

@@ -18,7 +18,8 @@ struct JobOutcome: Sendable, Equatable {
 }
 
 enum Jobs {
-    static let all: [ScheduledJob] = [auditVerify, indexCheck, supplementReminder, surveyReminder]
+    static let all: [ScheduledJob] = [auditVerify, indexCheck, officerDigest, supplementReminder, feedbackReminder, parDeadlineReminder,
+                                      surveyReminder, appointmentReminder]
 
     static func named(_ name: String) -> ScheduledJob? { all.first { $0.name == name } }
 
@@ -123,7 +124,7 @@ enum Jobs {
                 sent += 1
             }
         }
-        return JobOutcome(succeeded: true, message: "\(sent) survey reminders sent for results returned on \(String(format: "%02d/%02d/%04d", day.day, day.month, day.year))")
+        return JobOutcome(succeeded: true, message: "\(sent) survey reminders sent for results returned on \(day.shown)")
     }
 }
 

@@ -54,6 +54,14 @@ extension ParAPI {
         return .ok(.init(body: .json(Self.criteriaSet(advanced))))
     }
 
+    func setCriteriaSetDeadlines(_ input: Operations.SetCriteriaSetDeadlines.Input) async throws -> Operations.SetCriteriaSetDeadlines.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let changed = try await ParIndexService.setDeadlines(input.path.setId, selfAssessment: body.selfAssessment, appraisal: body.appraisal,
+                                                             request: request)
+        return .ok(.init(body: .json(Self.criteriaSet(changed))))
+    }
+
     func getAssessment(_ input: Operations.GetAssessment.Input) async throws -> Operations.GetAssessment.Output {
         let request = try self.request
         let set = try await ParIndexService.set(input.path.setId, request: request)
@@ -130,7 +138,8 @@ extension ParAPI {
                                       guidance: c.guidance, evidence: c.evidence, method: c.method.map(method))
                             },
                             bands: s.bands.map { .init(minPercent: $0.minPercent, name: $0.name) }),
-              value2: .init(id: s.id.description, phase: .init(rawValue: s.phase.rawValue)!))
+              value2: .init(id: s.id.description, phase: .init(rawValue: s.phase.rawValue)!,
+                            deadlines: .init(selfAssessment: s.deadline(.selfAssessment)?.iso, appraisal: s.deadline(.appraisal)?.iso)))
     }
 
     static func method(_ m: ScoringMethod) -> Components.Schemas.ScoringMethod {

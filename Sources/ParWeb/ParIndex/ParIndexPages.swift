@@ -117,6 +117,12 @@ enum ParIndexPages {
         let units: [UnitLine]
         let resultsLink: String?
         let action: String
+        /// The phases' last days, shown (dd/mm/yyyy) and as the date inputs want them (ISO).
+        let selfAssessmentDeadline: String?
+        let appraisalDeadline: String?
+        let selfAssessmentDeadlineISO: String
+        let appraisalDeadlineISO: String
+        let deadlinesEditable: Bool
         let errors: [FormError]?
     }
 
@@ -140,7 +146,10 @@ enum ParIndexPages {
                                                method: $0.field.map { $0.name(en: en) } ?? methodLabel($0.method, en: en), evidence: $0.evidence) },
             canEdit: canEdit, draft: set.phase == .draft, lines: override ?? ParIndexService.lines(set),
             nextPhase: set.phase.next.map { phaseLabel($0, en: en) }, units: units,
-            resultsLink: set.phase >= .finalised ? Paths.parIndexResults.link(set.id) : nil, action: Paths.parIndexSet.link(set.id), errors: errors)
+            resultsLink: set.phase >= .finalised ? Paths.parIndexResults.link(set.id) : nil, action: Paths.parIndexSet.link(set.id),
+            selfAssessmentDeadline: set.deadline(.selfAssessment)?.shown, appraisalDeadline: set.deadline(.appraisal)?.shown,
+            selfAssessmentDeadlineISO: set.deadline(.selfAssessment)?.iso ?? "", appraisalDeadlineISO: set.deadline(.appraisal)?.iso ?? "",
+            deadlinesEditable: canEdit && set.phase < .finalised, errors: errors)
         return try await Page.render("par-index-set", title: set.name, context: context, request: request, failed: errors != nil)
     }
 
@@ -159,6 +168,9 @@ enum ParIndexPages {
                 changed.criteria = try ParIndexService.criteria(form["lines"] ?? "")
                 if let total = Double((form["total"] ?? "").replacingOccurrences(of: ",", with: ".")) { changed.totalPoints = total }
                 _ = try await repository.update(changed, actor: request.auditActor, now: request.now)
+            case "deadlines":
+                _ = try await ParIndexService.setDeadlines(set.id.description, selfAssessment: form["selfAssessment"], appraisal: form["appraisal"],
+                                                           request: request)
             case "advance":
                 _ = try await repository.advance(set.id, metrics: ParIndexService.metrics(request), actor: request.auditActor, now: request.now)
             default:

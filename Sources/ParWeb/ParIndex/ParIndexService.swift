@@ -44,6 +44,22 @@ enum ParIndexService {
         guard try request.requirePrincipal().mayAnywhere(.appraiseParIndex) else { throw Problem.forbidden() }
     }
 
+    /// Sets a set's phase deadlines from ISO days (empty or nil clears one): the page and the API.
+    static func setDeadlines(_ rawSet: String?, selfAssessment: String?, appraisal: String?, request: Request) async throws -> CriteriaSet {
+        try requireAppraiser(request)
+        let set = try await set(rawSet, request: request)
+        func day(_ raw: String?, field: String) throws -> LocalDate? {
+            guard let raw = raw.map(VietnameseText.clean), !raw.isEmpty else { return nil }
+            guard let day = LocalDate(iso: raw) else {
+                throw DomainError.invalid("Ngày không hợp lệ (năm-tháng-ngày).", english: "Not a valid day (year-month-day).", field: field)
+            }
+            return day
+        }
+        return try await ParIndexRepository(db: request.db).setDeadlines(
+            set.id, selfAssessment: try day(selfAssessment, field: "selfAssessment"), appraisal: try day(appraisal, field: "appraisal"),
+            actor: request.auditActor, now: request.now)
+    }
+
     /// The rates automatic criteria read (`OversightService.rate`).
     static func metrics(_ request: Request) -> ParIndexRepository.Metrics {
         { unit, metric, year in

@@ -128,7 +128,7 @@ enum LocalTime {
 
     static func format(_ date: LocalDate?) -> String {
         guard let date else { return "" }
-        return String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+        return date.shown
     }
 
     /// Today in Việt Nam.

@@ -16,6 +16,7 @@ enum Paths: String, CaseIterable {
     case userGrants = "/admin/users/:userID/grants"
     case userGrantRevoke = "/admin/users/:userID/grants/:grantID/revoke"
     case userStatus = "/admin/users/:userID/status"
+    case userEmail = "/admin/users/:userID/email"
     case audit = "/admin/audit"
     case tokens = "/account/tokens"
     case tokenRevoke = "/account/tokens/:tokenID/revoke"

@@ -9,7 +9,7 @@ public enum FirstAdministrator {
     /// Creates `username` with the administrator role on the unit `unitKey` (default: the only
     /// top-level unit). Refused when an administrator exists already.
     public static func create(_ app: Application, username: String, displayName: String, password: String,
-                              unitKey: String?, now: Date) async throws -> (UserAccount, UnitRecord) {
+                              unitKey: String?, email: String? = nil, now: Date) async throws -> (UserAccount, UnitRecord) {
         let users = UserRepository(db: app.db)
         guard try await users.grantCount(.administrator) == 0 else {
             throw DomainError(.conflict, "Đã có quản trị hệ thống; hãy tạo người dùng trên trang Người dùng.",
@@ -36,7 +36,7 @@ public enum FirstAdministrator {
         try UserAccount.checkPassword(password)
         let hash = try await Credentials.hash(password, on: app)
         let actor = AuditActor.system("users create-admin")
-        let user = try await users.create(username: username, displayName: displayName, passwordHash: hash, actor: actor, now: now)
+        let user = try await users.create(username: username, displayName: displayName, passwordHash: hash, email: email, actor: actor, now: now)
         _ = try await users.grant(.administrator, on: unit.unit.id, to: user.id, actor: actor, now: now)
         return (try await users.find(user.id) ?? user, unit)
     }

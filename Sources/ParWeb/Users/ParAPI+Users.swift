@@ -28,7 +28,7 @@ extension ParAPI {
         try UserAccount.checkPassword(body.password)
         let hash = try await Credentials.hash(body.password, on: request.application)
         let user = try await request.users.create(username: body.username, displayName: body.displayName,
-                                                  passwordHash: hash, actor: request.auditActor, now: request.now)
+                                                  passwordHash: hash, email: body.email, actor: request.auditActor, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(user.version)), body: .json(Self.user(user))))
     }
 
@@ -60,7 +60,7 @@ extension ParAPI {
         }
         let updated = try await request.users.update(user.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
                                                      displayName: body.displayName, isActive: body.isActive,
-                                                     passwordHash: hash, actor: request.auditActor, now: request.now)
+                                                     passwordHash: hash, email: body.email, actor: request.auditActor, now: request.now)
         return .ok(.init(headers: .init(eTag: Self.etag(updated.version)), body: .json(Self.user(updated))))
     }
 

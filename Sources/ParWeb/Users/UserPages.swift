@@ -13,6 +13,7 @@ enum UserPages {
         routes.post(Paths.userGrants.pattern, use: addGrant)
         routes.post(Paths.userGrantRevoke.pattern, use: revokeGrant)
         routes.post(Paths.userStatus.pattern, use: setStatus)
+        routes.post(Paths.userEmail.pattern, use: setEmail)
         routes.get(Paths.audit.pattern, use: audit)
         routes.get(Paths.tokens.pattern, use: tokens)
         routes.post(Paths.tokens.pattern, use: createToken)
@@ -66,6 +67,7 @@ enum UserPages {
         var username: String?
         var displayName: String?
         var password: String?
+        var email: String?
     }
 
     @Sendable static func createUser(_ request: Request) async throws -> Response {
@@ -76,12 +78,12 @@ enum UserPages {
             try UserAccount.checkPassword(password)
             let hash = try await Credentials.hash(password, on: request.application)
             let user = try await request.users.create(username: form.username ?? "", displayName: form.displayName ?? "",
-                                                      passwordHash: hash, actor: request.auditActor, now: request.now)
+                                                      passwordHash: hash, email: form.email, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderUsers(request, errors: errors,
-                                         form: ["username": form.username ?? "", "displayName": form.displayName ?? ""])
+                                         form: ["username": form.username ?? "", "displayName": form.displayName ?? "", "email": form.email ?? ""])
         }
     }
 
@@ -102,10 +104,12 @@ enum UserPages {
         let username: String
         let displayName: String
         let active: Bool
+        let email: String
         let grants: [GrantRow]
         let roles: [RoleOption]
         let grantLink: String
         let statusLink: String
+        let emailLink: String
         let auditLink: String
         let errors: [FormError]?
     }
@@ -135,9 +139,9 @@ enum UserPages {
         }
         let context = UserContext(
             id: user.id.description, username: user.username, displayName: user.displayName, active: user.isActive,
-            grants: grants,
+            email: user.email ?? "", grants: grants,
             roles: Role.allCases.map { RoleOption(value: $0.rawValue, label: $0.name(en: en)) },
-            grantLink: Paths.userGrants.link(user.id), statusLink: Paths.userStatus.link(user.id),
+            grantLink: Paths.userGrants.link(user.id), statusLink: Paths.userStatus.link(user.id), emailLink: Paths.userEmail.link(user.id),
             auditLink: Paths.audit.link() + "?entityType=user&entityId=" + user.id.description, errors: errors)
         return try await Page.render("user", title: user.displayName, context: context, request: request, failed: errors != nil)
     }
@@ -192,6 +196,25 @@ enum UserPages {
         _ = try await request.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: active,
                                            passwordHash: nil, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
+    }
+
+    struct EmailForm: Content {
+        var email: String?
+    }
+
+    /// Sets or removes (empty) the user's work e-mail, where staff reminders go.
+    @Sendable static func setEmail(_ request: Request) async throws -> Response {
+        _ = try admin(request)
+        let user = try await loadUser(request)
+        do {
+            let email = (try? request.content.decode(EmailForm.self))?.email ?? ""
+            _ = try await request.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: nil, passwordHash: nil,
+                                               email: email, actor: request.auditActor, now: request.now)
+            return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderUser(user, request: request, errors: errors)
+        }
     }
 
     // MARK: Audit
