@@ -211,6 +211,9 @@ enum CitizenPages {
         let fixedUnit: String?
         let errors: [FormError]?
         let online: Bool
+        /// Whether notices may go by SMS (a provider is configured), and the choice made so far.
+        let smsAvailable: Bool
+        let notifyBy: String
     }
 
     /// The unit that receives a procedure online: its department, or the commune the citizen picks.
@@ -239,7 +242,7 @@ enum CitizenPages {
         return try await renderSubmit(request, citizen: citizen, procedure: try await procedure(request), selectedUnit: nil, errors: nil)
     }
 
-    static func renderSubmit(_ request: Request, citizen: Citizen, procedure: Procedure, selectedUnit: String?,
+    static func renderSubmit(_ request: Request, citizen: Citizen, procedure: Procedure, selectedUnit: String?, notifyBy: String? = nil,
                              errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
         let (fixed, options) = try await receivingChoices(procedure, request: request, selected: selectedUnit)
@@ -247,7 +250,8 @@ enum CitizenPages {
             citizen: citizen, procedure: .init(code: procedure.code, name: procedure.name, link: Paths.citizenSubmit.link(procedure.code)),
             components: procedure.documents.enumerated().map { .init(index: $0.offset, name: $0.element.name, checked: !$0.element.isConditional) },
             fees: procedure.fees.map { Format.fee($0, en: en) },
-            units: options, fixedUnit: fixed?.name, errors: errors, online: procedure.methods.contains(.online))
+            units: options, fixedUnit: fixed?.name, errors: errors, online: procedure.methods.contains(.online),
+            smsAvailable: request.application.parConfig.smsAvailable, notifyBy: notifyBy ?? OutboxMessage.Channel.email.rawValue)
         return try await Page.render("citizen-submit", title: Messages.text("common.submit-online", en: en), context: context, request: request, failed: errors != nil)
     }
 
@@ -255,6 +259,7 @@ enum CitizenPages {
         var unit: String?
         var component: [String]?
         var scan: [String: File]?
+        var notifyBy: String?
     }
 
     @Sendable static func submit(_ request: Request) async throws -> Response {
@@ -283,7 +288,8 @@ enum CitizenPages {
                 drafts.append(try request.storeUpload(file, kind: .component, component: component, digitised: false, store: store))
             }
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unitID, channel: .online,
-                                       applicant: .init(name: citizen.name, idNumber: citizen.idNumber, phone: citizen.phone, email: citizen.email),
+                                       applicant: .init(name: citizen.name, idNumber: citizen.idNumber, phone: citizen.phone, email: citizen.email,
+                                                        notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [], citizenID: citizen.id)
             let actor = request.auditActor(id: nil, name: citizen.email)
             let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: actor, now: request.now)
@@ -291,7 +297,8 @@ enum CitizenPages {
             return request.redirect(to: Paths.citizenDossier.link(dossier.id))
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
-            return try await renderSubmit(request, citizen: citizen, procedure: procedure, selectedUnit: form.unit, errors: errors)
+            return try await renderSubmit(request, citizen: citizen, procedure: procedure, selectedUnit: form.unit, notifyBy: form.notifyBy,
+                                          errors: errors)
         }
     }
 
