@@ -114,6 +114,7 @@ let package = Package(
             dependencies: [
                 "ParWeb", "ParStore", "ParCore", "ParTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -20,6 +20,8 @@ struct ProductionTests {
         (["PARHUB_SECRET": secret, "PARHUB_TEST_PAYMENTS": "0"], []),
         (["PARHUB_SECRET": secret, "PARHUB_TEST_NOW": "2026-12-05T03:00:00Z"], ["PARHUB_TEST_NOW"]),
         (["PARHUB_SECRET": secret, "PARHUB_TEST_SMS": "1"], ["PARHUB_TEST_SMS"]),
+        (["PARHUB_SECRET": secret, "PARHUB_SMS_URL": "http://sms.example.vn/send", "PARHUB_SMS_KEY": "khoa-nha-mang-0123456"], ["PARHUB_SMS_URL"]),
+        (["PARHUB_SECRET": secret, "PARHUB_SMS_URL": "https://sms.example.vn/send", "PARHUB_SMS_KEY": "khoa-nha-mang-0123456"], []),
         (["PARHUB_TEST_PAYMENTS": "1", "PARHUB_TEST_NOW": "2026-12-05T03:00:00Z"], ["PARHUB_SECRET", "PARHUB_TEST_PAYMENTS", "PARHUB_TEST_NOW"]),
     ] as [([String: String], [String])])
     func refusals(env: [String: String], settings: [String]) {

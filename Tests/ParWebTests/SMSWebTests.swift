@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOHTTP1
+import NIOSSL
 import ParCore
 import ParStore
 import ParTestSupport
@@ -54,11 +55,31 @@ struct SMSWebTests {
         }
     }
 
-    @Test("the HTTPS provider adapter posts the signed JSON; a 4xx is permanent, a 5xx is tried again")
+    /// A self-signed certificate for 127.0.0.1, made with openssl for one test: (certificate, key) paths.
+    static func selfSignedCertificate() throws -> (certificate: String, key: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parhub-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let certificate = directory + "/provider.pem", key = directory + "/provider.key"
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0, "openssl made the test certificate")
+        return (certificate, key)
+    }
+
+    @Test("the HTTPS provider adapter posts the signed JSON over TLS to a provider it trusts; a 4xx is permanent, a 5xx is tried again")
     func httpsProvider() async throws {
         let received = NIOLockedValueBox<[(body: String, signature: String)]>([])
         let answer = NIOLockedValueBox<HTTPStatus>(.accepted)
+        let tls = try Self.selfSignedCertificate()
         let provider = try await Application.make(.testing)
+        provider.http.server.configuration.tlsConfiguration = .makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) }, privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
         provider.post("sms") { request -> HTTPStatus in
             received.withLockedValue { $0.append((request.body.string ?? "", request.headers.first(name: "X-Signature") ?? "")) }
             return answer.withLockedValue { $0 }
@@ -67,7 +88,7 @@ struct SMSWebTests {
             try await provider.asyncBoot()
             try await provider.server.start(address: .hostname("127.0.0.1", port: 0))
             let port = provider.http.server.shared.localAddress?.port ?? 0
-            try await Self.deliverThrough(port: port, received: received, answer: answer)
+            try await Self.deliverThrough(port: port, caFile: tls.certificate, received: received, answer: answer)
         } catch {
             await provider.server.shutdown()
             try? await provider.asyncShutdown()
@@ -77,13 +98,20 @@ struct SMSWebTests {
         try await provider.asyncShutdown()
     }
 
-    static func deliverThrough(port: Int, received: NIOLockedValueBox<[(body: String, signature: String)]>,
+    static func deliverThrough(port: Int, caFile: String, received: NIOLockedValueBox<[(body: String, signature: String)]>,
                                answer: NIOLockedValueBox<HTTPStatus>) async throws {
+        let key = "khoa-bi-mat-nha-mang-0123", url = URI(string: "https://127.0.0.1:\(port)/sms")
+        let message = OutboxMessage(id: .random(), channel: .sms, recipient: "0912000111", subject: "s", body: "Ho so X da co ket qua.",
+                                    dossierID: nil, createdAt: testNow())
+        // Without PARHUB_SMS_CA_FILE the provider's certificate is not trusted: nothing is sent.
         try await withTestApp { app, _ in
-            let key = "khoa-bi-mat-nha-mang-0123"
-            let adapter = HTTPSSMSProvider(url: URI(string: "http://127.0.0.1:\(port)/sms"), key: key, client: app.client)
-            let message = OutboxMessage(id: .random(), channel: .sms, recipient: "0912000111", subject: "s", body: "Ho so X da co ket qua.",
-                                        dossierID: nil, createdAt: testNow())
+            // AsyncHTTPClient reports a refused certificate when its connect time-out ends: keep that short here.
+            app.http.client.configuration.timeout = .init(connect: .seconds(2))
+            await #expect(throws: (any Error).self) { try await HTTPSSMSProvider(url: url, key: key, client: app.client).deliver(message) }
+            #expect(received.withLockedValue { $0 }.isEmpty)
+        }
+        try await withTestApp({ $0.smsCAFile = caFile }) { app, _ in
+            let adapter = HTTPSSMSProvider(url: url, key: key, client: app.client)
             try await adapter.deliver(message)
             let got = try #require(received.withLockedValue { $0 }.first)
             #expect(got.body == #"{"id":"\#(message.id)","text":"Ho so X da co ket qua.","to":"0912000111"}"#)

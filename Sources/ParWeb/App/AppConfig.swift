@@ -58,6 +58,10 @@ public struct AppConfig: Sendable {
     /// An SMS provider over HTTPS (`PARHUB_SMS_URL`, signed with `PARHUB_SMS_KEY`); nil: none.
     public var smsURL: String?
     public var smsKey: String?
+    /// A PEM file of one more certificate authority that ParHub's outgoing HTTPS client trusts
+    /// (`PARHUB_SMS_CA_FILE`): a provider's gateway on the province's own network with a private CA.
+    /// It is added to the system's trust store, never replacing it.
+    public var smsCAFile: String?
     /// Whether the built-in test SMS provider takes SMS (`PARHUB_TEST_SMS`; on outside production).
     public var testSMS = true
     /// Whether applicants may choose SMS notices: an SMS provider (real or test) is there.
@@ -148,6 +152,10 @@ public struct AppConfig: Sendable {
         config.testPayments = flag("PARHUB_TEST_PAYMENTS", default: !production)
         config.smsURL = value("PARHUB_SMS_URL")
         config.smsKey = value("PARHUB_SMS_KEY")
+        config.smsCAFile = value("PARHUB_SMS_CA_FILE")
+        if let file = config.smsCAFile, !FileManager.default.isReadableFile(atPath: file) {
+            config.invalidSettings.append(.init(setting: "PARHUB_SMS_CA_FILE", reason: "\(file) cannot be read."))
+        }
         config.testSMS = flag("PARHUB_TEST_SMS", default: !production && config.smsURL == nil)
         if config.smsURL != nil, (config.smsKey?.count ?? 0) < 16 {
             config.invalidSettings.append(.init(setting: "PARHUB_SMS_KEY", reason: "PARHUB_SMS_URL is set: the key that signs each request "

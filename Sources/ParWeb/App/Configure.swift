@@ -50,6 +50,12 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     let email: any Notifier = config.smtp.map {
         SMTPNotifier(settings: $0, group: app.eventLoopGroup, logger: app.logger, clock: config.clock, heloName: instance)
     } ?? LogNotifier(logger: app.logger)
+    if let file = config.smsCAFile {
+        // Before the shared client is first used: Vapor reads its configuration once.
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.additionalTrustRoots = [.file(file)]
+        app.http.client.configuration.tlsConfiguration = tls
+    }
     let sms: (any Notifier)? = if let url = config.smsURL {
         HTTPSSMSProvider(url: URI(string: url), key: config.smsKey ?? "", client: app.client)
     } else if config.testSMS {

@@ -33,6 +33,10 @@ public enum ProductionCheck {
             result.append(.init(setting: "PARHUB_TEST_SMS", reason: "the built-in test SMS provider sends nothing to citizens and shows "
                                 + "their messages on /test-sms. Unset it or set it to 0 (and PARHUB_SMS_URL for a real provider)."))
         }
+        if let url = config.smsURL, !url.lowercased().hasPrefix("https://") {
+            result.append(.init(setting: "PARHUB_SMS_URL", reason: "not an https:// address: each SMS carries a citizen's phone number "
+                                + "and would cross the network in clear."))
+        }
         if let now = env["PARHUB_TEST_NOW"], !now.isEmpty {
             result.append(.init(setting: "PARHUB_TEST_NOW", reason: "a test clock is set (\(now)); a server keeps the real time. Unset it."))
         }
