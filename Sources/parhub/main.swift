@@ -82,6 +82,7 @@ do {
         } else {
             printBanner(config)
         }
+        if config.tracing { try ProcessTracing.start(app) }
     }
     try await app.execute()
 } catch let refused as ProductionRefused {

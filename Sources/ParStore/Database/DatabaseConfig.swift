@@ -50,13 +50,14 @@ public enum SQLDialectKind: Sendable {
 }
 
 extension Database {
-    /// This database as SQLKit, for aggregate and bulk queries.
+    /// This database as SQLKit, for aggregate and bulk queries; each statement in a span while
+    /// tracing is on (`StoreTracing`).
     public var sql: any SQLDatabase {
         get throws {
             guard let sql = self as? any SQLDatabase else {
                 throw DomainStoreError.notSQL
             }
-            return sql
+            return StoreTracing.isEnabled ? TracedSQLDatabase(base: sql) : sql
         }
     }
 }

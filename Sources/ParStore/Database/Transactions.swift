@@ -1,4 +1,5 @@
 import FluentKit
+import Tracing
 import SQLKit
 
 extension Database {
@@ -12,7 +13,7 @@ extension Database {
     public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         switch SQLDialectKind(self) {
         case .postgres:
-            return try await transaction(body)
+            return try await transaction(StoreTracing.keepingContext(body))
         case .sqlite:
             // One writer at a time in this process, queued here rather than in SQLite's busy
             // handler (which sleeps and retries, leaving the lock idle between tries).
@@ -21,7 +22,7 @@ extension Database {
     }
 
     private func immediateTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await withConnection { connection in
+        try await withConnection(StoreTracing.keepingContext { connection in
             let sql = try connection.sql
             try await sql.raw("BEGIN IMMEDIATE").run()
             do {
@@ -32,7 +33,7 @@ extension Database {
                 try? await sql.raw("ROLLBACK").run()
                 throw error
             }
-        }
+        })
     }
 }
 

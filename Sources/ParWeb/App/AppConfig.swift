@@ -70,6 +70,8 @@ public struct AppConfig: Sendable {
     public var paymentTimeout: TimeInterval = 15 * 60
     /// Whether this process runs the scheduled jobs (`Scheduler`); the tests run them by hand.
     public var runScheduler = true
+    /// Whether requests get a span (an OTLP endpoint is set: `ProcessTracing.isConfigured`).
+    public var tracing = false
     /// The portal export leaves out events younger than this (a late commit cannot slip behind a cursor).
     public var portalExportSettle: TimeInterval = 10
 
@@ -162,6 +164,7 @@ public struct AppConfig: Sendable {
                                                 + "(at least 16 characters, as agreed with the provider) is needed."))
         }
         config.runScheduler = flag("PARHUB_JOBS", default: true)
+        config.tracing = ProcessTracing.isConfigured(env)
         config.databasePoolTimeout = value("PARHUB_DB_POOL_TIMEOUT").flatMap(Int64.init).map { max(1, $0) } ?? 10
         return config
     }

@@ -41,6 +41,13 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     app.middleware = Middlewares()
+    // A span per request when traces are exported (`ProcessTracing`): first, so it covers the rest.
+    // Vapor then restores the request's span around each middleware and handler, so the spans of
+    // statements run there (the lookup limit's, say) nest under it.
+    if config.tracing {
+        app.traceAutoPropagation = true
+        app.middleware.use(ProcessTracing.middleware())
+    }
     // Outermost, so that problems, static files and unmatched routes get the headers too.
     app.middleware.use(SecurityHeadersMiddleware(sessionCookieName: app.sessions.configuration.cookieName))
     app.middleware.use(ProblemMiddleware())

@@ -1,6 +1,7 @@
 import Foundation
 import ParCore
 import ParStore
+import Tracing
 import Vapor
 
 /// A job the scheduler runs once a day across every instance (`Scheduler`), or an administrator
@@ -59,7 +60,8 @@ enum Jobs {
             let started = clock()
             let outcome: JobOutcome
             do {
-                outcome = try await job.run(app, started)
+                // A trace per run when traces are exported (`ProcessTracing`), its statements under it.
+                outcome = try await withSpan("job " + job.name) { _ in try await job.run(app, started) }
             } catch {
                 outcome = JobOutcome(succeeded: false, message: String(describing: error))
             }
