@@ -223,14 +223,21 @@ struct ExportCommand: AsyncCommand {
 /// `parhub audit verify`: walks the hash chain; non-zero exit naming the first broken row.
 struct AuditCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "action", help: "verify")
+        @Argument(name: "action", help: "verify | seal")
         var action: String
     }
-    var help: String { "Verifies the audit log's hash chain." }
+    var help: String { "Verifies the audit log's hash chain (verify), or seals the rows not chained yet (seal)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.action == "verify" else {
-            context.console.error("Usage: parhub audit verify")
+        switch signature.action {
+        case "verify": break
+        case "seal":
+            // What a running server's sealer does within moments; for a database no server runs on.
+            let sealed = try await AuditSealer.sealAll(on: context.application.db)
+            context.console.print("Sealed \(sealed) audit rows.")
+            return
+        default:
+            context.console.error("Usage: parhub audit verify | parhub audit seal")
             throw ExitCode(2)
         }
         switch try await AuditLog.verify(on: context.application.db) {

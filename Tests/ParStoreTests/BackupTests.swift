@@ -45,7 +45,7 @@ struct BackupTests {
         #expect(restored == atBackup)
         #expect(atBackup.contains { $0.table == "units" && $0.rows == 4 })
         #expect(atBackup.contains { $0.table == "audit_log" && $0.rows >= 4 })
-        let verified = try await database.withDatabase { try await AuditLog.verify(on: $0) }
+        let verified = try await database.withDatabase { try await AuditSealer.sealAll(on: $0); return try await AuditLog.verify(on: $0) }
         #expect(verified == .intact(rows: atBackup.first { $0.table == "audit_log" }!.rows))
     }
 

@@ -95,6 +95,7 @@ struct DossierRepositoryTests {
             let timeline = try await repo.timeline(of: dossier.id)
             #expect(timeline.count == 2)
             #expect(try await repo.find(dossier.id)?.state == wins.first?.state)
+            try await AuditSealer.sealAll(on: db)
             guard case .intact = try await AuditLog.verify(on: db) else { Issue.record("audit chain broken"); return }
         }
     }

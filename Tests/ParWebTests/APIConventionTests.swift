@@ -197,6 +197,7 @@ struct APIConventionTests {
             #expect(entries.first?.action == "unit.create")
             #expect(entries.first?.actorName == fixture.users[.parOfficer]!.username)
             #expect(entries.first?.requestID != nil)
+            try await AuditSealer.sealAll(on: app.db)
             guard case .intact = try await AuditLog.verify(on: app.db) else {
                 Issue.record("audit chain broken"); return
             }

@@ -58,6 +58,7 @@ struct ReverseProxyTests {
                     #expect(res.status == expected, "rotating a forged header does not escape the limit")
                 }
             }
+            try await AuditSealer.sealAll(on: app.db)
             #expect(try await AuditLog.verify(on: app.db) == .intact(rows: try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log").first()!
                 .decode(column: "n", as: Int.self)))
         }

@@ -67,6 +67,12 @@ struct ScaleOutTests {
                                                                   on: second.db)
                 #expect(totals[.counter]?[.received] == 21)
                 #expect(try await IndexRebuild(db: app.db).run(apply: false, now: testNow()).matches)
+                // Both instances appended audit rows side by side; their sealers, racing, make one chain.
+                async let a = AuditSealer.sealAll(on: app.db)
+                async let b = AuditSealer.sealAll(on: second.db)
+                _ = try await (a, b)
+                let rows = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log").first()!.decode(column: "n", as: Int.self)
+                #expect(try await AuditLog.verify(on: second.db) == .intact(rows: rows))
             }
         }
     }

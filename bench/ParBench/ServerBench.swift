@@ -221,6 +221,7 @@ enum ServerBench {
                 if label == "hello" { hello = run } else { lookup = run }
             }
         }
+        try await AuditSealer.sealAll(on: app.db)
         let audit = try await AuditLog.verify(on: app.db)
         guard case .intact(let rows) = audit else {
             print("audit chain: BROKEN \(audit)")

@@ -2,8 +2,12 @@ import Foundation
 
 /// One row of the append-only audit log.
 ///
-/// Each row carries the SHA-256 of the previous row's hash and its own content,
-/// so editing or deleting any row breaks the chain from that row on.
+/// A business transaction appends its row unsealed: its `sequence` from the database, the SHA-256
+/// of its own content (`contentHash`) and no link yet. The sealer (`AuditSealer`, one at a time
+/// across instances) then gives each committed row its place in the chain (`chainPosition`), the
+/// previous sealed row's hash and its own hash over position, sequence, link and content hash, so
+/// editing, deleting, reordering or truncating sealed rows breaks the chain. Rows written before
+/// the sealer (format 1: no content hash) were chained as they were appended and keep their hashes.
 public struct AuditEntry: Sendable, Hashable, Codable {
     public var sequence: Int64
     /// Milliseconds since 1970 (UTC): whole numbers, so both databases store them exactly.
@@ -20,12 +24,20 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     /// The client's address (behind a trusted reverse proxy, the one it forwarded); nil on rows
     /// written before it was kept and on rows ParHub writes itself.
     public var clientAddress: String?
+    /// Empty while unsealed.
     public var previousHash: String
+    /// Empty while unsealed.
     public var hash: String
+    /// SHA-256 of `contentText`, written with the row (nil on format-1 rows).
+    public var contentHash: String?
+    /// The row's place in the chain (1, 2, 3, …), given by the sealer; nil while unsealed.
+    public var chainPosition: Int64?
+
+    public var isSealed: Bool { chainPosition != nil }
 
     public init(sequence: Int64, atMilliseconds: Int64, actorID: String?, actorName: String, action: String,
                 entityType: String, entityID: String, summary: String, requestID: String?,
-                clientAddress: String? = nil, previousHash: String, hash: String) {
+                clientAddress: String? = nil, previousHash: String, hash: String, contentHash: String? = nil, chainPosition: Int64? = nil) {
         self.sequence = sequence
         self.atMilliseconds = atMilliseconds
         self.actorID = actorID
@@ -38,6 +50,8 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         self.clientAddress = clientAddress
         self.previousHash = previousHash
         self.hash = hash
+        self.contentHash = contentHash
+        self.chainPosition = chainPosition
     }
 
     /// The hash of the row before the first one.
@@ -53,6 +67,19 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         // Appended only when present, so the rows written before it was kept hash as they did.
         if let clientAddress { fields.append(clientAddress) }
         return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+    }
+
+    /// What `contentHash` covers: every field the business transaction writes, length-prefixed
+    /// (the sequence is covered by the sealed hash).
+    public var contentText: String {
+        [String(atMilliseconds), actorID ?? "", actorName, action, entityType, entityID, summary, requestID ?? "", clientAddress ?? ""]
+            .map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+    }
+
+    /// What a sealed row's `hash` covers (format 2): its chain position, sequence, the previous
+    /// row's hash and its content hash.
+    public static func sealedText(position: Int64, sequence: Int64, previousHash: String, contentHash: String) -> String {
+        ["2", String(position), String(sequence), previousHash, contentHash].map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
     }
 
     /// Milliseconds since 1970, the precision stored.

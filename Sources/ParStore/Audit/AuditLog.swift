@@ -25,44 +25,46 @@ public struct AuditActor: Sendable, Equatable {
     }
 }
 
-/// The append-only, hash-chained audit log.
+/// The append-only, hash-chained audit log (docs/operations.md, "Audit log").
 public enum AuditLog {
-    /// Appends one row inside the caller's write transaction.
-    ///
-    /// The first statement bumps `audit_head.last_seq`, which takes the row lock
-    /// (PostgreSQL) or is already under the write lock (SQLite), so concurrent
-    /// appends from several instances form one unbroken chain.
+    /// Appends one unsealed row inside the caller's write transaction: one INSERT, its sequence
+    /// from the database and the hash of its own content. No row is shared between appends, so
+    /// transactions of any instance append side by side; the sealer chains the committed rows
+    /// within moments (`AuditSealer`).
     public static func append(on db: any Database, actor: AuditActor, action: String,
                               entityType: String, entityID: String,
                               before: (any Encodable & Sendable)? = nil,
                               after: (any Encodable & Sendable)? = nil,
                               now: Date) async throws {
-        let sql = try db.sql
-        try await sql.raw("UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1").run()
-        guard let head = try await sql.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").first() else {
-            throw DomainStoreError.corruptRow("audit_head")
-        }
-        let seq = try head.decode(column: "last_seq", as: Int64.self)
-        let previous = try head.decode(column: "last_hash", as: String.self)
-        var entry = AuditEntry(sequence: seq, atMilliseconds: AuditEntry.milliseconds(now), actorID: actor.id, actorName: actor.name, action: action,
+        var entry = AuditEntry(sequence: 0, atMilliseconds: AuditEntry.milliseconds(now), actorID: actor.id, actorName: actor.name, action: action,
                                entityType: entityType, entityID: entityID,
                                summary: summaryJSON(before: before, after: after),
-                               requestID: actor.requestID, clientAddress: actor.clientAddress, previousHash: previous, hash: "")
-        entry.hash = hash(of: entry)
-        try await sql.insert(into: "audit_log")
-            .columns("seq", "at_ms", "actor_id", "actor_name", "action", "entity_type", "entity_id",
-                     "summary", "request_id", "client_address", "prev_hash", "hash")
-            .values(SQLBind(entry.sequence), SQLBind(entry.atMilliseconds), SQLBind(entry.actorID),
+                               requestID: actor.requestID, clientAddress: actor.clientAddress, previousHash: "", hash: "")
+        entry.contentHash = sha256(entry.contentText)
+        try await db.sql.insert(into: "audit_log")
+            .columns("at_ms", "actor_id", "actor_name", "action", "entity_type", "entity_id",
+                     "summary", "request_id", "client_address", "prev_hash", "hash", "content_hash")
+            .values(SQLBind(entry.atMilliseconds), SQLBind(entry.actorID),
                     SQLBind(entry.actorName), SQLBind(entry.action), SQLBind(entry.entityType),
                     SQLBind(entry.entityID), SQLBind(entry.summary), SQLBind(entry.requestID), SQLBind(entry.clientAddress),
-                    SQLBind(entry.previousHash), SQLBind(entry.hash))
+                    SQLBind(""), SQLBind(""), SQLBind(entry.contentHash))
             .run()
-        try await sql.raw("UPDATE audit_head SET last_hash = \(bind: entry.hash) WHERE id = 1").run()
     }
 
-    /// SHA-256 (hex) of the row's canonical text, which includes the previous hash.
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// SHA-256 (hex) of a format-1 row's canonical text, which includes the previous hash.
     public static func hash(of entry: AuditEntry) -> String {
-        SHA256.hash(data: Data(entry.canonicalText.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256(entry.canonicalText)
+    }
+
+    /// What a sealed row's hash should be: format 2 over its position, sequence, link and content
+    /// hash; format 1 (rows from before the sealer) over its whole canonical text.
+    static func expectedHash(of entry: AuditEntry) -> String {
+        guard let content = entry.contentHash, let position = entry.chainPosition else { return hash(of: entry) }
+        return sha256(AuditEntry.sealedText(position: position, sequence: entry.sequence, previousHash: entry.previousHash, contentHash: content))
     }
 
     static func summaryJSON(before: (any Encodable & Sendable)?, after: (any Encodable & Sendable)?) -> String {
@@ -84,58 +86,89 @@ public enum AuditLog {
     /// The outcome of walking the chain.
     public enum Verification: Sendable, Equatable {
         case intact(rows: Int)
-        /// The first row whose stored hash, link or sequence does not match.
+        /// The first row whose stored hash, link or position does not match.
         case broken(sequence: Int64, reason: String)
     }
 
-    /// Walks the whole chain in sequence order, in pages, and reports the first broken row.
+    /// Checks the whole log and reports the first broken row (by its sequence):
     ///
-    /// The head is read first and the chain walked up to it: a row and the head are written in one
-    /// transaction, so every row up to the head must be there, while writes that commit during the
-    /// walk (a live server) only add rows after it and are left for the next check.
+    /// - the sealed rows, in chain order: positions 1, 2, 3 … without a hole, each linked to the
+    ///   previous row's hash, each hash and content hash matching the row (changed, deleted or
+    ///   reordered rows);
+    /// - the checkpoint (`audit_head`, written only by the sealer): the chain ends where it says
+    ///   (a truncated tail), and no sealed row lies beyond it (a row added by hand);
+    /// - the unsealed rows: each content hash matches, and none is older than `AuditSealer.window`
+    ///   compared with the newest row (the sealer has stopped).
+    ///
+    /// The checkpoint is read first and the chain walked up to it; rows the sealer seals during the
+    /// walk (a live server) lie beyond it and are left for the next check.
     public static func verify(on db: any Database) async throws -> Verification {
         let sql = try db.sql
+        let highest = try await sql.raw("SELECT MAX(chain_pos) AS pos FROM audit_log").first()?.decode(column: "pos", as: Int64?.self) ?? nil
         guard let head = try await sql.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").first() else {
             return .broken(sequence: 0, reason: "audit_head is missing")
         }
-        let lastSeq = try head.decode(column: "last_seq", as: Int64.self)
+        let lastPosition = try head.decode(column: "last_seq", as: Int64.self)
         let lastHash = try head.decode(column: "last_hash", as: String.self)
         var expectedPrevious = AuditEntry.genesisHash
-        var expectedSeq: Int64 = 1
+        var expectedPosition: Int64 = 1
+        var lastSequence: Int64 = 0
         var count = 0
-        walk: while expectedSeq <= lastSeq {
-            let rows = try await page(sql, after: expectedSeq - 1, limit: 1000)
+        walk: while expectedPosition <= lastPosition {
+            let rows = try await page(sql, afterPosition: expectedPosition - 1, limit: 1000)
             for entry in rows {
-                if entry.sequence > lastSeq { break walk }
-                if entry.sequence != expectedSeq {
-                    return .broken(sequence: expectedSeq, reason: "row \(expectedSeq) is missing (next row is \(entry.sequence))")
+                guard let position = entry.chainPosition, position <= lastPosition else { break walk }
+                if position != expectedPosition {
+                    return .broken(sequence: entry.sequence, reason: "chain position \(expectedPosition) is missing (the next sealed row, \(entry.sequence), is at \(position))")
                 }
                 if entry.previousHash != expectedPrevious {
-                    return .broken(sequence: entry.sequence, reason: "prev_hash does not match the hash of row \(entry.sequence - 1)")
+                    return .broken(sequence: entry.sequence, reason: "prev_hash does not match the hash of the row before it in the chain")
                 }
-                if hash(of: entry) != entry.hash {
+                if entry.contentHash == nil, entry.sequence != position {
+                    return .broken(sequence: entry.sequence, reason: "a row of the first format out of its place (moved)")
+                }
+                if let content = entry.contentHash, sha256(entry.contentText) != content {
+                    return .broken(sequence: entry.sequence, reason: "content does not match its hash (row edited)")
+                }
+                if expectedHash(of: entry) != entry.hash {
                     return .broken(sequence: entry.sequence, reason: "content does not match its hash (row edited)")
                 }
                 expectedPrevious = entry.hash
-                expectedSeq += 1
+                expectedPosition += 1
+                lastSequence = entry.sequence
                 count += 1
             }
             if rows.count < 1000 { break }
         }
-        if lastSeq != expectedSeq - 1 {
-            return .broken(sequence: expectedSeq, reason: "rows after \(expectedSeq - 1) are missing (head says \(lastSeq))")
+        if lastPosition != expectedPosition - 1 {
+            return .broken(sequence: lastSequence + 1, reason: "sealed rows after chain position \(expectedPosition - 1) are missing (the checkpoint says \(lastPosition))")
         }
         if lastHash != expectedPrevious {
-            return .broken(sequence: lastSeq, reason: "the last row does not match audit_head")
+            return .broken(sequence: lastSequence, reason: "the last sealed row does not match the checkpoint (audit_head)")
         }
-        // A row past the head that no head covers was not written with its head: added by hand.
-        // (The highest row is read before the head, so a write committing in between is covered.)
-        let highest = try await sql.raw("SELECT MAX(seq) AS seq FROM audit_log").first()?.decode(column: "seq", as: Int64?.self) ?? nil
-        let current = try await sql.raw("SELECT last_seq FROM audit_head WHERE id = 1").first()?.decode(column: "last_seq", as: Int64.self)
-        if let highest, let current, highest > current {
-            return .broken(sequence: current + 1, reason: "rows after \(current) are not covered by audit_head (added by hand)")
+        // A sealed row past the checkpoint was not sealed by the sealer, which writes both at once.
+        // (The highest position is read before the checkpoint, so a seal committing in between is covered.)
+        if let highest, highest > lastPosition {
+            let row = try await sql.raw("SELECT seq FROM audit_log WHERE chain_pos = \(bind: highest)").first()?.decode(column: "seq", as: Int64.self)
+            return .broken(sequence: row ?? 0, reason: "sealed rows after chain position \(lastPosition) are not covered by the checkpoint (added by hand)")
         }
-        return .intact(rows: count)
+        return try await checkUnsealed(sql, count: count)
+    }
+
+    /// The unsealed rows: content hashes, and none left behind by the sealer.
+    private static func checkUnsealed(_ sql: any SQLDatabase, count: Int) async throws -> Verification {
+        let newest = try await sql.raw("SELECT MAX(at_ms) AS at FROM audit_log").first()?.decode(column: "at", as: Int64?.self) ?? nil
+        let unsealed = try await sql.select().column("*").from("audit_log").where(SQLIdentifier("chain_pos"), .is, SQLLiteral.null)
+            .orderBy("seq").all().map(decode)
+        for entry in unsealed {
+            if sha256(entry.contentText) != entry.contentHash {
+                return .broken(sequence: entry.sequence, reason: "content does not match its hash (unsealed row edited)")
+            }
+            if let newest, newest - entry.atMilliseconds > Int64(AuditSealer.window * 1000) {
+                return .broken(sequence: entry.sequence, reason: "not sealed \(Int(AuditSealer.window)) s after later rows were written: is the sealer running?")
+            }
+        }
+        return .intact(rows: count + unsealed.count)
     }
 
     /// Rows about one entity, newest first.
@@ -148,13 +181,14 @@ public enum AuditLog {
         return try await query.orderBy("seq", .descending).limit(limit).all().map(decode)
     }
 
-    private static func page(_ sql: any SQLDatabase, after seq: Int64, limit: Int) async throws -> [AuditEntry] {
+    /// Sealed rows after a chain position, in chain order.
+    private static func page(_ sql: any SQLDatabase, afterPosition position: Int64, limit: Int) async throws -> [AuditEntry] {
         try await sql.select().column("*").from("audit_log")
-            .where("seq", .greaterThan, seq)
-            .orderBy("seq").limit(limit).all().map(decode)
+            .where("chain_pos", .greaterThan, position)
+            .orderBy("chain_pos").limit(limit).all().map(decode)
     }
 
-    private static func decode(_ row: any SQLRow) throws -> AuditEntry {
+    static func decode(_ row: any SQLRow) throws -> AuditEntry {
         AuditEntry(
             sequence: try row.decode(column: "seq", as: Int64.self),
             atMilliseconds: try row.decode(column: "at_ms", as: Int64.self),
@@ -167,6 +201,8 @@ public enum AuditLog {
             requestID: try row.decode(column: "request_id", as: String?.self),
             clientAddress: try row.decode(column: "client_address", as: String?.self),
             previousHash: try row.decode(column: "prev_hash", as: String.self),
-            hash: try row.decode(column: "hash", as: String.self))
+            hash: try row.decode(column: "hash", as: String.self),
+            contentHash: try row.decode(column: "content_hash", as: String?.self),
+            chainPosition: try row.decode(column: "chain_pos", as: Int64?.self))
     }
 }

@@ -10,7 +10,7 @@ public enum ParStoreMigrations {
             CreateDossiers(), AddProcedureSearchIndex(), CreateCatalogueState(), CreateDossierWork(), CreateServiceIndex(),
             CreateSatisfaction(), CreateOversight(), CreateParIndex(), CreateAnnouncements(), CreateParReports(), CreateServiceCentre(),
             CreateOpenMoves(), UpdateFeedbackAddHandledLateAndRating(), UpdateDossiersAddSearchKeys(), CreateOpenSteps(),
-            CreateRateLimits(), UpdateAuditLogAddClientAddress(), CreateLeasesAndOutboxClaims(), CreateJobs(), AddReminderContacts(),
+            CreateRateLimits(), UpdateAuditLogAddClientAddress(), CreateLeasesAndOutboxClaims(), CreateJobs(), AddReminderContacts(), UpdateAuditLogForSealer(),
         ]
     }
 }

@@ -72,6 +72,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     }
     let notifier = ChannelNotifier(email: email, sms: sms)
     app.lifecycle.use(OutboxDispatcher.loop(notifier: notifier, owner: instance, clock: config.clock))
+    app.lifecycle.use(AuditSealing.loop(owner: instance))
     if config.runScheduler { app.lifecycle.use(Scheduler.loop(owner: instance)) }
     app.storage[InstanceKey.self] = instance
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))

@@ -9,11 +9,15 @@ final class BackgroundLoop: LifecycleHandler, Sendable {
     let name: String
     let interval: Duration
     let body: @Sendable (Application) async throws -> Void
+    /// Run once after the last round when the application shuts down (the audit sealer's last seal).
+    let last: (@Sendable (Application) async throws -> Void)?
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(_ name: String, every interval: Duration, _ body: @escaping @Sendable (Application) async throws -> Void) {
+    init(_ name: String, every interval: Duration, last: (@Sendable (Application) async throws -> Void)? = nil,
+         _ body: @escaping @Sendable (Application) async throws -> Void) {
         self.name = name
         self.interval = interval
+        self.last = last
         self.body = body
     }
 
@@ -40,5 +44,7 @@ final class BackgroundLoop: LifecycleHandler, Sendable {
         }
         running?.cancel()
         await running?.value
+        guard running != nil, let last else { return }
+        do { try await last(application) } catch { application.logger.warning("\(name): \(String(describing: error))") }
     }
 }
