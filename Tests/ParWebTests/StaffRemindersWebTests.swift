@@ -28,6 +28,14 @@ struct StaffRemindersWebTests {
         }
     }
 
+    /// A draft PAR index set for the departments in 2026, with one self-scored leaf.
+    static func departmentSet(_ app: Application, now: Date) async throws -> CriteriaSet {
+        try await ParIndexRepository(db: app.db).create(CriteriaSet(id: .random(), year: 2026, targetKind: .department, name: "Chỉ số CCHC các sở 2026", criteria: [
+            Criterion(code: "1", title: "Chỉ đạo, điều hành", maxPoints: 100, field: .direction),
+            Criterion(code: "1.1", title: "Kế hoạch", maxPoints: 100, method: .manual),
+        ]), actor: .system("t"), now: now)
+    }
+
     @Test("the officers' digest goes once a day to officers with an e-mail, listing the overdue and the nearly due dossiers")
     func officerDigest() async throws {
         let clock = Clock()
@@ -93,10 +101,7 @@ struct StaffRemindersWebTests {
         try await JobsWebTests.app(clock) { app, fixture in
             try await Self.email(app, fixture, .unitLeader, "giamdoc@tuphap.example.vn")
             let repository = ParIndexRepository(db: app.db)
-            let set = try await repository.create(CriteriaSet(id: .random(), year: 2026, targetKind: .department, name: "Chỉ số CCHC các sở 2026", criteria: [
-                Criterion(code: "1", title: "Chỉ đạo, điều hành", maxPoints: 100, field: .direction),
-                Criterion(code: "1.1", title: "Kế hoạch", maxPoints: 100, method: .manual),
-            ]), actor: .system("t"), now: clock.now)
+            let set = try await Self.departmentSet(app, now: clock.now)
             _ = try await repository.advance(set.id, metrics: { _, _, _ in nil }, actor: .system("t"), now: clock.now)
             // The deadline through the API: Friday 11 December.
             try await app.testing().test(.PUT, "/api/v1/par-index/sets/\(set.id)/deadlines", headers: .bearer(fixture.token(.parOfficer)), beforeRequest: { req in
@@ -166,10 +171,7 @@ struct StaffRemindersWebTests {
             #expect(saved.status == .seeOther)
             #expect(try await UserRepository(db: app.db).find(id)?.email == "thanhtra@example.vn")
 
-            let repository = ParIndexRepository(db: app.db)
-            let set = try await repository.create(CriteriaSet(id: .random(), year: 2026, targetKind: .department, name: "Chỉ số 2026", criteria: [
-                Criterion(code: "1", title: "Chỉ đạo", maxPoints: 100, field: .direction), Criterion(code: "1.1", title: "Kế hoạch", maxPoints: 100, method: .manual),
-            ]), actor: .system("t"), now: testNow())
+            let set = try await Self.departmentSet(app, now: testNow())
             let officer = try await signIn(app, username: fixture.users[.parOfficer]!.username)
             let setPage = try await app.page(.GET, "/par-index/sets/\(set.id)", cookie: officer)
             let form = ["_csrf": hiddenCSRF(setPage.body.string), "action": "deadlines", "selfAssessment": "2027-01-15", "appraisal": "2027-01-10"]
