@@ -11,6 +11,7 @@ extension Database {
     /// fail with SQLITE_BUSY when another connection writes in between. On
     /// PostgreSQL it is an ordinary transaction.
     public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let body: @Sendable (any Database) async throws -> T = { db in try await LineageMemo.$current.withValue(LineageMemo()) { try await body(db) } }
         switch SQLDialectKind(self) {
         case .postgres:
             return try await transaction(StoreTracing.keepingContext(body))
@@ -18,6 +19,16 @@ extension Database {
             // One writer at a time in this process, queued here rather than in SQLite's busy
             // handler (which sleeps and retries, leaving the lock idle between tries).
             return try await SQLiteWriteGate.shared.run { try await self.immediateTransaction(body) }
+        }
+    }
+
+    /// Runs `body`, one write statement committed on its own (no `BEGIN`/`COMMIT` around it), in
+    /// turn with the other writers of this process on SQLite (`SQLiteWriteGate`).
+    public func singleWrite<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let sql = try self.sql
+        switch SQLDialectKind(self) {
+        case .postgres: return try await body(sql)
+        case .sqlite: return try await SQLiteWriteGate.shared.run { try await body(sql) }
         }
     }
 

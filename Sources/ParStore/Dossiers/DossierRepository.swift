@@ -44,15 +44,19 @@ public struct DossierRepository: Sendable {
     public func receive(_ raw: DossierIntake, files: [FileDraft] = [], actor: AuditActor, now: Date) async throws -> (Dossier, secret: String) {
         let intake = try raw.validated()
         let calendar = try await CalendarRepository(db: db).calendar()
+        // Read before the write transaction, so that it (SQLite's one writer, PostgreSQL's ward rows)
+        // holds its locks only for the writes.
+        guard let procedure = try await ProcedureModel.find(intake.procedureID.rawValue, on: db)?.toDomain() else { throw DomainError.unknownProcedure }
+        guard let unit = try await UnitModel.find(intake.receivingUnitID.rawValue, on: db) else { throw DomainError.unknownReceivingUnit }
+        try intake.check(against: procedure)
+        for draft in files { try DossierIntake.checkScan(kind: draft.kind, component: draft.component, of: procedure) }
+        let unitCode = unit.code, unitPath = unit.path
         return try await db.writeTransaction { tx in
-            guard let procedure = try await ProcedureModel.find(intake.procedureID.rawValue, on: tx)?.toDomain() else { throw DomainError.unknownProcedure }
-            guard let unit = try await UnitModel.find(intake.receivingUnitID.rawValue, on: tx) else { throw DomainError.unknownReceivingUnit }
-            try intake.check(against: procedure)
-            for draft in files { try DossierIntake.checkScan(kind: draft.kind, component: draft.component, of: procedure) }
+            IndexRollups.remember(path: unitPath, of: intake.receivingUnitID)
             let day = VietnamTime.localDate(of: now)
             let sequence = try await Self.nextSequence(unit: intake.receivingUnitID, day: day, on: tx)
             let dossier = try Dossier.receive(intake, procedure: procedure, id: .random(),
-                                              code: DossierCode.make(unitCode: unit.code, day: day, sequence: sequence), at: now, calendar: calendar)
+                                              code: DossierCode.make(unitCode: unitCode, day: day, sequence: sequence), at: now, calendar: calendar)
             let secret = Self.newSecret()
             let model = DossierModel()
             try model.apply(dossier)
@@ -61,9 +65,6 @@ public struct DossierRepository: Sendable {
             let received = ServiceCounters.intake(dossier)
             try await Self.appendEvent(dossier, name: Dossier.receiveEventName, from: nil, unit: intake.receivingUnitID,
                                        detail: DossierEvent.receiptDetail(dossier), payload: nil, metrics: received, actor: actor, at: now, on: tx)
-            try await OpenCounterStore.move(from: nil, to: dossier, at: now, on: tx)
-            try await Self.openStep(dossier, sequence: 1, unit: intake.receivingUnitID, from: nil, electronic: true,
-                                    procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
             var counts = received
             for draft in files {
                 try await Self.insertFile(draft, dossier: dossier, actor: actor, now: now, on: tx)
@@ -73,10 +74,15 @@ public struct DossierRepository: Sendable {
                 try await Self.reuseFile(reused, into: dossier, actor: actor, now: now, on: tx)
                 counts[.componentsReused, default: 0] += 1
             }
-            try await ServiceCounterStore.add(counts, for: dossier, at: now, on: tx)
             try await OutboxRepository.notifyApplicant(of: dossier, dossier.receiptNotice(procedureName: procedure.name), now: now, on: tx)
             try await AuditLog.append(on: tx, actor: actor, action: "dossier.receive", entityType: "dossier",
                                       entityID: dossier.id.description, after: ["code": dossier.code, "state": dossier.state.rawValue], now: now)
+            // Last, the roll-ups every intake of the province adds to (the province's own rows among
+            // them): their row locks are held from here to COMMIT only.
+            try await Self.openStep(dossier, sequence: 1, unit: intake.receivingUnitID, from: nil, electronic: true,
+                                    procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
+            try await OpenCounterStore.move(from: nil, to: dossier, at: now, on: tx)
+            try await ServiceCounterStore.add(counts, for: dossier, at: now, on: tx)
             return (dossier, secret)
         }
     }
@@ -130,15 +136,16 @@ public struct DossierRepository: Sendable {
             let deltas = ServiceCounters.deltas(for: event, before: before, after: after, at: now)
             try await Self.appendEvent(after, name: event.name, from: before.state, unit: after.holderUnitID,
                                        detail: event.detail, payload: event, metrics: deltas, actor: actor, at: now, on: tx)
-            try await Self.moveSteps(event, before: before, after: after, actor: actor, now: now, calendar: calendar, on: tx)
-            try await ServiceCounterStore.add(deltas, for: after, at: now, on: tx)
-            try await OpenCounterStore.move(from: before, to: after, at: now, on: tx)
             if let notice = after.notice(after: event, surveyLink: surveyLink) {
                 try await OutboxRepository.notifyApplicant(of: after, notice, now: now, on: tx)
             }
             try await AuditLog.append(on: tx, actor: actor, action: "dossier.\(event.name)", entityType: "dossier",
                                       entityID: id.description, before: ["state": before.state.rawValue, "version": String(before.version)],
                                       after: ["state": after.state.rawValue, "version": String(after.version)], now: now)
+            // Last, the shared roll-up rows (as in `receive`).
+            try await Self.moveSteps(event, before: before, after: after, actor: actor, now: now, calendar: calendar, on: tx)
+            try await ServiceCounterStore.add(deltas, for: after, at: now, on: tx)
+            try await OpenCounterStore.move(from: before, to: after, at: now, on: tx)
             return after
         }
     }

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import NIOConcurrencyHelpers
 import ParCore
 import SQLKit
 
@@ -163,12 +164,25 @@ public enum OpenCounterStore {
 /// ancestor, by day, month and year. Received dossiers are also counted per channel
 /// (`received_online`, …), so no roll-up needs a channel column.
 public enum IndexRollups {
-    /// The unit and its ancestors, from the materialised path.
+    /// The unit and its ancestors, from the materialised path; read once per write transaction
+    /// (`LineageMemo`: an intake's open gauge, step and counters all roll up along it).
     static func lineage(_ unit: OrgUnit.ID, on tx: any Database) async throws -> [UUID] {
+        if let known = LineageMemo.current?.lineage(of: unit) { return known }
         guard let row = try await tx.sql.select().column("path").from("units").where("id", .equal, unit.rawValue).first() else {
             return [unit.rawValue]
         }
-        return try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+        let lineage = lineage(ofPath: try row.decode(column: "path", as: String.self))
+        LineageMemo.current?.remember(lineage, of: unit)
+        return lineage
+    }
+
+    static func lineage(ofPath path: String) -> [UUID] {
+        path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+    }
+
+    /// Tells this write transaction a unit's path already read (the intake reads its unit first).
+    static func remember(path: String, of unit: OrgUnit.ID) {
+        LineageMemo.current?.remember(lineage(ofPath: path), of: unit)
     }
 
     /// The roll-up rows an event adds: (grain, period, metric, n) for one unit.
@@ -249,4 +263,14 @@ public enum IndexRollups {
         try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: [unit.rawValue], lateBefore: today, on: db)[unit.rawValue]
             ?? OpenSums()
     }
+}
+
+/// The lineages read in one write transaction (`Database.writeTransaction` binds one): a
+/// transaction sees one registry, so a unit's path is read once however many roll-ups use it.
+final class LineageMemo: Sendable {
+    @TaskLocal static var current: LineageMemo?
+    private let paths = NIOLockedValueBox<[OrgUnit.ID: [UUID]]>([:])
+
+    func lineage(of unit: OrgUnit.ID) -> [UUID]? { paths.withLockedValue { $0[unit] } }
+    func remember(_ lineage: [UUID], of unit: OrgUnit.ID) { paths.withLockedValue { $0[unit] = lineage } }
 }
