@@ -34,6 +34,9 @@ enum DemoParIndex {
         guard try await repository.set(year: year, kind: .department) == nil else { return }
         let set = try await repository.create(criteria(year: year), actor: actor, now: now)
         _ = try await repository.advance(set.id, metrics: { _, _, _ in nil }, actor: actor, now: now)
+        // A demo timetable (each province sets its own): self-assessment until 15 January, appraisal until 28 February.
+        _ = try await repository.setDeadlines(set.id, selfAssessment: LocalDate(year: year + 1, month: 1, day: 15),
+                                              appraisal: LocalDate(year: year + 1, month: 2, day: 28), actor: actor, now: now)
     }
 
     /// Last year's set through every phase: each department scores its manual criteria with an explanation
