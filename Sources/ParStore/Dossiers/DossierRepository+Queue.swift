@@ -36,13 +36,15 @@ extension DossierRepository {
 
         /// The filter of one of the counter queue's tabs at `now` (the page, the API and the
         /// officers' digest alike).
-        public init(view: DossierQueueView, holderUnits: [OrgUnit.ID], now: Date, calendar: WorkingCalendar, limit: Int = 50, offset: Int = 0) {
+        /// `calendar` is read only by `dueSoon`.
+        public init(view: DossierQueueView, holderUnits: [OrgUnit.ID], now: Date, calendar: @autoclosure () async throws -> WorkingCalendar,
+                    limit: Int = 50, offset: Int = 0) async rethrows {
             self.init(holderUnits: holderUnits, states: view.states, limit: limit, offset: offset)
             switch view {
             case .open, .toReturn: break
             case .dueSoon:
                 dueAfter = now
-                dueBefore = (try? calendar.deadline(from: now, workingDays: DossierQueueView.dueSoonWorkingDays).due) ?? now
+                dueBefore = (try? await calendar().deadline(from: now, workingDays: DossierQueueView.dueSoonWorkingDays).due) ?? now
             case .overdue:
                 overdueOn = VietnamTime.localDate(of: now)
             case .supplemented:

@@ -23,8 +23,8 @@ extension DossierService {
     /// The filter of one of the queue's tabs at `now`.
     static func queueFilter(_ view: DossierQueueView, units: [OrgUnit.ID], limit: Int, offset: Int,
                             request: Request) async throws -> DossierRepository.QueueFilter {
-        DossierRepository.QueueFilter(view: view, holderUnits: units, now: request.now,
-                                      calendar: try await CalendarRepository(db: request.db).calendar(), limit: limit, offset: offset)
+        try await DossierRepository.QueueFilter(view: view, holderUnits: units, now: request.now,
+                                                calendar: try await CalendarRepository(db: request.db).calendar(), limit: limit, offset: offset)
     }
 
     /// Search results are few: a name matches a handful of applicants at one unit.

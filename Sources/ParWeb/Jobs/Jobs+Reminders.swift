@@ -16,15 +16,15 @@ extension Jobs {
         for user in try await UserRepository(db: app.db).reachable(roles: UserAccount.digestRoles) {
             let roots = Set(user.grants.filter { UserAccount.digestRoles.contains($0.role) }.map(\.unitID))
             let held = try await units.subtreeIDs(of: roots)
-            func filter(_ view: DossierQueueView) -> DossierRepository.QueueFilter {
-                .init(view: view, holderUnits: held, now: now, calendar: calendar, limit: Reminders.digestListed)
+            func filter(_ view: DossierQueueView) async -> DossierRepository.QueueFilter {
+                await .init(view: view, holderUnits: held, now: now, calendar: calendar, limit: Reminders.digestListed)
             }
-            let overdueCount = try await dossiers.queueCount(filter(.overdue))
-            let dueSoonCount = try await dossiers.queueCount(filter(.dueSoon))
+            let overdueCount = try await dossiers.queueCount(await filter(.overdue))
+            let dueSoonCount = try await dossiers.queueCount(await filter(.dueSoon))
             officers += 1
             guard overdueCount + dueSoonCount > 0 else { continue }
             func lines(_ view: DossierQueueView) async throws -> [Reminders.DigestLine] {
-                try await dossiers.queue(filter(view)).map {
+                try await dossiers.queue(await filter(view)).map {
                     Reminders.DigestLine(code: $0.code, dueAt: $0.dueAt, daysLate: Overdue.workingDaysLate(due: $0.dueAt, now: now, calendar: calendar))
                 }
             }
