@@ -155,8 +155,6 @@ public struct Appointment: Hashable, Sendable, Codable {
 
     /// Where the reminder goes: by SMS to the phone when there is one, else by e-mail; nil with neither.
     public func reminderRoute(_ notice: DossierNotice) -> (channel: OutboxMessage.Channel, recipient: String, subject: String, body: String)? {
-        if let phone, let sms = notice.sms { return (.sms, phone, notice.subject, sms) }
-        if let email { return (.email, email, "[\(code)] \(notice.subject)", notice.body) }
-        return nil
+        notice.route(code: code, email: email, smsPhone: phone)
     }
 }

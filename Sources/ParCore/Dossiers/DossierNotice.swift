@@ -15,6 +15,15 @@ public struct DossierNotice: Sendable, Equatable {
         self.sms = sms.map(Self.smsText)
     }
 
+    /// Where this notice goes: by SMS to `smsPhone` (given when the person asked for SMS) if the
+    /// notice has an SMS text, otherwise by e-mail with `code` in the subject; nil with neither.
+    public func route(code: String, email: String?, smsPhone: String?)
+        -> (channel: OutboxMessage.Channel, recipient: String, subject: String, body: String)? {
+        if let phone = smsPhone, !phone.isEmpty, let sms { return (.sms, phone, subject, sms) }
+        guard let email, !email.isEmpty else { return nil }
+        return (.email, email, "[\(code)] \(subject)", body)
+    }
+
     /// `text` as one SMS: without diacritics (the GSM alphabet), cut to 160 characters.
     public static func smsText(_ text: String) -> String {
         let plain = VietnameseText.unaccented(text)

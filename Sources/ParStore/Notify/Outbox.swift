@@ -29,12 +29,9 @@ public struct OutboxRepository: Sendable {
 
     /// Where `notice` reaches the applicant: by SMS when they chose it, have a phone and the notice has
     /// an SMS text; otherwise by e-mail, if the dossier has an address; nil when neither.
-    static func route(_ notice: DossierNotice, to dossier: Dossier) -> (OutboxMessage.Channel, recipient: String, subject: String, body: String)? {
-        if dossier.applicant.notifyBy == .sms, let phone = dossier.applicant.phone, !phone.isEmpty, let sms = notice.sms {
-            return (.sms, phone, notice.subject, sms)
-        }
-        guard let email = dossier.applicant.email, !email.isEmpty else { return nil }
-        return (.email, email, "[\(dossier.code)] \(notice.subject)", notice.body)
+    static func route(_ notice: DossierNotice, to dossier: Dossier) -> (channel: OutboxMessage.Channel, recipient: String, subject: String, body: String)? {
+        notice.route(code: dossier.code, email: dossier.applicant.email,
+                     smsPhone: dossier.applicant.notifyBy == .sms ? dossier.applicant.phone : nil)
     }
 
     /// Tells the applicant as `route` says, if it reaches them.
