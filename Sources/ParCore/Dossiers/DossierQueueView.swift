@@ -16,6 +16,13 @@ public enum DossierQueueView: String, CaseIterable, Sendable {
     /// How far ahead "due soon" looks (DOMAIN.md: officers are warned two working days ahead).
     public static let dueSoonWorkingDays = 2
 
+    /// The end of "due soon" at `now`: the close of office hours `dueSoonWorkingDays` working days on
+    /// (nil when the calendar cannot say, e.g. a year without its holidays). The queue's tab and the
+    /// reminders (`Reminders.nearHorizon`) both read it.
+    public static func dueSoonEnd(now: Date, calendar: WorkingCalendar) -> Date? {
+        try? calendar.deadline(from: now, workingDays: dueSoonWorkingDays).due
+    }
+
     /// The states a view lists.
     public var states: [DossierState] {
         switch self {

@@ -11,7 +11,7 @@ extension Reminders {
     /// The end of the "near" window at `now`: the close of office hours `nearWorkingDays` working
     /// days on (nil when the calendar cannot say, e.g. a year without its holidays).
     public static func nearHorizon(now: Date, calendar: WorkingCalendar) -> Date? {
-        try? calendar.deadline(from: now, workingDays: nearWorkingDays).due
+        DossierQueueView.dueSoonEnd(now: now, calendar: calendar)
     }
 
     /// Whether a limit is near (not passed, within the window) or past at `now`; nil while it is far.

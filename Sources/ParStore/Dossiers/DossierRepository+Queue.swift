@@ -44,7 +44,7 @@ extension DossierRepository {
             case .open, .toReturn: break
             case .dueSoon:
                 dueAfter = now
-                dueBefore = (try? await calendar().deadline(from: now, workingDays: DossierQueueView.dueSoonWorkingDays).due) ?? now
+                dueBefore = DossierQueueView.dueSoonEnd(now: now, calendar: try await calendar()) ?? now
             case .overdue:
                 overdueOn = VietnamTime.localDate(of: now)
             case .supplemented:
