@@ -1,7 +1,7 @@
 import FluentKit
 import Foundation
 import ParCore
-import ParStore
+@testable import ParStore
 import ParTestSupport
 import SQLKit
 import Testing
@@ -133,6 +133,42 @@ struct IndexRepositoryTests {
             try await db.sql.raw("DELETE FROM open_counters").run()
             let broken = try await rebuild.run(apply: true, now: testNow())
             #expect(!broken.matches && broken.differences.contains { $0.table == "open_counters" })
+            #expect(try await rebuild.run(now: testNow()).matches)
+        }
+    }
+
+    @Test("the counters' roll-ups: a column per metric; a ranking's facts equal each root's own on any period; migration 33 keeps every cell both ways; the rebuild finds a changed cell and mends it")
+    func totals() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.fill(db)
+            let row = try #require(try await db.sql.select().column(SQLLiteral.all).from("index_totals").limit(1).first())
+            #expect(Set(row.allColumns) == Set(["unit_id", "grain", "period"] + IndexRollups.metrics))
+            let index = IndexRepository(db: db), today = LocalDate(iso: "2025-03-07")!
+            for (from, through) in [("2025-03-01", "2025-03-31"), ("2025-03-04", "2025-03-06"), ("2025-01-01", "2025-12-31"), ("2025-02-20", "2025-04-02")] {
+                let period = try ReportPeriod(from: LocalDate(iso: from)!, through: LocalDate(iso: through)!)
+                for (unit, communes) in [(w.ward, true), (w.division, false)] {
+                    let ranked = try await index.facts(ofRoots: [(unit.id, communes)], period: period, today: today)[unit.id] ?? [:]
+                    let own = try await index.facts(try await index.scope(unit.id), from: period.from, through: period.through, today: today)
+                    #expect(ranked.filter { $0.value != 0 } == own.filter { $0.value != 0 }, "\(unit.name) \(from)…\(through)")
+                }
+            }
+            let march = try await IndexRollups.totals(unit: w.ward.id, period: try ReportPeriod(from: LocalDate(iso: "2025-03-01")!, through: LocalDate(iso: "2025-03-31")!), on: db)
+            #expect(march["received"] == 6 && march["received_online"] == 1 && march["received_counter"] == 5, "\(march)")
+            // Migration 33 both ways: the narrow rows it started from hold the same cells, and back again.
+            let cells = { (rows: [(UUID, String, String, String, Int64)]) in Set(rows.map { "\($0.0) \($0.1) \($0.2) \($0.3) \($0.4)" }) }
+            let before = cells(try await IndexRollups.cells(on: db))
+            try await CreateIndexTotals().revert(on: db)
+            let narrow = try await db.sql.select().columns("unit_id", "grain", "period", "metric", "n").from("index_rollups").all().map { row in
+                (try row.decode(column: "unit_id", as: UUID.self), try row.decode(column: "grain", as: String.self),
+                 try row.decode(column: "period", as: String.self), try row.decode(column: "metric", as: String.self), try row.decode(column: "n", as: Int64.self))
+            }
+            #expect(cells(narrow) == before && !before.isEmpty)
+            try await CreateIndexTotals().prepare(on: db)
+            #expect(cells(try await IndexRollups.cells(on: db)) == before)
+            try await db.sql.raw("UPDATE index_totals SET received = received + 3 WHERE grain = 'y'").run()
+            let rebuild = IndexRebuild(db: db)
+            let broken = try await rebuild.run(apply: true, now: testNow())
+            #expect(broken.differences.contains { $0.table == "index_totals" && $0.key.metric == "received" && $0.live - $0.rebuilt == 3 })
             #expect(try await rebuild.run(now: testNow()).matches)
         }
     }

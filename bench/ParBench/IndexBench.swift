@@ -434,8 +434,7 @@ struct Plan: Sendable {
         dayCounts = counts
 
         // Roll-up metrics: what each kind of event adds, through ServiceCounters and IndexRollups.rows.
-        let names = Set(ServiceMetric.allCases.map(\.rawValue) + DossierChannel.allCases.map { "received_\($0.rawValue)" })
-        metricNames = names.sorted()
+        metricNames = IndexRollups.metrics
         let index = Dictionary(uniqueKeysWithValues: metricNames.enumerated().map { ($1, $0) })
         var table: [[Delta]] = []
         let probe = LocalDate(year: 2025, month: 7, day: 14)!
@@ -867,8 +866,8 @@ final class Generator {
         Array(Set(plan.receiving.flatMap { plan.units[$0].lineage })).sorted { plan.units[$0].id.uuidString < plan.units[$1].id.uuidString }
     }
 
-    /// `index_rollups` rows of one unit — its subtree's receiving units summed — by day, month
-    /// and year, in (grain, period, metric) order; rows with n = 0 do not exist (as with the UPSERTs).
+    /// `index_totals` rows of one unit — its subtree's receiving units summed — by day, month and year:
+    /// a row per period with any event, a column per metric (in `IndexRollups.metrics` order).
     func rollupRows(unit: Int, grains: inout [String: Int]) -> [[any SQLExpression]] {
         let m = metricCount, days = plan.days
         var sums = [Int64](repeating: 0, count: days * m)
@@ -880,20 +879,20 @@ final class Generator {
         var years = [Int64](repeating: 0, count: plan.yearKeys.count * m)
         var rows: [[any SQLExpression]] = []
         let id = SQLBind(plan.units[unit].id)
-        func row(_ grain: String, _ period: String, _ metric: Int, _ n: Int64) {
-            rows.append([id, SQLBind(grain), SQLBind(period), SQLBind(plan.metricNames[metric]), SQLBind(n)])
+        func row(_ grain: String, _ period: String, _ values: ArraySlice<Int64>) {
+            guard values.contains(where: { $0 != 0 }) else { return }
+            rows.append([id, SQLBind(grain), SQLBind(period)] + values.map { SQLBind($0) })
             grains[grain, default: 0] += 1
         }
         for d in 0..<days {
             for k in 0..<m where sums[d * m + k] != 0 {
-                let n = sums[d * m + k]
-                row("d", plan.dayISO[d], k, n)
-                months[plan.monthOfDay[d] * m + k] += n
-                years[plan.yearOfDay[d] * m + k] += n
+                months[plan.monthOfDay[d] * m + k] += sums[d * m + k]
+                years[plan.yearOfDay[d] * m + k] += sums[d * m + k]
             }
+            row("d", plan.dayISO[d], sums[(d * m)..<((d + 1) * m)])
         }
-        for (i, key) in plan.monthKeys.enumerated() { for k in 0..<m where months[i * m + k] != 0 { row("m", key, k, months[i * m + k]) } }
-        for (i, key) in plan.yearKeys.enumerated() { for k in 0..<m where years[i * m + k] != 0 { row("y", key, k, years[i * m + k]) } }
+        for (i, key) in plan.monthKeys.enumerated() { row("m", key, months[(i * m)..<((i + 1) * m)]) }
+        for (i, key) in plan.yearKeys.enumerated() { row("y", key, years[(i * m)..<((i + 1) * m)]) }
         return rows
     }
 }
@@ -984,10 +983,10 @@ enum Loader {
         let rollupStart = DispatchTime.now().uptimeNanoseconds
         var grains: [String: Int] = [:]
         var pendingUnits = generator.rollupUnits[...]
-        try await pipeline(db, table: "index_rollups", columns: ["unit_id", "grain", "period", "metric", "n"], perStatement: 2_000,
+        try await pipeline(db, table: "index_totals", columns: ["unit_id", "grain", "period"] + plan.metricNames, perStatement: 500,
                            postgres: postgres) {
             var rows: [[any SQLExpression]] = []
-            while rows.count < 50_000, let unit = pendingUnits.popFirst() { rows += generator.rollupRows(unit: unit, grains: &grains) }
+            while rows.count < 10_000, let unit = pendingUnits.popFirst() { rows += generator.rollupRows(unit: unit, grains: &grains) }
             return rows.isEmpty ? nil : rows
         }
         let openRows: [[any SQLExpression]] = generator.openRollups.sorted { plan.units[$0.key].id.uuidString < plan.units[$1.key].id.uuidString }
@@ -1014,7 +1013,7 @@ enum Loader {
         try await insert(db, table: "dossier_counters", columns: ["unit_id", "day", "n"], rows: sequenceRows, perStatement: 2_000, postgres: postgres)
         let rollupSeconds = elapsed(since: rollupStart)
         let rollupTotal = grains.values.reduce(0, +)
-        print("index_rollups: \(grouped(rollupTotal)) rows (d \(grouped(grains["d"] ?? 0)), m \(grouped(grains["m"] ?? 0)), y \(grouped(grains["y"] ?? 0))), "
+        print("index_totals: \(grouped(rollupTotal)) rows (d \(grouped(grains["d"] ?? 0)), m \(grouped(grains["m"] ?? 0)), y \(grouped(grains["y"] ?? 0))), "
               + "open_rollups: \(openRows.count), open_steps: \(stepRows.count), open_counters: \(openCounterRows.count) in \(fmt(rollupSeconds, 1)) s")
 
         // Settle: statistics for the planner, the WAL folded into the file, the app's own settings back.
@@ -1028,7 +1027,7 @@ enum Loader {
                    OR NOT EXISTS (SELECT 1 FROM procedures p WHERE p.id = d.procedure_id)
                 """).first(decoding: Broken.self)?.n ?? -1
             guard broken == 0 else { throw IndexBenchError.loadMismatch("\(broken) dossiers with a unit or procedure that does not exist") }
-            for table in ["units", "procedures", "dossiers", "index_rollups", "open_rollups", "open_steps", "open_counters"] {
+            for table in ["units", "procedures", "dossiers", "index_totals", "open_rollups", "open_steps", "open_counters"] {
                 try await sql.raw("VACUUM (ANALYZE) \(ident: table)").run()
             }
         } else {
@@ -1044,10 +1043,10 @@ enum Loader {
         let finishSeconds = elapsed(since: finishStart)
         // The rows the database holds, counted by it.
         var rows: [String: Int] = [:]
-        for table in ["units", "procedures", "dossiers", "index_rollups", "open_rollups", "open_steps", "open_counters"] {
+        for table in ["units", "procedures", "dossiers", "index_totals", "open_rollups", "open_steps", "open_counters"] {
             rows[table] = try await ServerBench.count(db, table)
         }
-        guard rows["dossiers"] == generator.generated, rows["index_rollups"] == rollupTotal else {
+        guard rows["dossiers"] == generator.generated, rows["index_totals"] == rollupTotal else {
             throw IndexBenchError.loadMismatch("rows \(rows) vs generated \(generator.generated) dossiers, \(rollupTotal) roll-ups")
         }
         let bytes: Int64

@@ -46,8 +46,9 @@ public struct IndexRebuild: Sendable {
     }
 
     /// Recomputes and compares; with `apply`, also writes the recomputed tables.
-    /// `overdueRollup`: false only for the migrations before `open_steps` existed.
-    public func run(apply: Bool = false, now: Date, overdueRollup: Bool = true,
+    /// `legacy`: only for the migration that ran before `open_steps` and `index_totals` existed; it leaves
+    /// the overdue roll-up and the counters' roll-ups as they are (a later migration derives them).
+    public func run(apply: Bool = false, now: Date, legacy: Bool = false,
                     progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> Report {
         var counters: [Key: Int64] = [:]
         var events = 0, unreplayable = 0
@@ -178,12 +179,12 @@ public struct IndexRebuild: Sendable {
         let liveOpen = try await load("open_counters", bucket: "due_day", metric: nil)
         var differences = Self.compare("service_counters", live: liveCounters, rebuilt: counters)
         differences += Self.compare("open_counters", live: liveOpen, rebuilt: open)
-        differences += Self.compare("index_rollups", live: try await loadRollups(), rebuilt: rollups)
+        if !legacy { differences += Self.compare(IndexRollups.table, live: try await loadRollups(), rebuilt: rollups) }
         differences += Self.compare("open_rollups", live: try await loadOpenRollups(), rebuilt: openRollups)
         differences += Self.compare("open_moves", live: try await loadOpenMoves(), rebuilt: openMoves.filter { $0.value != 0 })
         // The overdue roll-up, from the dossiers as they stand (holder, state, gauge day), past days read as late.
         let today = VietnamTime.localDate(of: now)
-        let steps = overdueRollup ? try await OverdueRollups.derived(on: db, today: today) : [:]
+        let steps = !legacy ? try await OverdueRollups.derived(on: db, today: today) : [:]
         func keyed(_ rows: [UUID: [Overdue.Key: Int]]) -> [Key: Int64] {
             var result: [Key: Int64] = [:]
             for (unit, keys) in rows {
@@ -193,23 +194,23 @@ public struct IndexRebuild: Sendable {
             }
             return result
         }
-        if overdueRollup {
+        if !legacy {
             differences += Self.compare(OverdueRollups.table, live: keyed(try await OverdueRollups.stored(on: db, today: today)), rebuilt: keyed(steps))
         }
         if apply {
             let counters = counters, open = open, rollups = rollups, openRollups = openRollups, openMoves = openMoves
             let differenceCount = differences.count
             try await db.writeTransaction { tx in
-                for table in ["service_counters", "open_counters", "index_rollups", "open_rollups", "open_moves"] {
+                for table in ["service_counters", "open_counters", "open_rollups", "open_moves"] + (legacy ? [] : [IndexRollups.table]) {
                     try await tx.sql.delete(from: table).run()
                 }
                 for (key, n) in openMoves where n != 0 {
                     try await tx.sql.insert(into: "open_moves").columns("unit_id", "procedure_id", "day", "bucket", "n")
                         .values(SQLBind(key.unit), SQLBind(key.procedure), SQLBind(key.bucket), SQLBind(key.metric), SQLBind(n)).run()
                 }
-                for (key, n) in rollups where n != 0 {
-                    try await tx.sql.insert(into: "index_rollups").columns("unit_id", "grain", "period", "metric", "n")
-                        .values(SQLBind(key.unit), SQLBind(key.channel), SQLBind(key.bucket), SQLBind(key.metric), SQLBind(n)).run()
+                let cells = legacy ? [] : rollups.filter { $0.value != 0 }.map { ($0.key.unit, $0.key.channel, $0.key.bucket, $0.key.metric, $0.value) }
+                for chunk in stride(from: 0, to: cells.count, by: 2_000) {
+                    try await IndexRollups.upsert(Array(cells[chunk..<min(chunk + 2_000, cells.count)]), on: tx)
                 }
                 for (key, n) in openRollups where n != 0 {
                     try await tx.sql.insert(into: "open_rollups").columns("unit_id", "bucket", "n")
@@ -223,7 +224,7 @@ public struct IndexRebuild: Sendable {
                     try await tx.sql.insert(into: "open_counters").columns("unit_id", "procedure_id", "channel", "due_day", "n")
                         .values(SQLBind(key.unit), SQLBind(key.procedure), SQLBind(key.channel), SQLBind(key.bucket), SQLBind(n)).run()
                 }
-                if overdueRollup { try await OverdueRollups.write(steps, on: tx) }
+                if !legacy { try await OverdueRollups.write(steps, on: tx) }
                 try await AuditLog.append(on: tx, actor: .system("index rebuild"), action: "index.rebuild", entityType: "index",
                                           entityID: "service_counters", after: ["differences": String(differenceCount)], now: now)
             }
@@ -244,13 +245,11 @@ public struct IndexRebuild: Sendable {
         return result
     }
 
-    /// `index_rollups` keyed like the rebuilt ones: grain in `channel`, period in `bucket`.
+    /// `index_totals` keyed like the rebuilt roll-ups: grain in `channel`, period in `bucket`.
     func loadRollups() async throws -> [Key: Int64] {
         var result: [Key: Int64] = [:]
-        for row in try await db.sql.select().columns("unit_id", "grain", "period", "metric", "n").from("index_rollups").all() {
-            result[Key(unit: try row.decode(column: "unit_id", as: UUID.self), procedure: Self.none,
-                       channel: try row.decode(column: "grain", as: String.self), bucket: try row.decode(column: "period", as: String.self),
-                       metric: try row.decode(column: "metric", as: String.self)), default: 0] += try row.decode(column: "n", as: Int64.self)
+        for (unit, grain, period, metric, n) in try await IndexRollups.cells(on: db) {
+            result[Key(unit: unit, procedure: Self.none, channel: grain, bucket: period, metric: metric), default: 0] += n
         }
         return result
     }

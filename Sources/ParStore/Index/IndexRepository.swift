@@ -46,10 +46,7 @@ public struct IndexRepository: Sendable {
         var facts: [IndexFact: Double] = [:]
         if procedure == nil {
             // The whole subtree: the roll-ups of its root, never the counters of each unit.
-            let totals = try await IndexRollups.totals(unit: scope.root, period: try ReportPeriod(from: from, through: through), on: db)
-            for (metric, n) in totals {
-                if let fact = IndexFact(rawValue: metric) { facts[fact, default: 0] += Double(n) }
-            }
+            facts = Self.facts(try await IndexRollups.totals(unit: scope.root, period: try ReportPeriod(from: from, through: through), on: db))
         }
         let totals = procedure == nil ? [:]
             : try await ServiceCounterStore.totals(units: scope.units, from: from, through: through, procedure: procedure, on: db)
@@ -79,6 +76,15 @@ public struct IndexRepository: Sendable {
             for (_, counts) in try await feedbackFacts(units: scope.units.map(\.rawValue), from: from, through: through, today: today) {
                 for (fact, n) in counts { facts[fact, default: 0] += n }
             }
+        }
+        return facts
+    }
+
+    /// The facts of roll-up sums (metric → n).
+    static func facts(_ totals: [String: Int64]) -> [IndexFact: Double] {
+        var facts: [IndexFact: Double] = [:]
+        for (metric, n) in totals {
+            if let fact = IndexFact(rawValue: metric) { facts[fact, default: 0] += Double(n) }
         }
         return facts
     }
@@ -210,14 +216,8 @@ extension IndexRepository {
         guard !roots.isEmpty else { return [:] }
         let ids = roots.map(\.id.rawValue)
         var result: [OrgUnit.ID: [IndexFact: Double]] = [:]
-        var query = try db.sql.select().column("unit_id").column("metric").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
-            .from("index_rollups").where("unit_id", .in, ids)
-        query = query.where { IndexRollups.covering(period, $0) }
-        for row in try await query.groupBy("unit_id").groupBy("metric").all() {
-            let unit = OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self))
-            if let fact = IndexFact(rawValue: try row.decode(column: "metric", as: String.self)) {
-                result[unit, default: [:]][fact, default: 0] += Double(try row.decode(column: "total", as: Int64.self))
-            }
+        for (unit, totals) in try await IndexRollups.totals(units: ids, period: period, on: db) {
+            result[OrgUnit.ID(unit)] = Self.facts(totals)
         }
         let open = period.through >= today
             ? try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: ids, lateBefore: today, on: db)

@@ -35,9 +35,9 @@ struct CreateOpenMoves: AsyncMigration {
         // Replayed only when something differs and every event can be replayed (a database with
         // events from before they carried their payload keeps its counters: `parhub index rebuild` reports it).
         let rebuild = IndexRebuild(db: database)
-        let report = try await rebuild.run(now: SystemClock.now(), overdueRollup: false)
+        let report = try await rebuild.run(now: SystemClock.now(), legacy: true)
         if !report.differences.isEmpty, report.unreplayable == 0 {
-            _ = try await rebuild.run(apply: true, now: SystemClock.now(), overdueRollup: false)
+            _ = try await rebuild.run(apply: true, now: SystemClock.now(), legacy: true)
         }
     }
 

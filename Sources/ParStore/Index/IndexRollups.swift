@@ -1,0 +1,189 @@
+import FluentKit
+import Foundation
+import ParCore
+import SQLKit
+
+/// The roll-ups along the unit tree. Counters (`index_totals`): one row per unit, grain (day, month,
+/// year) and period, with a column per metric; one multi-row UPSERT per event adds to the receiving
+/// unit and every ancestor, so a subtree's year is one row and a ranking of N children reads N rows,
+/// whatever the number of dossiers. Received dossiers are also counted per channel
+/// (`received_online`, …). The open gauge (`open_rollups`): a row per unit and due day.
+public enum IndexRollups {
+    static let table = "index_totals"
+
+    /// The metric columns of `index_totals`, in the order the sums are read back: every counter and
+    /// received by channel. A new `ServiceMetric` needs a migration that adds its column
+    /// (`IndexRepositoryTests.totalsColumns` fails until it has one).
+    public static let metrics: [String] = (ServiceMetric.allCases.map(\.rawValue) + DossierChannel.allCases.map { "received_\($0.rawValue)" }).sorted()
+    static let known = Set(metrics)
+
+    /// The unit and its ancestors, from the materialised path; read once per write transaction
+    /// (`LineageMemo`: an intake's open gauge, step and counters all roll up along it).
+    static func lineage(_ unit: OrgUnit.ID, on tx: any Database) async throws -> [UUID] {
+        if let known = LineageMemo.current?.lineage(of: unit) { return known }
+        guard let row = try await tx.sql.select().column("path").from("units").where("id", .equal, unit.rawValue).first() else {
+            return [unit.rawValue]
+        }
+        let lineage = lineage(ofPath: try row.decode(column: "path", as: String.self))
+        LineageMemo.current?.remember(lineage, of: unit)
+        return lineage
+    }
+
+    static func lineage(ofPath path: String) -> [UUID] {
+        path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+    }
+
+    /// Tells this write transaction a unit's path already read (the intake reads its unit first).
+    static func remember(path: String, of unit: OrgUnit.ID) {
+        LineageMemo.current?.remember(lineage(ofPath: path), of: unit)
+    }
+
+    /// The roll-up cells an event adds: (grain, period, metric, n) for one unit.
+    public static func rows(_ deltas: [ServiceMetric: Int], channel: DossierChannel, day: LocalDate) -> [(String, String, String, Int64)] {
+        var metrics: [(String, Int64)] = []
+        for (metric, n) in deltas.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where n != 0 {
+            metrics.append((metric.rawValue, Int64(n)))
+            if metric == .received { metrics.append(("received_\(channel.rawValue)", Int64(n))) }
+        }
+        let grains = [("d", day.iso), ("m", String(day.iso.prefix(7))), ("y", String(day.iso.prefix(4)))]
+        return grains.flatMap { grain in metrics.map { (grain.0, grain.1, $0.0, $0.1) } }
+    }
+
+    static func add(_ deltas: [ServiceMetric: Int], for dossier: Dossier, at now: Date, on tx: any Database) async throws {
+        let rows = rows(deltas, channel: dossier.channel, day: VietnamTime.localDate(of: now))
+        guard !rows.isEmpty else { return }
+        let units = try await lineage(dossier.receivingUnitID, on: tx)
+        try await upsert(units.flatMap { unit in rows.map { (unit, $0.0, $0.1, $0.2, $0.3) } }, on: tx)
+    }
+
+    /// Adds cells (unit, grain, period, metric, n) to `index_totals`: one multi-row UPSERT that sets only
+    /// the metrics some cell names.
+    static func upsert(_ cells: [(UUID, String, String, String, Int64)], on tx: any Database) async throws {
+        struct Row: Hashable { var unit: UUID, grain: String, period: String }
+        var rows: [Row: [String: Int64]] = [:], order: [Row] = []
+        for (unit, grain, period, metric, n) in cells where known.contains(metric) {
+            let row = Row(unit: unit, grain: grain, period: period)
+            if rows[row] == nil { order.append(row) }
+            rows[row, default: [:]][metric, default: 0] += n
+        }
+        let columns = metrics.filter { metric in rows.values.contains { $0[metric] != nil } }
+        guard !columns.isEmpty else { return }
+        var insert = try tx.sql.insert(into: table).columns(["unit_id", "grain", "period"] + columns)
+        for row in order {
+            let values = rows[row] ?? [:]
+            insert = insert.values([SQLBind(row.unit), SQLBind(row.grain), SQLBind(row.period)] + columns.map { SQLBind(values[$0] ?? 0) })
+        }
+        try await insert.onConflict(with: ["unit_id", "grain", "period"]) { update in
+            var update = update
+            for column in columns {
+                update = update.set(SQLColumn(column), to: SQLBinaryExpression(SQLColumn(column, table: table), .add, SQLExcludedColumn(column)))
+            }
+            return update
+        }.run()
+    }
+
+    /// Every metric summed over the selected rows as one JSON array (in `metrics` order): a row of the
+    /// answer is one value to decode, not thirty.
+    static func sumsColumn(_ db: any SQLDatabase) -> SQLAlias {
+        SQLAlias(jsonArray(metrics.map { SQLFunction("SUM", args: SQLIdentifier($0)) }, db), as: SQLIdentifier("sums"))
+    }
+
+    /// `[a, b, …]` as text, built by the database (SQLite `json_array`, PostgreSQL `json_build_array`).
+    static func jsonArray(_ values: [any SQLExpression], _ db: any SQLDatabase) -> any SQLExpression {
+        let postgres = db.dialect.name.contains("postgres")
+        return SQLFunction("CAST", args: SQLAlias(SQLFunction(postgres ? "json_build_array" : "json_array", args: values), as: SQLRaw("TEXT")))
+    }
+
+    /// The integers of a `jsonArray` of sums (null, the sum of no rows, is 0).
+    static func integers(_ text: String) throws -> [Int64] {
+        guard text.first == "[", text.last == "]" else { throw RollupError.malformed(text) }
+        return try text.dropFirst().dropLast().split(separator: ",").map { item in
+            let item = item.trimmingCharacters(in: .whitespaces)
+            if item == "null" { return 0 }
+            guard let n = Int64(item) else { throw RollupError.malformed(text) }
+            return n
+        }
+    }
+
+    enum RollupError: Error { case malformed(String) }
+
+    /// The sums of a row read with `sumsColumn`, by metric (zeros left out).
+    static func sums(of row: any SQLRow) throws -> [String: Int64] {
+        let values = try integers(try row.decode(column: "sums", as: String.self))
+        guard values.count == metrics.count else { throw RollupError.malformed("\(values.count) sums") }
+        var result: [String: Int64] = [:]
+        for (metric, n) in zip(metrics, values) where n != 0 { result[metric] = n }
+        return result
+    }
+
+    /// Sums of a unit's subtree over a period, by metric, from the fewest roll-up rows.
+    public static func totals(unit: OrgUnit.ID, period: ReportPeriod, on db: any Database) async throws -> [String: Int64] {
+        let row = try await db.sql.select().column(sumsColumn(db.sql)).from(table).where("unit_id", .equal, unit.rawValue)
+            .where { covering(period, $0) }.first()
+        return try row.map(sums(of:)) ?? [:]
+    }
+
+    /// Sums of each unit's subtree over a period (a ranking): one row per unit.
+    static func totals(units: [UUID], period: ReportPeriod, on db: any Database) async throws -> [UUID: [String: Int64]] {
+        guard !units.isEmpty else { return [:] }
+        var result: [UUID: [String: Int64]] = [:]
+        let query = try db.sql.select().column("unit_id").column(sumsColumn(db.sql)).from(table).where("unit_id", .in, units)
+            .where { covering(period, $0) }
+        for row in try await query.groupBy("unit_id").all() {
+            result[try row.decode(column: "unit_id", as: UUID.self)] = try sums(of: row)
+        }
+        return result
+    }
+
+    /// Roll-up rows covering `period`: whole years, whole months, then the edge days.
+    static func covering(_ period: ReportPeriod, _ group: SQLPredicateGroupBuilder) -> SQLPredicateGroupBuilder {
+        let grains = period.grains
+        var group = group
+        if !grains.years.isEmpty { group = group.orWhere { $0.where("grain", .equal, "y").where("period", .in, grains.years) } }
+        if !grains.months.isEmpty { group = group.orWhere { $0.where("grain", .equal, "m").where("period", .in, grains.months) } }
+        for range in grains.days {
+            group = group.orWhere {
+                $0.where("grain", .equal, "d").where("period", .greaterThanOrEqual, range.lowerBound.iso)
+                    .where("period", .lessThanOrEqual, range.upperBound.iso)
+            }
+        }
+        return group
+    }
+
+    /// Every stored cell (unit, grain, period, metric) with its n, zeros left out (the rebuild's comparison).
+    static func cells(on db: any Database) async throws -> [(UUID, String, String, String, Int64)] {
+        var cells: [(UUID, String, String, String, Int64)] = []
+        for row in try await db.sql.select().columns("unit_id", "grain", "period").column(sumsColumn(db.sql)).from(table)
+            .groupBy("unit_id").groupBy("grain").groupBy("period").all() {
+            let unit = try row.decode(column: "unit_id", as: UUID.self)
+            let grain = try row.decode(column: "grain", as: String.self), period = try row.decode(column: "period", as: String.self)
+            for (metric, n) in try sums(of: row) { cells.append((unit, grain, period, metric, n)) }
+        }
+        return cells
+    }
+
+    /// Moves a dossier of `unit` into (`delta` 1) or out of (-1) the gauge row `bucket`, on `day`: the
+    /// subtree gauge of the unit and each ancestor, and the history of those moves by procedure.
+    static func addOpen(_ delta: Int, bucket: String, unit: OrgUnit.ID, procedure: Procedure.ID, day: String,
+                        on tx: any Database) async throws {
+        let units = try await lineage(unit, on: tx)
+        var insert = try tx.sql.insert(into: "open_rollups").columns("unit_id", "bucket", "n")
+        for unit in units { insert = insert.values(SQLBind(unit), SQLBind(bucket), SQLBind(Int64(delta))) }
+        try await insert.onConflict(with: ["unit_id", "bucket"]) {
+            $0.set(SQLColumn("n"), to: SQLBinaryExpression(SQLColumn("n", table: "open_rollups"), .add, SQLExcludedColumn("n")))
+        }.run()
+        var moves = try tx.sql.insert(into: "open_moves").columns("unit_id", "procedure_id", "day", "bucket", "n")
+        for unit in units {
+            moves = moves.values(SQLBind(unit), SQLBind(procedure.rawValue), SQLBind(day), SQLBind(bucket), SQLBind(Int64(delta)))
+        }
+        try await moves.onConflict(with: ["unit_id", "procedure_id", "day", "bucket"]) {
+            $0.set(SQLColumn("n"), to: SQLBinaryExpression(SQLColumn("n", table: "open_moves"), .add, SQLExcludedColumn("n")))
+        }.run()
+    }
+
+    /// A unit subtree's open dossiers now.
+    public static func open(unit: OrgUnit.ID, today: LocalDate, on db: any Database) async throws -> OpenSums {
+        try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: [unit.rawValue], lateBefore: today, on: db)[unit.rawValue]
+            ?? OpenSums()
+    }
+}
