@@ -173,6 +173,66 @@ struct IndexRepositoryTests {
         }
     }
 
+    @Test("the sums the database sends as a JSON array read back exactly; anything else is refused", arguments: [
+        ("[1,2,3]", [1, 2, 3]), ("[1, -2, null, 0]", [1, -2, 0, 0]), ("[]", []), ("[9223372036854775807]", [Int64.max]),
+        ("[1,,2]", nil), ("[1", nil), ("1]", nil), ("[92233720368547758070]", nil), ("[1] ", nil), ("[nul1]", nil), ("[1u]", nil),
+    ] as [(String, [Int64]?)])
+    func sumsText(text: String, expected: [Int64]?) throws {
+        if let expected {
+            #expect(try IndexRollups.integers(text) == expected)
+        } else {
+            #expect(throws: (any Error).self) { try IndexRollups.integers(text) }
+        }
+    }
+
+    @Test("settling (the ends of past days recorded, past due days folded) changes no number on the day or after, also once dossiers move out of folded days; the rebuild matches, and applied reads the same unfolded")
+    func settle() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.fill(db)
+            let index = IndexRepository(db: db)
+            let periods = [("2025-03-01", "2025-03-31"), ("2025-03-03", "2025-03-06"), ("2025-02-01", "2025-02-28"), ("2025-01-01", "2025-12-31"),
+                           ("2025-04-01", "2025-04-14"), ("2025-03-20", "2025-04-20")]
+            func figures(_ today: String) async throws -> [String: [IndexFact: Double]] {
+                var result: [String: [IndexFact: Double]] = [:]
+                for (from, through) in periods {
+                    let period = try ReportPeriod(from: LocalDate(iso: from)!, through: LocalDate(iso: through)!)
+                    for (unit, communes) in [(w.ward, true), (w.division, false)] {
+                        let day = LocalDate(iso: today)!
+                        let own = try await index.facts(try await index.scope(unit.id), from: period.from, through: period.through, today: day)
+                        let ranked = try await index.facts(ofRoots: [(unit.id, communes)], period: period, today: day)[unit.id] ?? [:]
+                        #expect(ranked.filter { $0.value != 0 } == own.filter { $0.value != 0 }, "\(today) \(unit.name) \(from)…\(through)")
+                        result["\(unit.name) \(from)…\(through)"] = own.filter { $0.value != 0 }
+                    }
+                }
+                return result
+            }
+            let before = try await figures("2025-04-15")
+            let report = try await IndexSettle.run(today: LocalDate(iso: "2025-04-15")!, on: db)
+            #expect(report.folded > 0 && report.recorded.count == 31 && report.recorded.last?.iso == "2025-04-14")
+            #expect(try await db.sql.select().column("bucket").from("open_rollups").where("unit_id", .equal, w.ward.id.rawValue)
+                .where("bucket", .greaterThan, ServiceCounters.alwaysLate).where("bucket", .lessThan, "2025-04-15").first() == nil)
+            #expect(try await figures("2025-04-15") == before)
+            #expect(try await IndexSettle.run(today: LocalDate(iso: "2025-04-15")!, on: db) == .init(folded: 0, recorded: []))
+            // The open dossier received on Friday 7 March leaves its folded due day on 16 April.
+            let row = try #require(try await db.sql.select().column("id").from("dossiers")
+                .where("received_at", .greaterThanOrEqual, Self.at("2025-03-07T00:00:00+07:00")).where("received_at", .lessThan, Self.at("2025-03-08T00:00:00+07:00")).first())
+            let repo = DossierRepository(db: db)
+            let open = try #require(try await repo.find(Dossier.ID(try row.decode(column: "id", as: UUID.self))))
+            _ = try await repo.act(open.id, expectedVersion: open.version, event: .markProcessed(electronicResult: false), actor: .system("t"),
+                                   now: Self.at("2025-04-16T09:00:00+07:00"))
+            let settled = try await figures("2025-04-16")
+            #expect(settled != before, "finishing the dossier changes this year's figures")
+            _ = try await IndexSettle.run(today: LocalDate(iso: "2025-04-17")!, on: db)
+            let rebuild = IndexRebuild(db: db)
+            let check = try await rebuild.run(now: Self.at("2025-04-17T09:00:00+07:00"))
+            #expect(check.matches, "\(check.differences)")
+            // Applied, the rebuild writes the gauge unfolded and forgets the recorded ends: the same figures.
+            _ = try await rebuild.run(apply: true, now: Self.at("2025-04-17T09:00:00+07:00"))
+            #expect(try await db.sql.select().column("day").from("open_end_days").first() == nil)
+            #expect(try await figures("2025-04-16") == settled)
+        }
+    }
+
     @Test("the overdue roll-up: by holder and step as the dossiers themselves say, on any later day; folded rows read the same; the rebuild finds and mends it")
     func overdueRollup() async throws {
         try await withTestDatabase { db in

@@ -143,7 +143,7 @@ struct JobsWebTests {
             }
             try await app.testing().test(.GET, "/api/v1/jobs", headers: .bearer(fixture.token(.administrator))) { res in
                 let names = (try? res.content.get([Components.Schemas.ScheduledJob].self, at: "items"))?.map(\.name)
-                #expect(names == ["audit-verify", "index-check", "officer-digest", "supplement-reminder", "feedback-reminder", "par-deadline-reminder",
+                #expect(names == ["index-settle", "audit-verify", "index-check", "officer-digest", "supplement-reminder", "feedback-reminder", "par-deadline-reminder",
                                   "survey-reminder", "appointment-reminder"])
             }
         }

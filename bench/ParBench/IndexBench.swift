@@ -1016,6 +1016,19 @@ enum Loader {
         print("index_totals: \(grouped(rollupTotal)) rows (d \(grouped(grains["d"] ?? 0)), m \(grouped(grains["m"] ?? 0)), y \(grouped(grains["y"] ?? 0))), "
               + "open_rollups: \(openRows.count), open_steps: \(stepRows.count), open_counters: \(openCounterRows.count) in \(fmt(rollupSeconds, 1)) s")
 
+        // What the nightly `index-settle` job leaves: the gauge at the end of each past month (the
+        // periods the dashboards and rankings ask for) and of the last 31 days, past due days folded.
+        let settleStart = DispatchTime.now().uptimeNanoseconds
+        for key in plan.monthKeys {
+            let parts = key.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2, let first = LocalDate(year: parts[0], month: parts[1], day: 1) else { continue }
+            let end = first.adding(months: 1).adding(days: -1)
+            if end < plan.today.adding(days: -IndexSettle.catchUpDays) { try await IndexSettle.recordEnd(of: end, today: plan.today, on: db) }
+        }
+        let settled = try await IndexSettle.run(today: plan.today, on: db)
+        print("index-settle: \(settled.recorded.count) day ends + the month ends recorded, \(grouped(settled.folded)) gauge rows folded "
+              + "in \(fmt(elapsed(since: settleStart), 1)) s")
+
         // Settle: statistics for the planner, the WAL folded into the file, the app's own settings back.
         let finishStart = DispatchTime.now().uptimeNanoseconds
         if postgres {
@@ -1028,6 +1041,9 @@ enum Loader {
                 """).first(decoding: Broken.self)?.n ?? -1
             guard broken == 0 else { throw IndexBenchError.loadMismatch("\(broken) dossiers with a unit or procedure that does not exist") }
             for table in ["units", "procedures", "dossiers", "index_totals", "open_rollups", "open_steps", "open_counters"] {
+                try await sql.raw("VACUUM (ANALYZE) \(ident: table)").run()
+            }
+            for table in ["open_moves", "open_ends", "open_end_days"] {
                 try await sql.raw("VACUUM (ANALYZE) \(ident: table)").run()
             }
         } else {

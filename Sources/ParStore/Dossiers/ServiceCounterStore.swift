@@ -109,51 +109,55 @@ public enum OpenCounterStore {
 
     /// Open dossiers of the units' subtrees at the end of the past day `day`: the gauge now (of the
     /// subtree, or of `scope`'s units for one procedure) less the moves made after that day. Running
-    /// ones due on that day or before were late by its end.
+    /// ones due on that day or before were late by its end. A subtree's end recorded by the nightly
+    /// `IndexSettle` is read as it was recorded: the same numbers, one row per unit.
     public static func atEnd(of day: LocalDate, roots: [OrgUnit.ID], procedure: (Procedure.ID, scope: [OrgUnit.ID])? = nil,
                              on db: any Database) async throws -> [UUID: OpenSums] {
-        let lateBefore = day.adding(days: 1), ids = roots.map(\.rawValue)
-        var now: [UUID: OpenSums]
-        if let (procedure, scope) = procedure, let root = ids.first, ids.count == 1 {
-            let sums = try await openSums("open_counters", dayColumn: "due_day", units: scope.map(\.rawValue), lateBefore: lateBefore,
-                                          procedure: procedure, on: db)
-            now = [root: sums.values.reduce(OpenSums(), +)]
-        } else {
-            now = try await openSums("open_rollups", dayColumn: "bucket", units: ids, lateBefore: lateBefore, on: db)
+        let ids = roots.map(\.rawValue)
+        guard let (procedure, scope) = procedure else {
+            if let recorded = try await IndexSettle.ends(of: day, roots: ids, on: db) { return recorded }
+            return try await computedEnd(of: day, roots: roots, on: db)
         }
-        let later = try await openSums("open_moves", dayColumn: "bucket", units: ids, lateBefore: lateBefore,
-                                       procedure: procedure?.0, after: day, on: db)
+        precondition(ids.count == 1, "one procedure's gauge is read for one root")
+        let root = ids[0]
+        let lateBefore = day.adding(days: 1)
+        let now = try await openSums("open_counters", dayColumn: "due_day", units: scope.map(\.rawValue), lateBefore: lateBefore,
+                                     procedure: procedure, on: db).values.reduce(OpenSums(), +)
+        let later = try await openSums("open_moves", dayColumn: "bucket", units: ids, lateBefore: lateBefore, procedure: procedure,
+                                       after: day, on: db)
+        return [root: now - (later[root] ?? OpenSums())]
+    }
+
+    /// The subtrees' gauge at the end of `day` from the gauge now and the moves since.
+    static func computedEnd(of day: LocalDate, roots: [OrgUnit.ID], on db: any Database) async throws -> [UUID: OpenSums] {
+        let lateBefore = day.adding(days: 1), ids = roots.map(\.rawValue)
+        var now = try await openSums("open_rollups", dayColumn: "bucket", units: ids, lateBefore: lateBefore, on: db)
+        let later = try await openSums("open_moves", dayColumn: "bucket", units: ids, lateBefore: lateBefore, after: day, on: db)
         for (unit, moved) in later { now[unit] = (now[unit] ?? OpenSums()) - moved }
         return now
     }
 
     /// A gauge table's rows summed per unit into running on time, running late (due before
-    /// `lateBefore`, or always late), paused on time and paused late, by the database: a unit has a
-    /// row per due day, so there are many. `after`: only `open_moves` rows of later days.
+    /// `lateBefore`, or always late), paused on time and paused late, by the database: one row per unit
+    /// back, however many due days it has. `after`: only `open_moves` rows of later days.
     static func openSums(_ table: String, dayColumn: String, units: [UUID], lateBefore: LocalDate, procedure: Procedure.ID? = nil,
                          after: LocalDate? = nil, on db: any Database) async throws -> [UUID: OpenSums] {
         guard !units.isEmpty else { return [:] }
-        let key = SQLIdentifier(dayColumn)
-        var query = try db.sql.select().column("unit_id")
-            .column(SQLQueryString("""
-                CASE WHEN \(key) = \(bind: ServiceCounters.pausedOnTime) THEN 'paused' WHEN \(key) = \(bind: ServiceCounters.pausedLate) THEN 'paused_late' \
-                WHEN \(key) < \(bind: lateBefore.iso) THEN 'late' ELSE 'on_time' END
-                """), as: "kind")
-            .column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "total")
-            .from(table).where("unit_id", .in, units)
+        let key = SQLIdentifier(dayColumn), paused = ServiceCounters.pausedOnTime, pausedLate = ServiceCounters.pausedLate
+        let running = SQLQueryString("\(key) <> \(bind: paused) AND \(key) <> \(bind: pausedLate)")
+        let kinds: [SQLQueryString] = [
+            "\(running) AND \(key) >= \(bind: lateBefore.iso)", "\(running) AND \(key) < \(bind: lateBefore.iso)",
+            "\(key) = \(bind: paused)", "\(key) = \(bind: pausedLate)",
+        ]
+        let sums = IndexRollups.jsonArray(kinds.map { SQLQueryString("SUM(CASE WHEN \($0) THEN n ELSE 0 END)") }, try db.sql)
+        var query = try db.sql.select().column("unit_id").column(SQLAlias(sums, as: SQLIdentifier("sums"))).from(table).where("unit_id", .in, units)
         if let procedure { query = query.where("procedure_id", .equal, procedure.rawValue) }
         if let after { query = query.where("day", .greaterThan, after.iso) }
         var result: [UUID: OpenSums] = [:]
-        for row in try await query.groupBy(SQLRaw("1")).groupBy(SQLRaw("2")).all() {
-            let unit = try row.decode(column: "unit_id", as: UUID.self), total = Int(try row.decode(column: "total", as: Int64.self))
-            var sums = result[unit] ?? OpenSums()
-            switch try row.decode(column: "kind", as: String.self) {
-            case "paused": sums.paused += total
-            case "paused_late": sums.pausedLate += total
-            case "late": sums.late += total
-            default: sums.onTime += total
-            }
-            result[unit] = sums
+        for row in try await query.groupBy("unit_id").all() {
+            let n = try IndexRollups.integers(try row.decode(column: "sums", as: String.self)).map(Int.init)
+            guard n.count == 4 else { throw IndexRollups.RollupError.malformed("gauge sums") }
+            result[try row.decode(column: "unit_id", as: UUID.self)] = OpenSums(onTime: n[0], late: n[1], paused: n[2], pausedLate: n[3])
         }
         return result
     }

@@ -180,10 +180,22 @@ public struct IndexRebuild: Sendable {
         var differences = Self.compare("service_counters", live: liveCounters, rebuilt: counters)
         differences += Self.compare("open_counters", live: liveOpen, rebuilt: open)
         if !legacy { differences += Self.compare(IndexRollups.table, live: try await loadRollups(), rebuilt: rollups) }
-        differences += Self.compare("open_rollups", live: try await loadOpenRollups(), rebuilt: openRollups)
-        differences += Self.compare("open_moves", live: try await loadOpenMoves(), rebuilt: openMoves.filter { $0.value != 0 })
-        // The overdue roll-up, from the dossiers as they stand (holder, state, gauge day), past days read as late.
+        // Past due days read as always late on both sides, and the fold's own moves left out (`IndexSettle`):
+        // a folded gauge reads the same as the one the dossiers make.
         let today = VietnamTime.localDate(of: now)
+        func settled(_ rows: [Key: Int64]) -> [Key: Int64] {
+            var result: [Key: Int64] = [:]
+            for (key, n) in rows {
+                var key = key
+                key.bucket = Overdue.bucket(key.bucket, today: today)
+                result[key, default: 0] += n
+            }
+            return result.filter { $0.value != 0 }
+        }
+        differences += Self.compare("open_rollups", live: settled(try await loadOpenRollups()), rebuilt: settled(openRollups))
+        differences += Self.compare("open_moves", live: try await loadOpenMoves().filter { $0.key.procedure != IndexSettle.noProcedure },
+                                    rebuilt: openMoves.filter { $0.value != 0 })
+        // The overdue roll-up, from the dossiers as they stand (holder, state, gauge day), past days read as late.
         let steps = !legacy ? try await OverdueRollups.derived(on: db, today: today) : [:]
         func keyed(_ rows: [UUID: [Overdue.Key: Int]]) -> [Key: Int64] {
             var result: [Key: Int64] = [:]
@@ -224,6 +236,7 @@ public struct IndexRebuild: Sendable {
                     try await tx.sql.insert(into: "open_counters").columns("unit_id", "procedure_id", "channel", "due_day", "n")
                         .values(SQLBind(key.unit), SQLBind(key.procedure), SQLBind(key.channel), SQLBind(key.bucket), SQLBind(n)).run()
                 }
+                if !legacy { try await IndexSettle.forgetEnds(on: tx) }
                 if !legacy { try await OverdueRollups.write(steps, on: tx) }
                 try await AuditLog.append(on: tx, actor: .system("index rebuild"), action: "index.rebuild", entityType: "index",
                                           entityID: "service_counters", after: ["differences": String(differenceCount)], now: now)

@@ -80,6 +80,9 @@ public struct IndexRepository: Sendable {
         return facts
     }
 
+    /// The fact of each roll-up metric, in `IndexRollups.metrics` order.
+    static let metricFacts = IndexRollups.metrics.map(IndexFact.init(rawValue:))
+
     /// The facts of roll-up sums (metric → n).
     static func facts(_ totals: [String: Int64]) -> [IndexFact: Double] {
         var facts: [IndexFact: Double] = [:]
@@ -216,8 +219,12 @@ extension IndexRepository {
         guard !roots.isEmpty else { return [:] }
         let ids = roots.map(\.id.rawValue)
         var result: [OrgUnit.ID: [IndexFact: Double]] = [:]
-        for (unit, totals) in try await IndexRollups.totals(units: ids, period: period, on: db) {
-            result[OrgUnit.ID(unit)] = Self.facts(totals)
+        for (unit, values) in try await IndexRollups.totals(units: ids, period: period, on: db) {
+            var facts: [IndexFact: Double] = [:]
+            for (fact, n) in zip(Self.metricFacts, values) where n != 0 {
+                if let fact { facts[fact] = Double(n) }
+            }
+            result[OrgUnit.ID(unit)] = facts
         }
         let open = period.through >= today
             ? try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: ids, lateBefore: today, on: db)

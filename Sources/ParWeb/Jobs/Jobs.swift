@@ -19,7 +19,7 @@ struct JobOutcome: Sendable, Equatable {
 }
 
 enum Jobs {
-    static let all: [ScheduledJob] = [auditVerify, indexCheck, officerDigest, supplementReminder, feedbackReminder, parDeadlineReminder,
+    static let all: [ScheduledJob] = [indexSettle, auditVerify, indexCheck, officerDigest, supplementReminder, feedbackReminder, parDeadlineReminder,
                                       surveyReminder, appointmentReminder]
 
     static func named(_ name: String) -> ScheduledJob? { all.first { $0.name == name } }
@@ -89,6 +89,13 @@ enum Jobs {
         case .intact(let rows): JobOutcome(succeeded: true, message: "audit chain intact: \(rows) rows" + (sealed > 0 ? " (\(sealed) sealed first)" : ""))
         case .broken(let sequence, let reason): JobOutcome(succeeded: false, message: "audit chain broken at row \(sequence): \(reason)")
         }
+    }
+
+    /// Records the open gauge at the end of past days and folds past due days into the always-late
+    /// rows (`IndexSettle`): reads of past periods and of today stay a row per unit.
+    static let indexSettle = ScheduledJob(name: "index-settle", schedule: DailySchedule(hour: 0, minute: 5)) { app, now in
+        let report = try await IndexSettle.run(today: VietnamTime.localDate(of: now), on: app.db)
+        return JobOutcome(succeeded: true, message: "\(report.recorded.count) day ends recorded, \(report.folded) gauge rows folded")
     }
 
     /// Recomputes the service index counters and compares them, changing nothing (`parhub index rebuild`).
