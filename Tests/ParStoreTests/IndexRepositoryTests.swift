@@ -185,6 +185,23 @@ struct IndexRepositoryTests {
         }
     }
 
+    static let packedA = UUID(uuidString: "611D54FB-CDC3-4F00-90C5-97237613B136")!, packedB = UUID(uuidString: "00000000-0000-0000-0000-000000000001")!
+
+    @Test("rows packed by the database as one JSON array read back exactly, as SQLite and PostgreSQL write them; anything else is refused", arguments: [
+        (#"[["611D54FB-CDC3-4F00-90C5-97237613B136",1,-2],["00000000-0000-0000-0000-000000000001",null,7]]"#, [packedA: [1, -2], packedB: [0, 7]]),
+        ("[[\"611d54fb-cdc3-4f00-90c5-97237613b136\", 1, -2], \n [\"00000000-0000-0000-0000-000000000001\", null, 7]]", [packedA: [1, -2], packedB: [0, 7]]),
+        ("[]", [:]),
+        (#"[["611D54FB-CDC3-4F00-90C5-97237613B136",1]]"#, nil), (#"[["nonsense",1,2]]"#, nil), (#"[["611D54FB-CDC3-4F00-90C5-97237613B136",1,2]"#, nil),
+        (#"[["611D54FB-CDC3-4F00-90C5-97237613B136",1,2,3]]"#, nil), (#"[["611D54FB-CDC3-4F00-90C5-97237613B136",1,2]] x"#, nil),
+    ] as [(String, [UUID: [Int64]]?)])
+    func packedRows(text: String, expected: [UUID: [Int64]]?) throws {
+        if let expected {
+            #expect(try PackedRows.unpack(text, width: 2) == expected)
+        } else {
+            #expect(throws: (any Error).self) { try PackedRows.unpack(text, width: 2) }
+        }
+    }
+
     @Test("settling (the ends of past days recorded, past due days folded) changes no number on the day or after, also once dossiers move out of folded days; the rebuild matches, and applied reads the same unfolded")
     func settle() async throws {
         try await withTestDatabase { db in

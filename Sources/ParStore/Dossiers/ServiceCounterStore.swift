@@ -138,8 +138,8 @@ public enum OpenCounterStore {
     }
 
     /// A gauge table's rows summed per unit into running on time, running late (due before
-    /// `lateBefore`, or always late), paused on time and paused late, by the database: one row per unit
-    /// back, however many due days it has. `after`: only `open_moves` rows of later days.
+    /// `lateBefore`, or always late), paused on time and paused late, by the database: one row per unit,
+    /// however many due days it has, sent packed (`PackedRows`). `after`: only `open_moves` rows of later days.
     static func openSums(_ table: String, dayColumn: String, units: [UUID], lateBefore: LocalDate, procedure: Procedure.ID? = nil,
                          after: LocalDate? = nil, on db: any Database) async throws -> [UUID: OpenSums] {
         guard !units.isEmpty else { return [:] }
@@ -149,15 +149,14 @@ public enum OpenCounterStore {
             "\(running) AND \(key) >= \(bind: lateBefore.iso)", "\(running) AND \(key) < \(bind: lateBefore.iso)",
             "\(key) = \(bind: paused)", "\(key) = \(bind: pausedLate)",
         ]
-        let sums = IndexRollups.jsonArray(kinds.map { SQLQueryString("SUM(CASE WHEN \($0) THEN n ELSE 0 END)") }, try db.sql)
-        var query = try db.sql.select().column("unit_id").column(SQLAlias(sums, as: SQLIdentifier("sums"))).from(table).where("unit_id", .in, units)
+        var query = try db.sql.select().column("unit_id")
+        for (index, kind) in kinds.enumerated() { query = query.column(PackedRows.value(index, SQLQueryString("SUM(CASE WHEN \(kind) THEN n ELSE 0 END)"))) }
+        query = query.from(table).where(PackedRows.among("unit_id", units, on: try db.sql))
         if let procedure { query = query.where("procedure_id", .equal, procedure.rawValue) }
         if let after { query = query.where("day", .greaterThan, after.iso) }
         var result: [UUID: OpenSums] = [:]
-        for row in try await query.groupBy("unit_id").all() {
-            let n = try IndexRollups.integers(try row.decode(column: "sums", as: String.self)).map(Int.init)
-            guard n.count == 4 else { throw IndexRollups.RollupError.malformed("gauge sums") }
-            result[try row.decode(column: "unit_id", as: UUID.self)] = OpenSums(onTime: n[0], late: n[1], paused: n[2], pausedLate: n[3])
+        for (unit, n) in try await PackedRows.read(query.groupBy("unit_id"), width: 4, on: try db.sql) {
+            result[unit] = OpenSums(onTime: Int(n[0]), late: Int(n[1]), paused: Int(n[2]), pausedLate: Int(n[3]))
         }
         return result
     }

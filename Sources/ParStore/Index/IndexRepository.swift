@@ -264,7 +264,7 @@ extension IndexRepository {
     func owners(of units: [UUID], roots: Set<UUID>) async throws -> [UUID: OrgUnit.ID] {
         guard !units.isEmpty else { return [:] }
         var owner: [UUID: OrgUnit.ID] = [:]
-        for row in try await db.sql.select().columns("id", "path").from("units").where("id", .in, Array(Set(units))).all() {
+        for row in try await db.sql.select().columns("id", "path").from("units").where(PackedRows.among("id", Array(Set(units)), on: try db.sql)).all() {
             let lineage = try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
             if let root = lineage.first(where: roots.contains) { owner[try row.decode(column: "id", as: UUID.self)] = OrgUnit.ID(root) }
         }

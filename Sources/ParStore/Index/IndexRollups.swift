@@ -150,16 +150,14 @@ public enum IndexRollups {
         return try row.map(sums(of:)) ?? [:]
     }
 
-    /// Sums of each unit's subtree over a period (a ranking), in `metrics` order: one row per unit.
+    /// Sums of each unit's subtree over a period (a ranking), in `metrics` order: one row per unit,
+    /// sent packed (`PackedRows`).
     static func totals(units: [UUID], period: ReportPeriod, on db: any Database) async throws -> [UUID: [Int64]] {
         guard !units.isEmpty else { return [:] }
-        var result: [UUID: [Int64]] = [:]
-        let query = try db.sql.select().column("unit_id").column(sumsColumn(db.sql)).from(table).where("unit_id", .in, units)
-            .where { covering(period, $0) }
-        for row in try await query.groupBy("unit_id").all() {
-            result[try row.decode(column: "unit_id", as: UUID.self)] = try values(of: row)
-        }
-        return result
+        var inner = try db.sql.select().column("unit_id")
+        for (index, metric) in metrics.enumerated() { inner = inner.column(PackedRows.value(index, SQLFunction("SUM", args: SQLIdentifier(metric)))) }
+        inner = inner.from(table).where(PackedRows.among("unit_id", units, on: try db.sql)).where { covering(period, $0) }.groupBy("unit_id")
+        return try await PackedRows.read(inner, width: metrics.count, on: try db.sql)
     }
 
     /// Roll-up rows covering `period`: whole years, whole months, then the edge days.

@@ -118,12 +118,11 @@ public enum IndexSettle {
         guard try await db.sql.select().column("day").from("open_end_days").where("day", .equal, day.iso).first() != nil else { return nil }
         var result: [UUID: OpenSums] = [:]
         guard !roots.isEmpty else { return result }
-        let sums = IndexRollups.jsonArray(["on_time", "late", "paused", "paused_late"].map { SQLIdentifier($0) }, try db.sql)
-        for row in try await db.sql.select().column("unit_id").column(SQLAlias(sums, as: SQLIdentifier("sums"))).from("open_ends")
-            .where("day", .equal, day.iso).where("unit_id", .in, roots).all() {
-            let n = try IndexRollups.integers(try row.decode(column: "sums", as: String.self)).map(Int.init)
-            guard n.count == 4 else { throw IndexRollups.RollupError.malformed("open_ends") }
-            result[try row.decode(column: "unit_id", as: UUID.self)] = OpenSums(onTime: n[0], late: n[1], paused: n[2], pausedLate: n[3])
+        var query = try db.sql.select().column("unit_id")
+        for (index, column) in ["on_time", "late", "paused", "paused_late"].enumerated() { query = query.column(PackedRows.value(index, SQLIdentifier(column))) }
+        query = query.from("open_ends").where("day", .equal, day.iso).where(PackedRows.among("unit_id", roots, on: try db.sql))
+        for (unit, n) in try await PackedRows.read(query, width: 4, on: try db.sql) {
+            result[unit] = OpenSums(onTime: Int(n[0]), late: Int(n[1]), paused: Int(n[2]), pausedLate: Int(n[3]))
         }
         return result
     }
