@@ -40,6 +40,17 @@ struct ProductionTests {
         #expect(!overridden.loadDemoData && !overridden.testPayments && overridden.secureCookies)
     }
 
+    @Test("a read replica is a PostgreSQL standby of DATABASE_URL: named in the start-up summary, refused without a PostgreSQL primary")
+    func readReplica() {
+        let replica = "postgres://parhub:mat-khau@replica.example.vn/parhub"
+        let both = AppConfig.fromEnvironment(["DATABASE_URL": "postgres://parhub@primary.example.vn/parhub", "DATABASE_READ_URL": replica])
+        #expect(both.readDatabase == .postgres(url: replica) && both.invalidSettings.isEmpty)
+        #expect(both.summary.contains("read-database=postgres://parhub:****@replica.example.vn/parhub") && !both.summary.contains("mat-khau"))
+        let sqlite = AppConfig.fromEnvironment(["DATABASE_READ_URL": replica])
+        #expect(sqlite.readDatabase == nil && sqlite.invalidSettings.map(\.setting) == ["DATABASE_READ_URL"])
+        #expect(AppConfig.fromEnvironment([:]).readDatabase == nil)
+    }
+
     @Test("a production app answers 404 for the test provider's checkout, and demo users keeping the demo password are refused")
     func productionApp() async throws {
         try await withTestApp({ config in

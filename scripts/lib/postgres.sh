@@ -6,13 +6,17 @@
 #   start_postgres [-c k=v ...]  initdb's a cluster in a new temp dir (PG_DIR), starts it on a free loopback
 #                                port with the given server settings added, creates the role and database
 #                                `parhub`; sets PG_URL. Needs PG_BIN (from find_pg_bin).
-#   stop_postgres                stops it and removes PG_DIR
+#   start_replica [-c k=v ...]   a streaming replica of that cluster (pg_basebackup -R into PG_DIR/replica),
+#                                hot standby on another free loopback port (give it the primary's settings:
+#                                a standby refuses fewer max_connections); sets PG_READ_URL
+#   stop_postgres                stops both and removes PG_DIR
 #
 # As root, initdb and postgres run as the `postgres` user (created if missing).
 
 PG_DIR=""          # mktemp dir owned by postgres; cluster in $PG_DIR/data
 PG_BIN=${PG_BIN:-}
 PG_URL=""
+PG_READ_URL=""
 AS_PG=()
 
 _pg_log() {
@@ -64,7 +68,24 @@ start_postgres() {
   _pg_log "PostgreSQL up: $PG_URL (data $PG_DIR/data)"
 }
 
+start_replica() {
+  local port primary_port=${PG_URL##*:}
+  primary_port=${primary_port%%/*}
+  port=$(_pg_free_port)
+  "${AS_PG[@]}" "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres -D "$PG_DIR/replica" -R -X stream --checkpoint=fast --no-sync \
+    >"$PG_DIR/basebackup.log" 2>&1 || { cat "$PG_DIR/basebackup.log" >&2; return 1; }
+  "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" -l "$PG_DIR/replica.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR/sock -c hot_standby=on $*" \
+    start >/dev/null || { cat "$PG_DIR/replica.log" >&2; return 1; }
+  PG_READ_URL="postgres://parhub@127.0.0.1:$port/parhub"
+  _pg_log "PostgreSQL replica up: $PG_READ_URL (streaming from port $primary_port)"
+}
+
 stop_postgres() {
+  if [[ -n $PG_DIR && -f $PG_DIR/replica/postmaster.pid ]]; then
+    "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" stop -m immediate >/dev/null 2>&1 || true
+  fi
+  PG_READ_URL=""
   if [[ -n $PG_DIR && -f $PG_DIR/data/postmaster.pid ]]; then
     "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" stop -m fast -w -t 30 >/dev/null 2>&1 \
       || "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" stop -m immediate >/dev/null 2>&1 || true

@@ -74,6 +74,9 @@ public struct AppConfig: Sendable {
     public var tracing = false
     /// The portal export leaves out events younger than this (a late commit cannot slip behind a cursor).
     public var portalExportSettle: TimeInterval = 10
+    /// A PostgreSQL streaming replica for reads that may be a moment behind (`DATABASE_READ_URL`,
+    /// `ReadReplica`); nil: every read goes to `database`.
+    public var readDatabase: DatabaseConfig?
 
     public init(database: DatabaseConfig, host: String = "127.0.0.1", port: Int = 8080,
                 logLevel: Logger.Level = .info, secret: String = AppConfig.developmentSecret,
@@ -163,6 +166,14 @@ public struct AppConfig: Sendable {
             config.invalidSettings.append(.init(setting: "PARHUB_SMS_KEY", reason: "PARHUB_SMS_URL is set: the key that signs each request "
                                                 + "(at least 16 characters, as agreed with the provider) is needed."))
         }
+        if let url = value("DATABASE_READ_URL") {
+            if case .postgres = database {
+                config.readDatabase = .postgres(url: url)
+            } else {
+                config.invalidSettings.append(.init(setting: "DATABASE_READ_URL", reason: "a read replica is a PostgreSQL standby of "
+                                                    + "DATABASE_URL, which is not set (SQLite has no replicas)."))
+            }
+        }
         config.runScheduler = flag("PARHUB_JOBS", default: true)
         config.tracing = ProcessTracing.isConfigured(env)
         config.databasePoolTimeout = value("PARHUB_DB_POOL_TIMEOUT").flatMap(Int64.init).map { max(1, $0) } ?? 10
@@ -171,7 +182,8 @@ public struct AppConfig: Sendable {
 
     /// The effective configuration for the start-up log, secrets masked.
     public var summary: String {
-        "environment=\(isProduction ? "production" : "development") database=\(database) host=\(host) port=\(port) log=\(logLevel) "
+        "environment=\(isProduction ? "production" : "development") database=\(database)"
+            + (readDatabase.map { " read-database=\($0)" } ?? "") + " host=\(host) port=\(port) log=\(logLevel) "
             + "secret=\(secret.isEmpty ? "(empty)" : "****") demo=\(loadDemoData) test-payments=\(testPayments) secure-cookies=\(secureCookies)"
     }
 }

@@ -21,6 +21,11 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.databases.use(try config.database.factory(poolTimeout: config.databasePoolTimeout,
                                                          connectionsPerEventLoop: config.databaseConnectionsPerEventLoop),
                       as: .init(string: "parhub"), isDefault: true)
+    if let replica = config.readDatabase {
+        app.databases.use(try replica.factory(poolTimeout: config.databasePoolTimeout,
+                                              connectionsPerEventLoop: config.databaseConnectionsPerEventLoop),
+                          as: .replica, isDefault: false)
+    }
     if case .sqlite = config.database {
         // WAL lets readers go on while one writer commits; it is a property of the file.
         _ = try await (app.db.sql).raw("PRAGMA journal_mode=WAL").all()

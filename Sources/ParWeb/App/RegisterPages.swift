@@ -6,7 +6,7 @@ import Vapor
 func registerPages(_ app: Application) throws {
     // The transparency portal: no session, so its pages can be cached and set no cookie.
     TransparencyPages.registerPublic(app.grouped(LanguageMiddleware()))
-    let pages = app.grouped(app.sessions.middleware, BodyLimitMiddleware(), LanguageMiddleware(),
+    let pages = app.grouped(app.sessions.middleware, ReadYourWritesMiddleware(), BodyLimitMiddleware(), LanguageMiddleware(),
                             SessionPrincipalMiddleware(), CSRFMiddleware(), LookupRateLimitMiddleware())
     LoginPages.register(pages)
     HomePage.register(pages)

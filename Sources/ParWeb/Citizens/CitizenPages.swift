@@ -54,7 +54,8 @@ enum CitizenPages {
         var result: LookupResult?
         var errors: [FormError]?
         if !code.isEmpty || !secret.isEmpty {
-            if let status = try await DossierRepository(db: request.db).publicStatus(code: code, secret: secret, now: request.now) {
+            // The replica first; the primary when it has not yet replayed a dossier just received (`ReadReplica`).
+            if let status = try await request.readOrPrimary({ try await DossierRepository(db: $0).publicStatus(code: code, secret: secret, now: request.now) }) {
                 let d = status.dossier, timeline = status.timeline
                 result = LookupResult(
                     code: d.code, procedure: status.procedureName ?? "", state: d.state.name(en: en),

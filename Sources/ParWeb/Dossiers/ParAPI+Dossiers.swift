@@ -55,8 +55,9 @@ extension ParAPI {
 
     func lookupDossier(_ input: Operations.LookupDossier.Input) async throws -> Operations.LookupDossier.Output {
         let request = try self.request
-        guard let status = try await DossierRepository(db: request.db).publicStatus(
-            code: VietnameseText.clean(input.query.code), secret: VietnameseText.clean(input.query.secret), now: request.now) else {
+        let code = VietnameseText.clean(input.query.code), secret = VietnameseText.clean(input.query.secret)
+        // The replica first; the primary when it has not yet replayed a dossier just received (`ReadReplica`).
+        guard let status = try await request.readOrPrimary({ try await DossierRepository(db: $0).publicStatus(code: code, secret: secret, now: request.now) }) else {
             throw Problem.notFound("Không tìm thấy hồ sơ với mã và mã tra cứu này.", english: "No dossier has this code and secret.")
         }
         let dossier = status.dossier

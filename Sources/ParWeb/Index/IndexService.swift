@@ -66,7 +66,7 @@ enum IndexService {
 
     static func unitIndex(_ unit: UnitRecord, period: ReportPeriod, procedure: Procedure.ID? = nil,
                           request: Request) async throws -> UnitIndexView {
-        let index = IndexRepository(db: request.db)
+        let index = IndexRepository(db: await request.readDB())
         let today = VietnamTime.localDate(of: request.now)
         let scope = try await index.scope(unit.unit.id)
         let facts = try await index.facts(scope, from: period.from, through: period.through, today: today, procedure: procedure)
@@ -100,7 +100,7 @@ enum IndexService {
                                       request: Request) async throws -> ([OrgUnit], [OrgUnit.ID: [IndexFact: Double]], IndicatorSet) {
         let today = VietnamTime.localDate(of: request.now)
         let children = try await request.units.children(of: parent.unit.id).filter { $0.validTo.map { $0 >= period.from } ?? true }
-        let index = IndexRepository(db: request.db)
+        let index = IndexRepository(db: await request.readDB())
         let facts = try await index.facts(ofRoots: children.map { ($0.id, $0.kind == .commune || $0.kind == .district) },
                                           period: period, today: today)
         return (children, facts, try await index.activeSet())

@@ -28,7 +28,7 @@ extension ParAPI {
             throw Problem.badRequest("Không có chỉ tiêu thành phần này.", english: "No such fact.", field: "fact")
         }
         let procedure = input.query.procedureId.flatMap(Procedure.ID.init(string:))
-        let index = IndexRepository(db: request.db)
+        let index = IndexRepository(db: await request.readDB())
         guard let found = try await index.behind(fact, scope: try await index.scope(unit.unit.id), from: period.from, through: period.through,
                                                  today: today, procedure: procedure, limit: try Self.limit(input.query.limit)) else {
             throw Problem.badRequest(IndexService.notListable.vi, english: IndexService.notListable.en, field: "fact")

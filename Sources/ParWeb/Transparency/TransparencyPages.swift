@@ -51,8 +51,9 @@ enum TransparencyPages {
 
     @Sendable static func home(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        let sets = try await ParIndexRepository(db: request.db).sets().filter { $0.phase == .published }
-        let announcements = try await AnnouncementRepository(db: request.db).recent().map {
+        let db = await request.readDB()
+        let sets = try await ParIndexRepository(db: db).sets().filter { $0.phase == .published }
+        let announcements = try await AnnouncementRepository(db: db).recent().map {
             AnnouncementLine(title: $0.title, body: $0.body, date: LocalTime.format($0.publishedAt))
         }
         struct Context: Encodable {
@@ -67,13 +68,14 @@ enum TransparencyPages {
 
     @Sendable static func parIndex(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
+        let db = await request.readDB()
         guard let id = CriteriaSet.ID(string: request.parameters.get("setID") ?? ""),
-              let set = try await ParIndexRepository(db: request.db).set(id), set.phase == .published else {
+              let set = try await ParIndexRepository(db: db).set(id), set.phase == .published else {
             throw Problem.notFound("Chưa công bố kết quả này.", english: "Not published.")
         }
         var names = Names(request)
         var lines: [ParIndexPages.ResultLine] = []
-        for r in try await ParIndexRepository(db: request.db).results(set) {
+        for r in try await ParIndexRepository(db: db).results(set) {
             lines.append(ParIndexPages.line(r, unit: try await names.unit(r.unitID), reportLink: nil, en: en))
         }
         struct Context: Encodable {
