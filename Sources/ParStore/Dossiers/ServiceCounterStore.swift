@@ -118,8 +118,9 @@ public enum OpenCounterStore {
             if let recorded = try await IndexSettle.ends(of: day, roots: ids, on: db) { return recorded }
             return try await computedEnd(of: day, roots: roots, on: db)
         }
-        precondition(ids.count == 1, "one procedure's gauge is read for one root")
-        let root = ids[0]
+        guard let root = ids.first, ids.count == 1 else {
+            throw DomainError.invalid("Chỉ tính theo một thủ tục cho một đơn vị.", english: "One procedure's gauge is read for one unit at a time.")
+        }
         let lateBefore = day.adding(days: 1)
         let now = try await openSums("open_counters", dayColumn: "due_day", units: scope.map(\.rawValue), lateBefore: lateBefore,
                                      procedure: procedure, on: db).values.reduce(OpenSums(), +)
