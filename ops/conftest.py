@@ -9,10 +9,12 @@ Run through scripts/test (stage `ops`), or by hand after `swift build`:
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,3 +99,17 @@ def parhub(tmp_path: Path) -> Parhub:
     (tmp_path / "data").mkdir()
     (tmp_path / "data/seed").symlink_to(ROOT / "data/seed")
     return Parhub(binary=str(Path(binary).resolve()), workdir=tmp_path)
+
+
+def api(server: Server, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    """A JSON API call: (status, parsed body)."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(server.url + path, method=method, headers=headers,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")

@@ -21,7 +21,6 @@ import os
 import re
 import subprocess
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SECRET, Parhub, Server
+from conftest import ROOT, SECRET, Parhub, Server, api
 
 PRIMARY = os.environ.get("PARHUB_OPS_DATABASE_URL", "")
 REPLICA = os.environ.get("PARHUB_OPS_READ_URL", "")
@@ -55,19 +54,6 @@ def wait_replayed(timeout: float = 60) -> None:
     while sql(REPLICA, f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn") != "t":
         assert time.monotonic() < deadline, "the replica did not catch up"
         time.sleep(0.2)
-
-
-def api(server: Server, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(server.url + path, method=method, headers=headers,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as r:
-            return r.status, json.load(r)
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
 
 
 class Browser:

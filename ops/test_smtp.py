@@ -6,21 +6,18 @@ an administrator sends it again.
 
 from __future__ import annotations
 
-import json
 import os
 import ssl
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from conftest import ROOT, SECRET, Parhub, Server, free_port
+from conftest import ROOT, SECRET, Parhub, Server, api, free_port
 
 DATABASE_URL = os.environ.get("PARHUB_OPS_DATABASE_URL", "")
 USER, PASSWORD = "parhub-relay", "mat-khau-relay-1"
@@ -66,19 +63,6 @@ def start_relay(relay: Relay, port: int, cert: Path, key: Path) -> Controller:
                             authenticator=authenticator, auth_require_tls=True, auth_exclude_mechanism=["LOGIN"])
     controller.start()
     return controller
-
-
-def api(server: Server, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(server.url + path, method=method, headers=headers,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as r:
-            return r.status, json.load(r)
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
 
 
 def wait_for(condition, timeout: float, what: str) -> None:
