@@ -175,13 +175,13 @@ struct IndexRepositoryTests {
 
     @Test("the sums the database sends as a JSON array read back exactly; anything else is refused", arguments: [
         ("[1,2,3]", [1, 2, 3]), ("[1, -2, null, 0]", [1, -2, 0, 0]), ("[]", []), ("[9223372036854775807]", [Int64.max]),
-        ("[1,,2]", nil), ("[1", nil), ("1]", nil), ("[92233720368547758070]", nil), ("[1] ", nil), ("[nul1]", nil), ("[1u]", nil),
+        ("[1,,2]", nil), ("[1", nil), ("1]", nil), ("[92233720368547758070]", nil), ("[1] x", nil), ("[1] \n", [1]), ("[nul1]", nil), ("[1u]", nil),
     ] as [(String, [Int64]?)])
     func sumsText(text: String, expected: [Int64]?) throws {
         if let expected {
-            #expect(try IndexRollups.integers(text) == expected)
+            #expect(try PackedRows.integers(text) == expected)
         } else {
-            #expect(throws: (any Error).self) { try IndexRollups.integers(text) }
+            #expect(throws: (any Error).self) { try PackedRows.integers(text) }
         }
     }
 

@@ -94,45 +94,10 @@ public enum IndexRollups {
         return SQLFunction("CAST", args: SQLAlias(SQLFunction(postgres ? "json_build_array" : "json_array", args: values), as: SQLRaw("TEXT")))
     }
 
-    /// The integers of a `jsonArray` of sums (null, the sum of no rows, is 0), read byte by byte: a
-    /// ranking reads thousands of them.
-    static func integers(_ text: String) throws -> [Int64] {
-        var result: [Int64] = [], value: Int64 = 0, negative = false, digits = 0, null = false
-        var utf8 = text.utf8.makeIterator()
-        guard utf8.next() == UInt8(ascii: "[") else { throw RollupError.malformed(text) }
-        func finish() throws {
-            guard (digits > 0) != null else { throw RollupError.malformed(text) }
-            result.append(negative ? -value : value)
-            value = 0; negative = false; digits = 0; null = false
-        }
-        while let byte = utf8.next() {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                let (times, overflow) = value.multipliedReportingOverflow(by: 10)
-                guard !overflow else { throw RollupError.malformed(text) }
-                value = times + Int64(byte - UInt8(ascii: "0"))
-                digits += 1
-            case UInt8(ascii: "-") where digits == 0: negative = true
-            case UInt8(ascii: "n"): null = true
-            case UInt8(ascii: "u") where null, UInt8(ascii: "l") where null: continue
-            case UInt8(ascii: " "): continue
-            case UInt8(ascii: ","): try finish()
-            case UInt8(ascii: "]"):
-                if digits > 0 || null { try finish() }
-                guard utf8.next() == nil else { throw RollupError.malformed(text) }
-                return result
-            default: throw RollupError.malformed(text)
-            }
-        }
-        throw RollupError.malformed(text)
-    }
-
-    enum RollupError: Error { case malformed(String) }
-
     /// The sums of a row read with `sumsColumn`, in `metrics` order.
     static func values(of row: any SQLRow) throws -> [Int64] {
-        let values = try integers(try row.decode(column: "sums", as: String.self))
-        guard values.count == metrics.count else { throw RollupError.malformed("\(values.count) sums") }
+        let values = try PackedRows.integers(try row.decode(column: "sums", as: String.self))
+        guard values.count == metrics.count else { throw PackedRows.Malformed.text("\(values.count) sums") }
         return values
     }
 

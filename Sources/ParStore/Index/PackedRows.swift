@@ -35,21 +35,90 @@ enum PackedRows {
 
     /// `[["unit", n, …], …]` (whitespace anywhere between tokens; null, the sum of no rows, is 0).
     static func unpack(_ text: String, width: Int) throws -> [UUID: [Int64]] {
-        let bytes = Array(text.utf8)
-        var i = 0, result: [UUID: [Int64]] = [:]
-        func fail() -> Malformed { Malformed.text(String(text.prefix(120))) }
-        func skip() { while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) { i += 1 } }
-        func expect(_ ascii: Unicode.Scalar) throws {
-            skip()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ascii) else { throw fail() }
-            i += 1
+        var scanner = Scanner(text)
+        var result: [UUID: [Int64]] = [:]
+        try scanner.expect("[")
+        if !scanner.take("]") {
+            repeat {
+                try scanner.expect("[")
+                let unit = try scanner.uuid()
+                var values: [Int64] = []
+                values.reserveCapacity(width)
+                for _ in 0..<width {
+                    try scanner.expect(",")
+                    values.append(try scanner.integer())
+                }
+                try scanner.expect("]")
+                result[unit] = values
+            } while scanner.take(",")
+            try scanner.expect("]")
         }
-        func peek(_ ascii: Unicode.Scalar) -> Bool { skip(); return i < bytes.count && bytes[i] == UInt8(ascii: ascii) }
-        func integer() throws -> Int64 {
+        try scanner.end()
+        return result
+    }
+
+    /// `[n, …]`, one row's array of sums (null is 0).
+    static func integers(_ text: String) throws -> [Int64] {
+        var scanner = Scanner(text)
+        var result: [Int64] = []
+        try scanner.expect("[")
+        if !scanner.take("]") {
+            repeat { result.append(try scanner.integer()) } while scanner.take(",")
+            try scanner.expect("]")
+        }
+        try scanner.end()
+        return result
+    }
+
+    /// The tokens of the JSON the database writes for these arrays, byte by byte: a ranking reads
+    /// thousands of them.
+    struct Scanner {
+        let text: String
+        let bytes: [UInt8]
+        var i = 0
+
+        init(_ text: String) {
+            self.text = text
+            bytes = Array(text.utf8)
+        }
+
+        func fail() -> Malformed { Malformed.text(String(text.prefix(120))) }
+
+        mutating func skip() { while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) { i += 1 } }
+
+        /// Takes `ascii` if it comes next (after whitespace).
+        mutating func take(_ ascii: Unicode.Scalar) -> Bool {
             skip()
-            if bytes[i...].starts(with: "null".utf8) { i += 4; return 0 }
-            let negative = i < bytes.count && bytes[i] == UInt8(ascii: "-")
-            if negative { i += 1 }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ascii) else { return false }
+            i += 1
+            return true
+        }
+
+        mutating func expect(_ ascii: Unicode.Scalar) throws {
+            guard take(ascii) else { throw fail() }
+        }
+
+        mutating func end() throws {
+            skip()
+            guard i == bytes.count else { throw fail() }
+        }
+
+        mutating func uuid() throws -> UUID {
+            try expect("\"")
+            let start = i
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\"") { i += 1 }
+            guard i < bytes.count, let unit = UUID(uuidString: String(decoding: bytes[start..<i], as: UTF8.self)) else { throw fail() }
+            i += 1
+            return unit
+        }
+
+        mutating func integer() throws -> Int64 {
+            skip()
+            if bytes[i...].starts(with: "null".utf8) {
+                i += 4
+                return 0
+            }
+            let negative = take("-")
             var value: Int64 = 0, digits = 0
             while i < bytes.count, (0x30...0x39).contains(bytes[i]) {
                 let (times, overflow) = value.multipliedReportingOverflow(by: 10)
@@ -61,28 +130,5 @@ enum PackedRows {
             guard digits > 0 else { throw fail() }
             return negative ? -value : value
         }
-        try expect("[")
-        if peek("]") { i += 1 } else {
-            repeat {
-                try expect("[")
-                try expect("\"")
-                let start = i
-                while i < bytes.count, bytes[i] != UInt8(ascii: "\"") { i += 1 }
-                guard i < bytes.count, let unit = UUID(uuidString: String(decoding: bytes[start..<i], as: UTF8.self)) else { throw fail() }
-                i += 1
-                var values: [Int64] = []
-                values.reserveCapacity(width)
-                for _ in 0..<width {
-                    try expect(",")
-                    values.append(try integer())
-                }
-                try expect("]")
-                result[unit] = values
-            } while peek(",") && { i += 1; return true }()
-            try expect("]")
-        }
-        skip()
-        guard i == bytes.count else { throw fail() }
-        return result
     }
 }
