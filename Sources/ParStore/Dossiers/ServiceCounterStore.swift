@@ -55,6 +55,10 @@ public enum ServiceCounterStore {
     }
 }
 
+/// A gauge read the store does not answer: one procedure's gauge is read for one unit at a time
+/// (a caller's mistake, not a rule).
+enum GaugeReadError: Error { case oneRootPerProcedure }
+
 /// Open dossiers counted by how Decision 766 measures them: running and not yet due, running
 /// and overdue, waiting for a supplement requested in time, waiting for one requested late.
 public struct OpenSums: Sendable, Equatable {
@@ -118,9 +122,7 @@ public enum OpenCounterStore {
             if let recorded = try await IndexSettle.ends(of: day, roots: ids, on: db) { return recorded }
             return try await computedEnd(of: day, roots: roots, on: db)
         }
-        guard let root = ids.first, ids.count == 1 else {
-            throw DomainError.invalid("Chỉ tính theo một thủ tục cho một đơn vị.", english: "One procedure's gauge is read for one unit at a time.")
-        }
+        guard let root = ids.first, ids.count == 1 else { throw GaugeReadError.oneRootPerProcedure }
         let lateBefore = day.adding(days: 1)
         let now = try await openSums("open_counters", dayColumn: "due_day", units: scope.map(\.rawValue), lateBefore: lateBefore,
                                      procedure: procedure, on: db).values.reduce(OpenSums(), +)
