@@ -224,11 +224,15 @@ struct IndexRepositoryTests {
                 return result
             }
             let before = try await figures("2025-04-15")
+            let wardScope = try await index.scope(w.ward.id), fold = LocalDate(iso: "2025-04-15")!
+            let longest = try await index.longestOverdue(wardScope, today: fold, limit: 10).map(\.id)
+            #expect(longest.count == 2, "the dossier due in February and the one due in March are overdue")
             let report = try await IndexSettle.run(today: LocalDate(iso: "2025-04-15")!, on: db)
             #expect(report.folded > 0 && report.recorded.count == 31 && report.recorded.last?.iso == "2025-04-14")
             #expect(try await db.sql.select().column("bucket").from("open_rollups").where("unit_id", .equal, w.ward.id.rawValue)
                 .where("bucket", .greaterThan, ServiceCounters.alwaysLate).where("bucket", .lessThan, "2025-04-15").first() == nil)
             #expect(try await figures("2025-04-15") == before)
+            #expect(try await index.longestOverdue(wardScope, today: fold, limit: 10).map(\.id) == longest, "the longest overdue list reads the same folded")
             #expect(try await IndexSettle.run(today: LocalDate(iso: "2025-04-15")!, on: db) == .init(folded: 0, recorded: []))
             // The open dossier received on Friday 7 March leaves its folded due day on 16 April.
             let row = try #require(try await db.sql.select().column("id").from("dossiers")

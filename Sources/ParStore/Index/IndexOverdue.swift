@@ -21,11 +21,15 @@ extension IndexRepository {
         guard !units.isEmpty, limit > 0 else { return [] }
         var days: [String] = []
         var covered = 0
-        let rows = try await db.sql.select().column("bucket").column("n").from("open_rollups")
-            .where("unit_id", .equal, scope.root.rawValue).where("bucket", .greaterThan, ServiceCounters.alwaysLate)
-            .where("bucket", .lessThan, today.iso).where("n", .greaterThan, 0).orderBy("bucket").limit(400).all()
+        // The units' own gauge rows (`open_counters`), which keep every due day: the subtree's roll-up
+        // (`open_rollups`) has its past days folded into the always-late row each night (`IndexSettle`).
+        let total = SQLRaw("CAST(SUM(n) AS BIGINT)")
+        let rows = try await db.sql.select().column("due_day").column(total, as: "n").from("open_counters")
+            .where(PackedRows.among("unit_id", units, on: try db.sql)).where("due_day", .greaterThan, ServiceCounters.alwaysLate)
+            .where("due_day", .lessThan, today.iso).groupBy("due_day").having(total, .greaterThan, SQLLiteral.numeric("0"))
+            .orderBy("due_day").limit(400).all()
         for row in rows where covered < limit {
-            days.append(try row.decode(column: "bucket", as: String.self))
+            days.append(try row.decode(column: "due_day", as: String.self))
             covered += Int(try row.decode(column: "n", as: Int64.self))
         }
         func read(_ keys: [String], _ n: Int) async throws -> [Dossier] {
