@@ -113,3 +113,17 @@ def api(server: Server, method: str, path: str, body: dict | None = None, token:
             return r.status, json.load(r)
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read() or b"{}")
+
+
+def seeded_parhub(work: Path, env: dict[str, str]) -> Parhub:
+    """The binary in `work` with the shipped views, files and seed data, migrated and seeded."""
+    for shipped in ("Resources", "Public"):
+        (work / shipped).symlink_to(ROOT / shipped)
+    (work / "data").mkdir()
+    (work / "data/seed").symlink_to(ROOT / "data/seed")
+    binary = os.environ.get("PARHUB_BIN") or str(ROOT / ".build/debug/parhub")
+    parhub = Parhub(binary=str(Path(binary).resolve()), workdir=work, env=env)
+    for command in (["migrate", "--yes"], ["seed"]):
+        done = parhub.run(*command)
+        assert done.returncode == 0, done.stdout + done.stderr
+    return parhub

@@ -24,11 +24,10 @@ import time
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SECRET, Parhub, Server, api
+from conftest import SECRET, Server, api, seeded_parhub
 
 PRIMARY = os.environ.get("PARHUB_OPS_DATABASE_URL", "")
 REPLICA = os.environ.get("PARHUB_OPS_READ_URL", "")
@@ -77,17 +76,9 @@ class Browser:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     work = tmp_path_factory.mktemp("replica")
-    for shipped in ("Resources", "Public"):
-        (work / shipped).symlink_to(ROOT / shipped)
-    (work / "data").mkdir()
-    (work / "data/seed").symlink_to(ROOT / "data/seed")
-    binary = os.environ.get("PARHUB_BIN") or str(ROOT / ".build/debug/parhub")
-    parhub = Parhub(binary=str(Path(binary).resolve()), workdir=work, env={
+    parhub = seeded_parhub(work, {
         "DATABASE_URL": PRIMARY, "DATABASE_READ_URL": REPLICA, "PARHUB_SECRET": SECRET, "PARHUB_LOOKUP_RATE_LIMIT": "0",
         "PARHUB_FILES_DIR": str(work / "files"), "PARHUB_JOBS": "0"})
-    for command in (["migrate", "--yes"], ["seed"]):
-        done = parhub.run(*command)
-        assert done.returncode == 0, done.stdout + done.stderr
     running = parhub.serve()
     try:
         assert "read-database=postgres" in running.log.read_text(), "the start-up line names the replica"

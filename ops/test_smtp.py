@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from conftest import ROOT, SECRET, Parhub, Server, api, free_port
+from conftest import SECRET, Server, api, free_port, seeded_parhub
 
 DATABASE_URL = os.environ.get("PARHUB_OPS_DATABASE_URL", "")
 USER, PASSWORD = "parhub-relay", "mat-khau-relay-1"
@@ -80,19 +80,11 @@ def test_two_instances_deliver_every_notice_once_through_an_outage(tmp_path: Pat
     port = free_port()
     relay = Relay()
     controller = start_relay(relay, port, cert, key)
-    for shipped in ("Resources", "Public"):
-        (tmp_path / shipped).symlink_to(ROOT / shipped)
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data/seed").symlink_to(ROOT / "data/seed")
-    binary = os.environ.get("PARHUB_BIN") or str(ROOT / ".build/debug/parhub")
-    parhub = Parhub(binary=str(Path(binary).resolve()), workdir=tmp_path, env={
+    parhub = seeded_parhub(tmp_path, {
         "DATABASE_URL": DATABASE_URL, "PARHUB_SECRET": SECRET, "PARHUB_LOOKUP_RATE_LIMIT": "0",
         "PARHUB_SMTP_HOST": "localhost", "PARHUB_SMTP_PORT": str(port), "PARHUB_SMTP_TLS": "starttls",
         "PARHUB_SMTP_USER": USER, "PARHUB_SMTP_PASSWORD": PASSWORD, "PARHUB_SMTP_CA_FILE": str(cert),
         "PARHUB_SMTP_FROM": "motcua@example.gov.vn", "PARHUB_FILES_DIR": str(tmp_path / "files")})
-    for command in (["migrate", "--yes"], ["seed"]):
-        done = parhub.run(*command)
-        assert done.returncode == 0, done.stdout + done.stderr
     servers = [parhub.serve() for _ in range(2)]
     try:
         status, body = api(servers[0], "POST", "/api/v1/auth/tokens", {"username": "motcua.tuphap", "password": "parhub-demo", "name": "smtp"})
