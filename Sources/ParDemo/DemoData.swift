@@ -20,6 +20,7 @@ public enum DemoData {
         ("kiemtra", "Thành viên đoàn kiểm tra", .inspector, "01"),
         ("lanhdao.tuphap", "Lãnh đạo Sở Tư pháp", .unitLeader, "dept:tu-phap"),
         ("xuly.tuphap", "Chuyên viên xử lý Sở Tư pháp", .processingOfficer, "dept:tu-phap"),
+        ("tccb.tuphap", "Công chức tổ chức cán bộ Sở Tư pháp", .personnelOfficer, "dept:tu-phap"),
         ("motcua.tuphap", "Công chức một cửa Sở Tư pháp", .counterOfficer, "dept:tu-phap"),
         ("motcua.badinh", "Công chức một cửa Phường Ba Đình", .counterOfficer, "00004"),
         ("xuly.badinh", "Công chức tư pháp - hộ tịch Phường Ba Đình", .processingOfficer, "00004"),
@@ -80,6 +81,7 @@ public enum DemoData {
         try await DemoOversight.load(app.db, now: now)
         try await DemoParIndex.load(app.db, now: now)
         try await DemoCentre.load(app.db, now: now)
+        try await DemoPersonnel.load(app.db, now: now)
         app.logger.info("demo dossiers: \(dossiers)")
         return true
     }

@@ -109,6 +109,15 @@ struct AuthorizationTests {
               permission: .handleFeedback, success: .ok, label: "GET feedback queue", global: true),
         Route(method: .GET, path: { _, _ in "/api/v1/par-index/sets" }, body: { _, _ in nil },
               permission: .viewIndex, alsoAllowed: [.selfAssess, .appraiseParIndex], success: .ok, label: "GET PAR index sets", global: true),
+        Route(method: .GET, path: { "/api/v1/personnel/units/\($1.id)/people" }, body: { _, _ in nil },
+              permission: .viewPersonnel, success: .ok, label: "GET people"),
+        Route(method: .POST, path: { "/api/v1/personnel/units/\($1.id)/people" }, body: { _, _ in
+            #"{"fullName":"Lê Thị Thu","kind":"civil_servant","position":"Chuyên viên hộ tịch","startedOn":"2021-03-01"}"#
+        }, permission: .editPersonnel, success: .created, label: "POST person"),
+        Route(method: .GET, path: { "/api/v1/personnel/units/\($1.id)/ratings/2026" }, body: { _, _ in nil },
+              permission: .viewPersonnel, success: .ok, label: "GET rating statistics"),
+        Route(method: .POST, path: { "/api/v1/personnel/units/\($1.id)/ratings/2026/approve" }, body: { _, _ in nil },
+              permission: .approveRatings, success: .ok, label: "POST approve ratings"),
         Route(method: .GET, path: { _, _ in "/api/v1/me" }, body: { _, _ in nil },
               permission: nil, success: .ok, label: "GET me"),
         Route(method: .GET, path: { _, _ in "/api/v1/auth/tokens" }, body: { _, _ in nil },

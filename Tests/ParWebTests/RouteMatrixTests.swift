@@ -47,6 +47,8 @@ struct RouteMatrixTests {
         "GET /api/v1/me", "GET /api/v1/auth/tokens", "DELETE /api/v1/auth/tokens/{tokenId}",
         // The city-wide library of initiatives found by inspections, for every staff account.
         "GET /initiatives",
+        // One's own personnel record (404 when no record is linked to the account).
+        "GET /account/person", "GET /api/v1/personnel/me",
     ]
     /// Lists filtered to the caller's granted subtrees: open to any account, empty without a grant.
     static let scopedLists: Set<String> = ["GET /units", "GET /api/v1/units"]

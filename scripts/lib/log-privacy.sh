@@ -4,7 +4,7 @@
 check_log_privacy() {
   local log=$1
   local -a pii=("Phạm Minh Châu" "001085000123" "chau@example.vn" "Hoàng Thị Yến" "0903456789" "0903 456 789"
-                "Trần Văn Phím" "Lê Văn Cường" "0987654321")
+                "Trần Văn Phím" "Lê Văn Cường" "0987654321" "Quách Thị Mai Phương")
   local found=0 term
   for term in "${pii[@]}"; do
     if grep -nF -- "$term" "$log" >/dev/null 2>&1; then

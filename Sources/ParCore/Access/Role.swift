@@ -13,6 +13,8 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     case parOfficer = "par_officer"
     /// Thành viên đoàn kiểm tra.
     case inspector
+    /// Công chức phụ trách tổ chức cán bộ: keeps the unit's people and enters their ratings.
+    case personnelOfficer = "personnel_officer"
     /// Lãnh đạo UBND.
     case cityLeader = "city_leader"
     /// Quản trị hệ thống.
@@ -26,6 +28,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .unitLeader: "Lãnh đạo đơn vị"
         case .parOfficer: "Công chức phụ trách CCHC"
         case .inspector: "Thành viên đoàn kiểm tra"
+        case .personnelOfficer: "Công chức tổ chức cán bộ"
         case .cityLeader: "Lãnh đạo UBND"
         case .administrator: "Quản trị hệ thống"
         }
@@ -39,6 +42,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .unitLeader: "Unit leader"
         case .parOfficer: "PAR officer"
         case .inspector: "Inspector"
+        case .personnelOfficer: "Personnel officer"
         case .cityLeader: "City leader"
         case .administrator: "Administrator"
         }
@@ -51,14 +55,15 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers, .operateDesk]
         case .processingOfficer: [.viewRegistry, .viewDossiers, .processDossiers]
         case .inspector: [.viewRegistry, .viewIndex, .viewSatisfaction, .viewPlans, .viewInspections, .manageInspections]
+        case .personnelOfficer: [.viewRegistry, .viewQuotas, .viewPersonnel, .editPersonnel]
         case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex,
                            .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback, .selfAssess, .operateDesk,
-                           .manageCentre]
+                           .manageCentre, .viewPersonnel, .approveRatings]
         case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction,
                            .viewPlans, .viewInspections]
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
                            .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys, .viewPlans, .editPlans,
-                           .viewInspections, .manageInspections, .handleFeedback, .appraiseParIndex]
+                           .viewInspections, .manageInspections, .handleFeedback, .appraiseParIndex, .viewPersonnel]
         case .administrator: Set(Permission.allCases)
         }
     }
@@ -112,4 +117,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageCentre = "manage_centre"
     /// Read the export of dossier statuses for the National Public Service Portal (sync jobs).
     case exportPortal = "export_portal"
+    /// Read the people of the units in scope: records, ratings and their statistics (personal data, every read of a record audited).
+    case viewPersonnel = "view_personnel"
+    /// Keep people's records and enter their yearly quality ratings.
+    case editPersonnel = "edit_personnel"
+    /// Approve the unit's yearly quality ratings (the unit's leader).
+    case approveRatings = "approve_ratings"
 }

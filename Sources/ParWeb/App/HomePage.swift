@@ -1,4 +1,5 @@
 import ParCore
+import ParStore
 import Vapor
 
 /// `/`: for a visitor, the citizen's start page (search first, then the three tasks and the published
@@ -26,6 +27,8 @@ enum HomePage {
         let dashboard: LeaderDashboard?
         let grants: [GrantRow]
         let missingYears: [MissingYear]
+        /// The staff member's own personnel record, when one is linked to the account.
+        let myRecord: String?
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -54,7 +57,10 @@ enum HomePage {
                                                         record: top, request: request)
         }
         return try await Page.render("home", title: Messages.text("ui.home", Language.of(request)),
-                                     context: Context(dashboard: dashboard, grants: rows, missingYears: missing), request: request)
+                                     context: Context(dashboard: dashboard, grants: rows, missingYears: missing,
+                                                      myRecord: try await PersonnelRepository(db: request.db).person(user: principal.userID)
+                                                          .map { _ in Paths.myPersonRecord.rawValue }),
+                                     request: request)
     }
 
     static func label(_ permission: Permission, en: Bool) -> String {
@@ -86,6 +92,9 @@ enum HomePage {
         case .operateDesk: Messages.text("home-page.work-a-service-centre-desk", en: en)
         case .manageCentre: Messages.text("home-page.set-up-the-service-centre-queue", en: en)
         case .exportPortal: Messages.text("home-page.export-to-the-national-public-service", en: en)
+        case .viewPersonnel: Messages.text("home-page.personnel-records-and-ratings", en: en)
+        case .editPersonnel: Messages.text("home-page.keep-records-enter-ratings", en: en)
+        case .approveRatings: Messages.text("home-page.approve-quality-ratings", en: en)
         }
     }
 }

@@ -35,6 +35,7 @@ func registerPages(_ app: Application) throws {
     ReportPages.register(signedIn)
     FeedbackPages.registerStaff(signedIn)
     DisciplinePages.register(signedIn)
+    PersonnelPages.register(signedIn)
     CentrePages.register(signedIn)
     PaymentPages.registerStaff(signedIn)
     OutboxPages.register(signedIn)

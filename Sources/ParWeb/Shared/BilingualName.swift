@@ -17,6 +17,7 @@ extension BilingualName {
 extension Appointment.Status: BilingualName {}
 extension CounterRatingLevel: BilingualName {}
 extension CriteriaSet.Phase: BilingualName {}
+extension Disqualification: BilingualName {}
 extension DossierState: BilingualName {}
 extension Feedback.Kind: BilingualName {}
 extension Feedback.State: BilingualName {}
@@ -26,8 +27,10 @@ extension Inspection.Place: BilingualName {}
 extension InspectionFinding.Category: BilingualName {}
 extension Meeting.Attendance: BilingualName {}
 extension PARField: BilingualName {}
+extension Person.Kind: BilingualName {}
 extension ParIndexField: BilingualName {}
 extension ParReport.Part: BilingualName {}
+extension QualityLevel: BilingualName {}
 extension Payment.Status: BilingualName {}
 extension PlanTask.Status: BilingualName {}
 extension Procedure.Level: BilingualName {}

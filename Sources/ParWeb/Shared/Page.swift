@@ -66,6 +66,7 @@ struct LayoutContext: Encodable {
     let canFeedback: Bool
     let canCentre: Bool
     let canParIndex: Bool
+    let canPersonnel: Bool
     let path: String
     /// The print view: no navigation, just the document.
     let print: Bool
@@ -98,6 +99,7 @@ enum Page {
             canFeedback: principal?.mayAnywhere(.handleFeedback) ?? false,
             canCentre: principal.map { $0.mayAnywhere(.operateDesk) || $0.mayAnywhere(.manageCentre) } ?? false,
             canParIndex: principal.map { $0.mayAnywhere(.appraiseParIndex) || $0.mayAnywhere(.selfAssess) } ?? false,
+            canPersonnel: principal?.mayAnywhere(.viewPersonnel) ?? false,
             path: request.url.path,
             print: (try? request.query.get(String.self, at: "print")) == "1")
         let view = try await request.view.render(template, PageContext(layout: layout, page: context))

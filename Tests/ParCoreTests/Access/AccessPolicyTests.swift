@@ -10,9 +10,11 @@ struct AccessPolicyTests {
         case .administrator: Set(Permission.allCases)
         case .parOfficer: [.viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .viewRestructuring, .viewAudit, .editCatalogue,
                            .viewIndex, .editIndex, .viewDossiers, .viewSatisfaction, .runSurveys, .viewPlans, .editPlans,
-                           .viewInspections, .manageInspections, .handleFeedback, .appraiseParIndex]
+                           .viewInspections, .manageInspections, .handleFeedback, .appraiseParIndex, .viewPersonnel]
         case .unitLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .processDossiers, .viewIndex,
-                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback, .selfAssess, .operateDesk, .manageCentre]
+                           .viewSatisfaction, .viewPlans, .editPlans, .viewInspections, .handleFeedback, .selfAssess, .operateDesk, .manageCentre,
+                           .viewPersonnel, .approveRatings]
+        case .personnelOfficer: [.viewRegistry, .viewQuotas, .viewPersonnel, .editPersonnel]
         case .cityLeader: [.viewRegistry, .viewQuotas, .viewRestructuring, .viewAudit, .viewDossiers, .viewIndex, .viewSatisfaction,
                            .viewPlans, .viewInspections]
         case .counterOfficer: [.viewRegistry, .viewDossiers, .receiveDossiers, .operateDesk]

@@ -1,0 +1,232 @@
+import FluentKit
+import Foundation
+import ParCore
+import SQLKit
+
+/// One move of a person between units: their arrival, a transfer or a rotation (issue 23).
+public struct PersonMove: Codable, Hashable, Sendable {
+    public enum Kind: String, CaseIterable, Codable, Sendable {
+        /// Tiếp nhận: the person joined the unit (the record's first row).
+        case joined
+        /// Điều động: moved to another unit.
+        case transfer
+        /// Luân chuyển, chuyển đổi vị trí công tác: a periodic rotation.
+        case rotation
+    }
+
+    public var fromUnitID: OrgUnit.ID?
+    public var toUnitID: OrgUnit.ID
+    public var on: LocalDate
+    public var kind: Kind
+    public var note: String?
+}
+
+/// People, their moves and their yearly quality ratings. Loads and persists; the rules
+/// (what a record and a rating must hold, the levels and the statistics) are ParCore's.
+/// Every change is audited; so is every read of one person's record (`recordRead`).
+public struct PersonnelRepository: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    static let columns = ["id", "unit_id", "full_name", "kind", "position", "rank", "leadership_post", "started_on", "user_id", "version"]
+
+    // MARK: People
+
+    /// Stores a new, validated person and their arrival at the unit.
+    public func add(_ person: Person, actor: AuditActor, now: Date) async throws -> Person {
+        try await db.writeTransaction { tx in
+            try await tx.sql.insert(into: "people").columns(Self.columns + ["created_at", "updated_at"])
+                .values(Self.binds(person) + [SQLBind(now), SQLBind(now)]).run()
+            try await Self.insertMove(PersonMove(fromUnitID: nil, toUnitID: person.unitID, on: person.startedOn, kind: .joined), of: person.id, on: tx)
+            try await AuditLog.append(on: tx, actor: actor, action: "person.add", entityType: "person", entityID: person.id.description,
+                                      after: ["unit": person.unitID.description, "kind": person.kind.rawValue], now: now)
+        }
+        return person
+    }
+
+    /// Replaces a person's record if it is still at `expectedVersion`; a change of unit is
+    /// recorded as a move of `moveKind` on `movedOn`. `change` validates (ParCore).
+    public func update(_ id: Person.ID, expectedVersion: Int?, moveKind: PersonMove.Kind = .transfer, movedOn: LocalDate? = nil,
+                       change: @escaping @Sendable (Person) throws -> Person, actor: AuditActor, now: Date) async throws -> Person {
+        try await db.writeTransaction { tx in
+            guard let before = try await Self.find(id, on: tx) else { throw Self.notFound }
+            if let expectedVersion, expectedVersion != before.version { throw Self.stale }
+            var after = try change(before)
+            after.id = before.id
+            after.version = before.version + 1
+            let updated = try await tx.sql.update("people")
+                .set("unit_id", to: after.unitID.rawValue).set("full_name", to: after.fullName).set("kind", to: after.kind.rawValue)
+                .set("position", to: after.position).set("rank", to: after.rank).set("leadership_post", to: after.leadershipPost)
+                .set("started_on", to: after.startedOn.iso).set("user_id", to: after.userID?.rawValue)
+                .set("version", to: after.version).set("updated_at", to: now)
+                .where("id", .equal, id.rawValue).where("version", .equal, before.version).returning("version").all()
+            guard updated.count == 1 else { throw Self.stale }
+            if after.unitID != before.unitID {
+                try await Self.insertMove(PersonMove(fromUnitID: before.unitID, toUnitID: after.unitID, on: movedOn ?? VietnamTime.localDate(of: now),
+                                                     kind: moveKind), of: id, on: tx)
+            }
+            try await AuditLog.append(on: tx, actor: actor, action: "person.update", entityType: "person", entityID: id.description,
+                                      before: ["unit": before.unitID.description, "position": before.position],
+                                      after: ["unit": after.unitID.description, "position": after.position], now: now)
+            return after
+        }
+    }
+
+    public func find(_ id: Person.ID) async throws -> Person? { try await Self.find(id, on: db) }
+
+    /// The person whose record is linked to a staff account.
+    public func person(user: UserAccount.ID) async throws -> Person? {
+        try await db.sql.select().columns(Self.columns).from("people").where("user_id", .equal, user.rawValue).first().map(Self.person)
+    }
+
+    /// The people of `units`, in Vietnamese alphabetical order of their names.
+    public func people(units: [OrgUnit.ID]) async throws -> [Person] {
+        guard !units.isEmpty else { return [] }
+        return try await db.sql.select().columns(Self.columns).from("people").where("unit_id", .in, units.map(\.rawValue)).all()
+            .map(Self.person).sorted { VietnameseText.precedes($0.fullName, $1.fullName) }
+    }
+
+    /// The person's moves, oldest first.
+    public func moves(of id: Person.ID) async throws -> [PersonMove] {
+        try await db.sql.select().columns("from_unit_id", "to_unit_id", "on_date", "kind", "note").from("person_moves")
+            .where("person_id", .equal, id.rawValue).orderBy("on_date").all().map { row in
+                guard let on = LocalDate(iso: try row.decode(column: "on_date", as: String.self)),
+                      let kind = PersonMove.Kind(rawValue: try row.decode(column: "kind", as: String.self)) else {
+                    throw DomainStoreError.corruptRow("person_moves")
+                }
+                return PersonMove(fromUnitID: try row.decode(column: "from_unit_id", as: UUID?.self).map(OrgUnit.ID.init), toUnitID:
+                                  OrgUnit.ID(try row.decode(column: "to_unit_id", as: UUID.self)), on: on, kind: kind,
+                                  note: try row.decode(column: "note", as: String?.self))
+            }
+    }
+
+    /// Audits one read of a person's record (Decree 13/2023: who saw whose data, and when).
+    public func recordRead(_ id: Person.ID, actor: AuditActor, now: Date) async throws {
+        try await db.writeTransaction { tx in
+            try await AuditLog.append(on: tx, actor: actor, action: "person.read", entityType: "person", entityID: id.description, now: now)
+        }
+    }
+
+    // MARK: Ratings
+
+    public func ratings(of id: Person.ID) async throws -> [QualityRating] {
+        try await db.sql.select().columns(Self.ratingColumns).from("quality_ratings").where("person_id", .equal, id.rawValue)
+            .orderBy("year", .descending).all().map(Self.rating)
+    }
+
+    /// The ratings of `people` for `year`, by person.
+    public func ratings(people: [Person.ID], year: Int) async throws -> [Person.ID: QualityRating] {
+        guard !people.isEmpty else { return [:] }
+        var result: [Person.ID: QualityRating] = [:]
+        for row in try await db.sql.select().columns(Self.ratingColumns).from("quality_ratings")
+            .where("person_id", .in, people.map(\.rawValue)).where("year", .equal, year).all() {
+            let rating = try Self.rating(row)
+            result[rating.personID] = rating
+        }
+        return result
+    }
+
+    /// Stores an entered rating, replacing an entered one of the same year
+    /// (`QualityRating.checkReplacing`). The rating is filed under the person's unit of the moment.
+    public func saveRating(_ rating: QualityRating, person: Person, actor: AuditActor, now: Date) async throws {
+        try await db.writeTransaction { tx in
+            let existing = try await tx.sql.select().column("state").from("quality_ratings").where("person_id", .equal, rating.personID.rawValue)
+                .where("year", .equal, rating.year).first()
+            try rating.checkReplacing(try existing.flatMap { QualityRating.State(rawValue: try $0.decode(column: "state", as: String.self)) })
+            try await tx.sql.delete(from: "quality_ratings").where("person_id", .equal, rating.personID.rawValue).where("year", .equal, rating.year).run()
+            try await tx.sql.insert(into: "quality_ratings")
+                .columns("person_id", "year", "unit_id", "kind", "score", "disqualification", "level", "state", "entered_by", "updated_at")
+                .values(SQLBind(rating.personID.rawValue), SQLBind(rating.year), SQLBind(person.unitID.rawValue), SQLBind(person.kind.rawValue),
+                        SQLBind(rating.score), SQLBind(rating.disqualification?.rawValue), SQLBind(rating.level.rawValue),
+                        SQLBind(QualityRating.State.entered.rawValue), SQLBind(actor.name), SQLBind(now)).run()
+            try await AuditLog.append(on: tx, actor: actor, action: "rating.enter", entityType: "person", entityID: rating.personID.description,
+                                      after: ["year": String(rating.year), "level": rating.level.rawValue], now: now)
+        }
+    }
+
+    /// Approves every entered rating of `unit` for `year`; returns how many were approved.
+    public func approveRatings(unit: OrgUnit.ID, year: Int, actor: AuditActor, now: Date) async throws -> Int {
+        try await db.writeTransaction { tx in
+            let approved = try await tx.sql.update("quality_ratings").set("state", to: QualityRating.State.approved.rawValue)
+                .set("approved_by", to: actor.name).set("updated_at", to: now)
+                .where("unit_id", .equal, unit.rawValue).where("year", .equal, year)
+                .where("state", .equal, QualityRating.State.entered.rawValue).returning("person_id").all().count
+            try await AuditLog.append(on: tx, actor: actor, action: "rating.approve", entityType: "unit", entityID: unit.description,
+                                      after: ["year": String(year), "approved": String(approved)], now: now)
+            return approved
+        }
+    }
+
+    /// The approved ratings of `units` for `year` per kind of staff, with the people of each
+    /// rated kind now at those units who have none (unrated).
+    public func statistics(units: [OrgUnit.ID], year: Int) async throws -> [RatingStatistics] {
+        guard !units.isEmpty else { return Person.Kind.allCases.filter(\.isRated).map { RatingStatistics(kind: $0, year: year, levels: [], unrated: 0) } }
+        let ids = units.map(\.rawValue)
+        let rows = try await db.sql.select().columns("kind", "level", "person_id").from("quality_ratings")
+            .where("unit_id", .in, ids).where("year", .equal, year).where("state", .equal, QualityRating.State.approved.rawValue).all()
+        var levels: [Person.Kind: [QualityLevel]] = [:], rated = Set<UUID>()
+        for row in rows {
+            guard let kind = Person.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+                  let level = QualityLevel(rawValue: try row.decode(column: "level", as: String.self)) else {
+                throw DomainStoreError.corruptRow("quality_ratings")
+            }
+            levels[kind, default: []].append(level)
+            rated.insert(try row.decode(column: "person_id", as: UUID.self))
+        }
+        var unrated: [Person.Kind: Int] = [:]
+        for row in try await db.sql.select().columns("id", "kind", "started_on").from("people").where("unit_id", .in, ids).all() {
+            guard let kind = Person.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+                  let started = LocalDate(iso: try row.decode(column: "started_on", as: String.self)) else {
+                throw DomainStoreError.corruptRow("people")
+            }
+            if started.year <= year, !rated.contains(try row.decode(column: "id", as: UUID.self)) { unrated[kind, default: 0] += 1 }
+        }
+        return Person.Kind.allCases.filter(\.isRated).map { RatingStatistics(kind: $0, year: year, levels: levels[$0] ?? [], unrated: unrated[$0] ?? 0) }
+    }
+
+    // MARK: Rows
+
+    static let notFound = DomainError(.notFound, "Không tìm thấy người này.", english: "No such person.")
+    static let stale = DomainError(.stale, "Hồ sơ vừa được người khác cập nhật; hãy tải lại.", english: "The record was just changed by someone else; reload it.")
+    static let ratingColumns = ["person_id", "year", "score", "disqualification", "level", "state"]
+
+    static func find(_ id: Person.ID, on db: any Database) async throws -> Person? {
+        try await db.sql.select().columns(columns).from("people").where("id", .equal, id.rawValue).first().map(person)
+    }
+
+    static func binds(_ p: Person) -> [SQLBind] {
+        [SQLBind(p.id.rawValue), SQLBind(p.unitID.rawValue), SQLBind(p.fullName), SQLBind(p.kind.rawValue), SQLBind(p.position), SQLBind(p.rank),
+         SQLBind(p.leadershipPost), SQLBind(p.startedOn.iso), SQLBind(p.userID?.rawValue), SQLBind(p.version)]
+    }
+
+    static func person(_ row: any SQLRow) throws -> Person {
+        guard let kind = Person.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+              let started = LocalDate(iso: try row.decode(column: "started_on", as: String.self)) else {
+            throw DomainStoreError.corruptRow("people")
+        }
+        return Person(id: Person.ID(try row.decode(column: "id", as: UUID.self)), unitID: OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self)),
+                      fullName: try row.decode(column: "full_name", as: String.self), kind: kind,
+                      position: try row.decode(column: "position", as: String.self), rank: try row.decode(column: "rank", as: String?.self),
+                      leadershipPost: try row.decode(column: "leadership_post", as: String?.self), startedOn: started,
+                      userID: try row.decode(column: "user_id", as: UUID?.self).map(UserAccount.ID.init),
+                      version: try row.decode(column: "version", as: Int.self))
+    }
+
+    static func rating(_ row: any SQLRow) throws -> QualityRating {
+        guard let level = QualityLevel(rawValue: try row.decode(column: "level", as: String.self)),
+              let state = QualityRating.State(rawValue: try row.decode(column: "state", as: String.self)) else {
+            throw DomainStoreError.corruptRow("quality_ratings")
+        }
+        return QualityRating(personID: Person.ID(try row.decode(column: "person_id", as: UUID.self)), year: try row.decode(column: "year", as: Int.self),
+                             score: try row.decode(column: "score", as: Double?.self),
+                             disqualification: try row.decode(column: "disqualification", as: String?.self).flatMap(Disqualification.init(rawValue:)),
+                             level: level, state: state)
+    }
+
+    static func insertMove(_ move: PersonMove, of person: Person.ID, on db: any Database) async throws {
+        try await db.sql.insert(into: "person_moves").columns("id", "person_id", "from_unit_id", "to_unit_id", "on_date", "kind", "note")
+            .values(SQLBind(UUID()), SQLBind(person.rawValue), SQLBind(move.fromUnitID?.rawValue), SQLBind(move.toUnitID.rawValue),
+                    SQLBind(move.on.iso), SQLBind(move.kind.rawValue), SQLBind(move.note)).run()
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// People of each unit, their moves and yearly quality ratings (viewPersonnel / editPersonnel /
+/// approveRatings; the person reads their own record). Every read of one record is audited.
+extension ParAPI {
+    func listPeople(_ input: Operations.ListPeople.Input) async throws -> Operations.ListPeople.Output {
+        let request = try self.request
+        let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
+        let people = try await PersonnelService.repository(request).people(units: try await request.units.subtreeIDs(of: [unit.unit.id]))
+        return .ok(.init(body: .json(.init(items: people.map { Self.person($0, en: Language.of(request) == .en) }))))
+    }
+
+    func addPerson(_ input: Operations.AddPerson.Input) async throws -> Operations.AddPerson.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        guard let unitID = OrgUnit.ID(string: input.path.unitId) else { throw Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.") }
+        let person = try await PersonnelService.add(try Self.draft(body, id: .random(), unit: unitID), request: request)
+        return .created(.init(headers: .init(eTag: Self.etag(person.version)), body: .json(Self.person(person, en: Language.of(request) == .en))))
+    }
+
+    func getPerson(_ input: Operations.GetPerson.Input) async throws -> Operations.GetPerson.Output {
+        let request = try self.request
+        let record = try await PersonnelService.read(input.path.personId, request: request)
+        return .ok(.init(headers: .init(eTag: Self.etag(record.person.version)), body: .json(Self.record(record, en: Language.of(request) == .en))))
+    }
+
+    func getMyPersonRecord(_ input: Operations.GetMyPersonRecord.Input) async throws -> Operations.GetMyPersonRecord.Output {
+        let request = try self.request
+        return .ok(.init(body: .json(Self.record(try await PersonnelService.mine(request), en: Language.of(request) == .en))))
+    }
+
+    func updatePerson(_ input: Operations.UpdatePerson.Input) async throws -> Operations.UpdatePerson.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let current = try await PersonnelService.editable(input.path.personId, request: request)
+        var unit = current.unitID
+        if let raw = body.unitId {
+            guard let id = OrgUnit.ID(string: raw) else { throw Problem.badRequest("Đơn vị không hợp lệ.", english: "Not a valid unit.", field: "unitId") }
+            unit = id
+        }
+        let movedOn = try body.movedOn.map { raw in
+            guard let day = LocalDate(iso: raw) else { throw Problem.badRequest("Ngày không hợp lệ.", english: "Not a valid date.", field: "movedOn") }
+            return day
+        }
+        let updated = try await PersonnelService.update(input.path.personId, draft: try Self.draft(body, id: current.id, unit: unit),
+                                                        expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
+                                                        moveKind: body.moveKind == .rotation ? .rotation : .transfer, movedOn: movedOn, request: request)
+        return .ok(.init(headers: .init(eTag: Self.etag(updated.version)), body: .json(Self.person(updated, en: Language.of(request) == .en))))
+    }
+
+    func ratePerson(_ input: Operations.RatePerson.Input) async throws -> Operations.RatePerson.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let rating = try await PersonnelService.rate(input.path.personId, year: input.path.year, score: body.score,
+                                                     disqualification: body.disqualification.flatMap { Disqualification(rawValue: $0.rawValue) },
+                                                     level: body.level.flatMap { QualityLevel(rawValue: $0.rawValue) }, request: request)
+        return .ok(.init(body: .json(Self.rating(rating, en: Language.of(request) == .en))))
+    }
+
+    func getRatingStatistics(_ input: Operations.GetRatingStatistics.Input) async throws -> Operations.GetRatingStatistics.Output {
+        let request = try self.request
+        let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
+        return .ok(.init(body: .json(Self.statistics(try await PersonnelService.statistics(unit, year: input.path.year, request: request)))))
+    }
+
+    func approveRatings(_ input: Operations.ApproveRatings.Input) async throws -> Operations.ApproveRatings.Output {
+        let request = try self.request
+        let unit = try await request.authorizedUnit(input.path.unitId, .approveRatings)
+        let approved = try await PersonnelService.repository(request).approveRatings(unit: unit.unit.id, year: input.path.year,
+                                                                                      actor: request.auditActor, now: request.now)
+        let statistics = try await PersonnelService.statistics(unit, year: input.path.year, request: request)
+        return .ok(.init(body: .json(.init(approved: approved, statistics: Self.statistics(statistics)))))
+    }
+
+    // MARK: Conversions
+
+    static func draft(_ body: Components.Schemas.PersonInput, id: Person.ID, unit: OrgUnit.ID) throws -> Person {
+        guard let started = LocalDate(iso: body.startedOn) else {
+            throw Problem.badRequest("Ngày bắt đầu công tác không hợp lệ (YYYY-MM-DD).", english: "Not a valid start date (YYYY-MM-DD).", field: "startedOn")
+        }
+        var user: UserAccount.ID?
+        if let raw = body.userId {
+            guard let id = UserAccount.ID(string: raw) else { throw Problem.badRequest("Tài khoản không hợp lệ.", english: "Not a valid account.", field: "userId") }
+            user = id
+        }
+        return Person(id: id, unitID: unit, fullName: body.fullName, kind: Person.Kind(rawValue: body.kind.rawValue) ?? .civilServant,
+                      position: body.position, rank: body.rank, leadershipPost: body.leadershipPost, startedOn: started, userID: user)
+    }
+
+    static func person(_ p: Person, en: Bool) -> Components.Schemas.Person {
+        .init(id: p.id.description, unitId: p.unitID.description, fullName: p.fullName, kind: .init(rawValue: p.kind.rawValue)!,
+              kindName: p.kind.name(en: en), position: p.position, rank: p.rank, leadershipPost: p.leadershipPost,
+              startedOn: p.startedOn.iso, userId: p.userID?.description, version: p.version)
+    }
+
+    static func rating(_ r: QualityRating, en: Bool) -> Components.Schemas.QualityRating {
+        .init(personId: r.personID.description, year: r.year, score: r.score, disqualification: r.disqualification.map { .init(rawValue: $0.rawValue)! },
+              level: .init(rawValue: r.level.rawValue)!, levelName: r.level.name(en: en), state: .init(rawValue: r.state.rawValue)!)
+    }
+
+    static func record(_ record: PersonnelService.Record, en: Bool) -> Components.Schemas.PersonRecord {
+        .init(person: person(record.person, en: en),
+              moves: record.moves.map { .init(fromUnitId: $0.fromUnitID?.description, toUnitId: $0.toUnitID.description, on: $0.on.iso,
+                                              kind: .init(rawValue: $0.kind.rawValue)!) },
+              ratings: record.ratings.map { rating($0, en: en) })
+    }
+
+    static func statistics(_ s: PersonnelService.Statistics) -> Components.Schemas.RatingStatisticsList {
+        .init(unitId: s.unit.unit.id.description, year: s.year, items: s.items.map { current, previous in
+            let change = current.change(since: previous)
+            return .init(kind: .init(rawValue: current.kind.rawValue)!, rated: current.rated, unrated: current.unrated,
+                         goodOrBetterShare: current.goodOrBetterShare, excellentCap: current.excellentCap, exceedsCap: current.exceedsCap,
+                         levels: QualityLevel.allCases.map { level in
+                             .init(level: .init(rawValue: level.rawValue)!, count: current.counts[level] ?? 0, share: current.share(level),
+                                   changeSincePreviousYear: change[level])
+                         })
+        })
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import ParCore
+import ParStore
+import Vapor
+
+/// The people of a unit with the year's rating statistics, one person's record (every view
+/// audited), and the staff member's own record. The same feature service as the API.
+enum PersonnelPages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(Paths.personnel.pattern, use: overview)
+        routes.get(Paths.personnelUnit.pattern, use: show)
+        routes.post(Paths.personnelUnit.pattern, use: add)
+        routes.post(Paths.personnelApprove.pattern, use: approve)
+        routes.get(Paths.person.pattern, use: person)
+        routes.post(Paths.person.pattern, use: update)
+        routes.post(Paths.personRating.pattern, use: rate)
+        routes.get(Paths.myPersonRecord.pattern, use: mine)
+    }
+
+    typealias Option = SatisfactionPages.Option
+
+    struct PersonLine: Encodable {
+        let name: String
+        let link: String
+        let kind: String
+        let position: String
+        let rank: String
+        let post: String
+        let level: String
+    }
+
+    struct LevelCell: Encodable {
+        let count: Int
+        let share: String
+        let change: String
+    }
+
+    struct StatisticsLine: Encodable {
+        let kind: String
+        let rated: Int
+        let unrated: Int
+        let cells: [LevelCell]
+        let goodOrBetter: String
+        let cap: Int
+        let exceedsCap: Bool
+    }
+
+    struct UnitContext: Encodable {
+        let unitName: String
+        let year: Int
+        let people: [PersonLine]
+        let levels: [String]
+        let statistics: [StatisticsLine]
+        let pending: Int
+        let canEdit: Bool
+        let canApprove: Bool
+        let kinds: [Option]
+        let base: String
+        let errors: [FormError]?
+    }
+
+    /// Ratings are entered at the end of the year: December shows this year, other months last year.
+    static func year(_ request: Request) throws -> Int {
+        let today = VietnamTime.localDate(of: request.now)
+        guard (try? request.query.get(String.self, at: "year")) != nil else { return today.month == 12 ? today.year : today.year - 1 }
+        return try PlanPages.year(request)
+    }
+
+    @Sendable static func overview(_ request: Request) async throws -> Response {
+        let top = try await request.topUnit(for: .viewPersonnel)
+        return request.redirect(to: Paths.personnelUnit.link(top.unit.id))
+    }
+
+    static func render(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
+        let year = try year(request)
+        let repository = PersonnelService.repository(request)
+        let people = try await repository.people(units: try await request.units.subtreeIDs(of: [record.unit.id]))
+        let ratings = try await repository.ratings(people: people.map(\.id), year: year)
+        let statistics = try await PersonnelService.statistics(record, year: year, request: request)
+        let principal = try request.requirePrincipal()
+        let context = UnitContext(
+            unitName: record.unit.name, year: year,
+            people: people.map { p in
+                PersonLine(name: p.fullName, link: Paths.person.link(p.id), kind: p.kind.name(en: en), position: p.position,
+                           rank: p.rank ?? "", post: p.leadershipPost ?? "", level: ratings[p.id].map { levelText($0, en: en) } ?? "—")
+            },
+            levels: QualityLevel.allCases.map { $0.name(en: en) },
+            statistics: statistics.items.map { current, previous in
+                let change = current.change(since: previous)
+                return StatisticsLine(kind: current.kind.name(en: en), rated: current.rated, unrated: current.unrated,
+                                      cells: QualityLevel.allCases.map { level in
+                                          LevelCell(count: current.counts[level] ?? 0, share: Format.percent(current.share(level).map { $0 * 100 }, en: en),
+                                                    change: change[level].map { Format.change($0 * 100, en: en) } ?? "")
+                                      },
+                                      goodOrBetter: Format.percent(current.goodOrBetterShare.map { $0 * 100 }, en: en), cap: current.excellentCap,
+                                      exceedsCap: current.exceedsCap)
+            },
+            pending: ratings.values.filter { $0.state == .entered }.count,
+            canEdit: principal.may(.editPersonnel, onUnitWithAncestry: record.ancestry),
+            canApprove: principal.may(.approveRatings, onUnitWithAncestry: record.ancestry),
+            kinds: Person.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
+            base: Paths.personnelUnit.link(record.unit.id), errors: errors)
+        return try await Page.render("personnel", title: "\(Messages.text("personnel.people", en: en)) — \(record.unit.name)",
+                                     context: context, request: request, failed: errors != nil)
+    }
+
+    static func levelText(_ rating: QualityRating, en: Bool) -> String {
+        let level = rating.level.name(en: en)
+        return rating.state == .approved ? level : "\(level) (\(Messages.text("personnel.not-approved-yet", en: en)))"
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response { try await render(request) }
+
+    @Sendable static func add(_ request: Request) async throws -> Response {
+        let unitID = try request.parameters.require("unitID")
+        let form = try request.content.decode([String: String].self)
+        do {
+            guard let unit = OrgUnit.ID(string: unitID) else { throw Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.") }
+            _ = try await PersonnelService.add(try draft(form, id: .random(), unit: unit), request: request)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await render(request, errors: errors)
+        }
+        return request.redirect(to: Paths.personnelUnit.link(unitID))
+    }
+
+    @Sendable static func approve(_ request: Request) async throws -> Response {
+        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .approveRatings)
+        let year = try year(request)
+        _ = try await PersonnelService.repository(request).approveRatings(unit: record.unit.id, year: year, actor: request.auditActor, now: request.now)
+        return request.redirect(to: Paths.personnelUnit.link(record.unit.id) + "?year=\(year)")
+    }
+
+    /// A record form's fields as a person (the same fields as the API's `PersonInput`).
+    static func draft(_ form: [String: String], id: Person.ID, unit: OrgUnit.ID) throws -> Person {
+        guard let started = LocalDate(iso: form["startedOn"] ?? "") else {
+            throw DomainError.invalid("Ngày bắt đầu công tác không hợp lệ.", english: "Not a valid start date.", field: "startedOn")
+        }
+        return Person(id: id, unitID: unit, fullName: form["fullName"] ?? "", kind: Person.Kind(rawValue: form["kind"] ?? "") ?? .civilServant,
+                      position: form["position"] ?? "", rank: form["rank"], leadershipPost: form["leadershipPost"], startedOn: started)
+    }
+
+    // MARK: One person
+
+    struct MoveLine: Encodable {
+        let on: String
+        let kind: String
+        let from: String
+        let to: String
+    }
+
+    struct RatingLine: Encodable {
+        let year: Int
+        let score: String
+        let level: String
+        let reason: String
+    }
+
+    struct PersonContext: Encodable {
+        let name: String
+        let unitName: String
+        let unitLink: String?
+        let kind: String
+        let kindValue: String
+        let position: String
+        let rank: String
+        let post: String
+        let startedOn: String
+        let startedOnISO: String
+        let moves: [MoveLine]
+        let ratings: [RatingLine]
+        let canEdit: Bool
+        let isCivilServant: Bool
+        let isRated: Bool
+        let year: Int
+        let kinds: [Option]
+        let levels: [Option]
+        let reasons: [Option]
+        let units: [Option]
+        let version: Int
+        let base: String
+        let errors: [FormError]?
+    }
+
+    static func renderPerson(_ request: Request, record: PersonnelService.Record, errors: [FormError]? = nil) async throws -> Response {
+        let en = Language.of(request) == .en
+        let person = record.person
+        let principal = try request.requirePrincipal()
+        var names = Names(request)
+        var moves: [MoveLine] = []
+        for move in record.moves {
+            moves.append(MoveLine(on: LocalTime.format(move.on), kind: Messages.text("personnel.move-\(move.kind.rawValue)", en: en),
+                                  from: move.fromUnitID == nil ? "—" : try await names.unit(move.fromUnitID), to: try await names.unit(move.toUnitID)))
+        }
+        let unit = try await request.units.find(person.unitID)
+        let canEdit = unit.map { principal.may(.editPersonnel, onUnitWithAncestry: $0.ancestry) } ?? false
+        var units: [Option] = []
+        if canEdit {
+            for id in try await request.units.subtreeIDs(of: principal.scopeRoots(for: .editPersonnel)) {
+                units.append(Option(value: id.description, label: try await names.unit(id), selected: id == person.unitID))
+            }
+            units.sort { VietnameseText.precedes($0.label, $1.label) }
+        }
+        let context = PersonContext(
+            name: person.fullName, unitName: try await names.unit(person.unitID),
+            unitLink: unit.flatMap { principal.may(.viewPersonnel, onUnitWithAncestry: $0.ancestry) ? Paths.personnelUnit.link($0.unit.id) : nil },
+            kind: person.kind.name(en: en), kindValue: person.kind.rawValue, position: person.position,
+            rank: person.rank ?? "", post: person.leadershipPost ?? "", startedOn: LocalTime.format(person.startedOn), startedOnISO: person.startedOn.iso,
+            moves: moves,
+            ratings: record.ratings.map {
+                RatingLine(year: $0.year, score: $0.score.map { Format.number($0, en: en, digits: 1) } ?? "—", level: levelText($0, en: en),
+                           reason: $0.disqualification.map { $0.name(en: en) } ?? "")
+            },
+            canEdit: canEdit, isCivilServant: person.kind == .civilServant, isRated: person.kind.isRated, year: try year(request),
+            kinds: Person.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0 == person.kind) },
+            levels: QualityLevel.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
+            reasons: Disqualification.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
+            units: units, version: person.version, base: Paths.person.link(person.id), errors: errors)
+        return try await Page.render("person", title: person.fullName, context: context, request: request, failed: errors != nil)
+    }
+
+    @Sendable static func person(_ request: Request) async throws -> Response {
+        try await renderPerson(request, record: try await PersonnelService.read(request.parameters.get("personID"), request: request))
+    }
+
+    @Sendable static func mine(_ request: Request) async throws -> Response {
+        try await renderPerson(request, record: try await PersonnelService.mine(request))
+    }
+
+    /// Runs a change of one person's record; a refused one shows the record with its errors.
+    static func change(_ request: Request, _ body: (Person, [String: String]) async throws -> Void) async throws -> Response {
+        let raw = request.parameters.get("personID")
+        let person = try await PersonnelService.editable(raw, request: request)
+        let form = try request.content.decode([String: String].self)
+        do {
+            try await body(person, form)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderPerson(request, record: try await PersonnelService.read(raw, request: request), errors: errors)
+        }
+        return request.redirect(to: Paths.person.link(person.id))
+    }
+
+    @Sendable static func update(_ request: Request) async throws -> Response {
+        try await change(request) { person, form in
+            let unit = form["unitID"].flatMap(OrgUnit.ID.init(string:)) ?? person.unitID
+            var draft = try draft(form, id: person.id, unit: unit)
+            draft.userID = person.userID
+            let movedOn = try form["movedOn"].flatMap { $0.isEmpty ? nil : $0 }.map { raw in
+                guard let day = LocalDate(iso: raw) else {
+                    throw DomainError.invalid("Ngày không hợp lệ.", english: "Not a valid date.", field: "movedOn")
+                }
+                return day
+            }
+            _ = try await PersonnelService.update(person.id.description, draft: draft, expectedVersion: Int(form["version"] ?? ""),
+                                                  moveKind: form["moveKind"] == PersonMove.Kind.rotation.rawValue ? .rotation : .transfer,
+                                                  movedOn: movedOn, request: request)
+        }
+    }
+
+    @Sendable static func rate(_ request: Request) async throws -> Response {
+        try await change(request) { person, form in
+            guard let year = Int(form["year"] ?? "") else {
+                throw DomainError.invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year")
+            }
+            let rawScore = (form["score"] ?? "").replacingOccurrences(of: ",", with: ".").trimmingCharacters(in: .whitespaces)
+            var score: Double?
+            if !rawScore.isEmpty {
+                guard let value = Double(rawScore) else {
+                    throw DomainError.invalid("Số điểm không hợp lệ.", english: "Not a valid score.", field: "score")
+                }
+                score = value
+            }
+            _ = try await PersonnelService.rate(person.id.description, year: year, score: score,
+                                                disqualification: form["disqualification"].flatMap(Disqualification.init(rawValue:)),
+                                                level: form["level"].flatMap(QualityLevel.init(rawValue:)), request: request)
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import NIOHTTP1
+import ParCore
+import ParStore
+import ParTestSupport
+import Testing
+import Vapor
+import VaporTesting
+@testable import ParWeb
+
+/// People, their ratings and who may read them, through the real app (issue 23).
+@Suite("Personnel: records, ratings and access")
+struct PersonnelWebTests {
+    /// POSTs or PUTs JSON and returns the status and the body.
+    static func send(_ app: Application, _ method: HTTPMethod, _ path: String, token: String, _ json: String? = nil,
+                     headers extra: HTTPHeaders = [:]) async throws -> (HTTPStatus, String, HTTPHeaders) {
+        var result: (HTTPStatus, String, HTTPHeaders) = (.internalServerError, "", [:])
+        var headers = HTTPHeaders.bearer(token)
+        for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
+        try await app.testing().test(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) }) { res in
+            result = (res.status, res.body.string, res.headers)
+        }
+        return result
+    }
+
+    static func addPerson(_ app: Application, _ fixture: Fixture, name: String, kind: String, userID: String? = nil) async throws -> String {
+        let user = userID.map { #","userId":"\#($0)""# } ?? ""
+        let (status, body, _) = try await send(app, .POST, "/api/v1/personnel/units/\(fixture.justice.id)/people", token: fixture.token(.personnelOfficer),
+                                               #"{"fullName":"\#(name)","kind":"\#(kind)","position":"Chuyên viên","startedOn":"2020-03-01"\#(user)}"#)
+        #expect(status == .created, "\(body)")
+        return try JSONDecoder().decode(Components.Schemas.Person.self, from: Data(body.utf8)).id
+    }
+
+    static func userID(_ app: Application, token: String) async throws -> String {
+        let (_, body, _) = try await send(app, .GET, "/api/v1/me", token: token)
+        return try JSONDecoder().decode(Components.Schemas.Me.self, from: Data(body.utf8)).user.id
+    }
+
+    @Test("the department of twelve: entered by the personnel officer, approved by the leader, the statistics equal the hand figures")
+    func department() async throws {
+        try await withTestApp { app, fixture in
+            let officer = fixture.token(.personnelOfficer)
+            // By hand (QualityRatingTests.department): 2 excellent, 5 good, 2 completed, 1 not completed of 10 civil servants.
+            let scores: [(Double, String?)] = [(95, nil), (90, nil), (89.5, nil), (85, nil), (80, nil), (75, nil), (70, nil), (69.5, nil), (50, nil),
+                                               (91, "discipline")]
+            for (i, (score, reason)) in scores.enumerated() {
+                let id = try await Self.addPerson(app, fixture, name: "Công chức \(i + 1)", kind: "civil_servant")
+                let body = reason.map { #"{"score":\#(score),"disqualification":"\#($0)"}"# } ?? #"{"score":\#(score)}"#
+                let (status, text, _) = try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)/ratings/2026", token: officer, body)
+                #expect(status == .ok, "\(text)")
+            }
+            let employee = try await Self.addPerson(app, fixture, name: "Viên chức", kind: "public_employee")
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(employee)/ratings/2026", token: officer, #"{"level":"good"}"#).0 == .ok)
+            let contract = try await Self.addPerson(app, fixture, name: "Hợp đồng", kind: "contract")
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(contract)/ratings/2026", token: officer, #"{"level":"good"}"#).0
+                    == .unprocessableEntity)
+            // A level that contradicts the points is refused.
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(employee)/ratings/2026", token: officer, #"{"score":80}"#).0
+                    == .unprocessableEntity)
+
+            // Not approved yet: nothing counts.
+            let path = "/api/v1/personnel/units/\(fixture.justice.id)/ratings/2026"
+            var stats = try JSONDecoder().decode(Components.Schemas.RatingStatisticsList.self,
+                                                 from: Data(try await Self.send(app, .GET, path, token: officer).1.utf8))
+            #expect(stats.items.map(\.rated) == [0, 0] && stats.items.map(\.unrated) == [10, 1])
+
+            // The personnel officer may not approve; the leader does.
+            #expect(try await Self.send(app, .POST, path + "/approve", token: officer).0 == .forbidden)
+            let (status, body, _) = try await Self.send(app, .POST, path + "/approve", token: fixture.token(.unitLeader))
+            #expect(status == .ok, "\(body)")
+            let approved = try JSONDecoder().decode(Operations.ApproveRatings.Output.Ok.Body.JsonPayload.self, from: Data(body.utf8))
+            #expect(approved.approved == 11)
+            stats = approved.statistics
+            let civil = try #require(stats.items.first { $0.kind == .civilServant })
+            #expect(civil.levels.map(\.count) == [2, 5, 2, 1] && civil.rated == 10 && civil.unrated == 0)
+            #expect(civil.goodOrBetterShare == 0.7 && civil.excellentCap == 1 && civil.exceedsCap)
+            #expect(civil.levels.map(\.share) == [0.2, 0.5, 0.2, 0.1])
+            let employees = try #require(stats.items.first { $0.kind == .publicEmployee })
+            #expect(employees.levels.map(\.count) == [0, 1, 0, 0] && employees.goodOrBetterShare == 1 && !employees.exceedsCap)
+
+            // An approved rating is final.
+            let first = try JSONDecoder().decode([String: [Components.Schemas.Person]].self,
+                                                 from: Data(try await Self.send(app, .GET, "/api/v1/personnel/units/\(fixture.justice.id)/people",
+                                                                                 token: officer).1.utf8))["items"]!
+            #expect(first.count == 12 && first.map(\.fullName) == first.map(\.fullName).sorted { VietnameseText.precedes($0, $1) })
+            let rated = try #require(first.first { $0.kind == .civilServant })
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(rated.id)/ratings/2026", token: officer, #"{"score":99}"#).0 == .conflict)
+        }
+    }
+
+    @Test("a processing officer cannot read a colleague's record but reads their own; every read of a record is audited, lists are not")
+    func access() async throws {
+        try await withTestApp { app, fixture in
+            let processor = fixture.token(.processingOfficer)
+            let me = try await Self.userID(app, token: processor)
+            let mine = try await Self.addPerson(app, fixture, name: "Chuyên viên xử lý", kind: "civil_servant", userID: me)
+            let colleague = try await Self.addPerson(app, fixture, name: "Đồng nghiệp", kind: "civil_servant")
+            #expect(try await Self.send(app, .GET, "/api/v1/personnel/people/\(colleague)", token: processor).0 == .notFound)
+            #expect(try await Self.send(app, .GET, "/api/v1/personnel/units/\(fixture.justice.id)/people", token: processor).0 == .forbidden)
+            #expect(try await Self.send(app, .GET, "/api/v1/personnel/people/\(mine)", token: processor).0 == .ok)
+            let (status, body, _) = try await Self.send(app, .GET, "/api/v1/personnel/me", token: processor)
+            #expect(status == .ok && body.contains("Chuyên viên xử lý") && !body.contains("Đồng nghiệp"))
+            // Another staff account without a record.
+            #expect(try await Self.send(app, .GET, "/api/v1/personnel/me", token: fixture.token(.counterOfficer)).0 == .notFound)
+            // One account, one record.
+            let (linked, _, _) = try await Self.send(app, .POST, "/api/v1/personnel/units/\(fixture.justice.id)/people",
+                                                    token: fixture.token(.personnelOfficer),
+                                                    #"{"fullName":"Trùng","kind":"contract","position":"Lái xe","startedOn":"2020-03-01","userId":"\#(me)"}"#)
+            #expect(linked == .conflict)
+
+            // Home Affairs (viewPersonnel) reads the colleague; the leader too.
+            #expect(try await Self.send(app, .GET, "/api/v1/personnel/people/\(colleague)", token: fixture.token(.parOfficer)).0 == .ok)
+            #expect(try await Self.send(app, .GET, "/api/v1/personnel/units/\(fixture.justice.id)/people", token: fixture.token(.unitLeader)).0 == .ok)
+
+            let reads = try await AuditLog.entries(on: app.db, entityType: "person", entityID: colleague, beforeSequence: nil, limit: 20)
+                .filter { $0.action == "person.read" }
+            #expect(reads.map(\.actorName) == [fixture.users[.parOfficer]!.username])
+            let mineReads = try await AuditLog.entries(on: app.db, entityType: "person", entityID: mine, beforeSequence: nil, limit: 20)
+                .filter { $0.action == "person.read" }
+            #expect(mineReads.count == 2)
+            // The lists left no read of anyone's record.
+            let all = try await AuditLog.entries(on: app.db, entityType: "person", entityID: nil, beforeSequence: nil, limit: 100)
+            #expect(all.filter { $0.action == "person.read" }.count == 3)
+        }
+    }
+
+    @Test("a move keeps the history: a transfer needs the right on the new unit too, and the record lists both units")
+    func move() async throws {
+        try await withTestApp { app, fixture in
+            let id = try await Self.addPerson(app, fixture, name: "Phạm Văn Đức", kind: "civil_servant")
+            let body = #"{"fullName":"Phạm Văn Đức","kind":"civil_servant","position":"Chuyên viên","startedOn":"2020-03-01","unitId":"\#(fixture.health.id)","moveKind":"rotation","movedOn":"2026-07-01"}"#
+            let officer = fixture.token(.personnelOfficer)
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)", token: officer, body).0 == .forbidden)
+            // Home Affairs' personnel office: the grant on the Department of Health too.
+            let user = try #require(UserAccount.ID(string: try await Self.userID(app, token: officer)))
+            _ = try await UserRepository(db: app.db).grant(.personnelOfficer, on: fixture.health.id, to: user, actor: .system("test"), now: testNow())
+            let admin = officer
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)", token: admin, body, headers: ["If-Match": "\"v7\""]).0
+                    == .preconditionFailed)
+            let (status, text, headers) = try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)", token: admin, body,
+                                                              headers: ["If-Match": "\"v1\""])
+            #expect(status == .ok && headers.first(name: .eTag) == "\"v2\"", "\(text)")
+            let record = try JSONDecoder().decode(Components.Schemas.PersonRecord.self,
+                                                  from: Data(try await Self.send(app, .GET, "/api/v1/personnel/people/\(id)", token: admin).1.utf8))
+            #expect(record.person.unitId == fixture.health.id.description)
+            #expect(record.moves.map(\.kind) == [.joined, .rotation] && record.moves.map(\.on) == ["2020-03-01", "2026-07-01"])
+            #expect(record.moves.last?.fromUnitId == fixture.justice.id.description)
+            // Justice's processing officer, who never could, still cannot; Justice's leader no longer reads them.
+            #expect(try await Self.send(app, .GET, "/api/v1/personnel/people/\(id)", token: fixture.token(.unitLeader)).0 == .notFound)
+        }
+    }
+
+    @Test("the pages: the unit's list and statistics, adding a person, their record; a processing officer is refused a colleague's page")
+    func pages() async throws {
+        try await withTestApp { app, fixture in
+            let cookie = try await signIn(app, username: fixture.users[.personnelOfficer]!.username)
+            let session = try await RouteMatrixTests.formSession(app, signedIn: cookie)
+            let unitPage = "/personnel/units/\(fixture.justice.id)"
+            try await app.testing().test(.GET, "/personnel", headers: ["Cookie": cookie]) { res in
+                #expect(res.status == .seeOther && res.headers.first(name: .location) == unitPage)
+            }
+            try await app.testing().test(.POST, unitPage, beforeRequest: { req in
+                req.headers.replaceOrAdd(name: .cookie, value: cookie)
+                try req.content.encode(["_csrf": session.csrf, "fullName": "Ngô Thị Ánh", "kind": "civil_servant", "position": "Chuyên viên",
+                                        "startedOn": "2019-09-01"], as: .urlEncodedForm)
+            }, afterResponse: { res in #expect(res.status == .seeOther) })
+            try await app.testing().test(.POST, unitPage, beforeRequest: { req in
+                req.headers.replaceOrAdd(name: .cookie, value: cookie)
+                try req.content.encode(["_csrf": session.csrf, "fullName": " ", "kind": "civil_servant", "position": "Chuyên viên",
+                                        "startedOn": "2019-09-01"], as: .urlEncodedForm)
+            }, afterResponse: { res in #expect(res.status == .unprocessableEntity && res.body.string.contains("Cần họ và tên")) })
+            var personLink = ""
+            try await app.testing().test(.GET, unitPage + "?year=2026", headers: ["Cookie": cookie]) { res in
+                #expect(res.status == .ok && res.body.string.contains("Ngô Thị Ánh") && res.body.string.contains("id=\"statistics\""))
+                let range = try #require(res.body.string.range(of: #"/personnel/people/[0-9a-f-]{36}"#, options: .regularExpression))
+                personLink = String(res.body.string[range])
+            }
+            try await app.testing().test(.POST, personLink + "/rating", beforeRequest: { req in
+                req.headers.replaceOrAdd(name: .cookie, value: cookie)
+                try req.content.encode(["_csrf": session.csrf, "year": "2026", "score": "92,5"], as: .urlEncodedForm)
+            }, afterResponse: { res in #expect(res.status == .seeOther) })
+            try await app.testing().test(.GET, personLink, headers: ["Cookie": cookie]) { res in
+                #expect(res.status == .ok && res.body.string.contains("Hoàn thành xuất sắc nhiệm vụ") && res.body.string.contains("92,5"))
+            }
+            let processor = try await signIn(app, username: fixture.users[.processingOfficer]!.username)
+            try await app.testing().test(.GET, personLink, headers: ["Cookie": processor]) { res in #expect(res.status == .notFound) }
+            try await app.testing().test(.GET, "/account/person", headers: ["Cookie": processor]) { res in #expect(res.status == .notFound) }
+        }
+    }
+}
