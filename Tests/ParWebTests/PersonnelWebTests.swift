@@ -40,26 +40,43 @@ struct PersonnelWebTests {
     func department() async throws {
         try await withTestApp { app, fixture in
             let officer = fixture.token(.personnelOfficer)
-            // By hand (QualityRatingTests.department): 2 excellent, 5 good, 2 completed, 1 not completed of 10 civil servants.
-            let scores: [(Double, String?)] = [(95, nil), (90, nil), (89.5, nil), (85, nil), (80, nil), (75, nil), (70, nil), (69.5, nil), (50, nil),
-                                               (91, "discipline")]
-            for (i, (score, reason)) in scores.enumerated() {
+            let today = LocalTime.today(testNow())
+            let year = today.year
+            // By hand (QualityRatingTests.department): 2 excellent, 5 good, 2 completed, 1 not completed of 10 civil servants;
+            // the last one is reprimanded this year, which rules out completion whatever the points (no reason is named).
+            let scores: [Double] = [95, 90, 89.5, 85, 80, 75, 70, 69.5, 50, 91]
+            for (i, score) in scores.enumerated() {
                 let id = try await Self.addPerson(app, fixture, name: "Công chức \(i + 1)", kind: "civil_servant")
-                let body = reason.map { #"{"score":\#(score),"disqualification":"\#($0)"}"# } ?? #"{"score":\#(score)}"#
-                let (status, text, _) = try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)/ratings/2026", token: officer, body)
+                if i == scores.count - 1 {
+                    let (opened, text, _) = try await Self.send(app, .POST, "/api/v1/personnel/people/\(id)/discipline", token: officer,
+                                                                #"{"discoveredOn":"\#(today.adding(days: -30).iso)","summary":"Gây phiền hà cho người dân"}"#)
+                    #expect(opened == .created, "\(text)")
+                    let found = try JSONDecoder().decode(Components.Schemas.DisciplinaryCase.self, from: Data(text.utf8))
+                    #expect(found.deadline == today.adding(days: 60).iso && !found.overdue && found.state == .open)
+                    let (closed, closedText, _) = try await Self.send(app, .POST, "/api/v1/personnel/discipline/\(found.id)/close", token: officer,
+                                                                      #"{"form":"reprimand","decidedOn":"\#(today.iso)","decisionNumber":"15/QĐ-STP"}"#,
+                                                                      headers: ["If-Match": "\"v1\""])
+                    #expect(closed == .ok, "\(closedText)")
+                }
+                let (status, text, _) = try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)/ratings/\(year)", token: officer,
+                                                            #"{"score":\#(score)}"#)
                 #expect(status == .ok, "\(text)")
+                if i == scores.count - 1 {
+                    let rating = try JSONDecoder().decode(Components.Schemas.QualityRating.self, from: Data(text.utf8))
+                    #expect(rating.level == .notCompleted && rating.disqualification == .discipline)
+                }
             }
             let employee = try await Self.addPerson(app, fixture, name: "Viên chức", kind: "public_employee")
-            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(employee)/ratings/2026", token: officer, #"{"level":"good"}"#).0 == .ok)
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(employee)/ratings/\(year)", token: officer, #"{"level":"good"}"#).0 == .ok)
             let contract = try await Self.addPerson(app, fixture, name: "Hợp đồng", kind: "contract")
-            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(contract)/ratings/2026", token: officer, #"{"level":"good"}"#).0
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(contract)/ratings/\(year)", token: officer, #"{"level":"good"}"#).0
                     == .unprocessableEntity)
             // A level that contradicts the points is refused.
-            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(employee)/ratings/2026", token: officer, #"{"score":80}"#).0
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(employee)/ratings/\(year)", token: officer, #"{"score":80}"#).0
                     == .unprocessableEntity)
 
             // Not approved yet: nothing counts.
-            let path = "/api/v1/personnel/units/\(fixture.justice.id)/ratings/2026"
+            let path = "/api/v1/personnel/units/\(fixture.justice.id)/ratings/\(year)"
             var stats = try JSONDecoder().decode(Components.Schemas.RatingStatisticsList.self,
                                                  from: Data(try await Self.send(app, .GET, path, token: officer).1.utf8))
             #expect(stats.items.map(\.rated) == [0, 0] && stats.items.map(\.unrated) == [10, 1])
@@ -77,6 +94,11 @@ struct PersonnelWebTests {
             #expect(civil.levels.map(\.share) == [0.2, 0.5, 0.2, 0.1])
             let employees = try #require(stats.items.first { $0.kind == .publicEmployee })
             #expect(employees.levels.map(\.count) == [0, 1, 0, 0] && employees.goodOrBetterShare == 1 && !employees.exceedsCap)
+            // The PAR index figures, by hand: 8 of the 11 rated are good or better; 11 of the 12 were not disciplined this year.
+            #expect(stats.figures.map(\.metric) == [.personnel_goodOrBetter, .personnel_withoutDiscipline])
+            #expect(stats.figures.map(\.rate) == [8.0 / 11.0, 11.0 / 12.0])
+            let (_, listed, _) = try await Self.send(app, .GET, "/api/v1/personnel/units/\(fixture.justice.id)/discipline?year=\(year)", token: officer)
+            #expect(listed.contains("QĐ-STP") && listed.contains("Khiển trách"))
 
             // An approved rating is final.
             let first = try JSONDecoder().decode([String: [Components.Schemas.Person]].self,
@@ -84,7 +106,7 @@ struct PersonnelWebTests {
                                                                                  token: officer).1.utf8))["items"]!
             #expect(first.count == 12 && first.map(\.fullName) == first.map(\.fullName).sorted { VietnameseText.precedes($0, $1) })
             let rated = try #require(first.first { $0.kind == .civilServant })
-            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(rated.id)/ratings/2026", token: officer, #"{"score":99}"#).0 == .conflict)
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(rated.id)/ratings/\(year)", token: officer, #"{"score":99}"#).0 == .conflict)
         }
     }
 

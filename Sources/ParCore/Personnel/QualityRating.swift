@@ -108,9 +108,11 @@ public struct QualityRating: Codable, Hashable, Sendable {
 
     /// The rating a unit enters for `person`: a civil servant's level follows from the points
     /// (any level sent must agree); a public employee's level is the one the unit chose;
-    /// contract staff are not rated.
-    public static func entered(for person: Person, year: Int, score: Double?, disqualification: Disqualification?,
-                               level: QualityLevel?) throws(DomainError) -> QualityRating {
+    /// contract staff are not rated. A disciplinary decision of the year among `cases` is a
+    /// disqualification of its own, whether or not the unit names it.
+    public static func entered(for person: Person, year: Int, score: Double?, disqualification named: Disqualification?,
+                               level: QualityLevel?, cases: [DisciplinaryCase] = []) throws(DomainError) -> QualityRating {
+        let disqualification = named ?? (cases.contains { $0.personID == person.id && $0.disqualifies(year: year) } ? .discipline : nil)
         guard (2000...2100).contains(year) else {
             throw .invalid("Năm đánh giá không hợp lệ.", english: "Not a valid year.", field: "year")
         }
@@ -197,5 +199,40 @@ public struct RatingStatistics: Codable, Hashable, Sendable {
             if let now = share(level), let before = previous.share(level) { change[level] = now - before }
         }
         return change
+    }
+}
+
+/// The civil-service figures the PAR index's automatic criteria and commitments may name
+/// (`ScoringMethod.tiers` / `.proportional`), computed from the unit subtree's records for a year.
+public enum PersonnelMetric: String, CaseIterable, Sendable {
+    /// Of those with an approved rating, the share rated "completed well" or better (every rated kind).
+    case goodOrBetter = "personnel.good_or_better"
+    /// Of the people at the units, the share with no disciplinary decision in the year.
+    case withoutDiscipline = "personnel.without_discipline"
+
+    public var vietnamese: String {
+        switch self {
+        case .goodOrBetter: "Tỷ lệ cán bộ, công chức, viên chức xếp loại hoàn thành tốt nhiệm vụ trở lên"
+        case .withoutDiscipline: "Tỷ lệ cán bộ, công chức, viên chức không bị kỷ luật trong năm"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .goodOrBetter: "Share of staff rated completed well or better"
+        case .withoutDiscipline: "Share of staff without discipline in the year"
+        }
+    }
+
+    /// The rate (0…1), nil when there is nothing to measure (nobody rated; nobody recorded).
+    public func rate(statistics: [RatingStatistics], people: Int, disciplined: Int) -> Double? {
+        switch self {
+        case .goodOrBetter:
+            let rated = statistics.reduce(0) { $0 + $1.rated }
+            let good = statistics.reduce(0) { $0 + ($1.counts[.excellent] ?? 0) + ($1.counts[.good] ?? 0) }
+            return rated == 0 ? nil : Double(good) / Double(rated)
+        case .withoutDiscipline:
+            return people == 0 ? nil : Double(max(0, people - disciplined)) / Double(people)
+        }
     }
 }

@@ -1,8 +1,9 @@
 import FluentKit
 import SQLKit
 
-/// The people of each unit (`people`), where they worked before (`person_moves`) and their
-/// yearly quality ratings (`quality_ratings`, one per person and year) — issue 23.
+/// The people of each unit (`people`), where they worked before (`person_moves`), their
+/// yearly quality ratings (`quality_ratings`, one per person and year) and disciplinary cases
+/// (`disciplinary_cases`) — issue 23.
 struct CreatePersonnel: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("people")
@@ -42,14 +43,31 @@ struct CreatePersonnel: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .unique(on: "person_id", "year")
             .create()
+        try await database.schema("disciplinary_cases")
+            .id()
+            .field("person_id", .uuid, .required, .references("people", "id"))
+            .field("unit_id", .uuid, .required)
+            .field("discovered_on", .string, .required)
+            .field("complex", .bool, .required)
+            .field("summary", .string, .required)
+            .field("state", .string, .required)
+            .field("form", .string)
+            .field("decided_on", .string)
+            .field("decision_number", .string)
+            .field("version", .int, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
         let sql = try database.sql
         try await sql.raw("CREATE INDEX people_unit_idx ON people (unit_id)").run()
         try await sql.raw("CREATE INDEX people_user_idx ON people (user_id)").run()
         try await sql.raw("CREATE INDEX person_moves_person_idx ON person_moves (person_id)").run()
         try await sql.raw("CREATE INDEX quality_ratings_unit_idx ON quality_ratings (unit_id, year)").run()
+        try await sql.raw("CREATE INDEX disciplinary_cases_person_idx ON disciplinary_cases (person_id)").run()
+        try await sql.raw("CREATE INDEX disciplinary_cases_unit_idx ON disciplinary_cases (unit_id, state)").run()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("disciplinary_cases").delete()
         try await database.schema("quality_ratings").delete()
         try await database.schema("person_moves").delete()
         try await database.schema("people").delete()

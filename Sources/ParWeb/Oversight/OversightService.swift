@@ -62,12 +62,14 @@ enum OversightService {
         return set.indicators.map { ($0.id, domainText($0.name, $0.nameEn, en: en)) }
             + [(PlanTarget.satisfaction, Messages.text("oversight-service.satisfaction-index-sipas", en: en)),
                (Commitment.planCompletion, Messages.text("oversight-service.par-plan-completion", en: en))]
+            + PersonnelMetric.allCases.map { ($0.rawValue, $0.name(en: en)) }
     }
 
     /// A ParHub rate (0…1) for a unit's year, this far into it: a Decision 766 indicator, the
     /// satisfaction index (`sipas.overall`) or the plan's completion (`plan.completion`).
     /// Commitments and the PAR index's automatic criteria read it.
     static func rate(metric: String, unit: UnitRecord, year: Int, request: Request) async throws -> Double? {
+        if let personnel = PersonnelMetric(rawValue: metric) { return try await PersonnelService.figure(personnel, unit: unit, year: year, request: request) }
         let period = try ReportPeriod(String(year))
         switch metric {
         case Commitment.planCompletion:

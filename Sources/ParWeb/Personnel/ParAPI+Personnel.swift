@@ -24,12 +24,13 @@ extension ParAPI {
     func getPerson(_ input: Operations.GetPerson.Input) async throws -> Operations.GetPerson.Output {
         let request = try self.request
         let record = try await PersonnelService.read(input.path.personId, request: request)
-        return .ok(.init(headers: .init(eTag: Self.etag(record.person.version)), body: .json(Self.record(record, en: Language.of(request) == .en))))
+        return .ok(.init(headers: .init(eTag: Self.etag(record.person.version)), body: .json(Self.record(record, today: VietnamTime.localDate(of: request.now), en: Language.of(request) == .en))))
     }
 
     func getMyPersonRecord(_ input: Operations.GetMyPersonRecord.Input) async throws -> Operations.GetMyPersonRecord.Output {
         let request = try self.request
-        return .ok(.init(body: .json(Self.record(try await PersonnelService.mine(request), en: Language.of(request) == .en))))
+        return .ok(.init(body: .json(Self.record(try await PersonnelService.mine(request), today: VietnamTime.localDate(of: request.now),
+                                                  en: Language.of(request) == .en))))
     }
 
     func updatePerson(_ input: Operations.UpdatePerson.Input) async throws -> Operations.UpdatePerson.Output {
@@ -63,7 +64,8 @@ extension ParAPI {
     func getRatingStatistics(_ input: Operations.GetRatingStatistics.Input) async throws -> Operations.GetRatingStatistics.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
-        return .ok(.init(body: .json(Self.statistics(try await PersonnelService.statistics(unit, year: input.path.year, request: request)))))
+        return .ok(.init(body: .json(Self.statistics(try await PersonnelService.statistics(unit, year: input.path.year, request: request),
+                                                      en: Language.of(request) == .en))))
     }
 
     func approveRatings(_ input: Operations.ApproveRatings.Input) async throws -> Operations.ApproveRatings.Output {
@@ -72,10 +74,55 @@ extension ParAPI {
         let approved = try await PersonnelService.repository(request).approveRatings(unit: unit.unit.id, year: input.path.year,
                                                                                       actor: request.auditActor, now: request.now)
         let statistics = try await PersonnelService.statistics(unit, year: input.path.year, request: request)
-        return .ok(.init(body: .json(.init(approved: approved, statistics: Self.statistics(statistics)))))
+        return .ok(.init(body: .json(.init(approved: approved, statistics: Self.statistics(statistics, en: Language.of(request) == .en)))))
+    }
+
+    func openDisciplinaryCase(_ input: Operations.OpenDisciplinaryCase.Input) async throws -> Operations.OpenDisciplinaryCase.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let opened = try await PersonnelService.openCase(input.path.personId, discoveredOn: try Self.day(body.discoveredOn, field: "discoveredOn"),
+                                                         complex: body.complex ?? false, summary: body.summary, request: request)
+        let person = try await PersonnelService.editable(input.path.personId, request: request)
+        return .created(.init(headers: .init(eTag: Self.etag(opened.version)),
+                              body: .json(Self.disciplinaryCase(opened, name: person.fullName, today: VietnamTime.localDate(of: request.now),
+                                                                en: Language.of(request) == .en))))
+    }
+
+    func closeDisciplinaryCase(_ input: Operations.CloseDisciplinaryCase.Input) async throws -> Operations.CloseDisciplinaryCase.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let closed = try await PersonnelService.closeCase(input.path.caseId, form: body.form.flatMap { DisciplinaryCase.Form(rawValue: $0.rawValue) },
+                                                          on: try Self.day(body.decidedOn, field: "decidedOn"), number: body.decisionNumber,
+                                                          expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), request: request)
+        let person = try await PersonnelService.editable(closed.personID.description, request: request)
+        return .ok(.init(headers: .init(eTag: Self.etag(closed.version)),
+                         body: .json(Self.disciplinaryCase(closed, name: person.fullName, today: VietnamTime.localDate(of: request.now),
+                                                           en: Language.of(request) == .en))))
+    }
+
+    func listDisciplinaryCases(_ input: Operations.ListDisciplinaryCases.Input) async throws -> Operations.ListDisciplinaryCases.Output {
+        let request = try self.request
+        let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
+        let units = try await request.units.subtreeIDs(of: [unit.unit.id])
+        let names = Dictionary(try await PersonnelService.repository(request).people(units: units).map { ($0.id, $0.fullName) }, uniquingKeysWith: { a, _ in a })
+        let cases = try await DisciplinaryCaseRepository(db: request.db).cases(units: units, closedIn: input.query.year)
+        let today = VietnamTime.localDate(of: request.now), en = Language.of(request) == .en
+        return .ok(.init(body: .json(.init(items: cases.map { Self.disciplinaryCase($0, name: names[$0.personID] ?? "", today: today, en: en) }))))
     }
 
     // MARK: Conversions
+
+    static func day(_ raw: String, field: String) throws -> LocalDate {
+        guard let day = LocalDate(iso: raw) else { throw Problem.badRequest("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid date (YYYY-MM-DD).", field: field) }
+        return day
+    }
+
+    static func disciplinaryCase(_ c: DisciplinaryCase, name: String, today: LocalDate, en: Bool) -> Components.Schemas.DisciplinaryCase {
+        .init(id: c.id.description, personId: c.personID.description, personName: name, discoveredOn: c.discoveredOn.iso, complex: c.complex,
+              summary: c.summary, state: .init(rawValue: c.state.rawValue)!, form: c.form.map { .init(rawValue: $0.rawValue)! },
+              formName: c.form?.name(en: en), decidedOn: c.decidedOn?.iso, decisionNumber: c.decisionNumber, deadline: c.deadline.iso,
+              overdue: c.isOverdue(today: today), version: c.version)
+    }
 
     static func draft(_ body: Components.Schemas.PersonInput, id: Person.ID, unit: OrgUnit.ID) throws -> Person {
         guard let started = LocalDate(iso: body.startedOn) else {
@@ -101,15 +148,18 @@ extension ParAPI {
               level: .init(rawValue: r.level.rawValue)!, levelName: r.level.name(en: en), state: .init(rawValue: r.state.rawValue)!)
     }
 
-    static func record(_ record: PersonnelService.Record, en: Bool) -> Components.Schemas.PersonRecord {
+    static func record(_ record: PersonnelService.Record, today: LocalDate, en: Bool) -> Components.Schemas.PersonRecord {
         .init(person: person(record.person, en: en),
               moves: record.moves.map { .init(fromUnitId: $0.fromUnitID?.description, toUnitId: $0.toUnitID.description, on: $0.on.iso,
                                               kind: .init(rawValue: $0.kind.rawValue)!) },
-              ratings: record.ratings.map { rating($0, en: en) })
+              ratings: record.ratings.map { rating($0, en: en) },
+              disciplinaryCases: record.cases.map { disciplinaryCase($0, name: record.person.fullName, today: today, en: en) })
     }
 
-    static func statistics(_ s: PersonnelService.Statistics) -> Components.Schemas.RatingStatisticsList {
-        .init(unitId: s.unit.unit.id.description, year: s.year, items: s.items.map { current, previous in
+    static func statistics(_ s: PersonnelService.Statistics, en: Bool) -> Components.Schemas.RatingStatisticsList {
+        .init(unitId: s.unit.unit.id.description, year: s.year,
+              figures: s.figures.map { .init(metric: .init(rawValue: $0.metric.rawValue)!, name: $0.metric.name(en: en), rate: $0.rate) },
+              items: s.items.map { current, previous in
             let change = current.change(since: previous)
             return .init(kind: .init(rawValue: current.kind.rawValue)!, rated: current.rated, unrated: current.unrated,
                          goodOrBetterShare: current.goodOrBetterShare, excellentCap: current.excellentCap, exceedsCap: current.exceedsCap,

@@ -15,6 +15,34 @@ enum PersonnelPages {
         routes.post(Paths.person.pattern, use: update)
         routes.post(Paths.personRating.pattern, use: rate)
         routes.get(Paths.myPersonRecord.pattern, use: mine)
+        routes.post(Paths.personDiscipline.pattern, use: openCase)
+        routes.post(Paths.disciplinaryCaseClose.pattern, use: closeCase)
+    }
+
+    struct CaseLine: Encodable {
+        let id: String
+        let name: String
+        let link: String
+        let discoveredOn: String
+        let summary: String
+        let state: String
+        let outcome: String
+        let deadline: String
+        let overdue: Bool
+        let open: Bool
+        let version: Int
+    }
+
+    static func caseLine(_ c: DisciplinaryCase, name: String, today: LocalDate, en: Bool) -> CaseLine {
+        let outcome: String
+        switch c.state {
+        case .open: outcome = ""
+        case .decided: outcome = "\(c.form?.name(en: en) ?? "") — \(c.decisionNumber ?? "") (\(LocalTime.format(c.decidedOn)))"
+        case .dropped: outcome = "\(Messages.text("personnel.case-dropped", en: en)) (\(LocalTime.format(c.decidedOn)))"
+        }
+        return CaseLine(id: c.id.description, name: name, link: Paths.person.link(c.personID), discoveredOn: LocalTime.format(c.discoveredOn),
+                        summary: c.summary, state: c.state.rawValue, outcome: outcome, deadline: LocalTime.format(c.deadline),
+                        overdue: c.isOverdue(today: today), open: c.state == .open, version: c.version)
     }
 
     typealias Option = SatisfactionPages.Option
@@ -51,7 +79,9 @@ enum PersonnelPages {
         let people: [PersonLine]
         let levels: [String]
         let statistics: [StatisticsLine]
+        let figures: [Option]
         let pending: Int
+        let cases: [CaseLine]
         let canEdit: Bool
         let canApprove: Bool
         let kinds: [Option]
@@ -76,7 +106,8 @@ enum PersonnelPages {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
         let repository = PersonnelService.repository(request)
-        let people = try await repository.people(units: try await request.units.subtreeIDs(of: [record.unit.id]))
+        let units = try await request.units.subtreeIDs(of: [record.unit.id])
+        let people = try await repository.people(units: units)
         let ratings = try await repository.ratings(people: people.map(\.id), year: year)
         let statistics = try await PersonnelService.statistics(record, year: year, request: request)
         let principal = try request.requirePrincipal()
@@ -97,7 +128,10 @@ enum PersonnelPages {
                                       goodOrBetter: Format.percent(current.goodOrBetterShare.map { $0 * 100 }, en: en), cap: current.excellentCap,
                                       exceedsCap: current.exceedsCap)
             },
+            figures: statistics.figures.map { Option(value: Format.percent($0.rate.map { $0 * 100 }, en: en), label: $0.metric.name(en: en), selected: false) },
             pending: ratings.values.filter { $0.state == .entered }.count,
+            cases: try await DisciplinaryCaseRepository(db: request.db).cases(units: units, closedIn: year)
+                .map { c in caseLine(c, name: people.first { $0.id == c.personID }?.fullName ?? "", today: VietnamTime.localDate(of: request.now), en: en) },
             canEdit: principal.may(.editPersonnel, onUnitWithAncestry: record.ancestry),
             canApprove: principal.may(.approveRatings, onUnitWithAncestry: record.ancestry),
             kinds: Person.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
@@ -171,6 +205,8 @@ enum PersonnelPages {
         let startedOnISO: String
         let moves: [MoveLine]
         let ratings: [RatingLine]
+        let cases: [CaseLine]
+        let forms: [Option]
         let canEdit: Bool
         let isCivilServant: Bool
         let isRated: Bool
@@ -213,6 +249,8 @@ enum PersonnelPages {
                 RatingLine(year: $0.year, score: $0.score.map { Format.number($0, en: en, digits: 1) } ?? "—", level: levelText($0, en: en),
                            reason: $0.disqualification.map { $0.name(en: en) } ?? "")
             },
+            cases: record.cases.map { caseLine($0, name: person.fullName, today: VietnamTime.localDate(of: request.now), en: en) },
+            forms: DisciplinaryCase.Form.allowed(for: person.kind).map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
             canEdit: canEdit, isCivilServant: person.kind == .civilServant, isRated: person.kind.isRated, year: try year(request),
             kinds: Person.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0 == person.kind) },
             levels: QualityLevel.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
@@ -277,5 +315,31 @@ enum PersonnelPages {
                                                 disqualification: form["disqualification"].flatMap(Disqualification.init(rawValue:)),
                                                 level: form["level"].flatMap(QualityLevel.init(rawValue:)), request: request)
         }
+    }
+
+    @Sendable static func openCase(_ request: Request) async throws -> Response {
+        try await change(request) { person, form in
+            guard let day = LocalDate(iso: form["discoveredOn"] ?? "") else {
+                throw DomainError.invalid("Ngày phát hiện vi phạm không hợp lệ.", english: "Not a valid day of discovery.", field: "discoveredOn")
+            }
+            _ = try await PersonnelService.openCase(person.id.description, discoveredOn: day, complex: form["complex"] == "on",
+                                                    summary: form["summary"] ?? "", request: request)
+        }
+    }
+
+    @Sendable static func closeCase(_ request: Request) async throws -> Response {
+        let (found, person) = try await PersonnelService.editableCase(request.parameters.get("caseID"), request: request)
+        let form = try request.content.decode([String: String].self)
+        do {
+            guard let day = LocalDate(iso: form["decidedOn"] ?? "") else {
+                throw DomainError.invalid("Ngày quyết định không hợp lệ.", english: "Not a valid decision date.", field: "decidedOn")
+            }
+            _ = try await PersonnelService.closeCase(found.id.description, form: form["form"].flatMap(DisciplinaryCase.Form.init(rawValue:)), on: day,
+                                                     number: form["decisionNumber"], expectedVersion: Int(form["version"] ?? ""), request: request)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await renderPerson(request, record: try await PersonnelService.read(person.id.description, request: request), errors: errors)
+        }
+        return request.redirect(to: Paths.person.link(person.id))
     }
 }

@@ -12,6 +12,7 @@ enum PersonnelService {
         var person: Person
         var moves: [PersonMove]
         var ratings: [QualityRating]
+        var cases: [DisciplinaryCase]
     }
 
     /// A unit's statistics for a year per rated kind, with the same kind's figures the year before.
@@ -19,6 +20,8 @@ enum PersonnelService {
         var unit: UnitRecord
         var year: Int
         var items: [(current: RatingStatistics, previous: RatingStatistics)]
+        /// The PAR index figures of the unit's subtree for the year.
+        var figures: [(metric: PersonnelMetric, rate: Double?)]
     }
 
     static func repository(_ request: Request) -> PersonnelRepository { PersonnelRepository(db: request.db) }
@@ -47,7 +50,8 @@ enum PersonnelService {
     private static func record(_ person: Person, request: Request) async throws -> Record {
         let repository = repository(request)
         try await repository.recordRead(person.id, actor: request.auditActor, now: request.now)
-        return Record(person: person, moves: try await repository.moves(of: person.id), ratings: try await repository.ratings(of: person.id))
+        return Record(person: person, moves: try await repository.moves(of: person.id), ratings: try await repository.ratings(of: person.id),
+                      cases: try await DisciplinaryCaseRepository(db: request.db).cases(of: person.id))
     }
 
     /// The person if the principal may change records at their unit (editPersonnel), else 404 / 403.
@@ -99,7 +103,8 @@ enum PersonnelService {
     static func rate(_ raw: String?, year: Int, score: Double?, disqualification: Disqualification?, level: QualityLevel?,
                      request: Request) async throws -> QualityRating {
         let person = try await editable(raw, request: request)
-        let rating = try QualityRating.entered(for: person, year: year, score: score, disqualification: disqualification, level: level)
+        let cases = try await DisciplinaryCaseRepository(db: request.db).cases(of: person.id)
+        let rating = try QualityRating.entered(for: person, year: year, score: score, disqualification: disqualification, level: level, cases: cases)
         try await repository(request).saveRating(rating, person: person, actor: request.auditActor, now: request.now)
         return rating
     }
@@ -110,8 +115,49 @@ enum PersonnelService {
         let repository = repository(request)
         let current = try await repository.statistics(units: units, year: year)
         let previous = try await repository.statistics(units: units, year: year - 1)
+        var figures: [(metric: PersonnelMetric, rate: Double?)] = []
+        for metric in PersonnelMetric.allCases { figures.append((metric, try await figure(metric, unit: unit, year: year, request: request))) }
         return Statistics(unit: unit, year: year, items: current.map { item in
             (item, previous.first { $0.kind == item.kind } ?? RatingStatistics(kind: item.kind, year: year - 1, levels: [], unrated: 0))
-        })
+        }, figures: figures)
+    }
+
+    /// A civil-service figure of the unit's subtree for `year` (PAR index automatic criteria, commitments).
+    static func figure(_ metric: PersonnelMetric, unit: UnitRecord, year: Int, request: Request) async throws -> Double? {
+        let units = try await request.units.subtreeIDs(of: [unit.unit.id])
+        let repository = repository(request)
+        let people = try await repository.people(units: units).filter { $0.startedOn.year <= year }.count
+        let disciplined = Set(try await DisciplinaryCaseRepository(db: request.db).cases(units: units, closedIn: year)
+            .filter { $0.disqualifies(year: year) }.map(\.personID)).count
+        return metric.rate(statistics: try await repository.statistics(units: units, year: year), people: people, disciplined: disciplined)
+    }
+
+    // MARK: Discipline
+
+    /// The case if the principal may change records at its person's unit.
+    static func editableCase(_ raw: String?, request: Request) async throws -> (DisciplinaryCase, Person) {
+        guard let raw, let id = DisciplinaryCase.ID(string: raw), let found = try await DisciplinaryCaseRepository(db: request.db).find(id) else {
+            throw Problem.notFound("Không tìm thấy vụ việc kỷ luật.", english: "No such disciplinary case.")
+        }
+        return (found, try await editable(found.personID.description, request: request))
+    }
+
+    static func openCase(_ raw: String?, discoveredOn: LocalDate, complex: Bool, summary: String, request: Request) async throws -> DisciplinaryCase {
+        let person = try await editable(raw, request: request)
+        let opened = try DisciplinaryCase.opened(against: person, discoveredOn: discoveredOn, complex: complex, summary: summary,
+                                                 today: VietnamTime.localDate(of: request.now))
+        try await DisciplinaryCaseRepository(db: request.db).add(opened, unit: person.unitID, actor: request.auditActor, now: request.now)
+        return opened
+    }
+
+    /// Decides (with a form) or drops (without) an open case.
+    static func closeCase(_ raw: String?, form: DisciplinaryCase.Form?, on day: LocalDate, number: String?, expectedVersion: Int?,
+                          request: Request) async throws -> DisciplinaryCase {
+        let (found, person) = try await editableCase(raw, request: request)
+        let today = VietnamTime.localDate(of: request.now)
+        return try await DisciplinaryCaseRepository(db: request.db).update(found.id, expectedVersion: expectedVersion, change: { stored in
+            if let form { return try stored.decided(form, on: day, number: number ?? "", kind: person.kind, today: today) }
+            return try stored.dropped(on: day, today: today)
+        }, actor: request.auditActor, now: request.now)
     }
 }

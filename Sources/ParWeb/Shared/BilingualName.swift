@@ -28,6 +28,8 @@ extension InspectionFinding.Category: BilingualName {}
 extension Meeting.Attendance: BilingualName {}
 extension PARField: BilingualName {}
 extension Person.Kind: BilingualName {}
+extension PersonnelMetric: BilingualName {}
+extension DisciplinaryCase.Form: BilingualName {}
 extension ParIndexField: BilingualName {}
 extension ParReport.Part: BilingualName {}
 extension QualityLevel: BilingualName {}

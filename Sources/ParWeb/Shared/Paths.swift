@@ -108,6 +108,8 @@ enum Paths: String, CaseIterable {
     case person = "/personnel/people/:personID"
     case personRating = "/personnel/people/:personID/rating"
     case myPersonRecord = "/account/person"
+    case personDiscipline = "/personnel/people/:personID/discipline"
+    case disciplinaryCaseClose = "/personnel/discipline/:caseID/close"
     case parIndex = "/par-index"
     case parIndexSet = "/par-index/sets/:setID"
     case parIndexAssessment = "/par-index/sets/:setID/units/:unitID"
