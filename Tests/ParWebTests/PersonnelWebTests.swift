@@ -31,6 +31,13 @@ struct PersonnelWebTests {
         return try JSONDecoder().decode(Components.Schemas.Person.self, from: Data(body.utf8)).id
     }
 
+    /// A 40-hour course that ended on `day`.
+    static func train(_ app: Application, _ id: String, token: String, on day: LocalDate) async throws {
+        let (status, text, _) = try await send(app, .POST, "/api/v1/personnel/people/\(id)/training", token: token,
+                                               #"{"course":"Bồi dưỡng kiến thức quản lý nhà nước","startedOn":"\#(day.iso)","endedOn":"\#(day.iso)","hours":40}"#)
+        #expect(status == .created, "\(text)")
+    }
+
     static func userID(_ app: Application, token: String) async throws -> String {
         let (_, body, _) = try await send(app, .GET, "/api/v1/me", token: token)
         return try JSONDecoder().decode(Components.Schemas.Me.self, from: Data(body.utf8)).user.id
@@ -58,6 +65,7 @@ struct PersonnelWebTests {
                                                                       headers: ["If-Match": "\"v1\""])
                     #expect(closed == .ok, "\(closedText)")
                 }
+                if i < 6 { try await Self.train(app, id, token: officer, on: today) }
                 let (status, text, _) = try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)/ratings/\(year)", token: officer,
                                                             #"{"score":\#(score)}"#)
                 #expect(status == .ok, "\(text)")
@@ -67,6 +75,7 @@ struct PersonnelWebTests {
                 }
             }
             let employee = try await Self.addPerson(app, fixture, name: "Viên chức", kind: "public_employee")
+            try await Self.train(app, employee, token: officer, on: today)
             #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(employee)/ratings/\(year)", token: officer, #"{"level":"good"}"#).0 == .ok)
             let contract = try await Self.addPerson(app, fixture, name: "Hợp đồng", kind: "contract")
             #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(contract)/ratings/\(year)", token: officer, #"{"level":"good"}"#).0
@@ -94,9 +103,10 @@ struct PersonnelWebTests {
             #expect(civil.levels.map(\.share) == [0.2, 0.5, 0.2, 0.1])
             let employees = try #require(stats.items.first { $0.kind == .publicEmployee })
             #expect(employees.levels.map(\.count) == [0, 1, 0, 0] && employees.goodOrBetterShare == 1 && !employees.exceedsCap)
-            // The PAR index figures, by hand: 8 of the 11 rated are good or better; 11 of the 12 were not disciplined this year.
-            #expect(stats.figures.map(\.metric) == [.personnel_goodOrBetter, .personnel_withoutDiscipline])
-            #expect(stats.figures.map(\.rate) == [8.0 / 11.0, 11.0 / 12.0])
+            // The PAR index figures, by hand: 8 of the 11 rated are good or better; 7 of the 11 who must train did their
+            // 40 hours this year; 11 of the 12 were not disciplined this year.
+            #expect(stats.figures.map(\.metric) == [.personnel_goodOrBetter, .personnel_trained, .personnel_withoutDiscipline])
+            #expect(stats.figures.map(\.rate) == [8.0 / 11.0, 7.0 / 11.0, 11.0 / 12.0])
             let (_, listed, _) = try await Self.send(app, .GET, "/api/v1/personnel/units/\(fixture.justice.id)/discipline?year=\(year)", token: officer)
             #expect(listed.contains("QĐ-STP") && listed.contains("Khiển trách"))
 

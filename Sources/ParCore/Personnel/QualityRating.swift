@@ -202,17 +202,42 @@ public struct RatingStatistics: Codable, Hashable, Sendable {
     }
 }
 
+/// What the civil-service figures are computed from: a unit subtree's records for one year.
+public struct PersonnelCounts: Hashable, Sendable {
+    /// Approved ratings per kind of staff.
+    public var statistics: [RatingStatistics]
+    /// People at the units who had started by the end of the year.
+    public var people: Int
+    /// Of them, those with a disciplinary decision in the year.
+    public var disciplined: Int
+    /// Of them, the civil servants and public employees (who must train).
+    public var mustTrain: Int
+    /// Of those, the ones whose training in the year met `TrainingRequirement`.
+    public var trained: Int
+
+    public init(statistics: [RatingStatistics], people: Int, disciplined: Int, mustTrain: Int, trained: Int) {
+        self.statistics = statistics
+        self.people = people
+        self.disciplined = disciplined
+        self.mustTrain = mustTrain
+        self.trained = trained
+    }
+}
+
 /// The civil-service figures the PAR index's automatic criteria and commitments may name
 /// (`ScoringMethod.tiers` / `.proportional`), computed from the unit subtree's records for a year.
 public enum PersonnelMetric: String, CaseIterable, Sendable {
     /// Of those with an approved rating, the share rated "completed well" or better (every rated kind).
     case goodOrBetter = "personnel.good_or_better"
+    /// Of the civil servants and public employees, the share trained as required in the year.
+    case trained = "personnel.trained"
     /// Of the people at the units, the share with no disciplinary decision in the year.
     case withoutDiscipline = "personnel.without_discipline"
 
     public var vietnamese: String {
         switch self {
         case .goodOrBetter: "Tỷ lệ cán bộ, công chức, viên chức xếp loại hoàn thành tốt nhiệm vụ trở lên"
+        case .trained: "Tỷ lệ công chức, viên chức được bồi dưỡng đủ thời lượng trong năm"
         case .withoutDiscipline: "Tỷ lệ cán bộ, công chức, viên chức không bị kỷ luật trong năm"
         }
     }
@@ -220,19 +245,22 @@ public enum PersonnelMetric: String, CaseIterable, Sendable {
     public var english: String {
         switch self {
         case .goodOrBetter: "Share of staff rated completed well or better"
+        case .trained: "Share of civil servants and public employees trained as required in the year"
         case .withoutDiscipline: "Share of staff without discipline in the year"
         }
     }
 
     /// The rate (0…1), nil when there is nothing to measure (nobody rated; nobody recorded).
-    public func rate(statistics: [RatingStatistics], people: Int, disciplined: Int) -> Double? {
+    public func rate(_ counts: PersonnelCounts) -> Double? {
         switch self {
         case .goodOrBetter:
-            let rated = statistics.reduce(0) { $0 + $1.rated }
-            let good = statistics.reduce(0) { $0 + ($1.counts[.excellent] ?? 0) + ($1.counts[.good] ?? 0) }
+            let rated = counts.statistics.reduce(0) { $0 + $1.rated }
+            let good = counts.statistics.reduce(0) { $0 + ($1.counts[.excellent] ?? 0) + ($1.counts[.good] ?? 0) }
             return rated == 0 ? nil : Double(good) / Double(rated)
+        case .trained:
+            return counts.mustTrain == 0 ? nil : Double(counts.trained) / Double(counts.mustTrain)
         case .withoutDiscipline:
-            return people == 0 ? nil : Double(max(0, people - disciplined)) / Double(people)
+            return counts.people == 0 ? nil : Double(max(0, counts.people - counts.disciplined)) / Double(counts.people)
         }
     }
 }

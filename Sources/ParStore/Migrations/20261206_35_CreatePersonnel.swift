@@ -2,8 +2,8 @@ import FluentKit
 import SQLKit
 
 /// The people of each unit (`people`), where they worked before (`person_moves`), their
-/// yearly quality ratings (`quality_ratings`, one per person and year) and disciplinary cases
-/// (`disciplinary_cases`) — issue 23.
+/// yearly quality ratings (`quality_ratings`, one per person and year), disciplinary cases
+/// (`disciplinary_cases`) and training (`training_records`) — issue 23.
 struct CreatePersonnel: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("people")
@@ -57,16 +57,28 @@ struct CreatePersonnel: AsyncMigration {
             .field("version", .int, .required)
             .field("updated_at", .datetime, .required)
             .create()
+        try await database.schema("training_records")
+            .id()
+            .field("person_id", .uuid, .required, .references("people", "id"))
+            .field("course", .string, .required)
+            .field("started_on", .string, .required)
+            .field("ended_on", .string, .required)
+            .field("hours", .int, .required)
+            .field("certificate", .string)
+            .field("created_at", .datetime, .required)
+            .create()
         let sql = try database.sql
         try await sql.raw("CREATE INDEX people_unit_idx ON people (unit_id)").run()
         try await sql.raw("CREATE INDEX people_user_idx ON people (user_id)").run()
         try await sql.raw("CREATE INDEX person_moves_person_idx ON person_moves (person_id)").run()
         try await sql.raw("CREATE INDEX quality_ratings_unit_idx ON quality_ratings (unit_id, year)").run()
+        try await sql.raw("CREATE INDEX training_records_person_idx ON training_records (person_id, ended_on)").run()
         try await sql.raw("CREATE INDEX disciplinary_cases_person_idx ON disciplinary_cases (person_id)").run()
         try await sql.raw("CREATE INDEX disciplinary_cases_unit_idx ON disciplinary_cases (unit_id, state)").run()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("training_records").delete()
         try await database.schema("disciplinary_cases").delete()
         try await database.schema("quality_ratings").delete()
         try await database.schema("person_moves").delete()

@@ -185,6 +185,40 @@ public struct PersonnelRepository: Sendable {
         return Person.Kind.allCases.filter(\.isRated).map { RatingStatistics(kind: $0, year: year, levels: levels[$0] ?? [], unrated: unrated[$0] ?? 0) }
     }
 
+    // MARK: Training
+
+    /// Stores a course a person attended (validated by ParCore).
+    public func addTraining(_ record: TrainingRecord, actor: AuditActor, now: Date) async throws {
+        try await db.writeTransaction { tx in
+            try await tx.sql.insert(into: "training_records")
+                .columns("id", "person_id", "course", "started_on", "ended_on", "hours", "certificate", "created_at")
+                .values(SQLBind(record.id.rawValue), SQLBind(record.personID.rawValue), SQLBind(record.course), SQLBind(record.startedOn.iso),
+                        SQLBind(record.endedOn.iso), SQLBind(record.hours), SQLBind(record.certificate), SQLBind(now)).run()
+            try await AuditLog.append(on: tx, actor: actor, action: "training.add", entityType: "person", entityID: record.personID.description,
+                                      after: ["hours": String(record.hours), "ended": record.endedOn.iso], now: now)
+        }
+    }
+
+    /// The courses of `people`, by person, latest first.
+    public func training(people: [Person.ID]) async throws -> [Person.ID: [TrainingRecord]] {
+        guard !people.isEmpty else { return [:] }
+        var result: [Person.ID: [TrainingRecord]] = [:]
+        for row in try await db.sql.select().columns("id", "person_id", "course", "started_on", "ended_on", "hours", "certificate")
+            .from("training_records").where("person_id", .in, people.map(\.rawValue)).orderBy("ended_on", .descending).all() {
+            guard let started = LocalDate(iso: try row.decode(column: "started_on", as: String.self)),
+                  let ended = LocalDate(iso: try row.decode(column: "ended_on", as: String.self)) else {
+                throw DomainStoreError.corruptRow("training_records")
+            }
+            let record = TrainingRecord(id: TrainingRecord.ID(try row.decode(column: "id", as: UUID.self)),
+                                        personID: Person.ID(try row.decode(column: "person_id", as: UUID.self)),
+                                        course: try row.decode(column: "course", as: String.self), startedOn: started, endedOn: ended,
+                                        hours: try row.decode(column: "hours", as: Int.self),
+                                        certificate: try row.decode(column: "certificate", as: String?.self))
+            result[record.personID, default: []].append(record)
+        }
+        return result
+    }
+
     // MARK: Rows
 
     static let notFound = DomainError(.notFound, "Không tìm thấy người này.", english: "No such person.")

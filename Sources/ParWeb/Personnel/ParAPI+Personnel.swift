@@ -110,7 +110,21 @@ extension ParAPI {
         return .ok(.init(body: .json(.init(items: cases.map { Self.disciplinaryCase($0, name: names[$0.personID] ?? "", today: today, en: en) }))))
     }
 
+    func addTraining(_ input: Operations.AddTraining.Input) async throws -> Operations.AddTraining.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let record = try await PersonnelService.addTraining(input.path.personId, course: body.course, startedOn: try Self.day(body.startedOn, field: "startedOn"),
+                                                            endedOn: try Self.day(body.endedOn, field: "endedOn"), hours: body.hours,
+                                                            certificate: body.certificate, request: request)
+        return .created(.init(body: .json(Self.training(record))))
+    }
+
     // MARK: Conversions
+
+    static func training(_ t: TrainingRecord) -> Components.Schemas.TrainingRecord {
+        .init(id: t.id.description, personId: t.personID.description, course: t.course, startedOn: t.startedOn.iso, endedOn: t.endedOn.iso,
+              hours: t.hours, certificate: t.certificate)
+    }
 
     static func day(_ raw: String, field: String) throws -> LocalDate {
         guard let day = LocalDate(iso: raw) else { throw Problem.badRequest("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid date (YYYY-MM-DD).", field: field) }
@@ -153,7 +167,8 @@ extension ParAPI {
               moves: record.moves.map { .init(fromUnitId: $0.fromUnitID?.description, toUnitId: $0.toUnitID.description, on: $0.on.iso,
                                               kind: .init(rawValue: $0.kind.rawValue)!) },
               ratings: record.ratings.map { rating($0, en: en) },
-              disciplinaryCases: record.cases.map { disciplinaryCase($0, name: record.person.fullName, today: today, en: en) })
+              disciplinaryCases: record.cases.map { disciplinaryCase($0, name: record.person.fullName, today: today, en: en) },
+              training: record.training.map(training))
     }
 
     static func statistics(_ s: PersonnelService.Statistics, en: Bool) -> Components.Schemas.RatingStatisticsList {

@@ -17,6 +17,14 @@ enum PersonnelPages {
         routes.get(Paths.myPersonRecord.pattern, use: mine)
         routes.post(Paths.personDiscipline.pattern, use: openCase)
         routes.post(Paths.disciplinaryCaseClose.pattern, use: closeCase)
+        routes.post(Paths.personTraining.pattern, use: addTraining)
+    }
+
+    struct TrainingLine: Encodable {
+        let course: String
+        let dates: String
+        let hours: Int
+        let certificate: String
     }
 
     struct CaseLine: Encodable {
@@ -206,6 +214,9 @@ enum PersonnelPages {
         let moves: [MoveLine]
         let ratings: [RatingLine]
         let cases: [CaseLine]
+        let training: [TrainingLine]
+        /// Hours of the year's courses against the 40 required, for those who must train.
+        let trainingHours: String?
         let forms: [Option]
         let canEdit: Bool
         let isCivilServant: Bool
@@ -250,6 +261,11 @@ enum PersonnelPages {
                            reason: $0.disqualification.map { $0.name(en: en) } ?? "")
             },
             cases: record.cases.map { caseLine($0, name: person.fullName, today: VietnamTime.localDate(of: request.now), en: en) },
+            training: record.training.map {
+                TrainingLine(course: $0.course, dates: "\(LocalTime.format($0.startedOn)) – \(LocalTime.format($0.endedOn))", hours: $0.hours,
+                             certificate: $0.certificate ?? "")
+            },
+            trainingHours: person.kind.isRated ? "\(TrainingRequirement.hours(record.training, year: VietnamTime.localDate(of: request.now).year))/\(TrainingRequirement.yearlyHours)" : nil,
             forms: DisciplinaryCase.Form.allowed(for: person.kind).map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
             canEdit: canEdit, isCivilServant: person.kind == .civilServant, isRated: person.kind.isRated, year: try year(request),
             kinds: Person.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0 == person.kind) },
@@ -341,5 +357,18 @@ enum PersonnelPages {
             return try await renderPerson(request, record: try await PersonnelService.read(person.id.description, request: request), errors: errors)
         }
         return request.redirect(to: Paths.person.link(person.id))
+    }
+
+    @Sendable static func addTraining(_ request: Request) async throws -> Response {
+        try await change(request) { person, form in
+            guard let start = LocalDate(iso: form["startedOn"] ?? ""), let end = LocalDate(iso: form["endedOn"] ?? "") else {
+                throw DomainError.invalid("Ngày bắt đầu và kết thúc khóa học không hợp lệ.", english: "Not valid course dates.", field: "startedOn")
+            }
+            guard let hours = Int(form["hours"] ?? "") else {
+                throw DomainError.invalid("Số tiết không hợp lệ.", english: "Not a valid number of hours.", field: "hours")
+            }
+            _ = try await PersonnelService.addTraining(person.id.description, course: form["course"] ?? "", startedOn: start, endedOn: end,
+                                                       hours: hours, certificate: form["certificate"], request: request)
+        }
     }
 }

@@ -13,6 +13,7 @@ enum PersonnelService {
         var moves: [PersonMove]
         var ratings: [QualityRating]
         var cases: [DisciplinaryCase]
+        var training: [TrainingRecord]
     }
 
     /// A unit's statistics for a year per rated kind, with the same kind's figures the year before.
@@ -51,7 +52,8 @@ enum PersonnelService {
         let repository = repository(request)
         try await repository.recordRead(person.id, actor: request.auditActor, now: request.now)
         return Record(person: person, moves: try await repository.moves(of: person.id), ratings: try await repository.ratings(of: person.id),
-                      cases: try await DisciplinaryCaseRepository(db: request.db).cases(of: person.id))
+                      cases: try await DisciplinaryCaseRepository(db: request.db).cases(of: person.id),
+                      training: try await repository.training(people: [person.id])[person.id] ?? [])
     }
 
     /// The person if the principal may change records at their unit (editPersonnel), else 404 / 403.
@@ -115,21 +117,40 @@ enum PersonnelService {
         let repository = repository(request)
         let current = try await repository.statistics(units: units, year: year)
         let previous = try await repository.statistics(units: units, year: year - 1)
-        var figures: [(metric: PersonnelMetric, rate: Double?)] = []
-        for metric in PersonnelMetric.allCases { figures.append((metric, try await figure(metric, unit: unit, year: year, request: request))) }
+        let counts = try await counts(unit, year: year, request: request)
+        let figures = PersonnelMetric.allCases.map { (metric: $0, rate: $0.rate(counts)) }
         return Statistics(unit: unit, year: year, items: current.map { item in
             (item, previous.first { $0.kind == item.kind } ?? RatingStatistics(kind: item.kind, year: year - 1, levels: [], unrated: 0))
         }, figures: figures)
     }
 
-    /// A civil-service figure of the unit's subtree for `year` (PAR index automatic criteria, commitments).
-    static func figure(_ metric: PersonnelMetric, unit: UnitRecord, year: Int, request: Request) async throws -> Double? {
+    /// What the civil-service figures of the unit's subtree for `year` are computed from.
+    static func counts(_ unit: UnitRecord, year: Int, request: Request) async throws -> PersonnelCounts {
         let units = try await request.units.subtreeIDs(of: [unit.unit.id])
         let repository = repository(request)
-        let people = try await repository.people(units: units).filter { $0.startedOn.year <= year }.count
+        let people = try await repository.people(units: units).filter { $0.startedOn.year <= year }
+        let mustTrain = people.filter(\.kind.isRated)
+        let training = try await repository.training(people: mustTrain.map(\.id))
         let disciplined = Set(try await DisciplinaryCaseRepository(db: request.db).cases(units: units, closedIn: year)
-            .filter { $0.disqualifies(year: year) }.map(\.personID)).count
-        return metric.rate(statistics: try await repository.statistics(units: units, year: year), people: people, disciplined: disciplined)
+            .filter { $0.disqualifies(year: year) }.map(\.personID))
+        return PersonnelCounts(statistics: try await repository.statistics(units: units, year: year), people: people.count,
+                               disciplined: people.filter { disciplined.contains($0.id) }.count, mustTrain: mustTrain.count,
+                               trained: mustTrain.filter { TrainingRequirement.isMet(training[$0.id] ?? [], year: year) }.count)
+    }
+
+    /// A civil-service figure of the unit's subtree for `year` (PAR index automatic criteria, commitments).
+    static func figure(_ metric: PersonnelMetric, unit: UnitRecord, year: Int, request: Request) async throws -> Double? {
+        metric.rate(try await counts(unit, year: year, request: request))
+    }
+
+    /// Records a course a person attended (editPersonnel on their unit).
+    static func addTraining(_ raw: String?, course: String, startedOn: LocalDate, endedOn: LocalDate, hours: Int, certificate: String?,
+                            request: Request) async throws -> TrainingRecord {
+        let person = try await editable(raw, request: request)
+        let record = try TrainingRecord.recorded(for: person, course: course, startedOn: startedOn, endedOn: endedOn, hours: hours,
+                                                 certificate: certificate, today: VietnamTime.localDate(of: request.now))
+        try await repository(request).addTraining(record, actor: request.auditActor, now: request.now)
+        return record
     }
 
     // MARK: Discipline

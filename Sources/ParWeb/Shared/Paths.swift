@@ -109,6 +109,7 @@ enum Paths: String, CaseIterable {
     case personRating = "/personnel/people/:personID/rating"
     case myPersonRecord = "/account/person"
     case personDiscipline = "/personnel/people/:personID/discipline"
+    case personTraining = "/personnel/people/:personID/training"
     case disciplinaryCaseClose = "/personnel/discipline/:caseID/close"
     case parIndex = "/par-index"
     case parIndexSet = "/par-index/sets/:setID"

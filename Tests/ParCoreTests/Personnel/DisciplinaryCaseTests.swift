@@ -52,16 +52,41 @@ struct DisciplinaryCaseTests {
         #expect(try QualityRating.entered(for: Self.civil, year: 2026, score: 96, disqualification: nil, level: nil, cases: [opened]).level == .excellent)
     }
 
-    /// The department of twelve: 11 rated (10 civil servants, 1 public employee), 8 good or better; one of the 12 disciplined.
+    /// The department of twelve: 11 rated (10 civil servants, 1 public employee), 8 good or better; one of the 12 disciplined;
+    /// of the 11 who must train, 7 attended 40 hours or more in the year.
     @Test("the PAR index figures of the department of twelve")
     func figures() {
         let civil = RatingStatistics(kind: .civilServant, year: 2026, levels: [.excellent, .excellent, .good, .good, .good, .good, .good, .completed,
                                                                                 .completed, .notCompleted], unrated: 0)
         let employees = RatingStatistics(kind: .publicEmployee, year: 2026, levels: [.good], unrated: 0)
-        let good = PersonnelMetric.goodOrBetter.rate(statistics: [civil, employees], people: 12, disciplined: 1)
-        #expect(good == 8.0 / 11.0)
-        #expect(PersonnelMetric.withoutDiscipline.rate(statistics: [civil, employees], people: 12, disciplined: 1) == 11.0 / 12.0)
-        #expect(PersonnelMetric.goodOrBetter.rate(statistics: [], people: 0, disciplined: 0) == nil)
-        #expect(PersonnelMetric.withoutDiscipline.rate(statistics: [], people: 0, disciplined: 0) == nil)
+        let counts = PersonnelCounts(statistics: [civil, employees], people: 12, disciplined: 1, mustTrain: 11, trained: 7)
+        #expect(PersonnelMetric.goodOrBetter.rate(counts) == 8.0 / 11.0)
+        #expect(PersonnelMetric.withoutDiscipline.rate(counts) == 11.0 / 12.0)
+        #expect(PersonnelMetric.trained.rate(counts) == 7.0 / 11.0)
+        let none = PersonnelCounts(statistics: [], people: 0, disciplined: 0, mustTrain: 0, trained: 0)
+        #expect(PersonnelMetric.allCases.allSatisfy { $0.rate(none) == nil })
+    }
+
+    @Test("training: hours of the courses that ended in the year, against the 40 required", arguments: [
+        ([("2026-03-02", "2026-03-06", 40)], true), ([("2026-03-02", "2026-03-04", 24), ("2026-10-01", "2026-10-02", 16)], true),
+        ([("2026-03-02", "2026-03-04", 24), ("2025-12-29", "2026-01-02", 16)], true), ([("2025-12-22", "2025-12-26", 40)], false),
+        ([("2026-05-04", "2026-05-06", 39)], false),
+    ] as [([(String, String, Int)], Bool)])
+    func training(courses: [(String, String, Int)], met: Bool) throws {
+        let records = try courses.map {
+            try TrainingRecord.recorded(for: Self.civil, course: "Bồi dưỡng kiến thức quản lý nhà nước", startedOn: Self.day($0.0),
+                                        endedOn: Self.day($0.1), hours: $0.2, certificate: nil, today: Self.day("2026-12-31"))
+        }
+        #expect(TrainingRequirement.isMet(records, year: 2026) == met)
+    }
+
+    @Test("a course is refused when it has not ended, ends before it starts, or has no hours", arguments: [
+        ("2026-12-01", "2027-01-10", 40, "endedOn"), ("2026-03-05", "2026-03-01", 40, "endedOn"), ("2026-03-01", "2026-03-05", 0, "hours"),
+    ])
+    func trainingRefused(start: String, end: String, hours: Int, field: String) {
+        #expect(QualityRatingTests.refusedField { () throws(DomainError) in
+            _ = try TrainingRecord.recorded(for: Self.civil, course: "Khóa học", startedOn: Self.day(start), endedOn: Self.day(end), hours: hours,
+                                            certificate: nil, today: Self.day("2026-12-31"))
+        } == field)
     }
 }
