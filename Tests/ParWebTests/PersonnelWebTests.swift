@@ -160,18 +160,31 @@ struct PersonnelWebTests {
     func move() async throws {
         try await withTestApp { app, fixture in
             let id = try await Self.addPerson(app, fixture, name: "Phạm Văn Đức", kind: "civil_servant")
-            let body = #"{"fullName":"Phạm Văn Đức","kind":"civil_servant","position":"Chuyên viên","startedOn":"2020-03-01","unitId":"\#(fixture.health.id)","moveKind":"rotation","movedOn":"2026-07-01"}"#
+            let officerToken = fixture.token(.personnelOfficer)
+            let year = LocalTime.today(testNow()).year
+            // A position rotated every 3 years, held since 2020-03-01: due on 2023-03-01, overdue in this year's plan.
+            let rotated = #"{"fullName":"Phạm Văn Đức","kind":"civil_servant","position":"Chuyên viên","startedOn":"2020-03-01","rotationYears":3}"#
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)", token: officerToken, rotated).0 == .ok)
+            let plan = "/api/v1/personnel/units/\(fixture.justice.id)/rotation/"
+            var (_, text, _) = try await Self.send(app, .GET, plan + "\(year)", token: officerToken)
+            var due = try JSONDecoder().decode(Operations.GetRotationPlan.Output.Ok.Body.JsonPayload.self, from: Data(text.utf8))
+            #expect(due.due.map(\.fullName) == ["Phạm Văn Đức"] && due.due.map(\.dueOn) == ["2023-03-01"] && due.moved.isEmpty)
+            let body = #"{"fullName":"Phạm Văn Đức","kind":"civil_servant","position":"Chuyên viên","startedOn":"2020-03-01","rotationYears":3,"unitId":"\#(fixture.health.id)","moveKind":"rotation","movedOn":"2026-07-01"}"#
             let officer = fixture.token(.personnelOfficer)
             #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)", token: officer, body).0 == .forbidden)
             // Home Affairs' personnel office: the grant on the Department of Health too.
             let user = try #require(UserAccount.ID(string: try await Self.userID(app, token: officer)))
             _ = try await UserRepository(db: app.db).grant(.personnelOfficer, on: fixture.health.id, to: user, actor: .system("test"), now: testNow())
             let admin = officer
-            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)", token: admin, body, headers: ["If-Match": "\"v7\""]).0
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)", token: admin, body, headers: ["If-Match": "\"v1\""]).0
                     == .preconditionFailed)
-            let (status, text, headers) = try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)", token: admin, body,
-                                                              headers: ["If-Match": "\"v1\""])
-            #expect(status == .ok && headers.first(name: .eTag) == "\"v2\"", "\(text)")
+            let (status, moveText, headers) = try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)", token: admin, body,
+                                                                  headers: ["If-Match": "\"v2\""])
+            #expect(status == .ok && headers.first(name: .eTag) == "\"v3\"", "\(moveText)")
+            // Rotated on 2026-07-01: no longer due; the 2026 plan names the move.
+            (_, text, _) = try await Self.send(app, .GET, "/api/v1/personnel/units/\(fixture.health.id)/rotation/2026", token: admin)
+            due = try JSONDecoder().decode(Operations.GetRotationPlan.Output.Ok.Body.JsonPayload.self, from: Data(text.utf8))
+            #expect(due.due.isEmpty && due.moved.map(\.move.kind) == [.rotation] && due.moved.map(\.fullName) == ["Phạm Văn Đức"])
             let record = try JSONDecoder().decode(Components.Schemas.PersonRecord.self,
                                                   from: Data(try await Self.send(app, .GET, "/api/v1/personnel/people/\(id)", token: admin).1.utf8))
             #expect(record.person.unitId == fixture.health.id.description)

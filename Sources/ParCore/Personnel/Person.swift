@@ -50,10 +50,13 @@ public struct Person: Codable, Hashable, Sendable, Identifiable {
     public var startedOn: LocalDate
     /// The staff account that is this person, so they can read their own record.
     public var userID: UserAccount.ID?
+    /// For a position that must be rotated periodically (Law on Anti-Corruption 2018 art. 25,
+    /// Decree 59/2019/NĐ-CP art. 36–37): the period in years, 2 to 5; nil when it need not be.
+    public var rotationYears: Int?
     public var version: Int
 
     public init(id: ID, unitID: OrgUnit.ID, fullName: String, kind: Kind, position: String, rank: String? = nil,
-                leadershipPost: String? = nil, startedOn: LocalDate, userID: UserAccount.ID? = nil, version: Int = 1) {
+                leadershipPost: String? = nil, startedOn: LocalDate, userID: UserAccount.ID? = nil, rotationYears: Int? = nil, version: Int = 1) {
         self.id = id
         self.unitID = unitID
         self.fullName = fullName
@@ -63,6 +66,7 @@ public struct Person: Codable, Hashable, Sendable, Identifiable {
         self.leadershipPost = leadershipPost
         self.startedOn = startedOn
         self.userID = userID
+        self.rotationYears = rotationYears
         self.version = version
     }
 
@@ -84,6 +88,9 @@ public struct Person: Codable, Hashable, Sendable, Identifiable {
         }
         guard (person.leadershipPost?.unicodeScalars.count ?? 0) <= 200 else {
             throw .invalid("Chức vụ tối đa 200 ký tự.", english: "A post is up to 200 characters.", field: "leadershipPost")
+        }
+        guard rotationYears.map({ (2...5).contains($0) }) ?? true else {
+            throw .invalid("Thời hạn chuyển đổi vị trí công tác từ 2 đến 5 năm.", english: "A rotation period is 2 to 5 years.", field: "rotationYears")
         }
         guard (1950...2100).contains(startedOn.year) else {
             throw .invalid("Ngày bắt đầu công tác không hợp lệ.", english: "Not a valid start date.", field: "startedOn")

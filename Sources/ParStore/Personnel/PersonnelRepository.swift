@@ -18,7 +18,24 @@ public struct PersonMove: Codable, Hashable, Sendable {
     public var toUnitID: OrgUnit.ID
     public var on: LocalDate
     public var kind: Kind
+    /// The position taken up.
+    public var position: String?
     public var note: String?
+
+    public init(fromUnitID: OrgUnit.ID?, toUnitID: OrgUnit.ID, on: LocalDate, kind: Kind, position: String? = nil, note: String? = nil) {
+        self.fromUnitID = fromUnitID
+        self.toUnitID = toUnitID
+        self.on = on
+        self.kind = kind
+        self.position = position
+        self.note = note
+    }
+}
+
+/// A move with the person who made it (the rotation plan's "who moved").
+public struct PersonMoveLine: Hashable, Sendable {
+    public var personID: Person.ID
+    public var move: PersonMove
 }
 
 /// People, their moves and their yearly quality ratings. Loads and persists; the rules
@@ -29,7 +46,8 @@ public struct PersonnelRepository: Sendable {
 
     public init(db: any Database) { self.db = db }
 
-    static let columns = ["id", "unit_id", "full_name", "kind", "position", "rank", "leadership_post", "started_on", "user_id", "version"]
+    static let columns = ["id", "unit_id", "full_name", "kind", "position", "rank", "leadership_post", "started_on", "user_id", "rotation_years",
+                          "version"]
 
     // MARK: People
 
@@ -38,16 +56,17 @@ public struct PersonnelRepository: Sendable {
         try await db.writeTransaction { tx in
             try await tx.sql.insert(into: "people").columns(Self.columns + ["created_at", "updated_at"])
                 .values(Self.binds(person) + [SQLBind(now), SQLBind(now)]).run()
-            try await Self.insertMove(PersonMove(fromUnitID: nil, toUnitID: person.unitID, on: person.startedOn, kind: .joined), of: person.id, on: tx)
+            try await Self.insertMove(PersonMove(fromUnitID: nil, toUnitID: person.unitID, on: person.startedOn, kind: .joined, position: person.position), of: person.id, on: tx)
             try await AuditLog.append(on: tx, actor: actor, action: "person.add", entityType: "person", entityID: person.id.description,
                                       after: ["unit": person.unitID.description, "kind": person.kind.rawValue], now: now)
         }
         return person
     }
 
-    /// Replaces a person's record if it is still at `expectedVersion`; a change of unit is
-    /// recorded as a move of `moveKind` on `movedOn`. `change` validates (ParCore).
-    public func update(_ id: Person.ID, expectedVersion: Int?, moveKind: PersonMove.Kind = .transfer, movedOn: LocalDate? = nil,
+    /// Replaces a person's record if it is still at `expectedVersion`; a change of unit or of
+    /// position is recorded as a move of `moveKind` (default: a transfer when the unit changes, a
+    /// rotation when only the position does) on `movedOn`. `change` validates (ParCore).
+    public func update(_ id: Person.ID, expectedVersion: Int?, moveKind: PersonMove.Kind? = nil, movedOn: LocalDate? = nil,
                        change: @escaping @Sendable (Person) throws -> Person, actor: AuditActor, now: Date) async throws -> Person {
         try await db.writeTransaction { tx in
             guard let before = try await Self.find(id, on: tx) else { throw Self.notFound }
@@ -58,13 +77,14 @@ public struct PersonnelRepository: Sendable {
             let updated = try await tx.sql.update("people")
                 .set("unit_id", to: after.unitID.rawValue).set("full_name", to: after.fullName).set("kind", to: after.kind.rawValue)
                 .set("position", to: after.position).set("rank", to: after.rank).set("leadership_post", to: after.leadershipPost)
-                .set("started_on", to: after.startedOn.iso).set("user_id", to: after.userID?.rawValue)
+                .set("started_on", to: after.startedOn.iso).set("user_id", to: after.userID?.rawValue).set("rotation_years", to: after.rotationYears)
                 .set("version", to: after.version).set("updated_at", to: now)
                 .where("id", .equal, id.rawValue).where("version", .equal, before.version).returning("version").all()
             guard updated.count == 1 else { throw Self.stale }
-            if after.unitID != before.unitID {
+            if after.unitID != before.unitID || after.position != before.position {
                 try await Self.insertMove(PersonMove(fromUnitID: before.unitID, toUnitID: after.unitID, on: movedOn ?? VietnamTime.localDate(of: now),
-                                                     kind: moveKind), of: id, on: tx)
+                                                     kind: moveKind ?? (after.unitID != before.unitID ? .transfer : .rotation), position: after.position),
+                                          of: id, on: tx)
             }
             try await AuditLog.append(on: tx, actor: actor, action: "person.update", entityType: "person", entityID: id.description,
                                       before: ["unit": before.unitID.description, "position": before.position],
@@ -87,18 +107,46 @@ public struct PersonnelRepository: Sendable {
             .map(Self.person).sorted { VietnameseText.precedes($0.fullName, $1.fullName) }
     }
 
+    static let moveColumns = ["person_id", "from_unit_id", "to_unit_id", "on_date", "kind", "position", "note"]
+
     /// The person's moves, oldest first.
     public func moves(of id: Person.ID) async throws -> [PersonMove] {
-        try await db.sql.select().columns("from_unit_id", "to_unit_id", "on_date", "kind", "note").from("person_moves")
-            .where("person_id", .equal, id.rawValue).orderBy("on_date").all().map { row in
-                guard let on = LocalDate(iso: try row.decode(column: "on_date", as: String.self)),
-                      let kind = PersonMove.Kind(rawValue: try row.decode(column: "kind", as: String.self)) else {
-                    throw DomainStoreError.corruptRow("person_moves")
-                }
-                return PersonMove(fromUnitID: try row.decode(column: "from_unit_id", as: UUID?.self).map(OrgUnit.ID.init), toUnitID:
-                                  OrgUnit.ID(try row.decode(column: "to_unit_id", as: UUID.self)), on: on, kind: kind,
-                                  note: try row.decode(column: "note", as: String?.self))
-            }
+        try await db.sql.select().columns(Self.moveColumns).from("person_moves")
+            .where("person_id", .equal, id.rawValue).orderBy("on_date").all().map { try Self.move($0).move }
+    }
+
+    /// The day each of `people` took up their present position (their latest move or arrival).
+    public func latestMoves(people: [Person.ID]) async throws -> [Person.ID: LocalDate] {
+        guard !people.isEmpty else { return [:] }
+        var result: [Person.ID: LocalDate] = [:]
+        for row in try await db.sql.select().column("person_id").column(SQLFunction("MAX", args: SQLIdentifier("on_date")), as: "on_date")
+            .from("person_moves").where("person_id", .in, people.map(\.rawValue)).groupBy("person_id").all() {
+            guard let day = LocalDate(iso: try row.decode(column: "on_date", as: String.self)) else { throw DomainStoreError.corruptRow("person_moves") }
+            result[Person.ID(try row.decode(column: "person_id", as: UUID.self))] = day
+        }
+        return result
+    }
+
+    /// Transfers and rotations in `year` into or out of `units`, oldest first.
+    public func moves(units: [OrgUnit.ID], year: Int) async throws -> [PersonMoveLine] {
+        guard !units.isEmpty else { return [] }
+        let ids = units.map(\.rawValue)
+        return try await db.sql.select().columns(Self.moveColumns).from("person_moves")
+            .where { $0.where("to_unit_id", .in, ids).orWhere("from_unit_id", .in, ids) }
+            .where("on_date", .like, "\(year)-%").where("kind", .in, [PersonMove.Kind.transfer.rawValue, PersonMove.Kind.rotation.rawValue])
+            .orderBy("on_date").all().map(Self.move)
+    }
+
+    static func move(_ row: any SQLRow) throws -> PersonMoveLine {
+        guard let on = LocalDate(iso: try row.decode(column: "on_date", as: String.self)),
+              let kind = PersonMove.Kind(rawValue: try row.decode(column: "kind", as: String.self)) else {
+            throw DomainStoreError.corruptRow("person_moves")
+        }
+        return PersonMoveLine(personID: Person.ID(try row.decode(column: "person_id", as: UUID.self)),
+                              move: PersonMove(fromUnitID: try row.decode(column: "from_unit_id", as: UUID?.self).map(OrgUnit.ID.init),
+                                               toUnitID: OrgUnit.ID(try row.decode(column: "to_unit_id", as: UUID.self)), on: on, kind: kind,
+                                               position: try row.decode(column: "position", as: String?.self),
+                                               note: try row.decode(column: "note", as: String?.self)))
     }
 
     /// Audits one read of a person's record (Decree 13/2023: who saw whose data, and when).
@@ -231,7 +279,7 @@ public struct PersonnelRepository: Sendable {
 
     static func binds(_ p: Person) -> [SQLBind] {
         [SQLBind(p.id.rawValue), SQLBind(p.unitID.rawValue), SQLBind(p.fullName), SQLBind(p.kind.rawValue), SQLBind(p.position), SQLBind(p.rank),
-         SQLBind(p.leadershipPost), SQLBind(p.startedOn.iso), SQLBind(p.userID?.rawValue), SQLBind(p.version)]
+         SQLBind(p.leadershipPost), SQLBind(p.startedOn.iso), SQLBind(p.userID?.rawValue), SQLBind(p.rotationYears), SQLBind(p.version)]
     }
 
     static func person(_ row: any SQLRow) throws -> Person {
@@ -244,7 +292,7 @@ public struct PersonnelRepository: Sendable {
                       position: try row.decode(column: "position", as: String.self), rank: try row.decode(column: "rank", as: String?.self),
                       leadershipPost: try row.decode(column: "leadership_post", as: String?.self), startedOn: started,
                       userID: try row.decode(column: "user_id", as: UUID?.self).map(UserAccount.ID.init),
-                      version: try row.decode(column: "version", as: Int.self))
+                      rotationYears: try row.decode(column: "rotation_years", as: Int?.self), version: try row.decode(column: "version", as: Int.self))
     }
 
     static func rating(_ row: any SQLRow) throws -> QualityRating {
@@ -259,8 +307,8 @@ public struct PersonnelRepository: Sendable {
     }
 
     static func insertMove(_ move: PersonMove, of person: Person.ID, on db: any Database) async throws {
-        try await db.sql.insert(into: "person_moves").columns("id", "person_id", "from_unit_id", "to_unit_id", "on_date", "kind", "note")
+        try await db.sql.insert(into: "person_moves").columns(["id"] + moveColumns)
             .values(SQLBind(UUID()), SQLBind(person.rawValue), SQLBind(move.fromUnitID?.rawValue), SQLBind(move.toUnitID.rawValue),
-                    SQLBind(move.on.iso), SQLBind(move.kind.rawValue), SQLBind(move.note)).run()
+                    SQLBind(move.on.iso), SQLBind(move.kind.rawValue), SQLBind(move.position), SQLBind(move.note)).run()
     }
 }

@@ -48,7 +48,8 @@ extension ParAPI {
         }
         let updated = try await PersonnelService.update(input.path.personId, draft: try Self.draft(body, id: current.id, unit: unit),
                                                         expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
-                                                        moveKind: body.moveKind == .rotation ? .rotation : .transfer, movedOn: movedOn, request: request)
+                                                        moveKind: body.moveKind.flatMap { PersonMove.Kind(rawValue: $0.rawValue) }, movedOn: movedOn,
+                                                        request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(updated.version)), body: .json(Self.person(updated, en: Language.of(request) == .en))))
     }
 
@@ -119,7 +120,24 @@ extension ParAPI {
         return .created(.init(body: .json(Self.training(record))))
     }
 
+    func getRotationPlan(_ input: Operations.GetRotationPlan.Input) async throws -> Operations.GetRotationPlan.Output {
+        let request = try self.request
+        let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
+        let plan = try await PersonnelService.rotationPlan(unit, year: input.path.year, request: request)
+        return .ok(.init(body: .json(.init(
+            unitId: unit.unit.id.description, year: input.path.year,
+            due: plan.due.map { .init(personId: $0.person.id.description, fullName: $0.person.fullName, position: $0.person.position,
+                                      unitId: $0.person.unitID.description, rotationYears: $0.person.rotationYears ?? 0, since: $0.since.iso,
+                                      dueOn: $0.dueOn.iso) },
+            moved: plan.moved.map { .init(personId: $0.person?.id.description ?? "", fullName: $0.person?.fullName ?? "", move: Self.move($0.move)) }))))
+    }
+
     // MARK: Conversions
+
+    static func move(_ m: PersonMove) -> Components.Schemas.PersonMove {
+        .init(fromUnitId: m.fromUnitID?.description, toUnitId: m.toUnitID.description, on: m.on.iso, kind: .init(rawValue: m.kind.rawValue)!,
+              position: m.position)
+    }
 
     static func training(_ t: TrainingRecord) -> Components.Schemas.TrainingRecord {
         .init(id: t.id.description, personId: t.personID.description, course: t.course, startedOn: t.startedOn.iso, endedOn: t.endedOn.iso,
@@ -148,13 +166,14 @@ extension ParAPI {
             user = id
         }
         return Person(id: id, unitID: unit, fullName: body.fullName, kind: Person.Kind(rawValue: body.kind.rawValue) ?? .civilServant,
-                      position: body.position, rank: body.rank, leadershipPost: body.leadershipPost, startedOn: started, userID: user)
+                      position: body.position, rank: body.rank, leadershipPost: body.leadershipPost, startedOn: started, userID: user,
+                      rotationYears: body.rotationYears)
     }
 
     static func person(_ p: Person, en: Bool) -> Components.Schemas.Person {
         .init(id: p.id.description, unitId: p.unitID.description, fullName: p.fullName, kind: .init(rawValue: p.kind.rawValue)!,
               kindName: p.kind.name(en: en), position: p.position, rank: p.rank, leadershipPost: p.leadershipPost,
-              startedOn: p.startedOn.iso, userId: p.userID?.description, version: p.version)
+              startedOn: p.startedOn.iso, userId: p.userID?.description, rotationYears: p.rotationYears, version: p.version)
     }
 
     static func rating(_ r: QualityRating, en: Bool) -> Components.Schemas.QualityRating {
@@ -164,8 +183,7 @@ extension ParAPI {
 
     static func record(_ record: PersonnelService.Record, today: LocalDate, en: Bool) -> Components.Schemas.PersonRecord {
         .init(person: person(record.person, en: en),
-              moves: record.moves.map { .init(fromUnitId: $0.fromUnitID?.description, toUnitId: $0.toUnitID.description, on: $0.on.iso,
-                                              kind: .init(rawValue: $0.kind.rawValue)!) },
+              moves: record.moves.map(move),
               ratings: record.ratings.map { rating($0, en: en) },
               disciplinaryCases: record.cases.map { disciplinaryCase($0, name: record.person.fullName, today: today, en: en) },
               training: record.training.map(training))

@@ -65,6 +65,24 @@ enum PersonnelPages {
         let level: String
     }
 
+    struct DueLine: Encodable {
+        let name: String
+        let link: String
+        let position: String
+        let since: String
+        let dueOn: String
+        let overdue: Bool
+    }
+
+    struct MovedLine: Encodable {
+        let name: String
+        let link: String
+        let on: String
+        let kind: String
+        let from: String
+        let to: String
+    }
+
     struct LevelCell: Encodable {
         let count: Int
         let share: String
@@ -89,6 +107,8 @@ enum PersonnelPages {
         let statistics: [StatisticsLine]
         let figures: [Option]
         let pending: Int
+        let due: [DueLine]
+        let moved: [MovedLine]
         let cases: [CaseLine]
         let canEdit: Bool
         let canApprove: Bool
@@ -119,6 +139,15 @@ enum PersonnelPages {
         let ratings = try await repository.ratings(people: people.map(\.id), year: year)
         let statistics = try await PersonnelService.statistics(record, year: year, request: request)
         let principal = try request.requirePrincipal()
+        let today = VietnamTime.localDate(of: request.now)
+        let plan = try await PersonnelService.rotationPlan(record, year: year, request: request)
+        var names = Names(request)
+        var moved: [MovedLine] = []
+        for (person, move) in plan.moved {
+            moved.append(MovedLine(name: person?.fullName ?? "", link: person.map { Paths.person.link($0.id) } ?? "", on: LocalTime.format(move.on),
+                                   kind: Messages.text("personnel.move-\(move.kind.rawValue)", en: en),
+                                   from: try await names.unit(move.fromUnitID), to: try await names.unit(move.toUnitID)))
+        }
         let context = UnitContext(
             unitName: record.unit.name, year: year,
             people: people.map { p in
@@ -138,6 +167,11 @@ enum PersonnelPages {
             },
             figures: statistics.figures.map { Option(value: Format.percent($0.rate.map { $0 * 100 }, en: en), label: $0.metric.name(en: en), selected: false) },
             pending: ratings.values.filter { $0.state == .entered }.count,
+            due: plan.due.map {
+                DueLine(name: $0.person.fullName, link: Paths.person.link($0.person.id), position: $0.person.position, since: LocalTime.format($0.since),
+                        dueOn: LocalTime.format($0.dueOn), overdue: $0.dueOn < today)
+            },
+            moved: moved,
             cases: try await DisciplinaryCaseRepository(db: request.db).cases(units: units, closedIn: year)
                 .map { c in caseLine(c, name: people.first { $0.id == c.personID }?.fullName ?? "", today: VietnamTime.localDate(of: request.now), en: en) },
             canEdit: principal.may(.editPersonnel, onUnitWithAncestry: record.ancestry),
@@ -175,13 +209,22 @@ enum PersonnelPages {
         return request.redirect(to: Paths.personnelUnit.link(record.unit.id) + "?year=\(year)")
     }
 
+    static func rotationYears(_ raw: String?) throws -> Int? {
+        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let years = Int(raw.trimmingCharacters(in: .whitespaces)) else {
+            throw DomainError.invalid("Thời hạn chuyển đổi không hợp lệ.", english: "Not a valid rotation period.", field: "rotationYears")
+        }
+        return years
+    }
+
     /// A record form's fields as a person (the same fields as the API's `PersonInput`).
     static func draft(_ form: [String: String], id: Person.ID, unit: OrgUnit.ID) throws -> Person {
         guard let started = LocalDate(iso: form["startedOn"] ?? "") else {
             throw DomainError.invalid("Ngày bắt đầu công tác không hợp lệ.", english: "Not a valid start date.", field: "startedOn")
         }
         return Person(id: id, unitID: unit, fullName: form["fullName"] ?? "", kind: Person.Kind(rawValue: form["kind"] ?? "") ?? .civilServant,
-                      position: form["position"] ?? "", rank: form["rank"], leadershipPost: form["leadershipPost"], startedOn: started)
+                      position: form["position"] ?? "", rank: form["rank"], leadershipPost: form["leadershipPost"], startedOn: started,
+                      rotationYears: try rotationYears(form["rotationYears"]))
     }
 
     // MARK: One person
@@ -211,6 +254,7 @@ enum PersonnelPages {
         let post: String
         let startedOn: String
         let startedOnISO: String
+        let rotationYears: String
         let moves: [MoveLine]
         let ratings: [RatingLine]
         let cases: [CaseLine]
@@ -255,6 +299,7 @@ enum PersonnelPages {
             unitLink: unit.flatMap { principal.may(.viewPersonnel, onUnitWithAncestry: $0.ancestry) ? Paths.personnelUnit.link($0.unit.id) : nil },
             kind: person.kind.name(en: en), kindValue: person.kind.rawValue, position: person.position,
             rank: person.rank ?? "", post: person.leadershipPost ?? "", startedOn: LocalTime.format(person.startedOn), startedOnISO: person.startedOn.iso,
+            rotationYears: person.rotationYears.map(String.init) ?? "",
             moves: moves,
             ratings: record.ratings.map {
                 RatingLine(year: $0.year, score: $0.score.map { Format.number($0, en: en, digits: 1) } ?? "—", level: levelText($0, en: en),
@@ -309,7 +354,7 @@ enum PersonnelPages {
                 return day
             }
             _ = try await PersonnelService.update(person.id.description, draft: draft, expectedVersion: Int(form["version"] ?? ""),
-                                                  moveKind: form["moveKind"] == PersonMove.Kind.rotation.rawValue ? .rotation : .transfer,
+                                                  moveKind: form["moveKind"].flatMap(PersonMove.Kind.init(rawValue:)),
                                                   movedOn: movedOn, request: request)
         }
     }

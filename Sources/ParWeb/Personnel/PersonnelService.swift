@@ -77,7 +77,7 @@ enum PersonnelService {
     }
 
     /// Replaces a record; moving the person needs editPersonnel on the new unit too.
-    static func update(_ raw: String?, draft: Person, expectedVersion: Int?, moveKind: PersonMove.Kind, movedOn: LocalDate?,
+    static func update(_ raw: String?, draft: Person, expectedVersion: Int?, moveKind: PersonMove.Kind?, movedOn: LocalDate?,
                        request: Request) async throws -> Person {
         let before = try await editable(raw, request: request)
         if draft.unitID != before.unitID { _ = try await request.authorizedUnit(draft.unitID.description, .editPersonnel) }
@@ -151,6 +151,23 @@ enum PersonnelService {
                                                  certificate: certificate, today: VietnamTime.localDate(of: request.now))
         try await repository(request).addTraining(record, actor: request.auditActor, now: request.now)
         return record
+    }
+
+    /// The rotation plan of the unit's subtree for `year`: who is due, and who moved.
+    struct RotationPlan: Sendable {
+        var due: [Rotation.Due]
+        var moved: [(person: Person?, move: PersonMove)]
+    }
+
+    static func rotationPlan(_ unit: UnitRecord, year: Int, request: Request) async throws -> RotationPlan {
+        let units = try await request.units.subtreeIDs(of: [unit.unit.id])
+        let repository = repository(request)
+        let people = try await repository.people(units: units)
+        let since = try await repository.latestMoves(people: people.filter { $0.rotationYears != nil }.map(\.id))
+        let moves = try await repository.moves(units: units, year: year)
+        var known = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for line in moves where known[line.personID] == nil { known[line.personID] = try await repository.find(line.personID) }
+        return RotationPlan(due: Rotation.due(people, since: since, year: year), moved: moves.map { (known[$0.personID], $0.move) })
     }
 
     // MARK: Discipline

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import ParCore
+
+@Suite("Periodic rotation")
+struct RotationTests {
+    static func person(_ name: String, started: String, years: Int?) -> Person {
+        Person(id: .random(), unitID: QualityRatingTests.unit, fullName: name, kind: .civilServant, position: "Kế toán",
+               startedOn: LocalDate(iso: started)!, rotationYears: years)
+    }
+
+    @Test("the plan for a year names who completes their period by 31 December, earlier ones included; a later move restarts the period")
+    func due() {
+        let an = Self.person("Nguyễn Văn An", started: "2022-03-01", years: 3)      // due 2025-03-01: overdue in 2026
+        let binh = Self.person("Trần Thị Bình", started: "2021-01-10", years: 3)    // moved 2024-06-15 → due 2027-06-15
+        let cuong = Self.person("Lê Văn Cường", started: "2024-12-31", years: 2)    // due 2026-12-31: the last day counts
+        let dung = Self.person("Phạm Dũng", started: "2010-01-01", years: nil)       // the position is not rotated
+        let em = Self.person("Đỗ Em", started: "2024-02-29", years: 2)              // due 2026-02-28
+        let since = [binh.id: LocalDate(iso: "2024-06-15")!, an.id: LocalDate(iso: "2020-01-01")!]  // a move before the start is ignored
+        let plan = Rotation.due([an, binh, cuong, dung, em], since: since, year: 2026)
+        #expect(plan.map(\.person.fullName) == ["Nguyễn Văn An", "Đỗ Em", "Lê Văn Cường"])
+        #expect(plan.map(\.dueOn.iso) == ["2025-03-01", "2026-02-28", "2026-12-31"])
+        #expect(plan[0].since.iso == "2022-03-01")
+        #expect(Rotation.due([an, binh, cuong, dung, em], since: since, year: 2024).isEmpty)
+        #expect(Rotation.due([binh], since: since, year: 2027).map(\.dueOn.iso) == ["2027-06-15"])
+    }
+
+    @Test("a rotation period is 2 to 5 years", arguments: [(1, false), (2, true), (5, true), (6, false)])
+    func period(years: Int, valid: Bool) {
+        #expect((QualityRatingTests.refusedField { () throws(DomainError) in
+            _ = try Self.person("Ngô Thị Hà", started: "2020-01-01", years: years).validated()
+        } == nil) == valid)
+    }
+}
