@@ -195,6 +195,35 @@ struct PersonnelWebTests {
         }
     }
 
+    @Test("a rotation through a merger: moved into a ward before it merges, the person appears under the successor with the whole history")
+    func merger() async throws {
+        try await withTestApp { app, fixture in
+            let units = UnitRepository(db: app.db)
+            func ward(_ key: String, _ name: String) async throws -> OrgUnit.ID {
+                try await units.create(OrgUnit(id: .random(), key: key, code: key, kind: .commune, name: name, parentID: fixture.justice.id,
+                                               validFrom: nil, validTo: nil), actor: .system("test"), now: testNow()).unit.id
+            }
+            let old = try await ward("w:1", "Phường Cửa Nam cũ"), other = try await ward("w:2", "Phường Hàng Bông"), merged = try await ward("w:3", "Phường Cửa Nam")
+            let officer = fixture.token(.personnelOfficer)
+            let id = try await Self.addPerson(app, fixture, name: "Tạ Thu Trang", kind: "civil_servant")
+            let moved = #"{"fullName":"Tạ Thu Trang","kind":"civil_servant","position":"Công chức tư pháp - hộ tịch","startedOn":"2020-03-01","unitId":"\#(old)","moveKind":"rotation","movedOn":"2025-02-01"}"#
+            #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(id)", token: officer, moved).0 == .ok)
+            _ = try await units.reorganise(Reorganisation(id: .random(), kind: .merger, effectiveDate: LocalDate(year: 2025, month: 7, day: 1)!,
+                                                          decision: "1656/NQ-UBTVQH15", predecessors: [.init(unitID: old, whole: true), .init(unitID: other, whole: true)],
+                                                          successors: [merged]), actor: .system("test"), now: testNow())
+            let (_, listed, _) = try await Self.send(app, .GET, "/api/v1/personnel/units/\(merged)/people", token: officer)
+            #expect(listed.contains("Tạ Thu Trang"))
+            let (_, oldList, _) = try await Self.send(app, .GET, "/api/v1/personnel/units/\(old)/people", token: officer)
+            #expect(!oldList.contains("Tạ Thu Trang"))
+            let record = try JSONDecoder().decode(Components.Schemas.PersonRecord.self,
+                                                  from: Data(try await Self.send(app, .GET, "/api/v1/personnel/people/\(id)", token: officer).1.utf8))
+            #expect(record.person.unitId == merged.description && record.person.position == "Công chức tư pháp - hộ tịch")
+            #expect(record.moves.map(\.kind) == [.joined, .rotation, .reorganisation])
+            #expect(record.moves.map(\.on) == ["2020-03-01", "2025-02-01", "2025-07-01"])
+            #expect(record.moves.map(\.toUnitId) == [fixture.justice.id.description, old.description, merged.description])
+        }
+    }
+
     @Test("the pages: the unit's list and statistics, adding a person, their record; a processing officer is refused a colleague's page")
     func pages() async throws {
         try await withTestApp { app, fixture in

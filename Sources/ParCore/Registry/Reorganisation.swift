@@ -100,4 +100,13 @@ public struct Reorganisation: Identifiable, Hashable, Sendable, Codable {
         }
         return event
     }
+
+    /// Where the staff of `predecessor` go on the effective date: the one successor a predecessor
+    /// passed into wholly (a merger, a rename, a whole transfer); nil when the staff must be placed
+    /// one by one (a split, a partial transfer, a dissolution) or when the unit absorbs the others.
+    public func staffSuccessor(of predecessor: OrgUnit.ID) -> OrgUnit.ID? {
+        guard successors.count == 1, let successor = successors.first, successor != predecessor,
+              predecessors.contains(where: { $0.unitID == predecessor && $0.whole }) else { return nil }
+        return successor
+    }
 }

@@ -12,6 +12,8 @@ public struct PersonMove: Codable, Hashable, Sendable {
         case transfer
         /// Luân chuyển, chuyển đổi vị trí công tác: a periodic rotation.
         case rotation
+        /// Sắp xếp đơn vị: the unit merged into, or was renamed as, another (`Reorganisation.staffSuccessor`).
+        case reorganisation
     }
 
     public var fromUnitID: OrgUnit.ID?
@@ -265,6 +267,32 @@ public struct PersonnelRepository: Sendable {
             result[record.personID, default: []].append(record)
         }
         return result
+    }
+
+    // MARK: Reorganisations
+
+    /// Inside the reorganisation's transaction: the people of each predecessor that passed wholly
+    /// into one successor move there on the effective date (a `reorganisation` move in their
+    /// history), with their open cases and the ratings of the effective year on.
+    static func follow(_ event: Reorganisation, on tx: any Database, actor: AuditActor, now: Date) async throws {
+        for part in event.predecessors {
+            guard let successor = event.staffSuccessor(of: part.unitID) else { continue }
+            let people = try await tx.sql.select().columns("id", "position").from("people").where("unit_id", .equal, part.unitID.rawValue).all()
+            for row in people {
+                let id = Person.ID(try row.decode(column: "id", as: UUID.self))
+                try await insertMove(PersonMove(fromUnitID: part.unitID, toUnitID: successor, on: event.effectiveDate, kind: .reorganisation,
+                                                position: try row.decode(column: "position", as: String.self)), of: id, on: tx)
+            }
+            guard !people.isEmpty else { continue }
+            try await tx.sql.update("people").set("unit_id", to: successor.rawValue).set(SQLIdentifier("version"), to: SQLRaw("version + 1"))
+                .set("updated_at", to: now).where("unit_id", .equal, part.unitID.rawValue).run()
+            try await tx.sql.update("quality_ratings").set("unit_id", to: successor.rawValue).where("unit_id", .equal, part.unitID.rawValue)
+                .where("year", .greaterThanOrEqual, event.effectiveDate.year).run()
+            try await tx.sql.update("disciplinary_cases").set("unit_id", to: successor.rawValue).where("unit_id", .equal, part.unitID.rawValue)
+                .where("state", .equal, DisciplinaryCase.State.open.rawValue).run()
+            try await AuditLog.append(on: tx, actor: actor, action: "person.follow_reorganisation", entityType: "unit", entityID: part.unitID.description,
+                                      after: ["successor": successor.description, "people": String(people.count)], now: now)
+        }
     }
 
     // MARK: Rows

@@ -290,6 +290,7 @@ public struct UnitRepository: Sendable {
         try await links.create(on: tx)
         try await AuditLog.append(on: tx, actor: actor, action: "reorganisation.create", entityType: "reorganisation",
                                   entityID: event.id.description, after: event, now: now)
+        try await PersonnelRepository.follow(event, on: tx, actor: actor, now: now)
         return true
     }
 

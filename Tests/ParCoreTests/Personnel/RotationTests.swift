@@ -32,3 +32,24 @@ struct RotationTests {
         } == nil) == valid)
     }
 }
+
+@Suite("People follow reorganisations")
+struct StaffSuccessorTests {
+    @Test("staff pass to the one successor a predecessor passed into wholly; a split, a part or the absorbing unit keep theirs")
+    func successor() {
+        let a = OrgUnit.ID.random(), b = OrgUnit.ID.random(), c = OrgUnit.ID.random(), d = OrgUnit.ID.random()
+        let day = LocalDate(year: 2025, month: 7, day: 1)!
+        let merger = Reorganisation(id: .random(), kind: .merger, effectiveDate: day, decision: "1656/NQ-UBTVQH15",
+                                    predecessors: [.init(unitID: a, whole: true), .init(unitID: b, whole: true)], successors: [c])
+        #expect(merger.staffSuccessor(of: a) == c && merger.staffSuccessor(of: b) == c && merger.staffSuccessor(of: d) == nil)
+        let absorbing = Reorganisation(id: .random(), kind: .merger, effectiveDate: day, decision: "x",
+                                       predecessors: [.init(unitID: a, whole: true), .init(unitID: c, whole: true)], successors: [c])
+        #expect(absorbing.staffSuccessor(of: a) == c && absorbing.staffSuccessor(of: c) == nil)
+        let split = Reorganisation(id: .random(), kind: .split, effectiveDate: day, decision: "x", predecessors: [.init(unitID: a, whole: true)],
+                                   successors: [c, d])
+        #expect(split.staffSuccessor(of: a) == nil)
+        let part = Reorganisation(id: .random(), kind: .transfer, effectiveDate: day, decision: "x", predecessors: [.init(unitID: a, whole: false)],
+                                  successors: [d])
+        #expect(part.staffSuccessor(of: a) == nil)
+    }
+}
