@@ -122,16 +122,16 @@ struct SeedCommand: AsyncCommand {
 /// `parhub import units|procedures FILE`: all-or-nothing, idempotent imports.
 struct ImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "what", help: "What to import: units or procedures")
+        @Argument(name: "what", help: "What to import: units, procedures or people")
         var what: String
         @Argument(name: "file", help: "JSON or CSV (docs/units-import.md, docs/catalogue.md)")
         var file: String
     }
-    var help: String { "Imports units (with reorganisations and quotas) or procedures from a file in one transaction." }
+    var help: String { "Imports units (with reorganisations and quotas), procedures or people from a file in one transaction." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard ["units", "procedures"].contains(signature.what) else {
-            context.console.error("Only 'units' or 'procedures' can be imported.")
+        guard ["units", "procedures", "people"].contains(signature.what) else {
+            context.console.error("Only 'units', 'procedures' or 'people' can be imported.")
             throw ExitCode(2)
         }
         guard let data = FileManager.default.contents(atPath: signature.file) else {
@@ -141,7 +141,11 @@ struct ImportCommand: AsyncCommand {
         let console = context.console
         let db = context.application.db
         do {
-            if signature.what == "procedures" {
+            if signature.what == "people" {
+                let report = try await PersonImporter(db: db).run(try PersonImportFile.parse(data), allowed: nil, actor: .system("import"),
+                                                                  now: config.clock())
+                console.print("Imported: \(report.summary)")
+            } else if signature.what == "procedures" {
                 let progress = CommandProgress("importing procedures", console: console)
                 let report = try await ProcedureImporter(db: db).run(try ProcedureImportFile.parse(data),
                                                                      actor: .system("import"), now: config.clock(), progress: progress.update)
@@ -157,6 +161,7 @@ struct ImportCommand: AsyncCommand {
             switch error {
             case let rejected as UnitImportRejected: rows = rejected.report.rejected
             case let rejected as ProcedureImportRejected: rows = rejected.report.rejected
+            case let rejected as PersonImportRejected: rows = rejected.report.rejected
             case let invalid as DomainError: rows = [.init(row: "-", key: signature.file, reason: invalid.english)]
             default: throw error
             }

@@ -224,6 +224,36 @@ struct PersonnelWebTests {
         }
     }
 
+    @Test("an import through the API is all or nothing with a 422 naming the bad rows, stays inside the officer's units, and a CSV uploads on the page")
+    func importFile() async throws {
+        try await withTestApp { app, fixture in
+            let officer = fixture.token(.personnelOfficer)
+            let rows = #"[{"unitKey":"dept:tu-phap","fullName":"Mai Văn Hùng","kind":"civil_servant","position":"Chuyên viên","startedOn":"2019-05-01"},{"unitKey":"dept:tu-phap","fullName":"Cao Thị Lan","kind":"robot","position":"Chuyên viên","startedOn":"2019-05-01"}]"#
+            let (status, body, _) = try await Self.send(app, .POST, "/api/v1/personnel/import", token: officer, #"{"people":\#(rows)}"#)
+            #expect(status == .unprocessableEntity && body.contains("row 2") && !body.contains("row 1"))
+            let people = "/api/v1/personnel/units/\(fixture.justice.id)/people"
+            #expect(!(try await Self.send(app, .GET, people, token: officer).1.contains("Mai Văn Hùng")))
+            let health = #"{"people":[{"unitKey":"dept:y-te","fullName":"Mai Văn Hùng","kind":"civil_servant","position":"Chuyên viên","startedOn":"2019-05-01"}]}"#
+            #expect(try await Self.send(app, .POST, "/api/v1/personnel/import", token: officer, health).1.contains("outside your units"))
+            #expect(try await Self.send(app, .POST, "/api/v1/personnel/import", token: fixture.token(.processingOfficer), health).0 == .forbidden)
+
+            let cookie = try await signIn(app, username: fixture.users[.personnelOfficer]!.username)
+            let session = try await RouteMatrixTests.formSession(app, signedIn: cookie)
+            let csv = "unitKey,fullName,kind,position,startedOn\ndept:tu-phap,Mai Văn Hùng,civil_servant,Chuyên viên,2019-05-01\n"
+            let boundary = "parhub-test-boundary"
+            let multipart = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(session.csrf)\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n"
+                + "--\(boundary)--\r\n"
+            try await app.testing().test(.POST, "/personnel/units/\(fixture.justice.id)/import", beforeRequest: { req in
+                req.headers.replaceOrAdd(name: .cookie, value: cookie)
+                req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                req.body = ByteBuffer(string: multipart)
+            }, afterResponse: { res in
+                #expect(res.status == .ok && res.body.string.contains("created 1") && res.body.string.contains("Mai Văn Hùng"), "\(res.body.string.prefix(300))")
+            })
+        }
+    }
+
     @Test("the pages: the unit's list and statistics, adding a person, their record; a processing officer is refused a colleague's page")
     func pages() async throws {
         try await withTestApp { app, fixture in

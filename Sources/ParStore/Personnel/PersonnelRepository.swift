@@ -55,13 +55,7 @@ public struct PersonnelRepository: Sendable {
 
     /// Stores a new, validated person and their arrival at the unit.
     public func add(_ person: Person, actor: AuditActor, now: Date) async throws -> Person {
-        try await db.writeTransaction { tx in
-            try await tx.sql.insert(into: "people").columns(Self.columns + ["created_at", "updated_at"])
-                .values(Self.binds(person) + [SQLBind(now), SQLBind(now)]).run()
-            try await Self.insertMove(PersonMove(fromUnitID: nil, toUnitID: person.unitID, on: person.startedOn, kind: .joined, position: person.position), of: person.id, on: tx)
-            try await AuditLog.append(on: tx, actor: actor, action: "person.add", entityType: "person", entityID: person.id.description,
-                                      after: ["unit": person.unitID.description, "kind": person.kind.rawValue], now: now)
-        }
+        try await db.writeTransaction { tx in try await Self.insert(person, actor: actor, on: tx, now: now) }
         return person
     }
 
@@ -73,26 +67,43 @@ public struct PersonnelRepository: Sendable {
         try await db.writeTransaction { tx in
             guard let before = try await Self.find(id, on: tx) else { throw Self.notFound }
             if let expectedVersion, expectedVersion != before.version { throw Self.stale }
-            var after = try change(before)
-            after.id = before.id
-            after.version = before.version + 1
-            let updated = try await tx.sql.update("people")
-                .set("unit_id", to: after.unitID.rawValue).set("full_name", to: after.fullName).set("kind", to: after.kind.rawValue)
-                .set("position", to: after.position).set("rank", to: after.rank).set("leadership_post", to: after.leadershipPost)
-                .set("started_on", to: after.startedOn.iso).set("user_id", to: after.userID?.rawValue).set("rotation_years", to: after.rotationYears)
-                .set("version", to: after.version).set("updated_at", to: now)
-                .where("id", .equal, id.rawValue).where("version", .equal, before.version).returning("version").all()
-            guard updated.count == 1 else { throw Self.stale }
-            if after.unitID != before.unitID || after.position != before.position {
-                try await Self.insertMove(PersonMove(fromUnitID: before.unitID, toUnitID: after.unitID, on: movedOn ?? VietnamTime.localDate(of: now),
-                                                     kind: moveKind ?? (after.unitID != before.unitID ? .transfer : .rotation), position: after.position),
-                                          of: id, on: tx)
-            }
-            try await AuditLog.append(on: tx, actor: actor, action: "person.update", entityType: "person", entityID: id.description,
-                                      before: ["unit": before.unitID.description, "position": before.position],
-                                      after: ["unit": after.unitID.description, "position": after.position], now: now)
-            return after
+            return try await Self.replace(before, with: try change(before), moveKind: moveKind, movedOn: movedOn, actor: actor, on: tx, now: now)
         }
+    }
+
+    /// Inserts a person and their arrival (inside the caller's transaction), audited.
+    static func insert(_ person: Person, actor: AuditActor, on tx: any Database, now: Date) async throws {
+        try await tx.sql.insert(into: "people").columns(columns + ["created_at", "updated_at"])
+            .values(binds(person) + [SQLBind(now), SQLBind(now)]).run()
+        try await insertMove(PersonMove(fromUnitID: nil, toUnitID: person.unitID, on: person.startedOn, kind: .joined, position: person.position),
+                             of: person.id, on: tx)
+        try await AuditLog.append(on: tx, actor: actor, action: "person.add", entityType: "person", entityID: person.id.description,
+                                  after: ["unit": person.unitID.description, "kind": person.kind.rawValue], now: now)
+    }
+
+    /// Writes `after` over `before` (inside the caller's transaction) with the next version and
+    /// the move a change of unit or position makes, audited.
+    static func replace(_ before: Person, with changed: Person, moveKind: PersonMove.Kind?, movedOn: LocalDate?, actor: AuditActor,
+                        on tx: any Database, now: Date) async throws -> Person {
+        var after = changed
+        after.id = before.id
+        after.version = before.version + 1
+        let updated = try await tx.sql.update("people")
+            .set("unit_id", to: after.unitID.rawValue).set("full_name", to: after.fullName).set("kind", to: after.kind.rawValue)
+            .set("position", to: after.position).set("rank", to: after.rank).set("leadership_post", to: after.leadershipPost)
+            .set("started_on", to: after.startedOn.iso).set("user_id", to: after.userID?.rawValue).set("rotation_years", to: after.rotationYears)
+            .set("version", to: after.version).set("updated_at", to: now)
+            .where("id", .equal, before.id.rawValue).where("version", .equal, before.version).returning("version").all()
+        guard updated.count == 1 else { throw stale }
+        if after.unitID != before.unitID || after.position != before.position {
+            try await insertMove(PersonMove(fromUnitID: before.unitID, toUnitID: after.unitID, on: movedOn ?? VietnamTime.localDate(of: now),
+                                            kind: moveKind ?? (after.unitID != before.unitID ? .transfer : .rotation), position: after.position),
+                                 of: before.id, on: tx)
+        }
+        try await AuditLog.append(on: tx, actor: actor, action: "person.update", entityType: "person", entityID: before.id.description,
+                                  before: ["unit": before.unitID.description, "position": before.position],
+                                  after: ["unit": after.unitID.description, "position": after.position], now: now)
+        return after
     }
 
     public func find(_ id: Person.ID) async throws -> Person? { try await Self.find(id, on: db) }

@@ -132,6 +132,17 @@ extension ParAPI {
             moved: plan.moved.map { .init(personId: $0.person?.id.description ?? "", fullName: $0.person?.fullName ?? "", move: Self.move($0.move)) }))))
     }
 
+    func importPeople(_ input: Operations.ImportPeople.Input) async throws -> Operations.ImportPeople.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let file = PersonImportFile(people: body.people.map {
+            .init(unitKey: $0.unitKey, fullName: $0.fullName, kind: $0.kind, position: $0.position, rank: $0.rank, leadershipPost: $0.leadershipPost,
+                  startedOn: $0.startedOn, rotationYears: $0.rotationYears)
+        })
+        let report = try await PersonnelService.importPeople(file, request: request)
+        return .ok(.init(body: .json(.init(created: report.created, updated: report.updated, unchanged: report.unchanged))))
+    }
+
     // MARK: Conversions
 
     static func move(_ m: PersonMove) -> Components.Schemas.PersonMove {

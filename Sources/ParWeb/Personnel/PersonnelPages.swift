@@ -18,6 +18,7 @@ enum PersonnelPages {
         routes.post(Paths.personDiscipline.pattern, use: openCase)
         routes.post(Paths.disciplinaryCaseClose.pattern, use: closeCase)
         routes.post(Paths.personTraining.pattern, use: addTraining)
+        routes.post(Paths.personnelImport.pattern, use: importFile)
     }
 
     struct TrainingLine: Encodable {
@@ -115,6 +116,8 @@ enum PersonnelPages {
         let kinds: [Option]
         let base: String
         let errors: [FormError]?
+        /// What the last import did ("created 3, …"), after a successful one.
+        let imported: String?
     }
 
     /// Ratings are entered at the end of the year: December shows this year, other months last year.
@@ -129,7 +132,7 @@ enum PersonnelPages {
         return request.redirect(to: Paths.personnelUnit.link(top.unit.id))
     }
 
-    static func render(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+    static func render(_ request: Request, errors: [FormError]? = nil, imported: String? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
@@ -177,7 +180,7 @@ enum PersonnelPages {
             canEdit: principal.may(.editPersonnel, onUnitWithAncestry: record.ancestry),
             canApprove: principal.may(.approveRatings, onUnitWithAncestry: record.ancestry),
             kinds: Person.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
-            base: Paths.personnelUnit.link(record.unit.id), errors: errors)
+            base: Paths.personnelUnit.link(record.unit.id), errors: errors, imported: imported)
         return try await Page.render("personnel", title: "\(Messages.text("personnel.people", en: en)) — \(record.unit.name)",
                                      context: context, request: request, failed: errors != nil)
     }
@@ -414,6 +417,27 @@ enum PersonnelPages {
             }
             _ = try await PersonnelService.addTraining(person.id.description, course: form["course"] ?? "", startedOn: start, endedOn: end,
                                                        hours: hours, certificate: form["certificate"], request: request)
+        }
+    }
+
+    struct ImportForm: Decodable {
+        var file: File?
+    }
+
+    /// A people file (CSV or JSON) uploaded on the unit's page: imported into the units of the
+    /// officer's grant, or refused whole with each bad row listed.
+    @Sendable static func importFile(_ request: Request) async throws -> Response {
+        _ = try await request.authorizedUnit(request.parameters.get("unitID"), .editPersonnel)
+        let en = Language.of(request) == .en
+        do {
+            guard let file = try request.content.decode(ImportForm.self).file, file.data.readableBytes > 0 else {
+                throw Problem(DomainError.invalid("Chọn tệp.", english: "Choose a file.", field: "file"))
+            }
+            let report = try await PersonnelService.importPeople(try PersonImportFile.parse(Data(buffer: file.data)), request: request)
+            return try await render(request, imported: Messages.text("personnel.imported", en: en) + " " + report.summary)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await render(request, errors: errors)
         }
     }
 }

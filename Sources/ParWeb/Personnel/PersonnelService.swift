@@ -198,4 +198,23 @@ enum PersonnelService {
             return try stored.dropped(on: day, today: today)
         }, actor: request.auditActor, now: request.now)
     }
+
+    // MARK: Import
+
+    /// Imports a people file into the units where the principal holds editPersonnel; a rejected
+    /// file is a 422 problem listing every bad row.
+    static func importPeople(_ file: PersonImportFile, request: Request) async throws -> PersonImportReport {
+        let roots = try request.requirePrincipal().scopeRoots(for: .editPersonnel)
+        guard !roots.isEmpty else { throw Problem.forbidden() }
+        let allowed = Set(try await request.units.subtreeIDs(of: roots))
+        do {
+            return try await PersonImporter(db: request.db).run(file, allowed: allowed, actor: request.auditActor, now: request.now)
+        } catch let rejected as PersonImportRejected {
+            throw Problem(status: .unprocessableEntity, detail: "Tệp có \(rejected.report.rejected.count) dòng không hợp lệ; chưa nhập gì.",
+                          detailEn: "The file has \(rejected.report.rejected.count) bad row(s); nothing was imported.",
+                          errors: rejected.report.rejected.map {
+                              .init(field: "row \($0.row)", message: "\($0.key): \($0.reason)", messageEn: "\($0.key): \($0.reason)")
+                          })
+        }
+    }
 }

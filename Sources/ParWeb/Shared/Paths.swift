@@ -105,6 +105,7 @@ enum Paths: String, CaseIterable {
     case personnel = "/personnel"
     case personnelUnit = "/personnel/units/:unitID"
     case personnelApprove = "/personnel/units/:unitID/approve"
+    case personnelImport = "/personnel/units/:unitID/import"
     case person = "/personnel/people/:personID"
     case personRating = "/personnel/people/:personID/rating"
     case myPersonRecord = "/account/person"
