@@ -182,6 +182,10 @@ struct APIParityTests {
         "POST /centre/:unitID/settings": "putCentreSettings", "POST /centre/:unitID/desks": "saveDesk",
         "POST /kiosk/:unitID": "issueTicket", "POST /appointments/:unitID": "bookAppointment", "POST /appointment/cancel": "cancelAppointment",
         "POST /admin/outbox/:messageID/retry": "retryOutboxMessage", "POST /admin/jobs/:name/run": "runJob",
+        "POST /personnel/units/:unitID": "addPerson", "POST /personnel/units/:unitID/approve": "approveRatings",
+        "POST /personnel/units/:unitID/import": "importPeople", "POST /personnel/people/:personID": "updatePerson",
+        "POST /personnel/people/:personID/rating": "ratePerson", "POST /personnel/people/:personID/training": "addTraining",
+        "POST /personnel/people/:personID/discipline": "openDisciplinaryCase", "POST /personnel/discipline/:caseID/close": "closeDisciplinaryCase",
     ]
 
     /// Page actions without an API operation yet, and why.
