@@ -254,6 +254,29 @@ struct PersonnelWebTests {
         }
     }
 
+    @Test("where a unit has people records, its quota's actual headcount is counted from them; the entered figure stays elsewhere")
+    func headcount() async throws {
+        try await withTestApp { app, fixture in
+            let year = LocalTime.today(testNow()).year
+            let entered = #"{"quota":{"civilServants":60,"publicEmployees":10,"contracts":4,"leaders":5},"actual":{"civilServants":58,"publicEmployees":9,"contracts":4,"leaders":5}}"#
+            #expect(try await Self.send(app, .PUT, "/api/v1/units/\(fixture.justice.id)/quotas/\(year)", token: fixture.token(.parOfficer), entered).0 == .ok)
+            let posts = StaffQuota.Posts(civilServants: 58, publicEmployees: 9, contracts: 4, leaders: 5)
+            _ = try await UnitRepository(db: app.db).setQuota(StaffQuota(unitID: fixture.health.id, year: year, quota: posts, actual: posts),
+                                                              expectedVersion: nil, actor: .system("test"), now: testNow())
+            _ = try await Self.addPerson(app, fixture, name: "Lý Văn Tâm", kind: "civil_servant")
+            _ = try await Self.addPerson(app, fixture, name: "Võ Thị Yến", kind: "contract")
+            func actual(_ unit: OrgUnit.ID) async throws -> Components.Schemas.StaffQuota {
+                let (_, text, _) = try await Self.send(app, .GET, "/api/v1/units/\(unit)/quotas", token: fixture.token(.administrator))
+                return try #require(try JSONDecoder().decode([String: [Components.Schemas.StaffQuota]].self, from: Data(text.utf8))["items"]?.first)
+            }
+            let justice = try await actual(fixture.justice.id)
+            #expect(justice.actualFromRecords == true && justice.actual.civilServants == 1 && justice.actual.contracts == 1
+                    && justice.actual.publicEmployees == 0 && justice.quota.civilServants == 60)
+            let health = try #require(try await UnitRepository(db: app.db).quotas(of: fixture.health.id).first)
+            #expect(!health.actualFromRecords && health.actual.civilServants == 58)
+        }
+    }
+
     @Test("the pages: the unit's list and statistics, adding a person, their record; a processing officer is refused a colleague's page")
     func pages() async throws {
         try await withTestApp { app, fixture in

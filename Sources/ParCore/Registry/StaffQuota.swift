@@ -38,13 +38,26 @@ public struct StaffQuota: Hashable, Sendable, Codable {
     public var quota: Posts
     public var actual: Posts
     public var version: Int
+    /// The actual headcount was counted from the unit's people records (`Headcount`) at the
+    /// year's end, not entered; the entered figure stays for units without records.
+    public var actualFromRecords: Bool
 
-    public init(unitID: OrgUnit.ID, year: Int, quota: Posts, actual: Posts, version: Int = 1) {
+    public init(unitID: OrgUnit.ID, year: Int, quota: Posts, actual: Posts, version: Int = 1, actualFromRecords: Bool = false) {
         self.unitID = unitID
         self.year = year
         self.quota = quota
         self.actual = actual
         self.version = version
+        self.actualFromRecords = actualFromRecords
+    }
+
+    /// This quota with its actual headcount counted from records, when `counted` has the unit.
+    public func counted(_ counted: [OrgUnit.ID: Posts]) -> StaffQuota {
+        guard let posts = counted[unitID] else { return self }
+        var quota = self
+        quota.actual = posts
+        quota.actualFromRecords = true
+        return quota
     }
 
     /// Quotas are whole, non-negative numbers of posts in a plausible year.

@@ -3,37 +3,6 @@ import Foundation
 import ParCore
 import SQLKit
 
-/// One move of a person between units: their arrival, a transfer or a rotation (issue 23).
-public struct PersonMove: Codable, Hashable, Sendable {
-    public enum Kind: String, CaseIterable, Codable, Sendable {
-        /// Tiếp nhận: the person joined the unit (the record's first row).
-        case joined
-        /// Điều động: moved to another unit.
-        case transfer
-        /// Luân chuyển, chuyển đổi vị trí công tác: a periodic rotation.
-        case rotation
-        /// Sắp xếp đơn vị: the unit merged into, or was renamed as, another (`Reorganisation.staffSuccessor`).
-        case reorganisation
-    }
-
-    public var fromUnitID: OrgUnit.ID?
-    public var toUnitID: OrgUnit.ID
-    public var on: LocalDate
-    public var kind: Kind
-    /// The position taken up.
-    public var position: String?
-    public var note: String?
-
-    public init(fromUnitID: OrgUnit.ID?, toUnitID: OrgUnit.ID, on: LocalDate, kind: Kind, position: String? = nil, note: String? = nil) {
-        self.fromUnitID = fromUnitID
-        self.toUnitID = toUnitID
-        self.on = on
-        self.kind = kind
-        self.position = position
-        self.note = note
-    }
-}
-
 /// A move with the person who made it (the rotation plan's "who moved").
 public struct PersonMoveLine: Hashable, Sendable {
     public var personID: Person.ID
@@ -278,6 +247,33 @@ public struct PersonnelRepository: Sendable {
             result[record.personID, default: []].append(record)
         }
         return result
+    }
+
+    // MARK: Headcounts
+
+    /// The headcount of each unit among `units` (nil: every unit) at the end of `year`, from the
+    /// records of the people who ever arrived there (`Headcount`); units without records are absent.
+    public func headcounts(units: [OrgUnit.ID]?, year: Int) async throws -> [OrgUnit.ID: StaffQuota.Posts] {
+        let arrivals = try db.sql.select().distinct().column("person_id").from("person_moves")
+        if let units {
+            guard !units.isEmpty else { return [:] }
+            arrivals.where("to_unit_id", .in, units.map(\.rawValue))
+        }
+        let ids = try await arrivals.all().map { Person.ID(try $0.decode(column: "person_id", as: UUID.self)) }
+        guard !ids.isEmpty else { return [:] }
+        var people: [Person] = [], moves: [Person.ID: [PersonMove]] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let raw = chunk.map(\.rawValue)
+            people += try await db.sql.select().columns(Self.columns).from("people").where("id", .in, raw).all().map(Self.person)
+            for line in try await db.sql.select().columns(Self.moveColumns).from("person_moves").where("person_id", .in, raw)
+                .orderBy("on_date").all().map(Self.move) {
+                moves[line.personID, default: []].append(line.move)
+            }
+        }
+        let counted = Headcount.posts(people: people, moves: moves, on: LocalDate(year: year, month: 12, day: 31)!)
+        guard let units else { return counted }
+        let wanted = Set(units)
+        return counted.filter { wanted.contains($0.key) }
     }
 
     // MARK: Reorganisations

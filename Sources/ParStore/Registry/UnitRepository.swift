@@ -296,15 +296,24 @@ public struct UnitRepository: Sendable {
 
     // MARK: Quotas
 
-    /// Quotas of a unit, newest year first.
+    /// Quotas of a unit, newest year first; the actual headcount of a year is counted from the
+    /// unit's people records where it has them (`StaffQuota.counted`).
     public func quotas(of id: OrgUnit.ID) async throws -> [StaffQuota] {
-        try await StaffQuotaModel.query(on: db).filter(\.$unitID == id.rawValue).sort(\.$year, .descending).all()
-            .map { $0.toDomain() }
+        let personnel = PersonnelRepository(db: db)
+        var quotas: [StaffQuota] = []
+        for model in try await StaffQuotaModel.query(on: db).filter(\.$unitID == id.rawValue).sort(\.$year, .descending).all() {
+            let quota = model.toDomain()
+            quotas.append(quota.counted(try await personnel.headcounts(units: [id], year: quota.year)))
+        }
+        return quotas
     }
 
-    /// Every quota row (for the restructuring report).
+    /// Every quota row (for the restructuring report), counted from records where there are some.
     public func allQuotas(years: [Int]) async throws -> [StaffQuota] {
-        try await StaffQuotaModel.query(on: db).filter(\.$year ~~ years).all().map { $0.toDomain() }
+        let personnel = PersonnelRepository(db: db)
+        var counted: [Int: [OrgUnit.ID: StaffQuota.Posts]] = [:]
+        for year in Set(years) { counted[year] = try await personnel.headcounts(units: nil, year: year) }
+        return try await StaffQuotaModel.query(on: db).filter(\.$year ~~ years).all().map { $0.toDomain().counted(counted[$0.year] ?? [:]) }
     }
 
     /// Creates or replaces the quota of a unit for a year. `expectedVersion` guards an update.

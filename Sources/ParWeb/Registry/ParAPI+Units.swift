@@ -169,7 +169,7 @@ extension ParAPI {
 
     static func quota(_ quota: StaffQuota) -> Components.Schemas.StaffQuota {
         .init(unitId: quota.unitID.description, year: quota.year, quota: posts(quota.quota), actual: posts(quota.actual),
-              version: quota.version)
+              actualFromRecords: quota.actualFromRecords, version: quota.version)
     }
 
     static func posts(_ posts: StaffQuota.Posts) -> Components.Schemas.Posts {

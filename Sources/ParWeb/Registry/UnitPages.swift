@@ -92,6 +92,8 @@ enum UnitPages {
         let quota: StaffQuota.Posts
         let actual: StaffQuota.Posts
         let version: Int
+        /// The actual headcount was counted from the people records.
+        let counted: Bool
     }
 
     struct DetailContext: Encodable {
@@ -141,7 +143,8 @@ enum UnitPages {
         }
         let canQuotas = principal.may(.viewQuotas, onUnitWithAncestry: record.ancestry)
         let quotas = canQuotas
-            ? try await request.units.quotas(of: unit.id).map { QuotaRow(year: $0.year, quota: $0.quota, actual: $0.actual, version: $0.version) }
+            ? try await request.units.quotas(of: unit.id).map { QuotaRow(year: $0.year, quota: $0.quota, actual: $0.actual, version: $0.version,
+                                                                              counted: $0.actualFromRecords) }
             : nil
         let context = DetailContext(
             unit: row(unit, en: en), id: unit.id.description, key: unit.key,

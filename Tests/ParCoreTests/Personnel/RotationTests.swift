@@ -53,3 +53,31 @@ struct StaffSuccessorTests {
         #expect(part.staffSuccessor(of: a) == nil)
     }
 }
+
+@Suite("Headcount from the people records")
+struct HeadcountTests {
+    @Test("each person counts at the unit of their latest move by the day, by kind; leaders also as leaders; not yet arrived, not counted")
+    func posts() {
+        let a = OrgUnit.ID.random(), b = OrgUnit.ID.random()
+        func person(_ kind: Person.Kind, post: String? = nil) -> Person {
+            Person(id: .random(), unitID: b, fullName: "X", kind: kind, position: "Chuyên viên", leadershipPost: post,
+                   startedOn: LocalDate(year: 2020, month: 1, day: 1)!)
+        }
+        let leader = person(.civilServant, post: "Trưởng phòng"), employee = person(.publicEmployee), driver = person(.contract),
+            mover = person(.civilServant), late = person(.civilServant)
+        func day(_ iso: String) -> LocalDate { LocalDate(iso: iso)! }
+        let moves: [Person.ID: [PersonMove]] = [
+            leader.id: [.init(fromUnitID: nil, toUnitID: a, on: day("2020-01-01"), kind: .joined)],
+            employee.id: [.init(fromUnitID: nil, toUnitID: a, on: day("2021-05-01"), kind: .joined)],
+            driver.id: [.init(fromUnitID: nil, toUnitID: b, on: day("2019-01-01"), kind: .joined)],
+            mover.id: [.init(fromUnitID: nil, toUnitID: a, on: day("2020-01-01"), kind: .joined),
+                       .init(fromUnitID: a, toUnitID: b, on: day("2025-12-31"), kind: .transfer)],
+            late.id: [.init(fromUnitID: nil, toUnitID: a, on: day("2026-01-01"), kind: .joined)],
+        ]
+        let end2025 = Headcount.posts(people: [leader, employee, driver, mover, late], moves: moves, on: day("2025-12-31"))
+        #expect(end2025[a] == StaffQuota.Posts(civilServants: 1, publicEmployees: 1, contracts: 0, leaders: 1))
+        #expect(end2025[b] == StaffQuota.Posts(civilServants: 1, publicEmployees: 0, contracts: 1, leaders: 0))
+        let end2024 = Headcount.posts(people: [leader, employee, driver, mover, late], moves: moves, on: day("2024-12-31"))
+        #expect(end2024[a] == StaffQuota.Posts(civilServants: 2, publicEmployees: 1, contracts: 0, leaders: 1))
+    }
+}
