@@ -107,6 +107,14 @@ struct PersonnelWebTests {
             // 40 hours this year; 11 of the 12 were not disciplined this year.
             #expect(stats.figures.map(\.metric) == [.personnel_goodOrBetter, .personnel_trained, .personnel_withoutDiscipline])
             #expect(stats.figures.map(\.rate) == [8.0 / 11.0, 7.0 / 11.0, 11.0 / 12.0])
+            // The year's report draft states the same figures, read from the records.
+            let (created, draft, _) = try await Self.send(app, .POST, "/api/v1/par-reports", token: fixture.token(.unitLeader),
+                                                          #"{"unitId":"\#(fixture.justice.id)","period":"\#(year)"}"#)
+            #expect(created == .created, "\(draft)")
+            let report = try JSONDecoder().decode(Components.Schemas.ParReport.self, from: Data(draft.utf8))
+            let figures = Dictionary(report.sections.flatMap(\.figures).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+            #expect(figures["personnel.rated"] == "11" && figures["personnel.good_or_better"] == "72,73%" && figures["personnel.trained"] == "63,64%"
+                    && figures["personnel.without_discipline"] == "91,67%" && figures["personnel.disciplined"] == "1", "\(figures)")
             let (_, listed, _) = try await Self.send(app, .GET, "/api/v1/personnel/units/\(fixture.justice.id)/discipline?year=\(year)", token: officer)
             #expect(listed.contains("QĐ-STP") && listed.contains("Khiển trách"))
 

@@ -60,6 +60,18 @@ enum ReportFigures {
         if let quota = try await request.units.quotas(of: id).filter({ $0.year <= year }).max(by: { $0.year < $1.year }) {
             add("staff.quota", .civilService, "Biên chế năm \(quota.year): được giao / có mặt", "\(quota.quota.total) / \(quota.actual.total)", Paths.unit.link(id))
         }
+        // The people records (issue 23): ratings, training, discipline and rotation of the year.
+        let counts = try await PersonnelService.counts(unit, year: year, request: request)
+        let personnel = Paths.personnelUnit.link(id) + "?year=\(year)"
+        let rated = counts.statistics.reduce(0) { $0 + $1.rated }
+        add("personnel.rated", .civilService, "Cán bộ, công chức, viên chức được xếp loại chất lượng năm \(year) (đã phê duyệt)", String(rated), personnel)
+        for metric in PersonnelMetric.allCases {
+            add(metric.rawValue, .civilService, metric.vietnamese, percent(metric.rate(counts).map { $0 * 100 }), personnel)
+        }
+        add("personnel.disciplined", .civilService, "Cán bộ, công chức, viên chức bị kỷ luật trong năm", String(counts.disciplined), personnel + "#discipline")
+        let rotation = try await PersonnelService.rotationPlan(unit, year: year, request: request)
+        add("personnel.rotated", .civilService, "Chuyển đổi vị trí công tác trong năm: đã thực hiện / còn đến hạn",
+            "\(rotation.moved.filter { $0.move.kind == .rotation }.count) / \(rotation.due.count)", personnel + "#rotation")
         let attendance = try await DisciplineRepository(db: request.db).attendance(units: units, from: period.from, through: period.through)
         add("discipline.breaches", .civilService, "Vắng họp không lý do, bỏ về không báo cáo", String(attendance.reduce(0) { $0 + $1.breaches }),
             Paths.discipline.link(id) + "?year=\(year)")
