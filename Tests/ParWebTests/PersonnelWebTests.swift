@@ -125,6 +125,18 @@ struct PersonnelWebTests {
             #expect(first.count == 12 && first.map(\.fullName) == first.map(\.fullName).sorted { VietnameseText.precedes($0, $1) })
             let rated = try #require(first.first { $0.kind == .civilServant })
             #expect(try await Self.send(app, .PUT, "/api/v1/personnel/people/\(rated.id)/ratings/\(year)", token: officer, #"{"score":99}"#).0 == .conflict)
+
+            // One open case (discovered today, not decided): listed with its deadline, and the figures do not move.
+            let (opened, _, _) = try await Self.send(app, .POST, "/api/v1/personnel/people/\(rated.id)/discipline", token: officer,
+                                                     #"{"discoveredOn":"\#(today.iso)","summary":"Chậm trả kết quả","complex":true}"#)
+            #expect(opened == .created)
+            let cases = try JSONDecoder().decode([String: [Components.Schemas.DisciplinaryCase]].self, from: Data(
+                try await Self.send(app, .GET, "/api/v1/personnel/units/\(fixture.justice.id)/discipline?year=\(year)", token: officer).1.utf8))["items"]!
+            #expect(cases.map(\.state).sorted { $0.rawValue < $1.rawValue } == [.decided, .open])
+            #expect(cases.first { $0.state == .open }?.deadline == today.adding(days: 150).iso)
+            let after = try JSONDecoder().decode(Components.Schemas.RatingStatisticsList.self,
+                                                 from: Data(try await Self.send(app, .GET, path, token: officer).1.utf8))
+            #expect(after.figures.map(\.rate) == [8.0 / 11.0, 7.0 / 11.0, 11.0 / 12.0])
         }
     }
 
@@ -282,6 +294,60 @@ struct PersonnelWebTests {
                     && justice.actual.publicEmployees == 0 && justice.quota.civilServants == 60)
             let health = try #require(try await UnitRepository(db: app.db).quotas(of: fixture.health.id).first)
             #expect(!health.actualFromRecords && health.actual.civilServants == 58)
+        }
+    }
+
+    /// The department of twelve, quickly: ten civil servants with the hand fixture's points (the last reprimanded this
+    /// year), a public employee rated good, a contract driver; seven trained for 40 hours; the leader approves.
+    static func seedTwelve(_ app: Application, _ fixture: Fixture) async throws {
+        let officer = fixture.token(.personnelOfficer), today = LocalTime.today(testNow())
+        for (i, score) in [95, 90, 89.5, 85, 80, 75, 70, 69.5, 50, 91].enumerated() {
+            let id = try await addPerson(app, fixture, name: "Công chức \(i + 1)", kind: "civil_servant")
+            if i == 9 {
+                let (_, text, _) = try await send(app, .POST, "/api/v1/personnel/people/\(id)/discipline", token: officer,
+                                                  #"{"discoveredOn":"\#(today.iso)","summary":"Vi phạm quy định"}"#)
+                let found = try JSONDecoder().decode(Components.Schemas.DisciplinaryCase.self, from: Data(text.utf8))
+                _ = try await send(app, .POST, "/api/v1/personnel/discipline/\(found.id)/close", token: officer,
+                                   #"{"form":"reprimand","decidedOn":"\#(today.iso)","decisionNumber":"1/QĐ"}"#)
+            }
+            if i < 6 { try await train(app, id, token: officer, on: today) }
+            #expect(try await send(app, .PUT, "/api/v1/personnel/people/\(id)/ratings/\(today.year)", token: officer, #"{"score":\#(score)}"#).0 == .ok)
+        }
+        let employee = try await addPerson(app, fixture, name: "Viên chức", kind: "public_employee")
+        try await train(app, employee, token: officer, on: today)
+        _ = try await send(app, .PUT, "/api/v1/personnel/people/\(employee)/ratings/\(today.year)", token: officer, #"{"level":"good"}"#)
+        _ = try await addPerson(app, fixture, name: "Hợp đồng", kind: "contract")
+        #expect(try await send(app, .POST, "/api/v1/personnel/units/\(fixture.justice.id)/ratings/\(today.year)/approve",
+                               token: fixture.token(.unitLeader)).0 == .ok)
+    }
+
+    @Test("PAR index automatic criteria read the civil-service figures: 10 × 8/11 and the 'trained' tier, for the department of twelve")
+    func parIndexCriteria() async throws {
+        try await withTestApp { app, fixture in
+            try await Self.seedTwelve(app, fixture)
+            let year = LocalTime.today(testNow()).year
+            let homeAffairs = try await OversightWebTests.user(app, "cchc.tinh", .parOfficer, on: fixture.province.id)
+            let set = #"""
+            {"year":\#(year),"set":{"year":\#(year),"targetKind":"department","name":"Chỉ số CCHC \#(year)","totalPoints":20,"criteria":[
+              {"code":"5","title":"Cải cách chế độ công vụ","maxPoints":20,"field":"civil_service"},
+              {"code":"5.1","title":"Xếp loại hoàn thành tốt trở lên","maxPoints":10,"method":{"type":"proportional","metric":"personnel.good_or_better"}},
+              {"code":"5.2","title":"Bồi dưỡng đủ thời lượng","maxPoints":10,"method":{"type":"tiers","metric":"personnel.trained","tiers":[{"minRate":0.6,"share":1},{"minRate":0.3,"share":0.5}]}}]}}
+            """#
+            let (created, text, _) = try await Self.send(app, .POST, "/api/v1/par-index/sets", token: homeAffairs, set)
+            #expect(created == .created, "\(text)")
+            let setID = try #require((try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["id"] as? String)
+            for _ in 0..<3 { #expect(try await Self.send(app, .POST, "/api/v1/par-index/sets/\(setID)/advance", token: homeAffairs).0 == .ok) }
+            let (_, results, _) = try await Self.send(app, .GET, "/api/v1/par-index/sets/\(setID)/results", token: homeAffairs)
+            struct Results: Decodable {
+                struct Item: Decodable { let unitId: String; let points: Double }
+                let items: [Item]
+            }
+            let points = Dictionary(try JSONDecoder().decode(Results.self, from: Data(results.utf8)).items.map { ($0.unitId, $0.points) },
+                                    uniquingKeysWith: { a, _ in a })
+            // By hand: 10 × 8/11 = 7.27 (rounded to 2 places as the index shows); 7/11 = 63.6 % trained ≥ 60 % → 10.
+            let justice = try #require(points[fixture.justice.id.description])
+            #expect(abs(justice - (10.0 * 8 / 11 + 10)) < 0.01, "\(points)")
+            #expect(points[fixture.health.id.description] == 0)
         }
     }
 

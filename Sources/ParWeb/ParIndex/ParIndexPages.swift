@@ -221,6 +221,7 @@ enum ParIndexPages {
         case nil: nil
         case PlanTarget.satisfaction: Paths.satisfactionUnit.link(unit) + "?period=\(year)"
         case Commitment.planCompletion: Paths.planUnit.link(unit) + "?year=\(year)"
+        case let metric? where PersonnelMetric(rawValue: metric) != nil: Paths.personnelUnit.link(unit) + "?year=\(year)"
         default: Paths.indexUnit.link(unit) + "?period=\(year)"
         }
     }
