@@ -186,6 +186,7 @@ struct APIParityTests {
         "POST /personnel/units/:unitID/import": "importPeople", "POST /personnel/people/:personID": "updatePerson",
         "POST /personnel/people/:personID/rating": "ratePerson", "POST /personnel/people/:personID/training": "addTraining",
         "POST /personnel/people/:personID/discipline": "openDisciplinaryCase", "POST /personnel/discipline/:caseID/close": "closeDisciplinaryCase",
+        "POST /personnel/units/:unitID/positions": "setJobPositions",
     ]
 
     /// Page actions without an API operation yet, and why.

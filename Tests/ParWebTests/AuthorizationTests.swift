@@ -118,6 +118,8 @@ struct AuthorizationTests {
               permission: .viewPersonnel, success: .ok, label: "GET rating statistics"),
         Route(method: .POST, path: { "/api/v1/personnel/units/\($1.id)/ratings/2026/approve" }, body: { _, _ in nil },
               permission: .approveRatings, success: .ok, label: "POST approve ratings"),
+        Route(method: .GET, path: { "/api/v1/personnel/units/\($1.id)/positions" }, body: { _, _ in nil },
+              permission: .viewPersonnel, success: .ok, label: "GET job positions"),
         Route(method: .GET, path: { "/api/v1/personnel/units/\($1.id)/rotation/2026" }, body: { _, _ in nil },
               permission: .viewPersonnel, success: .ok, label: "GET rotation plan"),
         Route(method: .GET, path: { "/api/v1/personnel/units/\($1.id)/discipline?year=2026" }, body: { _, _ in nil },

@@ -351,6 +351,34 @@ struct PersonnelWebTests {
         }
     }
 
+    @Test("once a unit has an approved position list, people are placed on it: an unlisted position is refused, a rotating one gives its period, its hours count")
+    func positions() async throws {
+        try await withTestApp { app, fixture in
+            let officer = fixture.token(.personnelOfficer)
+            let path = "/api/v1/personnel/units/\(fixture.justice.id)/positions"
+            let list = #"{"items":[{"name":"Kế toán","rotationYears":3,"trainingHours":24},{"name":"Chuyên viên"}]}"#
+            #expect(try await Self.send(app, .PUT, path, token: fixture.token(.processingOfficer), list).0 == .forbidden)
+            let (status, text, _) = try await Self.send(app, .PUT, path, token: officer, list)
+            #expect(status == .ok && text.contains("Kế toán"))
+            #expect(try await Self.send(app, .PUT, path, token: officer, #"{"items":[{"name":"A"},{"name":"a"}]}"#).0 == .unprocessableEntity)
+            let people = "/api/v1/personnel/units/\(fixture.justice.id)/people"
+            let unlisted = #"{"fullName":"Đào Văn Lực","kind":"civil_servant","position":"Lái xe","startedOn":"2020-01-01"}"#
+            #expect(try await Self.send(app, .POST, people, token: officer, unlisted).0 == .unprocessableEntity)
+            let (created, body, _) = try await Self.send(app, .POST, people, token: officer,
+                                                        #"{"fullName":"Đào Văn Lực","kind":"civil_servant","position":"kế toán","startedOn":"2020-01-01"}"#)
+            #expect(created == .created)
+            let person = try JSONDecoder().decode(Components.Schemas.Person.self, from: Data(body.utf8))
+            #expect(person.position == "Kế toán" && person.rotationYears == 3)
+            // 24 hours are enough for this position.
+            let today = LocalTime.today(testNow())
+            _ = try await Self.send(app, .POST, "/api/v1/personnel/people/\(person.id)/training", token: officer,
+                                    #"{"course":"Nghiệp vụ kế toán","startedOn":"\#(today.iso)","endedOn":"\#(today.iso)","hours":24}"#)
+            let stats = try JSONDecoder().decode(Components.Schemas.RatingStatisticsList.self, from: Data(
+                try await Self.send(app, .GET, "/api/v1/personnel/units/\(fixture.justice.id)/ratings/\(today.year)", token: officer).1.utf8))
+            #expect(stats.figures.first { $0.metric == .personnel_trained }?.rate == 1)
+        }
+    }
+
     @Test("the pages: the unit's list and statistics, adding a person, their record; a processing officer is refused a colleague's page")
     func pages() async throws {
         try await withTestApp { app, fixture in

@@ -51,8 +51,8 @@ public struct TrainingRecord: Codable, Hashable, Sendable, Identifiable {
 ///
 /// ParHub's reading of Decree 101/2017/NĐ-CP (training and refresher training of cadres, civil
 /// servants and public employees): mandatory yearly refresher training of at least one week,
-/// 40 hours (tiết). The article was not found in the stored texts (unverified); a requirement per
-/// job position is not kept yet, so every position is held to the same 40 hours.
+/// 40 hours (tiết). The article was not found in the stored texts (unverified). A position on the
+/// unit's approved list may require other hours (`JobPosition.trainingHours`).
 public enum TrainingRequirement {
     public static let yearlyHours = 40
 
@@ -61,6 +61,65 @@ public enum TrainingRequirement {
         records.filter { $0.endedOn.year == year }.reduce(0) { $0 + $1.hours }
     }
 
-    /// Whether `records` meet the year's requirement.
-    public static func isMet(_ records: [TrainingRecord], year: Int) -> Bool { hours(records, year: year) >= yearlyHours }
+    /// Whether `records` meet the year's requirement: `required` hours (the position's, else 40).
+    public static func isMet(_ records: [TrainingRecord], year: Int, required: Int = yearlyHours) -> Bool {
+        hours(records, year: year) >= required
+    }
+}
+
+/// A job position on a unit's approved list (danh mục vị trí việc làm): what it requires of the
+/// people in it — yearly training hours, and a periodic rotation where the position must rotate.
+public struct JobPosition: Codable, Hashable, Sendable {
+    public var name: String
+    /// Yearly training hours required (default `TrainingRequirement.yearlyHours`).
+    public var trainingHours: Int
+    /// The rotation period in years (2–5) for a position that must rotate (Decree 59/2019); nil otherwise.
+    public var rotationYears: Int?
+
+    public init(name: String, trainingHours: Int = TrainingRequirement.yearlyHours, rotationYears: Int? = nil) {
+        self.name = name
+        self.trainingHours = trainingHours
+        self.rotationYears = rotationYears
+    }
+
+    /// A unit's list as entered: names cleaned and unique, hours 0–400, periods 2–5.
+    public static func validatedList(_ positions: [JobPosition]) throws(DomainError) -> [JobPosition] {
+        var seen: Set<String> = []
+        var list: [JobPosition] = []
+        for raw in positions {
+            var position = raw
+            position.name = VietnameseText.clean(raw.name)
+            guard !position.name.isEmpty, position.name.unicodeScalars.count <= 200 else {
+                throw .invalid("Cần tên vị trí việc làm (tối đa 200 ký tự).", english: "A position needs a name (up to 200 characters).", field: "positions")
+            }
+            guard seen.insert(position.name.lowercased()).inserted else {
+                throw .invalid("Vị trí \(position.name) bị lặp.", english: "The position \(position.name) is listed twice.", field: "positions")
+            }
+            guard (0...400).contains(position.trainingHours) else {
+                throw .invalid("Số tiết bồi dưỡng từ 0 đến 400.", english: "Training hours are 0 to 400.", field: "positions")
+            }
+            guard position.rotationYears.map({ (2...5).contains($0) }) ?? true else {
+                throw .invalid("Thời hạn chuyển đổi vị trí công tác từ 2 đến 5 năm.", english: "A rotation period is 2 to 5 years.", field: "positions")
+            }
+            list.append(position)
+        }
+        guard list.count <= 500 else {
+            throw .invalid("Tối đa 500 vị trí.", english: "At most 500 positions.", field: "positions")
+        }
+        return list.sorted { VietnameseText.precedes($0.name, $1.name) }
+    }
+
+    /// A person's record checked against their unit's list: when the unit has a list, the
+    /// position must be on it, and a position that rotates gives its period when none is set.
+    public static func placed(_ person: Person, list: [JobPosition]) throws(DomainError) -> Person {
+        guard !list.isEmpty else { return person }
+        guard let position = list.first(where: { $0.name.lowercased() == person.position.lowercased() }) else {
+            throw .invalid("Vị trí \(person.position) không có trong danh mục vị trí việc làm của đơn vị.",
+                           english: "The position \(person.position) is not on the unit's approved list.", field: "position")
+        }
+        var placed = person
+        placed.position = position.name
+        if placed.rotationYears == nil { placed.rotationYears = position.rotationYears }
+        return placed
+    }
 }

@@ -3,7 +3,8 @@ import SQLKit
 
 /// The people of each unit (`people`), where they worked before (`person_moves`), their
 /// yearly quality ratings (`quality_ratings`, one per person and year), disciplinary cases
-/// (`disciplinary_cases`) and training (`training_records`) — issue 23.
+/// (`disciplinary_cases`), training (`training_records`) and each unit's approved job positions
+/// (`job_positions`) — issue 23.
 struct CreatePersonnel: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("people")
@@ -69,6 +70,13 @@ struct CreatePersonnel: AsyncMigration {
             .field("certificate", .string)
             .field("created_at", .datetime, .required)
             .create()
+        try await database.schema("job_positions")
+            .field("unit_id", .uuid, .required, .references("units", "id"))
+            .field("name", .string, .required)
+            .field("training_hours", .int, .required)
+            .field("rotation_years", .int)
+            .unique(on: "unit_id", "name")
+            .create()
         let sql = try database.sql
         try await sql.raw("CREATE INDEX people_unit_idx ON people (unit_id)").run()
         try await sql.raw("CREATE INDEX people_user_idx ON people (user_id)").run()
@@ -80,6 +88,7 @@ struct CreatePersonnel: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("job_positions").delete()
         try await database.schema("training_records").delete()
         try await database.schema("disciplinary_cases").delete()
         try await database.schema("quality_ratings").delete()

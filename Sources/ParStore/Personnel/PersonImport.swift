@@ -81,7 +81,7 @@ public struct PersonImportRejected: Error, Sendable {
 }
 
 /// Imports people in one transaction, all or nothing: every row is checked first (ParCore's
-/// `Person.validated`, a known unit inside `allowed`, no row twice), and any bad row rejects the
+/// `Person.validated` and `JobPosition.placed`, a known unit inside `allowed`, no row twice), and any bad row rejects the
 /// file with a report naming each. A person is the same when the unit, the full name and the start
 /// date match: their record is updated, so re-running a file changes nothing.
 public struct PersonImporter: Sendable {
@@ -96,6 +96,7 @@ public struct PersonImporter: Sendable {
         let repository = PersonnelRepository(db: db)
         let existing = try await repository.people(units: Array(Set(unitByKey.values)))
         let existingByKey = Dictionary(existing.map { (Self.key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let positions = try await repository.positions(units: Array(Set(unitByKey.values)))
 
         var report = PersonImportReport()
         var planned: [(Person, Person?)] = []
@@ -108,8 +109,10 @@ public struct PersonImporter: Sendable {
             guard let started = LocalDate(iso: row.startedOn) else { reject("startedOn is not a date (YYYY-MM-DD)"); continue }
             let candidate: Person
             do {
-                candidate = try Person(id: .random(), unitID: unit, fullName: row.fullName, kind: kind, position: row.position, rank: row.rank,
-                                       leadershipPost: row.leadershipPost, startedOn: started, rotationYears: row.rotationYears).validated()
+                candidate = try JobPosition.placed(
+                    try Person(id: .random(), unitID: unit, fullName: row.fullName, kind: kind, position: row.position, rank: row.rank,
+                               leadershipPost: row.leadershipPost, startedOn: started, rotationYears: row.rotationYears).validated(),
+                    list: positions[unit] ?? [])
             } catch {
                 reject(error.english); continue
             }

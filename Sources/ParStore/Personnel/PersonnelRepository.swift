@@ -249,6 +249,34 @@ public struct PersonnelRepository: Sendable {
         return result
     }
 
+    // MARK: Job positions
+
+    /// The approved job positions of `units`, by unit (units without a list are absent).
+    public func positions(units: [OrgUnit.ID]) async throws -> [OrgUnit.ID: [JobPosition]] {
+        guard !units.isEmpty else { return [:] }
+        var result: [OrgUnit.ID: [JobPosition]] = [:]
+        for row in try await db.sql.select().columns("unit_id", "name", "training_hours", "rotation_years").from("job_positions")
+            .where("unit_id", .in, units.map(\.rawValue)).all() {
+            result[OrgUnit.ID(try row.decode(column: "unit_id", as: UUID.self)), default: []].append(
+                JobPosition(name: try row.decode(column: "name", as: String.self), trainingHours: try row.decode(column: "training_hours", as: Int.self),
+                            rotationYears: try row.decode(column: "rotation_years", as: Int?.self)))
+        }
+        return result.mapValues { $0.sorted { VietnameseText.precedes($0.name, $1.name) } }
+    }
+
+    /// Replaces a unit's approved list (validated by ParCore), audited.
+    public func setPositions(_ list: [JobPosition], unit: OrgUnit.ID, actor: AuditActor, now: Date) async throws {
+        try await db.writeTransaction { tx in
+            try await tx.sql.delete(from: "job_positions").where("unit_id", .equal, unit.rawValue).run()
+            for position in list {
+                try await tx.sql.insert(into: "job_positions").columns("unit_id", "name", "training_hours", "rotation_years")
+                    .values(SQLBind(unit.rawValue), SQLBind(position.name), SQLBind(position.trainingHours), SQLBind(position.rotationYears)).run()
+            }
+            try await AuditLog.append(on: tx, actor: actor, action: "positions.set", entityType: "unit", entityID: unit.description,
+                                      after: ["positions": String(list.count)], now: now)
+        }
+    }
+
     // MARK: Headcounts
 
     /// The headcount of each unit among `units` (nil: every unit) at the end of `year`, from the

@@ -143,7 +143,27 @@ extension ParAPI {
         return .ok(.init(body: .json(.init(created: report.created, updated: report.updated, unchanged: report.unchanged))))
     }
 
+    func listJobPositions(_ input: Operations.ListJobPositions.Input) async throws -> Operations.ListJobPositions.Output {
+        let request = try self.request
+        let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
+        return .ok(.init(body: .json(Self.positions(try await PersonnelService.repository(request).positions(units: [unit.unit.id])[unit.unit.id] ?? []))))
+    }
+
+    func setJobPositions(_ input: Operations.SetJobPositions.Input) async throws -> Operations.SetJobPositions.Output {
+        let request = try self.request
+        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
+        let unit = try await request.authorizedUnit(input.path.unitId, .editPersonnel)
+        let list = body.items.map {
+            JobPosition(name: $0.name, trainingHours: $0.trainingHours ?? TrainingRequirement.yearlyHours, rotationYears: $0.rotationYears)
+        }
+        return .ok(.init(body: .json(Self.positions(try await PersonnelService.setPositions(unit, list, request: request)))))
+    }
+
     // MARK: Conversions
+
+    static func positions(_ list: [JobPosition]) -> Components.Schemas.JobPositionList {
+        .init(items: list.map { .init(name: $0.name, trainingHours: $0.trainingHours, rotationYears: $0.rotationYears) })
+    }
 
     static func move(_ m: PersonMove) -> Components.Schemas.PersonMove {
         .init(fromUnitId: m.fromUnitID?.description, toUnitId: m.toUnitID.description, on: m.on.iso, kind: .init(rawValue: m.kind.rawValue)!,

@@ -19,6 +19,7 @@ enum PersonnelPages {
         routes.post(Paths.disciplinaryCaseClose.pattern, use: closeCase)
         routes.post(Paths.personTraining.pattern, use: addTraining)
         routes.post(Paths.personnelImport.pattern, use: importFile)
+        routes.post(Paths.personnelPositions.pattern, use: setPositions)
     }
 
     struct TrainingLine: Encodable {
@@ -111,6 +112,9 @@ enum PersonnelPages {
         let due: [DueLine]
         let moved: [MovedLine]
         let cases: [CaseLine]
+        let positions: [JobPosition]
+        /// The list as the form edits it: `name | rotation years | hours` per line.
+        let positionsText: String
         let canEdit: Bool
         let canApprove: Bool
         let kinds: [Option]
@@ -144,6 +148,7 @@ enum PersonnelPages {
         let principal = try request.requirePrincipal()
         let today = VietnamTime.localDate(of: request.now)
         let plan = try await PersonnelService.rotationPlan(record, year: year, request: request)
+        let positions = try await repository.positions(units: [record.unit.id])[record.unit.id] ?? []
         var names = Names(request)
         var moved: [MovedLine] = []
         for (person, move) in plan.moved {
@@ -177,6 +182,8 @@ enum PersonnelPages {
             moved: moved,
             cases: try await DisciplinaryCaseRepository(db: request.db).cases(units: units, closedIn: year)
                 .map { c in caseLine(c, name: people.first { $0.id == c.personID }?.fullName ?? "", today: VietnamTime.localDate(of: request.now), en: en) },
+            positions: positions, positionsText: positions.map { "\($0.name) | \($0.rotationYears.map(String.init) ?? "") | \($0.trainingHours)" }
+                .joined(separator: "\n"),
             canEdit: principal.may(.editPersonnel, onUnitWithAncestry: record.ancestry),
             canApprove: principal.may(.approveRatings, onUnitWithAncestry: record.ancestry),
             kinds: Person.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
@@ -439,5 +446,29 @@ enum PersonnelPages {
             guard let errors = request.formErrors(error) else { throw error }
             return try await render(request, errors: errors)
         }
+    }
+
+    /// The unit's approved positions from the form: one per line, `name | rotation years | hours`.
+    @Sendable static func setPositions(_ request: Request) async throws -> Response {
+        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editPersonnel)
+        let text = try request.content.get(String.self, at: "positions")
+        do {
+            let list = try text.split(whereSeparator: \.isNewline).compactMap { line -> JobPosition? in
+                let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let name = parts.first, !name.isEmpty else { return nil }
+                let years = parts.count > 1 && !parts[1].isEmpty ? Int(parts[1]) : nil
+                let hours = parts.count > 2 && !parts[2].isEmpty ? Int(parts[2]) : TrainingRequirement.yearlyHours
+                guard let hours, parts.count < 2 || parts[1].isEmpty || years != nil else {
+                    throw DomainError.invalid("Mỗi dòng: tên | số năm chuyển đổi | số tiết bồi dưỡng.", english: "Each line: name | rotation years | hours.",
+                                              field: "positions")
+                }
+                return JobPosition(name: name, trainingHours: hours, rotationYears: years)
+            }
+            _ = try await PersonnelService.setPositions(record, list, request: request)
+        } catch {
+            guard let errors = request.formErrors(error) else { throw error }
+            return try await render(request, errors: errors)
+        }
+        return request.redirect(to: Paths.personnelUnit.link(record.unit.id) + "#positions")
     }
 }

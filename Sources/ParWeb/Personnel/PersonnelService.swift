@@ -70,7 +70,7 @@ enum PersonnelService {
     /// A new person at `unit` (editPersonnel), validated by ParCore, stored and audited.
     static func add(_ draft: Person, request: Request) async throws -> Person {
         let unit = try await request.authorizedUnit(draft.unitID.description, .editPersonnel)
-        var person = try draft.validated()
+        var person = try await placed(try draft.validated(), request: request)
         person.unitID = unit.unit.id
         try await linkable(person, request: request)
         return try await repository(request).add(person, actor: request.auditActor, now: request.now)
@@ -81,12 +81,24 @@ enum PersonnelService {
                        request: Request) async throws -> Person {
         let before = try await editable(raw, request: request)
         if draft.unitID != before.unitID { _ = try await request.authorizedUnit(draft.unitID.description, .editPersonnel) }
-        var checked = try draft.validated()
+        var checked = try await placed(try draft.validated(), request: request)
         checked.id = before.id
         if checked.userID != before.userID { try await linkable(checked, request: request) }
         let replacement = checked
         return try await repository(request).update(before.id, expectedVersion: expectedVersion, moveKind: moveKind, movedOn: movedOn,
                                                     change: { _ in replacement }, actor: request.auditActor, now: request.now)
+    }
+
+    /// The record checked against its unit's approved positions (`JobPosition.placed`).
+    static func placed(_ person: Person, request: Request) async throws -> Person {
+        try JobPosition.placed(person, list: try await repository(request).positions(units: [person.unitID])[person.unitID] ?? [])
+    }
+
+    /// Replaces a unit's approved position list (editPersonnel).
+    static func setPositions(_ unit: UnitRecord, _ list: [JobPosition], request: Request) async throws -> [JobPosition] {
+        let checked = try JobPosition.validatedList(list)
+        try await repository(request).setPositions(checked, unit: unit.unit.id, actor: request.auditActor, now: request.now)
+        return checked
     }
 
     /// A staff account may be linked to one record only.
@@ -131,11 +143,15 @@ enum PersonnelService {
         let people = try await repository.people(units: units).filter { $0.startedOn.year <= year }
         let mustTrain = people.filter(\.kind.isRated)
         let training = try await repository.training(people: mustTrain.map(\.id))
+        let positions = try await repository.positions(units: units)
+        func required(_ person: Person) -> Int {
+            positions[person.unitID]?.first { $0.name == person.position }?.trainingHours ?? TrainingRequirement.yearlyHours
+        }
         let disciplined = Set(try await DisciplinaryCaseRepository(db: request.db).cases(units: units, closedIn: year)
             .filter { $0.disqualifies(year: year) }.map(\.personID))
         return PersonnelCounts(statistics: try await repository.statistics(units: units, year: year), people: people.count,
                                disciplined: people.filter { disciplined.contains($0.id) }.count, mustTrain: mustTrain.count,
-                               trained: mustTrain.filter { TrainingRequirement.isMet(training[$0.id] ?? [], year: year) }.count)
+                               trained: mustTrain.filter { TrainingRequirement.isMet(training[$0.id] ?? [], year: year, required: required($0)) }.count)
     }
 
     /// A civil-service figure of the unit's subtree for `year` (PAR index automatic criteria, commitments).

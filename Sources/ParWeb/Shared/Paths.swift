@@ -106,6 +106,7 @@ enum Paths: String, CaseIterable {
     case personnelUnit = "/personnel/units/:unitID"
     case personnelApprove = "/personnel/units/:unitID/approve"
     case personnelImport = "/personnel/units/:unitID/import"
+    case personnelPositions = "/personnel/units/:unitID/positions"
     case person = "/personnel/people/:personID"
     case personRating = "/personnel/people/:personID/rating"
     case myPersonRecord = "/account/person"

@@ -81,3 +81,39 @@ struct HeadcountTests {
         #expect(end2024[a] == StaffQuota.Posts(civilServants: 2, publicEmployees: 1, contracts: 0, leaders: 1))
     }
 }
+
+@Suite("A unit's approved job positions")
+struct JobPositionTests {
+    @Test("a list is cleaned, sorted in Vietnamese order and refuses repeats, bad hours and bad periods")
+    func list() throws {
+        let list = try JobPosition.validatedList([.init(name: " Kế toán ", trainingHours: 40, rotationYears: 3), .init(name: "Chuyên viên hộ tịch"),
+                                                  .init(name: "Đầu mối CCHC", trainingHours: 24)])
+        #expect(list.map(\.name) == ["Chuyên viên hộ tịch", "Đầu mối CCHC", "Kế toán"])
+        for bad in [[JobPosition(name: "A"), JobPosition(name: "a")], [JobPosition(name: "A", trainingHours: 401)],
+                    [JobPosition(name: "A", rotationYears: 6)], [JobPosition(name: " ")]] {
+            #expect(QualityRatingTests.refusedField { () throws(DomainError) in _ = try JobPosition.validatedList(bad) } == "positions")
+        }
+    }
+
+    @Test("with a list, a position must be on it (any case) and a rotating one gives its period; without one, anything goes")
+    func placed() throws {
+        let list = [JobPosition(name: "Kế toán", trainingHours: 40, rotationYears: 3), JobPosition(name: "Văn thư")]
+        var person = QualityRatingTests.person(.civilServant)
+        person.position = "kế toán"
+        let placed = try JobPosition.placed(person, list: list)
+        #expect(placed.position == "Kế toán" && placed.rotationYears == 3)
+        person.rotationYears = 2
+        #expect(try JobPosition.placed(person, list: list).rotationYears == 2)
+        person.position = "Lái xe"
+        #expect(QualityRatingTests.refusedField { () throws(DomainError) in _ = try JobPosition.placed(person, list: list) } == "position")
+        #expect(try JobPosition.placed(person, list: []).position == "Lái xe")
+    }
+
+    @Test("a position's hours replace the default 40")
+    func hours() throws {
+        let today = LocalDate(iso: "2026-12-31")!
+        let course = try TrainingRecord.recorded(for: QualityRatingTests.person(.civilServant), course: "Bồi dưỡng", startedOn: today, endedOn: today,
+                                                 hours: 24, certificate: nil, today: today)
+        #expect(!TrainingRequirement.isMet([course], year: 2026) && TrainingRequirement.isMet([course], year: 2026, required: 24))
+    }
+}
