@@ -296,6 +296,8 @@ enum PersonnelPages {
                                   from: move.fromUnitID == nil ? "—" : try await names.unit(move.fromUnitID), to: try await names.unit(move.toUnitID)))
         }
         let unit = try await request.units.find(person.unitID)
+        let required = try await PersonnelService.repository(request).positions(units: [person.unitID])[person.unitID]?
+            .first { $0.name == person.position }?.trainingHours ?? TrainingRequirement.yearlyHours
         let canEdit = unit.map { principal.may(.editPersonnel, onUnitWithAncestry: $0.ancestry) } ?? false
         var units: [Option] = []
         if canEdit {
@@ -320,7 +322,7 @@ enum PersonnelPages {
                 TrainingLine(course: $0.course, dates: "\(LocalTime.format($0.startedOn)) – \(LocalTime.format($0.endedOn))", hours: $0.hours,
                              certificate: $0.certificate ?? "")
             },
-            trainingHours: person.kind.isRated ? "\(TrainingRequirement.hours(record.training, year: VietnamTime.localDate(of: request.now).year))/\(TrainingRequirement.yearlyHours)" : nil,
+            trainingHours: person.kind.isRated ? "\(TrainingRequirement.hours(record.training, year: VietnamTime.localDate(of: request.now).year))/\(required)" : nil,
             forms: DisciplinaryCase.Form.allowed(for: person.kind).map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
             canEdit: canEdit, isCivilServant: person.kind == .civilServant, isRated: person.kind.isRated, year: try year(request),
             kinds: Person.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0 == person.kind) },
