@@ -47,6 +47,6 @@ enum DemoPersonnel {
                 try await repository.saveRating(rating, person: person, actor: officer, now: now)
             }
         }
-        _ = try await repository.approveRatings(unit: justice.id, year: year - 1, actor: leader, now: now)
+        _ = try await repository.approveRatings(units: [justice.id], year: year - 1, actor: leader, now: now)
     }
 }

@@ -110,8 +110,12 @@ public struct QualityRating: Codable, Hashable, Sendable {
     /// (any level sent must agree); a public employee's level is the one the unit chose;
     /// contract staff are not rated. A disciplinary decision of the year among `cases` is a
     /// disqualification of its own, whether or not the unit names it.
+    /// A year still to come is refused when `today` is given.
     public static func entered(for person: Person, year: Int, score: Double?, disqualification named: Disqualification?,
-                               level: QualityLevel?, cases: [DisciplinaryCase] = []) throws(DomainError) -> QualityRating {
+                               level: QualityLevel?, cases: [DisciplinaryCase] = [], today: LocalDate? = nil) throws(DomainError) -> QualityRating {
+        if let today, year > today.year {
+            throw .invalid("Chưa thể xếp loại năm \(year).", english: "The year \(year) cannot be rated yet.", field: "year")
+        }
         let disqualification = named ?? (cases.contains { $0.personID == person.id && $0.disqualifies(year: year) } ? .discipline : nil)
         guard (2000...2100).contains(year) else {
             throw .invalid("Năm đánh giá không hợp lệ.", english: "Not a valid year.", field: "year")

@@ -175,15 +175,16 @@ public struct PersonnelRepository: Sendable {
         }
     }
 
-    /// Approves every entered rating of `unit` for `year`; returns how many were approved.
-    public func approveRatings(unit: OrgUnit.ID, year: Int, actor: AuditActor, now: Date) async throws -> Int {
-        try await db.writeTransaction { tx in
+    /// Approves every entered rating filed under `units` for `year`; returns how many were approved.
+    public func approveRatings(units: [OrgUnit.ID], year: Int, actor: AuditActor, now: Date) async throws -> Int {
+        guard let root = units.first else { return 0 }
+        return try await db.writeTransaction { tx in
             let approved = try await tx.sql.update("quality_ratings").set("state", to: QualityRating.State.approved.rawValue)
                 .set("approved_by", to: actor.name).set("updated_at", to: now)
-                .where("unit_id", .equal, unit.rawValue).where("year", .equal, year)
+                .where("unit_id", .in, units.map(\.rawValue)).where("year", .equal, year)
                 .where("state", .equal, QualityRating.State.entered.rawValue).returning("person_id").all().count
-            try await AuditLog.append(on: tx, actor: actor, action: "rating.approve", entityType: "unit", entityID: unit.description,
-                                      after: ["year": String(year), "approved": String(approved)], now: now)
+            try await AuditLog.append(on: tx, actor: actor, action: "rating.approve", entityType: "unit", entityID: root.description,
+                                      after: ["year": String(year), "approved": String(approved), "units": String(units.count)], now: now)
             return approved
         }
     }

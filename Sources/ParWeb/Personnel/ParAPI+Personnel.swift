@@ -72,8 +72,7 @@ extension ParAPI {
     func approveRatings(_ input: Operations.ApproveRatings.Input) async throws -> Operations.ApproveRatings.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .approveRatings)
-        let approved = try await PersonnelService.repository(request).approveRatings(unit: unit.unit.id, year: input.path.year,
-                                                                                      actor: request.auditActor, now: request.now)
+        let approved = try await PersonnelService.approve(unit, year: input.path.year, request: request)
         let statistics = try await PersonnelService.statistics(unit, year: input.path.year, request: request)
         return .ok(.init(body: .json(.init(approved: approved, statistics: Self.statistics(statistics, en: Language.of(request) == .en)))))
     }
@@ -81,24 +80,18 @@ extension ParAPI {
     func openDisciplinaryCase(_ input: Operations.OpenDisciplinaryCase.Input) async throws -> Operations.OpenDisciplinaryCase.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let opened = try await PersonnelService.openCase(input.path.personId, discoveredOn: try Self.day(body.discoveredOn, field: "discoveredOn"),
-                                                         complex: body.complex ?? false, summary: body.summary, request: request)
-        let person = try await PersonnelService.editable(input.path.personId, request: request)
-        return .created(.init(headers: .init(eTag: Self.etag(opened.version)),
-                              body: .json(Self.disciplinaryCase(opened, name: person.fullName, today: VietnamTime.localDate(of: request.now),
-                                                                en: Language.of(request) == .en))))
+        let (opened, person) = try await PersonnelService.openCase(input.path.personId, discoveredOn: try Self.day(body.discoveredOn, field: "discoveredOn"),
+                                                                   complex: body.complex ?? false, summary: body.summary, request: request)
+        return .created(.init(headers: .init(eTag: Self.etag(opened.version)), body: .json(Self.disciplinaryCase(opened, of: person, request: request))))
     }
 
     func closeDisciplinaryCase(_ input: Operations.CloseDisciplinaryCase.Input) async throws -> Operations.CloseDisciplinaryCase.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let closed = try await PersonnelService.closeCase(input.path.caseId, form: body.form.flatMap { DisciplinaryCase.Form(rawValue: $0.rawValue) },
-                                                          on: try Self.day(body.decidedOn, field: "decidedOn"), number: body.decisionNumber,
-                                                          expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), request: request)
-        let person = try await PersonnelService.editable(closed.personID.description, request: request)
-        return .ok(.init(headers: .init(eTag: Self.etag(closed.version)),
-                         body: .json(Self.disciplinaryCase(closed, name: person.fullName, today: VietnamTime.localDate(of: request.now),
-                                                           en: Language.of(request) == .en))))
+        let (closed, person) = try await PersonnelService.closeCase(input.path.caseId, form: body.form.flatMap { DisciplinaryCase.Form(rawValue: $0.rawValue) },
+                                                                    on: try Self.day(body.decidedOn, field: "decidedOn"), number: body.decisionNumber,
+                                                                    expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), request: request)
+        return .ok(.init(headers: .init(eTag: Self.etag(closed.version)), body: .json(Self.disciplinaryCase(closed, of: person, request: request))))
     }
 
     func listDisciplinaryCases(_ input: Operations.ListDisciplinaryCases.Input) async throws -> Operations.ListDisciplinaryCases.Output {
@@ -178,6 +171,10 @@ extension ParAPI {
     static func day(_ raw: String, field: String) throws -> LocalDate {
         guard let day = LocalDate(iso: raw) else { throw Problem.badRequest("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid date (YYYY-MM-DD).", field: field) }
         return day
+    }
+
+    static func disciplinaryCase(_ c: DisciplinaryCase, of person: Person, request: Request) -> Components.Schemas.DisciplinaryCase {
+        disciplinaryCase(c, name: person.fullName, today: VietnamTime.localDate(of: request.now), en: Language.of(request) == .en)
     }
 
     static func disciplinaryCase(_ c: DisciplinaryCase, name: String, today: LocalDate, en: Bool) -> Components.Schemas.DisciplinaryCase {

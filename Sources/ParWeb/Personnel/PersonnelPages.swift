@@ -215,7 +215,7 @@ enum PersonnelPages {
     @Sendable static func approve(_ request: Request) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .approveRatings)
         let year = try year(request)
-        _ = try await PersonnelService.repository(request).approveRatings(unit: record.unit.id, year: year, actor: request.auditActor, now: request.now)
+        _ = try await PersonnelService.approve(record, year: year, request: request)
         return request.redirect(to: Paths.personnelUnit.link(record.unit.id) + "?year=\(year)")
     }
 

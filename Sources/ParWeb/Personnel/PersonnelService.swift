@@ -118,9 +118,16 @@ enum PersonnelService {
                      request: Request) async throws -> QualityRating {
         let person = try await editable(raw, request: request)
         let cases = try await DisciplinaryCaseRepository(db: request.db).cases(of: person.id)
-        let rating = try QualityRating.entered(for: person, year: year, score: score, disqualification: disqualification, level: level, cases: cases)
+        let rating = try QualityRating.entered(for: person, year: year, score: score, disqualification: disqualification, level: level, cases: cases,
+                                               today: VietnamTime.localDate(of: request.now))
         try await repository(request).saveRating(rating, person: person, actor: request.auditActor, now: request.now)
         return rating
+    }
+
+    /// Approves the entered ratings of the unit and the units below it for `year` (approveRatings on the unit).
+    static func approve(_ unit: UnitRecord, year: Int, request: Request) async throws -> Int {
+        try await repository(request).approveRatings(units: try await request.units.subtreeIDs(of: [unit.unit.id]), year: year,
+                                                     actor: request.auditActor, now: request.now)
     }
 
     /// The unit's (and its subtree's) statistics for `year` and `year − 1` (viewPersonnel).
@@ -196,23 +203,25 @@ enum PersonnelService {
         return (found, try await editable(found.personID.description, request: request))
     }
 
-    static func openCase(_ raw: String?, discoveredOn: LocalDate, complex: Bool, summary: String, request: Request) async throws -> DisciplinaryCase {
+    static func openCase(_ raw: String?, discoveredOn: LocalDate, complex: Bool, summary: String,
+                         request: Request) async throws -> (DisciplinaryCase, Person) {
         let person = try await editable(raw, request: request)
         let opened = try DisciplinaryCase.opened(against: person, discoveredOn: discoveredOn, complex: complex, summary: summary,
                                                  today: VietnamTime.localDate(of: request.now))
         try await DisciplinaryCaseRepository(db: request.db).add(opened, unit: person.unitID, actor: request.auditActor, now: request.now)
-        return opened
+        return (opened, person)
     }
 
     /// Decides (with a form) or drops (without) an open case.
     static func closeCase(_ raw: String?, form: DisciplinaryCase.Form?, on day: LocalDate, number: String?, expectedVersion: Int?,
-                          request: Request) async throws -> DisciplinaryCase {
+                          request: Request) async throws -> (DisciplinaryCase, Person) {
         let (found, person) = try await editableCase(raw, request: request)
         let today = VietnamTime.localDate(of: request.now)
-        return try await DisciplinaryCaseRepository(db: request.db).update(found.id, expectedVersion: expectedVersion, change: { stored in
+        let closed = try await DisciplinaryCaseRepository(db: request.db).update(found.id, expectedVersion: expectedVersion, change: { stored in
             if let form { return try stored.decided(form, on: day, number: number ?? "", kind: person.kind, today: today) }
             return try stored.dropped(on: day, today: today)
         }, actor: request.auditActor, now: request.now)
+        return (closed, person)
     }
 
     // MARK: Import

@@ -38,6 +38,17 @@ struct QualityRatingTests {
                 == field)
     }
 
+    @Test("a year still to come cannot be rated")
+    func future() {
+        let today = LocalDate(iso: "2026-12-31")!
+        #expect(QualityRatingTests.refusedField { () throws(DomainError) in
+            _ = try QualityRating.entered(for: Self.person(.civilServant), year: 2027, score: 90, disqualification: nil, level: nil, today: today)
+        } == "year")
+        #expect(QualityRatingTests.refusedField { () throws(DomainError) in
+            _ = try QualityRating.entered(for: Self.person(.civilServant), year: 2026, score: 90, disqualification: nil, level: nil, today: today)
+        } == nil)
+    }
+
     @Test("a public employee's level is the unit's choice, and a disqualifying case allows only not completed")
     func publicEmployee() throws {
         let person = Self.person(.publicEmployee)
