@@ -85,7 +85,7 @@ public enum TestDatabase {
 
 /// Runs `body` on a fresh migrated database (SQLite, or PostgreSQL when configured).
 public func withTestDatabase<T: Sendable>(_ body: @Sendable (any Database) async throws -> T) async throws -> T {
-    try await TestDatabase.withDatabase(try await TestDatabase.make(), body)
+    try await TestSlots.run { try await TestDatabase.withDatabase(try await TestDatabase.make(), body) }
 }
 
 /// The repository root, for tests that read committed data files.

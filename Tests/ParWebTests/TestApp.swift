@@ -30,30 +30,33 @@ struct Fixture: Sendable {
 /// Runs `body` against the real application on a fresh database.
 func withTestApp(_ tweak: @Sendable (inout AppConfig) -> Void = { _ in },
                  _ body: @Sendable (Application, Fixture) async throws -> Void) async throws {
-    let database = try await TestDatabase.make()
-    // Two connections per event loop: dozens of these apps run at once against one PostgreSQL.
-    var config = AppConfig(database: database, logLevel: .warning, loadDemoData: false,
-                           workingDirectory: repositoryRoot, databaseConnectionsPerEventLoop: 2,
-                           filesDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("parhub-files-\(UUID().uuidString)").path)
-    config.clock = testNow
-    config.runScheduler = false
-    // Under the whole suite on two cores a burst of requests may wait long for a connection; it must
-    // not fail for that (the ParStore tests wait as long).
-    config.databasePoolTimeout = 120
-    tweak(&config)
-    ProcessMetrics.bootstrap()
-    let app = try await Application.make(.testing)
-    do {
-        app.storage[Credentials.CostKey.self] = 4
-        try await configure(app, config)
-        try await app.autoMigrate().get()
-        let fixture = try await makeFixture(app)
-        try await body(app, fixture)
-    } catch {
-        try? await app.asyncShutdown()
-        throw error
+    // On PostgreSQL at most `TestSlots` apps at once: each holds a pool of connections.
+    try await TestSlots.run {
+        let database = try await TestDatabase.make()
+        // Two connections per event loop: dozens of these apps run at once against one PostgreSQL.
+        var config = AppConfig(database: database, logLevel: .warning, loadDemoData: false,
+                               workingDirectory: repositoryRoot, databaseConnectionsPerEventLoop: 2,
+                               filesDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("parhub-files-\(UUID().uuidString)").path)
+        config.clock = testNow
+        config.runScheduler = false
+        // Under the whole suite on two cores a burst of requests may wait long for a connection; it must
+        // not fail for that (the ParStore tests wait as long).
+        config.databasePoolTimeout = 120
+        tweak(&config)
+        ProcessMetrics.bootstrap()
+        let app = try await Application.make(.testing)
+        do {
+            app.storage[Credentials.CostKey.self] = 4
+            try await configure(app, config)
+            try await app.autoMigrate().get()
+            let fixture = try await makeFixture(app)
+            try await body(app, fixture)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
     }
-    try await app.asyncShutdown()
 }
 
 private func makeFixture(_ app: Application) async throws -> Fixture {
