@@ -349,7 +349,7 @@ enum PersonnelPages {
             try await body(person, form)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
-            return try await renderPerson(request, record: try await PersonnelService.read(raw, request: request), errors: errors)
+            return try await renderPerson(request, record: try await PersonnelService.read(raw, audited: false, request: request), errors: errors)
         }
         return request.redirect(to: Paths.person.link(person.id))
     }
@@ -411,7 +411,7 @@ enum PersonnelPages {
                                                      number: form["decisionNumber"], expectedVersion: Int(form["version"] ?? ""), request: request)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
-            return try await renderPerson(request, record: try await PersonnelService.read(person.id.description, request: request), errors: errors)
+            return try await renderPerson(request, record: try await PersonnelService.read(person.id.description, audited: false, request: request), errors: errors)
         }
         return request.redirect(to: Paths.person.link(person.id))
     }

@@ -30,14 +30,15 @@ enum PersonnelService {
     static let notFound = Problem.notFound("Không tìm thấy người này.", english: "No such person.")
 
     /// The record if the principal may read it — else 404, so a record's existence is not
-    /// disclosed — and the read written to the audit log.
-    static func read(_ raw: String?, request: Request) async throws -> Record {
+    /// disclosed — and the read written to the audit log (`audited`; a refused form shows again
+    /// the record its sender had opened, and a refused change writes nothing).
+    static func read(_ raw: String?, audited: Bool = true, request: Request) async throws -> Record {
         let principal = try request.requirePrincipal()
         let repository = repository(request)
         guard let raw, let id = Person.ID(string: raw), let person = try await repository.find(id),
               let unit = try await request.units.find(person.unitID),
               PersonnelAccess.mayRead(person, principal: principal, ancestry: unit.ancestry) else { throw notFound }
-        return try await record(person, request: request)
+        return try await record(person, audited: audited, request: request)
     }
 
     /// The signed-in staff member's own record (404 when no record is linked to the account).
@@ -48,9 +49,9 @@ enum PersonnelService {
         return try await record(person, request: request)
     }
 
-    private static func record(_ person: Person, request: Request) async throws -> Record {
+    private static func record(_ person: Person, audited: Bool = true, request: Request) async throws -> Record {
         let repository = repository(request)
-        try await repository.recordRead(person.id, actor: request.auditActor, now: request.now)
+        if audited { try await repository.recordRead(person.id, actor: request.auditActor, now: request.now) }
         return Record(person: person, moves: try await repository.moves(of: person.id), ratings: try await repository.ratings(of: person.id),
                       cases: try await DisciplinaryCaseRepository(db: request.db).cases(of: person.id),
                       training: try await repository.training(people: [person.id])[person.id] ?? [])
