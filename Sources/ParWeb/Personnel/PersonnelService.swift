@@ -135,11 +135,10 @@ enum PersonnelService {
     static func statistics(_ unit: UnitRecord, year: Int, request: Request) async throws -> Statistics {
         let units = try await request.units.subtreeIDs(of: [unit.unit.id])
         let repository = repository(request)
-        let current = try await repository.statistics(units: units, year: year)
         let previous = try await repository.statistics(units: units, year: year - 1)
         let counts = try await counts(unit, year: year, request: request)
         let figures = PersonnelMetric.allCases.map { (metric: $0, rate: $0.rate(counts)) }
-        return Statistics(unit: unit, year: year, items: current.map { item in
+        return Statistics(unit: unit, year: year, items: counts.statistics.map { item in
             (item, previous.first { $0.kind == item.kind } ?? RatingStatistics(kind: item.kind, year: year - 1, levels: [], unrated: 0))
         }, figures: figures)
     }
