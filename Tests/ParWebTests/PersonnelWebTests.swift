@@ -244,7 +244,7 @@ struct PersonnelWebTests {
         }
     }
 
-    @Test("an import through the API is all or nothing with a 422 naming the bad rows, stays inside the officer's units, and a CSV uploads on the page")
+    @Test("an import through the API is all or nothing with a 422 naming the bad rows, stays inside the officer's units, a CSV uploads on the page, and the API takes an XLSX or CSV file as well")
     func importFile() async throws {
         try await withTestApp { app, fixture in
             let officer = fixture.token(.personnelOfficer)
@@ -271,6 +271,26 @@ struct PersonnelWebTests {
             }, afterResponse: { res in
                 #expect(res.status == .ok && res.body.string.contains("created 1") && res.body.string.contains("Mai Văn Hùng"), "\(res.body.string.prefix(300))")
             })
+
+            // The API takes the file itself too: an Excel workbook, then the same row as CSV (unchanged).
+            let workbook = XLSXWriter(sheetName: "Nhân sự", rows: [
+                ["unitKey", "fullName", "kind", "position", "startedOn", "rotationYears"].map { .text($0) },
+                [.text("dept:tu-phap"), .text("Đinh Thị Hoa"), .text("civil_servant"), .text("Chuyên viên"), .text("2018-09-01"), .number(3)],
+            ]).data()
+            for (type, body, expected) in [
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", workbook, #""created":1"#),
+                ("text/csv", Data("unitKey,fullName,kind,position,startedOn,rotationYears\ndept:tu-phap,Đinh Thị Hoa,civil_servant,Chuyên viên,2018-09-01,3\n".utf8),
+                 #""unchanged":1"#),
+                ("text/csv", Data("fullName\nĐinh Thị Hoa\n".utf8), "unitKey,fullName,kind,position,startedOn"),
+            ] {
+                var headers = HTTPHeaders.bearer(officer)
+                headers.replaceOrAdd(name: .contentType, value: type)
+                try await app.testing().test(.POST, "/api/v1/personnel/import", headers: headers, body: ByteBuffer(data: body)) { res in
+                    #expect(res.body.string.replacingOccurrences(of: " ", with: "").contains(expected), "\(type): \(res.body.string.prefix(300))")
+                }
+            }
+            let listed = try await Self.send(app, .GET, people, token: officer).1.replacingOccurrences(of: " ", with: "")
+            #expect(listed.contains("ĐinhThịHoa") && listed.contains(#""rotationYears":3"#))
         }
     }
 

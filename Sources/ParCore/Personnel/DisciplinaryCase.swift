@@ -43,13 +43,40 @@ public struct DisciplinaryCase: Codable, Hashable, Sendable, Identifiable {
             }
         }
 
-        /// The forms the law allows for `kind` (public employees have no salary step or rank demotion).
-        public static func allowed(for kind: Person.Kind) -> [Form] {
+        /// The day Decree 172/2025/NĐ-CP took effect: from it a civil servant's forms are four
+        /// (salary-step demotion and demotion were abolished).
+        public static let decree172 = LocalDate(year: 2025, month: 7, day: 1)!
+
+        /// The forms the law allows for a decision on `day` about a person of `kind`, a leader or
+        /// manager (holding a leadership post) or not:
+        /// - civil servants from 1 July 2025 (Decree 172/2025/NĐ-CP): reprimand, warning, dismissal
+        ///   from post (leaders and managers only), forced resignation;
+        /// - civil servants before (Law 22/2008 art. 79 as amended by Law 52/2019): also salary-step
+        ///   demotion for those without a post and demotion for leaders and managers;
+        /// - public employees (Law 58/2010 art. 52 as amended by Law 52/2019): reprimand, warning,
+        ///   dismissal from post (managers only), forced resignation;
+        /// - contract staff: none.
+        public static func allowed(for kind: Person.Kind, leader: Bool, on day: LocalDate) -> [Form] {
             switch kind {
-            case .civilServant: allCases
-            case .publicEmployee: [.reprimand, .warning, .dismissal, .forcedResignation]
             case .contract: []
+            case .civilServant where day < decree172:
+                leader ? [.reprimand, .warning, .demotion, .dismissal, .forcedResignation] : [.reprimand, .warning, .salaryDemotion, .forcedResignation]
+            case .civilServant, .publicEmployee:
+                leader ? [.reprimand, .warning, .dismissal, .forcedResignation] : [.reprimand, .warning, .forcedResignation]
             }
+        }
+
+        /// As above for `person` (a leader when they hold a leadership post).
+        public static func allowed(for person: Person, on day: LocalDate) -> [Form] {
+            allowed(for: person.kind, leader: person.leadershipPost != nil, on: day)
+        }
+
+        /// The forms to offer for a decision about `person` made up to `today`: those allowed today,
+        /// then those a decision dated before Decree 172 could still carry (`earlierOnly`).
+        public static func offered(for person: Person, today: LocalDate) -> [(form: Form, earlierOnly: Bool)] {
+            let now = allowed(for: person, on: today)
+            let before = allowed(for: person, on: decree172.adding(days: -1)).filter { !now.contains($0) }
+            return now.map { ($0, false) } + before.map { ($0, true) }
         }
     }
 
@@ -114,14 +141,20 @@ public struct DisciplinaryCase: Codable, Hashable, Sendable, Identifiable {
         return DisciplinaryCase(id: .random(), personID: person.id, discoveredOn: discoveredOn, complex: complex, summary: summary)
     }
 
-    /// Closes the case with a decision; the form must be one the law allows for the person's kind.
-    public func decided(_ form: Form, on day: LocalDate, number raw: String, kind: Person.Kind, today: LocalDate) throws(DomainError) -> DisciplinaryCase {
+    /// Closes the case with a decision; the form must be one the law allows, on the day of the
+    /// decision, for the person's kind and post (`Form.allowed`).
+    public func decided(_ form: Form, on day: LocalDate, number raw: String, person: Person, today: LocalDate) throws(DomainError) -> DisciplinaryCase {
         guard state == .open else {
             throw DomainError(.conflict, "Vụ việc đã được kết thúc.", english: "The case is already closed.")
         }
-        guard Form.allowed(for: kind).contains(form) else {
-            throw .invalid("Hình thức kỷ luật này không áp dụng cho \(kind.vietnamese.lowercased()).",
-                           english: "This form of discipline does not apply to a \(kind.english.lowercased()).", field: "form")
+        guard Form.allowed(for: person, on: day).contains(form) else {
+            let allowed = Form.allowed(for: person, on: day)
+            throw .invalid("Hình thức kỷ luật này không áp dụng cho \(person.kind.vietnamese.lowercased())"
+                           + "\(person.leadershipPost == nil ? " không giữ chức vụ lãnh đạo, quản lý" : "") vào ngày quyết định; được áp dụng: "
+                           + allowed.map { $0.vietnamese.lowercased() }.joined(separator: ", ") + ".",
+                           english: "This form of discipline does not apply to a \(person.kind.english.lowercased())"
+                           + "\(person.leadershipPost == nil ? " without a leadership post" : "") on the day of the decision; allowed: "
+                           + allowed.map { $0.english.lowercased() }.joined(separator: ", ") + ".", field: "form")
         }
         guard day >= discoveredOn, day <= today else {
             throw .invalid("Ngày quyết định phải từ ngày phát hiện đến hôm nay.", english: "The decision falls between discovery and today.",

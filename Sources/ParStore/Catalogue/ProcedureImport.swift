@@ -86,29 +86,19 @@ public struct ProcedureImportFile: Codable, Sendable {
         "fees", "legalBasis", "interAgencySteps",
     ]
 
-    /// Reads JSON (by content) or CSV.
+    /// Reads JSON (by content), or a table — CSV or XLSX — with the columns of `csvColumns` (`ImportSource`).
     public static func parse(_ data: Data) throws(DomainError) -> ProcedureImportFile {
-        let text = String(decoding: data, as: UTF8.self).precomposedStringWithCanonicalMapping
-        let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
-        if trimmed.first == "{" {
-            do {
-                return try JSONDecoder().decode(ProcedureImportFile.self, from: Data(trimmed.utf8))
-            } catch {
-                throw .invalid("Tệp JSON không đọc được: \(error)", english: "The JSON file could not be read: \(error)")
-            }
+        let table: ImportTable
+        switch try ImportSource.read(data) {
+        case .json(let json): return try ImportSource.decode(ProcedureImportFile.self, from: json)
+        case .table(let read): table = read
         }
-        let rows = CSV.rows(String(trimmed))
-        guard let header = rows.first, Set(["code", "name", "field", "level"]).isSubset(of: header) else {
-            throw .invalid("Dòng tiêu đề CSV phải có ít nhất code,name,field,level.", english: "The CSV header needs at least code,name,field,level.")
-        }
-        func cell(_ row: [String], _ name: String) -> String {
-            guard let index = header.firstIndex(of: name), index < row.count else { return "" }
-            return row[index].trimmingCharacters(in: .whitespaces)
-        }
+        try table.require(["code", "name", "field", "level"])
+        func cell(_ row: [String], _ name: String) -> String { table.cell(row, name) }
         func list(_ text: String) -> [String] {
             text.components(separatedBy: " | ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
-        let procedures = rows.dropFirst().filter { !$0.allSatisfy(\.isEmpty) }.map { row -> Row in
+        let procedures = table.rows.map { row -> Row in
             Row(code: cell(row, "code"), name: cell(row, "name"), field: cell(row, "field"), level: cell(row, "level"),
                 unitKey: cell(row, "unitKey").isEmpty ? nil : cell(row, "unitKey"), agency: cell(row, "agency"),
                 applicants: cell(row, "applicants"), steps: list(cell(row, "steps")), methods: list(cell(row, "methods")),

@@ -46,47 +46,24 @@ public struct UnitImportFile: Decodable, Sendable {
         self.quotas = quotas
     }
 
-    /// Reads JSON (by content) or CSV (header `key,code,kind,name,parentKey,validFrom,validTo`).
+    /// Reads JSON (by content), or a table — CSV or XLSX — with the header
+    /// `key,code,kind,name,parentKey,validFrom,validTo` (`ImportSource`).
     public static func parse(_ data: Data) throws(DomainError) -> UnitImportFile {
-        let text = String(decoding: data, as: UTF8.self).precomposedStringWithCanonicalMapping
-        let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
-        if trimmed.first == "{" {
-            do {
-                let file = try JSONDecoder().decode(UnitImportFile.self, from: Data(trimmed.utf8))
-                guard file.format == nil || file.format == "parhub-units/1" else {
-                    throw DomainError.invalid("Định dạng tệp không được hỗ trợ: \(file.format ?? "").", english: "Unsupported format \(file.format ?? "").")
-                }
-                return file
-            } catch let error as DomainError {
-                throw error
-            } catch {
-                throw .invalid("Tệp JSON không đọc được: \(error)", english: "The JSON file could not be read: \(error)")
+        switch try ImportSource.read(data) {
+        case .json(let json):
+            let file = try ImportSource.decode(UnitImportFile.self, from: json)
+            guard file.format == nil || file.format == "parhub-units/1" else {
+                throw .invalid("Định dạng tệp không được hỗ trợ: \(file.format ?? "").", english: "Unsupported format \(file.format ?? "").")
             }
+            return file
+        case .table(let table):
+            try table.require(["key", "code", "kind", "name"], also: ["parentKey", "validFrom", "validTo"])
+            return UnitImportFile(units: table.rows.map { row in
+                UnitRow(key: table.cell(row, "key"), code: table.cell(row, "code"), kind: table.cell(row, "kind"),
+                        name: table.cell(row, "name"), parentKey: table.optional(row, "parentKey"),
+                        validFrom: table.optional(row, "validFrom"), validTo: table.optional(row, "validTo"))
+            })
         }
-        return try parseCSV(String(trimmed))
-    }
-
-    static func parseCSV(_ text: String) throws(DomainError) -> UnitImportFile {
-        let lines = CSV.rows(text)
-        guard let header = lines.first?.map({ $0.trimmingCharacters(in: .whitespaces) }) else {
-            throw .invalid("Tệp rỗng.", english: "The file is empty.")
-        }
-        let required = ["key", "code", "kind", "name"]
-        guard required.allSatisfy(header.contains) else {
-            throw .invalid("Dòng tiêu đề CSV phải có key,code,kind,name (và parentKey,validFrom,validTo).",
-                           english: "The CSV header must have key,code,kind,name (and parentKey,validFrom,validTo).")
-        }
-        func column(_ row: [String], _ name: String) -> String? {
-            guard let index = header.firstIndex(of: name), index < row.count else { return nil }
-            let value = row[index].trimmingCharacters(in: .whitespaces)
-            return value.isEmpty ? nil : value
-        }
-        let units = lines.dropFirst().filter { !$0.allSatisfy(\.isEmpty) }.map { row in
-            UnitRow(key: column(row, "key") ?? "", code: column(row, "code") ?? "", kind: column(row, "kind") ?? "",
-                    name: column(row, "name") ?? "", parentKey: column(row, "parentKey"),
-                    validFrom: column(row, "validFrom"), validTo: column(row, "validTo"))
-        }
-        return UnitImportFile(units: units)
     }
 }
 

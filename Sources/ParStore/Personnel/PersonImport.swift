@@ -35,34 +35,21 @@ public struct PersonImportFile: Codable, Sendable {
 
     public static let csvColumns = ["unitKey", "fullName", "kind", "position", "rank", "leadershipPost", "startedOn", "rotationYears"]
 
-    /// Reads JSON or CSV (UTF-8, a byte-order mark allowed), in NFC.
+    /// Reads JSON, or a table — CSV or XLSX — with the columns of `csvColumns` (`ImportSource`).
     public static func parse(_ data: Data) throws(DomainError) -> PersonImportFile {
-        let text = String(decoding: data, as: UTF8.self).precomposedStringWithCanonicalMapping
-        let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
-        if trimmed.first == "{" {
-            do {
-                return try JSONDecoder().decode(PersonImportFile.self, from: Data(trimmed.utf8))
-            } catch {
-                throw .invalid("Tệp JSON không đọc được: \(error)", english: "The JSON file could not be read: \(error)")
-            }
+        switch try ImportSource.read(data) {
+        case .json(let json):
+            return try ImportSource.decode(PersonImportFile.self, from: json)
+        case .table(let table):
+            try table.require(["unitKey", "fullName", "kind", "position", "startedOn"], also: ["rank", "leadershipPost", "rotationYears"])
+            return PersonImportFile(people: table.rows.map { row in
+                let years = table.cell(row, "rotationYears")
+                return Row(unitKey: table.cell(row, "unitKey"), fullName: table.cell(row, "fullName"), kind: table.cell(row, "kind"),
+                           position: table.cell(row, "position"), rank: table.optional(row, "rank"),
+                           leadershipPost: table.optional(row, "leadershipPost"), startedOn: table.cell(row, "startedOn"),
+                           rotationYears: years.isEmpty ? nil : Int(years) ?? -1)
+            })
         }
-        let rows = CSV.rows(String(trimmed))
-        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces) }),
-              Set(["unitKey", "fullName", "kind", "position", "startedOn"]).isSubset(of: header) else {
-            throw .invalid("Dòng tiêu đề CSV phải có ít nhất unitKey,fullName,kind,position,startedOn.",
-                           english: "The CSV header needs at least unitKey,fullName,kind,position,startedOn.")
-        }
-        func cell(_ row: [String], _ name: String) -> String {
-            guard let index = header.firstIndex(of: name), index < row.count else { return "" }
-            return row[index].trimmingCharacters(in: .whitespaces)
-        }
-        func optional(_ text: String) -> String? { text.isEmpty ? nil : text }
-        return PersonImportFile(people: rows.dropFirst().filter { !$0.allSatisfy(\.isEmpty) }.map { row in
-            let years = cell(row, "rotationYears")
-            return Row(unitKey: cell(row, "unitKey"), fullName: cell(row, "fullName"), kind: cell(row, "kind"), position: cell(row, "position"),
-                       rank: optional(cell(row, "rank")), leadershipPost: optional(cell(row, "leadershipPost")), startedOn: cell(row, "startedOn"),
-                       rotationYears: years.isEmpty ? nil : Int(years) ?? -1)
-        })
     }
 }
 

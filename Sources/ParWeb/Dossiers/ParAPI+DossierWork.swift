@@ -70,12 +70,7 @@ extension ParAPI {
         case .binary(let b): (body, declared) = (b, nil)
         }
         let limit = request.application.parConfig.maxUploadBytes
-        let bytes: [UInt8]
-        do {
-            bytes = try await [UInt8](collecting: body, upTo: limit)
-        } catch {
-            throw Problem(status: .payloadTooLarge, detail: "Tệp lớn hơn \(limit / 1024 / 1024) MB.", detailEn: "The file is larger than \(limit / 1024 / 1024) MB.")
-        }
+        let bytes = [UInt8](try await Self.upload(body, request: request))
         let type: String
         do { type = try FileRules.check(bytes, declaredType: declared, maxBytes: limit) } catch { throw Problem(error) }
         let kind = DossierFile.Kind(rawValue: input.query.kind.rawValue) ?? .component

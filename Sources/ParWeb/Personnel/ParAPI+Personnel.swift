@@ -127,11 +127,16 @@ extension ParAPI {
 
     func importPeople(_ input: Operations.ImportPeople.Input) async throws -> Operations.ImportPeople.Output {
         let request = try self.request
-        guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let file = PersonImportFile(people: body.people.map {
-            .init(unitKey: $0.unitKey, fullName: $0.fullName, kind: $0.kind, position: $0.position, rank: $0.rank, leadershipPost: $0.leadershipPost,
-                  startedOn: $0.startedOn, rotationYears: $0.rotationYears)
-        })
+        let file: PersonImportFile
+        switch input.body {
+        case .json(let body):
+            file = PersonImportFile(people: body.people.map {
+                .init(unitKey: $0.unitKey, fullName: $0.fullName, kind: $0.kind, position: $0.position, rank: $0.rank, leadershipPost: $0.leadershipPost,
+                      startedOn: $0.startedOn, rotationYears: $0.rotationYears)
+            })
+        case .csv(let body), .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(let body):
+            file = try PersonImportFile.parse(try await Self.upload(body, request: request))
+        }
         let report = try await PersonnelService.importPeople(file, request: request)
         return .ok(.init(body: .json(.init(created: report.created, updated: report.updated, unchanged: report.unchanged))))
     }

@@ -323,7 +323,10 @@ enum PersonnelPages {
                              certificate: $0.certificate ?? "")
             },
             trainingHours: person.kind.isRated ? "\(TrainingRequirement.hours(record.training, year: VietnamTime.localDate(of: request.now).year))/\(required)" : nil,
-            forms: DisciplinaryCase.Form.allowed(for: person.kind).map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
+            forms: DisciplinaryCase.Form.offered(for: person, today: VietnamTime.localDate(of: request.now)).map {
+                Option(value: $0.form.rawValue, label: $0.form.name(en: en) + ($0.earlierOnly ? " (\(Messages.text("personnel.decided-before-decree-172", en: en)))" : ""),
+                       selected: false)
+            },
             canEdit: canEdit, isCivilServant: person.kind == .civilServant, isRated: person.kind.isRated, year: try year(request),
             kinds: Person.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0 == person.kind) },
             levels: QualityLevel.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },

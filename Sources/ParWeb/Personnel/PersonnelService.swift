@@ -218,7 +218,7 @@ enum PersonnelService {
         let (found, person) = try await editableCase(raw, request: request)
         let today = VietnamTime.localDate(of: request.now)
         let closed = try await DisciplinaryCaseRepository(db: request.db).update(found.id, expectedVersion: expectedVersion, change: { stored in
-            if let form { return try stored.decided(form, on: day, number: number ?? "", kind: person.kind, today: today) }
+            if let form { return try stored.decided(form, on: day, number: number ?? "", person: person, today: today) }
             return try stored.dropped(on: day, today: today)
         }, actor: request.auditActor, now: request.now)
         return (closed, person)

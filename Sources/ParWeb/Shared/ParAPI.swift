@@ -70,6 +70,16 @@ struct ParAPI: APIProtocol {
         return date
     }
 
+    /// An uploaded file's bytes, at most `maxUploadBytes` (413 beyond).
+    static func upload(_ body: HTTPBody, request: Request) async throws -> Data {
+        let limit = request.application.parConfig.maxUploadBytes
+        do {
+            return try await Data(collecting: body, upTo: limit)
+        } catch {
+            throw Problem(status: .payloadTooLarge, detail: "Tệp lớn hơn \(limit / 1024 / 1024) MB.", detailEn: "The file is larger than \(limit / 1024 / 1024) MB.")
+        }
+    }
+
     /// Parses a path or body id; unknown shapes are simply "not found".
     static func id<T>(_ raw: String, as _: T.Type = T.self) throws -> EntityID<T> {
         guard let id = EntityID<T>(string: raw) else {

@@ -15,19 +15,51 @@ struct DisciplinaryCaseTests {
                                                  today: Self.day(discovered))
         #expect(opened.deadline == Self.day(due))
         #expect(!opened.isOverdue(today: Self.day(due)) && opened.isOverdue(today: Self.day(due).adding(days: 1)))
-        let decided = try opened.decided(.reprimand, on: Self.day(discovered), number: "12/QĐ-STP", kind: .civilServant, today: Self.day(discovered))
+        let decided = try opened.decided(.reprimand, on: Self.day(discovered), number: "12/QĐ-STP", person: Self.civil, today: Self.day(discovered))
         #expect(decided.state == .decided && !decided.isOverdue(today: Self.day(due).adding(days: 10)))
     }
 
-    @Test("forms by kind: a public employee has no salary or rank demotion; contract staff have no case")
+    @Test("the forms of discipline by kind, post and the day of the decision (Decree 172/2025 from 1 July 2025)", arguments: [
+        (Person.Kind.civilServant, false, "2025-07-01", [DisciplinaryCase.Form.reprimand, .warning, .forcedResignation]),
+        (.civilServant, true, "2026-03-02", [.reprimand, .warning, .dismissal, .forcedResignation]),
+        (.civilServant, false, "2025-06-30", [.reprimand, .warning, .salaryDemotion, .forcedResignation]),
+        (.civilServant, true, "2025-06-30", [.reprimand, .warning, .demotion, .dismissal, .forcedResignation]),
+        (.publicEmployee, false, "2024-05-01", [.reprimand, .warning, .forcedResignation]),
+        (.publicEmployee, true, "2026-03-02", [.reprimand, .warning, .dismissal, .forcedResignation]),
+        (.contract, true, "2026-03-02", []),
+    ])
+    func allowedForms(kind: Person.Kind, leader: Bool, on day: String, forms: [DisciplinaryCase.Form]) {
+        #expect(DisciplinaryCase.Form.allowed(for: kind, leader: leader, on: Self.day(day)) == forms)
+    }
+
+    @Test("a decision takes only an allowed form; the page offers the older forms marked for decisions before Decree 172")
+    func decidedForms() throws {
+        var leader = Self.civil
+        leader.leadershipPost = "Trưởng phòng"
+        let discovered = Self.day("2025-06-10")
+        let opened = try DisciplinaryCase.opened(against: Self.civil, discoveredOn: discovered, complex: false, summary: "Vi phạm", today: discovered)
+        let after = Self.day("2025-07-15")
+        for (form, person, day) in [(DisciplinaryCase.Form.salaryDemotion, Self.civil, after), (.dismissal, Self.civil, after), (.demotion, leader, after),
+                                    (.demotion, Self.civil, Self.day("2025-06-20"))] {
+            #expect(QualityRatingTests.refusedField { () throws(DomainError) in
+                _ = try opened.decided(form, on: day, number: "1/QĐ", person: person, today: after)
+            } == "form", "\(form) \(day)")
+        }
+        #expect(try opened.decided(.salaryDemotion, on: Self.day("2025-06-20"), number: "1/QĐ", person: Self.civil, today: after).form == .salaryDemotion)
+        #expect(try opened.decided(.dismissal, on: after, number: "1/QĐ", person: leader, today: after).form == .dismissal)
+        #expect(DisciplinaryCase.Form.offered(for: leader, today: after).map { "\($0.form.rawValue)\($0.earlierOnly ? "*" : "")" }
+                == ["reprimand", "warning", "dismissal", "forced_resignation", "demotion*"])
+    }
+
+    @Test("contract staff have no case; a case is dropped once")
     func forms() throws {
         let employee = QualityRatingTests.person(.publicEmployee)
         let today = Self.day("2026-06-01")
         let opened = try DisciplinaryCase.opened(against: employee, discoveredOn: today, complex: false, summary: "Vi phạm", today: today)
         #expect(QualityRatingTests.refusedField { () throws(DomainError) in
-            _ = try opened.decided(.salaryDemotion, on: today, number: "1/QĐ", kind: .publicEmployee, today: today)
+            _ = try opened.decided(.salaryDemotion, on: today, number: "1/QĐ", person: employee, today: today)
         } == "form")
-        #expect(try opened.decided(.warning, on: today, number: "1/QĐ", kind: .publicEmployee, today: today).form == .warning)
+        #expect(try opened.decided(.warning, on: today, number: "1/QĐ", person: employee, today: today).form == .warning)
         #expect(QualityRatingTests.refusedField { () throws(DomainError) in
             _ = try DisciplinaryCase.opened(against: QualityRatingTests.person(.contract), discoveredOn: today, complex: false, summary: "x", today: today)
         } == "kind")
@@ -43,7 +75,7 @@ struct DisciplinaryCaseTests {
     func ratingFollowsDiscipline() throws {
         let opened = try DisciplinaryCase.opened(against: Self.civil, discoveredOn: Self.day("2025-11-20"), complex: false, summary: "Vi phạm",
                                                  today: Self.day("2026-01-05"))
-        let decided = try opened.decided(.reprimand, on: Self.day("2026-01-05"), number: "3/QĐ", kind: .civilServant, today: Self.day("2026-01-05"))
+        let decided = try opened.decided(.reprimand, on: Self.day("2026-01-05"), number: "3/QĐ", person: Self.civil, today: Self.day("2026-01-05"))
         let in2026 = try QualityRating.entered(for: Self.civil, year: 2026, score: 96, disqualification: nil, level: nil, cases: [decided])
         #expect(in2026.level == .notCompleted && in2026.disqualification == .discipline)
         let in2025 = try QualityRating.entered(for: Self.civil, year: 2025, score: 96, disqualification: nil, level: nil, cases: [decided])
