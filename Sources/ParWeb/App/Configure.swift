@@ -2,6 +2,8 @@ import Fluent
 import FluentSQLiteDriver
 import Foundation
 import Leaf
+import HTTPTypes
+import OpenAPIRuntime
 import OpenAPIVapor
 import ParCore
 import ParStore
@@ -103,7 +105,21 @@ func registerAPI(_ app: Application) throws {
     let api = app.grouped(ETagMiddleware(), BodyLimitMiddleware(), LookupRateLimitMiddleware(), BearerPrincipalMiddleware(),
                           RequireBearerMiddleware(publicOperations: publicOperations),
                           IdempotencyMiddleware(), RequestContextMiddleware())
-    let transport = VaporTransport(routesBuilder: api)
+    let transport = MountingTransport(base: VaporTransport(routesBuilder: api), servedElsewhere: ["GET " + PublicLookup.path])
     try ParAPI().registerHandlers(on: transport, serverURL: URL(string: "/")!,
                                   middlewares: [ParameterBoundsMiddleware(bounds: ParameterBounds.parse(document.text))])
+    PublicLookup.register(app)
+}
+
+/// Mounts the generated handlers, except the operations a plain route serves (`servedElsewhere`,
+/// "METHOD /path" as in `openapi.yaml`).
+struct MountingTransport: ServerTransport {
+    let base: VaporTransport
+    let servedElsewhere: Set<String>
+
+    func register(_ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
+                  method: HTTPRequest.Method, path: String) throws {
+        guard !servedElsewhere.contains("\(method.rawValue) \(path)") else { return }
+        try base.register(handler, method: method, path: path)
+    }
 }

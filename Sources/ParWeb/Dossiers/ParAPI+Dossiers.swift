@@ -53,19 +53,10 @@ extension ParAPI {
                                   items: body.items, newDueAt: body.newDueAt, method: body.method)
     }
 
+    /// Not mounted: `PublicLookup` serves this operation (see there); kept so the generated
+    /// protocol is whole and both answer alike.
     func lookupDossier(_ input: Operations.LookupDossier.Input) async throws -> Operations.LookupDossier.Output {
-        let request = try self.request
-        let code = VietnameseText.clean(input.query.code), secret = VietnameseText.clean(input.query.secret)
-        // The replica first; the primary when it has not yet replayed a dossier just received (`ReadReplica`).
-        guard let status = try await request.readOrPrimary({ try await DossierRepository(db: $0).publicStatus(code: code, secret: secret, now: request.now) }) else {
-            throw Problem.notFound("Không tìm thấy hồ sơ với mã và mã tra cứu này.", english: "No dossier has this code and secret.")
-        }
-        let dossier = status.dossier
-        return .ok(.init(body: .json(.init(
-            code: dossier.code, procedureName: status.procedureName, state: .init(rawValue: dossier.state.rawValue)!,
-            stateName: dossier.state.vietnamese, nationalStatus: dossier.state.nationalStatus, receivedAt: dossier.receivedAt,
-            dueAt: dossier.dueAt, timeliness: dossier.timeliness(at: request.now).rawValue,
-            timeline: status.timeline.map { .init(at: $0.at, name: $0.name, state: .init(rawValue: $0.toState.rawValue)!) }))))
+        .ok(.init(body: .json(try await PublicLookup.status(code: input.query.code, secret: input.query.secret, request: try self.request))))
     }
 
     // MARK: Helpers

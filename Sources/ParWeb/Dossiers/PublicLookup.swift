@@ -1,0 +1,75 @@
+import Foundation
+import OpenAPIRuntime
+import ParCore
+import ParStore
+import Vapor
+
+/// `GET /api/v1/lookup`, the busiest public read, served as a plain route rather than through the
+/// OpenAPI runtime and the API's middleware chain (issue 22: a lookup close to a hello-world
+/// route's cost). The operation stays in `openapi.yaml` with its schemas and its generated handler
+/// (`ParAPI.lookupDossier`, which `registerAPI` leaves unmounted); this route answers with the same
+/// schema, coded as the runtime codes it, and the same problems.
+///
+/// What it leaves out is what a public GET without a body or credentials never needs: the body
+/// limit, bearer parsing, idempotency keys, the ETag rewrite, the task-local request context and
+/// the runtime's request and response conversion. The lookup rate limit stays.
+enum PublicLookup {
+    static let path = "/api/v1/lookup"
+    /// `openapi.yaml`'s maxLength of each query parameter.
+    static let maxLength = ["code": 80, "secret": 20]
+
+    static func register(_ app: Application) {
+        app.grouped(LookupRateLimitMiddleware()).get("api", "v1", "lookup", use: respond)
+    }
+
+    @Sendable static func respond(_ request: Request) async throws -> Response {
+        let query = Self.query(request.url.query)
+        guard let code = query["code"], let secret = query["secret"] else {
+            throw Problem(status: .badRequest, detail: "Yêu cầu không đúng định dạng của API.",
+                          detailEn: "The request does not match the API: the query parameters code and secret are required.")
+        }
+        for (name, value) in [("code", code), ("secret", secret)] where value.count > maxLength[name]! {
+            throw Problem.badRequest("Tham số \(name) dài quá \(maxLength[name]!) ký tự.", english: "The parameter \(name) is longer than \(maxLength[name]!) characters.",
+                                     field: name)
+        }
+        let body = try encoder.encode(try await status(code: code, secret: secret, request: request))
+        var headers = HTTPHeaders()
+        headers.contentType = .init(type: "application", subType: "json", parameters: ["charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(data: body))
+    }
+
+    /// The public status of the dossier with this code and receipt secret, or 404 — the replica
+    /// first, the primary when it has not yet replayed a dossier just received (`ReadReplica`).
+    static func status(code raw: String, secret rawSecret: String, request: Request) async throws -> Components.Schemas.PublicDossierStatus {
+        let code = VietnameseText.clean(raw), secret = VietnameseText.clean(rawSecret)
+        guard let status = try await request.readOrPrimary({ try await DossierRepository(db: $0).publicStatus(code: code, secret: secret, now: request.now) }) else {
+            throw Problem.notFound("Không tìm thấy hồ sơ với mã và mã tra cứu này.", english: "No dossier has this code and secret.")
+        }
+        let dossier = status.dossier
+        return .init(
+            code: dossier.code, procedureName: status.procedureName, state: .init(rawValue: dossier.state.rawValue)!,
+            stateName: dossier.state.vietnamese, nationalStatus: dossier.state.nationalStatus, receivedAt: dossier.receivedAt,
+            dueAt: dossier.dueAt, timeliness: dossier.timeliness(at: request.now).rawValue,
+            timeline: status.timeline.map { .init(at: $0.at, name: $0.name, state: .init(rawValue: $0.toState.rawValue)!) })
+    }
+
+    /// The query's first value of each name, form-decoded (`+` is a space).
+    static func query(_ raw: String?) -> [String: String] {
+        var values: [String: String] = [:]
+        for pair in (raw ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String? { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let name = decoded(parts[0]), values[name] == nil else { continue }
+            values[name] = parts.count > 1 ? decoded(parts[1]) ?? "" : ""
+        }
+        return values
+    }
+
+    /// The OpenAPI runtime's JSON coding: sorted keys, pretty-printed, ISO 8601 dates.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+}
