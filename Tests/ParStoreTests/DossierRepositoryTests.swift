@@ -99,6 +99,31 @@ struct DossierRepositoryTests {
             guard case .intact = try await AuditLog.verify(on: db) else { Issue.record("audit chain broken"); return }
         }
     }
+
+    @Test("the public status: cached for two seconds, then kept after one light read only while the version and secret are unchanged; another instance's change and a reissued secret show")
+    func publicStatusCache() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.world(db)
+            let repo = DossierRepository(db: db)
+            // A day no other test receives on, so that no other test's dossier shares the code in the process-wide cache.
+            let thursday = Self.monday.addingTimeInterval(17 * 86_400)
+            let (dossier, secret) = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: thursday)
+            func version(after seconds: TimeInterval) async throws -> Int? {
+                try await repo.publicStatus(code: dossier.code, secret: secret, now: thursday.addingTimeInterval(seconds))?.dossier.version
+            }
+            #expect(try await version(after: 0) == dossier.version)
+            // Another instance changes the dossier, behind this process's back.
+            try await db.sql.update("dossiers").set("version", to: dossier.version + 1).where("id", .equal, dossier.id.rawValue).run()
+            #expect(try await version(after: 1) == dossier.version, "within two seconds the cached status is served")
+            #expect(try await version(after: 3) == dossier.version + 1, "then the light read finds the new version and loads it")
+            #expect(try await version(after: 10) == dossier.version + 1, "unchanged: kept after the light read")
+            // The secret reissued elsewhere: the old one stops working once the entry is older than two seconds.
+            try await db.sql.update("dossiers").set("lookup_secret_hash", to: "reissued").where("id", .equal, dossier.id.rawValue).run()
+            #expect(try await version(after: 11) == dossier.version + 1)
+            #expect(try await version(after: 13) == nil)
+            #expect(try await repo.publicStatus(code: dossier.code, secret: "WRONG", now: thursday) == nil)
+        }
+    }
 }
 
 extension Result where Failure == any Error {

@@ -52,7 +52,7 @@ public enum AuditLog {
     }
 
     static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// SHA-256 (hex) of a format-1 row's canonical text, which includes the previous hash.

@@ -1,6 +1,7 @@
 import Crypto
 import FluentKit
 import Foundation
+import ParCore
 import SQLKit
 
 /// One table's fingerprint: its row count and a SHA-256 over its rows in primary-key order.
@@ -29,7 +30,7 @@ public enum TableChecksums {
                 hash.update(data: Data([0x0A]))
             }
             result.append(TableChecksum(table: table, rows: rows.count,
-                                        sha256: hash.finalize().map { String(format: "%02x", $0) }.joined()))
+                                        sha256: Hex.string(hash.finalize())))
         }
         return result
     }

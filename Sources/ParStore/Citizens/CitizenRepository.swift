@@ -119,7 +119,7 @@ public struct CitizenRepository: Sendable {
     }
 
     static func hash(_ code: String, for email: String) -> String {
-        SHA256.hash(data: Data("\(email)|\(code)".utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data("\(email)|\(code)".utf8)))
     }
 }
 

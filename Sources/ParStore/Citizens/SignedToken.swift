@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ParCore
 
 /// A short token that proves a link was made by this server for one purpose and one record:
 /// the HMAC-SHA256 of `purpose|id` under the server's secret, as 20 base-32 characters
@@ -29,6 +30,6 @@ public enum SignedToken {
 
     /// The hex HMAC-SHA256 of a body: how payment providers sign their callbacks.
     public static func hmacHex(_ body: [UInt8], key: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(key.utf8))).map { String(format: "%02x", $0) }.joined()
+        Hex.string(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(key.utf8))))
     }
 }

@@ -96,6 +96,6 @@ extension DossierRepository {
     /// Files are matched to a person by a hash of the ID number (never the number itself).
     static func ownerKey(_ idNumber: String?) -> String? {
         guard let raw = idNumber?.uppercased().filter({ $0.isLetter || $0.isNumber }), !raw.isEmpty else { return nil }
-        return SHA256.hash(data: Data("owner|\(raw)".utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.string(SHA256.hash(data: Data("owner|\(raw)".utf8)))
     }
 }

@@ -155,11 +155,25 @@ public struct DossierRepository: Sendable {
     }
 
     /// What the public status page shows: the dossier, its procedure's name and its timeline —
-    /// if `secret` is the receipt's. Served from a per-process cache for up to two seconds
-    /// (`PublicStatusCache`); this process forgets a dossier the moment it changes it.
+    /// if `secret` is the receipt's. Served from a per-process cache (`PublicStatusCache`): as it is
+    /// for two seconds, then after one read that finds the dossier's version and secret unchanged;
+    /// this process forgets a dossier the moment it changes it.
     public func publicStatus(code: String, secret: String, now: Date) async throws -> PublicStatus? {
         let given = Self.hash(secret)
-        if let cached = PublicStatusCache.shared.status(code: code, secretHash: given, now: now) { return cached }
+        switch PublicStatusCache.shared.status(code: code, secretHash: given, now: now) {
+        case .fresh(let cached):
+            return cached
+        case .stale(let cached):
+            let row = try await db.sql.select().column("version").column("lookup_secret_hash").from("dossiers")
+                .where("code_key", .equal, DossierSearchKeys.codeKey(code)).first()
+            if let row, try row.decode(column: "version", as: Int.self) == cached.dossier.version,
+               Self.constantTimeEqual(try row.decode(column: "lookup_secret_hash", as: String.self), given) {
+                PublicStatusCache.shared.store(cached, secretHash: given, now: now)
+                return cached
+            }
+        case .none:
+            break
+        }
         guard let model = try await DossierModel.query(on: db).filter(\.$codeKey == DossierSearchKeys.codeKey(code)).first(),
               Self.constantTimeEqual(model.lookupSecretHash, given) else { return nil }
         let dossier = try model.toDomain()
@@ -311,6 +325,6 @@ public struct DossierRepository: Sendable {
     }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.uppercased().utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(secret.uppercased().utf8)))
     }
 }

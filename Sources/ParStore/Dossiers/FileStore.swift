@@ -19,7 +19,7 @@ public struct FileStore: Sendable {
     /// Stores `bytes` (written to a temporary file and renamed, so a reader never sees
     /// half a file) and returns its digest.
     public func put(_ bytes: [UInt8]) throws -> Blob {
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.string(SHA256.hash(data: bytes))
         guard let target = url(for: digest) else { throw DomainStoreError.corruptRow("file digest") }
         let fm = FileManager.default
         if !fm.fileExists(atPath: target.path) {

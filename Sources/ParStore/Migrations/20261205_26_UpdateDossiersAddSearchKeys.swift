@@ -64,6 +64,6 @@ struct DossierSearchKeys {
     static func codeKey(_ code: String) -> String { code.uppercased().filter { $0 != "." && $0 != " " } }
 
     static func hash(_ purpose: String, _ key: String) -> String {
-        SHA256.hash(data: Data("parhub-applicant-\(purpose)|\(key)".utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data("parhub-applicant-\(purpose)|\(key)".utf8)))
     }
 }

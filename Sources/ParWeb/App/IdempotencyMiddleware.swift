@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import ParCore
 import ParStore
 import Vapor
 
@@ -23,7 +24,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         var hasher = SHA256()
         hasher.update(data: Data((request.method.rawValue + " " + request.url.path + "\n").utf8))
         if let body = request.body.data { hasher.update(data: Data(body.readableBytesView)) }
-        let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let fingerprint = Hex.string(hasher.finalize())
 
         let store = IdempotencyStore(db: request.db)
         if let stored = try await store.find(owner: owner, key: key) {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OpenAPIRuntime
 import ParCore
 import ParStore
@@ -32,11 +33,30 @@ enum PublicLookup {
             throw Problem.badRequest("Tham số \(name) dài quá \(maxLength[name]!) ký tự.", english: "The parameter \(name) is longer than \(maxLength[name]!) characters.",
                                      field: name)
         }
-        let body = try encoder.encode(try await status(code: code, secret: secret, request: request))
+        let body = try await answer(code: code, secret: secret, request: request)
         var headers = HTTPHeaders()
         headers.contentType = .init(type: "application", subType: "json", parameters: ["charset": "utf-8"])
         return Response(status: .ok, headers: headers, body: .init(data: body))
     }
+
+    /// The coded answer. A status is coded once and the bytes reused while what it shows is the
+    /// same: the timeline only grows and every change of state or due date adds to it, so the code,
+    /// the timeline's length, the state, the due date, the timeliness and the procedure's name
+    /// name the answer (at most `capacity` answers kept).
+    static func answer(code: String, secret: String, request: Request) async throws -> Data {
+        let status = try await status(code: code, secret: secret, request: request)
+        let key = "\(status.code)|\(status.timeline.count)|\(status.state.rawValue)|\(status.timeliness)|\(status.dueAt.timeIntervalSince1970)|\(status.procedureName ?? "")"
+        if let bytes = rendered.withLock({ $0[key] }) { return bytes }
+        let bytes = try encoder.encode(status)
+        rendered.withLock { answers in
+            if answers.count >= capacity { answers.removeAll(keepingCapacity: true) }
+            answers[key] = bytes
+        }
+        return bytes
+    }
+
+    static let capacity = 10_000
+    private static let rendered = Mutex<[String: Data]>([:])
 
     /// The public status of the dossier with this code and receipt secret, or 404 — the replica
     /// first, the primary when it has not yet replayed a dossier just received (`ReadReplica`).
@@ -53,16 +73,45 @@ enum PublicLookup {
             timeline: status.timeline.map { .init(at: $0.at, name: $0.name, state: .init(rawValue: $0.toState.rawValue)!) })
     }
 
-    /// The query's first value of each name, form-decoded (`+` is a space).
+    /// The query's first value of each name, form-decoded (`+` is a space); a value with a broken
+    /// escape or invalid UTF-8 is empty.
     static func query(_ raw: String?) -> [String: String] {
         var values: [String: String] = [:]
-        for pair in (raw ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decoded(_ text: Substring) -> String? { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            guard let name = decoded(parts[0]), values[name] == nil else { continue }
-            values[name] = parts.count > 1 ? decoded(parts[1]) ?? "" : ""
+        for pair in (raw ?? "").utf8.split(separator: UInt8(ascii: "&")) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            guard let name = decoded(pair[..<(equals ?? pair.endIndex)]), values[name] == nil else { continue }
+            values[name] = equals.map { decoded(pair[pair.index(after: $0)...]) ?? "" } ?? ""
         }
         return values
+    }
+
+    static func decoded<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String? {
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            index = bytes.index(after: index)
+            switch byte {
+            case UInt8(ascii: "+"): text.append(0x20)
+            case UInt8(ascii: "%"):
+                guard index != bytes.endIndex, let high = hex(bytes[index]) else { return nil }
+                index = bytes.index(after: index)
+                guard index != bytes.endIndex, let low = hex(bytes[index]) else { return nil }
+                index = bytes.index(after: index)
+                text.append(high << 4 | low)
+            default: text.append(byte)
+            }
+        }
+        return String(validating: text, as: UTF8.self)
     }
 
     /// The OpenAPI runtime's JSON coding: sorted keys, pretty-printed, ISO 8601 dates.
