@@ -67,5 +67,6 @@ struct JSONLogTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(all[0].utf8)) as? [String: String])
         #expect(object["level"] == "warning" && object["message"] == "outbox: relay down" && object["label"] == "parhub.test")
         #expect(object["request-id"] == "r-123" && object["message-id"] == "m-1" && object["time"]?.hasSuffix("Z") == true)
+        #expect(object["time"]?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil, "UTC with milliseconds: \(object["time"] ?? "")")
     }
 }

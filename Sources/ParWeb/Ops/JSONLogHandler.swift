@@ -30,18 +30,22 @@ public struct JSONLogHandler: LogHandler {
                     file: String, function: String, line: UInt) {
         var fields: [String: String] = [:]
         for (key, value) in metadata.merging(extra ?? [:], uniquingKeysWith: { _, new in new }) { fields[key] = "\(value)" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        fields["time"] = formatter.string(from: SystemClock.now())
+        fields["time"] = SystemClock.now().formatted(Self.timeStyle)
         fields["level"] = level.rawValue
         fields["label"] = label
         fields["message"] = message.description
         fields["source"] = source
         fields["file"] = (file as NSString).lastPathComponent
         fields["line"] = String(line)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(fields) else { return }
+        guard let data = try? Self.encoder.encode(fields) else { return }
         write(String(decoding: data, as: UTF8.self))
     }
+
+    /// Built once, not per line: `2026-12-06T07:53:49.123Z`.
+    static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 }
