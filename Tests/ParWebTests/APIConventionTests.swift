@@ -243,6 +243,7 @@ struct OperationsTests {
                 #expect(text.contains(#"parhub_dossiers_open{unit="01"} 2"#), "the fixture's two running dossiers")
                 #expect(text.contains(#"parhub_dossiers_overdue{unit="01"} 0"#))
                 #expect(text.contains("parhub_outbox_pending ") && text.contains("parhub_outbox_dead 0"))
+                #expect(text.contains("# HELP parhub_outbox_dead Notices given up after their last attempt"))
                 #expect(text.contains("http_request_duration_seconds_bucket"))
             }
         }

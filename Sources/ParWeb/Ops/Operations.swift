@@ -85,17 +85,22 @@ public enum ProcessMetrics {
         for row in try await db.sql.select().columns("id", "key").from("units").where(SQLIdentifier("parent_id"), .is, SQLLiteral.null).all() {
             let root = OrgUnit.ID(try row.decode(column: "id", as: UUID.self))
             let labels = [("unit", try row.decode(column: "key", as: String.self))]
-            registry.makeGauge(name: "parhub_dossiers_open", labels: labels)
+            gauge("dossiers_open", "Dossiers being processed under the top-level unit", labels: labels)
                 .set(Double(try await OverdueRollups.openTotal(root: root, on: db)))
-            registry.makeGauge(name: "parhub_dossiers_overdue", labels: labels)
+            gauge("dossiers_overdue", "Dossiers being processed past their due date under the top-level unit", labels: labels)
                 .set(Double(try await OverdueRollups.summary(root: root, today: today, holders: 0, on: db).total))
         }
         for (name, run) in try await JobStore(db: db).runs() {
-            registry.makeGauge(name: "parhub_job_failed", labels: [("job", name)]).set(run.succeeded == false ? 1.0 : 0.0)
+            gauge("job_failed", "1 when the scheduled job's last run failed", labels: [("job", name)]).set(run.succeeded == false ? 1.0 : 0.0)
         }
         let backlog = try await OutboxRepository(db: db).backlog()
-        registry.makeGauge(name: "parhub_outbox_pending").set(Double(backlog.pending))
-        registry.makeGauge(name: "parhub_outbox_dead").set(Double(backlog.dead))
+        gauge("outbox_pending", "Notices waiting to be sent").set(Double(backlog.pending))
+        gauge("outbox_dead", "Notices given up after their last attempt").set(Double(backlog.dead))
+    }
+
+    /// `parhub_<name>` with its `# HELP` line.
+    static func gauge(_ name: String, _ help: String, labels: [(String, String)] = []) -> Prometheus.Gauge {
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "parhub", metricName: name, unitName: "", helpText: help), labels: labels)
     }
 }
 
