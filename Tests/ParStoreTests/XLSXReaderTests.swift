@@ -64,6 +64,11 @@ struct XLSXReaderTests {
                 #expect(error.english.contains("XLSX"))
             }
         }
+        // A cell far to the right is refused rather than widening every row.
+        let far = Data(#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="XFD1"><v>1</v></c></row></sheetData></worksheet>"#.utf8)
+        #expect(throws: DomainError.self) { try XLSXReader.sheet(far, strings: [], styles: .init(), date1904: false) }
+        let near = Data(#"<worksheet><sheetData><row r="1"><c r="CV1"><v>1</v></c></row></sheetData></worksheet>"#.utf8)
+        #expect(try XLSXReader.sheet(near, strings: [], styles: .init(), date1904: false).first?.count == 100)
         // Its sheet and styles together inflate to about 4.5 kB.
         #expect(throws: DomainError.self) { try XLSXReader.rows(good, inflateLimit: 2_000) }
         #expect(try XLSXReader.rows(good, inflateLimit: 20_000).count == 4) // the header, two people and the blank row ImportTable drops

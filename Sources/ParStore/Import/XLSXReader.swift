@@ -12,13 +12,17 @@ import ZIPFoundation
 /// booleans (`true`/`false`), cached results of formulas, and dates — a number in a date format
 /// becomes `yyyy-MM-dd` (the 1900 and 1904 date systems). Formatting, formulas themselves and every
 /// sheet but the first are ignored. Rows with no cell are left out, as blank CSV lines are.
-/// A workbook whose parts would inflate beyond `inflateLimit` is refused, not expanded.
+/// A workbook whose parts would inflate beyond `inflateLimit` is refused, not expanded; so is a sheet wider than 100 columns or longer than 100,000 rows.
 enum XLSXReader {
     /// Every ZIP archive, and so every workbook, starts with a local file header.
     static func isWorkbook(_ data: Data) -> Bool { data.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
 
     /// The most bytes inflated from one workbook's parts together.
     static let inflateLimit = 64 << 20
+    /// Beyond these a sheet is refused: no import has more than a few dozen columns, and a cell
+    /// placed far to the right would otherwise make every row that wide in memory.
+    static let maxColumns = 100
+    static let maxRows = 100_000
 
     static func rows(_ data: Data, inflateLimit: Int = inflateLimit) throws(DomainError) -> [[String]] {
         let archive: Archive
@@ -182,6 +186,10 @@ enum XLSXReader {
                 column = -1
             case "c":
                 column = attributes["r"].flatMap(columnIndex) ?? column + 1
+                if column >= maxColumns && bad == nil {
+                    bad = .invalid("Trang tính có ô ở cột thứ \(column + 1); tối đa \(maxColumns) cột.",
+                                   english: "The sheet has a cell in column \(column + 1); at most \(maxColumns) columns are read.")
+                }
                 type = attributes["t"] ?? "n"
                 style = attributes["s"].flatMap(Int.init) ?? 0
                 value = ""
@@ -213,7 +221,11 @@ enum XLSXReader {
                     row[column] = number(value, asDate: isDate, date1904: date1904)
                 }
             case "row":
-                if !row.isEmpty { rows.append((rowIndex, row)) }
+                guard bad == nil, !row.isEmpty else { return }
+                rows.append((rowIndex, row))
+                if rows.count > maxRows {
+                    bad = .invalid("Trang tính có hơn \(maxRows) dòng.", english: "The sheet has more than \(maxRows) rows.")
+                }
             default: break
             }
         })
