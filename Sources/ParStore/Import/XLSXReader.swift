@@ -12,7 +12,8 @@ import ZIPFoundation
 /// booleans (`true`/`false`), cached results of formulas, and dates — a number in a date format
 /// becomes `yyyy-MM-dd` (the 1900 and 1904 date systems). Formatting, formulas themselves and every
 /// sheet but the first are ignored. Rows with no cell are left out, as blank CSV lines are.
-/// A workbook whose parts would inflate beyond `inflateLimit` is refused, not expanded; so is a sheet wider than 100 columns or longer than 100,000 rows.
+/// A workbook whose parts would inflate beyond `inflateLimit` is refused, not expanded; so is a
+/// sheet wider than `maxColumns` or longer than `maxRows`.
 enum XLSXReader {
     /// Every ZIP archive, and so every workbook, starts with a local file header.
     static func isWorkbook(_ data: Data) -> Bool { data.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
