@@ -291,6 +291,24 @@ struct PersonnelWebTests {
             }
             let listed = try await Self.send(app, .GET, people, token: officer).1.replacingOccurrences(of: " ", with: "")
             #expect(listed.contains("ĐinhThịHoa") && listed.contains(#""rotationYears":3"#))
+
+            // The page's download is the import's format: imported back, it changes nothing; XLSX as well.
+            let exported = try await app.page(.GET, "/personnel/units/\(fixture.justice.id)/people.csv", cookie: cookie)
+            #expect(exported.status == .ok && exported.headers.contentType?.description.hasPrefix("text/csv") == true)
+            let text = exported.body.string
+            #expect(text.contains("unitKey,fullName,kind,position,rank,leadershipPost,startedOn,rotationYears,qualityLevel"))
+            #expect(text.contains("dept:tu-phap,Đinh Thị Hoa,civil_servant,Chuyên viên,,,2018-09-01,3,") && text.contains("Mai Văn Hùng"))
+            let workbook2 = try await app.page(.GET, "/personnel/units/\(fixture.justice.id)/people.xlsx", cookie: cookie)
+            for (type, body) in [("text/csv", Data(buffer: exported.body)), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data(buffer: workbook2.body))] {
+                var headers = HTTPHeaders.bearer(officer)
+                headers.replaceOrAdd(name: .contentType, value: type)
+                try await app.testing().test(.POST, "/api/v1/personnel/import", headers: headers, body: ByteBuffer(data: body)) { res in
+                    #expect(res.body.string.replacingOccurrences(of: " ", with: "").contains(#""created":0"#) && res.body.string.contains("\"unchanged\" : 2"),
+                            "\(type): \(res.body.string)")
+                }
+            }
+            let processing = try await signIn(app, username: fixture.users[.processingOfficer]!.username)
+            #expect(try await app.page(.GET, "/personnel/units/\(fixture.justice.id)/people.csv", cookie: processing).status == .forbidden)
         }
     }
 

@@ -20,6 +20,32 @@ enum PersonnelPages {
         routes.post(Paths.personTraining.pattern, use: addTraining)
         routes.post(Paths.personnelImport.pattern, use: importFile)
         routes.post(Paths.personnelPositions.pattern, use: setPositions)
+        routes.get(Paths.personnelCSV.pattern) { request in
+            let table = try await exportTable(request)
+            return TableExport.csv(table.rows, name: table.name + ".csv")
+        }
+        routes.get(Paths.personnelXLSX.pattern) { request in
+            let table = try await exportTable(request)
+            return TableExport.xlsx(table.rows, sheet: table.sheet, name: table.name + ".xlsx")
+        }
+    }
+
+    /// The people of the unit and the units below in the import's own columns (so the file can be
+    /// edited in a spreadsheet and imported back), with the year's quality level after them (an
+    /// extra column the import ignores). A list, like the page: no per-person audit row.
+    static func exportTable(_ request: Request) async throws -> (rows: [[String]], sheet: String, name: String) {
+        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
+        let year = try year(request)
+        let repository = PersonnelService.repository(request)
+        let people = try await repository.people(units: try await request.units.subtreeIDs(of: [record.unit.id]))
+        let ratings = try await repository.ratings(people: people.map(\.id), year: year)
+        var keys: [OrgUnit.ID: String] = [:]
+        for id in Set(people.map(\.unitID)) { keys[id] = try await request.units.find(id)?.unit.key ?? "" }
+        let rows = people.map { p in
+            [keys[p.unitID] ?? "", p.fullName, p.kind.rawValue, p.position, p.rank ?? "", p.leadershipPost ?? "", p.startedOn.iso,
+             p.rotationYears.map(String.init) ?? "", ratings[p.id]?.level.rawValue ?? ""]
+        }
+        return ([PersonImportFile.csvColumns + ["qualityLevel"]] + rows, "Nhân sự \(year)", "nhan-su-\(record.unit.key)-\(year)")
     }
 
     struct TrainingLine: Encodable {

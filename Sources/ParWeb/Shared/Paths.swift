@@ -107,6 +107,8 @@ enum Paths: String, CaseIterable {
     case personnelApprove = "/personnel/units/:unitID/approve"
     case personnelImport = "/personnel/units/:unitID/import"
     case personnelPositions = "/personnel/units/:unitID/positions"
+    case personnelCSV = "/personnel/units/:unitID/people.csv"
+    case personnelXLSX = "/personnel/units/:unitID/people.xlsx"
     case person = "/personnel/people/:personID"
     case personRating = "/personnel/people/:personID/rating"
     case myPersonRecord = "/account/person"
