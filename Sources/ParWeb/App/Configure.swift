@@ -1,8 +1,8 @@
 import Fluent
 import FluentSQLiteDriver
 import Foundation
-import Leaf
 import HTTPTypes
+import Leaf
 import OpenAPIRuntime
 import OpenAPIVapor
 import ParCore
