@@ -40,14 +40,14 @@ enum PublicLookup {
     }
 
     /// The coded answer. A status is coded once and the bytes reused while what it shows is the
-    /// same: the timeline only grows and every change of state or due date adds to it, so the code,
-    /// the timeline's length, the state, the due date, the timeliness and the procedure's name
-    /// name the answer (at most `capacity` answers kept).
+    /// same: the dossier (its id, never reused) at its version — every change to it bumps the
+    /// version — with the same timeliness and procedure name (at most `capacity` answers kept).
     static func answer(code: String, secret: String, request: Request) async throws -> Data {
-        let status = try await status(code: code, secret: secret, request: request)
-        let key = "\(status.code)|\(status.timeline.count)|\(status.state.rawValue)|\(status.timeliness)|\(status.dueAt.timeIntervalSince1970)|\(status.procedureName ?? "")"
+        let found = try await publicStatus(code: code, secret: secret, request: request)
+        let timeliness = found.dossier.timeliness(at: request.now)
+        let key = "\(found.dossier.id)|\(found.dossier.version)|\(timeliness.rawValue)|\(found.procedureName ?? "")"
         if let bytes = rendered.withLock({ $0[key] }) { return bytes }
-        let bytes = try encoder.encode(status)
+        let bytes = try encoder.encode(schema(found, timeliness: timeliness))
         rendered.withLock { answers in
             if answers.count >= capacity { answers.removeAll(keepingCapacity: true) }
             answers[key] = bytes
@@ -58,18 +58,27 @@ enum PublicLookup {
     static let capacity = 10_000
     private static let rendered = Mutex<[String: Data]>([:])
 
-    /// The public status of the dossier with this code and receipt secret, or 404 — the replica
-    /// first, the primary when it has not yet replayed a dossier just received (`ReadReplica`).
-    static func status(code raw: String, secret rawSecret: String, request: Request) async throws -> Components.Schemas.PublicDossierStatus {
+    /// The public status of the dossier with this code and receipt secret, or 404.
+    static func status(code: String, secret: String, request: Request) async throws -> Components.Schemas.PublicDossierStatus {
+        let found = try await publicStatus(code: code, secret: secret, request: request)
+        return schema(found, timeliness: found.dossier.timeliness(at: request.now))
+    }
+
+    /// The replica first, the primary when it has not yet replayed a dossier just received (`ReadReplica`).
+    static func publicStatus(code raw: String, secret rawSecret: String, request: Request) async throws -> PublicStatus {
         let code = VietnameseText.clean(raw), secret = VietnameseText.clean(rawSecret)
         guard let status = try await request.readOrPrimary({ try await DossierRepository(db: $0).publicStatus(code: code, secret: secret, now: request.now) }) else {
             throw Problem.notFound("Không tìm thấy hồ sơ với mã và mã tra cứu này.", english: "No dossier has this code and secret.")
         }
+        return status
+    }
+
+    static func schema(_ status: PublicStatus, timeliness: Dossier.Timeliness) -> Components.Schemas.PublicDossierStatus {
         let dossier = status.dossier
         return .init(
             code: dossier.code, procedureName: status.procedureName, state: .init(rawValue: dossier.state.rawValue)!,
             stateName: dossier.state.vietnamese, nationalStatus: dossier.state.nationalStatus, receivedAt: dossier.receivedAt,
-            dueAt: dossier.dueAt, timeliness: dossier.timeliness(at: request.now).rawValue,
+            dueAt: dossier.dueAt, timeliness: timeliness.rawValue,
             timeline: status.timeline.map { .init(at: $0.at, name: $0.name, state: .init(rawValue: $0.toState.rawValue)!) })
     }
 
