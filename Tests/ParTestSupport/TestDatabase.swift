@@ -25,7 +25,14 @@ public enum TestDatabase {
             try await withDatabase(.postgres(url: url)) { db in
                 try await db.sql.raw("CREATE DATABASE \(unsafeRaw: String(name)) TEMPLATE \(unsafeRaw: template)").run()
             }
-            return .postgres(url: replacingDatabase(in: url, with: String(name)))
+            let config = DatabaseConfig.postgres(url: replacingDatabase(in: url, with: String(name)))
+            // A copy of the template carries its catalogue token, which names the database to the
+            // process-wide catalogue index cache: give each copy its own, or two tests' catalogues
+            // at the same version would share one index (migration 15 gives a new database a fresh one).
+            try await withDatabase(config) { db in
+                try await db.sql.raw("UPDATE catalogue_state SET token = \(bind: UUID().uuidString)").run()
+            }
+            return config
         }
         let path = NSTemporaryDirectory() + "parhub-test-\(UUID().uuidString).sqlite"
         let config = DatabaseConfig.sqlite(path: path)
