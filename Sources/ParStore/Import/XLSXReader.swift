@@ -258,38 +258,8 @@ enum XLSXReader {
         guard serial >= (date1904 ? 0 : 1), serial < 2_958_466 else { return nil }
         var days = Int(serial.rounded(.down))
         if !date1904 && days <= 60 { days += 1 } // day 60 itself has no real date: it reads as 1 March
-        let epoch = date1904 ? CivilDay(year: 1904, month: 1, day: 1) : CivilDay(year: 1899, month: 12, day: 30)
-        let day = CivilDay(ordinal: epoch.ordinal + days)
-        return String(format: "%04d-%02d-%02d", day.year, day.month, day.day)
-    }
-
-    /// A proleptic Gregorian date and its day number (days since 0000-03-01), for serial arithmetic
-    /// without a calendar object.
-    struct CivilDay {
-        var year: Int, month: Int, day: Int
-
-        init(year: Int, month: Int, day: Int) {
-            self.year = year
-            self.month = month
-            self.day = day
-        }
-
-        var ordinal: Int {
-            let y = month <= 2 ? year - 1 : year
-            let m = (month + 9) % 12
-            return 365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day - 1
-        }
-
-        init(ordinal: Int) {
-            var y = (10_000 * ordinal + 14_780) / 3_652_425
-            var dayOfYear = ordinal - (365 * y + y / 4 - y / 100 + y / 400)
-            if dayOfYear < 0 {
-                y -= 1
-                dayOfYear = ordinal - (365 * y + y / 4 - y / 100 + y / 400)
-            }
-            let m = (100 * dayOfYear + 52) / 3_060
-            self.init(year: y + (m + 2) / 12, month: (m + 2) % 12 + 1, day: dayOfYear - (m * 306 + 5) / 10 + 1)
-        }
+        let epoch = date1904 ? LocalDate(year: 1904, month: 1, day: 1)! : LocalDate(year: 1899, month: 12, day: 30)!
+        return LocalDate(julianDay: epoch.julianDay + days)?.iso
     }
 
     // MARK: - XML
