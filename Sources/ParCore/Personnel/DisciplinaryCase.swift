@@ -147,8 +147,8 @@ public struct DisciplinaryCase: Codable, Hashable, Sendable, Identifiable {
         guard state == .open else {
             throw DomainError(.conflict, "Vụ việc đã được kết thúc.", english: "The case is already closed.")
         }
-        guard Form.allowed(for: person, on: day).contains(form) else {
-            let allowed = Form.allowed(for: person, on: day)
+        let allowed = Form.allowed(for: person, on: day)
+        guard allowed.contains(form) else {
             throw .invalid("Hình thức kỷ luật này không áp dụng cho \(person.kind.vietnamese.lowercased())"
                            + "\(person.leadershipPost == nil ? " không giữ chức vụ lãnh đạo, quản lý" : "") vào ngày quyết định; được áp dụng: "
                            + allowed.map { $0.vietnamese.lowercased() }.joined(separator: ", ") + ".",

@@ -16,8 +16,6 @@ import Vapor
 /// the runtime's request and response conversion. The lookup rate limit stays.
 enum PublicLookup {
     static let path = "/api/v1/lookup"
-    /// `openapi.yaml`'s maxLength of each query parameter.
-    static let maxLength = ["code": 80, "secret": 20]
 
     static func register(_ app: Application) {
         app.grouped(LookupRateLimitMiddleware()).get("api", "v1", "lookup", use: respond)
@@ -29,8 +27,9 @@ enum PublicLookup {
             throw Problem(status: .badRequest, detail: "Yêu cầu không đúng định dạng của API.",
                           detailEn: "The request does not match the API: the query parameters code and secret are required.")
         }
-        for (name, value) in [("code", code), ("secret", secret)] where value.count > maxLength[name]! {
-            throw Problem.badRequest("Tham số \(name) dài quá \(maxLength[name]!) ký tự.", english: "The parameter \(name) is longer than \(maxLength[name]!) characters.",
+        // openapi.yaml's maxLength of each.
+        for (name, value, limit) in [("code", code, 80), ("secret", secret, 20)] where value.count > limit {
+            throw Problem.badRequest("Tham số \(name) dài quá \(limit) ký tự.", english: "The parameter \(name) is longer than \(limit) characters.",
                                      field: name)
         }
         let body = try await answer(code: code, secret: secret, request: request)

@@ -20,20 +20,14 @@ enum PersonnelPages {
         routes.post(Paths.personTraining.pattern, use: addTraining)
         routes.post(Paths.personnelImport.pattern, use: importFile)
         routes.post(Paths.personnelPositions.pattern, use: setPositions)
-        routes.get(Paths.personnelCSV.pattern) { request in
-            let table = try await exportTable(request)
-            return TableExport.csv(table.rows, name: table.name + ".csv")
-        }
-        routes.get(Paths.personnelXLSX.pattern) { request in
-            let table = try await exportTable(request)
-            return TableExport.xlsx(table.rows, sheet: table.sheet, name: table.name + ".xlsx")
-        }
+        routes.get(Paths.personnelCSV.pattern) { try await download($0, xlsx: false) }
+        routes.get(Paths.personnelXLSX.pattern) { try await download($0, xlsx: true) }
     }
 
     /// The people of the unit and the units below in the import's own columns (so the file can be
     /// edited in a spreadsheet and imported back), with the year's quality level after them (an
     /// extra column the import ignores). A list, like the page: no per-person audit row.
-    static func exportTable(_ request: Request) async throws -> (rows: [[String]], sheet: String, name: String) {
+    static func download(_ request: Request, xlsx: Bool) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
         let repository = PersonnelService.repository(request)
@@ -45,7 +39,8 @@ enum PersonnelPages {
             [keys[p.unitID] ?? "", p.fullName, p.kind.rawValue, p.position, p.rank ?? "", p.leadershipPost ?? "", p.startedOn.iso,
              p.rotationYears.map(String.init) ?? "", ratings[p.id]?.level.rawValue ?? ""]
         }
-        return ([PersonImportFile.csvColumns + ["qualityLevel"]] + rows, "Nhân sự \(year)", "nhan-su-\(record.unit.key)-\(year)")
+        let table = [PersonImportFile.csvColumns + ["qualityLevel"]] + rows, name = "nhan-su-\(record.unit.key)-\(year)"
+        return xlsx ? TableExport.xlsx(table, sheet: "Nhân sự \(year)", name: name + ".xlsx") : TableExport.csv(table, name: name + ".csv")
     }
 
     struct TrainingLine: Encodable {
