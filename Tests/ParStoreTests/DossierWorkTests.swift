@@ -12,7 +12,7 @@ struct DossierWorkTests {
     static let monday = DossierRepositoryTests.monday
 
     static func files() throws -> FileStore {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parhub-files-\(UUID().uuidString)")
+        let root = URL(fileURLWithPath: TestDatabase.scratchDirectory).appendingPathComponent("files-\(UUID().uuidString)")
         return FileStore(root: root)
     }
 

@@ -34,7 +34,7 @@ public enum TestDatabase {
             }
             return config
         }
-        let path = NSTemporaryDirectory() + "parhub-test-\(UUID().uuidString).sqlite"
+        let path = scratchDirectory + "/\(UUID().uuidString).sqlite"
         let config = DatabaseConfig.sqlite(path: path)
         try await migrate(config)
         return config
@@ -65,6 +65,16 @@ public enum TestDatabase {
             throw error
         }
     }
+
+    /// This test process's scratch files (SQLite databases, stored files, certificates), in one
+    /// temporary directory removed when the process exits: a suite run makes several thousand
+    /// databases, and left behind they filled gigabytes of /tmp.
+    public static let scratchDirectory: String = {
+        let directory = NSTemporaryDirectory() + "parhub-test-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: TestDatabase.scratchDirectory) }
+        return directory
+    }()
 
     static func replacingDatabase(in url: String, with name: String) -> String {
         guard var parts = URLComponents(string: url) else { return url }

@@ -57,7 +57,7 @@ struct SMSWebTests {
 
     /// A self-signed certificate for 127.0.0.1, made with openssl for one test: (certificate, key) paths.
     static func selfSignedCertificate() throws -> (certificate: String, key: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parhub-tls-\(UUID().uuidString)").path
+        let directory = TestDatabase.scratchDirectory + "/tls-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let certificate = directory + "/provider.pem", key = directory + "/provider.key"
         let openssl = Process()

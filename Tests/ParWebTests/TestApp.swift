@@ -36,7 +36,7 @@ func withTestApp(_ tweak: @Sendable (inout AppConfig) -> Void = { _ in },
         // Two connections per event loop: dozens of these apps run at once against one PostgreSQL.
         var config = AppConfig(database: database, logLevel: .warning, loadDemoData: false,
                                workingDirectory: repositoryRoot, databaseConnectionsPerEventLoop: 2,
-                               filesDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("parhub-files-\(UUID().uuidString)").path)
+                               filesDirectory: TestDatabase.scratchDirectory + "/files-\(UUID().uuidString)")
         config.clock = testNow
         config.runScheduler = false
         // Under the whole suite on two cores a burst of requests may wait long for a connection; it must
