@@ -35,6 +35,9 @@ enum IndexBench {
         var naiveRuns = 10
         var seed = 766
         var keep = false
+        /// A database kept by an earlier run (`--keep`) of the same seed and day, measured again without
+        /// loading it: `sqlite:PATH` or a PostgreSQL URL (migrations still run, so new indexes are built).
+        var reuse: String?
         var out: String?
     }
 
@@ -51,10 +54,13 @@ enum IndexBench {
         (\(plan.days) days), today \(plan.today.iso); requests: \(options.requests) per dashboard method, naive province: \(options.naiveRuns)
         """)
         var reports: [DatabaseReport] = []
-        for name in options.databases {
+        for name in options.reuse.map({ [$0.hasPrefix("sqlite:") ? "sqlite" : "postgres"] }) ?? options.databases {
             let config: DatabaseConfig
             var dropPostgres: (() async -> Void)?
             switch name {
+            case _ where options.reuse != nil:
+                let reuse = options.reuse ?? ""
+                config = name == "sqlite" ? .sqlite(path: String(reuse.dropFirst("sqlite:".count))) : .postgres(url: reuse)
             case "sqlite":
                 config = .sqlite(path: NSTemporaryDirectory() + "parhub-bench-index-\(UUID().uuidString).sqlite")
             case "postgres":
@@ -80,10 +86,10 @@ enum IndexBench {
                 reports.append(try await bench(database: name, config: config, plan: plan, options: options))
             } catch {
                 print("\(name): FAILED: \(error)")
-                if !options.keep { await ServerBench.cleanUp(config, dropPostgres) }
+                if !options.keep && options.reuse == nil { await ServerBench.cleanUp(config, dropPostgres) }
                 throw error
             }
-            if options.keep { print("kept: \(config)") } else { await ServerBench.cleanUp(config, dropPostgres) }
+            if options.keep || options.reuse != nil { print("kept: \(config)") } else { await ServerBench.cleanUp(config, dropPostgres) }
         }
         let total = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         print("\nsummary (p99, ms)")
@@ -117,14 +123,14 @@ enum IndexBench {
             }
             let settings = try await ServerBench.databaseSettings(db)
             print("settings: \(settings)")
-            let load = try await Loader.load(db, plan: plan, config: config)
+            let load = options.reuse == nil ? try await Loader.load(db, plan: plan, config: config) : LoadReport.reused
             let measured = try await Measure.run(db, plan: plan, options: options)
             return DatabaseReport(database: name, settings: settings, load: load, scope: measured.scope,
                                   dashboardProvince: measured.province, dashboardProvinceCurrentYear: measured.provinceCurrentYear,
                                   dashboardProvincePastYears: measured.provincePastYears, provinceRollupSums: measured.rollupTotals,
                                   provinceOpenGauge: measured.openGauge, dashboardOverdue: measured.overdue, dashboardCommune: measured.commune, ranking: measured.ranking,
                                   rankingCurrentYear: measured.rankingCurrentYear, rankingPastYears: measured.rankingPastYears,
-                                  openGaugeInSQL: measured.openGaugeInSQL, rankingOpenGaugesInSQL: measured.rankingOpenGaugesInSQL,
+                                  openGaugeInSQL: measured.openGaugeInSQL, parts: measured.parts,
                                   naiveProvince: measured.naiveProvince, naiveCommune: measured.naiveCommune,
                                   firstRequestMs: measured.first, rankedUnits: measured.rankedUnits,
                                   ratioP99: measured.naiveProvince.p99ms / max(measured.province.p99ms, 0.000_001),
@@ -143,6 +149,9 @@ enum IndexBench {
     }
 
     struct LoadReport: Codable {
+        /// A database measured again (`--reuse`): its load is in the report of the run that kept it.
+        static let reused = LoadReport(seconds: 0, dossierSeconds: 0, dossiersPerSecond: 0, rollupSeconds: 0, finishSeconds: 0, rows: [:],
+                                       rollupRowsByGrain: [:], bytes: 0, shares: [:], notes: "reused: loaded by an earlier run with --keep")
         let seconds: Double
         let dossierSeconds: Double
         let dossiersPerSecond: Double
@@ -173,9 +182,10 @@ enum IndexBench {
         let ranking: Latency
         let rankingCurrentYear: Latency
         let rankingPastYears: Latency
-        /// Not what the app runs: the open gauge of the province, and of all the ranked children, summed by the database.
+        /// Not what the app runs: the open gauge of the province summed by the database.
         let openGaugeInSQL: Latency
-        let rankingOpenGaugesInSQL: Latency
+        /// Parts of the overdue blocks and of the ranking, timed alone.
+        let parts: [Latency]
         let naiveProvince: Latency
         let naiveCommune: Latency
         /// The first request of each method (cold in this process), ms.
@@ -1151,7 +1161,8 @@ enum Measure {
         var rankingCurrentYear: Latency
         var rankingPastYears: Latency
         var openGaugeInSQL: Latency
-        var rankingOpenGaugesInSQL: Latency
+        /// Parts of the overdue blocks and of the ranking, timed alone.
+        var parts: [Latency]
         var naiveProvince: Latency
         var naiveCommune: Latency
         var first: [String: Double]
@@ -1298,13 +1309,26 @@ enum Measure {
         }
         first["ranking"] = Double(rankingNanos[0]) / 1e6
         let ranking = Latency(name: "ranking \(roots.count) children × year", nanos: rankingNanos)
-        // For comparison only: the ranking's open-gauge part (one row per child and due day read by the app)
-        // summed by the database instead.
-        var rankingOpenSQLNanos: [UInt64] = []
+        // Where the ranking's time goes: the children's roll-up sums, their gauges now (current year) or at a
+        // past year's end, and scoring and sorting in Swift; the rest is the catalogue and feedback.
+        var sumsNanos: [UInt64] = [], nowNanos: [UInt64] = [], endNanos: [UInt64] = [], scoringNanos: [UInt64] = []
+        let rootIDs = roots.map(\.id), pastYear = yearList.count > 1 ? yearList[yearList.count - 2] : today.year - 1
+        let sample = try await repo.facts(ofRoots: roots, period: try ReportPeriod(from: yearPeriod(today.year).0, through: yearPeriod(today.year).1), today: today)
         for _ in 0..<max(1, options.requests / 4) {
-            rankingOpenSQLNanos.append(try await measure { _ = try await openGaugeInSQL(db, units: roots.map(\.id.rawValue), today: today) })
+            let y = yearList[rng.int(yearList.count)]
+            let period = try ReportPeriod(from: yearPeriod(y).0, through: yearPeriod(y).1)
+            sumsNanos.append(try await measure { _ = try await IndexRollups.totals(units: rootIDs.map(\.rawValue), period: period, on: db) })
+            nowNanos.append(try await measure { _ = try await IndexRollups.open(units: rootIDs, today: today, on: db) })
+            endNanos.append(try await measure { _ = try await OpenCounterStore.atEnd(of: yearPeriod(pastYear).1, roots: rootIDs, on: db) })
+            scoringNanos.append(try await measure {
+                _ = sample.map { ($0.key, IndexScoring.total(IndexScoring.evaluate(set, facts: $0.value)).points) }
+                    .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.description < $1.0.description }
+            })
         }
-        let rankingOpenInSQL = Latency(name: "alt: children's open gauges in SQL", nanos: rankingOpenSQLNanos)
+        let rankingParts = [Latency(name: "part: children's roll-up sums", nanos: sumsNanos),
+                            Latency(name: "part: children's gauges now", nanos: nowNanos),
+                            Latency(name: "part: children's gauges at a year's end", nanos: endNanos),
+                            Latency(name: "part: scoring and sorting", nanos: scoringNanos)]
         check(ranked == roots.count, "ranking scored \(ranked) of \(roots.count) children")
         // The ranking's facts of a child are the child's own dashboard facts.
         let y = yearList.last!
@@ -1375,13 +1399,12 @@ enum Measure {
         for (l, key) in [(Latency(name: "scope(province) (once per dashboard)", nanos: scopeNanos), ""), (province, "dashboardProvince"),
                          (currentYear, ""), (pastYears, ""), (rollupTotals, ""), (openGauge, ""), (overdue, "dashboardOverdue"), (overdueCounts, ""), (overdueList, ""),
                          (commune, "dashboardCommune"),
-                         (ranking, "ranking"), (rankingCurrent, ""), (rankingPast, ""), (openInSQL, ""), (rankingOpenInSQL, ""),
+                         (ranking, "ranking"), (rankingCurrent, ""), (rankingPast, "")] + rankingParts.map({ ($0, "") }) + [(openInSQL, ""),
                          (naiveCommune, "naiveCommune"),
                          (naiveProvince, "naiveProvince")] {
-            let indent = [currentYear.name, pastYears.name, rollupTotals.name, openGauge.name, overdueCounts.name, overdueList.name,
-                          rankingCurrent.name, rankingPast.name,
-                          openInSQL.name, rankingOpenInSQL.name]
-                .contains(l.name) ? "  " : ""
+            let parts = [currentYear.name, pastYears.name, rollupTotals.name, openGauge.name, overdueCounts.name, overdueList.name,
+                         rankingCurrent.name, rankingPast.name, openInSQL.name] + rankingParts.map(\.name)
+            let indent = parts.contains(l.name) ? "  " : ""
             print(pad(indent + l.name, 36) + String(format: " %9.3f %9.3f %9.3f %8d", l.p50ms, l.p99ms, l.meanms, l.samples)
                   + (key.isEmpty ? "" : String(format: " %9.2f", first[key] ?? 0)))
         }
@@ -1392,7 +1415,7 @@ enum Measure {
         return Result(scope: Latency(name: "scope(province)", nanos: scopeNanos), province: province, provinceCurrentYear: currentYear,
                       provincePastYears: pastYears, rollupTotals: rollupTotals, openGauge: openGauge, overdue: overdue, commune: commune, ranking: ranking,
                       rankingCurrentYear: rankingCurrent, rankingPastYears: rankingPast, openGaugeInSQL: openInSQL,
-                      rankingOpenGaugesInSQL: rankingOpenInSQL,
+                      parts: [overdueCounts, overdueList] + rankingParts,
                       naiveProvince: naiveProvince, naiveCommune: naiveCommune, first: first, rankedUnits: roots.count, agree: agree, checks: checks)
     }
 

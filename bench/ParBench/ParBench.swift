@@ -12,7 +12,7 @@ import ParTestSupport
 ///     parhub-bench server [--databases sqlite,postgres] [--benches intake,lookup] [--seconds S] [--warmup S]
 ///                         [--clients N] [--connections N] [--threads N] [--seed N] [--units N] [--wrk PATH] [--out FILE]
 ///     parhub-bench index  [--databases sqlite,postgres] [--dossiers N] [--years Y] [--units N] [--procedures N]
-///                         [--requests N] [--naive-runs N] [--seed N] [--keep] [--out FILE]
+///                         [--requests N] [--naive-runs N] [--seed N] [--keep] [--reuse sqlite:PATH|URL] [--out FILE]
 ///
 /// `server` starts the real application in this process; PostgreSQL is measured when
 /// `PARHUB_BENCH_POSTGRES_URL` (or `DATABASE_URL`) is set, in a new database it drops afterwards.
@@ -68,6 +68,7 @@ struct ParBench {
             options.naiveRuns = max(1, option("--naive-runs", options.naiveRuns))
             options.seed = option("--seed", options.seed)
             options.keep = arguments.contains("--keep") || ProcessInfo.processInfo.environment["PARHUB_BENCH_KEEP"] == "1"
+            options.reuse = string("--reuse")
             options.out = out
             try await IndexBench.run(options)
         default:
@@ -76,7 +77,7 @@ struct ParBench {
                    parhub-bench server [--databases sqlite,postgres] [--benches intake,lookup] [--seconds S] [--warmup S]
                                        [--clients N] [--connections N] [--threads N] [--seed N] [--units N] [--wrk PATH] [--out FILE]
                    parhub-bench index  [--databases sqlite,postgres] [--dossiers N] [--years Y] [--units N] [--procedures N]
-                                       [--requests N] [--naive-runs N] [--seed N] [--keep] [--out FILE]
+                                       [--requests N] [--naive-runs N] [--seed N] [--keep] [--reuse sqlite:PATH|URL] [--out FILE]
             """)
             exit(2)
         }

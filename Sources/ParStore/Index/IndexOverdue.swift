@@ -23,11 +23,14 @@ extension IndexRepository {
         var covered = 0
         // The units' own gauge rows (`open_counters`), which keep every due day: the subtree's roll-up
         // (`open_rollups`) has its past days folded into the always-late row each night (`IndexSettle`).
+        // A day with a positive sum holds a dossier, so `limit` days are enough; read in due-day order
+        // through `open_counters_due_idx` for a wide scope (the province stops after its first late
+        // days), through the unit index for a narrow one.
         let total = SQLRaw("CAST(SUM(n) AS BIGINT)")
         let rows = try await db.sql.select().column("due_day").column(total, as: "n").from("open_counters")
             .where(PackedRows.among("unit_id", units, on: try db.sql)).where("due_day", .greaterThan, ServiceCounters.alwaysLate)
             .where("due_day", .lessThan, today.iso).groupBy("due_day").having(total, .greaterThan, SQLLiteral.numeric("0"))
-            .orderBy("due_day").limit(400).all()
+            .orderBy("due_day").limit(limit).all()
         for row in rows where covered < limit {
             days.append(try row.decode(column: "due_day", as: String.self))
             covered += Int(try row.decode(column: "n", as: Int64.self))
@@ -35,7 +38,7 @@ extension IndexRepository {
         func read(_ keys: [String], _ n: Int) async throws -> [Dossier] {
             guard !keys.isEmpty, n > 0 else { return [] }
             return try await db.sql.select().column("data").column("version").from("dossiers")
-                .where("receiving_unit_id", .in, SQLBind.group(units)).where("gauge_key", .in, SQLBind.group(keys))
+                .where(PackedRows.among("receiving_unit_id", units, on: try db.sql)).where("gauge_key", .in, SQLBind.group(keys))
                 .orderBy("due_at").orderBy("code").limit(n).all().map(DossierModel.decode)
         }
         let dated = try await read(days, limit)

@@ -227,7 +227,7 @@ extension IndexRepository {
             result[OrgUnit.ID(unit)] = facts
         }
         let open = period.through >= today
-            ? try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: ids, lateBefore: today, on: db)
+            ? try await IndexRollups.open(units: roots.map(\.id), today: today, on: db)
             : try await OpenCounterStore.atEnd(of: period.through, roots: roots.map(\.id), on: db)
         for (unit, sums) in open {
             for (fact, n) in Self.openFacts(sums) { result[OrgUnit.ID(unit), default: [:]][fact, default: 0] += n }

@@ -117,12 +117,18 @@ public enum IndexRollups {
 
     /// Sums of each unit's subtree over a period (a ranking), in `metrics` order: one row per unit,
     /// sent packed (`PackedRows`).
-    static func totals(units: [UUID], period: ReportPeriod, on db: any Database) async throws -> [UUID: [Int64]] {
+    public static func totals(units: [UUID], period: ReportPeriod, on db: any Database) async throws -> [UUID: [Int64]] {
         guard !units.isEmpty else { return [:] }
+        // A whole year or a whole month is one row per unit: read as it is, without grouping and summing
+        // (half the time of a ranking's sums at ten million dossiers).
+        let grains = period.grains
+        let oneRow = grains.years.count + grains.months.count == 1 && grains.days.isEmpty
         var inner = try db.sql.select().column("unit_id")
-        for (index, metric) in metrics.enumerated() { inner = inner.column(PackedRows.value(index, SQLFunction("SUM", args: SQLIdentifier(metric)))) }
-        inner = inner.from(table).where(PackedRows.among("unit_id", units, on: try db.sql)).where { covering(period, $0) }.groupBy("unit_id")
-        return try await PackedRows.read(inner, width: metrics.count, on: try db.sql)
+        for (index, metric) in metrics.enumerated() {
+            inner = inner.column(PackedRows.value(index, oneRow ? SQLIdentifier(metric) : SQLFunction("SUM", args: SQLIdentifier(metric))))
+        }
+        inner = inner.from(table).where(PackedRows.among("unit_id", units, on: try db.sql)).where { covering(period, $0) }
+        return try await PackedRows.read(oneRow ? inner : inner.groupBy("unit_id"), width: metrics.count, on: try db.sql)
     }
 
     /// Roll-up rows covering `period`: whole years, whole months, then the edge days.
@@ -173,7 +179,11 @@ public enum IndexRollups {
 
     /// A unit subtree's open dossiers now.
     public static func open(unit: OrgUnit.ID, today: LocalDate, on db: any Database) async throws -> OpenSums {
-        try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: [unit.rawValue], lateBefore: today, on: db)[unit.rawValue]
-            ?? OpenSums()
+        try await open(units: [unit], today: today, on: db)[unit.rawValue] ?? OpenSums()
+    }
+
+    /// Each unit subtree's open dossiers now (a ranking's children): one row per unit.
+    public static func open(units: [OrgUnit.ID], today: LocalDate, on db: any Database) async throws -> [UUID: OpenSums] {
+        try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: units.map(\.rawValue), lateBefore: today, on: db)
     }
 }

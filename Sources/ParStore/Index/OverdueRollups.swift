@@ -47,9 +47,6 @@ public enum OverdueRollups {
         }.run()
     }
 
-    /// The running dossiers of `root`'s subtree overdue on `today`: by state, and the `holders` units holding
-    /// the most (ties by unit id). Folds the rows that became late since the last read into the always-late
-    /// row first, so the sums read at most one row per holder and state.
     /// The dossiers running under `root` now, whatever their due day (`/metrics`).
     public static func openTotal(root: OrgUnit.ID, on db: any Database) async throws -> Int {
         let row = try await db.sql.select().column(SQLRaw("CAST(COALESCE(SUM(n), 0) AS BIGINT)"), as: "total").from(table)
@@ -57,8 +54,16 @@ public enum OverdueRollups {
         return Int(try row?.decode(column: "total", as: Int64.self) ?? 0)
     }
 
+    /// The running dossiers of `root`'s subtree overdue on `today`: by state, and the `holders` units holding
+    /// the most (ties by unit id). Folds the rows that became late since the last read into the always-late
+    /// row first, so the sums read at most one row per holder and state.
     public static func summary(root: OrgUnit.ID, today: LocalDate, holders: Int, on db: any Database) async throws -> Overdue.Summary {
-        let late = { (query: SQLSelectBuilder) in query.from(table).where("unit_id", .equal, root.rawValue).where("bucket", .lessThan, today.iso) }
+        // The late rows through `open_steps_bucket_idx`: the bounded range keeps the root's rows of coming
+        // days (most of them) out of the reads.
+        let late = { (query: SQLSelectBuilder) in
+            query.from(table).where("unit_id", .equal, root.rawValue)
+                .where("bucket", .greaterThanOrEqual, ServiceCounters.alwaysLate).where("bucket", .lessThan, today.iso)
+        }
         let unfolded = try await late(db.sql.select().column(SQLLiteral.numeric("1")))
             .where("bucket", .greaterThan, ServiceCounters.alwaysLate).limit(1).first()
         if unfolded != nil { try await fold(root: root, today: today, on: db) }

@@ -11,4 +11,18 @@ struct HexTests {
         #expect(Hex.string([0x00, 0x0F, 0xA5, 0xFF]) == "000fa5ff")
         #expect(Hex.string([UInt8]()).isEmpty)
     }
+
+    @Test("UUIDs as Foundation writes and reads them: upper case out, either case in, nothing else accepted")
+    func uuids() {
+        for uuid in (0..<200).map({ _ in UUID() }) + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                                                        UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))] {
+            #expect(Hex.uuidString(uuid) == uuid.uuidString)
+            #expect(Hex.uuid(Array(uuid.uuidString.utf8)[...]) == uuid)
+            #expect(Hex.uuid(Array(uuid.uuidString.lowercased().utf8)[...]) == uuid)
+        }
+        for bad in ["", "6F9619FF-8B86-D011-B42D-00C04FC964F", "6F9619FF-8B86-D011-B42D-00C04FC964FFF", "6F9619FF+8B86-D011-B42D-00C04FC964FF",
+                    "6F9619FF-8B86-D011-B42D-00C04FC964FG", "6F9619FF8B86-D011-B42D-00C04FC964FF-", "{6F9619FF-8B86-D011-B42D-00C04FC964F}"] {
+            #expect(Hex.uuid(Array(bad.utf8)[...]) == nil, "\(bad)")
+        }
+    }
 }

@@ -130,6 +130,16 @@ struct ServiceCountersTests {
         #expect(ServiceCounters.alwaysLate < "1900-01-01", "sorts before every day, so it reads as late")
     }
 
+    @Test("the gauge's keys sort as its sums assume: always late before every day, the paused keys after every day")
+    func gaugeKeyOrder() {
+        // `OpenCounterStore.openSums` tells a late row by `key < today` alone (digits sort before letters in
+        // SQLite's binary order and in every PostgreSQL collation).
+        for day in ["0001-01-01", "2026-12-06", "9999-12-31"] {
+            #expect(ServiceCounters.alwaysLate < day)
+            #expect(day < ServiceCounters.pausedOnTime && day < ServiceCounters.pausedLate)
+        }
+    }
+
     @Test("uploads are checked by their bytes, not their claimed type", arguments: [
         (Array("%PDF-1.7\n".utf8), "application/pdf", "application/pdf" as String?),
         ([0xFF, 0xD8, 0xFF, 0xE0, 0, 0], "image/jpeg", "image/jpeg"),
