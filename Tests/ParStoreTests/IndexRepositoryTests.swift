@@ -14,6 +14,11 @@ struct IndexRepositoryTests {
     /// A week of dossiers at one ward (5-working-day procedure, received Monday 3 March 2025):
     /// early, on time after a supplement pause, late after two supplement requests, withdrawn,
     /// still open on time and open late at the period's end, and one online.
+    static func parent(of unit: OrgUnit.ID, _ db: any Database) async throws -> OrgUnit.ID? {
+        try await db.sql.select().column("parent_id").from("units").where("id", .equal, unit.rawValue).first()?
+            .decode(column: "parent_id", as: UUID?.self).map(OrgUnit.ID.init)
+    }
+
     static func fill(_ db: any Database) async throws -> DossierRepositoryTests.World {
         let w = try await DossierRepositoryTests.world(db)
         let repo = DossierRepository(db: db)
@@ -150,6 +155,10 @@ struct IndexRepositoryTests {
                     let ranked = try await index.facts(ofRoots: [(unit.id, communes)], period: period, today: today)[unit.id] ?? [:]
                     let own = try await index.facts(try await index.scope(unit.id), from: period.from, through: period.through, today: today)
                     #expect(ranked.filter { $0.value != 0 } == own.filter { $0.value != 0 }, "\(unit.name) \(from)…\(through)")
+                    // Read as one of its parent's children (what a ranking does): the same facts, and no sibling's.
+                    guard let parent = try await Self.parent(of: unit.id, db) else { continue }
+                    let siblings = try await index.facts(ofRoots: [(unit.id, communes)], childrenOf: parent, period: period, today: today)
+                    #expect(Set(siblings.keys).isSubset(of: [unit.id]) && (siblings[unit.id] ?? [:]) == ranked, "\(unit.name) \(from)…\(through)")
                 }
             }
             let march = try await IndexRollups.totals(unit: w.ward.id, period: try ReportPeriod(from: LocalDate(iso: "2025-03-01")!, through: LocalDate(iso: "2025-03-31")!), on: db)
@@ -218,6 +227,10 @@ struct IndexRepositoryTests {
                         let own = try await index.facts(try await index.scope(unit.id), from: period.from, through: period.through, today: day)
                         let ranked = try await index.facts(ofRoots: [(unit.id, communes)], period: period, today: day)[unit.id] ?? [:]
                         #expect(ranked.filter { $0.value != 0 } == own.filter { $0.value != 0 }, "\(today) \(unit.name) \(from)…\(through)")
+                        if let parent = try await Self.parent(of: unit.id, db) {
+                            let sibling = try await index.facts(ofRoots: [(unit.id, communes)], childrenOf: parent, period: period, today: day)
+                            #expect((sibling[unit.id] ?? [:]) == ranked, "\(today) \(unit.name) \(from)…\(through), read as a child")
+                        }
                         result["\(unit.name) \(from)…\(through)"] = own.filter { $0.value != 0 }
                     }
                 }

@@ -132,6 +132,19 @@ public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
     // Fees paid (service centre payments), on the day they were paid.
     case paymentsOnline = "payments_online", payments
 
+    /// The case's position in `allCases` (declaration order), read from the enum's one-byte tag
+    /// (`unsafeBitCast` traps if the enum ever outgrows a byte; `IndexScoringTests` checks the order).
+    var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
+    private static let caseCount = allCases.count
+
+    /// The facts as an array indexed by `ordinal`, absent ones 0.
+    static func dense(_ facts: [IndexFact: Double]) -> [Double] {
+        var dense = [Double](repeating: 0, count: caseCount)
+        for (fact, value) in facts { dense[fact.ordinal] = value }
+        return dense
+    }
+
     /// The counter behind a fact, when it is one metric summed over all channels.
     public var metric: ServiceMetric? { ServiceMetric(rawValue: rawValue) }
 }
@@ -188,7 +201,17 @@ public enum IndexScoring {
     }
 
     public static func evaluate(_ indicator: Indicator, facts: [IndexFact: Double]) -> IndicatorResult {
-        func sum(_ terms: [Indicator.Term]) -> Double { terms.reduce(0) { $0 + (facts[$1.fact] ?? 0) * $1.weight } }
+        evaluate(indicator, dense: IndexFact.dense(facts))
+    }
+
+    /// `facts` indexed by `IndexFact.ordinal`: a ranking scores hundreds of units, and hashing each term's
+    /// fact was most of its time.
+    static func evaluate(_ indicator: Indicator, dense facts: [Double]) -> IndicatorResult {
+        func sum(_ terms: [Indicator.Term]) -> Double {
+            var total = 0.0
+            for term in terms { total += facts[term.fact.ordinal] * term.weight }
+            return total
+        }
         let numerator = sum(indicator.numerator), denominator = sum(indicator.denominator)
         guard denominator > 0 else {
             return IndicatorResult(indicator: indicator, numerator: numerator, denominator: denominator, rate: nil,
@@ -201,7 +224,8 @@ public enum IndexScoring {
     }
 
     public static func evaluate(_ set: IndicatorSet, facts: [IndexFact: Double]) -> [IndicatorResult] {
-        set.indicators.map { evaluate($0, facts: facts) }
+        let dense = IndexFact.dense(facts)
+        return set.indicators.map { evaluate($0, dense: dense) }
     }
 
     /// Points earned, out of the fixed maximum of the whole set (Decision 766: each indicator has its

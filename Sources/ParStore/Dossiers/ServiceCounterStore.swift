@@ -106,7 +106,7 @@ public enum OpenCounterStore {
     /// Open dossiers of the units now; running ones due before `today` are late.
     public static func current(units: [OrgUnit.ID], today: LocalDate, procedure: Procedure.ID? = nil,
                                on db: any Database) async throws -> OpenSums {
-        let sums = try await openSums("open_counters", dayColumn: "due_day", units: units.map(\.rawValue), lateBefore: today,
+        let sums = try await openSums("open_counters", dayColumn: "due_day", units: .ids(units.map(\.rawValue)), lateBefore: today,
                                       procedure: procedure, on: db)
         return sums.values.reduce(OpenSums(), +)
     }
@@ -114,28 +114,30 @@ public enum OpenCounterStore {
     /// Open dossiers of the units' subtrees at the end of the past day `day`: the gauge now (of the
     /// subtree, or of `scope`'s units for one procedure) less the moves made after that day. Running
     /// ones due on that day or before were late by its end. A subtree's end recorded by the nightly
-    /// `IndexSettle` is read as it was recorded: the same numbers, one row per unit.
+    /// `IndexSettle` is read as it was recorded: the same numbers, one row per unit. `parent`: every root is
+    /// a child of it (a ranking), so the reads select them by one bind (the answer may name other children).
     public static func atEnd(of day: LocalDate, roots: [OrgUnit.ID], procedure: (Procedure.ID, scope: [OrgUnit.ID])? = nil,
-                             on db: any Database) async throws -> [UUID: OpenSums] {
+                             childrenOf parent: OrgUnit.ID? = nil, on db: any Database) async throws -> [UUID: OpenSums] {
         let ids = roots.map(\.rawValue)
         guard let (procedure, scope) = procedure else {
-            if let recorded = try await IndexSettle.ends(of: day, roots: ids, on: db) { return recorded }
-            return try await computedEnd(of: day, roots: roots, on: db)
+            let units: UnitSelection = parent.map { .children(of: $0.rawValue) } ?? .ids(ids)
+            if let recorded = try await IndexSettle.ends(of: day, roots: units, on: db) { return recorded }
+            return try await computedEnd(of: day, roots: units, on: db)
         }
         guard let root = ids.first, ids.count == 1 else { throw GaugeReadError.oneRootPerProcedure }
         let lateBefore = day.adding(days: 1)
-        let now = try await openSums("open_counters", dayColumn: "due_day", units: scope.map(\.rawValue), lateBefore: lateBefore,
+        let now = try await openSums("open_counters", dayColumn: "due_day", units: .ids(scope.map(\.rawValue)), lateBefore: lateBefore,
                                      procedure: procedure, on: db).values.reduce(OpenSums(), +)
-        let later = try await openSums("open_moves", dayColumn: "bucket", units: ids, lateBefore: lateBefore, procedure: procedure,
+        let later = try await openSums("open_moves", dayColumn: "bucket", units: .ids(ids), lateBefore: lateBefore, procedure: procedure,
                                        after: day, on: db)
         return [root: now - (later[root] ?? OpenSums())]
     }
 
     /// The subtrees' gauge at the end of `day` from the gauge now and the moves since.
-    static func computedEnd(of day: LocalDate, roots: [OrgUnit.ID], on db: any Database) async throws -> [UUID: OpenSums] {
-        let lateBefore = day.adding(days: 1), ids = roots.map(\.rawValue)
-        var now = try await openSums("open_rollups", dayColumn: "bucket", units: ids, lateBefore: lateBefore, on: db)
-        let later = try await openSums("open_moves", dayColumn: "bucket", units: ids, lateBefore: lateBefore, after: day, on: db)
+    static func computedEnd(of day: LocalDate, roots: UnitSelection, on db: any Database) async throws -> [UUID: OpenSums] {
+        let lateBefore = day.adding(days: 1)
+        var now = try await openSums("open_rollups", dayColumn: "bucket", units: roots, lateBefore: lateBefore, on: db)
+        let later = try await openSums("open_moves", dayColumn: "bucket", units: roots, lateBefore: lateBefore, after: day, on: db)
         for (unit, moved) in later { now[unit] = (now[unit] ?? OpenSums()) - moved }
         return now
     }
@@ -143,7 +145,7 @@ public enum OpenCounterStore {
     /// A gauge table's rows summed per unit into running on time, running late (due before
     /// `lateBefore`, or always late), paused on time and paused late, by the database: one row per unit,
     /// however many due days it has, sent packed (`PackedRows`). `after`: only `open_moves` rows of later days.
-    static func openSums(_ table: String, dayColumn: String, units: [UUID], lateBefore: LocalDate, procedure: Procedure.ID? = nil,
+    static func openSums(_ table: String, dayColumn: String, units: UnitSelection, lateBefore: LocalDate, procedure: Procedure.ID? = nil,
                          after: LocalDate? = nil, on db: any Database) async throws -> [UUID: OpenSums] {
         guard !units.isEmpty else { return [:] }
         // All rows, then late (a due day before `lateBefore`, or always late), paused and paused late: the

@@ -214,22 +214,26 @@ public struct IndexRepository: Sendable {
 extension IndexRepository {
     /// Facts of many sibling subtrees at once (a ranking): three grouped queries over the
     /// roll-ups of the roots, the open gauge and the catalogue — not one query per unit.
-    public func facts(ofRoots roots: [(id: OrgUnit.ID, communes: Bool)], period: ReportPeriod,
+    /// `parent`: every root is a child of it, so the roll-ups and gauges select them by one bind.
+    public func facts(ofRoots roots: [(id: OrgUnit.ID, communes: Bool)], childrenOf parent: OrgUnit.ID? = nil, period: ReportPeriod,
                       today: LocalDate) async throws -> [OrgUnit.ID: [IndexFact: Double]] {
         guard !roots.isEmpty else { return [:] }
-        let ids = roots.map(\.id.rawValue)
+        let ids = roots.map(\.id.rawValue), wanted = Set(ids)
+        let units: UnitSelection = parent.map { .children(of: $0.rawValue) } ?? .ids(ids)
         var result: [OrgUnit.ID: [IndexFact: Double]] = [:]
-        for (unit, values) in try await IndexRollups.totals(units: ids, period: period, on: db) {
+        result.reserveCapacity(roots.count)
+        for (unit, values) in try await IndexRollups.totals(units: units, period: period, on: db) where wanted.contains(unit) {
             var facts: [IndexFact: Double] = [:]
+            facts.reserveCapacity(values.count)
             for (fact, n) in zip(Self.metricFacts, values) where n != 0 {
                 if let fact { facts[fact] = Double(n) }
             }
             result[OrgUnit.ID(unit)] = facts
         }
         let open = period.through >= today
-            ? try await IndexRollups.open(units: roots.map(\.id), today: today, on: db)
-            : try await OpenCounterStore.atEnd(of: period.through, roots: roots.map(\.id), on: db)
-        for (unit, sums) in open {
+            ? try await IndexRollups.open(units: units, today: today, on: db)
+            : try await OpenCounterStore.atEnd(of: period.through, roots: roots.map(\.id), childrenOf: parent, on: db)
+        for (unit, sums) in open where wanted.contains(unit) {
             for (fact, n) in Self.openFacts(sums) { result[OrgUnit.ID(unit), default: [:]][fact, default: 0] += n }
         }
         // The catalogue: each root's own procedures by implementing unit, plus commune-level ones for roots with communes.

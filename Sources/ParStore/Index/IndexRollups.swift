@@ -117,7 +117,7 @@ public enum IndexRollups {
 
     /// Sums of each unit's subtree over a period (a ranking), in `metrics` order: one row per unit,
     /// sent packed (`PackedRows`).
-    public static func totals(units: [UUID], period: ReportPeriod, on db: any Database) async throws -> [UUID: [Int64]] {
+    public static func totals(units: UnitSelection, period: ReportPeriod, on db: any Database) async throws -> [UUID: [Int64]] {
         guard !units.isEmpty else { return [:] }
         // A whole year or a whole month is one row per unit: read as it is, without grouping and summing
         // (half the time of a ranking's sums at ten million dossiers).
@@ -179,11 +179,11 @@ public enum IndexRollups {
 
     /// A unit subtree's open dossiers now.
     public static func open(unit: OrgUnit.ID, today: LocalDate, on db: any Database) async throws -> OpenSums {
-        try await open(units: [unit], today: today, on: db)[unit.rawValue] ?? OpenSums()
+        try await open(units: .ids([unit.rawValue]), today: today, on: db)[unit.rawValue] ?? OpenSums()
     }
 
     /// Each unit subtree's open dossiers now (a ranking's children): one row per unit.
-    public static func open(units: [OrgUnit.ID], today: LocalDate, on db: any Database) async throws -> [UUID: OpenSums] {
-        try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: units.map(\.rawValue), lateBefore: today, on: db)
+    public static func open(units: UnitSelection, today: LocalDate, on db: any Database) async throws -> [UUID: OpenSums] {
+        try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: units, lateBefore: today, on: db)
     }
 }

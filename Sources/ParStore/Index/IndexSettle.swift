@@ -94,7 +94,7 @@ public enum IndexSettle {
         var ends: [UUID: OpenSums] = [:]
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(start + 500, ids.count)]).map(OrgUnit.ID.init)
-            ends.merge(try await OpenCounterStore.computedEnd(of: day, roots: chunk, on: db)) { $1 }
+            ends.merge(try await OpenCounterStore.computedEnd(of: day, roots: .ids(chunk.map(\.rawValue)), on: db)) { $1 }
         }
         let rows = ends.filter { $0.value != OpenSums() }
         try await db.writeTransaction { tx in
@@ -114,7 +114,7 @@ public enum IndexSettle {
 
     /// The recorded gauge of `roots` at the end of `day` (a unit without a row had none open), or nil
     /// when that day's end was not recorded.
-    static func ends(of day: LocalDate, roots: [UUID], on db: any Database) async throws -> [UUID: OpenSums]? {
+    static func ends(of day: LocalDate, roots: UnitSelection, on db: any Database) async throws -> [UUID: OpenSums]? {
         guard try await db.sql.select().column("day").from("open_end_days").where("day", .equal, day.iso).first() != nil else { return nil }
         var result: [UUID: OpenSums] = [:]
         guard !roots.isEmpty else { return result }

@@ -7,6 +7,19 @@ import SQLKit
 /// an answer to the event loop on its own, a few microseconds apiece, so a ranking's hundreds of rows
 /// cost more to receive than to compute; packed by the database into one JSON array
 /// (`[["unit", 1, 2, …], …]`), they arrive as one value, read here byte by byte.
+/// The units a packed read is about: a list of ids, or every child of one unit — a ranking's hundreds of
+/// children as one bind (`IN (SELECT id FROM units WHERE parent_id = ?)`, through `units_parent_idx`)
+/// instead of one bind each (1.6 ms for 839 children on SQLite).
+public enum UnitSelection: Sendable {
+    case ids([UUID])
+    case children(of: UUID)
+
+    var isEmpty: Bool {
+        if case .ids(let ids) = self { return ids.isEmpty }
+        return false
+    }
+}
+
 enum PackedRows {
     /// The rows of `inner` — `unit_id` and the integer columns `v0` … `v(width-1)` — packed and read back.
     static func read(_ inner: SQLSelectBuilder, width: Int, on db: any SQLDatabase) async throws -> [UUID: [Int64]] {
@@ -27,6 +40,14 @@ enum PackedRows {
         db.dialect.name.contains("postgres")
             ? SQLQueryString("\(ident: column) = ANY(\(bind: ids))")
             : SQLBinaryExpression(SQLColumn(column), .in, SQLBind.group(ids.map(Hex.uuidString)))
+    }
+
+    /// `column` is one of `units`.
+    static func among(_ column: String, _ units: UnitSelection, on db: any SQLDatabase) -> any SQLExpression {
+        switch units {
+        case .ids(let ids): among(column, ids, on: db)
+        case .children(let parent): SQLQueryString("\(ident: column) IN (SELECT id FROM units WHERE parent_id = \(bind: parent))")
+        }
     }
 
     /// The selected value `expression` as `v<index>`, for `read`'s inner query.

@@ -102,7 +102,7 @@ enum IndexService {
         let children = try await request.units.children(of: parent.unit.id).filter { $0.validTo.map { $0 >= period.from } ?? true }
         let index = IndexRepository(db: await request.readDB())
         let facts = try await index.facts(ofRoots: children.map { ($0.id, $0.kind == .commune || $0.kind == .district) },
-                                          period: period, today: today)
+                                          childrenOf: parent.unit.id, period: period, today: today)
         return (children, facts, try await index.activeSet())
     }
 

@@ -61,6 +61,15 @@ struct IndicatorTests {
         #expect(result.points == points)
     }
 
+    @Test("a fact's ordinal is its place among all facts, so scoring by array reads the fact it names")
+    func ordinals() {
+        #expect(IndexFact.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal })
+        let facts: [IndexFact: Double] = [.received: 7, .paymentsOnline: 2, .feedbackUnsatisfactory: 1]
+        let dense = IndexFact.dense(facts)
+        #expect(dense.count == IndexFact.allCases.count)
+        #expect(IndexFact.allCases.allSatisfy { dense[$0.ordinal] == (facts[$0] ?? 0) })
+    }
+
     @Test("the shipped set is valid and worth 100 points; bad sets are refused")
     func validation() throws {
         try Self.set.validate()
