@@ -213,16 +213,24 @@ public struct IndexRepository: Sendable {
 
 extension IndexRepository {
     /// Facts of many sibling subtrees at once (a ranking): three grouped queries over the
-    /// roll-ups of the roots, the open gauge and the catalogue — not one query per unit.
+    /// roll-ups of the roots, the open gauge and the catalogue — not one query per unit — started
+    /// together, as none depends on another: on PostgreSQL each takes its own pooled connection (SQLite's
+    /// one connection per event loop takes them in turn).
     /// `parent`: every root is a child of it, so the roll-ups and gauges select them by one bind.
     public func facts(ofRoots roots: [(id: OrgUnit.ID, communes: Bool)], childrenOf parent: OrgUnit.ID? = nil, period: ReportPeriod,
                       today: LocalDate) async throws -> [OrgUnit.ID: [IndexFact: Double]] {
         guard !roots.isEmpty else { return [:] }
         let ids = roots.map(\.id.rawValue), wanted = Set(ids)
         let units: UnitSelection = parent.map { .children(of: $0.rawValue) } ?? .ids(ids)
+        let db = db
+        async let totals = IndexRollups.totals(units: units, period: period, on: db)
+        async let open = period.through >= today
+            ? IndexRollups.open(units: units, today: today, on: db)
+            : OpenCounterStore.atEnd(of: period.through, roots: roots.map(\.id), childrenOf: parent, on: db)
+        async let catalogue = catalogueAndFeedback(of: roots, period: period, today: today)
         var result: [OrgUnit.ID: [IndexFact: Double]] = [:]
         result.reserveCapacity(roots.count)
-        for (unit, values) in try await IndexRollups.totals(units: units, period: period, on: db) where wanted.contains(unit) {
+        for (unit, values) in try await totals where wanted.contains(unit) {
             var facts: [IndexFact: Double] = [:]
             facts.reserveCapacity(values.count)
             for (fact, n) in zip(Self.metricFacts, values) where n != 0 {
@@ -230,13 +238,19 @@ extension IndexRepository {
             }
             result[OrgUnit.ID(unit)] = facts
         }
-        let open = period.through >= today
-            ? try await IndexRollups.open(units: units, today: today, on: db)
-            : try await OpenCounterStore.atEnd(of: period.through, roots: roots.map(\.id), childrenOf: parent, on: db)
-        for (unit, sums) in open where wanted.contains(unit) {
+        for (unit, sums) in try await open where wanted.contains(unit) {
             for (fact, n) in Self.openFacts(sums) { result[OrgUnit.ID(unit), default: [:]][fact, default: 0] += n }
         }
-        // The catalogue: each root's own procedures by implementing unit, plus commune-level ones for roots with communes.
+        for (root, facts) in try await catalogue {
+            for (fact, n) in facts { result[root, default: [:]][fact, default: 0] += n }
+        }
+        return result
+    }
+
+    /// Each root's catalogue facts (its own procedures by implementing unit, plus the commune-level ones
+    /// for roots with communes) and the feedback about units under it.
+    func catalogueAndFeedback(of roots: [(id: OrgUnit.ID, communes: Bool)], period: ReportPeriod,
+                              today: LocalDate) async throws -> [OrgUnit.ID: [IndexFact: Double]] {
         let byUnit = try await db.sql.select().column("unit_id")
             .column(SQLRaw("COUNT(*)"), as: "total")
             .column(SQLRaw("SUM(CASE WHEN online_level <> 'none' THEN 1 ELSE 0 END)"), as: "online")
@@ -252,7 +266,8 @@ extension IndexRepository {
         // Which implementing units, and which units named by feedback, lie under which root:
         // the paths of those units only.
         let feedback = try await feedbackFacts(units: nil, from: period.from, through: period.through, today: today)
-        let owner = try await owners(of: perUnit.keys.compactMap { $0 } + Array(feedback.keys), roots: Set(ids))
+        let owner = try await owners(of: perUnit.keys.compactMap { $0 } + Array(feedback.keys), roots: Set(roots.map(\.id.rawValue)))
+        var result: [OrgUnit.ID: [IndexFact: Double]] = [:]
         for (unit, facts) in perUnit {
             let targets: [OrgUnit.ID] = unit.map { owner[$0].map { [$0] } ?? [] } ?? roots.filter(\.communes).map(\.id)
             for target in targets { for (fact, n) in facts { result[target, default: [:]][fact, default: 0] += n } }
