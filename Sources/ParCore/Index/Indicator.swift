@@ -133,7 +133,7 @@ public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
     case paymentsOnline = "payments_online", payments
 
     /// The case's position in `allCases` (declaration order), read from the enum's one-byte tag
-    /// (`unsafeBitCast` traps if the enum ever outgrows a byte; `IndexScoringTests` checks the order).
+    /// (`unsafeBitCast` traps if the enum ever outgrows a byte; `IndicatorTests` checks the order).
     var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
     private static let caseCount = allCases.count
