@@ -151,8 +151,7 @@ public struct IndexRebuild: Sendable {
         // The roll-ups, from the recomputed counters and gauge along each unit's lineage.
         var lineages: [UUID: [UUID]] = [:]
         for row in try await sql.select().columns("id", "path").from("units").all() {
-            lineages[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "path", as: String.self)
-                .split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+            lineages[try row.decode(column: "id", as: UUID.self)] = UnitModel.lineage(ofPath: try row.decode(column: "path", as: String.self))
         }
         var rollups: [Key: Int64] = [:], openRollups: [Key: Int64] = [:]
         for (key, n) in counters {

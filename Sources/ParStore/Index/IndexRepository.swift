@@ -284,7 +284,7 @@ extension IndexRepository {
         guard !units.isEmpty else { return [:] }
         var owner: [UUID: OrgUnit.ID] = [:]
         for row in try await db.sql.select().columns("id", "path").from("units").where(PackedRows.among("id", Array(Set(units)), on: try db.sql)).all() {
-            let lineage = try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+            let lineage = UnitModel.lineage(ofPath: try row.decode(column: "path", as: String.self))
             if let root = lineage.first(where: roots.contains) { owner[try row.decode(column: "id", as: UUID.self)] = OrgUnit.ID(root) }
         }
         return owner

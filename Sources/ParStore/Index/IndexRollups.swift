@@ -24,18 +24,14 @@ public enum IndexRollups {
         guard let row = try await tx.sql.select().column("path").from("units").where("id", .equal, unit.rawValue).first() else {
             return [unit.rawValue]
         }
-        let lineage = lineage(ofPath: try row.decode(column: "path", as: String.self))
+        let lineage = UnitModel.lineage(ofPath: try row.decode(column: "path", as: String.self))
         LineageMemo.current?.remember(lineage, of: unit)
         return lineage
     }
 
-    static func lineage(ofPath path: String) -> [UUID] {
-        path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }
-    }
-
     /// Tells this write transaction a unit's path already read (the intake reads its unit first).
     static func remember(path: String, of unit: OrgUnit.ID) {
-        LineageMemo.current?.remember(lineage(ofPath: path), of: unit)
+        LineageMemo.current?.remember(UnitModel.lineage(ofPath: path), of: unit)
     }
 
     /// The roll-up cells an event adds: (grain, period, metric, n) for one unit.

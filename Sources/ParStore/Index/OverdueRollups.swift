@@ -105,8 +105,7 @@ public enum OverdueRollups {
     static func derived(on db: any Database, today: LocalDate?) async throws -> [UUID: [Overdue.Key: Int]] {
         var lineages: [UUID: [UUID]] = [:]
         for row in try await db.sql.select().columns("id", "path").from("units").all() {
-            lineages[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "path", as: String.self)
-                .split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+            lineages[try row.decode(column: "id", as: UUID.self)] = UnitModel.lineage(ofPath: try row.decode(column: "path", as: String.self))
         }
         var result: [UUID: [Overdue.Key: Int]] = [:]
         let rows = try await db.sql.select().column("receiving_unit_id").column("holder_unit_id").column("state").column("gauge_key")

@@ -55,7 +55,12 @@ public final class UnitModel: Model, @unchecked Sendable {
     }
 
     static func ancestry(ofPath path: String) -> [OrgUnit.ID] {
-        path.split(separator: "/").reversed().compactMap { OrgUnit.ID(string: String($0)) }
+        lineage(ofPath: path).reversed().map(OrgUnit.ID.init)
+    }
+
+    /// The ids of a materialised path, root first (`/root/…/unit/`): the one reader of the path format.
+    static func lineage(ofPath path: String) -> [UUID] {
+        Array(path.utf8).split(separator: UInt8(ascii: "/")).compactMap(Hex.uuid)
     }
 
     static func pathSegment(_ id: UUID) -> String { id.uuidString.lowercased() + "/" }

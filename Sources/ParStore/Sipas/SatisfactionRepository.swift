@@ -202,7 +202,7 @@ public struct SatisfactionRepository: Sendable {
         var map: [UUID: UUID] = [:]
         for row in try await db.sql.select().columns("id", "path").from("units")
             .where("path", .like, "%/" + root.uuidString.lowercased() + "/%").all() {
-            let path = try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+            let path = UnitModel.lineage(ofPath: try row.decode(column: "path", as: String.self))
             guard let at = path.firstIndex(of: root) else { continue }
             map[try row.decode(column: "id", as: UUID.self)] = at + 1 < path.count ? path[at + 1] : root
         }
