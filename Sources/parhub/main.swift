@@ -11,6 +11,9 @@ import Vapor
 /// | backup FILE | restore FILE [--yes] | checksums | users create-admin USERNAME`, each with
 /// `--env production` (or `PARHUB_ENV=production`).
 /// Argument parsing and wiring only; the work lives in ParWeb and ParStore.
+
+// First, before any task exists: Swift Concurrency's jobs run on the event loops (ConcurrencyExecutor).
+ConcurrencyExecutor.useEventLoops()
 var environment = try Environment.detect()
 if !CommandLine.arguments.contains(where: { $0 == "--env" || $0 == "-e" || $0.hasPrefix("--env=") }),
    let name = ProcessInfo.processInfo.environment["PARHUB_ENV"], !name.isEmpty {

@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import ParCore
 import ParStore
+import ParWeb
 import ParTestSupport
 
 /// ParHub benchmarks, measured side by side in one run and printed as ratios.
@@ -19,6 +20,7 @@ import ParTestSupport
 @main
 struct ParBench {
     static func main() async {
+        if ProcessInfo.processInfo.environment["PARHUB_BENCH_DEFAULT_EXECUTOR"] != "1" { ConcurrencyExecutor.useEventLoops() }
         do {
             try await run()
         } catch {

@@ -141,7 +141,8 @@ enum ServerBench {
         let filesDirectory = NSTemporaryDirectory() + "parhub-bench-files-\(UUID().uuidString)"
         // No scheduled jobs either: a nightly audit walk must not run during the measurement.
         var appConfig = AppConfig.fromEnvironment(["PARHUB_LOOKUP_RATE_LIMIT": "0", "PARHUB_DEMO": "0", "PARHUB_JOBS": "0",
-                                                   "PARHUB_FILES_DIR": filesDirectory, "PARHUB_LOG_LEVEL": "warning"])
+                                                   "PARHUB_FILES_DIR": filesDirectory,
+                                                   "PARHUB_LOG_LEVEL": ProcessInfo.processInfo.environment["PARHUB_BENCH_LOG_LEVEL"] ?? "warning"])
         appConfig.database = config
         appConfig.host = "127.0.0.1"
         appConfig.port = 0
