@@ -52,8 +52,8 @@ enum DemoDossiers {
                 applicant: .init(name: names.randomElement(using: &rng)!, idNumber: String(format: "0010%08d", Int.random(in: 0..<99_999_999, using: &rng)),
                                  phone: String(format: "09%08d", Int.random(in: 0..<99_999_999, using: &rng))),
                 components: procedure.documents.filter { !$0.isConditional }.map(\.name))
-            var (dossier, _) = try await repository.receive(intake, actor: online ? AuditActor(id: nil, name: "cổng dịch vụ công", requestID: nil) : counter,
-                                                            now: received)
+            var dossier = try await repository.receive(intake, actor: online ? AuditActor(id: nil, name: "cổng dịch vụ công", requestID: nil) : counter,
+                                                       now: received).dossier
             made += 1
             var clock = received
             func step(_ event: DossierEvent, _ actor: AuditActor, after hours: Double) async throws -> Bool {

@@ -45,15 +45,22 @@ struct DossierRepositoryTests {
         try await withTestDatabase { db in
             let w = try await Self.world(db)
             let repo = DossierRepository(db: db)
-            let (dossier, secret) = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: Self.monday)
+            let receivedDossier = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: Self.monday)
+            let dossier = receivedDossier.dossier, secret = receivedDossier.secret
             #expect(dossier.code == "000.04.01.H26-250303-0001")
             #expect(dossier.dueAt == ISO8601DateFormatter().date(from: "2025-03-10T17:00:00+07:00"))
             #expect(try await repo.lookup(code: dossier.code, secret: secret)?.id == dossier.id)
             #expect(try await repo.lookup(code: dossier.code, secret: "WRONG123") == nil)
+            // The rows are written by SQL, not through the models: read back through them, they are what
+            // `receive` returned (the API answers from it without reading again).
+            #expect(try await repo.find(dossier.id) == dossier)
+            #expect(try await repo.timeline(of: dossier.id) == receivedDossier.timeline)
+            #expect(try await repo.steps(of: dossier.id) == receivedDossier.steps)
+            #expect(receivedDossier.timeline.count == 1 && receivedDossier.steps.count == 1)
             await #expect(throws: DomainError.self) {
                 _ = try await repo.receive(Self.intake(w, components: ["Tờ khai đăng ký kết hôn"]), actor: .system("motcua"), now: Self.monday)
             }
-            let (second, _) = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: Self.monday)
+            let second = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: Self.monday).dossier
             #expect(second.code == "000.04.01.H26-250303-0002")
         }
     }
@@ -65,7 +72,7 @@ struct DossierRepositoryTests {
             let repo = DossierRepository(db: db)
             let codes = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<12 {
-                    group.addTask { try await repo.receive(Self.intake(w), actor: .system("t"), now: Self.monday).0.code }
+                    group.addTask { try await repo.receive(Self.intake(w), actor: .system("t"), now: Self.monday).dossier.code }
                 }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
@@ -79,7 +86,7 @@ struct DossierRepositoryTests {
         try await withTestDatabase { db in
             let w = try await Self.world(db)
             let repo = DossierRepository(db: db)
-            let (dossier, _) = try await repo.receive(Self.intake(w), actor: .system("t"), now: Self.monday)
+            let dossier = try await repo.receive(Self.intake(w), actor: .system("t"), now: Self.monday).dossier
             let results = await withTaskGroup(of: Result<Dossier, any Error>.self) { group in
                 group.addTask { await Result(catching: { try await repo.act(dossier.id, expectedVersion: 1, event: .markProcessed(electronicResult: true), actor: .system("a"), now: Self.monday) }) }
                 group.addTask { await Result(catching: { try await repo.act(dossier.id, expectedVersion: 1, event: .refuse(reason: "Thiếu giấy tờ"), actor: .system("b"), now: Self.monday) }) }
@@ -107,7 +114,8 @@ struct DossierRepositoryTests {
             let repo = DossierRepository(db: db)
             // A day no other test receives on, so that no other test's dossier shares the code in the process-wide cache.
             let thursday = Self.monday.addingTimeInterval(17 * 86_400)
-            let (dossier, secret) = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: thursday)
+            let receivedDossier = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: thursday)
+            let dossier = receivedDossier.dossier, secret = receivedDossier.secret
             func version(after seconds: TimeInterval) async throws -> Int? {
                 try await repo.publicStatus(code: dossier.code, secret: secret, now: thursday.addingTimeInterval(seconds))?.dossier.version
             }

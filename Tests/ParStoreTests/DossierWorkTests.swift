@@ -26,7 +26,7 @@ struct DossierWorkTests {
             let actor = AuditActor.system("motcua")
             var intake = DossierRepositoryTests.intake(w)
             intake.applicant.email = "an@example.vn"
-            let (d, _) = try await repo.receive(intake, actor: actor, now: Self.monday)
+            let d = try await repo.receive(intake, actor: actor, now: Self.monday).dossier
             let tuesday = Self.monday.addingTimeInterval(86_400)
             _ = try await repo.act(d.id, expectedVersion: 1, event: .forward(to: w.division.id, electronic: true, note: nil),
                                    actor: actor, now: tuesday)
@@ -64,7 +64,7 @@ struct DossierWorkTests {
                                                                       actor: .system("t"), now: Self.monday) { [p] in $0 = p }
             #expect(updated.interAgencySteps.count == 2)
             let repo = DossierRepository(db: db)
-            let (d, _) = try await repo.receive(DossierRepositoryTests.intake(w), actor: .system("t"), now: Self.monday)
+            let d = try await repo.receive(DossierRepositoryTests.intake(w), actor: .system("t"), now: Self.monday).dossier
             _ = try await repo.act(d.id, expectedVersion: 1, event: .forward(to: w.division.id, electronic: true, note: nil),
                                    actor: .system("t"), now: Self.monday)
             let steps = try await repo.steps(of: d.id)
@@ -89,7 +89,7 @@ struct DossierWorkTests {
             intake.applicant.idNumber = "001099012345"
             let scans = [FileDraft(kind: .component, component: component, blob: blob, contentType: "application/pdf",
                                       originalName: "to-khai.pdf", digitised: true)]
-            let (first, _) = try await repo.receive(intake, files: scans, actor: .system("t"), now: Self.monday)
+            let first = try await repo.receive(intake, files: scans, actor: .system("t"), now: Self.monday).dossier
             let reusable = try await repo.reusableFiles(idNumber: "001 099 012 345")
             #expect(reusable.count == 1 && reusable[0].dossierID == first.id)
             #expect(try await repo.reusableFiles(idNumber: "079000000001").isEmpty)
@@ -97,7 +97,7 @@ struct DossierWorkTests {
             var again = DossierRepositoryTests.intake(w)
             again.applicant.idNumber = "001099012345"
             again.reuse = [reusable[0].id]
-            let (second, _) = try await repo.receive(again, actor: .system("t"), now: Self.monday)
+            let second = try await repo.receive(again, actor: .system("t"), now: Self.monday).dossier
             let files = try await repo.files(of: second.id)
             #expect(files.count == 1 && files[0].reusedFrom == reusable[0].id && files[0].sha256 == blob.sha256)
 

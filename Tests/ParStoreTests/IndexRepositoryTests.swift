@@ -26,7 +26,7 @@ struct IndexRepositoryTests {
         func receive(_ channel: DossierChannel = .counter, at time: String) async throws -> Dossier {
             var intake = DossierRepositoryTests.intake(w)
             intake.channel = channel
-            return try await repo.receive(intake, actor: actor, now: at(time)).0
+            return try await repo.receive(intake, actor: actor, now: at(time)).dossier
         }
         func act(_ d: inout Dossier, _ event: DossierEvent, _ time: String) async throws {
             d = try await repo.act(d.id, expectedVersion: d.version, event: event, actor: actor, now: at(time))

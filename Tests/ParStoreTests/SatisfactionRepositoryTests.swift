@@ -17,12 +17,12 @@ struct SatisfactionRepositoryTests {
         let repo = DossierRepository(db: db)
         var done: [Dossier] = []
         for _ in 0..<count {
-            var d = try await repo.receive(DossierRepositoryTests.intake(w), actor: actor, now: at("2025-03-03T09:00:00+07:00")).0
+            var d = try await repo.receive(DossierRepositoryTests.intake(w), actor: actor, now: at("2025-03-03T09:00:00+07:00")).dossier
             d = try await repo.act(d.id, expectedVersion: d.version, event: .markProcessed(electronicResult: true), actor: actor, now: at("2025-03-04T09:00:00+07:00"))
             d = try await repo.act(d.id, expectedVersion: d.version, event: .returnResult(method: "counter"), actor: actor, now: at("2025-03-04T10:00:00+07:00"))
             done.append(d)
         }
-        let open = try await repo.receive(DossierRepositoryTests.intake(w), actor: actor, now: at("2025-03-03T09:00:00+07:00")).0
+        let open = try await repo.receive(DossierRepositoryTests.intake(w), actor: actor, now: at("2025-03-03T09:00:00+07:00")).dossier
         return (w, done, open)
     }
 

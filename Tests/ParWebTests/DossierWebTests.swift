@@ -194,9 +194,9 @@ struct DossierWebTests {
                 #expect(res.body.string.hasPrefix("%PDF-1.4"))
                 #expect(res.headers.first(name: .contentDisposition)?.hasPrefix("attachment") == true)
             }
-            let (other, _) = try await DossierRepository(db: app.db).receive(
+            let other = try await DossierRepository(db: app.db).receive(
                 DossierIntake(procedureID: fixture.procedure.id, receivingUnitID: fixture.justice.id, channel: .counter,
-                              applicant: .init(name: "Lê Thị Mai"), components: ["Tờ khai"]), actor: .system("t"), now: testNow())
+                              applicant: .init(name: "Lê Thị Mai"), components: ["Tờ khai"]), actor: .system("t"), now: testNow()).dossier
             try await app.testing().test(.GET, "/api/v1/dossiers/\(other.id)/files/\(fileID)", headers: download) { res in
                 #expect(res.status == .notFound, "a file is reached only through its own dossier")
             }

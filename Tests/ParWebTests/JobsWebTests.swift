@@ -27,7 +27,7 @@ struct JobsWebTests {
         try await DossierRepository(db: app.db).receive(
             DossierIntake(procedureID: fixture.procedure.id, receivingUnitID: fixture.justice.id, channel: .counter,
                           applicant: .init(name: "Trần Thị Nhắc", email: email), components: ["Tờ khai"]),
-            actor: .system("t"), now: now).0
+            actor: .system("t"), now: now).dossier
     }
 
     static func sent(_ app: Application, to email: String) async throws -> [OutboxMessage] {
@@ -47,7 +47,7 @@ struct JobsWebTests {
             let bySMS = try await DossierRepository(db: app.db).receive(
                 DossierIntake(procedureID: fixture.procedure.id, receivingUnitID: fixture.justice.id, channel: .counter,
                               applicant: .init(name: "Lý Văn Nhắn", phone: phone, notifyBy: .sms), components: ["Tờ khai"]),
-                actor: .system("t"), now: clock.now).0
+                actor: .system("t"), now: clock.now).dossier
             for d in [dossier, bySMS] {
                 _ = try await DossierRepository(db: app.db).act(d.id, expectedVersion: nil, event: .requestSupplement(items: ["Giấy xác nhận"]),
                                                              actor: .system("t"), now: clock.now)

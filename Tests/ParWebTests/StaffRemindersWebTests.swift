@@ -53,7 +53,7 @@ struct StaffRemindersWebTests {
             for name in ["Trần Thị Một", "Lê Văn Hai"] {
                 codes.append(try await DossierRepository(db: app.db).receive(
                     DossierIntake(procedureID: fixture.procedure.id, receivingUnitID: unit.id, channel: .counter,
-                                  applicant: .init(name: name), components: ["Tờ khai"]), actor: .system("t"), now: clock.now).0.code)
+                                  applicant: .init(name: name), components: ["Tờ khai"]), actor: .system("t"), now: clock.now).dossier.code)
             }
             // Received Wednesday 2 December at 10:00 with five working days: due Wednesday 9 December.
             #expect(try await Self.run(Jobs.officerDigest, app).message == "0 digests sent to 1 officers with an e-mail")

@@ -91,9 +91,9 @@ private func makeFixture(_ app: Application) async throws -> Fixture {
         publication: .init(decision: nil, effectiveFrom: nil), actor: actor, now: testNow())
     var dossiers: [OrgUnit.ID: Dossier.ID] = [:]
     for unit in [justice, health] {
-        let (dossier, _) = try await DossierRepository(db: app.db).receive(
+        let dossier = try await DossierRepository(db: app.db).receive(
             DossierIntake(procedureID: procedure.id, receivingUnitID: unit.id, channel: .counter,
-                          applicant: .init(name: "Lê Văn Cường"), components: ["Tờ khai"]), actor: actor, now: testNow())
+                          applicant: .init(name: "Lê Văn Cường"), components: ["Tờ khai"]), actor: actor, now: testNow()).dossier
         dossiers[unit.id] = dossier.id
     }
     return Fixture(province: province, justice: justice, health: health, users: users, procedure: procedure, dossiers: dossiers)

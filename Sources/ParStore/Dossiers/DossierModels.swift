@@ -58,6 +58,20 @@ final class DossierModel: Model, @unchecked Sendable {
 
     static func encode(_ d: Dossier) throws -> String { try StoredJSON.encode(d) }
 
+    /// Inserts a new dossier's row: the columns `apply` sets, as one SQL statement (no model
+    /// reflection on intake's path; `DossierRepositoryTests` reads it back through the model).
+    static func insert(_ d: Dossier, lookupSecretHash: String, on tx: any Database) async throws {
+        let keys = DossierSearchKeys(d)
+        try await tx.sql.raw("""
+            INSERT INTO dossiers (id, code, procedure_id, receiving_unit_id, holder_unit_id, state, channel, due_at, received_at,
+                lookup_secret_hash, data, version, citizen_id, gauge_key, code_key, applicant_key, applicant_id_hash, applicant_phone_hash)
+            VALUES (\(bind: d.id.rawValue), \(bind: d.code), \(bind: d.procedureID.rawValue), \(bind: d.receivingUnitID.rawValue),
+                \(bind: d.holderUnitID.rawValue), \(bind: d.state.rawValue), \(bind: d.channel.rawValue), \(bind: d.dueAt), \(bind: d.receivedAt),
+                \(bind: lookupSecretHash), \(bind: try encode(d)), \(bind: d.version), \(bind: d.citizenID?.rawValue),
+                \(bind: ServiceCounters.openKey(d)), \(bind: keys.code), \(bind: keys.name), \(bind: keys.idNumberHash), \(bind: keys.phoneHash))
+            """).run()
+    }
+
     /// A dossier read by SQL: its `data` and `version` columns.
     static func decode(_ row: any SQLRow) throws -> Dossier {
         var dossier = try StoredJSON.decode(Dossier.self, from: try row.decode(column: "data", as: String.self))
@@ -83,6 +97,16 @@ final class DossierEventModel: Model, @unchecked Sendable {
     @OptionalField(key: "snapshot") var snapshot: String?
     @OptionalField(key: "metrics") var metrics: String?
     init() {}
+
+    /// Appends a timeline row with the dossier after the event (`snapshot`), as one SQL statement.
+    static func insert(_ entry: DossierTimelineEntry, of dossier: Dossier, payload: String?, metrics: String?, on tx: any Database) async throws {
+        try await tx.sql.raw("""
+            INSERT INTO dossier_events (id, dossier_id, seq, name, at, actor_name, from_state, to_state, unit_id, detail, payload, snapshot, metrics)
+            VALUES (\(bind: UUID()), \(bind: dossier.id.rawValue), \(bind: entry.sequence), \(bind: entry.name), \(bind: entry.at),
+                \(bind: entry.actorName), \(bind: entry.fromState?.rawValue), \(bind: entry.toState.rawValue), \(bind: entry.unitID?.rawValue),
+                \(bind: entry.detail), \(bind: payload), \(bind: try StoredJSON.encode(dossier)), \(bind: metrics))
+            """).run()
+    }
 }
 
 /// Row of `dossier_steps`.
@@ -99,6 +123,16 @@ final class DossierStepModel: Model, @unchecked Sendable {
     @OptionalField(key: "finished_at") var finishedAt: Date?
     @Field(key: "actor_name") var actorName: String
     init() {}
+
+    /// Opens a step row, as one SQL statement.
+    static func insert(_ step: DossierStep, of dossier: Dossier.ID, on tx: any Database) async throws {
+        try await tx.sql.raw("""
+            INSERT INTO dossier_steps (id, dossier_id, seq, unit_id, from_unit_id, electronic, started_at, due_at, finished_at, actor_name)
+            VALUES (\(bind: UUID()), \(bind: dossier.rawValue), \(bind: step.sequence), \(bind: step.unitID.rawValue),
+                \(bind: step.fromUnitID?.rawValue), \(bind: step.electronic), \(bind: step.startedAt), \(bind: step.dueAt),
+                \(bind: step.finishedAt), \(bind: step.actorName))
+            """).run()
+    }
 
     func toDomain() -> DossierStep {
         DossierStep(sequence: seq, unitID: .init(unitID), fromUnitID: fromUnitID.map { .init($0) }, electronic: electronic,

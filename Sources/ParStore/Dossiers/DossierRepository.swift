@@ -27,6 +27,15 @@ public struct FileDraft: Sendable {
 /// The one-stop dossier engine's store. Every action is one transaction writing
 /// the new state, an event row and the audit row; actions carry the version
 /// they were made against, so of two conflicting actions exactly one wins.
+/// A dossier just received, with what the receipt needs: the lookup secret (only its hash is
+/// stored) and the timeline and steps as written, so the answer needs no second read.
+public struct ReceivedDossier: Sendable {
+    public let dossier: Dossier
+    public let secret: String
+    public let timeline: [DossierTimelineEntry]
+    public let steps: [DossierStep]
+}
+
 public struct DossierRepository: Sendable {
     let db: any Database
 
@@ -41,7 +50,7 @@ public struct DossierRepository: Sendable {
     /// unique across instances), stores it with its first step, its scans and reused copies, the counters,
     /// the applicant's notice and the audit row, and returns it with the lookup secret printed on the
     /// receipt (only its hash is stored).
-    public func receive(_ raw: DossierIntake, files: [FileDraft] = [], actor: AuditActor, now: Date) async throws -> (Dossier, secret: String) {
+    public func receive(_ raw: DossierIntake, files: [FileDraft] = [], actor: AuditActor, now: Date) async throws -> ReceivedDossier {
         let intake = try raw.validated()
         let calendar = try await CalendarRepository(db: db).calendar()
         // Read before the write transaction, so that it (SQLite's one writer, PostgreSQL's ward rows)
@@ -58,12 +67,9 @@ public struct DossierRepository: Sendable {
             let dossier = try Dossier.receive(intake, procedure: procedure, id: .random(),
                                               code: DossierCode.make(unitCode: unitCode, day: day, sequence: sequence), at: now, calendar: calendar)
             let secret = Self.newSecret()
-            let model = DossierModel()
-            try model.apply(dossier)
-            model.lookupSecretHash = Self.hash(secret)
-            try await model.create(on: tx)
+            try await DossierModel.insert(dossier, lookupSecretHash: Self.hash(secret), on: tx)
             let received = ServiceCounters.intake(dossier)
-            try await Self.appendEvent(dossier, name: Dossier.receiveEventName, from: nil, unit: intake.receivingUnitID,
+            let entry = try await Self.appendEvent(dossier, name: Dossier.receiveEventName, from: nil, unit: intake.receivingUnitID,
                                        detail: DossierEvent.receiptDetail(dossier), payload: nil, metrics: received, actor: actor, at: now, on: tx)
             var counts = received
             for draft in files {
@@ -79,11 +85,11 @@ public struct DossierRepository: Sendable {
                                       entityID: dossier.id.description, after: ["code": dossier.code, "state": dossier.state.rawValue], now: now)
             // Last, the roll-ups every intake of the province adds to (the province's own rows among
             // them): their row locks are held from here to COMMIT only.
-            try await Self.openStep(dossier, sequence: 1, unit: intake.receivingUnitID, from: nil, electronic: true,
-                                    procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
+            let step = try await Self.openStep(dossier, sequence: 1, unit: intake.receivingUnitID, from: nil, electronic: true,
+                                               procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
             try await OpenCounterStore.move(from: nil, to: dossier, at: now, on: tx)
             try await ServiceCounterStore.add(counts, for: dossier, at: now, on: tx)
-            return (dossier, secret)
+            return ReceivedDossier(dossier: dossier, secret: secret, timeline: [entry], steps: [step])
         }
     }
 
@@ -247,20 +253,15 @@ public struct DossierRepository: Sendable {
 
     // MARK: Internals
 
-    /// Opens a processing step at `unit`, due at its share (`Procedure.stepDue`).
+    /// Opens a processing step at `unit`, due at its share (`Procedure.stepDue`), and returns it as written.
+    @discardableResult
     static func openStep(_ dossier: Dossier, sequence: Int, unit: OrgUnit.ID, from: OrgUnit.ID?, electronic: Bool,
-                         procedure: Procedure, actor: AuditActor, now: Date, calendar: WorkingCalendar, on tx: any Database) async throws {
-        let row = DossierStepModel()
-        row.id = UUID()
-        row.dossierID = dossier.id.rawValue
-        row.seq = sequence
-        row.unitID = unit.rawValue
-        row.fromUnitID = from?.rawValue
-        row.electronic = electronic
-        row.startedAt = now
-        row.dueAt = procedure.stepDue(sequence: sequence, from: now, dossierDue: dossier.dueAt, calendar: calendar)
-        row.actorName = actor.name
-        try await row.create(on: tx)
+                         procedure: Procedure, actor: AuditActor, now: Date, calendar: WorkingCalendar, on tx: any Database) async throws -> DossierStep {
+        let step = DossierStep(sequence: sequence, unitID: unit, fromUnitID: from, electronic: electronic, startedAt: now,
+                               dueAt: procedure.stepDue(sequence: sequence, from: now, dossierDue: dossier.dueAt, calendar: calendar),
+                               finishedAt: nil, actorName: actor.name)
+        try await DossierStepModel.insert(step, of: dossier.id, on: tx)
+        return step
     }
 
     /// Closes the current step on a hand-over (opening the next) or when processing ends.
@@ -298,24 +299,17 @@ public struct DossierRepository: Sendable {
     }
 
     /// Appends the timeline row with what the rebuild and the drill-down need: the event itself, the
-    /// dossier after it, and the counters it added (`,received,` — searchable with LIKE).
+    /// dossier after it, and the counters it added (`,received,` — searchable with LIKE). Returns the
+    /// entry as the timeline shows it.
+    @discardableResult
     static func appendEvent(_ dossier: Dossier, name: String, from: DossierState?, unit: OrgUnit.ID?, detail: String,
                             payload: DossierEvent?, metrics: [ServiceMetric: Int],
-                            actor: AuditActor, at: Date, on tx: any Database) async throws {
-        let event = DossierEventModel()
-        event.payload = try payload.map { try StoredJSON.encode($0) }
-        event.snapshot = try StoredJSON.encode(dossier)
-        event.metrics = ServiceCounters.tag(metrics)
-        event.dossierID = dossier.id.rawValue
-        event.seq = dossier.version
-        event.name = name
-        event.at = at
-        event.actorName = actor.name
-        event.fromState = from?.rawValue
-        event.toState = dossier.state.rawValue
-        event.unitID = unit?.rawValue
-        event.detail = detail
-        try await event.create(on: tx)
+                            actor: AuditActor, at: Date, on tx: any Database) async throws -> DossierTimelineEntry {
+        let entry = DossierTimelineEntry(sequence: dossier.version, name: name, at: at, actorName: actor.name, fromState: from,
+                                         toState: dossier.state, unitID: unit, detail: detail)
+        try await DossierEventModel.insert(entry, of: dossier, payload: try payload.map { try StoredJSON.encode($0) },
+                                           metrics: ServiceCounters.tag(metrics), on: tx)
+        return entry
     }
 
     /// Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L).

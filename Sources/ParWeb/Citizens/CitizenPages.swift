@@ -293,9 +293,9 @@ enum CitizenPages {
                                                         notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [], citizenID: citizen.id)
             let actor = request.auditActor(id: nil, name: citizen.email)
-            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: actor, now: request.now)
-            request.session.data["submitted.\(dossier.id)"] = secret
-            return request.redirect(to: Paths.citizenDossier.link(dossier.id))
+            let received = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: actor, now: request.now)
+            request.session.data["submitted.\(received.dossier.id)"] = received.secret
+            return request.redirect(to: Paths.citizenDossier.link(received.dossier.id))
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderSubmit(request, citizen: citizen, procedure: procedure, selectedUnit: form.unit, notifyBy: form.notifyBy,

@@ -159,9 +159,9 @@ extension DossierPages {
                                                         notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
-            let (dossier, secret) = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: request.auditActor, now: request.now)
-            request.session.data[receiptKey(dossier.id)] = secret
-            return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
+            let received = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: request.auditActor, now: request.now)
+            request.session.data[receiptKey(received.dossier.id)] = received.secret
+            return request.redirect(to: Paths.dossierReceipt.link(received.dossier.id))
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderIntake(request, form: echo, errors: errors)

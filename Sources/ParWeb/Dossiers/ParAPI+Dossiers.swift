@@ -21,11 +21,11 @@ extension ParAPI {
                                                     email: body.applicant.email,
                                                     notifyBy: try DossierService.notifyBy(body.applicant.notifyBy?.rawValue, request: request)),
                                    components: body.components)
-        let repository = DossierRepository(db: request.db)
-        let (dossier, secret) = try await repository.receive(intake, actor: request.auditActor, now: request.now)
-        let rendered = try await Self.dossier(dossier, repository: repository, now: request.now)
-        return .created(.init(headers: .init(eTag: Self.etag(dossier.version)),
-                              body: .json(.init(dossier: rendered, lookupSecret: secret))))
+        // The answer is built from what was written: a dossier just received has one event and one step.
+        let received = try await DossierRepository(db: request.db).receive(intake, actor: request.auditActor, now: request.now)
+        let rendered = Self.dossier(received.dossier, timeline: received.timeline, steps: received.steps, now: request.now)
+        return .created(.init(headers: .init(eTag: Self.etag(received.dossier.version)),
+                              body: .json(.init(dossier: rendered, lookupSecret: received.secret))))
     }
 
     func getDossier(_ input: Operations.GetDossier.Input) async throws -> Operations.GetDossier.Output {
@@ -62,9 +62,11 @@ extension ParAPI {
     // MARK: Helpers
 
     static func dossier(_ d: Dossier, repository: DossierRepository, now: Date) async throws -> Components.Schemas.Dossier {
-        let timeline = try await repository.timeline(of: d.id)
-        let steps = try await repository.steps(of: d.id)
-        return .init(
+        dossier(d, timeline: try await repository.timeline(of: d.id), steps: try await repository.steps(of: d.id), now: now)
+    }
+
+    static func dossier(_ d: Dossier, timeline: [DossierTimelineEntry], steps: [DossierStep], now: Date) -> Components.Schemas.Dossier {
+        .init(
             id: d.id.description, code: d.code, procedureId: d.procedureID.description, receivingUnitId: d.receivingUnitID.description,
             holderUnitId: d.holderUnitID.description, channel: .init(rawValue: d.channel.rawValue)!,
             state: .init(rawValue: d.state.rawValue)!, nationalStatus: d.state.nationalStatus, receivedAt: d.receivedAt,
