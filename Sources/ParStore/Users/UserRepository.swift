@@ -208,15 +208,32 @@ public struct UserRepository: Sendable {
     }
 
     /// The owner of a live token, marking it used.
+    /// The principal a bearer token stands for: an active user with its grants, unless the token
+    /// is revoked. One statement (token, user and grants joined) on every API request's path.
     public func principal(forTokenHash hash: String, now: Date) async throws -> Principal? {
-        guard let token = try await APITokenModel.query(on: db).filter(\.$tokenHash == hash)
-            .filter(\.$revokedAt == nil).first() else { return nil }
+        let rows = try await db.sql.raw("""
+            SELECT t.id AS token_id, t.last_used_at, u.id AS user_id, u.username, u.display_name, u.is_active,
+                   g.id AS grant_id, g.role, g.unit_id
+            FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN role_grants g ON g.user_id = u.id
+            WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
+            """).all()
+        guard let first = rows.first, try first.decode(column: "is_active", as: Bool.self) else { return nil }
         // Record use at most once a minute so reads do not turn into writes.
-        if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            token.lastUsedAt = now
-            try await token.update(on: db)
+        if try first.decode(column: "last_used_at", as: Date?.self).map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            let token = try first.decode(column: "token_id", as: UUID.self)
+            try await db.singleWrite { sql in
+                try await sql.raw("UPDATE api_tokens SET last_used_at = \(bind: now) WHERE id = \(bind: token)").run()
+            }
         }
-        return try await principal(for: .init(token.userID))
+        let grants = try rows.compactMap { row -> RoleGrant? in
+            guard let id = try row.decode(column: "grant_id", as: UUID?.self),
+                  let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
+            return RoleGrant(id: .init(id), role: role, unitID: .init(try row.decode(column: "unit_id", as: UUID.self)))
+        }
+        return Principal(userID: .init(try first.decode(column: "user_id", as: UUID.self)),
+                         username: try first.decode(column: "username", as: String.self),
+                         displayName: try first.decode(column: "display_name", as: String.self),
+                         grants: grants.sorted { $0.role.rawValue < $1.role.rawValue })
     }
 
     public func tokens(of userID: UserAccount.ID) async throws -> [APITokenInfo] {
