@@ -62,6 +62,15 @@ struct DossierRepositoryTests {
             }
             let second = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: Self.monday).dossier
             #expect(second.code == "000.04.01.H26-250303-0002")
+            // Given the receiving unit as the caller read it, the repository numbers and counts the dossier
+            // as if it had read the unit itself; a record of another unit is not used.
+            let record = try #require(try await UnitRepository(db: db).find(Self.intake(w).receivingUnitID))
+            let third = try await repo.receive(Self.intake(w), receivingUnit: record, actor: .system("motcua"), now: Self.monday).dossier
+            #expect(third.code == "000.04.01.H26-250303-0003")
+            let stranger = UnitRecord(unit: OrgUnit(id: .random(), key: "x", code: "XX", kind: .department, name: "x", parentID: nil,
+                                                    validFrom: nil, validTo: nil), ancestry: [])
+            let fourth = try await repo.receive(Self.intake(w), receivingUnit: stranger, actor: .system("motcua"), now: Self.monday).dossier
+            #expect(fourth.code == "000.04.01.H26-250303-0004")
         }
     }
 

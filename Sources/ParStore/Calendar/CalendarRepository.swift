@@ -1,6 +1,8 @@
 import FluentKit
 import Foundation
 import ParCore
+import SQLKit
+import Synchronization
 
 /// Row of `calendar_years`.
 final class CalendarYearModel: Model, @unchecked Sendable {
@@ -32,13 +34,36 @@ public struct CalendarRepository: Sendable {
     }
 
     /// The calendar built from every stored year.
+    ///
+    /// Every intake and every action needs it, so the built calendar is kept in this process while
+    /// the stored years are the same rows at the same versions: a check reads only their ids and
+    /// versions (a year changed by another instance is seen on the next call).
     public func calendar() async throws -> WorkingCalendar {
-        let years = try await CalendarYearModel.query(on: db).all().map(Self.decode)
+        let sql = try db.sql
+        let current = try await sql.raw("SELECT id, version FROM calendar_years").all()
+        let signature = try Self.signature(current)
+        if let cached = Self.cache.withLock({ $0?.signature == signature ? $0?.calendar : nil }) { return cached }
+        // Built from one read of whole rows, so the calendar kept is the one its signature names.
+        let rows = try await sql.raw("SELECT id, version, data FROM calendar_years").all()
+        let years = try rows.map { try StoredJSON.decode(YearCalendar.self, from: try $0.decode(column: "data", as: String.self)) }
+        let calendar: WorkingCalendar
         do {
-            return try WorkingCalendar(years: years)
+            calendar = try WorkingCalendar(years: years)
         } catch {
             throw DomainError(error)
         }
+        let read = try Self.signature(rows)
+        Self.cache.withLock { $0 = (read, calendar) }
+        return calendar
+    }
+
+    /// The last calendar built in this process and the rows it was built from.
+    private static let cache = Mutex<(signature: String, calendar: WorkingCalendar)?>(nil)
+
+    /// The stored years' row ids (new for every new row, so distinct across databases) and versions, in order.
+    private static func signature(_ rows: [any SQLRow]) throws -> String {
+        try rows.map { "\(try $0.decode(column: "id", as: UUID.self)):\(try $0.decode(column: "version", as: Int.self))" }
+            .sorted().joined(separator: ",")
     }
 
     /// Stores a year's decisions if they make a consistent calendar with the other years.

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import ParCore
+import SQLKit
 
 /// Row of `procedures`: the current version as JSON plus the columns lists filter and sort on.
 final class ProcedureModel: Model, @unchecked Sendable {
@@ -39,6 +40,14 @@ final class ProcedureModel: Model, @unchecked Sendable {
     func toDomain() throws -> Procedure {
         var procedure = try ProcedureCoding.decode(data)
         procedure.version = version
+        return procedure
+    }
+
+    /// One procedure as the domain knows it, read by SQL (intake's path: no model reflection).
+    static func domain(_ id: UUID, on db: any Database) async throws -> Procedure? {
+        guard let row = try await db.sql.raw("SELECT data, version FROM procedures WHERE id = \(bind: id)").first() else { return nil }
+        var procedure = try ProcedureCoding.decode(try row.decode(column: "data", as: String.self))
+        procedure.version = try row.decode(column: "version", as: Int.self)
         return procedure
     }
 }

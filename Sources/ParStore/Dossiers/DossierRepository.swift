@@ -50,18 +50,29 @@ public struct DossierRepository: Sendable {
     /// unique across instances), stores it with its first step, its scans and reused copies, the counters,
     /// the applicant's notice and the audit row, and returns it with the lookup secret printed on the
     /// receipt (only its hash is stored).
-    public func receive(_ raw: DossierIntake, files: [FileDraft] = [], actor: AuditActor, now: Date) async throws -> ReceivedDossier {
+    ///
+    /// `receivingUnit`, when the caller has just read it (to authorise the intake), saves reading it again.
+    public func receive(_ raw: DossierIntake, files: [FileDraft] = [], receivingUnit: UnitRecord? = nil,
+                        actor: AuditActor, now: Date) async throws -> ReceivedDossier {
         let intake = try raw.validated()
         let calendar = try await CalendarRepository(db: db).calendar()
         // Read before the write transaction, so that it (SQLite's one writer, PostgreSQL's ward rows)
         // holds its locks only for the writes.
-        guard let procedure = try await ProcedureModel.find(intake.procedureID.rawValue, on: db)?.toDomain() else { throw DomainError.unknownProcedure }
-        guard let unit = try await UnitModel.find(intake.receivingUnitID.rawValue, on: db) else { throw DomainError.unknownReceivingUnit }
+        guard let procedure = try await ProcedureModel.domain(intake.procedureID.rawValue, on: db) else { throw DomainError.unknownProcedure }
+        let unitCode: String, lineage: [UUID]
+        if let receivingUnit, receivingUnit.unit.id == intake.receivingUnitID {
+            (unitCode, lineage) = (receivingUnit.unit.code, receivingUnit.ancestry.reversed().map(\.rawValue))
+        } else {
+            guard let row = try await db.sql.raw("SELECT code, path FROM units WHERE id = \(bind: intake.receivingUnitID.rawValue)").first() else {
+                throw DomainError.unknownReceivingUnit
+            }
+            unitCode = try row.decode(column: "code", as: String.self)
+            lineage = UnitModel.lineage(ofPath: try row.decode(column: "path", as: String.self))
+        }
         try intake.check(against: procedure)
         for draft in files { try DossierIntake.checkScan(kind: draft.kind, component: draft.component, of: procedure) }
-        let unitCode = unit.code, unitPath = unit.path
         return try await db.writeTransaction { tx in
-            IndexRollups.remember(path: unitPath, of: intake.receivingUnitID)
+            IndexRollups.remember(lineage: lineage, of: intake.receivingUnitID)
             let day = VietnamTime.localDate(of: now)
             let sequence = try await Self.nextSequence(unit: intake.receivingUnitID, day: day, on: tx)
             let dossier = try Dossier.receive(intake, procedure: procedure, id: .random(),

@@ -29,9 +29,9 @@ public enum IndexRollups {
         return lineage
     }
 
-    /// Tells this write transaction a unit's path already read (the intake reads its unit first).
-    static func remember(path: String, of unit: OrgUnit.ID) {
-        LineageMemo.current?.remember(UnitModel.lineage(ofPath: path), of: unit)
+    /// Tells this write transaction a unit's lineage (root first) already known (the intake reads its unit first).
+    static func remember(lineage: [UUID], of unit: OrgUnit.ID) {
+        LineageMemo.current?.remember(lineage, of: unit)
     }
 
     /// The roll-up cells an event adds: (grain, period, metric, n) for one unit.

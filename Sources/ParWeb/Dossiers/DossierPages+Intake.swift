@@ -159,7 +159,8 @@ extension DossierPages {
                                                         notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
-            let received = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: request.auditActor, now: request.now)
+            let received = try await DossierRepository(db: request.db).receive(intake, files: drafts, receivingUnit: unit, actor: request.auditActor,
+                                                                               now: request.now)
             request.session.data[receiptKey(received.dossier.id)] = received.secret
             return request.redirect(to: Paths.dossierReceipt.link(received.dossier.id))
         } catch {

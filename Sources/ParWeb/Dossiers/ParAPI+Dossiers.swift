@@ -10,7 +10,7 @@ extension ParAPI {
     func receiveDossier(_ input: Operations.ReceiveDossier.Input) async throws -> Operations.ReceiveDossier.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        _ = try await request.authorizedUnit(body.receivingUnitId, .receiveDossiers)
+        let receivingUnit = try await request.authorizedUnit(body.receivingUnitId, .receiveDossiers)
         guard let procedure = Procedure.ID(string: body.procedureId), let unit = OrgUnit.ID(string: body.receivingUnitId),
               let channel = DossierChannel(rawValue: body.channel.rawValue) else {
             throw Problem(DomainError.invalid("Không có thủ tục này trong danh mục.", english: "No such procedure in the catalogue.", field: "procedureId"))
@@ -22,7 +22,8 @@ extension ParAPI {
                                                     notifyBy: try DossierService.notifyBy(body.applicant.notifyBy?.rawValue, request: request)),
                                    components: body.components)
         // The answer is built from what was written: a dossier just received has one event and one step.
-        let received = try await DossierRepository(db: request.db).receive(intake, actor: request.auditActor, now: request.now)
+        let received = try await DossierRepository(db: request.db).receive(intake, receivingUnit: receivingUnit, actor: request.auditActor,
+                                                                           now: request.now)
         let rendered = Self.dossier(received.dossier, timeline: received.timeline, steps: received.steps, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(received.dossier.version)),
                               body: .json(.init(dossier: rendered, lookupSecret: received.secret))))
