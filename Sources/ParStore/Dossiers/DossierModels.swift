@@ -29,27 +29,6 @@ final class DossierModel: Model, @unchecked Sendable {
     @OptionalField(key: "applicant_phone_hash") var applicantPhoneHash: String?
     init() {}
 
-    func apply(_ d: Dossier) throws {
-        id = d.id.rawValue
-        citizenID = d.citizenID?.rawValue
-        code = d.code
-        procedureID = d.procedureID.rawValue
-        receivingUnitID = d.receivingUnitID.rawValue
-        holderUnitID = d.holderUnitID.rawValue
-        state = d.state.rawValue
-        channel = d.channel.rawValue
-        dueAt = d.dueAt
-        receivedAt = d.receivedAt
-        data = try Self.encode(d)
-        version = d.version
-        gaugeKey = ServiceCounters.openKey(d)
-        let keys = DossierSearchKeys(d)
-        codeKey = keys.code
-        applicantKey = keys.name
-        applicantIDHash = keys.idNumberHash
-        applicantPhoneHash = keys.phoneHash
-    }
-
     func toDomain() throws -> Dossier {
         var d = try StoredJSON.decode(Dossier.self, from: data)
         d.version = version
@@ -58,8 +37,8 @@ final class DossierModel: Model, @unchecked Sendable {
 
     static func encode(_ d: Dossier) throws -> String { try StoredJSON.encode(d) }
 
-    /// Inserts a new dossier's row: the columns `apply` sets, as one SQL statement (no model
-    /// reflection on intake's path; `DossierRepositoryTests` reads it back through the model).
+    /// Inserts a new dossier's row as one SQL statement (no model reflection on intake's path;
+    /// `DossierRepositoryTests` reads it back through the model).
     static func insert(_ d: Dossier, lookupSecretHash: String, on tx: any Database) async throws {
         let keys = DossierSearchKeys(d)
         try await tx.sql.raw("""

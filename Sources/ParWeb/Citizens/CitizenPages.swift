@@ -286,7 +286,7 @@ enum CitizenPages {
             let store = request.fileStore
             var drafts: [FileDraft] = []
             for (component, _, file) in DossierPages.scans(form.scan, of: procedure) {
-                drafts.append(try request.storeUpload(file, kind: .component, component: component, digitised: false, store: store))
+                drafts.append(try await request.storeUpload(file, kind: .component, component: component, digitised: false, store: store))
             }
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unitID, channel: .online,
                                        applicant: .init(name: citizen.name, idNumber: citizen.idNumber, phone: citizen.phone, email: citizen.email,
@@ -369,7 +369,7 @@ enum CitizenPages {
             let repository = DossierRepository(db: request.db)
             var attached = 0
             for (component, _, file) in DossierPages.scans(form.scan, of: procedure) {
-                let draft = try request.storeUpload(file, kind: .component, component: component, digitised: false, store: request.fileStore)
+                let draft = try await request.storeUpload(file, kind: .component, component: component, digitised: false, store: request.fileStore)
                 _ = try await repository.addFile(draft, to: dossier.id, actor: actor, now: request.now)
                 attached += 1
             }

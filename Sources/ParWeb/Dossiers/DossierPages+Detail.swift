@@ -295,7 +295,7 @@ extension DossierPages {
                 throw Problem(DomainError.invalid("Chọn tệp.", english: "Choose a file.", field: "file"))
             }
             let kind = DossierFile.Kind(rawValue: form.kind ?? "") ?? .component
-            let draft = try request.storeUpload(file, kind: kind, component: nonEmpty(form.component), digitised: form.digitised == "1",
+            let draft = try await request.storeUpload(file, kind: kind, component: nonEmpty(form.component), digitised: form.digitised == "1",
                                                 store: request.fileStore)
             _ = try await DossierRepository(db: request.db).addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.dossier.link(dossier.id) + "#files")

@@ -150,7 +150,7 @@ extension DossierPages {
             var drafts: [FileDraft] = []
             let store = request.fileStore
             for (component, key, file) in scans(form.scan, of: procedure) {
-                drafts.append(try request.storeUpload(file, kind: .component, component: component,
+                drafts.append(try await request.storeUpload(file, kind: .component, component: component,
                                                       digitised: form.digitised?[key] == "1", store: store))
             }
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unit.unit.id, channel: channel,

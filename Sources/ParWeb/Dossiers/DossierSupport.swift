@@ -17,8 +17,21 @@ extension Request {
         FileStore(root: URL(fileURLWithPath: application.parConfig.filesDirectory, isDirectory: true))
     }
 
+    /// Stores bytes in the file store on the thread pool: the event loops, which run async code
+    /// (`ConcurrencyExecutor`), never wait for the disk.
+    func putFile(_ bytes: [UInt8], store: FileStore? = nil) async throws -> FileStore.Blob {
+        let store = store ?? fileStore
+        return try await application.threadPool.runIfActive { try store.put(bytes) }
+    }
+
+    /// Reads a stored file's bytes on the thread pool.
+    func readFile(_ sha256: String) async throws -> Data {
+        let store = fileStore
+        return try await application.threadPool.runIfActive { try store.read(sha256) }
+    }
+
     /// Checks an upload (size, real type) and stores its bytes; the dossier row comes later, in the transaction.
-    func storeUpload(_ file: File, kind: DossierFile.Kind, component: String?, digitised: Bool, store: FileStore) throws -> FileDraft {
+    func storeUpload(_ file: File, kind: DossierFile.Kind, component: String?, digitised: Bool, store: FileStore) async throws -> FileDraft {
         let bytes = Array(file.data.readableBytesView)
         let type: String
         do {
@@ -26,7 +39,7 @@ extension Request {
         } catch {
             throw Problem(error)
         }
-        let blob = try store.put(bytes)
+        let blob = try await putFile(bytes, store: store)
         return FileDraft(kind: kind, component: component.map(VietnameseText.clean), blob: blob, contentType: type,
                          originalName: FileRules.safeName(file.filename, contentType: type), digitised: digitised)
     }
@@ -39,7 +52,7 @@ extension Request {
         }
         let data: Data
         do {
-            data = try fileStore.read(file.sha256)
+            data = try await readFile(file.sha256)
         } catch {
             throw Problem(status: .gone, detail: "Tệp không còn trong kho lưu trữ.", detailEn: "The file is no longer in storage.")
         }

@@ -74,7 +74,7 @@ extension ParAPI {
         let type: String
         do { type = try FileRules.check(bytes, declaredType: declared, maxBytes: limit) } catch { throw Problem(error) }
         let kind = DossierFile.Kind(rawValue: input.query.kind.rawValue) ?? .component
-        let draft = FileDraft(kind: kind, component: input.query.component.map(VietnameseText.clean), blob: try request.fileStore.put(bytes),
+        let draft = FileDraft(kind: kind, component: input.query.component.map(VietnameseText.clean), blob: try await request.putFile(bytes),
                               contentType: type, originalName: FileRules.safeName(input.query.name, contentType: type),
                               digitised: input.query.digitised ?? false)
         let file = try await DossierRepository(db: request.db).addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)

@@ -313,7 +313,7 @@ enum ParIndexPages {
                 _ = try await repository.selfScore(set.id, unit: unit.unit.id, code: code, score: try number(form.score), explanation: form.explanation ?? "",
                                                    references: (form.references ?? "").split(whereSeparator: \.isNewline).map(String.init), actor: actor, now: now)
                 if let file = form.file, file.data.readableBytes > 0 {
-                    let draft = try request.storeUpload(file, kind: .component, component: nil, digitised: false, store: request.fileStore)
+                    let draft = try await request.storeUpload(file, kind: .component, component: nil, digitised: false, store: request.fileStore)
                     _ = try await repository.addEvidence(set.id, unit: unit.unit.id, code: code, blob: draft.blob, name: draft.originalName,
                                                          contentType: draft.contentType, actor: actor, now: now)
                 }
@@ -353,7 +353,7 @@ enum ParIndexPages {
         _ = try await ParIndexService.set(setID.description, request: request)
         _ = try await ParIndexService.viewableUnit(unitID.description, request: request)
         let data: Data
-        do { data = try request.fileStore.read(file.sha256) } catch {
+        do { data = try await request.readFile(file.sha256) } catch {
             throw Problem(status: .gone, detail: "Tệp không còn trong kho lưu trữ.", detailEn: "The file is no longer in storage.")
         }
         let response = Download.response(data, type: file.contentType, name: file.name)
