@@ -118,10 +118,11 @@ public struct DossierRepository: Sendable {
     private func actInTransaction(_ id: Dossier.ID, expectedVersion: Int?, event: DossierEvent, actor: AuditActor,
                                   now: Date, calendar: WorkingCalendar, surveyLink: String?) async throws -> Dossier {
         try await db.writeTransaction { tx in
-            guard let model = try await DossierModel.find(id.rawValue, on: tx) else {
+            // Read by SQL, not through the model: this runs under the write lock.
+            guard let row = try await tx.sql.raw("SELECT data, version FROM dossiers WHERE id = \(bind: id.rawValue)").first() else {
                 throw DossierRepository.notFound
             }
-            let before = try model.toDomain()
+            let before = try DossierModel.decode(row)
             if let expectedVersion, expectedVersion != before.version {
                 throw DossierRepository.changed
             }
@@ -279,15 +280,17 @@ public struct DossierRepository: Sendable {
     static func moveSteps(_ event: DossierEvent, before: Dossier, after: Dossier, actor: AuditActor, now: Date,
                           calendar: WorkingCalendar, on tx: any Database) async throws {
         guard event.closesStep else { return }
-        guard let current = try await DossierStepModel.query(on: tx).filter(\.$dossierID == after.id.rawValue)
-            .sort(\.$seq, .descending).first() else { return }
-        if current.finishedAt == nil {
-            current.finishedAt = now
-            try await current.save(on: tx)
-        }
+        // The current step closed (if still open) in one statement, by SQL as the rest of this transaction.
+        let closed = try await tx.sql.raw("""
+            UPDATE dossier_steps SET finished_at = COALESCE(finished_at, \(bind: now))
+            WHERE dossier_id = \(bind: after.id.rawValue)
+              AND seq = (SELECT MAX(seq) FROM dossier_steps WHERE dossier_id = \(bind: after.id.rawValue))
+            RETURNING seq
+            """).first()
+        guard let current = try closed?.decode(column: "seq", as: Int.self) else { return }
         guard let (unit, electronic) = event.handOver,
-              let procedure = try await ProcedureModel.find(after.procedureID.rawValue, on: tx)?.toDomain() else { return }
-        try await openStep(after, sequence: current.seq + 1, unit: unit, from: before.holderUnitID, electronic: electronic,
+              let procedure = try await ProcedureModel.domain(after.procedureID.rawValue, on: tx) else { return }
+        try await openStep(after, sequence: current + 1, unit: unit, from: before.holderUnitID, electronic: electronic,
                            procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
     }
 
