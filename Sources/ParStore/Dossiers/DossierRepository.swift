@@ -24,9 +24,6 @@ public struct FileDraft: Sendable {
     }
 }
 
-/// The one-stop dossier engine's store. Every action is one transaction writing
-/// the new state, an event row and the audit row; actions carry the version
-/// they were made against, so of two conflicting actions exactly one wins.
 /// A dossier just received, with what the receipt needs: the lookup secret (only its hash is
 /// stored) and the timeline and steps as written, so the answer needs no second read.
 public struct ReceivedDossier: Sendable {
@@ -36,6 +33,9 @@ public struct ReceivedDossier: Sendable {
     public let steps: [DossierStep]
 }
 
+/// The one-stop dossier engine's store. Every action is one transaction writing
+/// the new state, an event row and the audit row; actions carry the version
+/// they were made against, so of two conflicting actions exactly one wins.
 public struct DossierRepository: Sendable {
     let db: any Database
 
@@ -81,7 +81,8 @@ public struct DossierRepository: Sendable {
             try await DossierModel.insert(dossier, lookupSecretHash: Self.hash(secret), on: tx)
             let received = ServiceCounters.intake(dossier)
             let entry = try await Self.appendEvent(dossier, name: Dossier.receiveEventName, from: nil, unit: intake.receivingUnitID,
-                                       detail: DossierEvent.receiptDetail(dossier), payload: nil, metrics: received, actor: actor, at: now, on: tx)
+                                                   detail: DossierEvent.receiptDetail(dossier), payload: nil, metrics: received,
+                                                   actor: actor, at: now, on: tx)
             var counts = received
             for draft in files {
                 try await Self.insertFile(draft, dossier: dossier, actor: actor, now: now, on: tx)

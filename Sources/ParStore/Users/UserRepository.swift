@@ -207,9 +207,9 @@ public struct UserRepository: Sendable {
         }
     }
 
-    /// The owner of a live token, marking it used.
-    /// The principal a bearer token stands for: an active user with its grants, unless the token
-    /// is revoked. One statement (token, user and grants joined) on every API request's path.
+    /// The principal a bearer token stands for, marking the token used: an active user with its
+    /// grants, unless the token is revoked. One statement (token, user and grants joined) on every
+    /// API request's path.
     public func principal(forTokenHash hash: String, now: Date) async throws -> Principal? {
         let rows = try await db.sql.raw("""
             SELECT t.id AS token_id, t.last_used_at, u.id AS user_id, u.username, u.display_name, u.is_active,
