@@ -27,6 +27,10 @@ struct UserRepositoryTests {
             #expect(principal.grants.map(\.role.rawValue) == principal.grants.map(\.role.rawValue).sorted())
             #expect(try await users.principal(forTokenHash: "hash-2", now: now)?.grants == [], "a user without grants is still the user")
             #expect(try await users.principal(forTokenHash: "no-such-hash", now: now) == nil)
+            // A signed-in session's principal (by user id) is the same.
+            #expect(try await users.principal(for: officer.id) == principal)
+            #expect(try await users.principal(for: idle.id)?.grants == [])
+            #expect(try await users.principal(for: .init(UUID())) == nil)
 
             // Last use: recorded on first use, not again within the minute, again after it.
             func lastUsed() async throws -> Date? { try await users.tokens(of: officer.id).first { $0.id == token.id }?.lastUsedAt }
@@ -39,6 +43,7 @@ struct UserRepositoryTests {
 
             _ = try await users.update(officer.id, expectedVersion: nil, displayName: nil, isActive: false, passwordHash: nil, actor: actor, now: now)
             #expect(try await users.principal(forTokenHash: "hash-1", now: now) == nil, "an inactive user's token stands for nobody")
+            #expect(try await users.principal(for: officer.id) == nil, "an inactive user's session stands for nobody")
             _ = try await users.update(officer.id, expectedVersion: nil, displayName: nil, isActive: true, passwordHash: nil, actor: actor, now: now)
             try await users.revokeToken(token.id, of: officer.id, actor: actor, now: now)
             #expect(try await users.principal(forTokenHash: "hash-1", now: now) == nil, "a revoked token stands for nobody")

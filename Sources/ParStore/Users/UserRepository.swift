@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import ParCore
+import SQLKit
 
 /// A personal API token as listed to its owner (never the token itself).
 public struct APITokenInfo: Sendable, Equatable {
@@ -54,9 +55,28 @@ public struct UserRepository: Sendable {
     }
 
     /// The acting identity of an active user.
+    /// The principal of an active user (a signed-in session's): the user and its grants in one statement.
     public func principal(for id: UserAccount.ID) async throws -> Principal? {
-        guard let user = try await find(id), user.isActive else { return nil }
-        return Principal(userID: user.id, username: user.username, displayName: user.displayName, grants: user.grants)
+        try Self.principal(fromRows: try await db.sql.raw("""
+            SELECT u.id AS user_id, u.username, u.display_name, u.is_active, g.id AS grant_id, g.role, g.unit_id
+            FROM users u LEFT JOIN role_grants g ON g.user_id = u.id
+            WHERE u.id = \(bind: id.rawValue)
+            """).all())
+    }
+
+    /// A principal from its user's rows joined with the grants (one row per grant, or one without):
+    /// nil when there is no row or the user is inactive. Grants in role order, as `UserAccount` has them.
+    private static func principal(fromRows rows: [any SQLRow]) throws -> Principal? {
+        guard let first = rows.first, try first.decode(column: "is_active", as: Bool.self) else { return nil }
+        let grants = try rows.compactMap { row -> RoleGrant? in
+            guard let id = try row.decode(column: "grant_id", as: UUID?.self),
+                  let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
+            return RoleGrant(id: .init(id), role: role, unitID: .init(try row.decode(column: "unit_id", as: UUID.self)))
+        }
+        return Principal(userID: .init(try first.decode(column: "user_id", as: UUID.self)),
+                         username: try first.decode(column: "username", as: String.self),
+                         displayName: try first.decode(column: "display_name", as: String.self),
+                         grants: grants.sorted { $0.role.rawValue < $1.role.rawValue })
     }
 
     private func account(_ model: UserModel, on db: any Database) async throws -> UserAccount {
@@ -217,7 +237,7 @@ public struct UserRepository: Sendable {
             FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN role_grants g ON g.user_id = u.id
             WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
             """).all()
-        guard let first = rows.first, try first.decode(column: "is_active", as: Bool.self) else { return nil }
+        guard let first = rows.first, let principal = try Self.principal(fromRows: rows) else { return nil }
         // Record use at most once a minute so reads do not turn into writes.
         if try first.decode(column: "last_used_at", as: Date?.self).map({ now.timeIntervalSince($0) > 60 }) ?? true {
             let token = try first.decode(column: "token_id", as: UUID.self)
@@ -225,15 +245,7 @@ public struct UserRepository: Sendable {
                 try await sql.raw("UPDATE api_tokens SET last_used_at = \(bind: now) WHERE id = \(bind: token)").run()
             }
         }
-        let grants = try rows.compactMap { row -> RoleGrant? in
-            guard let id = try row.decode(column: "grant_id", as: UUID?.self),
-                  let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
-            return RoleGrant(id: .init(id), role: role, unitID: .init(try row.decode(column: "unit_id", as: UUID.self)))
-        }
-        return Principal(userID: .init(try first.decode(column: "user_id", as: UUID.self)),
-                         username: try first.decode(column: "username", as: String.self),
-                         displayName: try first.decode(column: "display_name", as: String.self),
-                         grants: grants.sorted { $0.role.rawValue < $1.role.rawValue })
+        return principal
     }
 
     public func tokens(of userID: UserAccount.ID) async throws -> [APITokenInfo] {
