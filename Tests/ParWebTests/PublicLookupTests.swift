@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPIRuntime
 import OpenAPIVapor
 import ParCore
 import ParTestSupport
@@ -53,6 +54,15 @@ struct PublicLookupTests {
             let long = try await Self.get(app, PublicLookup.path + "?code=\(String(repeating: "9", count: 81))&secret=x")
             #expect(long.status == .badRequest && long.body.contains("The parameter code is longer than 80 characters"), "\(long.body)")
         }
+    }
+
+    @Test("dates are written as the generated handlers write them, also a moment before the next second", arguments: [
+        0.0, 0.4, 0.5, 0.9994, 0.9996, 0.999_999])
+    func datesAsGenerated(fraction: Double) throws {
+        let date = Date(timeIntervalSince1970: 1_798_734_713 + fraction)
+        let ours = String(decoding: try PublicLookup.encoder.encode([date]), as: UTF8.self)
+        let runtime = try ISO8601DateTranscoder.iso8601.encode(date)
+        #expect(ours.contains("\"\(runtime)\""), "\(ours) ≠ \(runtime)")
     }
 
     @Test("query parsing: first value wins, + and percent escapes decode, a bad escape is an empty value", arguments: [

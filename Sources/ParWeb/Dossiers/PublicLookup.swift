@@ -122,11 +122,18 @@ enum PublicLookup {
         return String(validating: text, as: UTF8.self)
     }
 
-    /// The OpenAPI runtime's JSON coding: sorted keys, pretty-printed, ISO 8601 dates.
+    /// The OpenAPI runtime's JSON coding: sorted keys, pretty-printed, and dates written by the same
+    /// transcoder as the generated handlers' (`Configuration`'s default, `.iso8601`). JSONEncoder's own
+    /// `.iso8601` floors the fraction of a second where the runtime's formatter rounds it, so an instant
+    /// within half a millisecond of the next second read one second apart (found by CI at 16:31:53.9995).
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        encoder.dateEncodingStrategy = .iso8601
+        let transcoder: ISO8601DateTranscoder = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(try transcoder.encode(date))
+        }
         return encoder
     }()
 }
