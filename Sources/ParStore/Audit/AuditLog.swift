@@ -41,14 +41,14 @@ public enum AuditLog {
                                summary: summaryJSON(before: before, after: after),
                                requestID: actor.requestID, clientAddress: actor.clientAddress, previousHash: "", hash: "")
         entry.contentHash = sha256(entry.contentText)
-        // Written as text, not through SQLKit's builder: every state change runs this.
-        try await db.sql.raw("""
-            INSERT INTO audit_log (at_ms, actor_id, actor_name, action, entity_type, entity_id, summary, request_id, client_address,
-                prev_hash, hash, content_hash)
-            VALUES (\(bind: entry.atMilliseconds), \(bind: entry.actorID), \(bind: entry.actorName), \(bind: entry.action),
-                \(bind: entry.entityType), \(bind: entry.entityID), \(bind: entry.summary), \(bind: entry.requestID),
-                \(bind: entry.clientAddress), '', '', \(bind: entry.contentHash))
-            """).run()
+        // Written as text, not through SQLKit's builder (every state change runs this), now or with its batch.
+        try await WriteBatch.append(into: "audit_log", columns: [
+            "at_ms", "actor_id", "actor_name", "action", "entity_type", "entity_id", "summary", "request_id", "client_address",
+            "prev_hash", "hash", "content_hash",
+        ], rows: [[
+            entry.atMilliseconds, entry.actorID, entry.actorName, entry.action, entry.entityType, entry.entityID, entry.summary,
+            entry.requestID, entry.clientAddress, "", "", entry.contentHash,
+        ]], on: db)
     }
 
     static func sha256(_ text: String) -> String {

@@ -37,18 +37,18 @@ final class DossierModel: Model, @unchecked Sendable {
 
     static func encode(_ d: Dossier) throws -> String { try StoredJSON.encode(d) }
 
-    /// Inserts a new dossier's row as one SQL statement (no model reflection on intake's path;
-    /// `DossierRepositoryTests` reads it back through the model).
+    /// Inserts a new dossier's row as SQL text, now or with its batch (`WriteBatch`; no model reflection on
+    /// intake's path; `DossierRepositoryTests` reads it back through the model).
     static func insert(_ d: Dossier, lookupSecretHash: String, on tx: any Database) async throws {
         let keys = DossierSearchKeys(d)
-        try await tx.sql.raw("""
-            INSERT INTO dossiers (id, code, procedure_id, receiving_unit_id, holder_unit_id, state, channel, due_at, received_at,
-                lookup_secret_hash, data, version, citizen_id, gauge_key, code_key, applicant_key, applicant_id_hash, applicant_phone_hash)
-            VALUES (\(bind: d.id.rawValue), \(bind: d.code), \(bind: d.procedureID.rawValue), \(bind: d.receivingUnitID.rawValue),
-                \(bind: d.holderUnitID.rawValue), \(bind: d.state.rawValue), \(bind: d.channel.rawValue), \(bind: d.dueAt), \(bind: d.receivedAt),
-                \(bind: lookupSecretHash), \(bind: try encode(d)), \(bind: d.version), \(bind: d.citizenID?.rawValue),
-                \(bind: ServiceCounters.openKey(d)), \(bind: keys.code), \(bind: keys.name), \(bind: keys.idNumberHash), \(bind: keys.phoneHash))
-            """).run()
+        try await WriteBatch.append(into: schema, columns: [
+            "id", "code", "procedure_id", "receiving_unit_id", "holder_unit_id", "state", "channel", "due_at", "received_at",
+            "lookup_secret_hash", "data", "version", "citizen_id", "gauge_key", "code_key", "applicant_key", "applicant_id_hash", "applicant_phone_hash",
+        ], rows: [[
+            d.id.rawValue, d.code, d.procedureID.rawValue, d.receivingUnitID.rawValue, d.holderUnitID.rawValue, d.state.rawValue,
+            d.channel.rawValue, d.dueAt, d.receivedAt, lookupSecretHash, try encode(d), d.version, d.citizenID?.rawValue,
+            ServiceCounters.openKey(d), keys.code, keys.name, keys.idNumberHash, keys.phoneHash,
+        ]], on: tx)
     }
 
     /// A dossier read by SQL: its `data` and `version` columns.
@@ -77,14 +77,14 @@ final class DossierEventModel: Model, @unchecked Sendable {
     @OptionalField(key: "metrics") var metrics: String?
     init() {}
 
-    /// Appends a timeline row with the dossier after the event (`snapshot`), as one SQL statement.
+    /// Appends a timeline row with the dossier after the event (`snapshot`), now or with its batch.
     static func insert(_ entry: DossierTimelineEntry, of dossier: Dossier, payload: String?, metrics: String?, on tx: any Database) async throws {
-        try await tx.sql.raw("""
-            INSERT INTO dossier_events (id, dossier_id, seq, name, at, actor_name, from_state, to_state, unit_id, detail, payload, snapshot, metrics)
-            VALUES (\(bind: UUID()), \(bind: dossier.id.rawValue), \(bind: entry.sequence), \(bind: entry.name), \(bind: entry.at),
-                \(bind: entry.actorName), \(bind: entry.fromState?.rawValue), \(bind: entry.toState.rawValue), \(bind: entry.unitID?.rawValue),
-                \(bind: entry.detail), \(bind: payload), \(bind: try StoredJSON.encode(dossier)), \(bind: metrics))
-            """).run()
+        try await WriteBatch.append(into: schema, columns: [
+            "id", "dossier_id", "seq", "name", "at", "actor_name", "from_state", "to_state", "unit_id", "detail", "payload", "snapshot", "metrics",
+        ], rows: [[
+            UUID(), dossier.id.rawValue, entry.sequence, entry.name, entry.at, entry.actorName, entry.fromState?.rawValue,
+            entry.toState.rawValue, entry.unitID?.rawValue, entry.detail, payload, try StoredJSON.encode(dossier), metrics,
+        ]], on: tx)
     }
 }
 
@@ -103,14 +103,14 @@ final class DossierStepModel: Model, @unchecked Sendable {
     @Field(key: "actor_name") var actorName: String
     init() {}
 
-    /// Opens a step row, as one SQL statement.
+    /// Opens a step row, now or with its batch.
     static func insert(_ step: DossierStep, of dossier: Dossier.ID, on tx: any Database) async throws {
-        try await tx.sql.raw("""
-            INSERT INTO dossier_steps (id, dossier_id, seq, unit_id, from_unit_id, electronic, started_at, due_at, finished_at, actor_name)
-            VALUES (\(bind: UUID()), \(bind: dossier.rawValue), \(bind: step.sequence), \(bind: step.unitID.rawValue),
-                \(bind: step.fromUnitID?.rawValue), \(bind: step.electronic), \(bind: step.startedAt), \(bind: step.dueAt),
-                \(bind: step.finishedAt), \(bind: step.actorName))
-            """).run()
+        try await WriteBatch.append(into: schema, columns: [
+            "id", "dossier_id", "seq", "unit_id", "from_unit_id", "electronic", "started_at", "due_at", "finished_at", "actor_name",
+        ], rows: [[
+            UUID(), dossier.rawValue, step.sequence, step.unitID.rawValue, step.fromUnitID?.rawValue, step.electronic,
+            step.startedAt, step.dueAt, step.finishedAt, step.actorName,
+        ]], on: tx)
     }
 
     func toDomain() -> DossierStep {

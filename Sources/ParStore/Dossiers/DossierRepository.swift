@@ -38,72 +38,18 @@ public struct ReceivedDossier: Sendable {
 /// they were made against, so of two conflicting actions exactly one wins.
 public struct DossierRepository: Sendable {
     let db: any Database
+    /// Where intakes wait to share a transaction (`IntakeQueue`); nil: each intake commits alone.
+    let intakes: IntakeQueue?
 
-    public init(db: any Database) { self.db = db }
+    public init(db: any Database, intakes: IntakeQueue? = nil) {
+        self.db = db
+        self.intakes = intakes
+    }
 
     /// No dossier has the id (404).
     static let notFound = DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "Dossier not found.")
     /// The dossier moved past the version the action was made against (412).
     static let changed = DomainError(.stale, "Hồ sơ vừa được người khác xử lý; hãy tải lại.", english: "The dossier was just changed by someone else; reload it.")
-
-    /// Receives a dossier (`Dossier.receive` decides): numbers it (unit code – yymmdd – daily sequence,
-    /// unique across instances), stores it with its first step, its scans and reused copies, the counters,
-    /// the applicant's notice and the audit row, and returns it with the lookup secret printed on the
-    /// receipt (only its hash is stored).
-    ///
-    /// `receivingUnit`, when the caller has just read it (to authorise the intake), saves reading it again.
-    public func receive(_ raw: DossierIntake, files: [FileDraft] = [], receivingUnit: UnitRecord? = nil,
-                        actor: AuditActor, now: Date) async throws -> ReceivedDossier {
-        let intake = try raw.validated()
-        let calendar = try await CalendarRepository(db: db).calendar()
-        // Read before the write transaction, so that it (SQLite's one writer, PostgreSQL's ward rows)
-        // holds its locks only for the writes.
-        guard let procedure = try await ProcedureModel.domain(intake.procedureID.rawValue, on: db) else { throw DomainError.unknownProcedure }
-        let unitCode: String, lineage: [UUID]
-        if let receivingUnit, receivingUnit.unit.id == intake.receivingUnitID {
-            (unitCode, lineage) = (receivingUnit.unit.code, receivingUnit.ancestry.reversed().map(\.rawValue))
-        } else {
-            guard let row = try await db.sql.raw("SELECT code, path FROM units WHERE id = \(bind: intake.receivingUnitID.rawValue)").first() else {
-                throw DomainError.unknownReceivingUnit
-            }
-            unitCode = try row.decode(column: "code", as: String.self)
-            lineage = UnitModel.lineage(ofPath: try row.decode(column: "path", as: String.self))
-        }
-        try intake.check(against: procedure)
-        for draft in files { try DossierIntake.checkScan(kind: draft.kind, component: draft.component, of: procedure) }
-        return try await db.writeTransaction { tx in
-            IndexRollups.remember(lineage: lineage, of: intake.receivingUnitID)
-            let day = VietnamTime.localDate(of: now)
-            let sequence = try await Self.nextSequence(unit: intake.receivingUnitID, day: day, on: tx)
-            let dossier = try Dossier.receive(intake, procedure: procedure, id: .random(),
-                                              code: DossierCode.make(unitCode: unitCode, day: day, sequence: sequence), at: now, calendar: calendar)
-            let secret = Self.newSecret()
-            try await DossierModel.insert(dossier, lookupSecretHash: Self.hash(secret), on: tx)
-            let received = ServiceCounters.intake(dossier)
-            let entry = try await Self.appendEvent(dossier, name: Dossier.receiveEventName, from: nil, unit: intake.receivingUnitID,
-                                                   detail: DossierEvent.receiptDetail(dossier), payload: nil, metrics: received,
-                                                   actor: actor, at: now, on: tx)
-            var counts = received
-            for draft in files {
-                try await Self.insertFile(draft, dossier: dossier, actor: actor, now: now, on: tx)
-                if draft.digitised { counts[draft.kind == .component ? .componentsDigitised : .resultsDigitised, default: 0] += 1 }
-            }
-            for reused in intake.reuse {
-                try await Self.reuseFile(reused, into: dossier, actor: actor, now: now, on: tx)
-                counts[.componentsReused, default: 0] += 1
-            }
-            try await OutboxRepository.notifyApplicant(of: dossier, dossier.receiptNotice(procedureName: procedure.name), now: now, on: tx)
-            try await AuditLog.append(on: tx, actor: actor, action: "dossier.receive", entityType: "dossier",
-                                      entityID: dossier.id.description, after: ["code": dossier.code, "state": dossier.state.rawValue], now: now)
-            // Last, the roll-ups every intake of the province adds to (the province's own rows among
-            // them): their row locks are held from here to COMMIT only.
-            let step = try await Self.openStep(dossier, sequence: 1, unit: intake.receivingUnitID, from: nil, electronic: true,
-                                               procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
-            try await OpenCounterStore.move(from: nil, to: dossier, at: now, on: tx)
-            try await ServiceCounterStore.add(counts, for: dossier, at: now, on: tx)
-            return ReceivedDossier(dossier: dossier, secret: secret, timeline: [entry], steps: [step])
-        }
-    }
 
     /// Applies an action if the dossier is still at `expectedVersion` (stale → 412).
     /// `surveyLink`, when given, goes into the notice of a returned result (the SIPAS survey).
@@ -295,18 +241,14 @@ public struct DossierRepository: Sendable {
                            procedure: procedure, actor: actor, now: now, calendar: calendar, on: tx)
     }
 
-    static func nextSequence(unit: OrgUnit.ID, day: LocalDate, on tx: any Database) async throws -> Int {
-        try await nextDailyNumber(in: "dossier_counters", unit: unit, day: day, on: tx)
-    }
-
     /// The next number of the day for a unit in a `(unit_id, day, n)` counter table (`dossier_counters`,
-    /// `queue_sequences`). One statement that inserts the day's first number or bumps the counter under its
-    /// row lock: the same UPSERT on SQLite and PostgreSQL, so instances racing on the first of a day still
-    /// get 1 and 2, and never the same number.
-    static func nextDailyNumber(in table: String, unit: OrgUnit.ID, day: LocalDate, on tx: any Database) async throws -> Int {
+    /// `queue_sequences`), or the last of the next `count` numbers. One statement that inserts the day's
+    /// first numbers or bumps the counter under its row lock: the same UPSERT on SQLite and PostgreSQL, so
+    /// instances racing on the first of a day still get 1 and 2, and never the same number.
+    static func nextDailyNumber(in table: String, unit: OrgUnit.ID, day: LocalDate, count: Int = 1, on tx: any Database) async throws -> Int {
         let row = try await tx.sql.raw("""
-            INSERT INTO \(ident: table) (unit_id, day, n) VALUES (\(bind: unit.rawValue), \(bind: day.iso), 1)
-            ON CONFLICT (unit_id, day) DO UPDATE SET n = \(ident: table).n + 1
+            INSERT INTO \(ident: table) (unit_id, day, n) VALUES (\(bind: unit.rawValue), \(bind: day.iso), \(bind: count))
+            ON CONFLICT (unit_id, day) DO UPDATE SET n = \(ident: table).n + \(bind: count)
             RETURNING n
             """).first()
         guard let row else { throw DomainStoreError.corruptRow(table) }

@@ -5,20 +5,16 @@ import ParCore
 import SQLKit
 
 /// The Decision 766 counters (`service_counters`), added to inside the transaction of
-/// the dossier event that changes them. One UPSERT per metric: the same statement on
+/// the dossier event that changes them. One multi-row UPSERT (`WriteBatch`): the same statement on
 /// SQLite and PostgreSQL, safe when several instances add at once.
 public enum ServiceCounterStore {
     static func add(_ deltas: [ServiceMetric: Int], for dossier: Dossier, at now: Date, on tx: any Database) async throws {
         try await IndexRollups.add(deltas, for: dossier, at: now, on: tx)
         let day = VietnamTime.localDate(of: now).iso
-        for (metric, delta) in deltas.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where delta != 0 {
-            try await tx.sql.raw("""
-                INSERT INTO service_counters (unit_id, procedure_id, channel, day, metric, n)
-                VALUES (\(bind: dossier.receivingUnitID.rawValue), \(bind: dossier.procedureID.rawValue), \(bind: dossier.channel.rawValue), \
-                \(bind: day), \(bind: metric.rawValue), \(bind: Int64(delta)))
-                ON CONFLICT (unit_id, procedure_id, channel, day, metric) DO UPDATE SET n = service_counters.n + \(bind: Int64(delta))
-                """).run()
+        let rows: [(key: [WriteBatch.Value], sums: [String: Int64])] = deltas.filter { $0.value != 0 }.map { metric, delta in
+            ([dossier.receivingUnitID.rawValue, dossier.procedureID.rawValue, dossier.channel.rawValue, day, metric.rawValue], ["n": Int64(delta)])
         }
+        try await WriteBatch.add(into: "service_counters", keys: ["unit_id", "procedure_id", "channel", "day", "metric"], rows: rows, on: tx)
     }
 
     /// Totals per metric and channel for the units and days given (inclusive), read from
@@ -95,12 +91,9 @@ public enum OpenCounterStore {
 
     static func add(_ delta: Int, key: String, for dossier: Dossier, day: String, on tx: any Database) async throws {
         try await IndexRollups.addOpen(delta, bucket: key, unit: dossier.receivingUnitID, procedure: dossier.procedureID, day: day, on: tx)
-        try await tx.sql.raw("""
-            INSERT INTO open_counters (unit_id, procedure_id, channel, due_day, n)
-            VALUES (\(bind: dossier.receivingUnitID.rawValue), \(bind: dossier.procedureID.rawValue), \(bind: dossier.channel.rawValue), \
-            \(bind: key), \(bind: Int64(delta)))
-            ON CONFLICT (unit_id, procedure_id, channel, due_day) DO UPDATE SET n = open_counters.n + \(bind: Int64(delta))
-            """).run()
+        try await WriteBatch.add(into: "open_counters", keys: ["unit_id", "procedure_id", "channel", "due_day"], rows: [
+            ([dossier.receivingUnitID.rawValue, dossier.procedureID.rawValue, dossier.channel.rawValue, key], ["n": Int64(delta)]),
+        ], on: tx)
     }
 
     /// Open dossiers of the units now; running ones due before `today` are late.

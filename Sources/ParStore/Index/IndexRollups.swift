@@ -55,27 +55,10 @@ public enum IndexRollups {
     /// Adds cells (unit, grain, period, metric, n) to `index_totals`: one multi-row UPSERT that sets only
     /// the metrics some cell names.
     static func upsert(_ cells: [(UUID, String, String, String, Int64)], on tx: any Database) async throws {
-        struct Row: Hashable { var unit: UUID, grain: String, period: String }
-        var rows: [Row: [String: Int64]] = [:], order: [Row] = []
-        for (unit, grain, period, metric, n) in cells where known.contains(metric) {
-            let row = Row(unit: unit, grain: grain, period: period)
-            if rows[row] == nil { order.append(row) }
-            rows[row, default: [:]][metric, default: 0] += n
+        let rows: [(key: [WriteBatch.Value], sums: [String: Int64])] = cells.filter { known.contains($0.3) }.map { unit, grain, period, metric, n in
+            ([unit, grain, period], [metric: n])
         }
-        let columns = metrics.filter { metric in rows.values.contains { $0[metric] != nil } }
-        guard !columns.isEmpty else { return }
-        var insert = try tx.sql.insert(into: table).columns(["unit_id", "grain", "period"] + columns)
-        for row in order {
-            let values = rows[row] ?? [:]
-            insert = insert.values([SQLBind(row.unit), SQLBind(row.grain), SQLBind(row.period)] + columns.map { SQLBind(values[$0] ?? 0) })
-        }
-        try await insert.onConflict(with: ["unit_id", "grain", "period"]) { update in
-            var update = update
-            for column in columns {
-                update = update.set(SQLColumn(column), to: SQLBinaryExpression(SQLColumn(column, table: table), .add, SQLExcludedColumn(column)))
-            }
-            return update
-        }.run()
+        try await WriteBatch.add(into: table, keys: ["unit_id", "grain", "period"], rows: rows, on: tx)
     }
 
     /// Every metric summed over the selected rows as one JSON array (in `metrics` order): a row of the
@@ -159,18 +142,10 @@ public enum IndexRollups {
     static func addOpen(_ delta: Int, bucket: String, unit: OrgUnit.ID, procedure: Procedure.ID, day: String,
                         on tx: any Database) async throws {
         let units = try await lineage(unit, on: tx)
-        var insert = try tx.sql.insert(into: "open_rollups").columns("unit_id", "bucket", "n")
-        for unit in units { insert = insert.values(SQLBind(unit), SQLBind(bucket), SQLBind(Int64(delta))) }
-        try await insert.onConflict(with: ["unit_id", "bucket"]) {
-            $0.set(SQLColumn("n"), to: SQLBinaryExpression(SQLColumn("n", table: "open_rollups"), .add, SQLExcludedColumn("n")))
-        }.run()
-        var moves = try tx.sql.insert(into: "open_moves").columns("unit_id", "procedure_id", "day", "bucket", "n")
-        for unit in units {
-            moves = moves.values(SQLBind(unit), SQLBind(procedure.rawValue), SQLBind(day), SQLBind(bucket), SQLBind(Int64(delta)))
-        }
-        try await moves.onConflict(with: ["unit_id", "procedure_id", "day", "bucket"]) {
-            $0.set(SQLColumn("n"), to: SQLBinaryExpression(SQLColumn("n", table: "open_moves"), .add, SQLExcludedColumn("n")))
-        }.run()
+        try await WriteBatch.add(into: "open_rollups", keys: ["unit_id", "bucket"],
+                                 rows: units.map { ([$0, bucket], ["n": Int64(delta)]) }, on: tx)
+        try await WriteBatch.add(into: "open_moves", keys: ["unit_id", "procedure_id", "day", "bucket"],
+                                 rows: units.map { ([$0, procedure.rawValue, day, bucket], ["n": Int64(delta)]) }, on: tx)
     }
 
     /// A unit subtree's open dossiers now.

@@ -35,16 +35,10 @@ public enum OverdueRollups {
 
     /// Adds `n` to each key's row of every unit in `units`: one multi-row UPSERT.
     static func add(_ deltas: [(Overdue.Key, Int)], units: [UUID], on tx: any Database) async throws {
-        guard !deltas.isEmpty, !units.isEmpty else { return }
-        var insert = try tx.sql.insert(into: table).columns("unit_id", "holder_unit_id", "state", "bucket", "n")
-        for unit in units {
-            for (key, n) in deltas {
-                insert = insert.values(SQLBind(unit), SQLBind(key.holder.rawValue), SQLBind(key.state.rawValue), SQLBind(key.bucket), SQLBind(Int64(n)))
-            }
+        let rows: [(key: [WriteBatch.Value], sums: [String: Int64])] = units.flatMap { unit in
+            deltas.map { key, n in ([unit, key.holder.rawValue, key.state.rawValue, key.bucket], ["n": Int64(n)]) }
         }
-        try await insert.onConflict(with: ["unit_id", "holder_unit_id", "state", "bucket"]) {
-            $0.set(SQLColumn("n"), to: SQLBinaryExpression(SQLColumn("n", table: table), .add, SQLExcludedColumn("n")))
-        }.run()
+        try await WriteBatch.add(into: table, keys: ["unit_id", "holder_unit_id", "state", "bucket"], rows: rows, on: tx)
     }
 
     /// The dossiers running under `root` now, whatever their due day (`/metrics`).

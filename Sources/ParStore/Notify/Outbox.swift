@@ -13,18 +13,13 @@ public struct OutboxRepository: Sendable {
 
     static func enqueue(_ channel: OutboxMessage.Channel, to recipient: String, subject: String, body: String,
                         dossier: Dossier.ID?, now: Date, on tx: any Database) async throws {
-        let row = OutboxModel()
-        row.id = UUID()
-        row.channel = channel.rawValue
-        row.recipient = recipient
-        row.subject = subject
-        row.body = body
-        row.dossierID = dossier?.rawValue
-        row.status = OutboxMessage.Status.pending.rawValue
-        row.attempts = 0
-        row.createdAt = now
-        row.nextAttemptMs = Leases.milliseconds(now)
-        try await row.create(on: tx)
+        // As text (intake writes one for most dossiers), now or with its batch (`WriteBatch`).
+        try await WriteBatch.append(into: OutboxModel.schema, columns: [
+            "id", "channel", "recipient", "subject", "body", "dossier_id", "status", "attempts", "created_at", "next_attempt_ms",
+        ], rows: [[
+            UUID(), channel.rawValue, recipient, subject, body, dossier?.rawValue, OutboxMessage.Status.pending.rawValue, 0, now,
+            Leases.milliseconds(now),
+        ]], on: tx)
     }
 
     /// Where `notice` reaches the applicant: by SMS when they chose it, have a phone and the notice has

@@ -82,6 +82,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.lifecycle.use(AuditSealing.loop(owner: instance))
     if config.runScheduler { app.lifecycle.use(Scheduler.loop(owner: instance)) }
     app.storage[InstanceKey.self] = instance
+    app.storage[IntakeQueueKey.self] = IntakeQueue()
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 
     try registerOperations(app)
@@ -92,10 +93,13 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
 struct ConfigKey: StorageKey { typealias Value = AppConfig }
 /// This process's name in leases and claims (host, process id and a random suffix).
 struct InstanceKey: StorageKey { typealias Value = String }
+struct IntakeQueueKey: StorageKey { typealias Value = IntakeQueue }
 
 extension Application {
     /// The configuration `configure` was called with.
     public var parConfig: AppConfig { storage[ConfigKey.self]! }
+    /// Where this app's intakes wait to share a transaction (group commit, `IntakeQueue`).
+    var intakes: IntakeQueue { storage[IntakeQueueKey.self]! }
 }
 
 /// Mounts the generated OpenAPI handlers under the API middleware.

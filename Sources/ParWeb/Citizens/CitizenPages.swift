@@ -293,7 +293,7 @@ enum CitizenPages {
                                                         notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [], citizenID: citizen.id)
             let actor = request.auditActor(id: nil, name: citizen.email)
-            let received = try await DossierRepository(db: request.db).receive(intake, files: drafts, actor: actor, now: request.now)
+            let received = try await DossierRepository(db: request.db, intakes: request.application.intakes).receive(intake, files: drafts, actor: actor, now: request.now)
             request.session.data["submitted.\(received.dossier.id)"] = received.secret
             return request.redirect(to: Paths.citizenDossier.link(received.dossier.id))
         } catch {

@@ -159,7 +159,7 @@ extension DossierPages {
                                                         notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
-            let received = try await DossierRepository(db: request.db).receive(intake, files: drafts, receivingUnit: unit, actor: request.auditActor,
+            let received = try await DossierRepository(db: request.db, intakes: request.application.intakes).receive(intake, files: drafts, receivingUnit: unit, actor: request.auditActor,
                                                                                now: request.now)
             request.session.data[receiptKey(received.dossier.id)] = received.secret
             return request.redirect(to: Paths.dossierReceipt.link(received.dossier.id))

@@ -22,7 +22,7 @@ extension ParAPI {
                                                     notifyBy: try DossierService.notifyBy(body.applicant.notifyBy?.rawValue, request: request)),
                                    components: body.components)
         // The answer is built from what was written: a dossier just received has one event and one step.
-        let received = try await DossierRepository(db: request.db).receive(intake, receivingUnit: receivingUnit, actor: request.auditActor,
+        let received = try await DossierRepository(db: request.db, intakes: request.application.intakes).receive(intake, receivingUnit: receivingUnit, actor: request.auditActor,
                                                                            now: request.now)
         let rendered = Self.dossier(received.dossier, timeline: received.timeline, steps: received.steps, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(received.dossier.version)),

@@ -1,0 +1,111 @@
+import FluentKit
+import Foundation
+import ParCore
+import SQLKit
+
+extension DossierRepository {
+    /// Receives a dossier (`Dossier.receive` decides): numbers it (unit code – yymmdd – daily sequence,
+    /// unique across instances), stores it with its first step, its scans and reused copies, the counters,
+    /// the applicant's notice and the audit row, and returns it with the lookup secret printed on the
+    /// receipt (only its hash is stored). With an `IntakeQueue`, in one transaction with the intakes
+    /// arriving meanwhile; it returns after that transaction committed.
+    ///
+    /// `receivingUnit`, when the caller has just read it (to authorise the intake), saves reading it again.
+    public func receive(_ raw: DossierIntake, files: [FileDraft] = [], receivingUnit: UnitRecord? = nil,
+                        actor: AuditActor, now: Date) async throws -> ReceivedDossier {
+        let intake = try raw.validated()
+        let calendar = try await CalendarRepository(db: db).calendar()
+        // Read before the write transaction, so that it (SQLite's one writer, PostgreSQL's ward rows)
+        // holds its locks only for the writes.
+        guard let procedure = try await ProcedureModel.domain(intake.procedureID.rawValue, on: db) else { throw DomainError.unknownProcedure }
+        let unitCode: String, lineage: [UUID]
+        if let receivingUnit, receivingUnit.unit.id == intake.receivingUnitID {
+            (unitCode, lineage) = (receivingUnit.unit.code, receivingUnit.ancestry.reversed().map(\.rawValue))
+        } else {
+            guard let row = try await db.sql.raw("SELECT code, path FROM units WHERE id = \(bind: intake.receivingUnitID.rawValue)").first() else {
+                throw DomainError.unknownReceivingUnit
+            }
+            unitCode = try row.decode(column: "code", as: String.self)
+            lineage = UnitModel.lineage(ofPath: try row.decode(column: "path", as: String.self))
+        }
+        try intake.check(against: procedure)
+        for draft in files { try DossierIntake.checkScan(kind: draft.kind, component: draft.component, of: procedure) }
+        let plan = IntakePlan(intake: intake, procedure: procedure, calendar: calendar, unitCode: unitCode, lineage: lineage, files: files,
+                              actor: actor, now: now, id: .random(), secret: Self.newSecret())
+        if let intakes { return try await intakes.receive(plan, on: db) }
+        return try await Self.commit([plan], on: db)[0]
+    }
+
+    /// Writes `plans` in one transaction: their rows and roll-ups deferred to its end (`WriteBatch`), one
+    /// statement per table.
+    static func commit(_ plans: [IntakePlan], on db: any Database) async throws -> [ReceivedDossier] {
+        try await db.writeTransaction { tx in
+            let batch = WriteBatch()
+            return try await batch.deferring {
+                let received = try await write(plans, on: tx)
+                try await batch.flush(on: tx)
+                return received
+            }
+        }
+    }
+
+    /// The intakes' writes in `tx`, in order: the day's numbers first (one counter statement per unit and day).
+    private static func write(_ plans: [IntakePlan], on tx: any Database) async throws -> [ReceivedDossier] {
+        struct Counter: Hashable { let unit: OrgUnit.ID, day: LocalDate }
+        var counters: [Counter: (count: Int, last: Int)] = [:], order: [Counter] = []
+        let days = plans.map { VietnamTime.localDate(of: $0.now) }
+        for (plan, day) in zip(plans, days) {
+            let counter = Counter(unit: plan.intake.receivingUnitID, day: day)
+            if counters[counter] == nil { order.append(counter) }
+            counters[counter, default: (0, 0)].count += 1
+        }
+        for counter in order {
+            let count = counters[counter]!.count
+            let last = try await nextDailyNumber(in: "dossier_counters", unit: counter.unit, day: counter.day, count: count, on: tx)
+            counters[counter] = (count, last - count)
+        }
+        var received: [ReceivedDossier] = []
+        for (plan, day) in zip(plans, days) {
+            let counter = Counter(unit: plan.intake.receivingUnitID, day: day)
+            counters[counter]!.last += 1
+            received.append(try await write(plan, sequence: counters[counter]!.last, day: day, on: tx))
+        }
+        return received
+    }
+
+    private static func write(_ plan: IntakePlan, sequence: Int, day: LocalDate, on tx: any Database) async throws -> ReceivedDossier {
+        let (intake, procedure, actor, now) = (plan.intake, plan.procedure, plan.actor, plan.now)
+        IndexRollups.remember(lineage: plan.lineage, of: intake.receivingUnitID)
+        let dossier = try Dossier.receive(intake, procedure: procedure, id: plan.id,
+                                          code: DossierCode.make(unitCode: plan.unitCode, day: day, sequence: sequence), at: now,
+                                          calendar: plan.calendar)
+        try await DossierModel.insert(dossier, lookupSecretHash: hash(plan.secret), on: tx)
+        let received = ServiceCounters.intake(dossier)
+        let entry = try await appendEvent(dossier, name: Dossier.receiveEventName, from: nil, unit: intake.receivingUnitID,
+                                          detail: DossierEvent.receiptDetail(dossier), payload: nil, metrics: received,
+                                          actor: actor, at: now, on: tx)
+        var counts = received
+        if !plan.files.isEmpty || !intake.reuse.isEmpty {
+            // Files are written at once (a reused copy is read first): the rows they reference first.
+            try await WriteBatch.current?.flush(on: tx)
+        }
+        for draft in plan.files {
+            try await insertFile(draft, dossier: dossier, actor: actor, now: now, on: tx)
+            if draft.digitised { counts[draft.kind == .component ? .componentsDigitised : .resultsDigitised, default: 0] += 1 }
+        }
+        for reused in intake.reuse {
+            try await reuseFile(reused, into: dossier, actor: actor, now: now, on: tx)
+            counts[.componentsReused, default: 0] += 1
+        }
+        try await OutboxRepository.notifyApplicant(of: dossier, dossier.receiptNotice(procedureName: procedure.name), now: now, on: tx)
+        try await AuditLog.append(on: tx, actor: actor, action: "dossier.receive", entityType: "dossier",
+                                  entityID: dossier.id.description, after: ["code": dossier.code, "state": dossier.state.rawValue], now: now)
+        // The roll-ups every intake of the province adds to (the province's own rows among them) are written
+        // last, when the batch flushes: their row locks are held from there to COMMIT only.
+        let step = try await openStep(dossier, sequence: 1, unit: intake.receivingUnitID, from: nil, electronic: true,
+                                      procedure: procedure, actor: actor, now: now, calendar: plan.calendar, on: tx)
+        try await OpenCounterStore.move(from: nil, to: dossier, at: now, on: tx)
+        try await ServiceCounterStore.add(counts, for: dossier, at: now, on: tx)
+        return ReceivedDossier(dossier: dossier, secret: plan.secret, timeline: [entry], steps: [step])
+    }
+}

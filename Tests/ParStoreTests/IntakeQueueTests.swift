@@ -1,0 +1,91 @@
+import FluentKit
+import Foundation
+import ParCore
+@testable import ParStore
+import ParTestSupport
+import SQLKit
+import Testing
+
+@Suite("Group commit of intakes")
+struct IntakeQueueTests {
+    typealias Repo = DossierRepositoryTests
+
+    /// Rows of `table` (where `condition` holds) and the sum of their `n`.
+    static func count(_ table: String, sum: Bool = false, on db: any Database) async throws -> Int {
+        let row = try await db.sql.raw("SELECT CAST(\(unsafeRaw: sum ? "COALESCE(SUM(n), 0)" : "COUNT(*)") AS BIGINT) AS n FROM \(ident: table)").first()
+        return Int(try row?.decode(column: "n", as: Int64.self) ?? -1)
+    }
+
+    /// Receives `intakes` at once through `queue`; each result in the intakes' order.
+    static func receiveTogether(_ intakes: [DossierIntake], queue: IntakeQueue, on db: any Database) async -> [Result<ReceivedDossier, any Error>] {
+        await withTaskGroup(of: (Int, Result<ReceivedDossier, any Error>).self) { group in
+            for (index, intake) in intakes.enumerated() {
+                group.addTask {
+                    do {
+                        let received = try await DossierRepository(db: db, intakes: queue).receive(intake, actor: .system("quầy \(index)"),
+                                                                                                 now: Repo.monday.addingTimeInterval(Double(index)))
+                        return (index, .success(received))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results: [Int: Result<ReceivedDossier, any Error>] = [:]
+            for await (index, result) in group { results[index] = result }
+            return intakes.indices.map { results[$0]! }
+        }
+    }
+
+    @Test("intakes arriving together share transactions: consecutive codes, every row and roll-up as if each were received alone")
+    func together() async throws {
+        try await withTestDatabase { db in
+            let w = try await Repo.world(db)
+            let queue = IntakeQueue()
+            let n = 24
+            let results = await Self.receiveTogether(Array(repeating: Repo.intake(w), count: n), queue: queue, on: db)
+            let received = try results.map { try $0.get() }
+            #expect(Set(received.map(\.dossier.code)) == Set((1...n).map { String(format: "000.04.01.H26-250303-%04d", $0) }))
+            #expect(queue.transactions < n, "the intakes shared transactions (\(queue.transactions) for \(n))")
+            let repo = DossierRepository(db: db)
+            for one in received {
+                #expect(try await repo.find(one.dossier.id) == one.dossier)
+                #expect(try await repo.timeline(of: one.dossier.id) == one.timeline)
+                #expect(try await repo.steps(of: one.dossier.id) == one.steps)
+                #expect(try await repo.lookup(code: one.dossier.code, secret: one.secret)?.id == one.dossier.id)
+            }
+            let audited = try await db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'dossier.receive'").first()
+            #expect(try audited?.decode(column: "n", as: Int.self) == n)
+            for table in ["dossiers", "dossier_events", "dossier_steps"] { #expect(try await Self.count(table, on: db) == n, "\(table)") }
+            // Each counter once per dossier: the intakes' increments of a row were summed into one.
+            #expect(try await Self.count("open_counters", sum: true, on: db) == n)
+            #expect(try await Self.count("open_steps", sum: true, on: db) == n)
+            #expect(try await Self.count("open_rollups", sum: true, on: db) == n)
+            #expect(try await Self.count("open_moves", sum: true, on: db) == n)
+            let service = try await ServiceCounterStore.totals(units: [w.ward.id], from: LocalDate(iso: "2025-03-03")!, through: LocalDate(iso: "2025-03-03")!, on: db)
+            #expect(service[.counter]?[.received] == n)
+            let year = try await IndexRollups.totals(unit: w.ward.id, period: try ReportPeriod("2025"), on: db)
+            #expect(year["received"] == Int64(n) && year["received_counter"] == Int64(n))
+        }
+    }
+
+    @Test("one intake that fails inside a shared transaction fails alone; the others are received, numbered without a gap")
+    func oneFails() async throws {
+        try await withTestDatabase { db in
+            let w = try await Repo.world(db)
+            var intakes = Array(repeating: Repo.intake(w), count: 12)
+            // Passes every check before the transaction; the copy it reuses does not exist (found inside it).
+            intakes[5].reuse = [DossierFile.ID(UUID())]
+            let results = await Self.receiveTogether(intakes, queue: IntakeQueue(), on: db)
+            for (index, result) in results.enumerated() {
+                switch result {
+                case .success: #expect(index != 5)
+                case .failure(let error): #expect(index == 5, "\(error)")
+                }
+            }
+            let codes = results.compactMap { try? $0.get().dossier.code }
+            #expect(Set(codes) == Set((1...11).map { String(format: "000.04.01.H26-250303-%04d", $0) }))
+            #expect(try await Self.count("dossiers", on: db) == 11)
+            #expect(try await Self.count("open_rollups", sum: true, on: db) == 11)
+        }
+    }
+}
