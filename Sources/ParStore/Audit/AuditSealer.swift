@@ -44,14 +44,22 @@ public enum AuditSealer {
             var previous = try head.decode(column: "last_hash", as: String.self)
             let rows = try await sql.select().columns("seq", "content_hash").from("audit_log")
                 .where(SQLIdentifier("chain_pos"), .is, SQLLiteral.null).orderBy("seq").limit(limit).all()
+            var links: [SQLQueryString] = []
             for row in rows {
                 let sequence = try row.decode(column: "seq", as: Int64.self)
                 let content = try row.decode(column: "content_hash", as: String?.self) ?? ""
                 position += 1
                 let hash = AuditLog.sha256(AuditEntry.sealedText(position: position, sequence: sequence, previousHash: previous, contentHash: content))
-                try await sql.update("audit_log").set("chain_pos", to: SQLBind(position)).set("prev_hash", to: SQLBind(previous))
-                    .set("hash", to: SQLBind(hash)).where("seq", .equal, SQLBind(sequence)).run()
+                links.append("(\(bind: position), \(bind: previous), \(bind: hash), \(bind: sequence))")
                 previous = hash
+            }
+            // The rows' links in one statement (the same text on SQLite and PostgreSQL), not one per row: the
+            // sealer holds the write lock while it runs.
+            if !links.isEmpty {
+                try await sql.raw("""
+                    WITH link(pos, prev, hash, seq) AS (VALUES \(links.joined(separator: ", ")))
+                    UPDATE audit_log SET chain_pos = link.pos, prev_hash = link.prev, hash = link.hash FROM link WHERE audit_log.seq = link.seq
+                    """).run()
             }
             try await sql.raw("UPDATE audit_head SET last_seq = \(bind: position), last_hash = \(bind: previous) WHERE id = 1").run()
             return rows.count
