@@ -39,14 +39,15 @@ final class DossierModel: Model, @unchecked Sendable {
 
     /// Inserts a new dossier's row as SQL text, now or with its batch (`WriteBatch`; no model reflection on
     /// intake's path; `DossierRepositoryTests` reads it back through the model).
-    static func insert(_ d: Dossier, lookupSecretHash: String, on tx: any Database) async throws {
+    /// `data`: the dossier as `encode` writes it, when the caller has it already.
+    static func insert(_ d: Dossier, data: String? = nil, lookupSecretHash: String, on tx: any Database) async throws {
         let keys = DossierSearchKeys(d)
         try await WriteBatch.append(into: schema, columns: [
             "id", "code", "procedure_id", "receiving_unit_id", "holder_unit_id", "state", "channel", "due_at", "received_at",
             "lookup_secret_hash", "data", "version", "citizen_id", "gauge_key", "code_key", "applicant_key", "applicant_id_hash", "applicant_phone_hash",
         ], rows: [[
             d.id.rawValue, d.code, d.procedureID.rawValue, d.receivingUnitID.rawValue, d.holderUnitID.rawValue, d.state.rawValue,
-            d.channel.rawValue, d.dueAt, d.receivedAt, lookupSecretHash, try encode(d), d.version, d.citizenID?.rawValue,
+            d.channel.rawValue, d.dueAt, d.receivedAt, lookupSecretHash, try data ?? encode(d), d.version, d.citizenID?.rawValue,
             ServiceCounters.openKey(d), keys.code, keys.name, keys.idNumberHash, keys.phoneHash,
         ]], on: tx)
     }
@@ -78,12 +79,14 @@ final class DossierEventModel: Model, @unchecked Sendable {
     init() {}
 
     /// Appends a timeline row with the dossier after the event (`snapshot`), now or with its batch.
-    static func insert(_ entry: DossierTimelineEntry, of dossier: Dossier, payload: String?, metrics: String?, on tx: any Database) async throws {
+    /// `snapshot`: the dossier as `DossierModel.encode` writes it, when the caller has it already.
+    static func insert(_ entry: DossierTimelineEntry, of dossier: Dossier, snapshot: String? = nil, payload: String?, metrics: String?,
+                       on tx: any Database) async throws {
         try await WriteBatch.append(into: schema, columns: [
             "id", "dossier_id", "seq", "name", "at", "actor_name", "from_state", "to_state", "unit_id", "detail", "payload", "snapshot", "metrics",
         ], rows: [[
             UUID(), dossier.id.rawValue, entry.sequence, entry.name, entry.at, entry.actorName, entry.fromState?.rawValue,
-            entry.toState.rawValue, entry.unitID?.rawValue, entry.detail, payload, try StoredJSON.encode(dossier), metrics,
+            entry.toState.rawValue, entry.unitID?.rawValue, entry.detail, payload, try snapshot ?? DossierModel.encode(dossier), metrics,
         ]], on: tx)
     }
 }

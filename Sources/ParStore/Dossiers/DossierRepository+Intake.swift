@@ -79,9 +79,10 @@ extension DossierRepository {
         let dossier = try Dossier.receive(intake, procedure: procedure, id: plan.id,
                                           code: DossierCode.make(unitCode: plan.unitCode, day: day, sequence: sequence), at: now,
                                           calendar: plan.calendar)
-        try await DossierModel.insert(dossier, lookupSecretHash: hash(plan.secret), on: tx)
+        let data = try DossierModel.encode(dossier)  // the row's and the timeline's snapshot: encoded once
+        try await DossierModel.insert(dossier, data: data, lookupSecretHash: hash(plan.secret), on: tx)
         let received = ServiceCounters.intake(dossier)
-        let entry = try await appendEvent(dossier, name: Dossier.receiveEventName, from: nil, unit: intake.receivingUnitID,
+        let entry = try await appendEvent(dossier, snapshot: data, name: Dossier.receiveEventName, from: nil, unit: intake.receivingUnitID,
                                           detail: DossierEvent.receiptDetail(dossier), payload: nil, metrics: received,
                                           actor: actor, at: now, on: tx)
         var counts = received

@@ -259,12 +259,12 @@ public struct DossierRepository: Sendable {
     /// dossier after it, and the counters it added (`,received,` — searchable with LIKE). Returns the
     /// entry as the timeline shows it.
     @discardableResult
-    static func appendEvent(_ dossier: Dossier, name: String, from: DossierState?, unit: OrgUnit.ID?, detail: String,
+    static func appendEvent(_ dossier: Dossier, snapshot: String? = nil, name: String, from: DossierState?, unit: OrgUnit.ID?, detail: String,
                             payload: DossierEvent?, metrics: [ServiceMetric: Int],
                             actor: AuditActor, at: Date, on tx: any Database) async throws -> DossierTimelineEntry {
         let entry = DossierTimelineEntry(sequence: dossier.version, name: name, at: at, actorName: actor.name, fromState: from,
                                          toState: dossier.state, unitID: unit, detail: detail)
-        try await DossierEventModel.insert(entry, of: dossier, payload: try payload.map { try StoredJSON.encode($0) },
+        try await DossierEventModel.insert(entry, of: dossier, snapshot: snapshot, payload: try payload.map { try StoredJSON.encode($0) },
                                            metrics: ServiceCounters.tag(metrics), on: tx)
         return entry
     }
