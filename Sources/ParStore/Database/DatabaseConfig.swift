@@ -10,6 +10,9 @@ public enum DatabaseConfig: Sendable, Equatable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(url: String)
 
+    /// SQLite connections in each event loop's pool.
+    static let sqliteConnectionsPerEventLoop = 2
+
     /// The Fluent configuration for this database. `poolTimeout` bounds the wait
     /// for a pooled connection (tests running in parallel raise it).
     public func factory(poolTimeout: Int64 = 10, connectionsPerEventLoop: Int = 8) throws -> DatabaseConfigurationFactory {
@@ -17,7 +20,11 @@ public enum DatabaseConfig: Sendable, Equatable, CustomStringConvertible {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            return .sqlite(.file(path), connectionPoolTimeout: .seconds(poolTimeout), sqlLogLevel: .trace)
+            // Two connections per event loop: in WAL mode a read does not wait for the write transaction
+            // holding the loop's other connection (an intake's reads while a batch of intakes commits).
+            // Writers still go one at a time (`SQLiteWriteGate`).
+            return .sqlite(.file(path), maxConnectionsPerEventLoop: Self.sqliteConnectionsPerEventLoop,
+                           connectionPoolTimeout: .seconds(poolTimeout), sqlLogLevel: .trace)
         case .postgres(let url):
             var config = try SQLPostgresConfiguration(url: url)
             config.searchPath = ["public"]

@@ -72,7 +72,9 @@ public final class IntakeQueue: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
+                let started = ContinuousClock.now
                 let received = try await DossierRepository.commit(batch.map(\.plan), on: db)
+                db.logger.debug("intake batch committed", metadata: ["intakes": "\(batch.count)", "duration": "\(ContinuousClock.now - started)"])
                 for (waiting, dossier) in zip(batch, received) { waiting.answer.resume(returning: dossier) }
             } catch {
                 guard batch.count > 1 else {
