@@ -99,39 +99,75 @@ public final class WriteBatch: Sendable {
 
     /// Writes what is pending, each table's rows when the table was first deferred to: rows that reference
     /// another table's must be deferred after that table's first (as an intake writes its dossier first).
+    /// On PostgreSQL the statements are sent as one (data-modifying `WITH`: one round trip for a batch of
+    /// intakes; its foreign keys are checked at the end of that statement); on SQLite one by one.
     func flush(on db: any Database) async throws {
         let writes = pending.withLockedValue { pending in
             defer { pending = [] }
             return pending
         }
-        let sql = try db.sql
-        for write in writes { try await Self.write(write, on: sql) }
+        let sql = try db.sql, statements = writes.flatMap(Self.statements)
+        guard SQLDialectKind(db) == .postgres else {
+            for statement in statements { try await sql.raw(statement.query).run() }
+            return
+        }
+        var group: [SQLQueryString] = [], binds = 0
+        for statement in statements {
+            if binds + statement.binds > Self.maxCombinedBinds, !group.isEmpty {
+                try await sql.raw(Self.combined(group)).run()
+                (group, binds) = ([], 0)
+            }
+            group.append(statement.query)
+            binds += statement.binds
+        }
+        if !group.isEmpty { try await sql.raw(Self.combined(group)).run() }
     }
 
-    /// Rows per statement at most: binds stay far below SQLite's and PostgreSQL's limits.
+    /// Binds per statement at most: far below SQLite's and PostgreSQL's limits.
     static let maxBinds = 8_000
+    /// Binds per combined PostgreSQL statement at most (its limit is 65,535).
+    static let maxCombinedBinds = 40_000
+
+    /// `WITH w0 AS (first), w1 AS (second) … last`: PostgreSQL runs every part once, in one statement.
+    private static func combined(_ parts: [SQLQueryString]) -> SQLQueryString {
+        guard parts.count > 1, let last = parts.last else { return parts[0] }
+        var query = SQLQueryString("WITH ")
+        for (index, part) in parts.dropLast().enumerated() {
+            query.appendLiteral(index == 0 ? "w0 AS (" : ", w\(index) AS (")
+            query.appendInterpolation(part)
+            query.appendLiteral(")")
+        }
+        query.appendLiteral(" ")
+        query.appendInterpolation(last)
+        return query
+    }
 
     private static func write(_ write: Pending, on sql: any SQLDatabase) async throws {
+        for statement in statements(write) { try await sql.raw(statement.query).run() }
+    }
+
+    /// The statements of one pending write, with their numbers of binds.
+    private static func statements(_ write: Pending) -> [(query: SQLQueryString, binds: Int)] {
         switch write {
         case .appended(let table, let appended):
             let size = max(1, maxBinds / max(1, appended.columns.count))
-            for start in stride(from: 0, to: appended.rows.count, by: size) {
+            return stride(from: 0, to: appended.rows.count, by: size).map { start in
                 let rows = appended.rows[start..<min(start + size, appended.rows.count)]
-                try await sql.raw(insert(into: table, columns: appended.columns, rows: rows)).run()
+                return (insert(into: table, columns: appended.columns, rows: rows), rows.count * appended.columns.count)
             }
         case .counters(let table, let counters):
             // Sorted by key: transactions of several instances lock the shared rows in one order.
             let rows = counters.rows.sorted { $0.key < $1.key }.map(\.value)
             let sums = Array(Set(rows.flatMap(\.sums.keys))).sorted()
-            guard !sums.isEmpty else { return }
-            let size = max(1, maxBinds / (counters.keys.count + sums.count))
-            for start in stride(from: 0, to: rows.count, by: size) {
+            guard !sums.isEmpty else { return [] }
+            let width = counters.keys.count + sums.count, size = max(1, maxBinds / width)
+            return stride(from: 0, to: rows.count, by: size).map { start in
                 let chunk = rows[start..<min(start + size, rows.count)]
                 var query = insert(into: table, columns: counters.keys + sums,
                                    rows: chunk.map { row in row.key + sums.map { Int64(row.sums[$0] ?? 0) as Value } })
                 query.appendLiteral(" ON CONFLICT (\(counters.keys.joined(separator: ", "))) DO UPDATE SET ")
                 query.appendLiteral(sums.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", "))
-                try await sql.raw(query).run()
+                return (query, chunk.count * width)
             }
         }
     }
