@@ -262,7 +262,7 @@ enum ServerBench {
             let synchronous = ["0": "OFF", "1": "NORMAL", "2": "FULL", "3": "EXTRA"]
             let sync = try await value("PRAGMA synchronous")
             return "SQLite \(try await value("SELECT sqlite_version()")), journal_mode=\(try await value("PRAGMA journal_mode")), "
-                + "synchronous=\(synchronous[sync] ?? sync), one pooled connection per event loop"
+                + "synchronous=\(synchronous[sync] ?? sync), \(DatabaseConfig.sqliteConnectionsPerEventLoop) pooled connections per event loop"
         case .postgres:
             return "PostgreSQL \(try await value("SHOW server_version")), fsync=\(try await value("SHOW fsync")), "
                 + "synchronous_commit=\(try await value("SHOW synchronous_commit")), "

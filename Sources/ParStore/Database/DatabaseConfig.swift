@@ -11,7 +11,7 @@ public enum DatabaseConfig: Sendable, Equatable, CustomStringConvertible {
     case postgres(url: String)
 
     /// SQLite connections in each event loop's pool.
-    static let sqliteConnectionsPerEventLoop = 2
+    public static let sqliteConnectionsPerEventLoop = 2
 
     /// The Fluent configuration for this database. `poolTimeout` bounds the wait
     /// for a pooled connection (tests running in parallel raise it).

@@ -49,21 +49,17 @@ extension DossierRepository {
         }
     }
 
-    /// The intakes' writes in `tx`, in order: the day's numbers first (one counter statement per unit and day).
+    /// The intakes' writes in `tx`, in order: the day's numbers first (one counter statement for every unit and day).
     private static func write(_ plans: [IntakePlan], on tx: any Database) async throws -> [ReceivedDossier] {
         struct Counter: Hashable { let unit: OrgUnit.ID, day: LocalDate }
-        var counters: [Counter: (count: Int, last: Int)] = [:], order: [Counter] = []
+        var counters: [Counter: (count: Int, last: Int)] = [:]
         let days = plans.map { VietnamTime.localDate(of: $0.now) }
-        for (plan, day) in zip(plans, days) {
-            let counter = Counter(unit: plan.intake.receivingUnitID, day: day)
-            if counters[counter] == nil { order.append(counter) }
-            counters[counter, default: (0, 0)].count += 1
-        }
-        for counter in order {
-            let count = counters[counter]!.count
-            let last = try await nextDailyNumber(in: "dossier_counters", unit: counter.unit, day: counter.day, count: count, on: tx)
-            counters[counter] = (count, last - count)
-        }
+        for (plan, day) in zip(plans, days) { counters[Counter(unit: plan.intake.receivingUnitID, day: day), default: (0, 0)].count += 1 }
+        // One statement, the rows in one order (unit, day) whatever the batch's: two instances' batches wait
+        // for each other, never deadlock.
+        let sorted = counters.keys.sorted { ($0.unit.rawValue.uuidString, $0.day.iso) < ($1.unit.rawValue.uuidString, $1.day.iso) }
+        let lasts = try await nextDailyNumbers(in: "dossier_counters", sorted.map { ($0.unit, $0.day, counters[$0]!.count) }, on: tx)
+        for (counter, last) in zip(sorted, lasts) { counters[counter]!.last = last - counters[counter]!.count }
         var received: [ReceivedDossier] = []
         for (plan, day) in zip(plans, days) {
             let counter = Counter(unit: plan.intake.receivingUnitID, day: day)

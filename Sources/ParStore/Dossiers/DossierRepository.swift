@@ -242,17 +242,32 @@ public struct DossierRepository: Sendable {
     }
 
     /// The next number of the day for a unit in a `(unit_id, day, n)` counter table (`dossier_counters`,
-    /// `queue_sequences`), or the last of the next `count` numbers. One statement that inserts the day's
-    /// first numbers or bumps the counter under its row lock: the same UPSERT on SQLite and PostgreSQL, so
-    /// instances racing on the first of a day still get 1 and 2, and never the same number.
-    static func nextDailyNumber(in table: String, unit: OrgUnit.ID, day: LocalDate, count: Int = 1, on tx: any Database) async throws -> Int {
-        let row = try await tx.sql.raw("""
-            INSERT INTO \(ident: table) (unit_id, day, n) VALUES (\(bind: unit.rawValue), \(bind: day.iso), \(bind: count))
-            ON CONFLICT (unit_id, day) DO UPDATE SET n = \(ident: table).n + \(bind: count)
-            RETURNING n
-            """).first()
-        guard let row else { throw DomainStoreError.corruptRow(table) }
-        return try row.decode(column: "n", as: Int.self)
+    /// `queue_sequences`). One statement that inserts the day's first number or bumps the counter under its
+    /// row lock: the same UPSERT on SQLite and PostgreSQL, so instances racing on the first of a day still
+    /// get 1 and 2, and never the same number.
+    static func nextDailyNumber(in table: String, unit: OrgUnit.ID, day: LocalDate, on tx: any Database) async throws -> Int {
+        try await nextDailyNumbers(in: table, [(unit, day, 1)], on: tx)[0]
+    }
+
+    /// The last of the next `count` numbers of each unit and day (given once each), in one statement; the
+    /// rows are locked in the order given.
+    static func nextDailyNumbers(in table: String, _ counts: [(unit: OrgUnit.ID, day: LocalDate, count: Int)],
+                                 on tx: any Database) async throws -> [Int] {
+        guard !counts.isEmpty else { return [] }
+        let values: [SQLQueryString] = counts.map { "(\(bind: $0.unit.rawValue), \(bind: $0.day.iso), \(bind: $0.count))" }
+        let rows = try await tx.sql.raw("""
+            INSERT INTO \(ident: table) (unit_id, day, n) VALUES \(values.joined(separator: ", "))
+            ON CONFLICT (unit_id, day) DO UPDATE SET n = \(ident: table).n + excluded.n
+            RETURNING unit_id, day, n
+            """).all()
+        var last: [String: Int] = [:]
+        for row in rows {
+            last["\(try row.decode(column: "unit_id", as: UUID.self))|\(try row.decode(column: "day", as: String.self))"] = try row.decode(column: "n", as: Int.self)
+        }
+        return try counts.map { counter in
+            guard let n = last["\(counter.unit.rawValue)|\(counter.day.iso)"] else { throw DomainStoreError.corruptRow(table) }
+            return n
+        }
     }
 
     /// Appends the timeline row with what the rebuild and the drill-down need: the event itself, the
