@@ -5,14 +5,21 @@ import Foundation
 public struct DossierNotice: Sendable, Equatable {
     public var subject: String
     public var body: String
+    /// The SMS text as written, made GSM-safe only when it is read (`sms`): most notices go by e-mail or
+    /// nowhere, and an intake builds its receipt's notice while holding the write lock.
+    private var smsSource: String?
+
     /// The SMS of the notices an applicant may get by SMS (receipt, supplement request, result
     /// ready, new appointment): Vietnamese without diacritics, at most 160 characters.
-    public var sms: String?
+    public var sms: String? {
+        get { smsSource.map(Self.smsText) }
+        set { smsSource = newValue }
+    }
 
     public init(subject: String, body: String, sms: String? = nil) {
         self.subject = subject
         self.body = body
-        self.sms = sms.map(Self.smsText)
+        self.smsSource = sms
     }
 
     /// Where this notice goes: by SMS to `smsPhone` (given when the person asked for SMS) if the
