@@ -45,7 +45,7 @@ public struct CalendarRepository: Sendable {
         if let cached = Self.cache.withLock({ $0?.signature == signature ? $0?.calendar : nil }) { return cached }
         // Built from one read of whole rows, so the calendar kept is the one its signature names.
         let rows = try await sql.raw("SELECT id, version, data FROM calendar_years").all()
-        let years = try rows.map { try StoredJSON.decode(YearCalendar.self, from: try $0.decode(column: "data", as: String.self)) }
+        let years = try rows.map { try Self.decode(data: try $0.decode(column: "data", as: String.self)) }
         let calendar: WorkingCalendar
         do {
             calendar = try WorkingCalendar(years: years)
@@ -108,6 +108,11 @@ public struct CalendarRepository: Sendable {
     static func encode(_ data: YearCalendar) throws -> String { try StoredJSON.encode(data) }
 
     static func decode(_ model: CalendarYearModel) throws -> YearCalendar {
-        try StoredJSON.decode(YearCalendar.self, from: model.data)
+        try decode(data: model.data)
+    }
+
+    /// A stored year's `data`.
+    static func decode(data: String) throws -> YearCalendar {
+        try StoredJSON.decode(YearCalendar.self, from: data)
     }
 }

@@ -38,16 +38,19 @@ final class ProcedureModel: Model, @unchecked Sendable {
     }
 
     func toDomain() throws -> Procedure {
-        var procedure = try ProcedureCoding.decode(data)
-        procedure.version = version
-        return procedure
+        try Self.decode(data: data, version: version)
     }
 
     /// One procedure as the domain knows it, read by SQL (intake's path: no model reflection).
     static func domain(_ id: UUID, on db: any Database) async throws -> Procedure? {
         guard let row = try await db.sql.raw("SELECT data, version FROM procedures WHERE id = \(bind: id)").first() else { return nil }
-        var procedure = try ProcedureCoding.decode(try row.decode(column: "data", as: String.self))
-        procedure.version = try row.decode(column: "version", as: Int.self)
+        return try decode(data: try row.decode(column: "data", as: String.self), version: try row.decode(column: "version", as: Int.self))
+    }
+
+    /// A row's `data` and `version` as the procedure.
+    static func decode(data: String, version: Int) throws -> Procedure {
+        var procedure = try ProcedureCoding.decode(data)
+        procedure.version = version
         return procedure
     }
 }
