@@ -20,6 +20,7 @@ public enum DatabaseConfig: Sendable, Equatable, CustomStringConvertible {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            SQLiteConnectionSettings.install()
             // Two connections per event loop: in WAL mode a read does not wait for the write transaction
             // holding the loop's other connection (an intake's reads while a batch of intakes commits).
             // Writers still go one at a time (`SQLiteWriteGate`).
