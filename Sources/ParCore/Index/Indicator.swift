@@ -134,9 +134,14 @@ public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
 
     /// The case's position in `allCases` (declaration order), read from the enum's one-byte tag
     /// (`unsafeBitCast` traps if the enum ever outgrows a byte; `IndicatorTests` checks the order).
-    var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+    public var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
     private static let caseCount = allCases.count
+
+    // Hashed and compared by position, not by raw value: a ranking fills and reads tens of thousands of
+    // facts (the raw-value default hashes the text of the name each time).
+    public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: ordinal)) }
+    public static func == (a: IndexFact, b: IndexFact) -> Bool { a.ordinal == b.ordinal }
 
     /// The facts as an array indexed by `ordinal`, absent ones 0.
     static func dense(_ facts: [IndexFact: Double]) -> [Double] {

@@ -68,6 +68,11 @@ struct IndicatorTests {
         let dense = IndexFact.dense(facts)
         #expect(dense.count == IndexFact.allCases.count)
         #expect(IndexFact.allCases.allSatisfy { dense[$0.ordinal] == (facts[$0] ?? 0) })
+        // Equality and hashing go by position: each fact equals itself only, and a set keeps every one.
+        #expect(IndexFact.allCases.allSatisfy { fact in IndexFact.allCases.filter { $0 == fact } == [fact] })
+        #expect(Set(IndexFact.allCases).count == IndexFact.allCases.count)
+        // `IndexRepository.facts(ofRoots:)` marks the facts given to a root in one 64-bit word.
+        #expect(IndexFact.allCases.count <= 64)
     }
 
     @Test("the shipped set is valid and worth 100 points; bad sets are refused")
