@@ -42,11 +42,18 @@ public final class UnitModel: Model, @unchecked Sendable {
     }
 
     func toDomain() throws -> OrgUnit {
-        guard let id, let kind = UnitKind(rawValue: kind) else { throw DomainStoreError.corruptRow("units \(key)") }
-        return OrgUnit(id: .init(id), key: key, code: code, kind: kind, name: name,
-                       parentID: parentID.map { .init($0) },
-                       validFrom: validFrom.flatMap(LocalDate.init(iso:)),
-                       validTo: validTo.flatMap(LocalDate.init(iso:)), version: version)
+        guard let id else { throw DomainStoreError.corruptRow("units \(key)") }
+        return try Self.domain(id: id, key: key, code: code, kind: kind, name: name, parentID: parentID, validFrom: validFrom,
+                               validTo: validTo, version: version)
+    }
+
+    /// A unit from its stored columns: the model's and a plain SQL read's one decoder.
+    static func domain(id: UUID, key: String, code: String, kind: String, name: String, parentID: UUID?, validFrom: String?,
+                       validTo: String?, version: Int) throws -> OrgUnit {
+        guard let kind = UnitKind(rawValue: kind) else { throw DomainStoreError.corruptRow("units \(key)") }
+        return OrgUnit(id: .init(id), key: key, code: code, kind: kind, name: name, parentID: parentID.map { .init($0) },
+                       validFrom: validFrom.flatMap(LocalDate.init(iso:)), validTo: validTo.flatMap(LocalDate.init(iso:)),
+                       version: version)
     }
 
     /// Ancestor ids from this unit up to the root.

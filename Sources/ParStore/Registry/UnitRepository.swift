@@ -30,14 +30,13 @@ public struct UnitRepository: Sendable {
         guard let row = try await db.sql.raw("""
             SELECT key, code, kind, name, parent_id, path, valid_from, valid_to, version FROM units WHERE id = \(bind: id.rawValue)
             """).first() else { return nil }
-        let key = try row.decode(column: "key", as: String.self)
-        guard let kind = UnitKind(rawValue: try row.decode(column: "kind", as: String.self)) else { throw DomainStoreError.corruptRow("units \(key)") }
-        let unit = OrgUnit(id: id, key: key, code: try row.decode(column: "code", as: String.self), kind: kind,
-                           name: try row.decode(column: "name", as: String.self),
-                           parentID: try row.decode(column: "parent_id", as: UUID?.self).map { .init($0) },
-                           validFrom: try row.decode(column: "valid_from", as: String?.self).flatMap(LocalDate.init(iso:)),
-                           validTo: try row.decode(column: "valid_to", as: String?.self).flatMap(LocalDate.init(iso:)),
-                           version: try row.decode(column: "version", as: Int.self))
+        let unit = try UnitModel.domain(id: id.rawValue, key: try row.decode(column: "key", as: String.self),
+                                        code: try row.decode(column: "code", as: String.self), kind: try row.decode(column: "kind", as: String.self),
+                                        name: try row.decode(column: "name", as: String.self),
+                                        parentID: try row.decode(column: "parent_id", as: UUID?.self),
+                                        validFrom: try row.decode(column: "valid_from", as: String?.self),
+                                        validTo: try row.decode(column: "valid_to", as: String?.self),
+                                        version: try row.decode(column: "version", as: Int.self))
         return UnitRecord(unit: unit, ancestry: UnitModel.ancestry(ofPath: try row.decode(column: "path", as: String.self)))
     }
 
