@@ -271,35 +271,37 @@ extension IndexRepository {
     }
 
     /// Each root's catalogue facts (its own procedures by implementing unit, plus the commune-level ones
-    /// for roots with communes) and the feedback about units under it.
+    /// for roots with communes) and the feedback about units under it, as pieces to add to a root (the
+    /// commune-level procedures are one piece for each root with communes: hundreds, added by position).
     func catalogueAndFeedback(of roots: [(id: OrgUnit.ID, communes: Bool)], period: ReportPeriod,
-                              today: LocalDate) async throws -> [OrgUnit.ID: [IndexFact: Double]] {
+                              today: LocalDate) async throws -> [(root: OrgUnit.ID, facts: [(IndexFact, Double)])] {
         let byUnit = try await db.sql.select().column("unit_id")
             .column(SQLRaw("COUNT(*)"), as: "total")
             .column(SQLRaw("SUM(CASE WHEN online_level <> 'none' THEN 1 ELSE 0 END)"), as: "online")
             .column(SQLRaw("SUM(CASE WHEN online_level = 'full' THEN 1 ELSE 0 END)"), as: "full_online")
             .column(SQLRaw("SUM(CASE WHEN is_complete THEN 1 ELSE 0 END)"), as: "complete")
             .from("procedures").groupBy("unit_id").all()
-        var perUnit: [UUID?: [IndexFact: Double]] = [:]
+        var perUnit: [(unit: UUID?, facts: [(IndexFact, Double)])] = []
         for row in byUnit {
             func value(_ column: String) -> Double { Double((try? row.decode(column: column, as: Int64?.self)).flatMap { $0 } ?? 0) }
-            perUnit[try row.decode(column: "unit_id", as: UUID?.self)] = [.procedures: value("total"), .proceduresOnline: value("online"),
-                                                                            .proceduresFullOnline: value("full_online"), .proceduresComplete: value("complete")]
+            perUnit.append((try row.decode(column: "unit_id", as: UUID?.self),
+                            [(.procedures, value("total")), (.proceduresOnline, value("online")), (.proceduresFullOnline, value("full_online")),
+                             (.proceduresComplete, value("complete"))]))
         }
         // Which implementing units, and which units named by feedback, lie under which root:
         // the paths of those units only.
         let feedback = try await feedbackFacts(units: nil, from: period.from, through: period.through, today: today)
-        let owner = try await owners(of: perUnit.keys.compactMap { $0 } + Array(feedback.keys), roots: Set(roots.map(\.id.rawValue)))
-        var result: [OrgUnit.ID: [IndexFact: Double]] = [:]
+        let owner = try await owners(of: perUnit.compactMap(\.unit) + Array(feedback.keys), roots: Set(roots.map(\.id.rawValue)))
+        let communeRoots = roots.filter(\.communes).map(\.id)
+        var pieces: [(root: OrgUnit.ID, facts: [(IndexFact, Double)])] = []
         for (unit, facts) in perUnit {
-            let targets: [OrgUnit.ID] = unit.map { owner[$0].map { [$0] } ?? [] } ?? roots.filter(\.communes).map(\.id)
-            for target in targets { for (fact, n) in facts { result[target, default: [:]][fact, default: 0] += n } }
+            for root in unit.map({ owner[$0].map { [$0] } ?? [] }) ?? communeRoots { pieces.append((root, facts)) }
         }
         for (unit, counts) in feedback {
             guard let root = owner[unit] else { continue }
-            for (fact, n) in counts { result[root, default: [:]][fact, default: 0] += n }
+            pieces.append((root, counts.map { ($0.key, $0.value) }))
         }
-        return result
+        return pieces
     }
 
     /// The root (among `roots`) each unit lies under, from the units' materialised paths.
