@@ -182,6 +182,41 @@ struct IndexRepositoryTests {
         }
     }
 
+    @Test("each subtree's open total (open_totals) is every gauge row summed; the gauge read from it equals every row summed on any day; migration 37 fills it; the rebuild finds a changed total and mends it")
+    func openTotals() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.fill(db)
+            func totals() async throws -> [UUID: Int64] {
+                var result: [UUID: Int64] = [:]
+                for row in try await db.sql.select().columns("unit_id", "n").from("open_totals").all() where try row.decode(column: "n", as: Int64.self) != 0 {
+                    result[try row.decode(column: "unit_id", as: UUID.self)] = try row.decode(column: "n", as: Int64.self)
+                }
+                return result
+            }
+            var summed: [UUID: Int64] = [:]
+            for row in try await db.sql.select().columns("unit_id", "n").from("open_rollups").all() {
+                summed[try row.decode(column: "unit_id", as: UUID.self), default: 0] += try row.decode(column: "n", as: Int64.self)
+            }
+            let live = try await totals()
+            #expect(live == summed.filter { $0.value != 0 } && live[w.ward.id.rawValue] == 3, "\(live)")
+            let units: UnitSelection = .ids([w.ward.id.rawValue, w.division.id.rawValue])
+            for day in ["2025-02-01", "2025-03-07", "2025-03-12", "2025-03-13", "2025-06-30"] {
+                let today = LocalDate(iso: day)!
+                let all = try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: units, lateBefore: today, on: db)
+                #expect(try await IndexRollups.open(units: units, today: today, on: db) == all, "\(day)")
+            }
+            try await CreateOpenTotals().revert(on: db)
+            try await CreateOpenTotals().prepare(on: db)
+            #expect(try await totals() == live)
+            try await db.sql.raw("UPDATE open_totals SET n = n + 2").run()
+            let rebuild = IndexRebuild(db: db)
+            let broken = try await rebuild.run(apply: true, now: testNow())
+            #expect(broken.differences.contains { $0.table == "open_totals" && $0.live - $0.rebuilt == 2 })
+            #expect(try await rebuild.run(now: testNow()).matches)
+            #expect(try await totals() == live)
+        }
+    }
+
     @Test("the sums the database sends as a JSON array read back exactly; anything else is refused", arguments: [
         ("[1,2,3]", [1, 2, 3]), ("[1, -2, null, 0]", [1, -2, 0, 0]), ("[]", []), ("[9223372036854775807]", [Int64.max]),
         ("[1,,2]", nil), ("[1", nil), ("1]", nil), ("[92233720368547758070]", nil), ("[1] x", nil), ("[1] \n", [1]), ("[nul1]", nil), ("[1u]", nil),

@@ -64,7 +64,7 @@ struct IntakeQueueTests {
             // Each counter once per dossier: the intakes' increments of a row were summed into one.
             #expect(try await Self.count("open_counters", sum: true, on: db) == n)
             // The tree's roll-ups count a division's dossier at the division and at the ward: 16 + 2 × 8.
-            for table in ["open_steps", "open_rollups", "open_moves"] { #expect(try await Self.count(table, sum: true, on: db) == 32, "\(table)") }
+            for table in ["open_steps", "open_rollups", "open_totals", "open_moves"] { #expect(try await Self.count(table, sum: true, on: db) == 32, "\(table)") }
             let service = try await ServiceCounterStore.totals(units: [w.ward.id], from: LocalDate(iso: "2025-03-03")!, through: LocalDate(iso: "2025-03-03")!, on: db)
             #expect(service[.counter]?[.received] == 16, "the ward's own")
             let year = try await IndexRollups.totals(unit: w.ward.id, period: try ReportPeriod("2025"), on: db)
@@ -89,7 +89,7 @@ struct IntakeQueueTests {
             let codes = results.compactMap { try? $0.get().dossier.code }
             #expect(Set(codes) == Set((1...11).map { String(format: "000.04.01.H26-250303-%04d", $0) }))
             #expect(try await Self.count("dossiers", on: db) == 11)
-            #expect(try await Self.count("open_rollups", sum: true, on: db) == 11)
+            for table in ["open_rollups", "open_totals"] { #expect(try await Self.count(table, sum: true, on: db) == 11, "\(table)") }
         }
     }
 }

@@ -1004,6 +1004,11 @@ enum Loader {
                 buckets.sorted { $0.key < $1.key }.map { [SQLBind(plan.units[unit].id), SQLBind($0.key), SQLBind(Int64($0.value))] as [any SQLExpression] }
             }
         try await insert(db, table: "open_rollups", columns: ["unit_id", "bucket", "n"], rows: openRows, perStatement: 2_000, postgres: postgres)
+        let openTotalRows: [[any SQLExpression]] = generator.openRollups.compactMap { unit, buckets in
+            let n = buckets.values.reduce(0, +)
+            return n == 0 ? nil : [SQLBind(plan.units[unit].id), SQLBind(Int64(n))]
+        }
+        try await insert(db, table: "open_totals", columns: ["unit_id", "n"], rows: openTotalRows, perStatement: 2_000, postgres: postgres)
         let stepRows: [[any SQLExpression]] = generator.openSteps.flatMap { unit, keys in
             keys.map { key, n in
                 [SQLBind(plan.units[unit].id), SQLBind(plan.units[key.holder].id), SQLBind(key.state), SQLBind(key.bucket), SQLBind(Int64(n))] as [any SQLExpression]
@@ -1050,7 +1055,7 @@ enum Loader {
                    OR NOT EXISTS (SELECT 1 FROM procedures p WHERE p.id = d.procedure_id)
                 """).first(decoding: Broken.self)?.n ?? -1
             guard broken == 0 else { throw IndexBenchError.loadMismatch("\(broken) dossiers with a unit or procedure that does not exist") }
-            for table in ["units", "procedures", "dossiers", "index_totals", "open_rollups", "open_steps", "open_counters"] {
+            for table in ["units", "procedures", "dossiers", "index_totals", "open_rollups", "open_totals", "open_steps", "open_counters"] {
                 try await sql.raw("VACUUM (ANALYZE) \(ident: table)").run()
             }
             for table in ["open_moves", "open_ends", "open_end_days"] {
@@ -1069,7 +1074,7 @@ enum Loader {
         let finishSeconds = elapsed(since: finishStart)
         // The rows the database holds, counted by it.
         var rows: [String: Int] = [:]
-        for table in ["units", "procedures", "dossiers", "index_totals", "open_rollups", "open_steps", "open_counters"] {
+        for table in ["units", "procedures", "dossiers", "index_totals", "open_rollups", "open_totals", "open_steps", "open_counters"] {
             rows[table] = try await ServerBench.count(db, table)
         }
         guard rows["dossiers"] == generator.generated, rows["index_totals"] == rollupTotal else {
@@ -1245,6 +1250,11 @@ enum Measure {
         }
         let appGauge = try await IndexRollups.open(unit: rootID, today: today, on: db)
         check(openSQL == appGauge, "open gauge summed in SQL = IndexRollups.open")
+        let childIDs = plan.units.filter { $0.parent == 0 }.map(\.id)
+        let childGauges = try await IndexRollups.open(units: .children(of: rootID.rawValue), today: today, on: db)
+        let childGaugesInSQL = try await openGaugeInSQL(db, units: childIDs, today: today)
+        check(childIDs.allSatisfy { (childGauges[$0] ?? OpenSums()) == (childGaugesInSQL[$0] ?? OpenSums()) },
+              "open gauge of \(childIDs.count) children (their totals, late and paused rows) = every row summed in SQL")
         // The dashboard's overdue blocks (`IndexService.overdue`): counts by holding unit and step, and the
         // ten longest overdue dossiers, read through the gauge's index on the dossiers.
         var overdueNanos: [UInt64] = []

@@ -85,12 +85,15 @@ public enum OpenCounterStore {
         let old = before.flatMap(ServiceCounters.openKey), new = ServiceCounters.openKey(after)
         guard old != new else { return }
         let day = VietnamTime.localDate(of: now).iso
-        if let old, let before { try await add(-1, key: old, for: before, day: day, on: tx) }
-        if let new { try await add(1, key: new, for: after, day: day, on: tx) }
+        // The subtrees' totals change only when the dossier enters or leaves the gauge (or the units it counts under).
+        let sameUnit = before?.receivingUnitID == after.receivingUnitID
+        if let old, let before { try await add(-1, key: old, for: before, day: day, entersOrLeaves: new == nil || !sameUnit, on: tx) }
+        if let new { try await add(1, key: new, for: after, day: day, entersOrLeaves: old == nil || !sameUnit, on: tx) }
     }
 
-    static func add(_ delta: Int, key: String, for dossier: Dossier, day: String, on tx: any Database) async throws {
-        try await IndexRollups.addOpen(delta, bucket: key, unit: dossier.receivingUnitID, procedure: dossier.procedureID, day: day, on: tx)
+    static func add(_ delta: Int, key: String, for dossier: Dossier, day: String, entersOrLeaves: Bool, on tx: any Database) async throws {
+        try await IndexRollups.addOpen(delta, bucket: key, unit: dossier.receivingUnitID, procedure: dossier.procedureID, day: day,
+                                       entersOrLeaves: entersOrLeaves, on: tx)
         try await WriteBatch.add(into: "open_counters", keys: ["unit_id", "procedure_id", "channel", "due_day"], rows: [
             ([dossier.receivingUnitID.rawValue, dossier.procedureID.rawValue, dossier.channel.rawValue, key], ["n": Int64(delta)]),
         ], on: tx)
@@ -138,8 +141,10 @@ public enum OpenCounterStore {
     /// A gauge table's rows summed per unit into running on time, running late (due before
     /// `lateBefore`, or always late), paused on time and paused late, by the database: one row per unit,
     /// however many due days it has, sent packed (`PackedRows`). `after`: only `open_moves` rows of later days.
+    /// `skippingFrom`: the rows of due days from then on are not read (their on time sums to 0; the caller
+    /// knows the total).
     static func openSums(_ table: String, dayColumn: String, units: UnitSelection, lateBefore: LocalDate, procedure: Procedure.ID? = nil,
-                         after: LocalDate? = nil, on db: any Database) async throws -> [UUID: OpenSums] {
+                         after: LocalDate? = nil, skippingFrom: LocalDate? = nil, on db: any Database) async throws -> [UUID: OpenSums] {
         guard !units.isEmpty else { return [:] }
         // All rows, then late (a due day before `lateBefore`, or always late), paused and paused late: the
         // paused rows' keys sort after every day (`ServiceCountersTests`), so one comparison tells a late row,
@@ -155,6 +160,9 @@ public enum OpenCounterStore {
         query = query.from(table).where(PackedRows.among("unit_id", units, on: try db.sql))
         if let procedure { query = query.where("procedure_id", .equal, procedure.rawValue) }
         if let after { query = query.where("day", .greaterThan, after.iso) }
+        if let skippingFrom {
+            query = query.where { $0.where(key, .lessThan, SQLBind(skippingFrom.iso)).orWhere(key, .greaterThanOrEqual, SQLBind(ServiceCounters.pausedOnTime)) }
+        }
         var result: [UUID: OpenSums] = [:]
         for (unit, n) in try await PackedRows.read(query.groupBy("unit_id"), width: 4, on: try db.sql) {
             result[unit] = OpenSums(onTime: Int(n[0] - n[1] - n[2] - n[3]), late: Int(n[1]), paused: Int(n[2]), pausedLate: Int(n[3]))

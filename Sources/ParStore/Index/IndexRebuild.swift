@@ -192,6 +192,10 @@ public struct IndexRebuild: Sendable {
             return result.filter { $0.value != 0 }
         }
         differences += Self.compare("open_rollups", live: settled(try await loadOpenRollups()), rebuilt: settled(openRollups))
+        var openTotals: [Key: Int64] = [:]
+        for (key, n) in openRollups { openTotals[Key(unit: key.unit, procedure: Self.none, channel: "", bucket: "", metric: ""), default: 0] += n }
+        openTotals = openTotals.filter { $0.value != 0 }
+        if !legacy { differences += Self.compare(IndexRollups.openTotals, live: try await loadOpenTotals(), rebuilt: openTotals) }
         differences += Self.compare("open_moves", live: try await loadOpenMoves().filter { $0.key.procedure != IndexSettle.noProcedure },
                                     rebuilt: openMoves.filter { $0.value != 0 })
         // The overdue roll-up, from the dossiers as they stand (holder, state, gauge day), past days read as late.
@@ -209,10 +213,10 @@ public struct IndexRebuild: Sendable {
             differences += Self.compare(OverdueRollups.table, live: keyed(try await OverdueRollups.stored(on: db, today: today)), rebuilt: keyed(steps))
         }
         if apply {
-            let counters = counters, open = open, rollups = rollups, openRollups = openRollups, openMoves = openMoves
+            let counters = counters, open = open, rollups = rollups, openRollups = openRollups, openMoves = openMoves, openTotals = openTotals
             let differenceCount = differences.count
             try await db.writeTransaction { tx in
-                for table in ["service_counters", "open_counters", "open_rollups", "open_moves"] + (legacy ? [] : [IndexRollups.table]) {
+                for table in ["service_counters", "open_counters", "open_rollups", "open_moves"] + (legacy ? [] : [IndexRollups.table, IndexRollups.openTotals]) {
                     try await tx.sql.delete(from: table).run()
                 }
                 for (key, n) in openMoves where n != 0 {
@@ -226,6 +230,9 @@ public struct IndexRebuild: Sendable {
                 for (key, n) in openRollups where n != 0 {
                     try await tx.sql.insert(into: "open_rollups").columns("unit_id", "bucket", "n")
                         .values(SQLBind(key.unit), SQLBind(key.bucket), SQLBind(n)).run()
+                }
+                for (key, n) in openTotals where !legacy {
+                    try await tx.sql.insert(into: IndexRollups.openTotals).columns("unit_id", "n").values(SQLBind(key.unit), SQLBind(n)).run()
                 }
                 for (key, n) in counters where n != 0 {
                     try await tx.sql.insert(into: "service_counters").columns("unit_id", "procedure_id", "channel", "day", "metric", "n")
@@ -273,6 +280,16 @@ public struct IndexRebuild: Sendable {
                        bucket: try row.decode(column: "bucket", as: String.self), metric: ""), default: 0] += try row.decode(column: "n", as: Int64.self)
         }
         return result
+    }
+
+    /// `open_totals` keyed like the rebuilt totals (zeros left out).
+    func loadOpenTotals() async throws -> [Key: Int64] {
+        var result: [Key: Int64] = [:]
+        for row in try await db.sql.select().columns("unit_id", "n").from(IndexRollups.openTotals).all() {
+            result[Key(unit: try row.decode(column: "unit_id", as: UUID.self), procedure: Self.none, channel: "", bucket: "", metric: ""),
+                   default: 0] += try row.decode(column: "n", as: Int64.self)
+        }
+        return result.filter { $0.value != 0 }
     }
 
     /// `open_moves` keyed like the rebuilt moves: day in `bucket`, gauge row in `metric`.

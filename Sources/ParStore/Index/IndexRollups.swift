@@ -139,11 +139,16 @@ public enum IndexRollups {
 
     /// Moves a dossier of `unit` into (`delta` 1) or out of (-1) the gauge row `bucket`, on `day`: the
     /// subtree gauge of the unit and each ancestor, and the history of those moves by procedure.
-    static func addOpen(_ delta: Int, bucket: String, unit: OrgUnit.ID, procedure: Procedure.ID, day: String,
+    /// `entersOrLeaves`: the dossier enters or leaves the gauge (not a move between its rows), so the
+    /// subtrees' totals (`open_totals`) change too.
+    static func addOpen(_ delta: Int, bucket: String, unit: OrgUnit.ID, procedure: Procedure.ID, day: String, entersOrLeaves: Bool,
                         on tx: any Database) async throws {
         let units = try await lineage(unit, on: tx)
         try await WriteBatch.add(into: "open_rollups", keys: ["unit_id", "bucket"],
                                  rows: units.map { ([$0, bucket], ["n": Int64(delta)]) }, on: tx)
+        if entersOrLeaves {
+            try await WriteBatch.add(into: openTotals, keys: ["unit_id"], rows: units.map { ([$0], ["n": Int64(delta)]) }, on: tx)
+        }
         try await WriteBatch.add(into: "open_moves", keys: ["unit_id", "procedure_id", "day", "bucket"],
                                  rows: units.map { ([$0, procedure.rawValue, day, bucket], ["n": Int64(delta)]) }, on: tx)
     }
@@ -153,8 +158,24 @@ public enum IndexRollups {
         try await open(units: .ids([unit.rawValue]), today: today, on: db)[unit.rawValue] ?? OpenSums()
     }
 
-    /// Each unit subtree's open dossiers now (a ranking's children): one row per unit.
+    /// Each unit subtree's open dossiers in all (`open_totals`).
+    static let openTotals = "open_totals"
+
+    /// Each unit subtree's open dossiers now (a ranking's children): one row per unit. Only the gauge rows
+    /// of late days and the paused rows are summed; on time is the rest of the subtree's total
+    /// (`open_totals`), so the rows of future due days (most of the gauge) are not read.
     public static func open(units: UnitSelection, today: LocalDate, on db: any Database) async throws -> [UUID: OpenSums] {
-        try await OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: units, lateBefore: today, on: db)
+        guard !units.isEmpty else { return [:] }
+        async let sums = OpenCounterStore.openSums("open_rollups", dayColumn: "bucket", units: units, lateBefore: today,
+                                                   skippingFrom: today, on: db)
+        let query = try db.sql.select().column("unit_id").column(PackedRows.value(0, SQLColumn("n"))).from(openTotals)
+            .where(PackedRows.among("unit_id", units, on: try db.sql))
+        var result = try await sums
+        for (unit, n) in try await PackedRows.read(query, width: 1, on: try db.sql) {
+            let counted = result[unit] ?? OpenSums()
+            result[unit] = OpenSums(onTime: Int(n[0]) - counted.late - counted.paused - counted.pausedLate, late: counted.late,
+                                    paused: counted.paused, pausedLate: counted.pausedLate)
+        }
+        return result
     }
 }

@@ -23,13 +23,16 @@ public enum UnitSelection: Sendable {
 enum PackedRows {
     /// The rows of `inner` — `unit_id` and the integer columns `v0` … `v(width-1)` — packed and read back.
     static func read(_ inner: SQLSelectBuilder, width: Int, on db: any SQLDatabase) async throws -> [UUID: [Int64]] {
-        let values = [SQLColumn("unit_id")] + (0..<width).map { SQLColumn("v\($0)") }
-        // PostgreSQL writes the same text by concatenation: its JSON functions took 10.8 ms for a ranking's
-        // 839 rows of 30 sums, this 8.0 ms (null, the sum of no rows, written as 0).
-        let sums = SQLList((0..<width).map { SQLFunction("COALESCE", args: SQLColumn("v\($0)"), SQLLiteral.numeric("0")) })
-        let packed: SQLQueryString = db.dialect.name.contains("postgres")
-            ? "'[' || COALESCE(string_agg('[\"' || unit_id || '\",' || concat_ws(',', \(sums)) || ']', ','), '') || ']'"
-            : "CAST(json_group_array(json_array(\(SQLList(values)))) AS TEXT)"
+        let packed: SQLQueryString
+        if db.dialect.name.contains("postgres") {
+            // PostgreSQL writes the same text by concatenation: its JSON functions took 10.8 ms for a ranking's
+            // 839 rows of 30 sums, this 8.0 ms (null, the sum of no rows, written as 0).
+            let sums = SQLList((0..<width).map { SQLFunction("COALESCE", args: SQLColumn("v\($0)"), SQLLiteral.numeric("0")) })
+            packed = "'[' || COALESCE(string_agg('[\"' || unit_id || '\",' || concat_ws(',', \(sums)) || ']', ','), '') || ']'"
+        } else {
+            let values = [SQLColumn("unit_id")] + (0..<width).map { SQLColumn("v\($0)") }
+            packed = "CAST(json_group_array(json_array(\(SQLList(values)))) AS TEXT)"
+        }
         let row = try await db.raw("SELECT \(packed) AS packed FROM (\(inner.select)) AS p").first()
         guard let row else { return [:] }
         return try unpack(try row.decode(column: "packed", as: String.self), width: width)

@@ -11,7 +11,7 @@ public enum ParStoreMigrations {
             CreateSatisfaction(), CreateOversight(), CreateParIndex(), CreateAnnouncements(), CreateParReports(), CreateServiceCentre(),
             CreateOpenMoves(), UpdateFeedbackAddHandledLateAndRating(), UpdateDossiersAddSearchKeys(), CreateOpenSteps(),
             CreateRateLimits(), UpdateAuditLogAddClientAddress(), CreateLeasesAndOutboxClaims(), CreateJobs(), AddReminderContacts(), UpdateAuditLogForSealer(),
-            CreateIndexTotals(), CreateOpenEnds(), CreatePersonnel(), AddOverdueIndexes(),
+            CreateIndexTotals(), CreateOpenEnds(), CreatePersonnel(), AddOverdueIndexes(), CreateOpenTotals(),
         ]
     }
 }
