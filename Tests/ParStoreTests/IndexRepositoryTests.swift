@@ -152,13 +152,13 @@ struct IndexRepositoryTests {
             for (from, through) in [("2025-03-01", "2025-03-31"), ("2025-03-04", "2025-03-06"), ("2025-01-01", "2025-12-31"), ("2025-02-20", "2025-04-02")] {
                 let period = try ReportPeriod(from: LocalDate(iso: from)!, through: LocalDate(iso: through)!)
                 for (unit, communes) in [(w.ward, true), (w.division, false)] {
-                    let ranked = try await index.facts(ofRoots: [(unit.id, communes)], period: period, today: today)[unit.id] ?? [:]
+                    let ranked = try await index.facts(ofRoots: [(unit.id, communes)], period: period, today: today)[unit.id]?.dictionary ?? [:]
                     let own = try await index.facts(try await index.scope(unit.id), from: period.from, through: period.through, today: today)
                     #expect(ranked.filter { $0.value != 0 } == own.filter { $0.value != 0 }, "\(unit.name) \(from)…\(through)")
                     // Read as one of its parent's children (what a ranking does): the same facts, and no sibling's.
                     guard let parent = try await Self.parent(of: unit.id, db) else { continue }
                     let siblings = try await index.facts(ofRoots: [(unit.id, communes)], childrenOf: parent, period: period, today: today)
-                    #expect(Set(siblings.keys).isSubset(of: [unit.id]) && (siblings[unit.id] ?? [:]) == ranked, "\(unit.name) \(from)…\(through)")
+                    #expect(Set(siblings.keys).isSubset(of: [unit.id]) && (siblings[unit.id]?.dictionary ?? [:]) == ranked, "\(unit.name) \(from)…\(through)")
                 }
             }
             let march = try await IndexRollups.totals(unit: w.ward.id, period: try ReportPeriod(from: LocalDate(iso: "2025-03-01")!, through: LocalDate(iso: "2025-03-31")!), on: db)
@@ -260,11 +260,11 @@ struct IndexRepositoryTests {
                     for (unit, communes) in [(w.ward, true), (w.division, false)] {
                         let day = LocalDate(iso: today)!
                         let own = try await index.facts(try await index.scope(unit.id), from: period.from, through: period.through, today: day)
-                        let ranked = try await index.facts(ofRoots: [(unit.id, communes)], period: period, today: day)[unit.id] ?? [:]
+                        let ranked = try await index.facts(ofRoots: [(unit.id, communes)], period: period, today: day)[unit.id]?.dictionary ?? [:]
                         #expect(ranked.filter { $0.value != 0 } == own.filter { $0.value != 0 }, "\(today) \(unit.name) \(from)…\(through)")
                         if let parent = try await Self.parent(of: unit.id, db) {
                             let sibling = try await index.facts(ofRoots: [(unit.id, communes)], childrenOf: parent, period: period, today: day)
-                            #expect((sibling[unit.id] ?? [:]) == ranked, "\(today) \(unit.name) \(from)…\(through), read as a child")
+                            #expect((sibling[unit.id]?.dictionary ?? [:]) == ranked, "\(today) \(unit.name) \(from)…\(through), read as a child")
                         }
                         result["\(unit.name) \(from)…\(through)"] = own.filter { $0.value != 0 }
                     }

@@ -1306,7 +1306,7 @@ enum Measure {
         let roots = children.map { (id: OrgUnit.ID(plan.units[$0].id), communes: plan.units[$0].kind == .commune) }
         let names = Dictionary(uniqueKeysWithValues: children.map { (OrgUnit.ID(plan.units[$0].id), plan.units[$0].name) })
         // Scored and ranked as the app ranks (`IndexService.rankings`: `IndexRanking.rank`, ties by name).
-        func rank(_ facts: [OrgUnit.ID: [IndexFact: Double]]) -> Int {
+        func rank(_ facts: [OrgUnit.ID: IndexFacts]) -> Int {
             IndexRanking.rank(facts.map { (subject: $0.key, name: names[$0.key] ?? "", facts: $0.value) }, set: set).count
         }
         var rankingNanos: [UInt64] = [], rankingCurrentNanos: [UInt64] = [], rankingPastNanos: [UInt64] = []
@@ -1347,7 +1347,7 @@ enum Measure {
         for child in [children.first!, children[children.count / 2], children.last!] {
             let id = OrgUnit.ID(plan.units[child].id)
             let own = try await repo.facts(try await repo.scope(id), from: period.from, through: period.through, today: today)
-            let other = ofRoots[id] ?? [:]
+            let other = ofRoots[id]?.dictionary ?? [:]
             let differ = Set(own.keys).union(other.keys).filter { (own[$0] ?? 0) != (other[$0] ?? 0) }
             check(differ.isEmpty, "ranking facts = dashboard facts for \(plan.units[child].name) \(y)"
                   + (differ.isEmpty ? "" : ": " + differ.map { "\($0.rawValue) \(own[$0] ?? 0) vs \(other[$0] ?? 0)" }.joined(separator: ", ")))

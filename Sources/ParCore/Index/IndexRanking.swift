@@ -31,7 +31,7 @@ public enum IndexRanking {
                                         .refused, .stopped, .withdrawn, .openOnTime, .openLate, .openPaused, .openPausedLate]
 
     /// Whether the facts show any dossier in the period.
-    public static func hasDossiers(_ facts: [IndexFact: Double]) -> Bool {
+    public static func hasDossiers(_ facts: IndexFacts) -> Bool {
         activity.contains { (facts[$0] ?? 0) > 0 }
     }
 
@@ -40,7 +40,7 @@ public enum IndexRanking {
     /// The order is found on positions, by keys computed once (a ranking of 839 children sorted its lines
     /// themselves: each comparison copied two lines and worked out two percentages, through generic code —
     /// most of the ranking's time in Swift).
-    public static func rank<Subject: Sendable>(_ units: [(subject: Subject, name: String, facts: [IndexFact: Double])],
+    public static func rank<Subject: Sendable>(_ units: [(subject: Subject, name: String, facts: IndexFacts)],
                                                set: IndicatorSet) -> [Line<Subject>] {
         var lines: [Line<Subject>] = []
         var percents: [Double] = []

@@ -136,19 +136,12 @@ public enum IndexFact: String, Codable, CaseIterable, Hashable, Sendable {
     /// (`unsafeBitCast` traps if the enum ever outgrows a byte; `IndicatorTests` checks the order).
     public var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
-    private static let caseCount = allCases.count
+    static let caseCount = allCases.count
 
     // Hashed and compared by position, not by raw value: a ranking fills and reads tens of thousands of
     // facts (the raw-value default hashes the text of the name each time).
     public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: ordinal)) }
     public static func == (a: IndexFact, b: IndexFact) -> Bool { a.ordinal == b.ordinal }
-
-    /// The facts as an array indexed by `ordinal`, absent ones 0.
-    static func dense(_ facts: [IndexFact: Double]) -> [Double] {
-        var dense = [Double](repeating: 0, count: caseCount)
-        for (fact, value) in facts { dense[fact.ordinal] = value }
-        return dense
-    }
 
     /// The counter behind a fact, when it is one metric summed over all channels.
     public var metric: ServiceMetric? { ServiceMetric(rawValue: rawValue) }
@@ -206,7 +199,7 @@ public enum IndexScoring {
     }
 
     public static func evaluate(_ indicator: Indicator, facts: [IndexFact: Double]) -> IndicatorResult {
-        evaluate(indicator, dense: IndexFact.dense(facts))
+        evaluate(indicator, dense: IndexFacts(facts).values)
     }
 
     /// `facts` indexed by `IndexFact.ordinal`: a ranking scores hundreds of units, and hashing each term's
@@ -229,8 +222,11 @@ public enum IndexScoring {
     }
 
     public static func evaluate(_ set: IndicatorSet, facts: [IndexFact: Double]) -> [IndicatorResult] {
-        let dense = IndexFact.dense(facts)
-        return set.indicators.map { evaluate($0, dense: dense) }
+        evaluate(set, facts: IndexFacts(facts))
+    }
+
+    public static func evaluate(_ set: IndicatorSet, facts: IndexFacts) -> [IndicatorResult] {
+        set.indicators.map { evaluate($0, dense: facts.values) }
     }
 
     /// Points earned, out of the fixed maximum of the whole set (Decision 766: each indicator has its

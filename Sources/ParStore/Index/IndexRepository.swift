@@ -218,7 +218,7 @@ extension IndexRepository {
     /// one connection per event loop takes them in turn).
     /// `parent`: every root is a child of it, so the roll-ups and gauges select them by one bind.
     public func facts(ofRoots roots: [(id: OrgUnit.ID, communes: Bool)], childrenOf parent: OrgUnit.ID? = nil, period: ReportPeriod,
-                      today: LocalDate) async throws -> [OrgUnit.ID: [IndexFact: Double]] {
+                      today: LocalDate) async throws -> [OrgUnit.ID: IndexFacts] {
         guard !roots.isEmpty else { return [:] }
         let ids = roots.map(\.id.rawValue)
         let units: UnitSelection = parent.map { .children(of: $0.rawValue) } ?? .ids(ids)
@@ -228,23 +228,19 @@ extension IndexRepository {
             ? IndexRollups.open(units: units, today: today, on: db)
             : OpenCounterStore.atEnd(of: period.through, roots: roots.map(\.id), childrenOf: parent, on: db)
         async let catalogue = catalogueAndFeedback(of: roots, period: period, today: today)
-        // Each root's facts summed by position (`IndexFact.ordinal`), then made a dictionary once: a
-        // ranking of 839 children hashed each of its 30,000 facts two or three times. A fact that was
-        // given, even as 0, stays in the dictionary (as a root's own `facts` gives it).
+        // Each root's facts summed by position (`IndexFacts`): a ranking of 839 children hashed each of
+        // its 30,000 facts two or three times in dictionaries. A fact that was given, even as 0, stays
+        // given (as a root's own `facts` gives it); a root given nothing is left out.
         var position: [UUID: Int] = [:]
         position.reserveCapacity(roots.count)
         for (index, id) in ids.enumerated() { position[id] = index }
-        var dense = [[Double]](repeating: [], count: ids.count)
-        var given = [UInt64](repeating: 0, count: ids.count)
+        var dense = [IndexFacts?](repeating: nil, count: ids.count)
         func row(_ unit: UUID) -> Int? {
             guard let index = position[unit] else { return nil }
-            if dense[index].isEmpty { dense[index] = [Double](repeating: 0, count: IndexFact.allCases.count) }
+            if dense[index] == nil { dense[index] = IndexFacts() }
             return index
         }
-        func add(_ index: Int, _ fact: IndexFact, _ n: Double) {
-            dense[index][fact.ordinal] += n
-            given[index] |= 1 << UInt64(fact.ordinal)
-        }
+        func add(_ index: Int, _ fact: IndexFact, _ n: Double) { dense[index]!.add(n, to: fact) }
         for (unit, values) in try await totals {
             guard let index = row(unit) else { continue }
             for (fact, n) in zip(Self.metricFacts, values) where n != 0 {
@@ -259,13 +255,10 @@ extension IndexRepository {
             guard let index = row(root.rawValue) else { continue }
             for (fact, n) in facts { add(index, fact, n) }
         }
-        var result: [OrgUnit.ID: [IndexFact: Double]] = [:]
+        var result: [OrgUnit.ID: IndexFacts] = [:]
         result.reserveCapacity(roots.count)
-        for (index, values) in dense.enumerated() where !values.isEmpty {
-            var facts: [IndexFact: Double] = [:]
-            facts.reserveCapacity(given[index].nonzeroBitCount)
-            for fact in IndexFact.allCases where given[index] & (1 << UInt64(fact.ordinal)) != 0 { facts[fact] = values[fact.ordinal] }
-            result[OrgUnit.ID(ids[index])] = facts
+        for (index, facts) in dense.enumerated() {
+            if let facts { result[OrgUnit.ID(ids[index])] = facts }
         }
         return result
     }

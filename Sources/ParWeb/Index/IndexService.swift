@@ -97,7 +97,7 @@ enum IndexService {
     }
 
     private static func rankingInputs(_ parent: UnitRecord, period: ReportPeriod,
-                                      request: Request) async throws -> ([OrgUnit], [OrgUnit.ID: [IndexFact: Double]], IndicatorSet) {
+                                      request: Request) async throws -> ([OrgUnit], [OrgUnit.ID: IndexFacts], IndicatorSet) {
         let today = VietnamTime.localDate(of: request.now)
         let children = try await request.units.children(of: parent.unit.id).filter { $0.validTo.map { $0 >= period.from } ?? true }
         let index = IndexRepository(db: await request.readDB())
@@ -106,8 +106,8 @@ enum IndexService {
         return (children, facts, try await index.activeSet())
     }
 
-    private static func rows(_ units: [OrgUnit], facts: [OrgUnit.ID: [IndexFact: Double]], set: IndicatorSet) -> [RankRow] {
-        IndexRanking.rank(units.map { (subject: $0, name: $0.name, facts: facts[$0.id] ?? [:]) }, set: set).map { line in
+    private static func rows(_ units: [OrgUnit], facts: [OrgUnit.ID: IndexFacts], set: IndicatorSet) -> [RankRow] {
+        IndexRanking.rank(units.map { (subject: $0, name: $0.name, facts: facts[$0.id] ?? IndexFacts()) }, set: set).map { line in
             func percent(_ id: String) -> Double? { line.results.first { $0.indicator.id == id }?.percent }
             return RankRow(rank: line.rank, unit: line.subject, points: line.points, available: line.maximum, percent: line.percent,
                            onTime: percent("progress.on_time"), online: percent("online.dossiers"))

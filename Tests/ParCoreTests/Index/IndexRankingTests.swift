@@ -40,7 +40,7 @@ struct IndexRankingTests {
              expected: [("Sở D", 1, 0), ("Sở E", 1, 0), ("Sở F", nil, 0)]),
     ])
     func ranking(_ c: Case) {
-        let lines = IndexRanking.rank(c.units.map { (subject: $0.0, name: $0.0, facts: $0.1) }, set: Self.set)
+        let lines = IndexRanking.rank(c.units.map { (subject: $0.0, name: $0.0, facts: IndexFacts($0.1)) }, set: Self.set)
         #expect(lines.map(\.name) == c.expected.map(\.0))
         #expect(lines.map(\.rank) == c.expected.map(\.1))
         #expect(lines.map(\.percent) == c.expected.map(\.2))

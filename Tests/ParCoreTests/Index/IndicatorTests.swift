@@ -65,14 +65,31 @@ struct IndicatorTests {
     func ordinals() {
         #expect(IndexFact.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal })
         let facts: [IndexFact: Double] = [.received: 7, .paymentsOnline: 2, .feedbackUnsatisfactory: 1]
-        let dense = IndexFact.dense(facts)
+        let dense = IndexFacts(facts).values
         #expect(dense.count == IndexFact.allCases.count)
         #expect(IndexFact.allCases.allSatisfy { dense[$0.ordinal] == (facts[$0] ?? 0) })
         // Equality and hashing go by position: each fact equals itself only, and a set keeps every one.
         #expect(IndexFact.allCases.allSatisfy { fact in IndexFact.allCases.filter { $0 == fact } == [fact] })
         #expect(Set(IndexFact.allCases).count == IndexFact.allCases.count)
-        // `IndexRepository.facts(ofRoots:)` marks the facts given to a root in one 64-bit word.
-        #expect(IndexFact.allCases.count <= 64)
+    }
+
+    @Test("facts by position read as the dictionary they were made from: a fact given as 0 is given, one never given is absent", arguments: [
+        [:], [.received: 0], [.received: 7, .paymentsOnline: 2, .feedbackUnsatisfactory: 1], [.openLate: 0, .procedures: 3.5],
+        Dictionary(uniqueKeysWithValues: IndexFact.allCases.map { ($0, Double($0.ordinal)) }),
+    ] as [[IndexFact: Double]])
+    func positions(_ facts: [IndexFact: Double]) {
+        let byPosition = IndexFacts(facts)
+        #expect(byPosition.dictionary == facts && byPosition.isEmpty == facts.isEmpty)
+        #expect(IndexFact.allCases.allSatisfy { byPosition[$0] == facts[$0] })
+        var summed = IndexFacts()
+        for (fact, n) in facts {
+            summed.add(n / 2, to: fact)
+            summed.add(n / 2, to: fact)
+        }
+        #expect(summed == byPosition)
+        var cleared = byPosition
+        for fact in facts.keys { cleared[fact] = nil }
+        #expect(cleared == IndexFacts() && cleared.isEmpty)
     }
 
     @Test("the shipped set is valid and worth 100 points; bad sets are refused")
