@@ -86,6 +86,20 @@ public struct PlanTarget: Codable, Hashable, Sendable {
     /// The indicator id of the satisfaction index's yearly target (SIPAS).
     public static let satisfaction = "sipas.overall"
 
+    /// Checks a target about to be set (nil: removed): 0–100 %, a year from 2000 to 2100, and an
+    /// indicator of `set` (the set in force) or the satisfaction index.
+    public static func check(_ target: Double?, year: Int, indicatorID: String, in set: IndicatorSet) throws(DomainError) {
+        if let target, !(0...1).contains(target) {
+            throw .invalid("Chỉ tiêu phải từ 0 đến 100%.", english: "A target is 0–100%.", field: "target")
+        }
+        guard (2000...2100).contains(year) else {
+            throw .invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year")
+        }
+        guard indicatorID == satisfaction || set.indicators.contains(where: { $0.id == indicatorID }) else {
+            throw .invalid("Không có chỉ số \(indicatorID).", english: "No indicator \(indicatorID).", field: "indicatorId")
+        }
+    }
+
     public func status(rate: Double?, yearOver: Bool) -> Status {
         guard let rate else { return .notMeasured }
         if rate + 1e-9 >= target { return .met }

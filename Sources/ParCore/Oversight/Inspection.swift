@@ -75,6 +75,41 @@ public struct Inspection: Codable, Hashable, Sendable, Identifiable {
         }
         return copy
     }
+
+    /// A conclusion as written (cleaned and checked), with at most 50 follow-ups.
+    public static func conclusion(_ raw: String, followUps: [FollowUp]) throws(DomainError) -> String {
+        let conclusion = VietnameseText.clean(raw)
+        guard !conclusion.isEmpty, conclusion.unicodeScalars.count <= 20_000 else {
+            throw .invalid("Cần nội dung kết luận (tối đa 20.000 ký tự).", english: "A conclusion is required (up to 20,000 characters).", field: "conclusion")
+        }
+        guard followUps.count <= 50 else {
+            throw .invalid("Tối đa 50 nhiệm vụ sau kiểm tra.", english: "At most 50 follow-ups.", field: "followUps")
+        }
+        return conclusion
+    }
+
+    /// Whether it may be concluded `now`: once (a conclusion is final), and not before the visit starts.
+    public func checkConcludable(now: Date) throws(DomainError) {
+        guard concludedAt == nil else {
+            throw DomainError(.conflict, "Cuộc kiểm tra đã có kết luận.", english: "The inspection is already concluded.")
+        }
+        guard now >= startsAt else {
+            throw DomainError(.conflict, "Chưa đến thời gian kiểm tra.", english: "The inspection has not started yet.")
+        }
+    }
+}
+
+/// A follow-up the inspected unit must carry out: it becomes a task of that unit's plan.
+public struct FollowUp: Sendable, Equatable {
+    public var title: String
+    public var field: PARField
+    public var deadline: LocalDate
+
+    public init(title: String, field: PARField, deadline: LocalDate) {
+        self.title = title
+        self.field = field
+        self.deadline = deadline
+    }
 }
 
 /// What an inspection found.
@@ -123,6 +158,18 @@ public struct InspectionFinding: Codable, Hashable, Sendable, Identifiable {
         self.category = category
         self.text = text
         self.cause = cause
+    }
+
+    /// A new finding from what the inspector wrote: texts cleaned and checked (a text of up to 4,000
+    /// characters, a cause of up to 2,000); only a shortcoming keeps its cause.
+    public static func drafted(in inspection: Inspection.ID, category: Category, text raw: String,
+                               cause rawCause: String?) throws(DomainError) -> InspectionFinding {
+        let text = VietnameseText.clean(raw), cause = rawCause.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        guard !text.isEmpty, text.unicodeScalars.count <= 4000, (cause?.unicodeScalars.count ?? 0) <= 2000 else {
+            throw .invalid("Cần nội dung (tối đa 4.000 ký tự).", english: "A text is required (up to 4,000 characters).", field: "text")
+        }
+        return InspectionFinding(id: .random(), inspectionID: inspection, category: category, text: text,
+                                 cause: category == .shortcoming ? cause : nil)
     }
 }
 

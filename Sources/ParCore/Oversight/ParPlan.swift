@@ -53,6 +53,12 @@ public struct ParPlan: Codable, Hashable, Sendable, Identifiable {
         self.title = title
         self.basedOn = basedOn
     }
+
+    /// A unit's new plan for `year` (2000 to 2100), titled as the province's plans are unless `title` is given.
+    public static func new(unit: OrgUnit.ID, year: Int, title: String?, basedOn: ID?) throws(DomainError) -> ParPlan {
+        guard (2000...2100).contains(year) else { throw .invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year") }
+        return ParPlan(id: .random(), unitID: unit, year: year, title: title ?? "Kế hoạch cải cách hành chính năm \(year)", basedOn: basedOn)
+    }
 }
 
 /// A task of a plan: what is to be done, by which division, by when, and how far it got.

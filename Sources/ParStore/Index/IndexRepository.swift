@@ -187,17 +187,7 @@ public struct IndexRepository: Sendable {
 
     /// Sets (or with nil removes) a unit's target for a year (audited).
     public func setTarget(unit: OrgUnit.ID, year: Int, indicatorID: String, target: Double?, actor: AuditActor, now: Date) async throws {
-        if let target, !(0...1).contains(target) {
-            throw DomainError.invalid("Chỉ tiêu phải từ 0 đến 100%.", english: "A target is 0–100%.", field: "target")
-        }
-        guard (2000...2100).contains(year) else {
-            throw DomainError.invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year")
-        }
-        let indicators = try await activeSet().indicators
-        let known = indicatorID == PlanTarget.satisfaction || indicators.contains { $0.id == indicatorID }
-        guard known else {
-            throw DomainError.invalid("Không có chỉ số \(indicatorID).", english: "No indicator \(indicatorID).", field: "indicatorId")
-        }
+        try PlanTarget.check(target, year: year, indicatorID: indicatorID, in: try await activeSet())
         try await db.writeTransaction { tx in
             try await tx.sql.delete(from: "plan_targets").where("unit_id", .equal, unit.rawValue).where("year", .equal, year)
                 .where("indicator_id", .equal, indicatorID).run()

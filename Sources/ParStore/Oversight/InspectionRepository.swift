@@ -3,19 +3,6 @@ import Foundation
 import ParCore
 import SQLKit
 
-/// A follow-up the inspected unit must carry out: it becomes a task of that unit's plan.
-public struct FollowUp: Sendable, Equatable {
-    public var title: String
-    public var field: PARField
-    public var deadline: LocalDate
-
-    public init(title: String, field: PARField, deadline: LocalDate) {
-        self.title = title
-        self.field = field
-        self.deadline = deadline
-    }
-}
-
 /// Inspections, their findings and conclusions. Every read that lists or finds an inspection
 /// takes the caller's shielded units (`InspectionVisibility`) and leaves out unannounced
 /// visits that have not started — in the query itself, so lists, counts, searches and
@@ -96,17 +83,14 @@ public struct InspectionRepository: Sendable {
 
     public func addFinding(to id: Inspection.ID, category: InspectionFinding.Category, text raw: String, cause rawCause: String?,
                            actor: AuditActor, now: Date) async throws -> InspectionFinding {
-        let text = VietnameseText.clean(raw), cause = rawCause.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
-        guard !text.isEmpty, text.unicodeScalars.count <= 4000, (cause?.unicodeScalars.count ?? 0) <= 2000 else {
-            throw DomainError.invalid("Cần nội dung (tối đa 4.000 ký tự).", english: "A text is required (up to 4,000 characters).", field: "text")
-        }
-        let finding = InspectionFinding(id: .random(), inspectionID: id, category: category, text: text, cause: category == .shortcoming ? cause : nil)
+        let finding = try InspectionFinding.drafted(in: id, category: category, text: raw, cause: rawCause)
         try await db.writeTransaction { tx in
             guard try await tx.sql.select().column("id").from("inspections").where("id", .equal, id.rawValue).first() != nil else {
                 throw DomainError(.notFound, "Không tìm thấy cuộc kiểm tra.", english: "No such inspection.")
             }
             try await tx.sql.insert(into: "inspection_findings").columns("id", "inspection_id", "category", "text", "cause", "created_at")
-                .values(SQLBind(finding.id.rawValue), SQLBind(id.rawValue), SQLBind(category.rawValue), SQLBind(text), SQLBind(finding.cause), SQLBind(now)).run()
+                .values(SQLBind(finding.id.rawValue), SQLBind(id.rawValue), SQLBind(category.rawValue), SQLBind(finding.text), SQLBind(finding.cause),
+                        SQLBind(now)).run()
             try await AuditLog.append(on: tx, actor: actor, action: "inspection.add_finding", entityType: "inspection", entityID: id.description,
                                       after: ["category": category.rawValue], now: now)
         }
@@ -116,25 +100,14 @@ public struct InspectionRepository: Sendable {
     /// Records the conclusion and puts each follow-up in the inspected unit's plan for the
     /// follow-up's year (created if missing), all in one transaction. A conclusion is final.
     public func conclude(_ id: Inspection.ID, conclusion raw: String, followUps: [FollowUp], actor: AuditActor, now: Date) async throws -> [PlanTask] {
-        let conclusion = VietnameseText.clean(raw)
-        guard !conclusion.isEmpty, conclusion.unicodeScalars.count <= 20_000 else {
-            throw DomainError.invalid("Cần nội dung kết luận (tối đa 20.000 ký tự).", english: "A conclusion is required (up to 20,000 characters).", field: "conclusion")
-        }
-        guard followUps.count <= 50 else {
-            throw DomainError.invalid("Tối đa 50 nhiệm vụ sau kiểm tra.", english: "At most 50 follow-ups.", field: "followUps")
-        }
+        let conclusion = try Inspection.conclusion(raw, followUps: followUps)
         let today = VietnamTime.localDate(of: now)
         return try await db.writeTransaction { tx in
             guard let row = try await tx.sql.select().columns(Self.columns).from("inspections").where("id", .equal, id.rawValue).first() else {
                 throw DomainError(.notFound, "Không tìm thấy cuộc kiểm tra.", english: "No such inspection.")
             }
             let inspection = try Self.inspection(row)
-            guard inspection.concludedAt == nil else {
-                throw DomainError(.conflict, "Cuộc kiểm tra đã có kết luận.", english: "The inspection is already concluded.")
-            }
-            guard now >= inspection.startsAt else {
-                throw DomainError(.conflict, "Chưa đến thời gian kiểm tra.", english: "The inspection has not started yet.")
-            }
+            try inspection.checkConcludable(now: now)
             try await tx.sql.update("inspections").set("conclusion", to: conclusion).set("concluded_at", to: now)
                 .where("id", .equal, id.rawValue).run()
             var tasks: [PlanTask] = []

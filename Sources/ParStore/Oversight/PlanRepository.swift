@@ -34,8 +34,7 @@ public struct PlanRepository: Sendable {
     static func ensure(unit: OrgUnit.ID, year: Int, title: String? = nil, basedOn: ParPlan.ID? = nil, actor: AuditActor, now: Date,
                        on tx: any Database) async throws -> ParPlan {
         if let existing = try await plan(unit: unit, year: year, on: tx) { return existing }
-        guard (2000...2100).contains(year) else { throw DomainError.invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year") }
-        let plan = ParPlan(id: .random(), unitID: unit, year: year, title: title ?? "Kế hoạch cải cách hành chính năm \(year)", basedOn: basedOn)
+        let plan = try ParPlan.new(unit: unit, year: year, title: title, basedOn: basedOn)
         try await tx.sql.insert(into: "par_plans").columns("id", "unit_id", "year", "title", "based_on", "created_at")
             .values(SQLBind(plan.id.rawValue), SQLBind(unit.rawValue), SQLBind(year), SQLBind(plan.title), SQLBind(basedOn?.rawValue), SQLBind(now)).run()
         try await AuditLog.append(on: tx, actor: actor, action: "plan.create", entityType: "unit", entityID: unit.description,

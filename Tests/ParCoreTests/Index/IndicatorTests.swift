@@ -92,6 +92,20 @@ struct IndicatorTests {
         #expect(cleared == IndexFacts() && cleared.isEmpty)
     }
 
+    @Test("a target: 0–100 %, a year from 2000 to 2100, an indicator of the set in force or the satisfaction index; nil removes it", arguments: [
+        (0.5, 2026, "online.dossiers", nil), (nil, 2026, "online.dossiers", nil), (1.0, 2000, PlanTarget.satisfaction, nil),
+        (0, 2100, "progress.on_time", nil), (1.01, 2026, "online.dossiers", "target"), (-0.1, 2026, "online.dossiers", "target"),
+        (0.5, 1999, "online.dossiers", "year"), (0.5, 2101, "online.dossiers", "year"), (0.5, 2026, "online.nothing", "indicatorId"),
+    ] as [(Double?, Int, String, String?)])
+    func target(_ row: (Double?, Int, String, String?)) {
+        do {
+            try PlanTarget.check(row.0, year: row.1, indicatorID: row.2, in: Self.set)
+            #expect(row.3 == nil)
+        } catch {
+            #expect(error.field == row.3, "\(error)")
+        }
+    }
+
     @Test("the shipped set is valid and worth 100 points; bad sets are refused")
     func validation() throws {
         try Self.set.validate()

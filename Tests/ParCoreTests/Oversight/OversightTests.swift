@@ -97,4 +97,58 @@ struct OversightTests {
         #expect(!IsoStatus(unitID: unit, certificate: "QMS-01", lastReview: nil, nextReview: LocalDate(iso: "2026-05-31")).isMaintained(today: today))
         #expect(!IsoStatus(unitID: unit, certificate: "", lastReview: nil, nextReview: nil).isMaintained(today: today))
     }
+
+    /// (conclusion as written, follow-ups, the conclusion kept, or the field refused)
+    static let conclusions: [(String, Int, String?, String?)] = [
+        ("  Đơn vị  thực hiện tốt. ", 0, "Đơn vị thực hiện tốt.", nil),
+        ("Kết luận", 50, "Kết luận", nil),
+        ("Kết luận", 51, nil, "followUps"),
+        ("   ", 0, nil, "conclusion"),
+        (String(repeating: "a", count: 20_000), 1, String(repeating: "a", count: 20_000), nil),
+        (String(repeating: "a", count: 20_001), 1, nil, "conclusion"),
+    ]
+
+    @Test("a conclusion: cleaned, up to 20,000 characters and 50 follow-ups", arguments: conclusions)
+    func conclusion(_ row: (String, Int, String?, String?)) {
+        let followUps = Array(repeating: FollowUp(title: "Niêm yết", field: .procedures, deadline: LocalDate(iso: "2026-09-30")!), count: row.1)
+        do {
+            let kept = try Inspection.conclusion(row.0, followUps: followUps)
+            #expect(kept == row.2 && row.3 == nil)
+        } catch {
+            #expect(error.field == row.3 && row.2 == nil, "\(error)")
+        }
+    }
+
+    @Test("an inspection is concluded once, and not before it starts", arguments: [
+        (-60.0, false, false), (0, false, true), (3600, false, true), (3600, true, false),
+    ])
+    func concludable(_ row: (TimeInterval, Bool, Bool)) {
+        var visit = Self.inspection(.unannounced, of: Self.division)
+        if row.1 { visit.concludedAt = Self.start.addingTimeInterval(60) }
+        let allowed = (try? visit.checkConcludable(now: Self.start.addingTimeInterval(row.0))) != nil
+        #expect(allowed == row.2)
+    }
+
+    @Test("a finding: cleaned, up to 4,000 characters with a cause of up to 2,000, kept only for a shortcoming", arguments: [
+        (InspectionFinding.Category.shortcoming, " Chưa  niêm yết ", "Thiếu  bảng ", "Chưa niêm yết", "Thiếu bảng", true),
+        (.achievement, "Tốt", "Không dùng", "Tốt", nil, true),
+        (.shortcoming, "Chưa niêm yết", "  ", "Chưa niêm yết", nil, true),
+        (.recommendation, "", nil, nil, nil, false),
+        (.shortcoming, "Chưa niêm yết", String(repeating: "b", count: 2_001), nil, nil, false),
+        (.initiative, String(repeating: "c", count: 4_001), nil, nil, nil, false),
+    ] as [(InspectionFinding.Category, String, String?, String?, String?, Bool)])
+    func finding(_ row: (InspectionFinding.Category, String, String?, String?, String?, Bool)) {
+        let visit = Inspection.ID.random()
+        let finding = try? InspectionFinding.drafted(in: visit, category: row.0, text: row.1, cause: row.2)
+        #expect((finding != nil) == row.5)
+        #expect(finding?.text == row.3 && finding?.cause == row.4 && (finding.map { $0.inspectionID == visit } ?? true))
+    }
+
+    @Test("a plan is for a year from 2000 to 2100, titled as the province's unless named", arguments: [
+        (1999, nil, nil), (2000, nil, "Kế hoạch cải cách hành chính năm 2000"), (2026, "Kế hoạch riêng", "Kế hoạch riêng"), (2101, nil, nil),
+    ] as [(Int, String?, String?)])
+    func plan(_ row: (Int, String?, String?)) {
+        let plan = try? ParPlan.new(unit: Self.province, year: row.0, title: row.1, basedOn: nil)
+        #expect(plan?.title == row.2 && (plan.map { $0.year == row.0 && $0.unitID == Self.province } ?? true))
+    }
 }
