@@ -1,4 +1,5 @@
 import FluentKit
+import FluentPostgresDriver
 import Tracing
 import SQLKit
 
@@ -9,12 +10,25 @@ extension Database {
     /// On SQLite the transaction starts with `BEGIN IMMEDIATE`, taking the write
     /// lock up front: a deferred transaction that reads first and writes later can
     /// fail with SQLITE_BUSY when another connection writes in between. On
-    /// PostgreSQL it is an ordinary transaction.
+    /// PostgreSQL it is an ordinary transaction; one that PostgreSQL ends to break a
+    /// deadlock (or a serialization failure) is run again from the start, up to
+    /// `retries` times: the roll-up rows every event adds to (the province's, say)
+    /// are locked in a different order by an intake batch and by an action, and the
+    /// whole body rolled back has left nothing behind.
     public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let body: @Sendable (any Database) async throws -> T = { db in try await LineageMemo.$current.withValue(LineageMemo()) { try await body(db) } }
         switch SQLDialectKind(self) {
         case .postgres:
-            return try await transaction(StoreTracing.keepingContext(body))
+            var attempt = 0
+            while true {
+                do {
+                    return try await transaction(StoreTracing.keepingContext(body))
+                } catch let error as PSQLError where attempt < WriteRetry.retries && WriteRetry.isRetryable(error) {
+                    attempt += 1
+                    logger.notice("write transaction run again", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")", "attempt": "\(attempt)"])
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 1...10) * attempt))
+                }
+            }
         case .sqlite:
             // One writer at a time in this process, queued here rather than in SQLite's busy
             // handler (which sleeps and retries, leaving the lock idle between tries).
@@ -65,5 +79,16 @@ actor SQLiteWriteGate {
             if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
         }
         return try await body()
+    }
+}
+
+/// The PostgreSQL errors after which a write transaction is run again (`writeTransaction`).
+enum WriteRetry {
+    static let retries = 3
+
+    /// `40P01` deadlock detected, `40001` serialization failure: the transaction was rolled back whole.
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
     }
 }
