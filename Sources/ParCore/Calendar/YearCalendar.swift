@@ -37,6 +37,21 @@ public struct YearCalendar: Hashable, Sendable, Codable {
         self.workedDays = workedDays
     }
 
+    /// The year as it is stored: its source cleaned (left out when empty), at most 300 characters, and
+    /// each day's names at most 200 (counted in code points, as the API schema's `maxLength` counts them).
+    public func normalised() throws(DomainError) -> YearCalendar {
+        var data = self
+        data.source = source.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        guard (data.source?.unicodeScalars.count ?? 0) <= 300 else {
+            throw .invalid("Tên văn bản tối đa 300 ký tự.", english: "The source is at most 300 characters.", field: "source")
+        }
+        let names = data.extraDaysOff.flatMap { [$0.nameVi, $0.nameEn] } + data.workedDays.flatMap { [$0.nameVi, $0.nameEn] }
+        guard names.allSatisfy({ ($0?.unicodeScalars.count ?? 0) <= 200 }) else {
+            throw .invalid("Tên ngày nghỉ tối đa 200 ký tự.", english: "Day names are at most 200 characters.", field: "extraDaysOff")
+        }
+        return data
+    }
+
     /// Records a swap: `dayOff` (a working day) is given off and `workedOn` (a weekend day) is worked instead.
     public mutating func addSwap(dayOff: LocalDate, workedOn: LocalDate) {
         extraDaysOff.append(DayOff(date: dayOff, kind: .swapDayOff, swappedWith: workedOn))

@@ -68,17 +68,7 @@ public struct CalendarRepository: Sendable {
 
     /// Stores a year's decisions if they make a consistent calendar with the other years.
     public func setYear(_ proposed: YearCalendar, expectedVersion: Int?, actor: AuditActor, now: Date) async throws -> Int {
-        var data = proposed
-        data.source = proposed.source.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
-        // Counted in code points, as the API schema's maxLength counts them.
-        guard (data.source?.unicodeScalars.count ?? 0) <= 300 else {
-            throw DomainError.invalid("Tên văn bản tối đa 300 ký tự.", english: "The source is at most 300 characters.", field: "source")
-        }
-        let names = data.extraDaysOff.flatMap { [$0.nameVi, $0.nameEn] } + data.workedDays.flatMap { [$0.nameVi, $0.nameEn] }
-        guard names.allSatisfy({ ($0?.unicodeScalars.count ?? 0) <= 200 }) else {
-            throw DomainError.invalid("Tên ngày nghỉ tối đa 200 ký tự.", english: "Day names are at most 200 characters.", field: "extraDaysOff")
-        }
-        let checked = data
+        let checked = try proposed.normalised()
         return try await db.writeTransaction { tx in
             let data = checked
             let all = try await CalendarYearModel.query(on: tx).all()

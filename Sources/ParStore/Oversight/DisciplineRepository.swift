@@ -31,19 +31,7 @@ public struct DisciplineRepository: Sendable {
     /// Records a commitment; `metrics` are the ids a commitment may name (the 766 indicators,
     /// the satisfaction index, the plan's completion).
     public func addCommitment(_ draft: Commitment, metrics: Set<String>, actor: AuditActor, now: Date) async throws -> Commitment {
-        var c = draft
-        c.leader = VietnameseText.clean(draft.leader)
-        c.text = VietnameseText.clean(draft.text)
-        guard !c.leader.isEmpty, c.leader.unicodeScalars.count <= 200, !c.text.isEmpty, c.text.unicodeScalars.count <= 2000 else {
-            throw DomainError.invalid("Cần người cam kết và nội dung.", english: "A leader and a text are required.", field: "text")
-        }
-        guard metrics.contains(c.metric) else {
-            throw DomainError.invalid("Không có chỉ tiêu này.", english: "No such measure.", field: "metric")
-        }
-        guard c.target.isFinite, (0...1).contains(c.target), (2000...2100).contains(c.year) else {
-            throw DomainError.invalid("Chỉ tiêu từ 0 đến 100%.", english: "A target is 0–100%.", field: "target")
-        }
-        let commitment = c
+        let commitment = try draft.normalised(metrics: metrics)
         try await db.writeTransaction { tx in
             try await tx.sql.insert(into: "commitments").columns("id", "unit_id", "year", "leader", "text", "metric", "target")
                 .values(SQLBind(commitment.id.rawValue), SQLBind(commitment.unitID.rawValue), SQLBind(commitment.year), SQLBind(commitment.leader),
@@ -57,20 +45,7 @@ public struct DisciplineRepository: Sendable {
     // MARK: Meetings
 
     public func addMeeting(_ draft: Meeting, actor: AuditActor, now: Date) async throws -> Meeting {
-        var meeting = draft
-        meeting.title = VietnameseText.clean(draft.title)
-        meeting.attendees = draft.attendees.map { Meeting.Attendee(unitID: $0.unitID, person: VietnameseText.clean($0.person)) }
-            .filter { !$0.person.isEmpty }
-        guard VietnamTime.isRepresentable(meeting.at), (2000...2100).contains(VietnamTime.localDate(of: meeting.at).year) else {
-            throw DomainError.invalid("Thời gian họp không hợp lệ.", english: "Not a valid time.", field: "at")
-        }
-        guard !meeting.title.isEmpty, meeting.title.unicodeScalars.count <= 300 else {
-            throw DomainError.invalid("Cần tên cuộc họp.", english: "A title is required.", field: "title")
-        }
-        guard (1...300).contains(meeting.attendees.count), meeting.attendees.allSatisfy({ $0.person.unicodeScalars.count <= 200 }) else {
-            throw DomainError.invalid("Cần từ 1 đến 300 người dự họp.", english: "A meeting has 1 to 300 attendees.", field: "attendees")
-        }
-        let stored = meeting
+        let stored = try draft.normalised()
         try await db.writeTransaction { tx in
             try await tx.sql.insert(into: "meetings").columns("id", "organiser_id", "title", "at", "data")
                 .values(SQLBind(stored.id.rawValue), SQLBind(stored.organiserID.rawValue), SQLBind(stored.title), SQLBind(stored.at),
@@ -108,13 +83,7 @@ public struct DisciplineRepository: Sendable {
     /// Records attendance for one attendee (audited); an absence with reason needs the reason.
     public func mark(_ meeting: Meeting.ID, person: String, unit: OrgUnit.ID, attendance: Meeting.Attendance, reason raw: String?,
                      actor: AuditActor, now: Date) async throws {
-        let reason = raw.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 }
-        if attendance == .absentWithReason, reason == nil {
-            throw DomainError.invalid("Vắng có lý do cần ghi lý do.", english: "An excused absence needs its reason.", field: "reason")
-        }
-        guard (reason?.unicodeScalars.count ?? 0) <= 500 else {
-            throw DomainError.invalid("Lý do tối đa 500 ký tự.", english: "A reason is up to 500 characters.", field: "reason")
-        }
+        let reason = try attendance.reason(raw)
         try await db.writeTransaction { tx in
             let updated = try await tx.sql.update("meeting_attendance").set("attendance", to: attendance.rawValue).set("reason", to: reason)
                 .where("meeting_id", .equal, meeting.rawValue).where("person", .equal, person).where("unit_id", .equal, unit.rawValue)
@@ -146,12 +115,7 @@ public struct DisciplineRepository: Sendable {
     // MARK: Tracked indicators
 
     public func setValue(_ indicator: TrackedIndicator, unit: OrgUnit.ID, month: String, value: Double, actor: AuditActor, now: Date) async throws {
-        guard month.count == 7, LocalDate(iso: month + "-01") != nil else {
-            throw DomainError.invalid("Tháng dạng YYYY-MM.", english: "A month is YYYY-MM.", field: "month")
-        }
-        guard value.isFinite, (0...1).contains(value) else {
-            throw DomainError.invalid("Tỷ lệ từ 0 đến 100%.", english: "A share is 0–100%.", field: "value")
-        }
+        try TrackedIndicator.check(month: month, value: value)
         try await db.writeTransaction { tx in
             try await tx.sql.raw("""
                 INSERT INTO tracked_values (unit_id, indicator, month, value) VALUES (\(bind: unit.rawValue), \(bind: indicator.rawValue), \(bind: month), \(bind: value))
@@ -173,10 +137,7 @@ public struct DisciplineRepository: Sendable {
     }
 
     public func setIso(_ status: IsoStatus, actor: AuditActor, now: Date) async throws {
-        let certificate = VietnameseText.clean(status.certificate)
-        guard certificate.unicodeScalars.count <= 200 else {
-            throw DomainError.invalid("Số chứng nhận tối đa 200 ký tự.", english: "A certificate number is up to 200 characters.", field: "certificate")
-        }
+        let certificate = try status.normalised().certificate
         try await db.writeTransaction { tx in
             try await tx.sql.delete(from: "iso_status").where("unit_id", .equal, status.unitID.rawValue).run()
             try await tx.sql.insert(into: "iso_status").columns("unit_id", "certificate", "last_review", "next_review")
