@@ -87,6 +87,24 @@ public struct UserAccount: Identifiable, Hashable, Sendable, Codable {
         return name
     }
 
+    /// A display name as typed, cleaned: 1 to 200 characters.
+    public static func validDisplayName(_ raw: String) throws(DomainError) -> String {
+        let name = VietnameseText.clean(raw)
+        guard (1...200).contains(name.count) else {
+            throw .invalid("Họ tên phải có từ 1 đến 200 ký tự.", english: "The display name must be 1 to 200 characters.", field: "displayName")
+        }
+        return name
+    }
+
+    /// An API token's label as typed, cleaned: 1 to 100 characters.
+    public static func validTokenName(_ raw: String) throws(DomainError) -> String {
+        let label = VietnameseText.clean(raw)
+        guard (1...100).contains(label.count) else {
+            throw .invalid("Tên token phải có từ 1 đến 100 ký tự.", english: "The token name must be 1 to 100 characters.", field: "name")
+        }
+        return label
+    }
+
     /// Passwords are at least 10 characters and at most 128 (bcrypt reads 72 bytes).
     public static func checkPassword(_ password: String) throws(DomainError) {
         guard (10...128).contains(password.count), password.utf8.count <= 72 else {

@@ -110,10 +110,7 @@ public struct UserRepository: Sendable {
                        actor: AuditActor, now: Date) async throws -> UserAccount {
         let name = try UserAccount.validUsername(username)
         let email = try UserAccount.checkedEmail(email)
-        let display = VietnameseText.clean(displayName)
-        guard (1...200).contains(display.count) else {
-            throw DomainError.invalid("Họ tên phải có từ 1 đến 200 ký tự.", english: "The display name must be 1 to 200 characters.", field: "displayName")
-        }
+        let display = try UserAccount.validDisplayName(displayName)
         return try await db.writeTransaction { tx in
             if try await UserModel.query(on: tx).filter(\.$username == name).count() > 0 {
                 throw DomainError(.conflict, "Tên đăng nhập \(name) đã có.", english: "The username \(name) is taken.", field: "username")
@@ -138,11 +135,8 @@ public struct UserRepository: Sendable {
     /// empty text removes it), guarded by version.
     public func update(_ id: UserAccount.ID, expectedVersion: Int?, displayName: String?, isActive: Bool?,
                        passwordHash: String?, email: String? = nil, actor: AuditActor, now: Date) async throws -> UserAccount {
-        let display = displayName.map(VietnameseText.clean)
         let newEmail = try email.map { try UserAccount.checkedEmail($0) }
-        if let display, !(1...200).contains(display.count) {
-            throw DomainError.invalid("Họ tên phải có từ 1 đến 200 ký tự.", english: "The display name must be 1 to 200 characters.", field: "displayName")
-        }
+        let display = try displayName.map { try UserAccount.validDisplayName($0) }
         return try await db.writeTransaction { tx in
             guard let model = try await UserModel.find(id.rawValue, on: tx) else { throw notFound() }
             if let expectedVersion, expectedVersion != model.version {
@@ -208,10 +202,7 @@ public struct UserRepository: Sendable {
     /// Stores a new token's hash; the caller shows the token once.
     public func createToken(for userID: UserAccount.ID, name: String, tokenHash: String, prefix: String,
                             actor: AuditActor, now: Date) async throws -> APITokenInfo {
-        let label = VietnameseText.clean(name)
-        guard (1...100).contains(label.count) else {
-            throw DomainError.invalid("Tên token phải có từ 1 đến 100 ký tự.", english: "The token name must be 1 to 100 characters.", field: "name")
-        }
+        let label = try UserAccount.validTokenName(name)
         return try await db.writeTransaction { tx in
             let model = APITokenModel()
             model.id = UUID()

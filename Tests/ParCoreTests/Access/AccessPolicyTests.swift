@@ -46,6 +46,16 @@ struct AccessPolicyTests {
         #expect((try? UserAccount.validUsername(raw)) != nil ? valid : !valid)
     }
 
+    @Test("display names hold 1 to 200 characters and token names 1 to 100, cleaned", arguments: [
+        (" Nguyễn  Thị  Lan ", "Nguyễn Thị Lan", "Nguyễn Thị Lan"), ("  ", nil, nil),
+        (String(repeating: "ư", count: 100), String(repeating: "ư", count: 100), String(repeating: "ư", count: 100)),
+        (String(repeating: "ư", count: 101), String(repeating: "ư", count: 101), nil), (String(repeating: "a", count: 201), nil, nil),
+    ] as [(String, String?, String?)])
+    func names(_ raw: String, display: String?, token: String?) {
+        #expect((try? UserAccount.validDisplayName(raw)) == display)
+        #expect((try? UserAccount.validTokenName(raw)) == token)
+    }
+
     @Test("passwords need 10 to 72 bytes", arguments: [("short", false), ("parhub-demo", true), (String(repeating: "ư", count: 40), false)])
     func passwords(password: String, valid: Bool) {
         #expect((try? UserAccount.checkPassword(password)) != nil ? valid : !valid)
