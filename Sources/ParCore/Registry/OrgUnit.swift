@@ -112,4 +112,12 @@ public struct OrgUnit: Identifiable, Hashable, Sendable, Codable {
         }
         return unit
     }
+
+    /// Checks a move of `unit` under a parent whose lineage (root first, the parent last) is
+    /// `parentLineage`: never under itself or anything of its own subtree.
+    public static func checkMove(of unit: ID, underLineage parentLineage: [ID]) throws(DomainError) {
+        guard !parentLineage.contains(unit) else {
+            throw .invalid("Không thể chuyển đơn vị vào cấp dưới của chính nó.", english: "A unit cannot move under its own subtree.", field: "parentId")
+        }
+    }
 }

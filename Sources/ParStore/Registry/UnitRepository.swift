@@ -191,9 +191,7 @@ public struct UnitRepository: Sendable {
             guard let parent = try await UnitModel.find(parentID.rawValue, on: tx) else {
                 throw DomainError.invalid("Không tìm thấy đơn vị cấp trên.", english: "The parent unit does not exist.", field: "parentId")
             }
-            guard !parent.path.contains("/" + UnitModel.pathSegment(id)) else {
-                throw DomainError.invalid("Không thể chuyển đơn vị vào cấp dưới của chính nó.", english: "A unit cannot move under its own subtree.", field: "parentId")
-            }
+            try OrgUnit.checkMove(of: OrgUnit.ID(id), underLineage: UnitModel.lineage(ofPath: parent.path).map(OrgUnit.ID.init))
             newPath = parent.path + UnitModel.pathSegment(id)
         }
         let oldPath = model.path

@@ -26,6 +26,16 @@ struct RegistryRulesTests {
         }
     }
 
+    @Test("a unit moves under any unit but itself and its own subtree", arguments: [
+        ([0, 1], false), ([0, 1, 2], true), ([0, 2, 3], true), ([3], false), ([], false),
+    ])
+    func move(_ lineage: [Int], refused: Bool) {
+        let units = (0..<4).map { _ in OrgUnit.ID.random() }, moving = units[2]
+        let outcome = Result { () throws(DomainError) in try OrgUnit.checkMove(of: moving, underLineage: lineage.map { units[$0] }) }
+        #expect((try? outcome.get()) == nil ? refused : !refused)
+        if case .failure(let error) = outcome { #expect(error.field == "parentId") }
+    }
+
     @Test("validity is inclusive at both ends")
     func validity() throws {
         let unit = Self.unit(from: "2008-08-01", to: "2025-06-30")
