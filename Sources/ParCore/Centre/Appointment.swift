@@ -53,6 +53,23 @@ public struct CentreSettings: Hashable, Sendable, Codable {
         return (0...bookingDaysAhead).map { today.adding(days: $0) }.filter(isWorkingDay)
     }
 
+    /// A booking request checked: the field (cleaned, 1 to 200 characters), the name (cleaned, up to 200,
+    /// empty for none) and a slot still bookable at `now`.
+    public func checkBooking(field rawField: String, name rawName: String?, slot: AppointmentSlot, at now: Date,
+                             isWorkingDay: (LocalDate) -> Bool) throws(DomainError) -> (field: String, name: String?) {
+        let field = VietnameseText.clean(rawField)
+        guard !field.isEmpty, field.count <= 200 else {
+            throw .invalid("Chọn lĩnh vực.", english: "Choose a field.", field: "field")
+        }
+        let name = VietnameseText.clean(rawName ?? "")
+        guard name.count <= 200 else { throw .invalid("Họ tên tối đa 200 ký tự.", english: "A name is at most 200 characters.", field: "name") }
+        guard isBookable(slot, at: now, isWorkingDay: isWorkingDay) else {
+            throw .invalid("Khung giờ này không đặt được (đã qua, ngày nghỉ hoặc quá xa).",
+                           english: "This slot cannot be booked (past, a day off or too far ahead).", field: "slot")
+        }
+        return (field, name.isEmpty ? nil : name)
+    }
+
     /// Whether a slot can still be booked at `now`: on a bookable day and not yet begun.
     public func isBookable(_ slot: AppointmentSlot, at now: Date, isWorkingDay: (LocalDate) -> Bool) -> Bool {
         bookableDays(from: now, isWorkingDay: isWorkingDay).contains(slot.day) && slots(on: slot.day).contains(slot) && slot.startInstant > now

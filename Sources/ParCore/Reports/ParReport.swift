@@ -72,5 +72,32 @@ public struct ParReport: Codable, Hashable, Sendable, Identifiable {
 
     public var isFinal: Bool { finalisedAt != nil }
 
+    /// A new draft of `unit` for `period`, titled (cleaned, up to 300 characters).
+    public static func draft(unit: OrgUnit.ID, period: ReportPeriod, title raw: String) throws(DomainError) -> ParReport {
+        let title = VietnameseText.clean(raw)
+        guard !title.isEmpty, title.unicodeScalars.count <= 300 else {
+            throw .invalid("Cần tên báo cáo (tối đa 300 ký tự).", english: "A title is required (up to 300 characters).", field: "title")
+        }
+        return ParReport(id: .random(), unitID: unit, from: period.from, through: period.through, title: title)
+    }
+
+    /// The narrative as stored (field → part → text): texts cleaned (line breaks kept), each at most
+    /// 20,000 characters; unknown fields and parts and empty texts left out.
+    public static func narrative(_ raw: [String: [String: String]]) throws(DomainError) -> [String: [String: String]] {
+        var narrative: [String: [String: String]] = [:]
+        for (field, parts) in raw {
+            guard PARField(rawValue: field) != nil else { continue }
+            for (part, text) in parts {
+                guard Part(rawValue: part) != nil else { continue }
+                let clean = VietnameseText.cleanMultiline(text)
+                guard clean.unicodeScalars.count <= 20_000 else {
+                    throw .invalid("Mỗi phần tối đa 20.000 ký tự.", english: "Each part is at most 20,000 characters.", field: "\(field)-\(part)")
+                }
+                if !clean.isEmpty { narrative[field, default: [:]][part] = clean }
+            }
+        }
+        return narrative
+    }
+
     public func text(_ field: PARField, _ part: Part) -> String { narrative[field.rawValue]?[part.rawValue] ?? "" }
 }

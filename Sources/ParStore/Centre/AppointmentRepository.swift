@@ -26,16 +26,8 @@ public struct AppointmentRepository: Sendable {
     public func book(unit: OrgUnit.ID, field rawField: String, slot: AppointmentSlot, name rawName: String?,
                      contact: (email: String?, phone: String?) = (nil, nil), settings: CentreSettings,
                      calendar: WorkingCalendar, now: Date) async throws -> (Appointment, secret: String) {
-        let field = VietnameseText.clean(rawField)
-        guard !field.isEmpty, field.count <= 200 else {
-            throw DomainError.invalid("Chọn lĩnh vực.", english: "Choose a field.", field: "field")
-        }
-        let name = VietnameseText.clean(rawName ?? "")
-        guard name.count <= 200 else { throw DomainError.invalid("Họ tên tối đa 200 ký tự.", english: "A name is at most 200 characters.", field: "name") }
-        guard settings.isBookable(slot, at: now, isWorkingDay: { (try? calendar.isWorkingDay($0)) ?? false }) else {
-            throw DomainError.invalid("Khung giờ này không đặt được (đã qua, ngày nghỉ hoặc quá xa).",
-                                      english: "This slot cannot be booked (past, a day off or too far ahead).", field: "slot")
-        }
+        let (field, name) = try settings.checkBooking(field: rawField, name: rawName, slot: slot, at: now,
+                                                      isWorkingDay: { (try? calendar.isWorkingDay($0)) ?? false })
         let secret = DossierRepository.newSecret()
         return try await db.writeTransaction { tx in
             try await tx.sql.raw("""
@@ -50,7 +42,7 @@ public struct AppointmentRepository: Sendable {
                 throw DomainError(.conflict, "Khung giờ này đã hết chỗ; chọn khung giờ khác.", english: "This slot is full; choose another.")
             }
             let appointment = Appointment(id: UUID(), code: try await Self.newCode(on: tx), unitID: unit, field: field, slot: slot,
-                                          name: name.isEmpty ? nil : name, status: .booked, email: contact.email, phone: contact.phone)
+                                          name: name, status: .booked, email: contact.email, phone: contact.phone)
             try await tx.sql.insert(into: "appointments")
                 .columns("id", "code", "secret_hash", "unit_id", "field", "day", "slot", "minutes", "name", "status", "ticket_id", "created_at",
                          "email", "phone")

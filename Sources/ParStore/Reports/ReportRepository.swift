@@ -17,11 +17,7 @@ public struct ReportRepository: Sendable {
     }
 
     public func create(unit: OrgUnit.ID, period: ReportPeriod, title raw: String, actor: AuditActor, now: Date) async throws -> ParReport {
-        let title = VietnameseText.clean(raw)
-        guard !title.isEmpty, title.unicodeScalars.count <= 300 else {
-            throw DomainError.invalid("Cần tên báo cáo (tối đa 300 ký tự).", english: "A title is required (up to 300 characters).", field: "title")
-        }
-        let report = ParReport(id: .random(), unitID: unit, from: period.from, through: period.through, title: title)
+        let report = try ParReport.draft(unit: unit, period: period, title: raw), title = report.title
         try await db.writeTransaction { tx in
             try await tx.sql.insert(into: "par_reports").columns("id", "unit_id", "from_day", "through_day", "data", "version", "created_at")
                 .values(SQLBind(report.id.rawValue), SQLBind(unit.rawValue), SQLBind(period.from.iso), SQLBind(period.through.iso),
@@ -72,19 +68,7 @@ public struct ReportRepository: Sendable {
 
     /// Replaces the narrative (field → part → text, each at most 20,000 characters).
     public func write(_ id: ParReport.ID, expectedVersion: Int?, narrative raw: [String: [String: String]], actor: AuditActor, now: Date) async throws -> ParReport {
-        var narrative: [String: [String: String]] = [:]
-        for (field, parts) in raw {
-            guard PARField(rawValue: field) != nil else { continue }
-            for (part, text) in parts {
-                guard ParReport.Part(rawValue: part) != nil else { continue }
-                let clean = VietnameseText.cleanMultiline(text)
-                guard clean.unicodeScalars.count <= 20_000 else {
-                    throw DomainError.invalid("Mỗi phần tối đa 20.000 ký tự.", english: "Each part is at most 20,000 characters.", field: "\(field)-\(part)")
-                }
-                if !clean.isEmpty { narrative[field, default: [:]][part] = clean }
-            }
-        }
-        let stored = narrative
+        let stored = try ParReport.narrative(raw)
         return try await change(id, expectedVersion: expectedVersion, action: "write", actor: actor, now: now) { $0.narrative = stored }
     }
 

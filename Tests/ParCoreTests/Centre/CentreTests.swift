@@ -97,6 +97,23 @@ struct CentreTests {
         #expect(!settings.isBookable(slot(friday, 12), at: now, isWorkingDay: weekday), "lunch break")
     }
 
+    @Test("a booking request: a field of 1 to 200 characters, a name of up to 200 (blank for none), a slot still bookable", arguments: [
+        (" Hộ  tịch ", " Lê  Văn B ", 9, "Hộ tịch", "Lê Văn B", nil), ("Hộ tịch", "  ", 10, "Hộ tịch", nil, nil),
+        ("  ", "A", 9, nil, nil, "field"), (String(repeating: "f", count: 201), nil, 9, nil, nil, "field"),
+        ("Hộ tịch", String(repeating: "n", count: 201), 9, nil, nil, "name"), ("Hộ tịch", nil, 8, nil, nil, "slot"),
+    ] as [(String, String?, Int, String?, String?, String?)])
+    func booking(_ row: (String, String?, Int, String?, String?, String?)) {
+        let friday = LocalDate(year: 2026, month: 11, day: 27)!
+        let now = LocalDateTime(date: friday, time: TimeOfDay(hour: 8, minute: 45)!).instant
+        let slot = AppointmentSlot(day: friday, start: TimeOfDay(hour: row.2)!, minutes: 30)
+        do {
+            let checked = try CentreSettings.standard.checkBooking(field: row.0, name: row.1, slot: slot, at: now, isWorkingDay: { _ in true })
+            #expect(row.5 == nil && checked.field == row.3 && checked.name == row.4)
+        } catch {
+            #expect(error.field == row.5, "\(error)")
+        }
+    }
+
     @Test("settings validation", arguments: [(30, 4, 14, true), (7, 4, 14, false), (30, 0, 14, false), (30, 4, 0, false), (120, 200, 90, true)])
     func settings(slot: Int, capacity: Int, ahead: Int, valid: Bool) {
         #expect(((try? CentreSettings(slotMinutes: slot, capacityPerSlot: capacity, bookingDaysAhead: ahead).validate()) != nil) == valid)
