@@ -1250,7 +1250,8 @@ enum Measure {
         }
         let appGauge = try await IndexRollups.open(unit: rootID, today: today, on: db)
         check(openSQL == appGauge, "open gauge summed in SQL = IndexRollups.open")
-        let childIDs = plan.units.filter { $0.parent == 0 }.map(\.id)
+        let children = plan.units.indices.filter { plan.units[$0].parent == 0 }
+        let childIDs = children.map { plan.units[$0].id }
         let childGauges = try await IndexRollups.open(units: .children(of: rootID.rawValue), today: today, on: db)
         let childGaugesInSQL = try await openGaugeInSQL(db, units: childIDs, today: today)
         check(childIDs.allSatisfy { (childGauges[$0] ?? OpenSums()) == (childGaugesInSQL[$0] ?? OpenSums()) },
@@ -1302,7 +1303,6 @@ enum Measure {
         let commune = Latency(name: "dashboard commune × month", nanos: communeNanos)
 
         // (b) Ranking: every child of the province for a year, scored and sorted.
-        let children = plan.units.indices.filter { plan.units[$0].parent == 0 }
         let roots = children.map { (id: OrgUnit.ID(plan.units[$0].id), communes: plan.units[$0].kind == .commune) }
         let names = Dictionary(uniqueKeysWithValues: children.map { (OrgUnit.ID(plan.units[$0].id), plan.units[$0].name) })
         // Scored and ranked as the app ranks (`IndexService.rankings`: `IndexRanking.rank`, ties by name).

@@ -31,9 +31,6 @@ public struct IndexFacts: Sendable, Equatable {
         given[fact.ordinal] = true
     }
 
-    /// Whether no fact was given.
-    public var isEmpty: Bool { !given.contains(true) }
-
     /// The given facts as a dictionary.
     public var dictionary: [IndexFact: Double] {
         var result: [IndexFact: Double] = [:]

@@ -132,12 +132,7 @@ public struct IndexRepository: Sendable {
 
     /// Procedures the scope implements: its own, and every commune-level one if it holds communes.
     func catalogueFacts(_ scope: IndexScope, procedure: Procedure.ID?) async throws -> [IndexFact: Double] {
-        var query = try db.sql.select()
-            .column(SQLRaw("COUNT(*)"), as: "total")
-            .column(SQLRaw("SUM(CASE WHEN online_level <> 'none' THEN 1 ELSE 0 END)"), as: "online")
-            .column(SQLRaw("SUM(CASE WHEN online_level = 'full' THEN 1 ELSE 0 END)"), as: "full_online")
-            .column(SQLRaw("SUM(CASE WHEN is_complete THEN 1 ELSE 0 END)"), as: "complete")
-            .from("procedures")
+        var query = Self.catalogueSums(try db.sql.select()).from("procedures")
         let units = scope.units.map(\.rawValue), communes = scope.includesCommunes
         query = query.where { group in
             var group = group.where("unit_id", .in, units)
@@ -146,9 +141,22 @@ public struct IndexRepository: Sendable {
         }
         if let procedure { query = query.where("id", .equal, procedure.rawValue) }
         guard let row = try await query.first() else { return [:] }
+        return Dictionary(uniqueKeysWithValues: Self.catalogueFacts(in: row))
+    }
+
+    /// The four catalogue counts of the procedures selected: all, online, fully online, complete.
+    static func catalogueSums(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
+        select.column(SQLRaw("COUNT(*)"), as: "total")
+            .column(SQLRaw("SUM(CASE WHEN online_level <> 'none' THEN 1 ELSE 0 END)"), as: "online")
+            .column(SQLRaw("SUM(CASE WHEN online_level = 'full' THEN 1 ELSE 0 END)"), as: "full_online")
+            .column(SQLRaw("SUM(CASE WHEN is_complete THEN 1 ELSE 0 END)"), as: "complete")
+    }
+
+    /// The facts `catalogueSums` selected, read from one row.
+    static func catalogueFacts(in row: any SQLRow) -> [(IndexFact, Double)] {
         func value(_ column: String) -> Double { Double((try? row.decode(column: column, as: Int64?.self)).flatMap { $0 } ?? 0) }
-        return [.procedures: value("total"), .proceduresOnline: value("online"), .proceduresFullOnline: value("full_online"),
-                .proceduresComplete: value("complete")]
+        return [(.procedures, value("total")), (.proceduresOnline, value("online")), (.proceduresFullOnline, value("full_online")),
+                (.proceduresComplete, value("complete"))]
     }
 
     // MARK: Indicator sets and targets
@@ -258,19 +266,8 @@ extension IndexRepository {
     /// commune-level procedures are one piece for each root with communes: hundreds, added by position).
     func catalogueAndFeedback(of roots: [(id: OrgUnit.ID, communes: Bool)], period: ReportPeriod,
                               today: LocalDate) async throws -> [(root: OrgUnit.ID, facts: [(IndexFact, Double)])] {
-        let byUnit = try await db.sql.select().column("unit_id")
-            .column(SQLRaw("COUNT(*)"), as: "total")
-            .column(SQLRaw("SUM(CASE WHEN online_level <> 'none' THEN 1 ELSE 0 END)"), as: "online")
-            .column(SQLRaw("SUM(CASE WHEN online_level = 'full' THEN 1 ELSE 0 END)"), as: "full_online")
-            .column(SQLRaw("SUM(CASE WHEN is_complete THEN 1 ELSE 0 END)"), as: "complete")
-            .from("procedures").groupBy("unit_id").all()
-        var perUnit: [(unit: UUID?, facts: [(IndexFact, Double)])] = []
-        for row in byUnit {
-            func value(_ column: String) -> Double { Double((try? row.decode(column: column, as: Int64?.self)).flatMap { $0 } ?? 0) }
-            perUnit.append((try row.decode(column: "unit_id", as: UUID?.self),
-                            [(.procedures, value("total")), (.proceduresOnline, value("online")), (.proceduresFullOnline, value("full_online")),
-                             (.proceduresComplete, value("complete"))]))
-        }
+        let byUnit = try await Self.catalogueSums(try db.sql.select().column("unit_id")).from("procedures").groupBy("unit_id").all()
+        let perUnit = try byUnit.map { row in (unit: try row.decode(column: "unit_id", as: UUID?.self), facts: Self.catalogueFacts(in: row)) }
         // Which implementing units, and which units named by feedback, lie under which root:
         // the paths of those units only.
         let feedback = try await feedbackFacts(units: nil, from: period.from, through: period.through, today: today)
