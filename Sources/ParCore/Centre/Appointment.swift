@@ -70,6 +70,14 @@ public struct CentreSettings: Hashable, Sendable, Codable {
         return (field, name.isEmpty ? nil : name)
     }
 
+    /// Refused: the slot holds `capacityPerSlot` bookings already.
+    public static let slotFull = DomainError(.conflict, "Khung giờ này đã hết chỗ; chọn khung giờ khác.", english: "This slot is full; choose another.")
+
+    /// One more booking fits a slot that holds `booked`.
+    public func checkPlace(booked: Int) throws(DomainError) {
+        guard booked < capacityPerSlot else { throw Self.slotFull }
+    }
+
     /// Whether a slot can still be booked at `now`: on a bookable day and not yet begun.
     public func isBookable(_ slot: AppointmentSlot, at now: Date, isWorkingDay: (LocalDate) -> Bool) -> Bool {
         bookableDays(from: now, isWorkingDay: isWorkingDay).contains(slot.day) && slots(on: slot.day).contains(slot) && slot.startInstant > now

@@ -203,15 +203,32 @@ extension QueueTicket {
         return chosen
     }
 
-    /// A service is rated once it has ended.
-    public func checkRatable() throws(DomainError) {
+    /// Refused: a service is rated once.
+    public static let alreadyRated = DomainError(.conflict, "Lượt phục vụ này đã được đánh giá.", english: "This service has already been rated.")
+
+    /// A service is rated once it has ended, and once only (`rated`: a rating of it is stored).
+    public func checkRatable(rated: Bool) throws(DomainError) {
         guard status == .served else { throw DomainError(.conflict, "Chỉ đánh giá sau khi được phục vụ.", english: "A service is rated after it ends.") }
+        guard !rated else { throw Self.alreadyRated }
     }
 }
 
 extension Appointment {
-    /// A booking checks in at the kiosk on its own day only.
-    public static func checkIn(day: LocalDate, today: LocalDate) throws(DomainError) {
+    /// Refused: a booking is used at the kiosk, or cancelled, once.
+    public static let notBooked = DomainError(.conflict, "Lịch hẹn đã được dùng để lấy số hoặc đã hủy.",
+                                              english: "The appointment was already used or cancelled.")
+
+    /// A booking checks in at the kiosk on its own day only, while still booked (not cancelled, not used).
+    public static func checkIn(status: Status, day: LocalDate, today: LocalDate) throws(DomainError) {
+        guard status == .booked else { throw notBooked }
         guard day == today else { throw DomainError(.conflict, "Lịch hẹn không phải hôm nay.", english: "The appointment is not for today.") }
+    }
+
+    /// The booking cancelled: only while booked (a used or cancelled one stays as it is).
+    public func cancelled() throws(DomainError) -> Appointment {
+        guard status == .booked else { throw Self.notBooked }
+        var appointment = self
+        appointment.status = .cancelled
+        return appointment
     }
 }

@@ -64,3 +64,21 @@ public enum OutboxDelivery {
     /// The longest one delivery may take (connect, TLS, every reply).
     public static let sendTimeout: TimeInterval = 45
 }
+
+extension OutboxMessage {
+    /// Refused: only a dead message is sent again.
+    public static let notResendable = DomainError(.conflict, "Chỉ gửi lại được thư đã hỏng (gửi không thành công sau mọi lần thử).",
+                                                  english: "Only a dead message (every try failed) can be sent again.")
+
+    /// The message sent again from `now`: pending, its tries counted afresh. Only a dead message
+    /// (every try failed) is sent again; a pending one is still being tried, a sent one has arrived.
+    public func resent(now: Date) throws(DomainError) -> OutboxMessage {
+        guard status == .dead else { throw Self.notResendable }
+        var message = self
+        message.status = .pending
+        message.attempts = 0
+        message.nextAttemptAt = now
+        message.lastError = nil
+        return message
+    }
+}

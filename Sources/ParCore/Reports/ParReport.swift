@@ -72,6 +72,13 @@ public struct ParReport: Codable, Hashable, Sendable, Identifiable {
 
     public var isFinal: Bool { finalisedAt != nil }
 
+    /// A draft changes until it is finalised; a final report's figures and text never change.
+    public func checkChangeable() throws(DomainError) {
+        guard !isFinal else {
+            throw DomainError(.conflict, "Báo cáo đã hoàn thành; số liệu và nội dung không thay đổi nữa.", english: "The report is final and no longer changes.")
+        }
+    }
+
     /// A new draft of `unit` for `period`, titled (cleaned, up to 300 characters).
     public static func draft(unit: OrgUnit.ID, period: ReportPeriod, title raw: String) throws(DomainError) -> ParReport {
         let title = VietnameseText.clean(raw)

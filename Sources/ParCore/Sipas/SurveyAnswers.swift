@@ -101,3 +101,20 @@ public struct SurveyAnswers: Codable, Hashable, Sendable {
         return Double(levels.reduce(0) { $0 + $1.rawValue }) / Double(levels.count) <= Double(SatisfactionLevel.dissatisfied.rawValue)
     }
 }
+
+extension SurveyAnswers {
+    /// Refused: each dossier is rated once.
+    public static let alreadyAnswered = DomainError(.conflict, "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.",
+                                                    english: "This dossier has already been rated; each dossier is rated once.")
+
+    /// Whether `dossier` may be rated (`answered`: a response about it is stored): after its result was
+    /// handed back, once. Returns when it was handed back, the moment the response counts under.
+    public static func checkRatable(_ dossier: Dossier, answered: Bool) throws(DomainError) -> Date {
+        guard dossier.state == .returned, let returnedAt = dossier.returnedAt else {
+            throw DomainError(.conflict, "Hồ sơ chưa trả kết quả; chỉ đánh giá được sau khi nhận kết quả.",
+                              english: "The result has not been returned yet; a dossier is rated after its result is handed back.")
+        }
+        guard !answered else { throw alreadyAnswered }
+        return returnedAt
+    }
+}

@@ -35,12 +35,15 @@ public struct AppointmentRepository: Sendable {
                 VALUES (\(bind: unit.rawValue), \(bind: field), \(bind: slot.day.iso), \(bind: slot.key), 0)
                 ON CONFLICT (unit_id, field, day, slot) DO NOTHING
                 """).run()
+            let place = try await tx.sql.select().column("booked").from("appointment_bookings")
+                .where("unit_id", .equal, unit.rawValue).where("field", .equal, field).where("day", .equal, slot.day.iso)
+                .where("slot", .equal, slot.key).first()
+            try settings.checkPlace(booked: try place?.decode(column: "booked", as: Int.self) ?? 0)
+            // Guarded as well: two bookings of the last place at once (PostgreSQL) leave one refused.
             let taken = try await tx.sql.update("appointment_bookings").set(SQLIdentifier("booked"), to: SQLRaw("booked + 1"))
                 .where("unit_id", .equal, unit.rawValue).where("field", .equal, field).where("day", .equal, slot.day.iso)
                 .where("slot", .equal, slot.key).where("booked", .lessThan, settings.capacityPerSlot).returning("booked").all()
-            guard !taken.isEmpty else {
-                throw DomainError(.conflict, "Khung giờ này đã hết chỗ; chọn khung giờ khác.", english: "This slot is full; choose another.")
-            }
+            guard !taken.isEmpty else { throw CentreSettings.slotFull }
             let appointment = Appointment(id: UUID(), code: try await Self.newCode(on: tx), unitID: unit, field: field, slot: slot,
                                           name: name, status: .booked, email: contact.email, phone: contact.phone)
             try await tx.sql.insert(into: "appointments")
@@ -119,19 +122,17 @@ public struct AppointmentRepository: Sendable {
         guard let found = try await lookup(code: code, secret: secret) else {
             throw DomainError(.notFound, "Không tìm thấy lịch hẹn với mã và mã bí mật này.", english: "No appointment has this code and secret.")
         }
+        let cancelled = try found.cancelled()
         return try await db.writeTransaction { tx in
-            let changed = try await tx.sql.update("appointments").set("status", to: Appointment.Status.cancelled.rawValue)
-                .where("id", .equal, found.id).where("status", .equal, Appointment.Status.booked.rawValue).returning("id").all()
-            guard !changed.isEmpty else {
-                throw DomainError(.conflict, "Lịch hẹn đã hủy hoặc đã được dùng để lấy số.", english: "The appointment was already cancelled or used.")
-            }
+            // Guarded by the status read: a booking used or cancelled meanwhile stays as it is.
+            let changed = try await tx.sql.update("appointments").set("status", to: cancelled.status.rawValue)
+                .where("id", .equal, found.id).where("status", .equal, found.status.rawValue).returning("id").all()
+            guard !changed.isEmpty else { throw Appointment.notBooked }
             try await tx.sql.update("appointment_bookings").set(SQLIdentifier("booked"), to: SQLRaw("booked - 1"))
                 .where("unit_id", .equal, found.unitID.rawValue).where("field", .equal, found.field).where("day", .equal, found.slot.day.iso)
                 .where("slot", .equal, found.slot.key).where("booked", .greaterThan, 0).run()
             try await AuditLog.append(on: tx, actor: AuditActor(id: nil, name: "citizen (booking)", requestID: nil), action: "appointment.cancel",
                                       entityType: "appointment", entityID: found.id.uuidString, after: ["code": found.code], now: now)
-            var cancelled = found
-            cancelled.status = .cancelled
             return cancelled
         }
     }

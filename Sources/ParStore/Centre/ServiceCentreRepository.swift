@@ -133,13 +133,14 @@ public struct ServiceCentreRepository: Sendable {
                     throw DomainError(.notFound, "Không tìm thấy lịch hẹn với mã này tại trung tâm.", english: "No appointment with this code at this centre.")
                 }
                 guard let day = LocalDate(iso: try row.decode(column: "day", as: String.self)) else { throw DomainStoreError.corruptRow("appointments") }
-                try Appointment.checkIn(day: day, today: today)
+                let status = try row.decode(column: "status", as: String.self)
+                guard let known = Appointment.Status(rawValue: status) else { throw DomainStoreError.corruptRow("appointments") }
+                try Appointment.checkIn(status: known, day: day, today: today)
                 let id = try row.decode(column: "id", as: UUID.self)
+                // Guarded by the status read: a booking used or cancelled meanwhile stays as it is.
                 let checked = try await tx.sql.update("appointments").set("status", to: Appointment.Status.checkedIn.rawValue)
-                    .where("id", .equal, id).where("status", .equal, Appointment.Status.booked.rawValue).returning("id").all()
-                guard !checked.isEmpty else {
-                    throw DomainError(.conflict, "Lịch hẹn đã được dùng để lấy số hoặc đã hủy.", english: "The appointment was already used or cancelled.")
-                }
+                    .where("id", .equal, id).where("status", .equal, status).returning("id").all()
+                guard !checked.isEmpty else { throw Appointment.notBooked }
                 field = try row.decode(column: "field", as: String.self)
                 let time = TimeOfDay(text: try row.decode(column: "slot", as: String.self)) ?? TimeOfDay.midnight
                 appointment = (id, LocalDateTime(date: today, time: time).instant)
@@ -262,16 +263,15 @@ public struct ServiceCentreRepository: Sendable {
                 throw DomainError(.notFound, "Không tìm thấy số thứ tự.", english: "No such ticket.")
             }
             let ticket = try Self.ticket(row).0
-            try ticket.checkRatable()
+            let rated = try await tx.sql.select().column("ticket_id").from("counter_ratings").where("ticket_id", .equal, id.rawValue).first()
+            try ticket.checkRatable(rated: rated != nil)
             let inserted = try await tx.sql.insert(into: "counter_ratings")
                 .columns("ticket_id", "unit_id", "desk_id", "officer", "field", "dossier_id", "level", "reason", "day", "rated_at")
                 .values(SQLBind(id.rawValue), SQLBind(ticket.unitID.rawValue), SQLBind(ticket.deskID?.rawValue), SQLBind(ticket.officer),
                         SQLBind(ticket.field), SQLBind(ticket.dossierID?.rawValue), SQLBind(level.rawValue), SQLBind(reason),
                         SQLBind(VietnamTime.localDate(of: now).iso), SQLBind(now))
                 .ignoringConflicts(with: ["ticket_id"]).returning("ticket_id").all()
-            guard !inserted.isEmpty else {
-                throw DomainError(.conflict, "Lượt phục vụ này đã được đánh giá.", english: "This service has already been rated.")
-            }
+            guard !inserted.isEmpty else { throw QueueTicket.alreadyRated }  // rated meanwhile (the unique ticket id decides)
             if let dossierID = ticket.dossierID, let dossier = try await DossierModel.find(dossierID.rawValue, on: tx)?.toDomain() {
                 try await ServiceCounterStore.add([.ratings: 1, .negativeRatings: level.isNegative ? 1 : 0], for: dossier, at: now, on: tx)
             }

@@ -76,21 +76,21 @@ public struct OutboxRepository: Sendable {
     /// Sends a dead message again: pending, due now, its tries counted afresh. Audited.
     public func retry(_ id: OutboxMessage.ID, actor: AuditActor, now: Date) async throws -> OutboxMessage {
         try await db.writeTransaction { tx in
-            let rows = try await tx.sql.update("outbox")
-                .set("status", to: OutboxMessage.Status.pending.rawValue).set("attempts", to: 0)
-                .set("next_attempt_ms", to: Leases.milliseconds(now)).set("last_error", to: SQLLiteral.null)
-                .where("id", .equal, id.rawValue).where("status", .equal, OutboxMessage.Status.dead.rawValue)
-                .returning("id").all()
             guard let model = try await OutboxModel.find(id.rawValue, on: tx) else {
                 throw DomainError(.notFound, "Không tìm thấy thư.", english: "No such message.")
             }
-            guard rows.count == 1 else {
-                throw DomainError(.conflict, "Chỉ gửi lại được thư đã hỏng (gửi không thành công sau mọi lần thử).",
-                                  english: "Only a dead message (every try failed) can be sent again.")
-            }
+            var message = try model.toDomain().resent(now: now)
+            message.nextAttemptAt = Date(timeIntervalSince1970: Double(Leases.milliseconds(now)) / 1000)  // as stored
+            // Guarded by the status read: a message another administrator has just sent again stays as it is.
+            let rows = try await tx.sql.update("outbox")
+                .set("status", to: message.status.rawValue).set("attempts", to: message.attempts)
+                .set("next_attempt_ms", to: Leases.milliseconds(now)).set("last_error", to: SQLLiteral.null)
+                .where("id", .equal, id.rawValue).where("status", .equal, model.status)
+                .returning("id").all()
+            guard rows.count == 1 else { throw OutboxMessage.notResendable }
             try await AuditLog.append(on: tx, actor: actor, action: "outbox.retry", entityType: "outbox", entityID: id.description,
-                                      after: ["status": "pending"], now: now)
-            return model.toDomain()
+                                      after: ["status": message.status.rawValue], now: now)
+            return message
         }
     }
 

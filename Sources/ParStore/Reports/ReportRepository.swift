@@ -46,9 +46,7 @@ public struct ReportRepository: Sendable {
                 throw DomainError(.notFound, "Không tìm thấy báo cáo.", english: "No such report.")
             }
             let before = try Self.load(row)
-            guard !before.isFinal else {
-                throw DomainError(.conflict, "Báo cáo đã hoàn thành; số liệu và nội dung không thay đổi nữa.", english: "The report is final and no longer changes.")
-            }
+            try before.checkChangeable()
             if let expectedVersion, expectedVersion != before.version {
                 throw DomainError(.stale, "Báo cáo vừa được người khác sửa; hãy tải lại.", english: "The report was just changed by someone else; reload it.")
             }

@@ -84,10 +84,8 @@ public struct SatisfactionRepository: Sendable {
             guard let dossier = try await DossierModel.find(dossierID.rawValue, on: tx)?.toDomain() else {
                 throw DomainError(.notFound, "Không tìm thấy hồ sơ.", english: "No such dossier.")
             }
-            guard dossier.state == .returned, let returnedAt = dossier.returnedAt else {
-                throw DomainError(.conflict, "Hồ sơ chưa trả kết quả; chỉ đánh giá được sau khi nhận kết quả.",
-                                  english: "The result has not been returned yet; a dossier is rated after its result is handed back.")
-            }
+            let answered = try await tx.sql.select().column("id").from("sipas_responses").where("dossier_id", .equal, dossierID.rawValue).first()
+            let returnedAt = try SurveyAnswers.checkRatable(dossier, answered: answered != nil)
             if let campaign {
                 let drawn = try await tx.sql.select().column("status").from("survey_samples")
                     .where("campaign_id", .equal, campaign).where("dossier_id", .equal, dossierID.rawValue).first()
@@ -113,10 +111,7 @@ public struct SatisfactionRepository: Sendable {
             values.append(SQLBind(answers.overall?.rawValue))
             let inserted = try await tx.sql.insert(into: "sipas_responses").columns(columns).values(values)
                 .ignoringConflicts(with: ["dossier_id"]).returning("id").all()
-            guard !inserted.isEmpty else {
-                throw DomainError(.conflict, "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.",
-                                  english: "This dossier has already been rated; each dossier is rated once.")
-            }
+            guard !inserted.isEmpty else { throw SurveyAnswers.alreadyAnswered }  // answered meanwhile (the unique dossier id decides)
             for answer in answers.aspects {
                 for choice in answer.expectations {
                     try await tx.sql.insert(into: "sipas_expectations").columns("response_id", "aspect", "choice")

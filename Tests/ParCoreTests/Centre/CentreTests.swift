@@ -214,8 +214,8 @@ struct CentreRulesTests {
     @Test("a booking checks in on its own day; payments: an amount, a receipt number, paid once")
     func checkInAndPayments() throws {
         let today = LocalDate(iso: "2026-12-07")!
-        try Appointment.checkIn(day: today, today: today)
-        #expect(throws: DomainError.self) { try Appointment.checkIn(day: today.adding(days: 1), today: today) }
+        try Appointment.checkIn(status: .booked, day: today, today: today)
+        #expect(throws: DomainError.self) { try Appointment.checkIn(status: .booked, day: today.adding(days: 1), today: today) }
         try Payment.checkAmount(50_000)
         #expect(throws: DomainError.self) { try Payment.checkAmount(0) }
         #expect(try Payment.receiptNumber(" BL-0012 ") == "BL-0012")
