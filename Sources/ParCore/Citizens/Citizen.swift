@@ -73,4 +73,40 @@ public enum OneTimeCodeRules {
         var generator = SystemRandomNumberGenerator()
         return String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
     }
+
+    /// What a code is for: the message that carries it says so.
+    public enum Purpose: Sendable {
+        case signIn, feedback
+
+        /// The e-mail carrying `code` (Vietnamese, then English).
+        public func message(_ code: String) -> (subject: String, body: String) {
+            switch self {
+            case .signIn:
+                ("Mã đăng nhập ParHub: \(code)",
+                 "Mã đăng nhập dịch vụ công của bạn là \(code). Mã có hiệu lực 10 phút; không chia sẻ mã này với ai.\n\nYour ParHub sign-in code is \(code). It is valid for 10 minutes.")
+            case .feedback:
+                ("Mã xác thực phản ánh, kiến nghị: \(code)",
+                 "Mã xác thực phản ánh, kiến nghị của bạn là \(code). Mã có hiệu lực 10 phút.\n\nYour feedback confirmation code is \(code). It is valid for 10 minutes.")
+            }
+        }
+    }
+
+    /// Refused: the code given is not the address's live one, or that one has had its tries.
+    public static let wrongOrExpired = DomainError.invalid("Mã không đúng hoặc đã hết hạn.", english: "The code is wrong or has expired.", field: "code")
+
+    /// One more code may go to an address that was sent `issuedInWindow` in the last `issueWindow`.
+    public static func checkIssuable(issuedInWindow: Int) throws(DomainError) {
+        guard issuedInWindow < maxIssuedPerWindow else {
+            throw DomainError(.conflict, "Đã gửi nhiều mã cho địa chỉ này; hãy thử lại sau 15 phút.",
+                              english: "Too many codes were sent to this address; try again in 15 minutes.", field: "email")
+        }
+    }
+
+    /// A live code (the address's latest, unused and unexpired) may be tried while it has tries left;
+    /// `typed` is tried only if it has six digits (anything else is a wrong try). Returns the digits to compare.
+    public static func checkTry(_ typed: String, attemptsSoFar: Int) throws(DomainError) -> String? {
+        guard attemptsSoFar < maxAttempts else { throw wrongOrExpired }
+        let digits = typed.filter(\.isNumber)
+        return digits.count == 6 ? digits : nil
+    }
 }

@@ -17,20 +17,7 @@ public struct CitizenRepository: Sendable {
     }
 
     /// What a one-time code is for: it names the message that carries it.
-    public enum CodePurpose: Sendable {
-        case signIn, feedback
-
-        func message(_ code: String) -> (subject: String, body: String) {
-            switch self {
-            case .signIn:
-                ("Mã đăng nhập ParHub: \(code)",
-                 "Mã đăng nhập dịch vụ công của bạn là \(code). Mã có hiệu lực 10 phút; không chia sẻ mã này với ai.\n\nYour ParHub sign-in code is \(code). It is valid for 10 minutes.")
-            case .feedback:
-                ("Mã xác thực phản ánh, kiến nghị: \(code)",
-                 "Mã xác thực phản ánh, kiến nghị của bạn là \(code). Mã có hiệu lực 10 phút.\n\nYour feedback confirmation code is \(code). It is valid for 10 minutes.")
-            }
-        }
-    }
+    public typealias CodePurpose = OneTimeCodeRules.Purpose
 
     /// Issues a code for `email` and queues the message that carries it.
     public func issueCode(to rawEmail: String, now: Date, purpose: CodePurpose = .signIn) async throws {
@@ -38,10 +25,7 @@ public struct CitizenRepository: Sendable {
         try await db.writeTransaction { tx in
             let recent = try await OneTimeCodeModel.query(on: tx).filter(\.$recipient == email)
                 .filter(\.$createdAt > now.addingTimeInterval(-OneTimeCodeRules.issueWindow)).count()
-            guard recent < OneTimeCodeRules.maxIssuedPerWindow else {
-                throw DomainError(.conflict, "Đã gửi nhiều mã cho địa chỉ này; hãy thử lại sau 15 phút.",
-                                  english: "Too many codes were sent to this address; try again in 15 minutes.", field: "email")
-            }
+            try OneTimeCodeRules.checkIssuable(issuedInWindow: recent)
             let code = OneTimeCodeRules.newCode()
             let row = OneTimeCodeModel()
             row.id = UUID()
@@ -59,12 +43,10 @@ public struct CitizenRepository: Sendable {
     /// Checks a code; on success returns the account for the address, creating it on
     /// first sign-in (with `name` when given).
     public func verify(email rawEmail: String, code rawCode: String, now: Date) async throws -> Citizen {
-        let wrong = DomainError.invalid("Mã không đúng hoặc đã hết hạn.", english: "The code is wrong or has expired.", field: "code")
-        guard let email = Citizen.normalisedEmail(rawEmail) else { throw wrong }
-        let code = rawCode.filter(\.isNumber)
+        guard let email = Citizen.normalisedEmail(rawEmail) else { throw OneTimeCodeRules.wrongOrExpired }
         // A wrong code commits its attempt count, so the transaction returns nil rather than throwing.
         let verified: Citizen? = try await db.writeTransaction { tx in
-            guard try await Self.consume(email: email, code: code, now: now, on: tx) else { return nil as Citizen? }
+            guard try await Self.consume(email: email, code: rawCode, now: now, on: tx) else { return nil as Citizen? }
             if let existing = try await CitizenModel.query(on: tx).filter(\.$email == email).first() {
                 return existing.toDomain()
             }
@@ -78,7 +60,7 @@ public struct CitizenRepository: Sendable {
                                       entityType: "citizen", entityID: citizen.id!.uuidString.lowercased(), after: ["email": email], now: now)
             return citizen.toDomain()
         }
-        guard let verified else { throw wrong }
+        guard let verified else { throw OneTimeCodeRules.wrongOrExpired }
         return verified
     }
 
@@ -87,11 +69,9 @@ public struct CitizenRepository: Sendable {
     /// "wrong or expired" error.
     static func consume(email: String, code: String, now: Date, on tx: any Database) async throws -> Bool {
         guard let row = try await OneTimeCodeModel.query(on: tx).filter(\.$recipient == email).filter(\.$usedAt == nil)
-            .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).first(),
-            row.attempts < OneTimeCodeRules.maxAttempts else {
-            throw DomainError.invalid("Mã không đúng hoặc đã hết hạn.", english: "The code is wrong or has expired.", field: "code")
-        }
-        guard code.count == 6, hash(code, for: email) == row.codeHash else {
+            .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).first() else { throw OneTimeCodeRules.wrongOrExpired }
+        let digits = try OneTimeCodeRules.checkTry(code, attemptsSoFar: row.attempts)
+        guard let digits, hash(digits, for: email) == row.codeHash else {
             row.attempts += 1
             try await row.save(on: tx)
             return false

@@ -73,9 +73,8 @@ public struct FeedbackRepository: Sendable {
             throw DomainError(.notFound, "Không tìm thấy phản ánh.", english: "No such feedback.")
         }
         guard feedback.state == .unverified else { return feedback }
-        let digits = otp.filter(\.isNumber)
         let confirmed: Feedback? = try await db.writeTransaction { tx in
-            guard try await CitizenRepository.consume(email: email, code: digits, now: now, on: tx) else { return nil as Feedback? }
+            guard try await CitizenRepository.consume(email: email, code: otp, now: now, on: tx) else { return nil as Feedback? }
             var after = feedback
             after.state = .received
             try await Self.save(after, before: feedback, on: tx)

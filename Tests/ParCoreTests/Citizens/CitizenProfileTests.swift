@@ -28,4 +28,30 @@ struct CitizenProfileTests {
         #expect(throws: DomainError.self) { try Citizen.checkedEmail("an@example") }
         #expect(throws: DomainError.self) { try Citizen.checkedEmail("a n@example.vn") }
     }
+
+    @Test("one-time codes: three to an address in 15 minutes; five tries; six digits, spaces and dashes ignored", arguments: [
+        (0, "123456", "123456" as String?, nil as DomainError?), (4, " 123-456 ", "123456", nil), (4, "12345", nil, nil),
+        (4, "1234567", nil, nil), (4, "abcdef", nil, nil), (5, "123456", nil, OneTimeCodeRules.wrongOrExpired),
+        (9, "123456", nil, OneTimeCodeRules.wrongOrExpired),
+    ])
+    func oneTimeCode(attempts: Int, typed: String, tried: String?, refusal: DomainError?) throws {
+        do {
+            #expect(try OneTimeCodeRules.checkTry(typed, attemptsSoFar: attempts) == tried)
+            #expect(refusal == nil)
+        } catch {
+            #expect(error == refusal)
+        }
+        for issued in 0...4 {
+            do {
+                try OneTimeCodeRules.checkIssuable(issuedInWindow: issued)
+                #expect(issued < 3)
+            } catch {
+                #expect(issued >= 3 && error.kind == .conflict && error.field == "email")
+            }
+        }
+        for purpose in [OneTimeCodeRules.Purpose.signIn, .feedback] {
+            let message = purpose.message("042917")
+            #expect(message.subject.hasSuffix("042917") && message.body.contains("042917") && message.body.contains("10 minutes"))
+        }
+    }
 }
