@@ -1,5 +1,7 @@
 import FluentKit
 import Foundation
+import Logging
+import NIOPosix
 import ParCore
 @testable import ParStore
 import ParTestSupport
@@ -36,11 +38,29 @@ struct IntakeQueueTests {
         }
     }
 
-    @Test("intakes arriving together share transactions: consecutive codes, every row and roll-up as if each were received alone")
-    func together() async throws {
-        try await withTestDatabase { db in
+    /// Runs `body` on a fresh database with a queue of intakes: with the app's SQLite writer (its own
+    /// connection and thread; none on PostgreSQL) or writing on `db` itself.
+    static func withQueue(writer: Bool, _ body: @escaping @Sendable (any Database, IntakeQueue) async throws -> Void) async throws {
+        try await TestSlots.run {
+            let config = try await TestDatabase.make()
+            try await TestDatabase.withDatabase(config) { db in
+                let own = writer ? try IntakeWriter(config, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "parhub.test")) : nil
+                do {
+                    try await body(db, IntakeQueue(writer: own))
+                } catch {
+                    await own?.shutdown()
+                    throw error
+                }
+                await own?.shutdown()
+            }
+        }
+    }
+
+    @Test("intakes arriving together share transactions: consecutive codes, every row and roll-up as if each were received alone",
+          arguments: [false, true])
+    func together(writer: Bool) async throws {
+        try await Self.withQueue(writer: writer) { db, queue in
             let w = try await Repo.world(db)
-            let queue = IntakeQueue()
             let n = 24
             // Two receiving units in the same batches: each numbers its own day from 1.
             var atDivision = Repo.intake(w)
@@ -72,14 +92,15 @@ struct IntakeQueueTests {
         }
     }
 
-    @Test("one intake that fails inside a shared transaction fails alone; the others are received, numbered without a gap")
-    func oneFails() async throws {
-        try await withTestDatabase { db in
+    @Test("one intake that fails inside a shared transaction fails alone; the others are received, numbered without a gap",
+          arguments: [false, true])
+    func oneFails(writer: Bool) async throws {
+        try await Self.withQueue(writer: writer) { db, queue in
             let w = try await Repo.world(db)
             var intakes = Array(repeating: Repo.intake(w), count: 12)
             // Passes every check before the transaction; the copy it reuses does not exist (found inside it).
             intakes[5].reuse = [DossierFile.ID(UUID())]
-            let results = await Self.receiveTogether(intakes, queue: IntakeQueue(), on: db)
+            let results = await Self.receiveTogether(intakes, queue: queue, on: db)
             for (index, result) in results.enumerated() {
                 switch result {
                 case .success: #expect(index != 5)

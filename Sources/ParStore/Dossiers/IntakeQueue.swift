@@ -43,8 +43,13 @@ public final class IntakeQueue: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    private let writer: IntakeWriter?
 
-    public init() {}
+    /// `writer`: on SQLite, the batches' own connection and thread; without it they run on the database
+    /// of the intake that starts them.
+    public init(writer: IntakeWriter? = nil) {
+        self.writer = writer
+    }
 
     /// Transactions committed or tried so far (tests read it: did intakes share them).
     public var transactions: Int { state.withLockedValue(\.transactions) }
@@ -57,12 +62,26 @@ public final class IntakeQueue: Sendable {
                 defer { state.draining = true }
                 return !state.draining
             }
-            if lead { Task { await self.drain(on: db) } }
+            if lead { Task(executorPreference: writer?.executor) { await self.drain(on: self.writer?.database ?? db) } }
         }
     }
 
-    /// Commits batches while intakes wait, then stops (the next intake starts it again).
+    /// Commits batches while intakes wait, then stops (the next intake starts it again). The SQLite
+    /// writer keeps one connection for them; if it cannot have one, the intakes waiting get that error.
     private func drain(on db: any Database) async {
+        guard writer != nil else { return await drainBatches(on: db) }
+        do {
+            try await db.withConnection { connection in await self.drainBatches(on: connection) }
+        } catch {
+            let waiting = state.withLockedValue { state in
+                defer { (state.waiting, state.draining) = ([], false) }
+                return state.waiting
+            }
+            for intake in waiting { intake.answer.resume(throwing: error) }
+        }
+    }
+
+    private func drainBatches(on db: any Database) async {
         while true {
             let batch = state.withLockedValue { state in
                 let batch = Array(state.waiting.prefix(Self.maxBatch))

@@ -82,7 +82,9 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.lifecycle.use(AuditSealing.loop(owner: instance))
     if config.runScheduler { app.lifecycle.use(Scheduler.loop(owner: instance)) }
     app.storage[InstanceKey.self] = instance
-    app.storage[IntakeQueueKey.self] = IntakeQueue()
+    let writer = try IntakeWriter(config.database, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+    if let writer { app.lifecycle.use(IntakeWriterShutdown(writer: writer)) }
+    app.storage[IntakeQueueKey.self] = IntakeQueue(writer: writer)
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 
     try registerOperations(app)
@@ -94,6 +96,15 @@ struct ConfigKey: StorageKey { typealias Value = AppConfig }
 /// This process's name in leases and claims (host, process id and a random suffix).
 struct InstanceKey: StorageKey { typealias Value = String }
 struct IntakeQueueKey: StorageKey { typealias Value = IntakeQueue }
+
+/// Closes the intake writer's connections and thread when the app stops.
+struct IntakeWriterShutdown: LifecycleHandler {
+    let writer: IntakeWriter
+
+    func shutdownAsync(_ application: Application) async {
+        await writer.shutdown()
+    }
+}
 
 extension Application {
     /// The configuration `configure` was called with.
