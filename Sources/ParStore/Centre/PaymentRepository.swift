@@ -35,9 +35,12 @@ public struct PaymentRepository: Sendable {
         try await db.sql.select().columns(Self.columns).from("payments").where("id", .equal, id.rawValue).first().map(Self.load)
     }
 
-    static func isPaid(_ dossier: Dossier.ID, on tx: any Database) async throws -> Bool {
-        try await tx.sql.select().column("id").from("payments").where("dossier_id", .equal, dossier.rawValue)
-            .where("status", .equal, Payment.Status.succeeded.rawValue).first() != nil
+    /// Whether a payment of `dossier` other than `except` has succeeded.
+    static func isPaid(_ dossier: Dossier.ID, except: Payment.ID? = nil, on tx: any Database) async throws -> Bool {
+        let query = try tx.sql.select().column("id").from("payments").where("dossier_id", .equal, dossier.rawValue)
+            .where("status", .equal, Payment.Status.succeeded.rawValue)
+        if let except { query.where("id", .notEqual, except.rawValue) }
+        return try await query.first() != nil
     }
 
     static func requireUnpaid(_ dossier: Dossier.ID, on tx: any Database) async throws {
@@ -141,7 +144,10 @@ public struct PaymentRepository: Sendable {
                     after.lastSequence = callback.sequence
                     after.reference = String(callback.transaction.prefix(100))
                     if status == .succeeded {
-                        if try await Self.isPaid(payment.dossierID, on: tx) {
+                        // Another payment of the dossier, not this one: on PostgreSQL this payment's own
+                        // success may have committed since it was read, and is then a duplicate (the
+                        // guarded update below finds it changed and decides again).
+                        if try await Self.isPaid(payment.dossierID, except: payment.id, on: tx) {
                             try await record("rejected: dossier already paid (refund)")
                             return .rejected("dossier already paid")
                         }
