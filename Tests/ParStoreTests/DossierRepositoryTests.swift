@@ -74,6 +74,20 @@ struct DossierRepositoryTests {
         }
     }
 
+    @Test("an intake after the procedure changed uses the new version (the decoded procedure is kept by version)")
+    func procedureChange() async throws {
+        try await withTestDatabase { db in
+            let w = try await Self.world(db)
+            let repo = DossierRepository(db: db)
+            let before = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: Self.monday).dossier
+            #expect(before.dueAt == ISO8601DateFormatter().date(from: "2025-03-10T17:00:00+07:00"))
+            _ = try await ProcedureRepository(db: db).update(w.procedure.id, expectedVersion: 1, publication: .init(decision: nil, effectiveFrom: nil),
+                                                             actor: .system("t"), now: testNow()) { $0.processingTime.amount = 2 }
+            let after = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: Self.monday).dossier
+            #expect(after.dueAt == ISO8601DateFormatter().date(from: "2025-03-05T17:00:00+07:00"), "two working days, not five")
+        }
+    }
+
     @Test("concurrent intakes never share a code")
     func uniqueCodes() async throws {
         try await withTestDatabase { db in

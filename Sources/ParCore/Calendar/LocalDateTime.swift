@@ -39,7 +39,7 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
     /// ISO 8601 with the +07:00 offset, to the second.
     public var description: String {
         let total = Int(secondsSinceMidnight)
-        return date.iso + String(format: "T%02d:%02d:%02d+07:00", total / 3600, total / 60 % 60, total % 60)
+        return date.iso + "T" + (total / 3600).zeroPadded(2) + ":" + (total / 60 % 60).zeroPadded(2) + ":" + (total % 60).zeroPadded(2) + "+07:00"
     }
 
     /// Chronological order.
@@ -50,20 +50,19 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
 
 extension LocalDate {
     /// As tables and notices show a day: `06/11/2026`.
-    public var shown: String { String(format: "%02d/%02d/%04d", day, month, year) }
+    public var shown: String { day.zeroPadded(2) + "/" + month.zeroPadded(2) + "/" + year.zeroPadded(4) }
 }
 
 extension LocalDateTime {
     /// As tables and notices show a time: `06/11/2026 17:00` (to the minute, never seconds).
     public var shown: String {
-        String(format: "%02d/%02d/%04d %02d:%02d", date.day, date.month, date.year, time.hour, time.minute)
+        date.shown + " " + time.hour.zeroPadded(2) + ":" + time.minute.zeroPadded(2)
     }
 
     /// As forms print it (Circular 01/2018/TT-VPCP, form 01: "... giờ ... phút, ngày ... tháng ... năm ..."):
     /// `17 giờ 00, ngày 06/11/2026`; in English `17:00, 06/11/2026`.
     public func formal(english: Bool) -> String {
-        let day = String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
-        return english ? String(format: "%02d:%02d, ", time.hour, time.minute) + day
-            : String(format: "%02d giờ %02d, ngày ", time.hour, time.minute) + day
+        let (hour, minute) = (time.hour.zeroPadded(2), time.minute.zeroPadded(2))
+        return english ? hour + ":" + minute + ", " + date.shown : hour + " giờ " + minute + ", ngày " + date.shown
     }
 }

@@ -41,7 +41,7 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var secondsSinceMidnight: Int { (hour * 60 + minute) * 60 }
 
     /// `HH:mm`.
-    public var description: String { String(format: "%02d:%02d", hour, minute) }
+    public var description: String { hour.zeroPadded(2) + ":" + minute.zeroPadded(2) }
 
     /// Earlier times first.
     public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool {

@@ -24,11 +24,18 @@ public enum VietnameseText {
     /// bidirectional control characters that are invisible to a reader, and
     /// folds internal runs of white space into one space.
     public static func clean(_ text: String) -> String {
-        let invisible: Set<Unicode.Scalar> = [
-            "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}",
-            "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}",
-            "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}", "\u{200E}", "\u{200F}",
-        ]
+        isClean(text) ? text : cleaned(text)
+    }
+
+    /// The characters `clean` drops.
+    private static let invisible: Set<Unicode.Scalar> = [
+        "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}",
+        "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}",
+        "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}", "\u{200E}", "\u{200F}",
+    ]
+
+    /// `clean` the long way: drop, split, join, normalise (Foundation's NFC).
+    static func cleaned(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars where !invisible.contains(scalar) {
             scalars.append(scalar)
@@ -37,6 +44,26 @@ public enum VietnameseText {
             .split(whereSeparator: { $0.isWhitespace })
             .joined(separator: " ")
         return collapsed.precomposedStringWithCanonicalMapping
+    }
+
+    /// Whether `clean` would return `text` unchanged, decided in one pass for the text almost every form
+    /// sends: letters below U+0300 (ASCII, Latin-1, Latin Extended A/B: "đ", "ơ", "ư", "ă") and Vietnamese
+    /// precomposed letters (U+1E00–U+1EFF), single spaces between words. All of these are NFC as they stand
+    /// (their NFC quick check is Yes and their combining class 0), none is white space but the space and
+    /// none is invisible; any other scalar takes the long way.
+    static func isClean(_ text: String) -> Bool {
+        var previousSpace = true   // a leading space is not clean
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v == 0x20 {
+                if previousSpace { return false }
+                previousSpace = true
+                continue
+            }
+            previousSpace = false
+            guard (0x21...0x7E).contains(v) || (0xA1...0x2FF).contains(v) || (0x1E00...0x1EFF).contains(v) else { return false }
+        }
+        return !previousSpace || text.isEmpty
     }
 
     /// `clean` line by line, keeping the paragraphs (blank lines folded to one) of a long text.

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import NIOConcurrencyHelpers
 import ParCore
 import SQLKit
 
@@ -42,10 +43,26 @@ final class ProcedureModel: Model, @unchecked Sendable {
     }
 
     /// One procedure as the domain knows it, read by SQL (intake's path: no model reflection).
+    /// Every change of a procedure's `data` bumps its `version` (`ProcedureRepository.publish`), so a
+    /// procedure decoded once is kept by id and version: an intake reads the version only, and decodes the
+    /// JSON again only after a change (ids are random UUIDs, so apps on different databases in one process
+    /// do not meet in the cache).
     static func domain(_ id: UUID, on db: any Database) async throws -> Procedure? {
-        guard let row = try await db.sql.raw("SELECT data, version FROM procedures WHERE id = \(bind: id)").first() else { return nil }
-        return try decode(data: try row.decode(column: "data", as: String.self), version: try row.decode(column: "version", as: Int.self))
+        let sql = try db.sql
+        guard let current = try await sql.raw("SELECT version FROM procedures WHERE id = \(bind: id)").first() else { return nil }
+        let version = try current.decode(column: "version", as: Int.self)
+        if let kept = decoded.withLockedValue({ $0[id] }), kept.version == version { return kept }
+        guard let row = try await sql.raw("SELECT data, version FROM procedures WHERE id = \(bind: id)").first() else { return nil }
+        let procedure = try decode(data: try row.decode(column: "data", as: String.self), version: try row.decode(column: "version", as: Int.self))
+        decoded.withLockedValue { kept in
+            if kept.count >= 4_096 { kept.removeAll(keepingCapacity: true) }   // a catalogue is a few thousand procedures
+            kept[id] = procedure
+        }
+        return procedure
     }
+
+    /// Procedures decoded by `domain`, by id (each at the version it was read).
+    private static let decoded = NIOLockedValueBox<[UUID: Procedure]>([:])
 
     /// A row's `data` and `version` as the procedure.
     static func decode(data: String, version: Int) throws -> Procedure {

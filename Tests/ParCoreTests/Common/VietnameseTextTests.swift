@@ -16,6 +16,19 @@ struct VietnameseTextTests {
         #expect(Array(cleaned.unicodeScalars) == Array(expected.unicodeScalars))
     }
 
+    @Test("the one-pass check agrees with the long way: text it calls clean comes back unchanged, the rest is cleaned", arguments: [
+        ("Nguyễn Thị Hồng Nhung", true), ("Số 12, ngõ 34 Đường Láng, Đống Đa", true), ("Ông Trần Văn Ơn ưng ý", true), ("", true),
+        ("a@b.vn +84 912 345 678", true), ("Việt Nam – Hà Nội", false), (" Hà Nội", false), ("Hà Nội ", false), ("Hà  Nội", false),
+        ("Hà\tNội", false), ("Hà\u{00A0}Nội", false), ("Ha\u{0300} Nội", false), ("Xã\u{200B} Kim", false), ("\u{212B}ngström", false),
+        ("Tiếng Việt 漢字", false), (" ", false),
+    ])
+    func oneWay(input: String, clean: Bool) {
+        #expect(VietnameseText.isClean(input) == clean)
+        let long = VietnameseText.cleaned(input)
+        #expect(Array(VietnameseText.clean(input).unicodeScalars) == Array(long.unicodeScalars))
+        if clean { #expect(Array(long.unicodeScalars) == Array(input.unicodeScalars), "what the check passes, the long way leaves as it is") }
+    }
+
     @Test("search keys ignore case, tones and đ", arguments: [
         ("Phường Ba Đình", "phuong ba dinh"),
         ("PHƯỜNG BA ĐÌNH", "phuong ba dinh"),
