@@ -62,7 +62,7 @@ public final class IntakeQueue: Sendable {
                 defer { state.draining = true }
                 return !state.draining
             }
-            if lead { Task(executorPreference: writer?.executor) { await self.drain(on: self.writer?.database ?? db) } }
+            if lead { Task { await self.drain(on: self.writer?.database ?? db) } }
         }
     }
 

@@ -7,16 +7,16 @@ import NIOPosix
 /// SQLite: the intake batches' own connection and thread (docs/performance.md, "What limits intake now").
 ///
 /// A batch of intakes is about eighteen round trips (the write gate, a pooled connection, `BEGIN`, the
-/// day's numbers, one statement per table, `COMMIT`). Through the app's pool each is a hand-over between
-/// threads: the statement goes to SQLite's thread pool, its answer comes back to an event loop busy with
-/// HTTP, and on two cores every hand-over waits for a core. Here the batch's code runs on the very thread
-/// that runs its SQLite calls (a one-thread pool that is also the batch task's executor), so a statement
-/// and its answer follow each other on one thread. Writers still take turns through `SQLiteWriteGate`.
+/// day's numbers, one statement per table, `COMMIT`). Through the app's pool each statement waits for one
+/// of the pool's threads, which the other requests' reads also use. Here the batches have a connection
+/// kept for a whole run of batches, on a pool of one thread that nothing else uses. Writers still take
+/// turns through `SQLiteWriteGate`. (The batch's Swift code runs on the event loops as before: Fluent's
+/// async `withConnection` and `transaction` start a new unstructured task, which would not keep a task
+/// executor preference, so none is set.)
 ///
 /// One per app (`configure`); `shutdown()` when the app stops.
 public final class IntakeWriter: Sendable {
     let database: any Database
-    let executor: ThreadPoolExecutor
     private let databases: Databases
     private let pool: NIOThreadPool
 
@@ -32,27 +32,11 @@ public final class IntakeWriter: Sendable {
             throw DomainStoreError.notSQL
         }
         self.database = database
-        executor = ThreadPoolExecutor(pool)
     }
 
     /// Closes the writer's connections and stops its thread.
     public func shutdown() async {
         await databases.shutdownAsync()
         try? await pool.shutdownGracefully()
-    }
-}
-
-/// Runs a task's jobs on a thread pool's threads (`Task(executorPreference:)`).
-final class ThreadPoolExecutor: TaskExecutor {
-    private let pool: NIOThreadPool
-
-    init(_ pool: NIOThreadPool) {
-        self.pool = pool
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        // Run even once the pool is stopping (it then calls the work item at once): a job is never dropped.
-        pool.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
