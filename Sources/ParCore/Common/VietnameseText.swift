@@ -89,6 +89,26 @@ public enum VietnameseText {
     /// "đ" folded to "d", so "Phường Ba Đình", "phuong ba dinh" and
     /// "PHUONG BA ĐINH" all share one key.
     public static func searchKey(_ text: String) -> String {
+        guard isClean(text) else { return longSearchKey(text) }
+        // Text `isClean` passes has no combining marks and no white space but single spaces, so its key is
+        // the keys of its scalars one after another, each worked out once the long way.
+        var key = ""
+        key.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            let v = Int(scalar.value)
+            key += v < 0x300 ? scalarKeys[v] : scalarKeys[0x300 + v - 0x1E00]
+        }
+        return key
+    }
+
+    /// The search keys of the scalars `isClean` lets through, U+0000–U+02FF then U+1E00–U+1EFF (the space's
+    /// key is a space).
+    private static let scalarKeys: [String] = (Array(0..<0x300) + Array(0x1E00..<0x1F00)).map { v in
+        v == 0x20 ? " " : longSearchKey(String(Character(Unicode.Scalar(UInt32(v))!)))
+    }
+
+    /// `searchKey` the long way: clean, lower case, fold "đ", decompose (Foundation's NFD), drop the marks.
+    static func longSearchKey(_ text: String) -> String {
         let lowered = clean(text).lowercased()
             .replacingOccurrences(of: "đ", with: "d")
         let stripped = lowered.decomposedStringWithCanonicalMapping.unicodeScalars

@@ -29,6 +29,8 @@ public final class IntakeWriter: Sendable {
         databases = Databases(threadPool: pool, on: eventLoopGroup)
         databases.use(try config.factory(), as: .init(string: "intake-writer"), isDefault: true)
         guard let database = databases.database(logger: logger, on: eventLoopGroup.any()) else {
+            databases.shutdown()
+            pool.shutdownGracefully { _ in }   // the thread started above stops with the error
             throw DomainStoreError.notSQL
         }
         self.database = database

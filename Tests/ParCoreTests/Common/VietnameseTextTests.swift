@@ -29,6 +29,24 @@ struct VietnameseTextTests {
         if clean { #expect(Array(long.unicodeScalars) == Array(input.unicodeScalars), "what the check passes, the long way leaves as it is") }
     }
 
+    @Test("search keys scalar by scalar equal the long way, for every scalar the one-pass check lets through and for texts made of them")
+    func searchKeysOneWay() {
+        let letters = (Array(0x21...0x7E) + Array(0xA1...0x2FF) + Array(0x1E00...0x1EFF)).map { String(Character(Unicode.Scalar(UInt32($0))!)) }
+        for letter in letters { #expect(VietnameseText.searchKey(letter) == VietnameseText.longSearchKey(letter), "\(letter.unicodeScalars.first!.value)") }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let words = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+                (0..<Int.random(in: 1...8, using: &generator)).map { _ in letters.randomElement(using: &generator)! }.joined()
+            }
+            let text = words.joined(separator: " ")
+            #expect(VietnameseText.isClean(text))
+            #expect(VietnameseText.searchKey(text) == VietnameseText.longSearchKey(text), "\(text)")
+        }
+        for text in ["Hà  Nội", " Đống Đa", "Ha\u{0300} Nội", "İstanbul Ơn Ưng"] {
+            #expect(VietnameseText.searchKey(text) == VietnameseText.longSearchKey(text), "\(text)")
+        }
+    }
+
     @Test("search keys ignore case, tones and đ", arguments: [
         ("Phường Ba Đình", "phuong ba dinh"),
         ("PHƯỜNG BA ĐÌNH", "phuong ba dinh"),
