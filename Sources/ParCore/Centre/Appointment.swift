@@ -98,7 +98,7 @@ public struct AppointmentSlot: Hashable, Sendable, Codable, Comparable {
 
     public var startInstant: Date { LocalDateTime(date: day, time: start).instant }
     /// `HH:mm`, the key the slot is stored under with its day.
-    public var key: String { String(format: "%02d:%02d", start.hour, start.minute) }
+    public var key: String { start.description }
 
     public static func < (a: AppointmentSlot, b: AppointmentSlot) -> Bool { (a.day, a.start) < (b.day, b.start) }
 }

@@ -28,7 +28,7 @@ public struct QueueStats: Hashable, Sendable {
             case .field: return t.field
             case .desk: return deskName(t.deskID)
             case .officer: return t.officer ?? "—"
-            case .hour: return String(format: "%02d:00", LocalDateTime(t.issuedAt).time.hour)
+            case .hour: return LocalDateTime(t.issuedAt).time.hour.zeroPadded(2) + ":00"
             case .day: return t.day.iso
             }
         }

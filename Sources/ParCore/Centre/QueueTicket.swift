@@ -115,7 +115,7 @@ public struct QueueTicket: Hashable, Sendable, Codable {
     }
 
     /// The number as printed and shown on the board: four digits.
-    public var label: String { String(format: "%04d", number) }
+    public var label: String { number.zeroPadded(4) }
 
     /// What a desk officer does with a ticket.
     public enum Action: Hashable, Sendable {

@@ -71,7 +71,7 @@ public enum OneTimeCodeRules {
     /// Six random digits.
     public static func newCode() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
+        return Int.random(in: 0..<1_000_000, using: &generator).zeroPadded(6)
     }
 
     /// What a code is for: the message that carries it says so.

@@ -54,11 +54,11 @@ public struct ReportPeriod: Hashable, Sendable {
             let monthEnd = LocalDate(year: cursor.year, month: cursor.month, day: 1)!.adding(months: 1).adding(days: -1)
             if cursor.month == 1, cursor.day == 1, yearEnd <= through {
                 closeDays(before: cursor)
-                years.append(String(format: "%04d", cursor.year))
+                years.append(cursor.year.zeroPadded(4))
                 cursor = yearEnd.adding(days: 1)
             } else if cursor.day == 1, monthEnd <= through {
                 closeDays(before: cursor)
-                months.append(String(format: "%04d-%02d", cursor.year, cursor.month))
+                months.append(cursor.year.zeroPadded(4) + "-" + cursor.month.zeroPadded(2))
                 cursor = monthEnd.adding(days: 1)
             } else {
                 if dayStart == nil { dayStart = cursor }
@@ -83,7 +83,7 @@ public struct ReportPeriod: Hashable, Sendable {
 
     public var label: String {
         if from.day == 1, from.month == 1, through == LocalDate(year: from.year, month: 12, day: 31) { return String(from.year) }
-        if from.day == 1, through == from.adding(months: 1).adding(days: -1) { return String(format: "%02d/%04d", from.month, from.year) }
+        if from.day == 1, through == from.adding(months: 1).adding(days: -1) { return from.month.zeroPadded(2) + "/" + from.year.zeroPadded(4) }
         return "\(from.shown) – \(through.shown)"
     }
 }

@@ -18,7 +18,7 @@ public struct DailySchedule: Sendable, Equatable, CustomStringConvertible {
         return reached ? local.date : local.date.adding(days: -1)
     }
 
-    public var description: String { String(format: "%02d:%02d", hour, minute) }
+    public var description: String { hour.zeroPadded(2) + ":" + minute.zeroPadded(2) }
 }
 
 /// The reminders' rules (issue 21): who is reminded of what, and when.

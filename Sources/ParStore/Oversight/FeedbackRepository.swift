@@ -50,9 +50,9 @@ public struct FeedbackRepository: Sendable {
     /// `PA-yymmdd-nnnn`, the day's sequence.
     static func nextCode(now: Date, on tx: any Database) async throws -> String {
         let day = VietnamTime.localDate(of: now)
-        let prefix = String(format: "PA-%02d%02d%02d-", day.year % 100, day.month, day.day)
+        let prefix = "PA-" + (day.year % 100).zeroPadded(2) + day.month.zeroPadded(2) + day.day.zeroPadded(2) + "-"
         let row = try await tx.sql.select().column(SQLRaw("COUNT(*)"), as: "n").from("feedback").where("code", .like, prefix + "%").first()
-        return prefix + String(format: "%04d", (try row?.decode(column: "n", as: Int.self) ?? 0) + 1)
+        return prefix + ((try row?.decode(column: "n", as: Int.self) ?? 0) + 1).zeroPadded(4)
     }
 
     /// The sender's feedback if `secret` is the one shown when it was sent.

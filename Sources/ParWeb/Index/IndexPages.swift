@@ -189,7 +189,7 @@ enum IndexPages {
             let total = IndexScoring.total(results)
             // A month without dossiers has no index worth plotting (the catalogue alone would show 100%).
             let active = [IndexFact.received, .finishedEarly, .finishedOnTime, .finishedLate].contains { (facts[$0] ?? 0) > 0 }
-            points.append((String(format: "%02d/%02d", month.from.month, month.from.year % 100),
+            points.append((month.from.month.zeroPadded(2) + "/" + (month.from.year % 100).zeroPadded(2),
                            active && total.available > 0 ? total.points / total.available * 100 : nil,
                            results.first { $0.indicator.id == "progress.on_time" }?.percent))
         }

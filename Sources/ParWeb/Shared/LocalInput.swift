@@ -5,7 +5,7 @@ import ParCore
 enum LocalInput {
     static func dateTime(_ date: Date) -> String {
         let local = LocalDateTime(date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d", local.date.year, local.date.month, local.date.day, local.time.hour, local.time.minute)
+        return local.date.iso + "T" + local.time.description
     }
 
     static func parseDateTime(_ text: String) -> Date? {
