@@ -89,4 +89,12 @@ struct HouseRulesTests {
             #expect((try Self.text(path)).firstMatch(of: ruleError) == nil, "\(path) writes its own business-rule error")
         }
     }
+
+    @Test("interface text comes from the message catalogue: no `en ? … : …` pair in Swift")
+    func noInlinePairs() throws {
+        let pair = try Regex(#"(^|[^A-Za-z_.])en \?"#)
+        for path in Self.swiftFiles(under: "Sources") {
+            #expect((try Self.text(path)).firstMatch(of: pair) == nil, "\(path) chooses a text with `en ?`")
+        }
+    }
 }

@@ -47,4 +47,9 @@ extension UnitKind: BilingualName {}
 
 /// A text the domain gives as a pair (a holiday's or an indicator's name, a rating reason, an error
 /// message of `DomainError`), in the page language.
-func domainText(_ vietnamese: String, _ english: String, en: Bool) -> String { en ? english : vietnamese }
+func domainText(_ vietnamese: String, _ english: String, en: Bool) -> String {
+    switch Language(english: en) {
+    case .vi: vietnamese
+    case .en: english
+    }
+}

@@ -5,6 +5,21 @@ import ParCore
 /// Vietnamese (`81,34`, `1.500.000 đ`), the English convention in English (`81.34`, `1,500,000 VND`).
 /// Dates and times are `LocalTime`'s (`dd/mm/yyyy hh:mm`, never seconds).
 enum Format {
+    /// A language's way of writing numbers: the decimal mark, the thousands separator, the currency.
+    private struct Style {
+        let decimal: String
+        let group: Character
+        let currency: String
+    }
+
+    private static let vietnamese = Style(decimal: ",", group: ".", currency: " đ")
+    private static let english = Style(decimal: ".", group: ",", currency: " VND")
+
+    private static func style(en: Bool) -> Style {
+        if en { return english }
+        return vietnamese
+    }
+
     /// At most `digits` decimals, trailing zeros dropped; "—" for nil.
     static func number(_ value: Double?, en: Bool, digits: Int = 2) -> String {
         guard let value, value.isFinite else { return "—" }
@@ -14,7 +29,7 @@ enum Format {
         var text = grouped(Int(abs(whole)), en: en)
         var fraction = String(format: "%.\(digits)f", abs(rounded - whole)).dropFirst(2)
         while fraction.hasSuffix("0") { fraction = fraction.dropLast() }
-        if !fraction.isEmpty { text += (en ? "." : ",") + fraction }
+        if !fraction.isEmpty { text += style(en: en).decimal + fraction }
         return (rounded < 0 ? "−" : "") + text
     }
 
@@ -32,7 +47,7 @@ enum Format {
 
     /// `1.500.000 đ` / `1,500,000 VND`.
     static func money(_ amount: Int, en: Bool) -> String {
-        (amount < 0 ? "−" : "") + grouped(abs(amount), en: en) + (en ? " VND" : " đ")
+        (amount < 0 ? "−" : "") + grouped(abs(amount), en: en) + style(en: en).currency
     }
 
     /// A fee line: its name as the catalogue gives it (Vietnamese data: `Lệ phí`) and the amount,
@@ -82,9 +97,10 @@ enum Format {
 
     private static func grouped(_ n: Int, en: Bool) -> String {
         let digits = String(n)
+        let separator = style(en: en).group
         var out = ""
         for (index, char) in digits.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 { out.append(en ? "," : ".") }
+            if index > 0 && index % 3 == 0 { out.append(separator) }
             out.append(char)
         }
         return String(out.reversed())

@@ -31,7 +31,7 @@ enum Messages {
 
     /// The same, for code that holds the page's "English?" flag.
     static func text(_ key: String, en: Bool, _ values: [String: String] = [:]) -> String {
-        text(key, en ? .en : .vi, values)
+        text(key, Language(english: en), values)
     }
 }
 

@@ -10,6 +10,11 @@ enum Language: String, Codable {
 
     private struct Key: StorageKey { typealias Value = Language }
 
+    /// The language of code that holds the page's "English?" flag.
+    init(english: Bool) {
+        if english { self = .en } else { self = .vi }
+    }
+
     static func of(_ request: Request) -> Language {
         if let chosen = request.storage[Key.self] { return chosen }
         let query = (try? request.query.get(String.self, at: "lang")).flatMap(Language.init(rawValue:))
