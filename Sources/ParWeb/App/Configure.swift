@@ -84,18 +84,20 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.storage[InstanceKey.self] = instance
     let writer = try IntakeWriter(config.database, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
     if let writer { app.lifecycle.use(IntakeWriterShutdown(writer: writer)) }
-    app.storage[IntakeQueueKey.self] = IntakeQueue(writer: writer)
+    let stores = Stores(databases: app.databases, logger: app.logger, eventLoopGroup: app.eventLoopGroup,
+                        intakes: IntakeQueue(writer: writer), clock: config.clock)
+    app.storage[StoresKey.self] = stores
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 
     try registerOperations(app)
-    try registerAPI(app)
-    try registerPages(app)
+    try registerAPI(app, stores: stores)
+    try registerPages(app, stores: stores)
 }
 
 struct ConfigKey: StorageKey { typealias Value = AppConfig }
 /// This process's name in leases and claims (host, process id and a random suffix).
 struct InstanceKey: StorageKey { typealias Value = String }
-struct IntakeQueueKey: StorageKey { typealias Value = IntakeQueue }
+struct StoresKey: StorageKey { typealias Value = Stores }
 
 /// Closes the intake writer's connections and thread when the app stops.
 struct IntakeWriterShutdown: LifecycleHandler {
@@ -109,19 +111,20 @@ struct IntakeWriterShutdown: LifecycleHandler {
 extension Application {
     /// The configuration `configure` was called with.
     public var parConfig: AppConfig { storage[ConfigKey.self]! }
-    /// Where this app's intakes wait to share a transaction (group commit, `IntakeQueue`).
-    var intakes: IntakeQueue { storage[IntakeQueueKey.self]! }
+    /// The repositories `configure` built (`Stores`), for what is wired outside the route
+    /// collections: lifecycle handlers, commands and tests.
+    var stores: Stores { storage[StoresKey.self]! }
 }
 
 /// Mounts the generated OpenAPI handlers under the API middleware.
-func registerAPI(_ app: Application) throws {
+func registerAPI(_ app: Application, stores: Stores) throws {
     let document = try OpenAPIDocument.load()
     let publicOperations = document.publicOperations
     let api = app.grouped(ETagMiddleware(), BodyLimitMiddleware(), LookupRateLimitMiddleware(), BearerPrincipalMiddleware(),
                           RequireBearerMiddleware(publicOperations: publicOperations),
                           IdempotencyMiddleware(), RequestContextMiddleware())
     let transport = MountingTransport(base: VaporTransport(routesBuilder: api), servedElsewhere: ["GET " + PublicLookup.path])
-    try ParAPI().registerHandlers(on: transport, serverURL: URL(string: "/")!,
+    try ParAPI(stores: stores).registerHandlers(on: transport, serverURL: URL(string: "/")!,
                                   middlewares: [ParameterBoundsMiddleware(bounds: ParameterBounds.parse(document.text))])
     PublicLookup.register(app)
 }

@@ -39,7 +39,7 @@ enum HomePage {
         let en = Language.of(request) == .en
         var rows: [GrantRow] = []
         for grant in principal.grants {
-            let unit = try await request.units.find(grant.unitID)?.unit
+            let unit = try await request.stores.units.find(grant.unitID)?.unit
             rows.append(GrantRow(role: grant.role.name(en: en),
                                  unitName: unit?.name ?? "—", unitLink: Paths.unit.link(grant.unitID),
                                  permissions: grant.role.permissions.map { label($0, en: en) }.sorted()))
@@ -58,7 +58,7 @@ enum HomePage {
         }
         return try await Page.render("home", title: Messages.text("ui.home", Language.of(request)),
                                      context: Context(dashboard: dashboard, grants: rows, missingYears: missing,
-                                                      myRecord: try await PersonnelRepository(db: request.db).person(user: principal.userID)
+                                                      myRecord: try await request.stores.personnel.person(user: principal.userID)
                                                           .map { _ in Paths.myPersonRecord.rawValue }),
                                      request: request)
     }

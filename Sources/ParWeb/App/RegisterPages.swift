@@ -3,11 +3,11 @@ import Vapor
 /// Mounts the HTML pages: sessions, language, the signed-in user and CSRF
 /// protection for every form; sign-in required for everything but the public pages (the start page,
 /// the login page, the citizens' services, the catalogue, the calendar, the portal).
-func registerPages(_ app: Application) throws {
+func registerPages(_ app: Application, stores: Stores) throws {
     // The transparency portal: no session, so its pages can be cached and set no cookie.
-    TransparencyPages.registerPublic(app.grouped(LanguageMiddleware()))
+    TransparencyPages.registerPublic(app.grouped(LanguageMiddleware(), RequestContextMiddleware()))
     let pages = app.grouped(app.sessions.middleware, ReadYourWritesMiddleware(), BodyLimitMiddleware(), LanguageMiddleware(),
-                            SessionPrincipalMiddleware(), CSRFMiddleware(), LookupRateLimitMiddleware())
+                            SessionPrincipalMiddleware(), CSRFMiddleware(), LookupRateLimitMiddleware(), RequestContextMiddleware())
     LoginPages.register(pages)
     HomePage.register(pages)
     CitizenPages.register(pages)

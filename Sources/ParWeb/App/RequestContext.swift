@@ -51,8 +51,6 @@ extension Request {
         AuditActor(id: id, name: name, requestID: self.id, clientAddress: clientIP)
     }
 
-    var units: UnitRepository { UnitRepository(db: db) }
-    var users: UserRepository { UserRepository(db: db) }
 
     /// The client's address for rate limits, login records and audit rows: the peer's, or, when the
     /// peer is one of `PARHUB_TRUSTED_PROXIES`, the one it forwarded (`Forwarded`, else `X-Forwarded-For`).

@@ -8,7 +8,7 @@ import Vapor
 struct BearerPrincipalMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization, bearer.token.hasPrefix("phub_"), bearer.token.count < 200 {
-            request.principal = try await request.users.principal(
+            request.principal = try await request.stores.users.principal(
                 forTokenHash: Credentials.tokenHash(bearer.token), now: request.now)
         }
         return try await next.respond(to: request)
@@ -47,7 +47,7 @@ struct SessionPrincipalMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let raw = request.session.data[Self.userKey], let id = UserAccount.ID(string: raw) {
-            if let principal = try await request.users.principal(for: id) {
+            if let principal = try await request.stores.users.principal(for: id) {
                 request.principal = principal
             } else {
                 request.session.destroy()

@@ -18,7 +18,7 @@ extension Request {
     /// The unit, if it exists and the principal holds `permission` on it (404 / 403 otherwise).
     func authorizedUnit(_ rawID: String?, _ permission: Permission) async throws -> UnitRecord {
         let principal = try requirePrincipal()
-        guard let rawID, let id = OrgUnit.ID(string: rawID), let record = try await units.find(id) else {
+        guard let rawID, let id = OrgUnit.ID(string: rawID), let record = try await stores.units.find(id) else {
             throw Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.")
         }
         try principal.require(permission, on: record)
@@ -29,7 +29,7 @@ extension Request {
     func topUnit(for permission: Permission) async throws -> UnitRecord {
         var best: UnitRecord?
         for id in try requirePrincipal().scopeRoots(for: permission) {
-            if let record = try await units.find(id), best.map({ record.ancestry.count < $0.ancestry.count }) ?? true { best = record }
+            if let record = try await stores.units.find(id), best.map({ record.ancestry.count < $0.ancestry.count }) ?? true { best = record }
         }
         guard let best else { throw Problem.forbidden() }
         return best

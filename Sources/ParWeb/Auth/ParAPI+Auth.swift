@@ -12,7 +12,7 @@ extension ParAPI {
                                                            request: request, config: request.application.parConfig)
         let minted = Credentials.newToken()
         let actor = request.auditActor(id: principal.userID.description, name: principal.username)
-        let info = try await request.users.createToken(for: principal.userID, name: body.name, tokenHash: minted.hash,
+        let info = try await stores.users.createToken(for: principal.userID, name: body.name, tokenHash: minted.hash,
                                                        prefix: minted.prefix, actor: actor, now: request.now)
         return .created(.init(body: .json(.init(id: info.id.uuidString.lowercased(), name: info.name,
                                                 prefix: info.prefix, token: minted.token))))
@@ -20,7 +20,7 @@ extension ParAPI {
 
     func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output {
         let principal = try principal()
-        let tokens = try await request.users.tokens(of: principal.userID)
+        let tokens = try await stores.users.tokens(of: principal.userID)
         return .ok(.init(body: .json(.init(items: tokens.map {
             .init(id: $0.id.uuidString.lowercased(), name: $0.name, prefix: $0.prefix,
                   createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
@@ -31,13 +31,13 @@ extension ParAPI {
         let principal = try principal()
         guard let id = UUID(uuidString: input.path.tokenId) else { throw Problem.notFound() }
         let request = try self.request
-        try await request.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: request.now)
+        try await stores.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: request.now)
         return .noContent(.init())
     }
 
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         let principal = try principal()
-        guard let user = try await request.users.find(principal.userID) else { throw Problem.unauthorized() }
+        guard let user = try await stores.users.find(principal.userID) else { throw Problem.unauthorized() }
         return .ok(.init(body: .json(.init(
             user: Self.user(user),
             permissions: user.grants.map {

@@ -68,7 +68,7 @@ enum CalendarPages {
     @Sendable static func show(_ request: Request) async throws -> Response {
         let year = try year(request)
         let en = Language.of(request) == .en
-        let repository = CalendarRepository(db: request.db)
+        let repository = request.stores.calendar
         let calendar = try await repository.calendar()
         let holidays: [Holiday]
         do { holidays = try calendar.holidays(in: year) } catch { throw Problem(DomainError(error)) }
@@ -121,7 +121,7 @@ enum CalendarPages {
     @Sendable static func editForm(_ request: Request) async throws -> Response {
         try admin(request)
         let year = try year(request)
-        let stored = try await CalendarRepository(db: request.db).year(year)
+        let stored = try await request.stores.calendar.year(year)
         return try await renderEdit(request, year: year, data: stored?.0 ?? YearCalendar(year: year),
                                     version: stored?.version ?? 0, errors: nil)
     }
@@ -187,12 +187,12 @@ enum CalendarPages {
         let form = (try? request.content.decode(Form.self)) ?? Form()
         do {
             let data = try decisions(year: year, form: form)
-            _ = try await CalendarRepository(db: request.db).setYear(data, expectedVersion: form.version,
+            _ = try await request.stores.calendar.setYear(data, expectedVersion: form.version,
                                                                      actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.calendar.link(year), redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
-            let stored = try await CalendarRepository(db: request.db).year(year)
+            let stored = try await request.stores.calendar.year(year)
             return try await renderEdit(request, year: year, data: (try? decisions(year: year, form: form)) ?? stored?.0 ?? YearCalendar(year: year),
                                         version: form.version ?? stored?.version ?? 0, errors: errors)
         }

@@ -7,7 +7,7 @@ import Vapor
 extension ParAPI {
     func computeDeadline(_ input: Operations.ComputeDeadline.Input) async throws -> Operations.ComputeDeadline.Output {
         let query = input.query
-        let calendar = try await CalendarRepository(db: request.db).calendar()
+        let calendar = try await stores.calendar.calendar()
         let result: DeadlineResult
         do throws(CalendarError) {
             guard query.amount.isFinite, query.amount >= 0, query.amount <= 3650 else {
@@ -56,14 +56,14 @@ extension ParAPI {
             throw Problem.badRequest("Dữ liệu lịch không hợp lệ (ngày phải là YYYY-MM-DD).",
                                      english: "The calendar data is not valid (dates are YYYY-MM-DD).", field: "extraDaysOff")
         }
-        _ = try await CalendarRepository(db: request.db).setYear(decisions, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
+        _ = try await stores.calendar.setYear(decisions, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
                                                                  actor: request.auditActor, now: request.now)
         let answer = try await Self.calendarYear(year, request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(answer.version)), body: .json(answer)))
     }
 
     static func calendarYear(_ year: Int, request: Request) async throws -> Components.Schemas.CalendarYear {
-        let repository = CalendarRepository(db: request.db)
+        let repository = request.stores.calendar
         let stored = try await repository.year(year)
         let holidays: [Holiday]
         do {

@@ -67,7 +67,7 @@ enum CataloguePages {
         let unitRaw = (try? request.query.get(String.self, at: "unit")) ?? ""
         let level = (try? request.query.get(String.self, at: "level")).flatMap(Procedure.Level.init(rawValue:))
         let offset = max(0, (try? request.query.get(Int.self, at: "offset")) ?? 0)
-        let repository = ProcedureRepository(db: request.db)
+        let repository = request.stores.procedures
         let searched = !q.isEmpty || !field.isEmpty || !unitRaw.isEmpty || level != nil
         var results: [Row] = [], total = 0, next: String?
         do {
@@ -129,7 +129,7 @@ enum CataloguePages {
 
     static func load(_ request: Request) async throws -> Procedure {
         guard let code = request.parameters.get("code"),
-              let procedure = try await ProcedureRepository(db: request.db).find(code: code) else {
+              let procedure = try await request.stores.procedures.find(code: code) else {
             throw Problem.notFound("Không tìm thấy thủ tục.", english: "Procedure not found.")
         }
         return procedure
@@ -138,7 +138,7 @@ enum CataloguePages {
     @Sendable static func show(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let p = try await load(request)
-        let versions = try await ProcedureRepository(db: request.db).versions(of: p.id).map {
+        let versions = try await request.stores.procedures.versions(of: p.id).map {
             VersionRow(version: $0.version, time: Format.processingTime($0.procedure.processingTime, en: en), decision: $0.decision ?? "",
                        effectiveFrom: LocalTime.format($0.effectiveFrom), changedAt: LocalTime.format($0.changedAt))
         }
@@ -159,9 +159,9 @@ enum CataloguePages {
     }
 
     @Sendable static func export(_ request: Request) async throws -> Response {
-        let repository = ProcedureRepository(db: request.db)
+        let repository = request.stores.procedures
         let page = try await repository.search(.init(offset: 0, limit: 100_000))
-        let units = try await UnitRepository(db: request.db).all()
+        let units = try await request.stores.units.all()
         let keys = Dictionary(units.map { ($0.id, $0.key) }, uniquingKeysWith: { a, _ in a })
         let body = ProcedureImportFile.csv(page.items, unitKeys: keys)
         return Response(status: .ok, headers: [
@@ -172,7 +172,7 @@ enum CataloguePages {
 
     /// The catalogue as an Excel workbook: one row per procedure.
     @Sendable static func exportXLSX(_ request: Request) async throws -> Response {
-        let page = try await ProcedureRepository(db: request.db).search(.init(offset: 0, limit: 100_000))
+        let page = try await request.stores.procedures.search(.init(offset: 0, limit: 100_000))
         let header = ["Mã / Code", "Tên thủ tục / Name", "Lĩnh vực / Field", "Cấp / Level", "Cơ quan thực hiện / Agency",
                       "Thời hạn / Time", "Đơn vị thời hạn / Unit", "Trực tuyến / Online", "Tổng phí, lệ phí (đồng) / Fees (VND)",
                       "Công khai đủ / Complete"].map(XLSXWriter.Cell.text)
@@ -217,7 +217,7 @@ enum CataloguePages {
         let toText = (try? request.query.get(String.self, at: "to")) ?? LocalTime.today(request.now).iso
         let field = VietnameseText.clean((try? request.query.get(String.self, at: "field")) ?? "")
         let targetText = (try? request.query.get(String.self, at: "target")) ?? "20"
-        let repository = ProcedureRepository(db: request.db)
+        let repository = request.stores.procedures
         let fields = try await repository.fields().map(\.field)
         var context = ReportContext(from: fromText, to: toText, field: field, target: targetText, fields: fields, rows: [],
                                     procedureCount: 0, percent: "—", meetsTarget: nil, errors: nil)
@@ -315,7 +315,7 @@ enum CataloguePages {
         let p = procedure
         let level = selected?.level ?? p?.level.rawValue ?? "commune"
         let unitKey = values["unitKey"] ?? ""
-        let departments = try await UnitRepository(db: request.db).all()
+        let departments = try await request.stores.units.all()
             .filter { $0.kind == .department && $0.validTo == nil }.sorted { VietnameseText.precedes($0.name, $1.name) }
         let chosenMethods = Set(selected?.methods ?? p?.methods.map(\.rawValue) ?? ["counter"])
         let online = selected?.onlineLevel ?? p?.onlineLevel.rawValue ?? "none"
@@ -348,7 +348,7 @@ enum CataloguePages {
     @Sendable static func editForm(_ request: Request) async throws -> Response {
         let p = try await load(request)
         try await CatalogueService.requireEdit(p.unitID, request: request)
-        let key = try await p.unitID.asyncMap { try await UnitRepository(db: request.db).find($0)?.unit.key } ?? nil
+        let key = try await p.unitID.asyncMap { try await request.stores.units.find($0)?.unit.key } ?? nil
         return try await renderEditor(request, procedure: p, values: formValues(p, unitKey: key ?? ""), selected: nil, errors: nil)
     }
 
@@ -373,7 +373,7 @@ enum CataloguePages {
         }
         var unitID: OrgUnit.ID?
         if let key = form.unitKey.map(VietnameseText.clean), !key.isEmpty {
-            guard let unit = try await UnitRepository(db: request.db).find(key: key) else {
+            guard let unit = try await request.stores.units.find(key: key) else {
                 throw DomainError.invalid("Không tìm thấy cơ quan thực hiện.", english: "The implementing unit does not exist.", field: "unitKey")
             }
             unitID = unit.unit.id
@@ -431,7 +431,7 @@ enum CataloguePages {
         do {
             let proposed = try await procedure(from: form, id: .random(), request: request)
             try await CatalogueService.requireEdit(proposed.unitID, request: request)
-            let created = try await ProcedureRepository(db: request.db).create(proposed, publication: try publication(form),
+            let created = try await request.stores.procedures.create(proposed, publication: try publication(form),
                                                                               actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.procedure.link(created.code), redirectType: .normal)
         } catch {
@@ -447,7 +447,7 @@ enum CataloguePages {
         do {
             let proposed = try await procedure(from: form, id: current.id, request: request)
             if proposed.unitID != current.unitID { try await CatalogueService.requireEdit(proposed.unitID, request: request) }
-            let updated = try await ProcedureRepository(db: request.db).update(
+            let updated = try await request.stores.procedures.update(
                 current.id, expectedVersion: form.version, publication: try publication(form),
                 actor: request.auditActor, now: request.now) { procedure in
                     let version = procedure.version

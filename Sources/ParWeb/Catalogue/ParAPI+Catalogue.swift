@@ -16,7 +16,7 @@ extension ParAPI {
             return value
         } ?? 0
         let unit: OrgUnit.ID? = try query.unitId.map { try Self.id($0) }
-        let page = try await ProcedureRepository(db: request.db).search(.init(
+        let page = try await stores.procedures.search(.init(
             text: query.q, field: query.field.map(VietnameseText.clean), unitID: unit,
             level: query.level.flatMap { Procedure.Level(rawValue: $0.rawValue) }, offset: offset, limit: limit))
         let next = offset + page.items.count < page.total ? Self.encodeCursor(String(offset + page.items.count)) : nil
@@ -33,7 +33,7 @@ extension ParAPI {
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let (proposed, publication) = try Self.proposedProcedure(body, id: .random())
         try await CatalogueService.requireEdit(proposed.unitID, request: request)
-        let created = try await ProcedureRepository(db: request.db).create(proposed, publication: publication,
+        let created = try await stores.procedures.create(proposed, publication: publication,
                                                                           actor: request.auditActor, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(created.version)), body: .json(try Self.procedure(created))))
     }
@@ -45,7 +45,7 @@ extension ParAPI {
         let (proposed, publication) = try Self.proposedProcedure(body, id: current.id)
         try await CatalogueService.requireEdit(current.unitID, request: request)
         if proposed.unitID != current.unitID { try await CatalogueService.requireEdit(proposed.unitID, request: request) }
-        let updated = try await ProcedureRepository(db: request.db).update(
+        let updated = try await stores.procedures.update(
             current.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), publication: publication,
             actor: request.auditActor, now: request.now) { procedure in
                 let version = procedure.version
@@ -57,7 +57,7 @@ extension ParAPI {
 
     func listProcedureVersions(_ input: Operations.ListProcedureVersions.Input) async throws -> Operations.ListProcedureVersions.Output {
         let procedure = try await findProcedure(input.path.procedureId)
-        let versions = try await ProcedureRepository(db: request.db).versions(of: procedure.id)
+        let versions = try await stores.procedures.versions(of: procedure.id)
         return .ok(.init(body: .json(.init(items: try versions.map {
             .init(version: $0.version, processingTime: try Bridge.convert($0.procedure.processingTime), decision: $0.decision,
                   effectiveFrom: $0.effectiveFrom?.iso, changedAt: $0.changedAt, actorName: $0.actorName)
@@ -65,7 +65,7 @@ extension ParAPI {
     }
 
     func listCatalogueFields(_ input: Operations.ListCatalogueFields.Input) async throws -> Operations.ListCatalogueFields.Output {
-        let fields = try await ProcedureRepository(db: request.db).fields()
+        let fields = try await stores.procedures.fields()
         return .ok(.init(body: .json(.init(items: fields.map { .init(field: $0.field, count: $0.count) }))))
     }
 
@@ -75,7 +75,7 @@ extension ParAPI {
             throw Problem.badRequest("Khoảng thời gian không hợp lệ.", english: "from must not be after to.", field: "from")
         }
         let unit: OrgUnit.ID? = try query.unitId.map { try Self.id($0) }
-        let report = try await ProcedureRepository(db: request.db).simplification(
+        let report = try await stores.procedures.simplification(
             from: from, to: to, unitID: unit, field: query.field.map(VietnameseText.clean), targetPercent: query.targetPercent)
         return .ok(.init(body: .json(.init(
             from: from.iso, to: to.iso, procedureCount: report.procedureCount, percentShortened: report.percentShortened,
@@ -87,7 +87,7 @@ extension ParAPI {
     // MARK: Helpers
 
     func findProcedure(_ raw: String) async throws -> Procedure {
-        guard let procedure = try await ProcedureRepository(db: request.db).find(try Self.id(raw)) else {
+        guard let procedure = try await stores.procedures.find(try Self.id(raw)) else {
             throw Problem.notFound("Không tìm thấy thủ tục.", english: "Procedure not found.")
         }
         return procedure

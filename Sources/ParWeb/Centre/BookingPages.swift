@@ -41,16 +41,16 @@ enum BookingPages {
     static func renderForm(_ request: Request, form: [String: String]? = nil, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let unit = try await QueuePages.centre(request)
-        let repository = ServiceCentreRepository(db: request.db)
+        let repository = request.stores.centres
         let settings = try await repository.settings(unit.id)
-        let calendar = try await CalendarRepository(db: request.db).calendar()
+        let calendar = try await request.stores.calendar.calendar()
         let days = settings.bookableDays(from: request.now, isWorkingDay: { (try? calendar.isWorkingDay($0)) ?? false })
         let fields = try await repository.fieldChoices(unit.id)
         let field = form?["field"] ?? (try? request.query.get(String.self, at: "field")) ?? ""
         let day = LocalDate(iso: form?["day"] ?? (try? request.query.get(String.self, at: "day")) ?? "").flatMap { days.contains($0) ? $0 : nil }
         var slots: [SlotLine] = []
         if let day, fields.contains(field) {
-            for (slot, booked) in try await AppointmentRepository(db: request.db).availability(unit: unit.id, field: field, day: day, settings: settings)
+            for (slot, booked) in try await request.stores.appointments.availability(unit: unit.id, field: field, day: day, settings: settings)
             where slot.startInstant > request.now {
                 slots.append(SlotLine(value: slot.key, label: "\(slot.key) (\(slot.minutes) \(Messages.text("booking-pages.min", en: en)))", free: max(0, settings.capacityPerSlot - booked)))
             }
@@ -96,7 +96,7 @@ enum BookingPages {
     static func renderStatus(_ request: Request, _ a: Appointment, secret: String, isNew: Bool) async throws -> Response {
         let en = Language.of(request) == .en
         let context = StatusContext(
-            code: a.code, secret: secret, isNew: isNew, centre: try await request.units.find(a.unitID)?.unit.name ?? "", field: a.field,
+            code: a.code, secret: secret, isNew: isNew, centre: try await request.stores.units.find(a.unitID)?.unit.name ?? "", field: a.field,
             day: a.slot.day.shown, slot: a.slot.key,
             status: a.status.name(en: en), canCancel: a.status == .booked,
             qr: try? QRCode(text: a.code, correction: .medium).svg(moduleSize: 4, quietZone: 4, title: Messages.text("booking-pages.qr-code-appointment-code", en: en)),
@@ -107,7 +107,7 @@ enum BookingPages {
     }
 
     static func lookedUp(_ request: Request, code: String?, secret: String?) async throws -> Appointment {
-        guard let code, let secret, let found = try await AppointmentRepository(db: request.db).lookup(code: code, secret: secret) else {
+        guard let code, let secret, let found = try await request.stores.appointments.lookup(code: code, secret: secret) else {
             throw Problem.notFound("Không tìm thấy lịch hẹn với mã và mã bí mật này.", english: "No appointment has this code and secret.")
         }
         return found
@@ -122,7 +122,7 @@ enum BookingPages {
     @Sendable static func cancel(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         let found = try await lookedUp(request, code: form["code"], secret: form["secret"])
-        let cancelled = try await AppointmentRepository(db: request.db).cancel(code: found.code, secret: form["secret"] ?? "", now: request.now)
+        let cancelled = try await request.stores.appointments.cancel(code: found.code, secret: form["secret"] ?? "", now: request.now)
         return try await renderStatus(request, cancelled, secret: form["secret"] ?? "", isNew: false)
     }
 }

@@ -34,7 +34,7 @@ enum CentrePages {
         struct Line: Encodable { let name: String; let link: String }
         var lines: [Line] = []
         for id in roots {
-            if let record = try await request.units.find(id) { lines.append(Line(name: record.unit.name, link: Paths.centre.link(id))) }
+            if let record = try await request.stores.units.find(id) { lines.append(Line(name: record.unit.name, link: Paths.centre.link(id))) }
         }
         struct Context: Encodable { let centres: [Line] }
         let en = Language.of(request) == .en
@@ -45,7 +45,7 @@ enum CentrePages {
     /// The centre in the path, if the user may `permission` there (or manage it).
     static func centre(_ request: Request, _ permission: Permission) async throws -> UnitRecord {
         let principal = try request.requirePrincipal()
-        guard let raw = request.parameters.get("unitID"), let id = OrgUnit.ID(string: raw), let record = try await request.units.find(id) else {
+        guard let raw = request.parameters.get("unitID"), let id = OrgUnit.ID(string: raw), let record = try await request.stores.units.find(id) else {
             throw Problem.notFound("Không tìm thấy trung tâm.", english: "No such centre.")
         }
         guard principal.may(permission, onUnitWithAncestry: record.ancestry) || principal.may(.manageCentre, onUnitWithAncestry: record.ancestry) else {
@@ -56,7 +56,7 @@ enum CentrePages {
 
     static func desk(_ request: Request, of unit: OrgUnit.ID) async throws -> ServiceDesk {
         guard let raw = request.parameters.get("deskID"), let id = ServiceDesk.ID(string: raw),
-              let desk = try await ServiceCentreRepository(db: request.db).desk(id), desk.unitID == unit else {
+              let desk = try await request.stores.centres.desk(id), desk.unitID == unit else {
             throw Problem.notFound("Không tìm thấy quầy.", english: "No such desk.")
         }
         return desk
@@ -113,12 +113,12 @@ enum CentrePages {
         let record = try await centre(request, .operateDesk)
         let unit = record.unit
         let principal = try request.requirePrincipal()
-        let repository = ServiceCentreRepository(db: request.db)
+        let repository = request.stores.centres
         let today = VietnamTime.localDate(of: request.now)
         let desks = try await repository.desks(unit.id)
         let names = Dictionary(uniqueKeysWithValues: desks.map { ($0.id, "\($0.number)") })
         let tickets = try await repository.tickets(unit.id, from: today, through: today)
-        let appointments = try await AppointmentRepository(db: request.db).appointments(unit: unit.id, day: today)
+        let appointments = try await request.stores.appointments.appointments(unit: unit.id, day: today)
         let context = CentreContext(
             name: unit.name, canManage: principal.may(.manageCentre, onUnitWithAncestry: record.ancestry),
             desks: desks.map { DeskLine(number: $0.number, name: $0.name, fields: $0.fields,
@@ -209,7 +209,7 @@ enum CentrePages {
         let en = Language.of(request) == .en
         let record = try await centre(request, .operateDesk)
         let desk = try await desk(request, of: record.unit.id)
-        let repository = ServiceCentreRepository(db: request.db)
+        let repository = request.stores.centres
         let today = VietnamTime.localDate(of: request.now)
         let tickets = try await repository.tickets(record.unit.id, from: today, through: today, status: [.waiting, .called])
         let current = tickets.last { $0.status == .called && $0.deskID == desk.id }
@@ -232,7 +232,7 @@ enum CentrePages {
         let record = try await centre(request, .operateDesk)
         let desk = try await desk(request, of: record.unit.id)
         let form = try request.content.decode([String: String].self)
-        let repository = ServiceCentreRepository(db: request.db)
+        let repository = request.stores.centres
         do {
             if form["action"] == "next" {
                 let principal = try request.requirePrincipal()
@@ -254,7 +254,7 @@ enum CentrePages {
                 case "finish":
                     var dossier: Dossier.ID?
                     if let code = form["dossierCode"].map(VietnameseText.clean), !code.isEmpty {
-                        guard code.count <= 60, let found = try await DossierRepository(db: request.db).find(code: code) else {
+                        guard code.count <= 60, let found = try await request.stores.dossiers.find(code: code) else {
                             throw DomainError.invalid("Không có hồ sơ với mã này.", english: "No dossier has this code.", field: "dossierCode")
                         }
                         dossier = found.id
@@ -288,7 +288,7 @@ enum CentrePages {
         let en = Language.of(request) == .en
         let record = try await centre(request, .operateDesk)
         let desk = try await desk(request, of: record.unit.id)
-        let ticket = try await ServiceCentreRepository(db: request.db).awaitingRating(desk: desk.id, now: request.now)
+        let ticket = try await request.stores.centres.awaitingRating(desk: desk.id, now: request.now)
         let context = RateContext(
             desk: QueuePages.DeskLabel(number: desk.number, name: desk.name), ticket: ticket?.label, ticketId: ticket?.id.description,
             levels: CounterRatingLevel.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
@@ -306,7 +306,7 @@ enum CentrePages {
         let desk = try await desk(request, of: record.unit.id)
         let form = try request.content.decode([String: String].self)
         do {
-            guard let raw = form["ticketId"], let id = QueueTicket.ID(string: raw), let ticket = try await ServiceCentreRepository(db: request.db).ticket(id),
+            guard let raw = form["ticketId"], let id = QueueTicket.ID(string: raw), let ticket = try await request.stores.centres.ticket(id),
                   ticket.deskID == desk.id else {
                 throw DomainError(.notFound, "Không có lượt phục vụ để đánh giá.", english: "No service to rate.")
             }
@@ -334,7 +334,7 @@ enum CentrePages {
         let today = VietnamTime.localDate(of: request.now)
         let (from, through) = try period(request, days: 30)
         let grouping = (try? request.query.get(String.self, at: "by")).flatMap(QueueStats.Grouping.init(rawValue:)) ?? .field
-        let repository = ServiceCentreRepository(db: request.db)
+        let repository = request.stores.centres
         let desks = Dictionary(uniqueKeysWithValues: try await repository.desks(record.unit.id).map { ($0.id, "\($0.number) — \($0.name)") })
         let tickets = try await repository.tickets(record.unit.id, from: from, through: through)
         let deskName: (ServiceDesk.ID?) -> String = { $0.flatMap { desks[$0] } ?? "—" }
@@ -425,10 +425,10 @@ enum CentrePages {
     @Sendable static func reconciliation(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await centre(request, .manageCentre)
-        let repository = PaymentRepository(db: request.db)
+        let repository = request.stores.payments
         try await repository.expire(olderThan: request.application.parConfig.paymentTimeout, now: request.now)
         let (from, through) = try period(request, days: 7)
-        let units = try await request.units.subtreeIDs(of: [record.unit.id])
+        let units = try await request.stores.units.subtreeIDs(of: [record.unit.id])
         let (lines, callbacks) = try await repository.reconciliation(units: units, from: from, through: through)
         let total = lines.filter { $0.status == .succeeded }.reduce(0) { $0 + $1.amountVND }
         let context = ReconciliationContext(

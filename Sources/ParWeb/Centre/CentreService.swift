@@ -9,7 +9,7 @@ import Vapor
 enum CentreService {
     /// A centre by its id text (pages and API): any current unit (404 otherwise).
     static func centre(_ raw: String?, request: Request) async throws -> OrgUnit {
-        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await request.units.find(id), record.unit.validTo == nil else {
+        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await request.stores.units.find(id), record.unit.validTo == nil else {
             throw Problem.notFound("Không tìm thấy trung tâm.", english: "No such centre.")
         }
         return record.unit
@@ -50,8 +50,8 @@ enum CentreService {
     /// Books from raw input (form or API).
     static func book(unit: OrgUnit.ID, field: String?, day: String?, slot: String?, name: String?, email: String? = nil, phone: String? = nil,
                      request: Request) async throws -> (Appointment, secret: String) {
-        let settings = try await ServiceCentreRepository(db: request.db).settings(unit)
-        guard let field, try await ServiceCentreRepository(db: request.db).fieldChoices(unit).contains(VietnameseText.clean(field)) else {
+        let settings = try await request.stores.centres.settings(unit)
+        guard let field, try await request.stores.centres.fieldChoices(unit).contains(VietnameseText.clean(field)) else {
             throw DomainError.invalid("Chọn lĩnh vực.", english: "Choose a field.", field: "field")
         }
         guard let day = day.flatMap(LocalDate.init(iso:)) else {
@@ -61,8 +61,8 @@ enum CentreService {
             throw DomainError.invalid("Chọn khung giờ.", english: "Choose a time.", field: "slot")
         }
         let contact = try Appointment.checkedContact(email: email, phone: phone, smsAvailable: request.application.parConfig.smsAvailable)
-        let calendar = try await CalendarRepository(db: request.db).calendar()
-        return try await AppointmentRepository(db: request.db).book(
+        let calendar = try await request.stores.calendar.calendar()
+        return try await request.stores.appointments.book(
             unit: unit, field: field, slot: AppointmentSlot(day: day, start: time, minutes: settings.slotMinutes), name: name, contact: contact,
             settings: settings, calendar: calendar, now: request.now)
     }
@@ -71,12 +71,12 @@ enum CentreService {
     /// be allowed to receive dossiers at the dossier's receiving unit.
     static func startPayment(_ dossier: Dossier, method: String?, amount: Int?, receipt: String?, provider: String?, request: Request) async throws -> Payment {
         let principal = try request.requirePrincipal()
-        guard let unit = try await request.units.find(dossier.receivingUnitID), principal.may(.receiveDossiers, onUnitWithAncestry: unit.ancestry) else {
+        guard let unit = try await request.stores.units.find(dossier.receivingUnitID), principal.may(.receiveDossiers, onUnitWithAncestry: unit.ancestry) else {
             throw Problem.forbidden()
         }
-        let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
+        let procedure = try await request.stores.procedures.find(dossier.procedureID)
         let amount = amount ?? procedure.map(Payment.due) ?? 0
-        let repository = PaymentRepository(db: request.db)
+        let repository = request.stores.payments
         switch method {
         case "counter":
             return try await repository.recordAtCounter(dossier: dossier, amountVND: amount, receipt: receipt ?? "", actor: request.auditActor, now: request.now)
@@ -92,7 +92,7 @@ enum CentreService {
 
     /// Creates or changes a desk of a centre: an id already used by another centre's desk is no desk of this one (404).
     static func saveDesk(_ desk: ServiceDesk, request: Request) async throws -> ServiceDesk {
-        let repository = ServiceCentreRepository(db: request.db)
+        let repository = request.stores.centres
         if let existing = try await repository.desk(desk.id), existing.unitID != desk.unitID {
             throw Problem.notFound("Không tìm thấy quầy.", english: "No such desk.")
         }
@@ -101,7 +101,7 @@ enum CentreService {
 
     /// Changes a centre's booking settings (the office sessions stay the calendar's); `CentreSettings.validate` decides.
     static func saveSettings(slotMinutes: Int, capacityPerSlot: Int, bookingDaysAhead: Int, unit: OrgUnit.ID, request: Request) async throws -> CentreSettings {
-        let repository = ServiceCentreRepository(db: request.db)
+        let repository = request.stores.centres
         var settings = try await repository.settings(unit)
         settings.slotMinutes = slotMinutes
         settings.capacityPerSlot = capacityPerSlot

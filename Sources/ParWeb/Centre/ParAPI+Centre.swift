@@ -16,7 +16,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let unit = try await CentreService.centre(input.path.unitId, request: request)
-        let ticket = try await ServiceCentreRepository(db: request.db).issueTicket(unit: unit.id, field: body.field, appointmentCode: body.appointmentCode,
+        let ticket = try await stores.centres.issueTicket(unit: unit.id, field: body.field, appointmentCode: body.appointmentCode,
                                                                                   now: request.now)
         return .created(.init(body: .json(Self.ticket(ticket, desk: nil, request: request))))
     }
@@ -37,7 +37,7 @@ extension ParAPI {
     func listDesks(_ input: Operations.ListDesks.Input) async throws -> Operations.ListDesks.Output {
         let request = try self.request
         let unit = try await CentreService.centre(input.path.unitId, request: request)
-        let repository = ServiceCentreRepository(db: request.db)
+        let repository = stores.centres
         return .ok(.init(body: .json(.init(fields: try await repository.fieldChoices(unit.id),
                                            items: try await repository.desks(unit.id).map(Self.desk)))))
     }
@@ -59,7 +59,7 @@ extension ParAPI {
     func getCentreSettings(_ input: Operations.GetCentreSettings.Input) async throws -> Operations.GetCentreSettings.Output {
         let request = try self.request
         let unit = try await CentreService.centre(input.path.unitId, request: request)
-        return .ok(.init(body: .json(Self.settings(try await ServiceCentreRepository(db: request.db).settings(unit.id)))))
+        return .ok(.init(body: .json(Self.settings(try await stores.centres.settings(unit.id)))))
     }
 
     func putCentreSettings(_ input: Operations.PutCentreSettings.Input) async throws -> Operations.PutCentreSettings.Output {
@@ -74,7 +74,7 @@ extension ParAPI {
     func cancelAppointment(_ input: Operations.CancelAppointment.Input) async throws -> Operations.CancelAppointment.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let a = try await AppointmentRepository(db: request.db).cancel(code: VietnameseText.clean(body.code).uppercased(),
+        let a = try await stores.appointments.cancel(code: VietnameseText.clean(body.code).uppercased(),
                                                                        secret: VietnameseText.clean(body.secret), now: request.now)
         return .ok(.init(body: .json(.init(code: a.code, day: a.slot.day.iso, start: a.slot.key, field: a.field, status: .init(rawValue: a.status.rawValue)!))))
     }
@@ -83,11 +83,11 @@ extension ParAPI {
         let request = try self.request
         let principal = try principal()
         let unit = try await request.authorizedUnit(input.path.unitId, .operateDesk)
-        guard let id = ServiceDesk.ID(string: input.path.deskId), let desk = try await ServiceCentreRepository(db: request.db).desk(id),
+        guard let id = ServiceDesk.ID(string: input.path.deskId), let desk = try await stores.centres.desk(id),
               desk.unitID == unit.unit.id, desk.active else {
             throw Problem.notFound("Không tìm thấy quầy.", english: "No such desk.")
         }
-        guard let called = try await ServiceCentreRepository(db: request.db).callNext(desk: desk, officer: principal.username, actor: request.auditActor,
+        guard let called = try await stores.centres.callNext(desk: desk, officer: principal.username, actor: request.auditActor,
                                                                                      now: request.now) else {
             return .noContent(.init())
         }
@@ -100,10 +100,10 @@ extension ParAPI {
         guard let day = LocalDate(iso: input.query.day) else {
             throw Problem.badRequest("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid day (YYYY-MM-DD).", field: "day")
         }
-        let settings = try await ServiceCentreRepository(db: request.db).settings(unit.id)
-        let calendar = try await CalendarRepository(db: request.db).calendar()
+        let settings = try await stores.centres.settings(unit.id)
+        let calendar = try await stores.calendar.calendar()
         let working = settings.bookableDays(from: request.now, isWorkingDay: { (try? calendar.isWorkingDay($0)) ?? false }).contains(day)
-        let slots = working ? try await AppointmentRepository(db: request.db).availability(
+        let slots = working ? try await stores.appointments.availability(
             unit: unit.id, field: VietnameseText.clean(input.query.field), day: day, settings: settings) : []
         return .ok(.init(body: .json(.init(items: slots.filter { $0.0.startInstant > request.now }.map {
             .init(start: $0.0.key, minutes: $0.0.minutes, free: max(0, settings.capacityPerSlot - $0.booked))
@@ -131,8 +131,8 @@ extension ParAPI {
     func listPayments(_ input: Operations.ListPayments.Input) async throws -> Operations.ListPayments.Output {
         let request = try self.request
         let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
-        let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
-        let payments = try await PaymentRepository(db: request.db).payments(of: dossier.id)
+        let procedure = try await stores.procedures.find(dossier.procedureID)
+        let payments = try await stores.payments.payments(of: dossier.id)
         return .ok(.init(body: .json(.init(due: procedure.map(Payment.due) ?? 0, items: payments.map { Self.payment($0, request: request) }))))
     }
 
@@ -172,7 +172,7 @@ extension ParAPI {
             cursor = .start
         }
         let settled = request.now.addingTimeInterval(-request.application.parConfig.portalExportSettle)
-        let (records, next) = try await PortalExportRepository(db: request.db).records(after: cursor, limit: input.query.limit ?? 500, settledBefore: settled)
+        let (records, next) = try await stores.portalExport.records(after: cursor, limit: input.query.limit ?? 500, settledBefore: settled)
         return .ok(.init(body: .json(.init(nextCursor: next.token, records: records.map {
             .init(cursor: $0.cursor, dossierCode: $0.dossierCode, procedureCode: $0.procedureCode, unitCode: $0.unitCode, channelCode: $0.channelCode,
                   statusCode: $0.statusCode, event: $0.event, eventSeq: $0.eventSeq, at: $0.at, receivedAt: $0.receivedAt, dueAt: $0.dueAt)

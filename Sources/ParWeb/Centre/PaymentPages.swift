@@ -54,8 +54,8 @@ enum PaymentPages {
     static func renderList(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let dossier = try await DossierService.viewable(request)
-        let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID)
-        let payments = try await PaymentRepository(db: request.db).payments(of: dossier.id)
+        let procedure = try await request.stores.procedures.find(dossier.procedureID)
+        let payments = try await request.stores.payments.payments(of: dossier.id)
         let due = procedure.map(Payment.due) ?? 0
         let context = ListContext(
             code: dossier.code, dossierLink: Paths.dossier.link(dossier.id),
@@ -86,7 +86,7 @@ enum PaymentPages {
     // MARK: The payer's page
 
     static func payment(_ request: Request) async throws -> Payment {
-        guard let raw = request.parameters.get("paymentID"), let id = Payment.ID(string: raw), let payment = try await PaymentRepository(db: request.db).find(id) else {
+        guard let raw = request.parameters.get("paymentID"), let id = Payment.ID(string: raw), let payment = try await request.stores.payments.find(id) else {
             throw Problem.notFound("Không tìm thấy khoản thanh toán.", english: "No such payment.")
         }
         return payment
@@ -105,7 +105,7 @@ enum PaymentPages {
     @Sendable static func pay(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let p = try await payment(request)
-        let dossier = try await DossierRepository(db: request.db).find(p.dossierID)
+        let dossier = try await request.stores.dossiers.find(p.dossierID)
         let provider = PaymentProviders.find(p.provider, app: request.application)
         let open = p.method == .online && p.status != .succeeded
         let context = PayContext(code: dossier?.code ?? "", amount: Format.money(p.amountVND, en: en), status: p.status.name(en: en),
@@ -127,7 +127,7 @@ enum PaymentPages {
     @Sendable static func testCheckout(_ request: Request) async throws -> Response {
         let p = try await payment(request)
         guard p.provider == PaymentProviders.testName, request.application.parConfig.testPayments else { throw Problem.notFound() }
-        let dossier = try await DossierRepository(db: request.db).find(p.dossierID)
+        let dossier = try await request.stores.dossiers.find(p.dossierID)
         return try await Page.render("test-provider", title: "Test payment provider", context: TestContext(
             code: dossier?.code ?? "", amount: Format.money(p.amountVND, en: Language.of(request) == .en), action: Paths.testProvider.link(p.id), back: Paths.payment.link(p.id)),
             request: request)

@@ -73,7 +73,7 @@ enum PaymentProviders {
         guard let provider = find(name, app: request.application) else {
             throw Problem.notFound("Không có nhà cung cấp thanh toán này.", english: "No such payment provider.")
         }
-        let repository = PaymentRepository(db: request.db)
+        let repository = request.stores.payments
         let expected = SignedToken.hmacHex(body, key: provider.key)
         guard let signature, signature.count == expected.count,
               DossierRepository.constantTimeEqual(expected, signature.lowercased()) else {

@@ -35,7 +35,7 @@ enum QueuePages {
     static func renderKiosk(_ request: Request, code: String = "", errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let unit = try await centre(request)
-        let fields = try await ServiceCentreRepository(db: request.db).fieldChoices(unit.id)
+        let fields = try await request.stores.centres.fieldChoices(unit.id)
         return try await Page.render("kiosk", title: Messages.text("kiosk.take-a-number", en: en),
                                      context: KioskContext(centre: unit.name, action: Paths.kiosk.link(unit.id), fields: fields, code: code, errors: errors),
                                      request: request, failed: errors != nil)
@@ -47,7 +47,7 @@ enum QueuePages {
         let unit = try await centre(request)
         let form = try request.content.decode([String: String].self)
         do {
-            let ticket = try await ServiceCentreRepository(db: request.db).issueTicket(
+            let ticket = try await request.stores.centres.issueTicket(
                 unit: unit.id, field: form["field"], appointmentCode: form["code"], now: request.now)
             return request.redirect(to: CentreService.ticketLink(ticket, request: request) + "&new=1")
         } catch {
@@ -87,7 +87,7 @@ enum QueuePages {
     static func verifiedTicket(_ request: Request, token: String?) async throws -> QueueTicket {
         guard let raw = request.parameters.get("ticketID"), let id = QueueTicket.ID(string: raw), let token,
               SignedToken.verify(token, "ticket", id.description, key: request.application.parConfig.secret),
-              let ticket = try await ServiceCentreRepository(db: request.db).ticket(id) else {
+              let ticket = try await request.stores.centres.ticket(id) else {
             throw Problem.notFound("Không tìm thấy số thứ tự.", english: "No such ticket.")
         }
         return ticket
@@ -95,8 +95,8 @@ enum QueuePages {
 
     static func renderTicket(_ request: Request, _ t: QueueTicket, token: String, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let repository = ServiceCentreRepository(db: request.db)
-        let unit = try await request.units.find(t.unitID)?.unit
+        let repository = request.stores.centres
+        let unit = try await request.stores.units.find(t.unitID)?.unit
         let desk = try await t.deskID.asyncMap { try await repository.desk($0) }
         let url = request.application.parConfig.publicURL + CentreService.ticketLink(t, request: request)
         let rated = try await repository.rating(of: t.id)
@@ -137,7 +137,7 @@ enum QueuePages {
         guard let level = CounterRatingLevel(rawValue: form["level"] ?? "") else {
             throw DomainError.invalid("Chọn mức độ hài lòng.", english: "Choose how satisfied you are.", field: "level")
         }
-        try await ServiceCentreRepository(db: request.db).rate(ticket.id, level: level, reason: form["reason"], now: request.now)
+        try await request.stores.centres.rate(ticket.id, level: level, reason: form["reason"], now: request.now)
     }
 
     // MARK: Display board

@@ -80,7 +80,7 @@ enum CitizenPages {
 
     static func citizen(_ request: Request) async throws -> Citizen? {
         guard let raw = request.session.data[citizenKey], let id = Citizen.ID(string: raw) else { return nil }
-        return try await CitizenRepository(db: request.db).find(id)
+        return try await request.stores.citizens.find(id)
     }
 
     static func requireCitizen(_ request: Request) async throws -> Citizen {
@@ -125,7 +125,7 @@ enum CitizenPages {
         let email = VietnameseText.clean(form.email ?? "")
         let next = localNext(form.next)
         do {
-            try await CitizenRepository(db: request.db).issueCode(to: email, now: request.now)
+            try await request.stores.citizens.issueCode(to: email, now: request.now)
             return try await renderLogin(request, email: Citizen.normalisedEmail(email) ?? email, codeSent: true, next: next, errors: nil)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -138,7 +138,7 @@ enum CitizenPages {
         let email = VietnameseText.clean(form.email ?? "")
         let next = localNext(form.next)
         do {
-            let citizen = try await CitizenRepository(db: request.db).verify(email: email, code: form.code ?? "", now: request.now)
+            let citizen = try await request.stores.citizens.verify(email: email, code: form.code ?? "", now: request.now)
             try await request.renewSession()
             request.session.data[citizenKey] = citizen.id.description
             return request.redirect(to: next)
@@ -174,7 +174,7 @@ enum CitizenPages {
         var names = Names(request)
         var rows: [DossierPages.Row] = []
         let now = request.now
-        for d in try await DossierRepository(db: request.db).dossiers(ofCitizen: citizen.id) {
+        for d in try await request.stores.dossiers.dossiers(ofCitizen: citizen.id) {
             var row = try await DossierPages.row(d, names: &names, now: now, en: en)
             row.link = Paths.citizenDossier.link(d.id)
             rows.append(row)
@@ -194,7 +194,7 @@ enum CitizenPages {
         let citizen = try await requireCitizen(request)
         let form = try request.content.decode(ProfileForm.self)
         do {
-            _ = try await CitizenRepository(db: request.db).updateProfile(citizen.id, name: form.name ?? "", phone: form.phone,
+            _ = try await request.stores.citizens.updateProfile(citizen.id, name: form.name ?? "", phone: form.phone,
                                                                            idNumber: form.idNumber, now: request.now)
             return request.redirect(to: Paths.citizenHome.rawValue + "?saved=1")
         } catch {
@@ -219,9 +219,9 @@ enum CitizenPages {
 
     /// The unit that receives a procedure online: its department, or the commune the citizen picks.
     static func receivingChoices(_ procedure: Procedure, request: Request, selected: String?) async throws -> (fixed: OrgUnit?, options: [DossierPages.UnitOption]) {
-        if let unitID = procedure.unitID, let unit = try await request.units.find(unitID)?.unit { return (unit, []) }
+        if let unitID = procedure.unitID, let unit = try await request.stores.units.find(unitID)?.unit { return (unit, []) }
         let today = LocalTime.today(request.now)
-        let communes = try await request.units.all().filter { unit in
+        let communes = try await request.stores.units.all().filter { unit in
             unit.kind == .commune && (unit.validFrom.map { $0 <= today } ?? true) && (unit.validTo.map { $0 >= today } ?? true)
         }
         return (nil, communes.sorted { VietnameseText.precedes($0.name, $1.name) }.map {
@@ -230,7 +230,7 @@ enum CitizenPages {
     }
 
     static func procedure(_ request: Request) async throws -> Procedure {
-        guard let code = request.parameters.get("code"), let procedure = try await ProcedureRepository(db: request.db).find(code: code) else {
+        guard let code = request.parameters.get("code"), let procedure = try await request.stores.procedures.find(code: code) else {
             throw Problem.notFound("Không tìm thấy thủ tục.", english: "Procedure not found.")
         }
         return procedure
@@ -277,7 +277,7 @@ enum CitizenPages {
             if let fixed {
                 unitID = fixed.id
             } else {
-                guard let raw = form.unit, let id = OrgUnit.ID(string: raw), let unit = try await request.units.find(id)?.unit,
+                guard let raw = form.unit, let id = OrgUnit.ID(string: raw), let unit = try await request.stores.units.find(id)?.unit,
                       unit.kind == .commune else {
                     throw Problem(DomainError.invalid("Chọn xã, phường nhận hồ sơ.", english: "Choose the commune or ward.", field: "unit"))
                 }
@@ -293,7 +293,7 @@ enum CitizenPages {
                                                         notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [], citizenID: citizen.id)
             let actor = request.auditActor(id: nil, name: citizen.email)
-            let received = try await DossierRepository(db: request.db, intakes: request.application.intakes).receive(intake, files: drafts, actor: actor, now: request.now)
+            let received = try await request.stores.dossiers.receive(intake, files: drafts, actor: actor, now: request.now)
             request.session.data["submitted.\(received.dossier.id)"] = received.secret
             return request.redirect(to: Paths.citizenDossier.link(received.dossier.id))
         } catch {
@@ -321,7 +321,7 @@ enum CitizenPages {
 
     static func ownDossier(_ request: Request, citizen: Citizen) async throws -> Dossier {
         guard let id = request.parameters.get("dossierID").flatMap(Dossier.ID.init(string:)),
-              let dossier = try await DossierRepository(db: request.db).find(id), dossier.citizenID == citizen.id else {
+              let dossier = try await request.stores.dossiers.find(id), dossier.citizenID == citizen.id else {
             throw Problem.notFound("Không tìm thấy hồ sơ.", english: "Dossier not found.")
         }
         return dossier
@@ -334,9 +334,9 @@ enum CitizenPages {
 
     static func renderCitizenDossier(_ request: Request, dossier d: Dossier, errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
-        let repository = DossierRepository(db: request.db)
+        let repository = request.stores.dossiers
         let timeline = try await repository.timeline(of: d.id)
-        let procedure = try await ProcedureRepository(db: request.db).find(d.procedureID)
+        let procedure = try await request.stores.procedures.find(d.procedureID)
         let secret = request.session.data["submitted.\(d.id)"]
         request.session.data["submitted.\(d.id)"] = nil
         let context = CitizenDossierContext(
@@ -363,10 +363,10 @@ enum CitizenPages {
             guard dossier.state == .supplementRequested else {
                 throw Problem(DomainError(.conflict, "Hồ sơ không chờ bổ sung.", english: "The dossier is not waiting for a supplement."))
             }
-            guard let procedure = try await ProcedureRepository(db: request.db).find(dossier.procedureID) else {
+            guard let procedure = try await request.stores.procedures.find(dossier.procedureID) else {
                 throw Problem.notFound("Không tìm thấy thủ tục.", english: "Procedure not found.")
             }
-            let repository = DossierRepository(db: request.db)
+            let repository = request.stores.dossiers
             var attached = 0
             for (component, _, file) in DossierPages.scans(form.scan, of: procedure) {
                 let draft = try await request.storeUpload(file, kind: .component, component: component, digitised: false, store: request.fileStore)

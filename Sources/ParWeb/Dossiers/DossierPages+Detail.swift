@@ -124,7 +124,7 @@ extension DossierPages {
     static func renderDossier(_ d: Dossier, request: Request, errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
         let principal = try request.requirePrincipal()
-        let repository = DossierRepository(db: request.db)
+        let repository = request.stores.dossiers
         var names = Names(request)
         let now = request.now
         let procedure = try await names.procedure(d.procedureID)
@@ -141,32 +141,32 @@ extension DossierPages {
                     component: f.component ?? "", name: f.originalName, size: ByteCountFormatter.string(fromByteCount: Int64(f.size), countStyle: .file),
                     digitised: f.digitised, reused: f.reusedFrom != nil)
         }
-        let messages = try await OutboxRepository(db: request.db).messages(about: d.id).map {
+        let messages = try await request.stores.outbox.messages(about: d.id).map {
             MessageRow(at: LocalTime.format($0.createdAt), recipient: $0.recipient, subject: $0.subject, status: noticeStatus($0.status, en: en))
         }
         // What this officer may do now, by the same rules as the API.
-        let holding = try await request.units.find(d.holderUnitID)
+        let holding = try await request.stores.units.find(d.holderUnitID)
         let standing = try await DossierService.standing(principal, on: d, holder: holding, request: request)
         let available = d.availableActions(for: standing, at: now)
         var actions = Dictionary(uniqueKeysWithValues: DossierEvent.Kind.allCases.map { (actionKey($0), available.contains($0)) })
         actions["addFile"] = d.mayAttachFiles(for: standing)
         let atCounter = standing.atCounter
-        let rated = try await SatisfactionRepository(db: request.db).answeredAt(d.id) != nil
+        let rated = try await request.stores.satisfaction.answeredAt(d.id) != nil
         var targets: [UnitOption] = []
         if let holding {
             var ids: [OrgUnit.ID] = []
             if let parent = holding.unit.parentID {
                 ids.append(parent)
-                ids += try await request.units.children(of: parent).filter { $0.validTo == nil }.map(\.id)
+                ids += try await request.stores.units.children(of: parent).filter { $0.validTo == nil }.map(\.id)
             }
-            ids += try await request.units.children(of: holding.unit.id).filter { $0.validTo == nil }.map(\.id)
+            ids += try await request.stores.units.children(of: holding.unit.id).filter { $0.validTo == nil }.map(\.id)
             if !ids.contains(d.receivingUnitID) { ids.insert(d.receivingUnitID, at: 0) }
             var seen = Set<OrgUnit.ID>([holding.unit.id])
             for id in ids where seen.insert(id).inserted {
                 targets.append(UnitOption(id: id.description, name: try await names.unit(id), selected: false))
             }
         }
-        let calendar = try await CalendarRepository(db: request.db).calendar()
+        let calendar = try await request.stores.calendar.calendar()
         let suggested = (try? calendar.deadline(from: d.dueAt, workingDays: 2).due) ?? d.dueAt
         let t = d.timeliness(at: now)
         let slipNames: [(String, String)] = [("supplement", "dossier.slip.supplement"),
@@ -297,7 +297,7 @@ extension DossierPages {
             let kind = DossierFile.Kind(rawValue: form.kind ?? "") ?? .component
             let draft = try await request.storeUpload(file, kind: kind, component: nonEmpty(form.component), digitised: form.digitised == "1",
                                                 store: request.fileStore)
-            _ = try await DossierRepository(db: request.db).addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
+            _ = try await request.stores.dossiers.addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.dossier.link(dossier.id) + "#files")
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -308,11 +308,11 @@ extension DossierPages {
     @Sendable static func digitise(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.forFiles(request)
         guard let fileID = request.parameters.get("fileID").flatMap(DossierFile.ID.init(string:)),
-              let file = try await DossierRepository(db: request.db).file(fileID), file.dossierID == dossier.id else {
+              let file = try await request.stores.dossiers.file(fileID), file.dossierID == dossier.id else {
             throw Problem.notFound("Không tìm thấy tệp.", english: "File not found.")
         }
         let flag = (try? request.content.get(String.self, at: "digitised")) == "1"
-        _ = try await DossierRepository(db: request.db).setDigitised(fileID, flag, actor: request.auditActor, now: request.now)
+        _ = try await request.stores.dossiers.setDigitised(fileID, flag, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.dossier.link(dossier.id) + "#files")
     }
 

@@ -42,7 +42,7 @@ extension DossierPages {
 
     @Sendable static func reissueReceipt(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.atCounter(request)
-        let secret = try await DossierRepository(db: request.db).reissueSecret(dossier.id, actor: request.auditActor, now: request.now)
+        let secret = try await request.stores.dossiers.reissueSecret(dossier.id, actor: request.auditActor, now: request.now)
         request.session.data[receiptKey(dossier.id)] = secret
         return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
     }
@@ -58,9 +58,9 @@ extension DossierPages {
         let survey = SurveyLinks.url(for: d, request: request)
         let surveyQR = try? QRCode(text: survey, correction: .medium)
             .svg(moduleSize: 3, quietZone: 4, title: Messages.text("dossier-pages-forms.qr-code-satisfaction-survey", en: en))
-        let timeline = try await DossierRepository(db: request.db).timeline(of: d.id)
+        let timeline = try await request.stores.dossiers.timeline(of: d.id)
         let due = procedure.map(Payment.due(for:)) ?? 0
-        let paid = try await PaymentRepository(db: request.db).payments(of: d.id).contains { $0.status == .succeeded }
+        let paid = try await request.stores.payments.payments(of: d.id).contains { $0.status == .succeeded }
         let context = ReceiptContext(
             code: d.code, secret: secret, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
             receivingUnit: try await names.unit(d.receivingUnitID), applicant: d.applicant, components: d.components,
@@ -97,7 +97,7 @@ extension DossierPages {
         let en = Language.of(request) == .en
         let kind = request.parameters.get("kind") ?? ""
         var names = Names(request)
-        let repository = DossierRepository(db: request.db)
+        let repository = request.stores.dossiers
         let timeline = try await repository.timeline(of: d.id)
         let titles: [String: (String, String)] = [
             "supplement": ("slip.supplement", "request_supplement"),
@@ -170,8 +170,8 @@ extension DossierPages {
             throw Problem(DomainError.invalid("Ngày bắt đầu phải trước ngày kết thúc.", english: "from must not be after to.", field: "from"))
         }
         let limit = 5000
-        let found = try await DossierRepository(db: request.db).register(
-            receivingUnits: try await request.units.subtreeIDs(of: [unit.unit.id]),
+        let found = try await request.stores.dossiers.register(
+            receivingUnits: try await request.stores.units.subtreeIDs(of: [unit.unit.id]),
             from: VietnamTime.instant(from, .midnight), until: VietnamTime.instant(to, .endOfDay), limit: limit + 1)
         var names = Names(request)
         let now = request.now
@@ -194,7 +194,7 @@ extension DossierPages {
         let principal = try request.requirePrincipal()
         var units: [UnitOption] = []
         for id in principal.scopeRoots(for: .viewDossiers) {
-            if let u = try await request.units.find(id)?.unit {
+            if let u = try await request.stores.units.find(id)?.unit {
                 units.append(UnitOption(id: u.id.description, name: u.name, selected: u.id == unit.unit.id))
             }
         }

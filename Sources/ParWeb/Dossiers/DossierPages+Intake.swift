@@ -55,7 +55,7 @@ extension DossierPages {
         let principal = try request.requirePrincipal()
         var options: [UnitOption] = []
         for id in principal.scopeRoots(for: .receiveDossiers).sorted(by: { $0.description < $1.description }) {
-            if let unit = try await request.units.find(id)?.unit {
+            if let unit = try await request.stores.units.find(id)?.unit {
                 options.append(UnitOption(id: unit.id.description, name: unit.name, selected: unit.id.description == selected))
             }
         }
@@ -74,7 +74,7 @@ extension DossierPages {
         for key in ["unit", "q", "procedure", "idNumber", "name", "phone", "email", "address", "channel"] where form[key] == nil {
             if let value = try? request.query.get(String.self, at: key) { form[key] = VietnameseText.clean(value) }
         }
-        let procedures = ProcedureRepository(db: request.db)
+        let procedures = request.stores.procedures
         var matches: [ProcedureOption] = []
         func option(_ p: Procedure) -> ProcedureOption {
             ProcedureOption(code: p.code, name: p.name, link: Paths.dossierNew.rawValue + "?procedure=\(p.code.urlQueryEscaped)&unit=\((form["unit"] ?? "").urlQueryEscaped)")
@@ -95,12 +95,12 @@ extension DossierPages {
         let checked = Set(form.filter { $0.key.hasPrefix("component.") }.map(\.value))
         var dueHint: String?
         if let chosen {
-            let calendar = try await CalendarRepository(db: request.db).calendar()
+            let calendar = try await request.stores.calendar.calendar()
             if let due = try? chosen.processingTime.due(from: request.now, calendar: calendar) {
                 dueHint = LocalTime.format(due)
             }
         }
-        let reusable = try await DossierRepository(db: request.db).reusableFiles(idNumber: form["idNumber"]).map {
+        let reusable = try await request.stores.dossiers.reusableFiles(idNumber: form["idNumber"]).map {
             ReuseOption(id: $0.id.description, component: $0.component ?? "", name: $0.originalName, uploadedAt: LocalTime.format($0.uploadedAt))
         }
         let context = IntakeContext(
@@ -143,7 +143,7 @@ extension DossierPages {
         for (index, name) in (form.component ?? []).enumerated() { echo["component.\(index)"] = VietnameseText.clean(name) }
         do {
             let unit = try await request.authorizedUnit(form.unit, .receiveDossiers)
-            guard let code = form.procedure, let procedure = try await ProcedureRepository(db: request.db).find(code: VietnameseText.clean(code)) else {
+            guard let code = form.procedure, let procedure = try await request.stores.procedures.find(code: VietnameseText.clean(code)) else {
                 throw Problem(DomainError.invalid("Chọn thủ tục.", english: "Choose the procedure.", field: "procedure"))
             }
             let channel: DossierChannel = form.channel == "post" ? .post : .counter
@@ -159,7 +159,7 @@ extension DossierPages {
                                                         notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
-            let received = try await DossierRepository(db: request.db, intakes: request.application.intakes).receive(intake, files: drafts, receivingUnit: unit, actor: request.auditActor,
+            let received = try await request.stores.dossiers.receive(intake, files: drafts, receivingUnit: unit, actor: request.auditActor,
                                                                                now: request.now)
             request.session.data[receiptKey(received.dossier.id)] = received.secret
             return request.redirect(to: Paths.dossierReceipt.link(received.dossier.id))

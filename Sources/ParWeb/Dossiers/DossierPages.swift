@@ -128,12 +128,12 @@ enum DossierPages {
         if let state = DossierState(rawValue: stateRaw), filter.states.contains(state) { filter.states = [state] }
         filter.channel = DossierChannel(rawValue: channelRaw)
         if !procedureCode.isEmpty {
-            guard let procedure = try await ProcedureRepository(db: request.db).find(code: procedureCode) else {
+            guard let procedure = try await request.stores.procedures.find(code: procedureCode) else {
                 throw Problem(DomainError.invalid("Không có thủ tục mã này.", english: "No procedure has this code.", field: "procedure"))
             }
             filter.procedureID = procedure.id
         }
-        let found = try await DossierRepository(db: request.db).queue(filter)
+        let found = try await request.stores.dossiers.queue(filter)
         var query = request.url.query.map { "?" + $0 } ?? "?"
         query = query.replacingOccurrences(of: "&page=\(page)", with: "").replacingOccurrences(of: "?page=\(page)", with: "?")
         let context = try await queueContext(found.prefix(50), view: view, all: all, principal: principal, request: request,
@@ -155,7 +155,7 @@ enum DossierPages {
         var rows: [Dossier] = []
         var errors: [FormError]?
         if let search = DossierSearch(typed) {
-            rows = try await DossierRepository(db: request.db).search(search, units: units, limit: DossierService.searchLimit)
+            rows = try await request.stores.dossiers.search(search, units: units, limit: DossierService.searchLimit)
         } else {
             errors = [FormError(field: "q", message: Messages.text("dossiers.search-too-short", en: en))]
         }
@@ -170,7 +170,7 @@ enum DossierPages {
                              stateRaw: String, channelRaw: String, procedure: String, nextLink: String?,
                              searched: String? = nil, errors: [FormError]? = nil) async throws -> QueueContext {
         let en = Language.of(request) == .en
-        let calendar = try await CalendarRepository(db: request.db).calendar()
+        let calendar = try await request.stores.calendar.calendar()
         var names = Names(request)
         var rows: [Row] = []
         for d in dossiers { rows.append(try await row(d, names: &names, now: request.now, en: en, calendar: calendar)) }

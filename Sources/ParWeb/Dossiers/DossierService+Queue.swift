@@ -11,20 +11,20 @@ extension DossierService {
     static func queueUnits(all: Bool, unit: String? = nil, request: Request) async throws -> [OrgUnit.ID] {
         let principal = try request.requirePrincipal()
         if let unit {
-            return try await request.units.subtreeIDs(of: [try await request.authorizedUnit(unit, .viewDossiers).unit.id])
+            return try await request.stores.units.subtreeIDs(of: [try await request.authorizedUnit(unit, .viewDossiers).unit.id])
         }
         let roots = principal.scopeRoots(for: .viewDossiers)
         guard !roots.isEmpty else { throw Problem.forbidden() }
         let desks = principal.deskUnits
-        if !all, !desks.isEmpty { return try await request.units.subtreeIDs(of: desks) }
-        return try await request.units.subtreeIDs(of: roots)
+        if !all, !desks.isEmpty { return try await request.stores.units.subtreeIDs(of: desks) }
+        return try await request.stores.units.subtreeIDs(of: roots)
     }
 
     /// The filter of one of the queue's tabs at `now`.
     static func queueFilter(_ view: DossierQueueView, units: [OrgUnit.ID], limit: Int, offset: Int,
                             request: Request) async throws -> DossierRepository.QueueFilter {
         try await DossierRepository.QueueFilter(view: view, holderUnits: units, now: request.now,
-                                                calendar: try await CalendarRepository(db: request.db).calendar(), limit: limit, offset: offset)
+                                                calendar: try await request.stores.calendar.calendar(), limit: limit, offset: offset)
     }
 
     /// Search results are few: a name matches a handful of applicants at one unit.

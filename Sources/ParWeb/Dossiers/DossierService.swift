@@ -34,7 +34,7 @@ enum DossierService {
     /// Loads the dossier (404 when unknown) and runs the route's permission check on it.
     static func authorized(_ raw: String, request: Request, check: (Dossier, Principal) async throws -> Void) async throws -> Dossier {
         let principal = try request.requirePrincipal()
-        guard let id = Dossier.ID(string: raw), let dossier = try await DossierRepository(db: request.db).find(id) else {
+        guard let id = Dossier.ID(string: raw), let dossier = try await request.stores.dossiers.find(id) else {
             throw Problem.notFound("Không tìm thấy hồ sơ.", english: "Dossier not found.")
         }
         try await check(dossier, principal)
@@ -59,9 +59,9 @@ enum DossierService {
     /// Where the principal stands towards the dossier; `holder` when the caller already loaded the holding unit.
     static func standing(_ principal: Principal, on dossier: Dossier, holder: UnitRecord? = nil, request: Request) async throws -> DossierStanding {
         var holding = holder
-        if holding == nil { holding = try await request.units.find(dossier.holderUnitID) }
+        if holding == nil { holding = try await request.stores.units.find(dossier.holderUnitID) }
         var receiving = holding
-        if dossier.receivingUnitID != dossier.holderUnitID { receiving = try await request.units.find(dossier.receivingUnitID) }
+        if dossier.receivingUnitID != dossier.holderUnitID { receiving = try await request.stores.units.find(dossier.receivingUnitID) }
         return DossierStanding(principal, on: dossier, receivingAncestry: receiving?.ancestry, holderAncestry: holding?.ancestry)
     }
 
@@ -84,7 +84,7 @@ enum DossierService {
         let dossier = try await authorized(raw, request: request) { dossier, principal in
             guard try await standing(principal, on: dossier, request: request).sits(at: event.kind.desk) else { throw Problem.forbidden() }
         }
-        return try await DossierRepository(db: request.db).act(dossier.id, expectedVersion: expectedVersion, event: event,
+        return try await request.stores.dossiers.act(dossier.id, expectedVersion: expectedVersion, event: event,
                                                                actor: request.auditActor, now: request.now,
                                                                surveyLink: event.kind == .returnResult ? SurveyLinks.url(for: dossier, request: request) : nil)
     }
@@ -92,7 +92,7 @@ enum DossierService {
     /// The event an action input asks for, its details checked (an existing unit, a reason, a new appointment, a return method).
     static func event(_ input: DossierActionInput, request: Request) async throws -> DossierEvent {
         func unit() async throws -> OrgUnit.ID {
-            guard let raw = input.toUnitID, let id = OrgUnit.ID(string: raw), try await request.units.find(id) != nil else {
+            guard let raw = input.toUnitID, let id = OrgUnit.ID(string: raw), try await request.stores.units.find(id) != nil else {
                 throw Problem(DomainError.invalid("Cần đơn vị nhận hồ sơ.", english: "toUnitId must name an existing unit.", field: "toUnitId"))
             }
             return id
@@ -132,7 +132,7 @@ extension Request {
     /// The permission on at least one of the units (403 otherwise).
     func require(_ principal: Principal, _ permission: Permission, onAnyOf units: [OrgUnit.ID]) async throws {
         for unit in units {
-            if let record = try await self.units.find(unit), principal.may(permission, onUnitWithAncestry: record.ancestry) { return }
+            if let record = try await stores.units.find(unit), principal.may(permission, onUnitWithAncestry: record.ancestry) { return }
         }
         throw Problem.forbidden()
     }

@@ -30,7 +30,7 @@ extension ParAPI {
             guard let id = Procedure.ID(string: raw) else { return .ok(.init(body: .json(.init(items: [])))) }
             filter.procedureID = id
         }
-        let found = try await DossierRepository(db: request.db).queue(filter)
+        let found = try await stores.dossiers.queue(filter)
         return .ok(.init(body: .json(.init(items: found.prefix(limit).map { Self.summary($0, now: request.now) },
                                            nextCursor: found.count > limit ? Self.encodeCursor(String(offset + limit)) : nil))))
     }
@@ -40,7 +40,7 @@ extension ParAPI {
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let search = try DossierService.search(body.q, field: "q")
         let units = try await DossierService.queueUnits(all: true, unit: body.unitId, request: request)
-        let found = try await DossierRepository(db: request.db).search(search, units: units, limit: DossierService.searchLimit)
+        let found = try await stores.dossiers.search(search, units: units, limit: DossierService.searchLimit)
         return .ok(.init(body: .json(.init(items: found.map { Self.summary($0, now: request.now) }))))
     }
 
@@ -54,7 +54,7 @@ extension ParAPI {
     func listDossierFiles(_ input: Operations.ListDossierFiles.Input) async throws -> Operations.ListDossierFiles.Output {
         let request = try self.request
         let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
-        let files = try await DossierRepository(db: request.db).files(of: dossier.id)
+        let files = try await stores.dossiers.files(of: dossier.id)
         return .ok(.init(body: .json(.init(items: files.map(Self.file)))))
     }
 
@@ -77,7 +77,7 @@ extension ParAPI {
         let draft = FileDraft(kind: kind, component: input.query.component.map(VietnameseText.clean), blob: try await request.putFile(bytes),
                               contentType: type, originalName: FileRules.safeName(input.query.name, contentType: type),
                               digitised: input.query.digitised ?? false)
-        let file = try await DossierRepository(db: request.db).addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
+        let file = try await stores.dossiers.addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
         return .created(.init(body: .json(Self.file(file))))
     }
 
@@ -102,7 +102,7 @@ extension ParAPI {
             throw Problem.badRequest("Cần from và to.", english: "from and to are required.", field: "from")
         }
         guard from <= to else { throw Problem.badRequest("from phải trước to.", english: "from must not be after to.", field: "from") }
-        let units = try await request.units.subtreeIDs(of: [unit.unit.id])
+        let units = try await stores.units.subtreeIDs(of: [unit.unit.id])
         let totals = try await ServiceCounterStore.totals(units: units, from: from, through: to, on: request.db)
         typealias Payload = Operations.GetServiceCounters.Output.Ok.Body.JsonPayload
         let channels = DossierChannel.allCases.compactMap { channel -> Payload.ChannelsPayloadPayload? in

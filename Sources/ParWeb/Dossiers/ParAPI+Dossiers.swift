@@ -22,7 +22,7 @@ extension ParAPI {
                                                     notifyBy: try DossierService.notifyBy(body.applicant.notifyBy?.rawValue, request: request)),
                                    components: body.components)
         // The answer is built from what was written: a dossier just received has one event and one step.
-        let received = try await DossierRepository(db: request.db, intakes: request.application.intakes).receive(intake, receivingUnit: receivingUnit, actor: request.auditActor,
+        let received = try await stores.dossiers.receive(intake, receivingUnit: receivingUnit, actor: request.auditActor,
                                                                            now: request.now)
         let rendered = Self.dossier(received.dossier, timeline: received.timeline, steps: received.steps, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(received.dossier.version)),
@@ -32,7 +32,7 @@ extension ParAPI {
     func getDossier(_ input: Operations.GetDossier.Input) async throws -> Operations.GetDossier.Output {
         let request = try self.request
         let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
-        let rendered = try await Self.dossier(dossier, repository: DossierRepository(db: request.db), now: request.now)
+        let rendered = try await Self.dossier(dossier, repository: stores.dossiers, now: request.now)
         return .ok(.init(headers: .init(eTag: Self.etag(dossier.version)), body: .json(rendered)))
     }
 
@@ -42,7 +42,7 @@ extension ParAPI {
         let updated = try await DossierService.act(try Self.actionInput(body), on: input.path.dossierId,
                                                    expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(updated.version)),
-                         body: .json(try await Self.dossier(updated, repository: DossierRepository(db: request.db), now: request.now))))
+                         body: .json(try await Self.dossier(updated, repository: stores.dossiers, now: request.now))))
     }
 
     /// The action body as the feature service reads it.

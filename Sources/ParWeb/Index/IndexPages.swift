@@ -181,7 +181,7 @@ enum IndexPages {
         let trendPeriod = try ReportPeriod(from: LocalDate(year: period.through.year, month: period.through.month, day: 1)!.adding(months: -11),
                                            through: period.through)
         var points: [(String, Double?, Double?)] = []
-        let index = IndexRepository(db: await request.readDB())
+        let index = (await request.stores.indexForReading)
         let today = VietnamTime.localDate(of: request.now)
         for month in trendPeriod.months {
             let facts = try await index.facts(view.scope, from: month.from, through: month.through, today: today)
@@ -252,7 +252,7 @@ enum IndexPages {
         guard let fact = (try? request.query.get(String.self, at: "fact")).flatMap(IndexFact.init(rawValue:)) else {
             throw Problem.badRequest("Không có chỉ tiêu thành phần này.", english: "No such fact.", field: "fact")
         }
-        let index = IndexRepository(db: await request.readDB())
+        let index = (await request.stores.indexForReading)
         let today = VietnamTime.localDate(of: request.now)
         let procedure = (try? request.query.get(String.self, at: "procedureId")).flatMap(Procedure.ID.init(string:))
         guard let found = try await index.behind(fact, scope: try await index.scope(record.unit.id), from: period.from,
@@ -282,7 +282,7 @@ enum IndexPages {
         guard let year = form["year"].flatMap(Int.init) else {
             throw Problem(DomainError.invalid("Cần năm.", english: "The year is required.", field: "year"))
         }
-        let index = IndexRepository(db: request.db)
+        let index = request.stores.index
         for indicator in try await index.activeSet().indicators {
             guard let raw = form["target." + indicator.id] else { continue }
             let text = raw.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")

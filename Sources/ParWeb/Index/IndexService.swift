@@ -66,7 +66,7 @@ enum IndexService {
 
     static func unitIndex(_ unit: UnitRecord, period: ReportPeriod, procedure: Procedure.ID? = nil,
                           request: Request) async throws -> UnitIndexView {
-        let index = IndexRepository(db: await request.readDB())
+        let index = (await request.stores.indexForReading)
         let today = VietnamTime.localDate(of: request.now)
         let scope = try await index.scope(unit.unit.id)
         let facts = try await index.facts(scope, from: period.from, through: period.through, today: today, procedure: procedure)
@@ -99,8 +99,8 @@ enum IndexService {
     private static func rankingInputs(_ parent: UnitRecord, period: ReportPeriod,
                                       request: Request) async throws -> ([OrgUnit], [OrgUnit.ID: IndexFacts], IndicatorSet) {
         let today = VietnamTime.localDate(of: request.now)
-        let children = try await request.units.children(of: parent.unit.id).filter { $0.validTo.map { $0 >= period.from } ?? true }
-        let index = IndexRepository(db: await request.readDB())
+        let children = try await request.stores.units.children(of: parent.unit.id).filter { $0.validTo.map { $0 >= period.from } ?? true }
+        let index = (await request.stores.indexForReading)
         let facts = try await index.facts(ofRoots: children.map { ($0.id, $0.kind == .commune || $0.kind == .district) },
                                           childrenOf: parent.unit.id, period: period, today: today)
         return (children, facts, try await index.activeSet())
@@ -134,7 +134,7 @@ struct OverdueView: Sendable {
 extension IndexService {
     /// `holders`: how many of the units holding the most to name; `limit`: how many dossiers to list.
     static func overdue(_ scope: IndexScope, holders: Int, listing limit: Int, request: Request) async throws -> OverdueView {
-        let index = IndexRepository(db: request.db)
+        let index = request.stores.index
         let today = VietnamTime.localDate(of: request.now)
         let summary = try await index.overdueSummary(scope, today: today, holders: holders)
         let total = summary.total
@@ -144,7 +144,7 @@ extension IndexService {
         let byHolder = Overdue.byHolder(summary) { VietnameseText.precedes(unitNames[$0] ?? "", unitNames[$1] ?? "") }
         var lines: [OverdueView.Line] = []
         if limit > 0, total > 0 {
-            let calendar = try await CalendarRepository(db: request.db).calendar()
+            let calendar = try await request.stores.calendar.calendar()
             lines = try await index.longestOverdue(scope, today: today, limit: limit).map {
                 .init(dossier: $0, workingDaysLate: Overdue.workingDaysLate(due: $0.dueAt, now: request.now, calendar: calendar))
             }

@@ -54,7 +54,7 @@ struct LeaderDashboard: Encodable {
 
     static func build(_ view: UnitIndexView, record: UnitRecord, request: Request) async throws -> LeaderDashboard {
         let en = Language.of(request) == .en
-        let index = IndexRepository(db: request.db)
+        let index = request.stores.index
         let today = VietnamTime.localDate(of: request.now)
         let canDrill = try request.requirePrincipal().may(.viewDossiers, onUnitWithAncestry: record.ancestry)
         // The same days a year earlier (29 February falls back to the 28th).

@@ -78,7 +78,7 @@ extension IndexPages {
         let period = try period(request)
         let today = VietnamTime.localDate(of: request.now)
         var reports = [try await OneStopReport.make(record.unit, period: period, today: today, on: request.db)]
-        for child in try await request.units.children(of: record.unit.id) where child.validTo.map({ $0 >= period.from }) ?? true {
+        for child in try await request.stores.units.children(of: record.unit.id) where child.validTo.map({ $0 >= period.from }) ?? true {
             reports.append(try await OneStopReport.make(child, period: period, today: today, on: request.db))
         }
         return (record, period, reports)

@@ -28,7 +28,7 @@ extension ParAPI {
             throw Problem.badRequest("Không có chỉ tiêu thành phần này.", english: "No such fact.", field: "fact")
         }
         let procedure = input.query.procedureId.flatMap(Procedure.ID.init(string:))
-        let index = IndexRepository(db: await request.readDB())
+        let index = (await stores.indexForReading)
         guard let found = try await index.behind(fact, scope: try await index.scope(unit.unit.id), from: period.from, through: period.through,
                                                  today: today, procedure: procedure, limit: try Self.limit(input.query.limit)) else {
             throw Problem.badRequest(IndexService.notListable.vi, english: IndexService.notListable.en, field: "fact")
@@ -42,7 +42,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let unit = try await request.authorizedUnit(input.path.unitId, .editIndex)
-        let index = IndexRepository(db: request.db)
+        let index = stores.index
         for target in body.targets {
             try await index.setTarget(unit: unit.unit.id, year: input.path.year, indicatorID: target.indicatorId, target: target.target,
                                       actor: request.auditActor, now: request.now)
@@ -65,7 +65,7 @@ extension ParAPI {
     func getIndicatorSet(_ input: Operations.GetIndicatorSet.Input) async throws -> Operations.GetIndicatorSet.Output {
         let request = try self.request
         guard try request.requirePrincipal().mayAnywhere(.viewIndex) else { throw Problem.forbidden() }
-        return .ok(.init(body: .json(Self.indicatorSet(try await IndexRepository(db: request.db).activeSet()))))
+        return .ok(.init(body: .json(Self.indicatorSet(try await stores.index.activeSet()))))
     }
 
     func putIndicatorSet(_ input: Operations.PutIndicatorSet.Input) async throws -> Operations.PutIndicatorSet.Output {
@@ -91,7 +91,7 @@ extension ParAPI {
         guard !set.version.isEmpty, set.version.unicodeScalars.count <= 40, !set.name.isEmpty, set.name.unicodeScalars.count <= 200 else {
             throw Problem(DomainError.invalid("Cần phiên bản và tên.", english: "version and name are required.", field: "version"))
         }
-        let repository = IndexRepository(db: request.db)
+        let repository = stores.index
         try await repository.publish(set, actor: request.auditActor, now: request.now)
         return .ok(.init(body: .json(Self.indicatorSet(try await repository.activeSet()))))
     }
@@ -123,7 +123,7 @@ extension ParAPI {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .viewIndex)
         let mayList = request.principal?.may(.viewDossiers, onUnitWithAncestry: unit.ancestry) == true
-        let scope = try await IndexRepository(db: request.db).scope(unit.unit.id)
+        let scope = try await stores.index.scope(unit.unit.id)
         let limit = try Self.limit(input.query.limit)
         let overdue = try await IndexService.overdue(scope, holders: limit, listing: mayList ? limit : 0, request: request)
         return .ok(.init(body: .json(.init(

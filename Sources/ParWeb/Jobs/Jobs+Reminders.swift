@@ -9,11 +9,11 @@ extension Jobs {
     /// Each morning, every officer with a work e-mail gets the dossiers held by their units that are
     /// overdue or due within two working days — the counter queue's two tabs — if there are any.
     static let officerDigest = ScheduledJob(name: "officer-digest", schedule: DailySchedule(hour: 7, minute: 30)) { app, now in
-        let store = JobStore(db: app.db), dossiers = DossierRepository(db: app.db), units = UnitRepository(db: app.db)
-        let calendar = try await CalendarRepository(db: app.db).calendar()
+        let store = app.stores.jobs, dossiers = app.stores.dossiers, units = app.stores.units
+        let calendar = try await app.stores.calendar.calendar()
         let day = VietnamTime.localDate(of: now)
         var sent = 0, officers = 0
-        for user in try await UserRepository(db: app.db).reachable(roles: UserAccount.digestRoles) {
+        for user in try await app.stores.users.reachable(roles: UserAccount.digestRoles) {
             let roots = Set(user.grants.filter { UserAccount.digestRoles.contains($0.role) }.map(\.unitID))
             let held = try await units.subtreeIDs(of: roots)
             func filter(_ view: DossierQueueView) async -> DossierRepository.QueueFilter {
@@ -41,12 +41,12 @@ extension Jobs {
     /// reaches the leaders of the unit handling it (`Reminders.nearestHolders`); feedback not yet
     /// assigned to a unit reaches the PAR officers who assign it. Once per limit and stage.
     static let feedbackReminder = ScheduledJob(name: "feedback-reminder", schedule: DailySchedule(hour: 8, minute: 15)) { app, now in
-        let store = JobStore(db: app.db), units = UnitRepository(db: app.db)
-        let calendar = try await CalendarRepository(db: app.db).calendar()
+        let store = app.stores.jobs, units = app.stores.units
+        let calendar = try await app.stores.calendar.calendar()
         let horizon = Reminders.nearHorizon(now: now, calendar: calendar)
-        let staff = try await UserRepository(db: app.db).reachable(roles: [.unitLeader, .parOfficer])
+        let staff = try await app.stores.users.reachable(roles: [.unitLeader, .parOfficer])
         var sent = 0, due = 0
-        for feedback in try await FeedbackRepository(db: app.db).awaiting() {
+        for feedback in try await app.stores.feedback.awaiting() {
             guard let (limit, answering) = Reminders.feedbackLimit(feedback),
                   let stage = Reminders.stage(of: limit, now: now, horizon: horizon) else { continue }
             due += 1
@@ -69,9 +69,9 @@ extension Jobs {
     /// Units that have not submitted their self-assessment hear about its last day five working days
     /// before and once it has passed (their leaders, `Reminders.nearestHolders`).
     static let parDeadlineReminder = ScheduledJob(name: "par-deadline-reminder", schedule: DailySchedule(hour: 8, minute: 30)) { app, now in
-        let store = JobStore(db: app.db), repository = ParIndexRepository(db: app.db), units = UnitRepository(db: app.db)
-        let calendar = try await CalendarRepository(db: app.db).calendar()
-        let leaders = try await UserRepository(db: app.db).reachable(roles: [.unitLeader])
+        let store = app.stores.jobs, repository = app.stores.parIndex, units = app.stores.units
+        let calendar = try await app.stores.calendar.calendar()
+        let leaders = try await app.stores.users.reachable(roles: [.unitLeader])
         var sent = 0, late = 0
         for set in try await repository.sets() where set.phase == Reminders.parReminderPhase {
             guard let lastDay = set.deadline(Reminders.parReminderPhase),
@@ -93,7 +93,7 @@ extension Jobs {
     /// Bookings of tomorrow that left a contact get one reminder (SMS to a phone, else e-mail); the
     /// contacts of bookings whose day has passed are erased.
     static let appointmentReminder = ScheduledJob(name: "appointment-reminder", schedule: DailySchedule(hour: 16, minute: 0)) { app, now in
-        let store = JobStore(db: app.db), appointments = AppointmentRepository(db: app.db), units = UnitRepository(db: app.db)
+        let store = app.stores.jobs, appointments = app.stores.appointments, units = app.stores.units
         let today = VietnamTime.localDate(of: now)
         var sent = 0
         for appointment in try await appointments.reachable(day: today.adding(days: 1)) where Reminders.appointmentReminderDue(appointment, now: now) {

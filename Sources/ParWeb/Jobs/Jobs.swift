@@ -47,7 +47,7 @@ enum Jobs {
     /// the lease, or (`onlyIfDue`) when the day's run is already recorded.
     static func run(_ job: ScheduledJob, day: LocalDate, app: Application, owner: String, onlyIfDue: Bool) async throws -> JobOutcome? {
         let clock = app.parConfig.clock
-        let leases = Leases(db: app.db), store = JobStore(db: app.db)
+        let leases = Leases(db: app.db), store = app.stores.jobs
         let lease = "job:" + job.name
         // Read first: a job whose day is recorded takes no lease (the scheduler asks every 30 s).
         if onlyIfDue, let last = try await store.runs()[job.name]?.day, last >= day { return nil }
@@ -109,8 +109,8 @@ enum Jobs {
 
     /// One reminder per supplement request still unanswered after `Reminders.supplementAfterWorkingDays`.
     static let supplementReminder = ScheduledJob(name: "supplement-reminder", schedule: DailySchedule(hour: 8, minute: 0)) { app, now in
-        let store = JobStore(db: app.db)
-        let calendar = try await CalendarRepository(db: app.db).calendar()
+        let store = app.stores.jobs
+        let calendar = try await app.stores.calendar.calendar()
         var sent = 0, waiting = 0
         for dossier in try await store.awaitingSupplement() {
             guard let requestedAt = dossier.supplementRequestedAt else { continue }
@@ -126,7 +126,7 @@ enum Jobs {
     /// One survey reminder to those whose result was returned `Reminders.surveyAfterDays` days ago
     /// and who have not answered.
     static let surveyReminder = ScheduledJob(name: "survey-reminder", schedule: DailySchedule(hour: 9, minute: 0)) { app, now in
-        let store = JobStore(db: app.db), satisfaction = SatisfactionRepository(db: app.db)
+        let store = app.stores.jobs, satisfaction = app.stores.satisfaction
         let day = VietnamTime.localDate(of: now).adding(days: -Reminders.surveyAfterDays)
         var sent = 0
         for dossier in try await store.returned(from: VietnamTime.instant(day, .midnight), to: VietnamTime.instant(day.adding(days: 1), .midnight)) {
@@ -162,7 +162,7 @@ enum Scheduler {
 /// What `parhub jobs` prints and does.
 public enum JobsConsole {
     public static func list(_ app: Application) async throws -> [String] {
-        let runs = try await JobStore(db: app.db).runs()
+        let runs = try await app.stores.jobs.runs()
         return Jobs.all.map { job in
             let run = runs[job.name]
             let last = run.map { "\($0.succeeded == true ? "ok" : "FAILED") for \($0.day?.iso ?? "?"): \($0.message ?? "")" } ?? "not run yet"

@@ -33,7 +33,7 @@ enum OutboxDispatcher {
     static func loop(notifier: any Notifier, owner: String, interval: Duration = .seconds(2),
                      clock: @escaping @Sendable () -> Date) -> BackgroundLoop {
         BackgroundLoop("outbox", every: interval) { app in
-            try await drain(OutboxRepository(db: app.db), notifier: notifier, owner: owner, clock: clock)
+            try await drain(app.stores.outbox, notifier: notifier, owner: owner, clock: clock)
         }
     }
 

@@ -19,7 +19,7 @@ enum OutboxPages {
         let principal = try request.requirePrincipal()
         guard principal.mayAnywhere(.receiveDossiers) || principal.mayAnywhere(.manageUsers) else { throw Problem.forbidden() }
         let en = Language.of(request) == .en
-        let rows = try await OutboxRepository(db: request.db).list(status: nil, limit: 500).filter { $0.channel == .sms }.prefix(50)
+        let rows = try await request.stores.outbox.list(status: nil, limit: 500).filter { $0.channel == .sms }.prefix(50)
             .map { row($0, en: en) }
         struct Context: Encodable { let messages: [Row] }
         return try await Page.render("test-sms", title: Messages.text("test-sms.title", en: en), context: Context(messages: Array(rows)),
@@ -73,7 +73,7 @@ enum OutboxPages {
         let en = Language.of(request) == .en
         let raw = try? request.query.get(String.self, at: "status")
         let selected = raw.flatMap(OutboxMessage.Status.init(rawValue:))
-        let outbox = OutboxRepository(db: request.db)
+        let outbox = request.stores.outbox
         let rows = try await outbox.list(status: selected, limit: 200).map { row($0, en: en) }
         let backlog = try await outbox.backlog()
         let filters = [Option(value: "", label: Messages.text("outbox.all", en: en), selected: selected == nil)]
@@ -86,7 +86,7 @@ enum OutboxPages {
     @Sendable static func retry(_ request: Request) async throws -> Response {
         try NotifyService.requireAdministrator(request)
         guard let raw = request.parameters.get("messageID"), let id = OutboxMessage.ID(string: raw) else { throw Problem.notFound() }
-        _ = try await OutboxRepository(db: request.db).retry(id, actor: request.auditActor, now: request.now)
+        _ = try await request.stores.outbox.retry(id, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.outbox.rawValue + "?status=pending", redirectType: .normal)
     }
 }

@@ -7,7 +7,7 @@ extension ParAPI {
     func listOutbox(_ input: Operations.ListOutbox.Input) async throws -> Operations.ListOutbox.Output {
         let request = try self.request
         try NotifyService.requireAdministrator(request)
-        let outbox = OutboxRepository(db: request.db)
+        let outbox = stores.outbox
         let status = input.query.status.flatMap { OutboxMessage.Status(rawValue: $0.rawValue) }
         let items = try await outbox.list(status: status, limit: min(max(input.query.limit ?? 200, 1), 500))
         let backlog = try await outbox.backlog()
@@ -18,7 +18,7 @@ extension ParAPI {
         let request = try self.request
         try NotifyService.requireAdministrator(request)
         guard let id = OutboxMessage.ID(string: input.path.messageId) else { throw Problem.notFound() }
-        let message = try await OutboxRepository(db: request.db).retry(id, actor: request.auditActor, now: request.now)
+        let message = try await stores.outbox.retry(id, actor: request.auditActor, now: request.now)
         return .ok(.init(body: .json(Self.outboxMessage(message))))
     }
 

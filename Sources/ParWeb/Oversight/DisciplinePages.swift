@@ -77,7 +77,7 @@ enum DisciplinePages {
         }
         let today = VietnamTime.localDate(of: request.now)
         let target = TrackedIndicator.electronicDocuments.target
-        let meetings = try await DisciplineRepository(db: request.db).meetings(organisers: try await request.units.subtreeIDs(of: [record.unit.id]))
+        let meetings = try await request.stores.discipline.meetings(organisers: try await request.stores.units.subtreeIDs(of: [record.unit.id]))
         let context = Context(
             unitName: record.unit.name, year: year,
             commitments: view.commitments.map {
@@ -125,7 +125,7 @@ enum DisciplinePages {
     @Sendable static func addCommitment(_ request: Request) async throws -> Response {
         try await change(request) { record, form in
             let metrics = Set(try await OversightService.commitmentMetrics(request).map(\.id))
-            _ = try await DisciplineRepository(db: request.db).addCommitment(
+            _ = try await request.stores.discipline.addCommitment(
                 Commitment(id: .random(), unitID: record.unit.id, year: try PlanPages.year(request), leader: form["leader"] ?? "", text: form["text"] ?? "",
                            metric: form["metric"] ?? "", target: try percent(form["target"], field: "target")),
                 metrics: metrics, actor: request.auditActor, now: request.now)
@@ -142,14 +142,14 @@ enum DisciplinePages {
                 let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 var unit = record.unit.id
                 if parts.count == 2, !parts[1].isEmpty {
-                    guard let found = try await request.units.find(key: parts[1]) else {
+                    guard let found = try await request.stores.units.find(key: parts[1]) else {
                         throw DomainError.invalid("Không có đơn vị mã “\(parts[1])”.", english: "No unit with key “\(parts[1])”.", field: "attendees")
                     }
                     unit = found.unit.id
                 }
                 attendees.append(Meeting.Attendee(unitID: unit, person: parts[0]))
             }
-            _ = try await DisciplineRepository(db: request.db).addMeeting(
+            _ = try await request.stores.discipline.addMeeting(
                 Meeting(id: .random(), organiserID: record.unit.id, title: form["title"] ?? "", at: at, attendees: attendees),
                 actor: request.auditActor, now: request.now)
         }
@@ -157,7 +157,7 @@ enum DisciplinePages {
 
     @Sendable static func saveTracked(_ request: Request) async throws -> Response {
         try await change(request) { record, form in
-            let repository = DisciplineRepository(db: request.db)
+            let repository = request.stores.discipline
             if let month = form["month"], !month.isEmpty {
                 try await repository.setValue(.electronicDocuments, unit: record.unit.id, month: month, value: try percent(form["share"], field: "share"),
                                               actor: request.auditActor, now: request.now)
@@ -182,7 +182,7 @@ enum DisciplinePages {
 
     static func meetingAndUnit(_ request: Request, _ permission: Permission) async throws -> (Meeting, UnitRecord) {
         guard let id = Meeting.ID(string: request.parameters.get("meetingID") ?? ""),
-              let meeting = try await DisciplineRepository(db: request.db).meeting(id) else {
+              let meeting = try await request.stores.discipline.meeting(id) else {
             throw Problem.notFound("Không tìm thấy cuộc họp.", english: "Meeting not found.")
         }
         return (meeting, try await request.authorizedUnit(meeting.organiserID.description, permission))
@@ -218,7 +218,7 @@ enum DisciplinePages {
         guard let attendance = Meeting.Attendance(rawValue: form["attendance"] ?? ""), let unit = OrgUnit.ID(string: form["unitId"] ?? "") else {
             throw Problem(DomainError.invalid("Chọn tình trạng dự họp.", english: "Choose the attendance.", field: "attendance"))
         }
-        try await DisciplineRepository(db: request.db).mark(meeting.id, person: form["person"] ?? "", unit: unit, attendance: attendance,
+        try await request.stores.discipline.mark(meeting.id, person: form["person"] ?? "", unit: unit, attendance: attendance,
                                                             reason: form["reason"], actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.meeting.link(meeting.id))
     }

@@ -42,7 +42,7 @@ enum FeedbackPages {
         let q = String(((try? request.query.get(String.self, at: "q")) ?? "").prefix(200))
         var names = Names(request)
         var lines: [PublishedLine] = []
-        for f in try await FeedbackRepository(db: request.db).published(query: q) {
+        for f in try await request.stores.feedback.published(query: q) {
             lines.append(PublishedLine(code: f.code, kind: f.kind.name(en: en), subject: f.subject, question: f.publicContent ?? "",
                                        answer: f.answer ?? "", unit: try await names.unit(f.unitID), publishedAt: f.publishedAt.map(LocalTime.format) ?? ""))
         }
@@ -65,7 +65,7 @@ enum FeedbackPages {
 
     static func renderForm(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let units = try await request.units.all().filter { $0.validTo == nil && [.province, .department, .commune].contains($0.kind) }
+        let units = try await request.stores.units.all().filter { $0.validTo == nil && [.province, .department, .commune].contains($0.kind) }
             .sorted { VietnameseText.precedes($0.name, $1.name) }
         let context = FormContext(
             kinds: Feedback.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: form["kind"] == $0.rawValue) },
@@ -86,12 +86,12 @@ enum FeedbackPages {
             }
             var unit: OrgUnit.ID?
             if let raw = form["unitId"], !raw.isEmpty {
-                guard let id = OrgUnit.ID(string: raw), try await request.units.find(id) != nil else {
+                guard let id = OrgUnit.ID(string: raw), try await request.stores.units.find(id) != nil else {
                     throw DomainError.invalid("Không có đơn vị này.", english: "No such unit.", field: "unitId")
                 }
                 unit = id
             }
-            let (feedback, secret) = try await FeedbackRepository(db: request.db).submit(
+            let (feedback, secret) = try await request.stores.feedback.submit(
                 FeedbackDraft(kind: kind, procedureCode: form["procedureCode"], unitID: unit, subject: form["subject"] ?? "", content: form["content"] ?? "",
                               contact: .init(name: form["name"], email: form["email"], phone: form["phone"])), now: request.now)
             return try await renderStatus(request, feedback: feedback, secret: secret, justSent: true)
@@ -140,7 +140,7 @@ enum FeedbackPages {
     }
 
     static func lookedUp(_ request: Request, code: String?, secret: String?) async throws -> Feedback {
-        guard let code, let secret, let feedback = try await FeedbackRepository(db: request.db).lookup(code: VietnameseText.clean(code), secret: VietnameseText.clean(secret)) else {
+        guard let code, let secret, let feedback = try await request.stores.feedback.lookup(code: VietnameseText.clean(code), secret: VietnameseText.clean(secret)) else {
             throw Problem.notFound("Không tìm thấy phản ánh với mã và mã tra cứu này.", english: "No feedback has this code and secret.")
         }
         return feedback
@@ -155,7 +155,7 @@ enum FeedbackPages {
         let form = try request.content.decode([String: String].self)
         let feedback = try await lookedUp(request, code: form["code"], secret: form["secret"])
         do {
-            let confirmed = try await FeedbackRepository(db: request.db).verify(code: feedback.code, secret: form["secret"] ?? "", otp: form["otp"] ?? "", now: request.now)
+            let confirmed = try await request.stores.feedback.verify(code: feedback.code, secret: form["secret"] ?? "", otp: form["otp"] ?? "", now: request.now)
             return try await renderStatus(request, feedback: confirmed, secret: form["secret"] ?? "")
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -167,7 +167,7 @@ enum FeedbackPages {
         let form = try request.content.decode([String: String].self)
         let feedback = try await lookedUp(request, code: form["code"], secret: form["secret"])
         do {
-            let rated = try await FeedbackRepository(db: request.db).rate(code: feedback.code, secret: form["secret"] ?? "",
+            let rated = try await request.stores.feedback.rate(code: feedback.code, secret: form["secret"] ?? "",
                                                                          rating: Int(form["rating"] ?? "") ?? 0, now: request.now)
             return try await renderStatus(request, feedback: rated, secret: form["secret"] ?? "")
         } catch {
@@ -181,7 +181,7 @@ enum FeedbackPages {
         let form = try request.content.decode([String: String].self)
         let feedback = try await lookedUp(request, code: form["code"], secret: form["secret"])
         do {
-            let replied = try await FeedbackRepository(db: request.db).reply(code: feedback.code, secret: form["secret"] ?? "",
+            let replied = try await request.stores.feedback.reply(code: feedback.code, secret: form["secret"] ?? "",
                                                                             text: form["reply"] ?? "", now: request.now)
             return try await renderStatus(request, feedback: replied, secret: form["secret"] ?? "")
         } catch {
@@ -265,7 +265,7 @@ enum FeedbackPages {
         var names = Names(request)
         let scope = try await OversightService.feedbackScope(request)
         let allowed = Set(scope.units)
-        let current = try await request.units.all().filter { $0.validTo == nil && $0.kind != .division }
+        let current = try await request.stores.units.all().filter { $0.validTo == nil && $0.kind != .division }
         let units = current.filter { allowed.contains($0.id) }
         let context = ItemContext(
             code: f.code, version: f.version, kind: f.kind.name(en: en), procedureCode: f.procedureCode, subject: f.subject,
@@ -302,13 +302,13 @@ enum FeedbackPages {
             case "request_information": action = .requestInformation(question: form["question"] ?? "")
             case "transfer":
                 // The competent agency may lie outside the handler's own units: any current unit.
-                guard let id = form["unitId"].flatMap(OrgUnit.ID.init(string:)), try await request.units.find(id) != nil else {
+                guard let id = form["unitId"].flatMap(OrgUnit.ID.init(string:)), try await request.stores.units.find(id) != nil else {
                     throw DomainError.invalid("Chọn cơ quan có thẩm quyền.", english: "Choose the competent agency.", field: "transferUnitId")
                 }
                 action = .transfer(unit: id)
             default: throw DomainError.invalid("Không có thao tác này.", english: "No such action.", field: "action")
             }
-            _ = try await FeedbackRepository(db: request.db).act(feedback.id, expectedVersion: form["version"].flatMap(Int.init), action,
+            _ = try await request.stores.feedback.act(feedback.id, expectedVersion: form["version"].flatMap(Int.init), action,
                                                                  actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }

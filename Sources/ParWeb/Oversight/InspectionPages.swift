@@ -50,13 +50,13 @@ enum InspectionPages {
         let principal = try request.requirePrincipal()
         guard principal.mayAnywhere(.viewInspections) else { throw Problem.forbidden() }
         let year = try PlanPages.year(request)
-        let units = try await request.units.subtreeIDs(of: principal.scopeRoots(for: .viewInspections))
-        let found = try await InspectionRepository(db: request.db).list(units: units, year: year, shielded: try await OversightService.shield(request), now: request.now)
+        let units = try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .viewInspections))
+        let found = try await request.stores.inspections.list(units: units, year: year, shielded: try await OversightService.shield(request), now: request.now)
         var names = Names(request)
         var lines: [Line] = []
         for inspection in found { lines.append(try await line(inspection, names: &names, en: en)) }
-        let manageable = Set(try await request.units.subtreeIDs(of: principal.scopeRoots(for: .manageInspections)))
-        let targets = try await request.units.all().filter { manageable.contains($0.id) && $0.validTo == nil && $0.kind != .division }
+        let manageable = Set(try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .manageInspections)))
+        let targets = try await request.stores.units.all().filter { manageable.contains($0.id) && $0.validTo == nil && $0.kind != .division }
         let context = ListContext(
             year: year, inspections: lines, canCreate: !manageable.isEmpty,
             units: targets.map { Option(value: $0.id.description, label: $0.name, selected: false) },
@@ -79,7 +79,7 @@ enum InspectionPages {
                 throw DomainError.invalid("Thời gian bắt đầu không hợp lệ.", english: "Not a valid start.", field: "startsAt")
             }
             let team = (form["team"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
-            let inspection = try await InspectionRepository(db: request.db).create(
+            let inspection = try await request.stores.inspections.create(
                 Inspection(id: .random(), unitID: unit.unit.id, kind: kind, place: place, startsAt: startsAt, purpose: form["purpose"] ?? "", team: team),
                 actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.inspection.link(inspection.id))
@@ -121,9 +121,9 @@ enum InspectionPages {
         let (inspection, unit) = try await OversightService.inspection(request.parameters.get("inspectionID"), .viewInspections, request: request)
         let principal = try request.requirePrincipal()
         let canManage = principal.may(.manageInspections, onUnitWithAncestry: unit.ancestry)
-        let findings = try await InspectionRepository(db: request.db).findings(of: inspection.id)
+        let findings = try await request.stores.inspections.findings(of: inspection.id)
         // Follow-up tasks, wherever they are in the unit's plans.
-        let plans = PlanRepository(db: request.db)
+        let plans = request.stores.plans
         let today = VietnamTime.localDate(of: request.now)
         var followUps: [PlanPages.TaskRow] = []
         for year in Set([inspection.year, inspection.year + 1]).sorted() {
@@ -155,7 +155,7 @@ enum InspectionPages {
             guard let category = InspectionFinding.Category(rawValue: form["category"] ?? "") else {
                 throw DomainError.invalid("Chọn loại kết quả.", english: "Choose a category.", field: "category")
             }
-            _ = try await InspectionRepository(db: request.db).addFinding(to: inspection.id, category: category, text: form["text"] ?? "",
+            _ = try await request.stores.inspections.addFinding(to: inspection.id, category: category, text: form["text"] ?? "",
                                                                           cause: form["cause"], actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -168,7 +168,7 @@ enum InspectionPages {
         let (inspection, _) = try await OversightService.inspection(request.parameters.get("inspectionID"), .manageInspections, request: request)
         let form = try request.content.decode([String: String].self)
         do {
-            _ = try await InspectionRepository(db: request.db).conclude(inspection.id, conclusion: form["conclusion"] ?? "",
+            _ = try await request.stores.inspections.conclude(inspection.id, conclusion: form["conclusion"] ?? "",
                                                                         followUps: try OversightService.followUps(form["followUps"] ?? ""),
                                                                         actor: request.auditActor, now: request.now)
         } catch {
@@ -190,7 +190,7 @@ enum InspectionPages {
         _ = try request.requirePrincipal()
         var names = Names(request)
         var items: [Initiative] = []
-        for (finding, inspection) in try await InspectionRepository(db: request.db).initiatives() {
+        for (finding, inspection) in try await request.stores.inspections.initiatives() {
             items.append(Initiative(text: finding.text, unit: try await names.unit(inspection.unitID),
                                     date: inspection.concludedAt.map(LocalTime.format) ?? "", link: Paths.inspection.link(inspection.id)))
         }

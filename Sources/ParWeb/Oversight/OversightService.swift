@@ -11,7 +11,7 @@ enum OversightService {
     static func shield(_ request: Request) async throws -> Set<OrgUnit.ID> {
         var ancestries: [[OrgUnit.ID]] = []
         for grant in try request.requirePrincipal().grants {
-            ancestries.append(try await request.units.find(grant.unitID)?.ancestry ?? [grant.unitID])
+            ancestries.append(try await request.stores.units.find(grant.unitID)?.ancestry ?? [grant.unitID])
         }
         return InspectionVisibility.shieldedUnits(grantAncestries: ancestries)
     }
@@ -20,8 +20,8 @@ enum OversightService {
     static func inspection(_ raw: String?, _ permission: Permission, request: Request) async throws -> (Inspection, UnitRecord) {
         let principal = try request.requirePrincipal()
         guard let raw, let id = Inspection.ID(string: raw),
-              let inspection = try await InspectionRepository(db: request.db).find(id, shielded: try await shield(request), now: request.now),
-              let unit = try await request.units.find(inspection.unitID) else {
+              let inspection = try await request.stores.inspections.find(id, shielded: try await shield(request), now: request.now),
+              let unit = try await request.stores.units.find(inspection.unitID) else {
             throw Problem.notFound("Không tìm thấy cuộc kiểm tra.", english: "Inspection not found.")
         }
         try principal.require(permission, on: unit)
@@ -33,13 +33,13 @@ enum OversightService {
     static func feedbackScope(_ request: Request) async throws -> (units: [OrgUnit.ID], unassigned: Bool) {
         let roots = try request.requirePrincipal().scopeRoots(for: .handleFeedback)
         var unassigned = false
-        for root in roots where try await request.units.find(root)?.unit.parentID == nil { unassigned = true }
-        return (try await request.units.subtreeIDs(of: roots), unassigned)
+        for root in roots where try await request.stores.units.find(root)?.unit.parentID == nil { unassigned = true }
+        return (try await request.stores.units.subtreeIDs(of: roots), unassigned)
     }
 
     /// The feedback if the principal may act on it (404 / 403 otherwise).
     static func handledFeedback(_ raw: String?, request: Request) async throws -> Feedback {
-        guard let raw, let id = Feedback.ID(string: raw), let feedback = try await FeedbackRepository(db: request.db).find(id),
+        guard let raw, let id = Feedback.ID(string: raw), let feedback = try await request.stores.feedback.find(id),
               feedback.state != .unverified else {
             throw Problem.notFound("Không tìm thấy phản ánh.", english: "Feedback not found.")
         }
@@ -51,14 +51,14 @@ enum OversightService {
     static func feedbackList(_ request: Request, state: Feedback.State?, overdue: Bool) async throws -> [Feedback] {
         let scope = try await feedbackScope(request)
         guard scope.unassigned || !scope.units.isEmpty else { throw Problem.forbidden() }
-        return try await FeedbackRepository(db: request.db).list(units: scope.unassigned ? nil : scope.units, state: state,
+        return try await request.stores.feedback.list(units: scope.unassigned ? nil : scope.units, state: state,
                                                                  overdueAt: overdue ? request.now : nil)
     }
 
     /// The measures a commitment may name: the 766 indicators, the satisfaction index, the plan's completion.
     static func commitmentMetrics(_ request: Request) async throws -> [(id: String, name: String)] {
         let en = Language.of(request) == .en
-        let set = try await IndexRepository(db: request.db).activeSet()
+        let set = try await request.stores.index.activeSet()
         return set.indicators.map { ($0.id, domainText($0.name, $0.nameEn, en: en)) }
             + [(PlanTarget.satisfaction, Messages.text("oversight-service.satisfaction-index-sipas", en: en)),
                (Commitment.planCompletion, Messages.text("oversight-service.par-plan-completion", en: en))]
@@ -73,8 +73,8 @@ enum OversightService {
         let period = try ReportPeriod(String(year))
         switch metric {
         case Commitment.planCompletion:
-            let units = try await request.units.subtreeIDs(of: [unit.unit.id])
-            return try await PlanRepository(db: request.db).completion(units: units, year: year, today: VietnamTime.localDate(of: request.now)).rate
+            let units = try await request.stores.units.subtreeIDs(of: [unit.unit.id])
+            return try await request.stores.plans.completion(units: units, year: year, today: VietnamTime.localDate(of: request.now)).rate
         case PlanTarget.satisfaction:
             return try await SatisfactionService.view(unit, period: period, by: .none, request: request).result.overall.share
         default:

@@ -12,7 +12,7 @@ extension ParAPI {
     func getPlan(_ input: Operations.GetPlan.Input) async throws -> Operations.GetPlan.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .viewPlans)
-        let repository = PlanRepository(db: request.db)
+        let repository = stores.plans
         let today = VietnamTime.localDate(of: request.now)
         let plan = try await repository.plan(unit: unit.unit.id, year: input.path.year)
         let tasks = try await plan.asyncMap { try await repository.tasks(of: $0.id) } ?? []
@@ -30,14 +30,14 @@ extension ParAPI {
         let unit = try await request.authorizedUnit(input.path.unitId, .editPlans)
         var task = PlanTask(id: .random(), planID: .random(), field: .direction, title: "", deadline: LocalDate(year: 2000, month: 1, day: 1)!)
         try Self.apply(body, to: &task)
-        let created = try await PlanRepository(db: request.db).addTask(task, unit: unit.unit.id, year: input.path.year, actor: request.auditActor, now: request.now)
+        let created = try await stores.plans.addTask(task, unit: unit.unit.id, year: input.path.year, actor: request.auditActor, now: request.now)
         return .created(.init(body: .json(Self.task(created, unit: unit.unit.id, today: VietnamTime.localDate(of: request.now)))))
     }
 
     func updatePlanTask(_ input: Operations.UpdatePlanTask.Input) async throws -> Operations.UpdatePlanTask.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let repository = PlanRepository(db: request.db)
+        let repository = stores.plans
         guard let id = PlanTask.ID(string: input.path.taskId), let found = try await repository.task(id) else { throw Problem.notFound() }
         _ = try await request.authorizedUnit(found.unitID.description, .editPlans)
         var draft = found.task
@@ -53,8 +53,8 @@ extension ParAPI {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.query.unitId, .viewPlans)
         let today = VietnamTime.localDate(of: request.now)
-        let units = try await request.units.subtreeIDs(of: [unit.unit.id])
-        let overdue = try await PlanRepository(db: request.db).overdue(units: units, today: today)
+        let units = try await stores.units.subtreeIDs(of: [unit.unit.id])
+        let overdue = try await stores.plans.overdue(units: units, today: today)
         return .ok(.init(body: .json(.init(items: overdue.map { Self.task($0.task, unit: $0.unitID, today: today) }))))
     }
 
@@ -84,8 +84,8 @@ extension ParAPI {
     func listInspections(_ input: Operations.ListInspections.Input) async throws -> Operations.ListInspections.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.query.unitId, .viewInspections)
-        let repository = InspectionRepository(db: request.db)
-        let list = try await repository.list(units: try await request.units.subtreeIDs(of: [unit.unit.id]), year: input.query.year,
+        let repository = stores.inspections
+        let list = try await repository.list(units: try await stores.units.subtreeIDs(of: [unit.unit.id]), year: input.query.year,
                                              shielded: try await OversightService.shield(request), now: request.now)
         var items: [Components.Schemas.Inspection] = []
         for inspection in list { items.append(Self.inspection(inspection, findings: try await repository.findings(of: inspection.id))) }
@@ -96,7 +96,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let unit = try await request.authorizedUnit(body.unitId, .manageInspections)
-        let created = try await InspectionRepository(db: request.db).create(
+        let created = try await stores.inspections.create(
             Inspection(id: .random(), unitID: unit.unit.id, kind: Inspection.Kind(rawValue: body.kind.rawValue)!,
                        place: Inspection.Place(rawValue: body.place.rawValue)!, startsAt: body.startsAt, purpose: body.purpose, team: body.team),
             actor: request.auditActor, now: request.now)
@@ -106,14 +106,14 @@ extension ParAPI {
     func getInspection(_ input: Operations.GetInspection.Input) async throws -> Operations.GetInspection.Output {
         let request = try self.request
         let (inspection, _) = try await OversightService.inspection(input.path.inspectionId, .viewInspections, request: request)
-        return .ok(.init(body: .json(Self.inspection(inspection, findings: try await InspectionRepository(db: request.db).findings(of: inspection.id)))))
+        return .ok(.init(body: .json(Self.inspection(inspection, findings: try await stores.inspections.findings(of: inspection.id)))))
     }
 
     func addInspectionFinding(_ input: Operations.AddInspectionFinding.Input) async throws -> Operations.AddInspectionFinding.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let (inspection, _) = try await OversightService.inspection(input.path.inspectionId, .manageInspections, request: request)
-        let repository = InspectionRepository(db: request.db)
+        let repository = stores.inspections
         _ = try await repository.addFinding(to: inspection.id, category: InspectionFinding.Category(rawValue: body.category.rawValue)!, text: body.text,
                                             cause: body.cause, actor: request.auditActor, now: request.now)
         return .created(.init(body: .json(Self.inspection(inspection, findings: try await repository.findings(of: inspection.id)))))
@@ -129,7 +129,7 @@ extension ParAPI {
             }
             return FollowUp(title: raw.title, field: PARField(rawValue: raw.field.rawValue)!, deadline: deadline)
         }
-        let repository = InspectionRepository(db: request.db)
+        let repository = stores.inspections
         _ = try await repository.conclude(inspection.id, conclusion: body.conclusion, followUps: followUps, actor: request.auditActor, now: request.now)
         guard let concluded = try await repository.find(inspection.id, shielded: [], now: request.now) else { throw Problem.notFound() }
         return .ok(.init(body: .json(Self.inspection(concluded, findings: try await repository.findings(of: inspection.id)))))
@@ -150,10 +150,10 @@ extension ParAPI {
             guard let id = OrgUnit.ID(string: raw) else { throw Problem.badRequest("unitId không hợp lệ.", english: "unitId is not valid.", field: "unitId") }
             return id
         }
-        if let unit, try await request.units.find(unit) == nil {
+        if let unit, try await stores.units.find(unit) == nil {
             throw Problem.badRequest("Không có đơn vị này.", english: "No such unit.", field: "unitId")
         }
-        let (feedback, secret) = try await FeedbackRepository(db: request.db).submit(
+        let (feedback, secret) = try await stores.feedback.submit(
             FeedbackDraft(kind: Feedback.Kind(rawValue: body.kind.rawValue)!, procedureCode: body.procedureCode, unitID: unit, subject: body.subject,
                           content: body.content, contact: .init(name: body.name, email: body.email, phone: body.phone)),
             now: request.now)
@@ -170,7 +170,7 @@ extension ParAPI {
     func listPublishedFeedback(_ input: Operations.ListPublishedFeedback.Input) async throws -> Operations.ListPublishedFeedback.Output {
         let request = try self.request
         guard (input.query.q?.count ?? 0) <= 200 else { throw Problem.badRequest("q tối đa 200 ký tự.", english: "q is at most 200 characters.", field: "q") }
-        let items = try await FeedbackRepository(db: request.db).published(query: input.query.q)
+        let items = try await stores.feedback.published(query: input.query.q)
         return .ok(.init(body: .json(.init(items: items.map {
             .init(code: $0.code, kind: $0.kind.rawValue, subject: $0.subject, question: $0.publicContent ?? "", answer: $0.answer ?? "",
                   unitId: $0.unitID?.description, publishedAt: $0.publishedAt ?? $0.receivedAt, rating: $0.rating)
@@ -188,7 +188,7 @@ extension ParAPI {
         case .publish: action = .publish(publicContent: body.publicContent)
         case .requestInformation: action = .requestInformation(question: body.question ?? "")
         case .transfer:
-            guard let id = body.unitId.flatMap(OrgUnit.ID.init(string:)), let unit = try await request.units.find(id) else {
+            guard let id = body.unitId.flatMap(OrgUnit.ID.init(string:)), let unit = try await stores.units.find(id) else {
                 throw Problem.badRequest("Cần cơ quan có thẩm quyền.", english: "unitId must name the competent agency.", field: "unitId")
             }
             action = .transfer(unit: unit.unit.id)
@@ -199,7 +199,7 @@ extension ParAPI {
             let unit = try await request.authorizedUnit(raw, .viewRegistry)
             action = .assign(unit: unit.unit.id)
         }
-        let updated = try await FeedbackRepository(db: request.db).act(feedback.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
+        let updated = try await stores.feedback.act(feedback.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
                                                                         action, actor: request.auditActor, now: request.now)
         return .ok(.init(headers: .init(eTag: Self.etag(updated.version)), body: .json(Self.feedback(updated, now: request.now))))
     }
@@ -219,7 +219,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let code = VietnameseText.clean(body.code), secret = VietnameseText.clean(body.secret)
-        let replied = try await FeedbackRepository(db: request.db).reply(code: code, secret: secret, text: body.reply, now: request.now)
+        let replied = try await stores.feedback.reply(code: code, secret: secret, text: body.reply, now: request.now)
         return .ok(.init(body: .json(.init(code: replied.code, state: .init(rawValue: replied.state.rawValue)!,
                                            informationRepliedAt: replied.informationRepliedAt ?? request.now))))
     }
@@ -262,13 +262,13 @@ struct DisciplineView: Sendable {
 
     static func load(_ unit: UnitRecord, year: Int, request: Request) async throws -> DisciplineView {
         guard (2000...2100).contains(year) else { throw Problem.badRequest("Năm không hợp lệ.", english: "Not a valid year.", field: "year") }
-        let repository = DisciplineRepository(db: request.db)
+        let repository = request.stores.discipline
         var lines: [Line] = []
         for commitment in try await repository.commitments(unit: unit.unit.id, year: year) {
             let rate = try await OversightService.rate(of: commitment, unit: unit, request: request)
             lines.append(Line(commitment: commitment, rate: rate, status: OversightService.status(of: commitment, rate: rate, request: request)))
         }
-        let units = try await request.units.subtreeIDs(of: [unit.unit.id])
+        let units = try await request.stores.units.subtreeIDs(of: [unit.unit.id])
         return DisciplineView(
             year: year, commitments: lines,
             attendance: try await repository.attendance(units: units, from: LocalDate(year: year, month: 1, day: 1)!, through: LocalDate(year: year, month: 12, day: 31)!),

@@ -102,7 +102,7 @@ enum PlanPages {
         let en = Language.of(request) == .en
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPlans)
         let year = try year(request)
-        let repository = PlanRepository(db: request.db)
+        let repository = request.stores.plans
         let today = VietnamTime.localDate(of: request.now)
         let plan = try await repository.plan(unit: record.unit.id, year: year)
         let tasks = try await plan.asyncMap { try await repository.tasks(of: $0.id) } ?? []
@@ -157,7 +157,7 @@ enum PlanPages {
         do {
             var draft = PlanTask(id: .random(), planID: .random(), field: .direction, title: "", deadline: LocalDate(year: 2000, month: 1, day: 1)!)
             try task(from: form, into: &draft)
-            _ = try await PlanRepository(db: request.db).addTask(draft, unit: record.unit.id, year: try year(request), actor: request.auditActor, now: request.now)
+            _ = try await request.stores.plans.addTask(draft, unit: record.unit.id, year: try year(request), actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await render(request, form: form, errors: errors)
@@ -171,7 +171,7 @@ enum PlanPages {
         guard let template = ParPlan.ID(string: form["template"] ?? "") else {
             throw Problem(DomainError.invalid("Chọn kế hoạch mẫu.", english: "Choose a template plan.", field: "template"))
         }
-        _ = try await PlanRepository(db: request.db).copy(from: template, to: record.unit.id, actor: request.auditActor, now: request.now)
+        _ = try await request.stores.plans.copy(from: template, to: record.unit.id, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.planUnit.link(record.unit.id) + "?year=\(try year(request))")
     }
 
@@ -188,8 +188,8 @@ enum PlanPages {
         let principal = try request.requirePrincipal()
         var names = Names(request)
         var rows: [TaskRow] = []
-        for item in try await PlanRepository(db: request.db).overdue(units: try await request.units.subtreeIDs(of: [record.unit.id]), today: today) {
-            let unit = try await request.units.find(item.unitID)
+        for item in try await request.stores.plans.overdue(units: try await request.stores.units.subtreeIDs(of: [record.unit.id]), today: today) {
+            let unit = try await request.stores.units.find(item.unitID)
             rows.append(row(item.task, today: today, canEdit: unit.map { principal.may(.editPlans, onUnitWithAncestry: $0.ancestry) } ?? false,
                             unit: try await names.unit(item.unitID), en: en))
         }
@@ -216,7 +216,7 @@ enum PlanPages {
     }
 
     static func editable(_ request: Request) async throws -> (UnitTask, UnitRecord) {
-        guard let id = PlanTask.ID(string: request.parameters.get("taskID") ?? ""), let found = try await PlanRepository(db: request.db).task(id) else {
+        guard let id = PlanTask.ID(string: request.parameters.get("taskID") ?? ""), let found = try await request.stores.plans.task(id) else {
             throw Problem.notFound("Không tìm thấy nhiệm vụ.", english: "Task not found.")
         }
         return (found, try await request.authorizedUnit(found.unitID.description, .editPlans))
@@ -243,7 +243,7 @@ enum PlanPages {
         do {
             try task(from: form, into: &draft)
             let changed = draft
-            _ = try await PlanRepository(db: request.db).updateTask(found.task.id, expectedVersion: form["version"].flatMap(Int.init),
+            _ = try await request.stores.plans.updateTask(found.task.id, expectedVersion: form["version"].flatMap(Int.init),
                                                                     change: { $0 = changed }, actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }

@@ -10,14 +10,14 @@ extension ParAPI {
     func listCriteriaSets(_ input: Operations.ListCriteriaSets.Input) async throws -> Operations.ListCriteriaSets.Output {
         let request = try self.request
         try ParIndexService.requireViewer(request)
-        return .ok(.init(body: .json(.init(items: try await ParIndexRepository(db: request.db).sets().map(Self.criteriaSet)))))
+        return .ok(.init(body: .json(.init(items: try await stores.parIndex.sets().map(Self.criteriaSet)))))
     }
 
     func createCriteriaSet(_ input: Operations.CreateCriteriaSet.Input) async throws -> Operations.CreateCriteriaSet.Output {
         let request = try self.request
         try ParIndexService.requireAppraiser(request)
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let repository = ParIndexRepository(db: request.db)
+        let repository = stores.parIndex
         let created: CriteriaSet
         if let source = body.copyFrom {
             created = try await repository.copy(try Self.id(source), to: body.year, actor: request.auditActor, now: request.now)
@@ -41,7 +41,7 @@ extension ParAPI {
         try ParIndexService.requireAppraiser(request)
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let current = try await ParIndexService.set(input.path.setId, request: request)
-        let updated = try await ParIndexRepository(db: request.db).update(try Self.criteriaSet(body, id: current.id), actor: request.auditActor, now: request.now)
+        let updated = try await stores.parIndex.update(try Self.criteriaSet(body, id: current.id), actor: request.auditActor, now: request.now)
         return .ok(.init(body: .json(Self.criteriaSet(updated))))
     }
 
@@ -49,7 +49,7 @@ extension ParAPI {
         let request = try self.request
         try ParIndexService.requireAppraiser(request)
         let set = try await ParIndexService.set(input.path.setId, request: request)
-        let advanced = try await ParIndexRepository(db: request.db).advance(set.id, metrics: ParIndexService.metrics(request),
+        let advanced = try await stores.parIndex.advance(set.id, metrics: ParIndexService.metrics(request),
                                                                             actor: request.auditActor, now: request.now)
         return .ok(.init(body: .json(Self.criteriaSet(advanced))))
     }
@@ -73,7 +73,7 @@ extension ParAPI {
         let request = try self.request
         let set = try await ParIndexService.set(input.path.setId, request: request)
         let unit = try await ParIndexService.unit(input.path.unitId, .selfAssess, request: request)
-        try await ParIndexRepository(db: request.db).submit(set.id, unit: unit.unit.id, actor: request.auditActor, now: request.now)
+        try await stores.parIndex.submit(set.id, unit: unit.unit.id, actor: request.auditActor, now: request.now)
         return .ok(.init(body: .json(try await Self.assessment(set, unit: unit.unit.id, request: request))))
     }
 
@@ -83,7 +83,7 @@ extension ParAPI {
         let request = try self.request
         let set = try await ParIndexService.set(setId, request: request)
         let unit = try await ParIndexService.unit(unitId, permission, request: request)
-        return Self.leaf(try await change(ParIndexRepository(db: request.db), set.id, unit.unit.id, request.auditActor, request.now), set: set)
+        return Self.leaf(try await change(stores.parIndex, set.id, unit.unit.id, request.auditActor, request.now), set: set)
     }
 
     func selfScoreLeaf(_ input: Operations.SelfScoreLeaf.Input) async throws -> Operations.SelfScoreLeaf.Output {
@@ -183,7 +183,7 @@ extension ParAPI {
     }
 
     static func assessment(_ set: CriteriaSet, unit: OrgUnit.ID, request: Request) async throws -> Components.Schemas.Assessment {
-        guard let a = try await ParIndexRepository(db: request.db).assessment(set.id, unit: unit) else {
+        guard let a = try await request.stores.parIndex.assessment(set.id, unit: unit) else {
             throw Problem.notFound("Đơn vị chưa có bản đánh giá trong bộ tiêu chí này.", english: "The unit has no assessment in this set.")
         }
         return .init(setId: set.id.description, unitId: unit.description, submitted: a.submittedAt != nil, submittedAt: a.submittedAt,

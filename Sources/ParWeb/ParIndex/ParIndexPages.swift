@@ -51,7 +51,7 @@ enum ParIndexPages {
         let en = Language.of(request) == .en
         try ParIndexService.requireViewer(request)
         let principal = try request.requirePrincipal()
-        let sets = try await ParIndexRepository(db: request.db).sets()
+        let sets = try await request.stores.parIndex.sets()
         let lines = sets.map {
             SetLine(name: $0.name, link: Paths.parIndexSet.link($0.id), year: $0.year, kind: $0.targetKind.name(en: en),
                     phase: phaseLabel($0.phase, en: en), resultsLink: $0.phase >= .finalised ? Paths.parIndexResults.link($0.id) : nil)
@@ -72,7 +72,7 @@ enum ParIndexPages {
         guard let year = Int(form["year"] ?? ""), (2000...2100).contains(year) else {
             throw Problem(DomainError.invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year"))
         }
-        let repository = ParIndexRepository(db: request.db)
+        let repository = request.stores.parIndex
         let created: CriteriaSet
         if let source = CriteriaSet.ID(string: form["copyFrom"] ?? "") {
             created = try await repository.copy(source, to: year, actor: request.auditActor, now: request.now)
@@ -132,8 +132,8 @@ enum ParIndexPages {
         let principal = try request.requirePrincipal()
         var names = Names(request)
         var units: [UnitLine] = []
-        for a in try await ParIndexRepository(db: request.db).assessments(set.id) {
-            guard let record = try await request.units.find(a.unitID),
+        for a in try await request.stores.parIndex.assessments(set.id) {
+            guard let record = try await request.stores.units.find(a.unitID),
                   principal.may(.selfAssess, onUnitWithAncestry: record.ancestry) || principal.may(.appraiseParIndex, onUnitWithAncestry: record.ancestry) else { continue }
             units.append(UnitLine(name: try await names.unit(a.unitID), link: Paths.parIndexAssessment.link(set.id, a.unitID), submitted: a.submittedAt != nil))
         }
@@ -159,7 +159,7 @@ enum ParIndexPages {
         try ParIndexService.requireAppraiser(request)
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let form = try request.content.decode([String: String].self)
-        let repository = ParIndexRepository(db: request.db)
+        let repository = request.stores.parIndex
         do {
             switch form["action"] {
             case "save":
@@ -246,7 +246,7 @@ enum ParIndexPages {
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let unit = try await ParIndexService.viewableUnit(request.parameters.get("unitID"), request: request)
         let principal = try request.requirePrincipal()
-        guard let a = try await ParIndexRepository(db: request.db).assessment(set.id, unit: unit.unit.id) else {
+        guard let a = try await request.stores.parIndex.assessment(set.id, unit: unit.unit.id) else {
             throw Problem.notFound("Đơn vị chưa có bản đánh giá trong bộ tiêu chí này.", english: "The unit has no assessment in this set.")
         }
         let selfAssessor = principal.may(.selfAssess, onUnitWithAncestry: unit.ancestry)
@@ -296,7 +296,7 @@ enum ParIndexPages {
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let unitID = request.parameters.get("unitID")
         let form = try request.content.decode(LeafForm.self)
-        let repository = ParIndexRepository(db: request.db)
+        let repository = request.stores.parIndex
         let (actor, now) = (request.auditActor, request.now)
         func number(_ raw: String?) throws -> Double? {
             guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
@@ -347,7 +347,7 @@ enum ParIndexPages {
 
     @Sendable static func evidence(_ request: Request) async throws -> Response {
         guard let id = UUID(uuidString: request.parameters.get("fileID") ?? ""),
-              let (file, setID, unitID) = try await ParIndexRepository(db: request.db).evidence(id) else {
+              let (file, setID, unitID) = try await request.stores.parIndex.evidence(id) else {
             throw Problem.notFound("Không tìm thấy tệp.", english: "File not found.")
         }
         _ = try await ParIndexService.set(setID.description, request: request)
@@ -406,7 +406,7 @@ enum ParIndexPages {
         var names = Names(request)
         var lines: [ResultLine] = []
         for r in results {
-            let record = try await request.units.find(r.unitID)
+            let record = try await request.stores.units.find(r.unitID)
             let mayOpen = record.map { principal.may(.selfAssess, onUnitWithAncestry: $0.ancestry) || principal.may(.appraiseParIndex, onUnitWithAncestry: $0.ancestry) } ?? false
             lines.append(line(r, unit: try await names.unit(r.unitID), reportLink: mayOpen ? Paths.parIndexReport.link(set.id, r.unitID) : nil, en: en))
         }

@@ -15,7 +15,7 @@ enum ParIndexService {
 
     static func set(_ raw: String?, request: Request) async throws -> CriteriaSet {
         try requireViewer(request)
-        guard let raw, let id = CriteriaSet.ID(string: raw), let set = try await ParIndexRepository(db: request.db).set(id) else {
+        guard let raw, let id = CriteriaSet.ID(string: raw), let set = try await request.stores.parIndex.set(id) else {
             throw Problem.notFound("Không tìm thấy bộ tiêu chí.", english: "Criteria set not found.")
         }
         return set
@@ -24,7 +24,7 @@ enum ParIndexService {
     /// The unit, if the principal self-assesses it (`selfAssess`) or appraises it (`appraiseParIndex`) as asked.
     static func unit(_ raw: String?, _ permission: Permission, request: Request) async throws -> UnitRecord {
         let principal = try request.requirePrincipal()
-        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await request.units.find(id) else {
+        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await request.stores.units.find(id) else {
             throw Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.")
         }
         guard principal.may(permission, onUnitWithAncestry: record.ancestry) else { throw Problem.forbidden() }
@@ -55,7 +55,7 @@ enum ParIndexService {
             }
             return day
         }
-        return try await ParIndexRepository(db: request.db).setDeadlines(
+        return try await request.stores.parIndex.setDeadlines(
             set.id, selfAssessment: try day(selfAssessment, field: "selfAssessment"), appraisal: try day(appraisal, field: "appraisal"),
             actor: request.auditActor, now: request.now)
     }
@@ -63,7 +63,7 @@ enum ParIndexService {
     /// The rates automatic criteria read (`OversightService.rate`).
     static func metrics(_ request: Request) -> ParIndexRepository.Metrics {
         { unit, metric, year in
-            guard let record = try await request.units.find(unit) else { return nil }
+            guard let record = try await request.stores.units.find(unit) else { return nil }
             return try await OversightService.rate(metric: metric, unit: record, year: year, request: request)
         }
     }
@@ -77,7 +77,7 @@ enum ParIndexService {
         case .draft, .selfAssessment, .appraisal:
             throw Problem(DomainError(.conflict, "Chưa chốt điểm bộ tiêu chí này.", english: "The set is not finalised yet."))
         }
-        return try await ParIndexRepository(db: request.db).results(set)
+        return try await request.stores.parIndex.results(set)
     }
 
     // MARK: Lines (the page editor)

@@ -9,7 +9,7 @@ extension ParAPI {
     func listPeople(_ input: Operations.ListPeople.Input) async throws -> Operations.ListPeople.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
-        let people = try await PersonnelService.repository(request).people(units: try await request.units.subtreeIDs(of: [unit.unit.id]))
+        let people = try await PersonnelService.repository(request).people(units: try await stores.units.subtreeIDs(of: [unit.unit.id]))
         return .ok(.init(body: .json(.init(items: people.map { Self.person($0, en: Language.of(request) == .en) }))))
     }
 
@@ -97,9 +97,9 @@ extension ParAPI {
     func listDisciplinaryCases(_ input: Operations.ListDisciplinaryCases.Input) async throws -> Operations.ListDisciplinaryCases.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
-        let units = try await request.units.subtreeIDs(of: [unit.unit.id])
+        let units = try await stores.units.subtreeIDs(of: [unit.unit.id])
         let names = Dictionary(try await PersonnelService.repository(request).people(units: units).map { ($0.id, $0.fullName) }, uniquingKeysWith: { a, _ in a })
-        let cases = try await DisciplinaryCaseRepository(db: request.db).cases(units: units, closedIn: input.query.year)
+        let cases = try await stores.disciplinaryCases.cases(units: units, closedIn: input.query.year)
         let today = VietnamTime.localDate(of: request.now), en = Language.of(request) == .en
         return .ok(.init(body: .json(.init(items: cases.map { Self.disciplinaryCase($0, name: names[$0.personID] ?? "", today: today, en: en) }))))
     }

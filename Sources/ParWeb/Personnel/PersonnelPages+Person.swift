@@ -62,13 +62,13 @@ extension PersonnelPages {
             moves.append(MoveLine(on: LocalTime.format(move.on), kind: Messages.text("personnel.move-\(move.kind.rawValue)", en: en),
                                   from: move.fromUnitID == nil ? "—" : try await names.unit(move.fromUnitID), to: try await names.unit(move.toUnitID)))
         }
-        let unit = try await request.units.find(person.unitID)
+        let unit = try await request.stores.units.find(person.unitID)
         let required = try await PersonnelService.repository(request).positions(units: [person.unitID])[person.unitID]?
             .first { $0.name == person.position }?.trainingHours ?? TrainingRequirement.yearlyHours
         let canEdit = unit.map { principal.may(.editPersonnel, onUnitWithAncestry: $0.ancestry) } ?? false
         var units: [Option] = []
         if canEdit {
-            for id in try await request.units.subtreeIDs(of: principal.scopeRoots(for: .editPersonnel)) {
+            for id in try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .editPersonnel)) {
                 units.append(Option(value: id.description, label: try await names.unit(id), selected: id == person.unitID))
             }
             units.sort { VietnameseText.precedes($0.label, $1.label) }

@@ -31,10 +31,10 @@ enum PersonnelPages {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
         let repository = PersonnelService.repository(request)
-        let people = try await repository.people(units: try await request.units.subtreeIDs(of: [record.unit.id]))
+        let people = try await repository.people(units: try await request.stores.units.subtreeIDs(of: [record.unit.id]))
         let ratings = try await repository.ratings(people: people.map(\.id), year: year)
         var keys: [OrgUnit.ID: String] = [:]
-        for id in Set(people.map(\.unitID)) { keys[id] = try await request.units.find(id)?.unit.key ?? "" }
+        for id in Set(people.map(\.unitID)) { keys[id] = try await request.stores.units.find(id)?.unit.key ?? "" }
         let rows = people.map { p in
             [keys[p.unitID] ?? "", p.fullName, p.kind.rawValue, p.position, p.rank ?? "", p.leadershipPost ?? "", p.startedOn.iso,
              p.rotationYears.map(String.init) ?? "", ratings[p.id]?.level.rawValue ?? ""]
@@ -162,7 +162,7 @@ enum PersonnelPages {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
         let repository = PersonnelService.repository(request)
-        let units = try await request.units.subtreeIDs(of: [record.unit.id])
+        let units = try await request.stores.units.subtreeIDs(of: [record.unit.id])
         let people = try await repository.people(units: units)
         let ratings = try await repository.ratings(people: people.map(\.id), year: year)
         let statistics = try await PersonnelService.statistics(record, year: year, request: request)
@@ -201,7 +201,7 @@ enum PersonnelPages {
                         dueOn: LocalTime.format($0.dueOn), overdue: $0.dueOn < today)
             },
             moved: moved,
-            cases: try await DisciplinaryCaseRepository(db: request.db).cases(units: units, closedIn: year)
+            cases: try await request.stores.disciplinaryCases.cases(units: units, closedIn: year)
                 .map { c in caseLine(c, name: people.first { $0.id == c.personID }?.fullName ?? "", today: VietnamTime.localDate(of: request.now), en: en) },
             positions: positions, positionsText: positions.map { "\($0.name) | \($0.rotationYears.map(String.init) ?? "") | \($0.trainingHours)" }
                 .joined(separator: "\n"),

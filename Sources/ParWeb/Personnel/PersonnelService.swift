@@ -25,7 +25,7 @@ enum PersonnelService {
         var figures: [(metric: PersonnelMetric, rate: Double?)]
     }
 
-    static func repository(_ request: Request) -> PersonnelRepository { PersonnelRepository(db: request.db) }
+    static func repository(_ request: Request) -> PersonnelRepository { request.stores.personnel }
 
     static let notFound = Problem.notFound("Không tìm thấy người này.", english: "No such person.")
 
@@ -36,7 +36,7 @@ enum PersonnelService {
         let principal = try request.requirePrincipal()
         let repository = repository(request)
         guard let raw, let id = Person.ID(string: raw), let person = try await repository.find(id),
-              let unit = try await request.units.find(person.unitID),
+              let unit = try await request.stores.units.find(person.unitID),
               PersonnelAccess.mayRead(person, principal: principal, ancestry: unit.ancestry) else { throw notFound }
         return try await record(person, audited: audited, request: request)
     }
@@ -53,7 +53,7 @@ enum PersonnelService {
         let repository = repository(request)
         if audited { try await repository.recordRead(person.id, actor: request.auditActor, now: request.now) }
         return Record(person: person, moves: try await repository.moves(of: person.id), ratings: try await repository.ratings(of: person.id),
-                      cases: try await DisciplinaryCaseRepository(db: request.db).cases(of: person.id),
+                      cases: try await request.stores.disciplinaryCases.cases(of: person.id),
                       training: try await repository.training(people: [person.id])[person.id] ?? [])
     }
 
@@ -61,7 +61,7 @@ enum PersonnelService {
     static func editable(_ raw: String?, request: Request) async throws -> Person {
         let principal = try request.requirePrincipal()
         guard let raw, let id = Person.ID(string: raw), let person = try await repository(request).find(id),
-              let unit = try await request.units.find(person.unitID) else { throw notFound }
+              let unit = try await request.stores.units.find(person.unitID) else { throw notFound }
         guard principal.may(.editPersonnel, onUnitWithAncestry: unit.ancestry) else {
             throw PersonnelAccess.mayRead(person, principal: principal, ancestry: unit.ancestry) ? Problem.forbidden() : notFound
         }
@@ -105,7 +105,7 @@ enum PersonnelService {
     /// A staff account may be linked to one record only.
     private static func linkable(_ person: Person, request: Request) async throws {
         guard let user = person.userID else { return }
-        guard try await UserRepository(db: request.db).find(user) != nil else {
+        guard try await request.stores.users.find(user) != nil else {
             throw Problem(DomainError.invalid("Không có tài khoản này.", english: "No such account.", field: "userId"))
         }
         if let other = try await repository(request).person(user: user), other.id != person.id {
@@ -118,7 +118,7 @@ enum PersonnelService {
     static func rate(_ raw: String?, year: Int, score: Double?, disqualification: Disqualification?, level: QualityLevel?,
                      request: Request) async throws -> QualityRating {
         let person = try await editable(raw, request: request)
-        let cases = try await DisciplinaryCaseRepository(db: request.db).cases(of: person.id)
+        let cases = try await request.stores.disciplinaryCases.cases(of: person.id)
         let rating = try QualityRating.entered(for: person, year: year, score: score, disqualification: disqualification, level: level, cases: cases,
                                                today: VietnamTime.localDate(of: request.now))
         try await repository(request).saveRating(rating, person: person, actor: request.auditActor, now: request.now)
@@ -127,13 +127,13 @@ enum PersonnelService {
 
     /// Approves the entered ratings of the unit and the units below it for `year` (approveRatings on the unit).
     static func approve(_ unit: UnitRecord, year: Int, request: Request) async throws -> Int {
-        try await repository(request).approveRatings(units: try await request.units.subtreeIDs(of: [unit.unit.id]), year: year,
+        try await repository(request).approveRatings(units: try await request.stores.units.subtreeIDs(of: [unit.unit.id]), year: year,
                                                      actor: request.auditActor, now: request.now)
     }
 
     /// The unit's (and its subtree's) statistics for `year` and `year − 1` (viewPersonnel).
     static func statistics(_ unit: UnitRecord, year: Int, request: Request) async throws -> Statistics {
-        let units = try await request.units.subtreeIDs(of: [unit.unit.id])
+        let units = try await request.stores.units.subtreeIDs(of: [unit.unit.id])
         let repository = repository(request)
         let previous = try await repository.statistics(units: units, year: year - 1)
         let counts = try await counts(unit, year: year, request: request)
@@ -145,7 +145,7 @@ enum PersonnelService {
 
     /// What the civil-service figures of the unit's subtree for `year` are computed from.
     static func counts(_ unit: UnitRecord, year: Int, request: Request) async throws -> PersonnelCounts {
-        let units = try await request.units.subtreeIDs(of: [unit.unit.id])
+        let units = try await request.stores.units.subtreeIDs(of: [unit.unit.id])
         let repository = repository(request)
         let people = try await repository.people(units: units).filter { $0.startedOn.year <= year }
         let mustTrain = people.filter(\.kind.isRated)
@@ -154,7 +154,7 @@ enum PersonnelService {
         func required(_ person: Person) -> Int {
             positions[person.unitID]?.first { $0.name == person.position }?.trainingHours ?? TrainingRequirement.yearlyHours
         }
-        let disciplined = Set(try await DisciplinaryCaseRepository(db: request.db).cases(units: units, closedIn: year)
+        let disciplined = Set(try await request.stores.disciplinaryCases.cases(units: units, closedIn: year)
             .filter { $0.disqualifies(year: year) }.map(\.personID))
         return PersonnelCounts(statistics: try await repository.statistics(units: units, year: year), people: people.count,
                                disciplined: people.filter { disciplined.contains($0.id) }.count, mustTrain: mustTrain.count,
@@ -183,7 +183,7 @@ enum PersonnelService {
     }
 
     static func rotationPlan(_ unit: UnitRecord, year: Int, request: Request) async throws -> RotationPlan {
-        let units = try await request.units.subtreeIDs(of: [unit.unit.id])
+        let units = try await request.stores.units.subtreeIDs(of: [unit.unit.id])
         let repository = repository(request)
         let people = try await repository.people(units: units)
         let since = try await repository.latestMoves(people: people.filter { $0.rotationYears != nil }.map(\.id))
@@ -197,7 +197,7 @@ enum PersonnelService {
 
     /// The case if the principal may change records at its person's unit.
     static func editableCase(_ raw: String?, request: Request) async throws -> (DisciplinaryCase, Person) {
-        guard let raw, let id = DisciplinaryCase.ID(string: raw), let found = try await DisciplinaryCaseRepository(db: request.db).find(id) else {
+        guard let raw, let id = DisciplinaryCase.ID(string: raw), let found = try await request.stores.disciplinaryCases.find(id) else {
             throw Problem.notFound("Không tìm thấy vụ việc kỷ luật.", english: "No such disciplinary case.")
         }
         return (found, try await editable(found.personID.description, request: request))
@@ -208,7 +208,7 @@ enum PersonnelService {
         let person = try await editable(raw, request: request)
         let opened = try DisciplinaryCase.opened(against: person, discoveredOn: discoveredOn, complex: complex, summary: summary,
                                                  today: VietnamTime.localDate(of: request.now))
-        try await DisciplinaryCaseRepository(db: request.db).add(opened, unit: person.unitID, actor: request.auditActor, now: request.now)
+        try await request.stores.disciplinaryCases.add(opened, unit: person.unitID, actor: request.auditActor, now: request.now)
         return (opened, person)
     }
 
@@ -217,7 +217,7 @@ enum PersonnelService {
                           request: Request) async throws -> (DisciplinaryCase, Person) {
         let (found, person) = try await editableCase(raw, request: request)
         let today = VietnamTime.localDate(of: request.now)
-        let closed = try await DisciplinaryCaseRepository(db: request.db).update(found.id, expectedVersion: expectedVersion, change: { stored in
+        let closed = try await request.stores.disciplinaryCases.update(found.id, expectedVersion: expectedVersion, change: { stored in
             if let form { return try stored.decided(form, on: day, number: number ?? "", person: person, today: today) }
             return try stored.dropped(on: day, today: today)
         }, actor: request.auditActor, now: request.now)
@@ -231,7 +231,7 @@ enum PersonnelService {
     static func importPeople(_ file: PersonImportFile, request: Request) async throws -> PersonImportReport {
         let roots = try request.requirePrincipal().scopeRoots(for: .editPersonnel)
         guard !roots.isEmpty else { throw Problem.forbidden() }
-        let allowed = Set(try await request.units.subtreeIDs(of: roots))
+        let allowed = Set(try await request.stores.units.subtreeIDs(of: roots))
         do {
             return try await PersonImporter(db: request.db).run(file, allowed: allowed, actor: request.auditActor, now: request.now)
         } catch let rejected as PersonImportRejected {

@@ -17,7 +17,7 @@ extension ParAPI {
             text: query.q.map { String($0.prefix(200)) }, kind: query.kind.flatMap { UnitKind(rawValue: $0.rawValue) },
             parentID: parent, validOn: try Self.date(query.validOn, field: "validOn"),
             afterKey: try Self.decodeCursor(query.cursor), limit: limit)
-        let records = try await request.units.list(filter)
+        let records = try await stores.units.list(filter)
         let page = records.prefix(limit)
         let next = records.count > limit ? page.last.map { Self.encodeCursor($0.unit.key) } : nil
         return .ok(.init(body: .json(.init(items: page.map(Self.unit), nextCursor: next))))
@@ -28,7 +28,7 @@ extension ParAPI {
         let principal = try principal()
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let proposed = try await Self.proposedUnit(body, id: .random(), request: request, principal: principal)
-        let record = try await request.units.create(proposed, actor: request.auditActor, now: request.now)
+        let record = try await stores.units.create(proposed, actor: request.auditActor, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(record.unit.version)), body: .json(Self.unit(record))))
     }
 
@@ -47,7 +47,7 @@ extension ParAPI {
                                                    currentParent: record.unit.parentID)
         proposed.key = body.key ?? record.unit.key
         let replacement = proposed
-        let updated = try await request.units.update(record.unit.id, expectedVersion: expected,
+        let updated = try await stores.units.update(record.unit.id, expectedVersion: expected,
                                                      actor: request.auditActor, now: request.now) { unit in
             unit.key = replacement.key
             unit.code = replacement.code
@@ -65,7 +65,7 @@ extension ParAPI {
                              principal: Principal, currentParent: OrgUnit.ID?? = nil) async throws -> OrgUnit {
         let parentID: OrgUnit.ID?
         if let raw = body.parentId {
-            guard let parent = OrgUnit.ID(string: raw), let record = try await request.units.find(parent) else {
+            guard let parent = OrgUnit.ID(string: raw), let record = try await request.stores.units.find(parent) else {
                 throw Problem(DomainError.invalid("Không tìm thấy đơn vị cấp trên.", english: "The parent unit does not exist.", field: "parentId"))
             }
             if currentParent != .some(parent) { try principal.require(.editRegistry, on: record) }
@@ -84,7 +84,7 @@ extension ParAPI {
     func getUnitLineage(_ input: Operations.GetUnitLineage.Input) async throws -> Operations.GetUnitLineage.Output {
         let request = try self.request
         let record = try await request.authorizedUnit(input.path.unitId, .viewRegistry)
-        let lineage = try await request.units.lineage(of: record.unit.id)
+        let lineage = try await stores.units.lineage(of: record.unit.id)
         // Linked units are named even outside the caller's scope: administrative
         // reorganisations are public record.
         func entry(_ item: UnitRepository.LineageEntry) -> Components.Schemas.LineageEntry {
@@ -98,7 +98,7 @@ extension ParAPI {
 
     func listUnitQuotas(_ input: Operations.ListUnitQuotas.Input) async throws -> Operations.ListUnitQuotas.Output {
         let record = try await request.authorizedUnit(input.path.unitId, .viewQuotas)
-        let quotas = try await request.units.quotas(of: record.unit.id)
+        let quotas = try await stores.units.quotas(of: record.unit.id)
         return .ok(.init(body: .json(.init(items: quotas.map(Self.quota)))))
     }
 
@@ -109,7 +109,7 @@ extension ParAPI {
         let expected = try Self.version(fromIfMatch: input.headers.ifMatch)
         let quota = StaffQuota(unitID: record.unit.id, year: input.path.year, quota: Self.posts(body.quota),
                                actual: Self.posts(body.actual))
-        let saved = try await request.units.setQuota(quota, expectedVersion: expected, actor: request.auditActor, now: request.now)
+        let saved = try await stores.units.setQuota(quota, expectedVersion: expected, actor: request.auditActor, now: request.now)
         return .ok(.init(headers: .init(eTag: Self.etag(saved.version)), body: .json(Self.quota(saved))))
     }
 
@@ -129,7 +129,7 @@ extension ParAPI {
         for raw in body.successors {
             successors.append(try await request.authorizedUnit(raw, .editRegistry).unit.id)
         }
-        let event = try await request.units.reorganise(
+        let event = try await stores.units.reorganise(
             Reorganisation(id: .random(), kind: kind, effectiveDate: date, decision: body.decision,
                            predecessors: predecessors, successors: successors),
             actor: request.auditActor, now: request.now)
@@ -146,7 +146,7 @@ extension ParAPI {
         guard let from = try Self.date(input.query.from, field: "from"), let to = try Self.date(input.query.to, field: "to") else {
             throw Problem.badRequest("Cần hai ngày from và to.", english: "Both from and to are required.", field: "from")
         }
-        let report = try await request.units.restructuring(root: record.unit.id, from: from, to: to)
+        let report = try await stores.units.restructuring(root: record.unit.id, from: from, to: to)
         return .ok(.init(body: .json(.init(
             unitId: record.unit.id.description, from: from.iso, to: to.iso,
             kinds: report.kinds.map {

@@ -59,13 +59,13 @@ enum UnitPages {
         var results: [UnitRow]?
         var branches: [Branch] = []
         if !q.isEmpty {
-            let found = try await request.units.list(.init(scopeRoots: roots, text: String(q.prefix(200)),
+            let found = try await request.stores.units.list(.init(scopeRoots: roots, text: String(q.prefix(200)),
                                                            validOn: history ? nil : today, limit: 200))
             results = found.prefix(200).map { row($0.unit, en: en) }
         } else {
             for rootID in roots.sorted(by: { $0.description < $1.description }) {
-                guard let root = try await request.units.find(rootID)?.unit else { continue }
-                let children = try await request.units.children(of: rootID).filter { history || $0.isValid(on: today) }
+                guard let root = try await request.stores.units.find(rootID)?.unit else { continue }
+                let children = try await request.stores.units.children(of: rootID).filter { history || $0.isValid(on: today) }
                 let groups = UnitKind.allCases.compactMap { kind -> Group? in
                     let members = children.filter { $0.kind == kind }
                     guard !members.isEmpty else { return nil }
@@ -130,12 +130,12 @@ enum UnitPages {
         let unit = record.unit
         var crumbs: [UnitRow] = []
         for ancestor in record.ancestry.dropFirst().reversed() {
-            if let found = try await request.units.find(ancestor), principal.may(.viewRegistry, onUnitWithAncestry: found.ancestry) {
+            if let found = try await request.stores.units.find(ancestor), principal.may(.viewRegistry, onUnitWithAncestry: found.ancestry) {
                 crumbs.append(row(found.unit, en: en))
             }
         }
-        let children = try await request.units.children(of: unit.id).map { row($0, en: en) }
-        let lineage = try await request.units.lineage(of: unit.id)
+        let children = try await request.stores.units.children(of: unit.id).map { row($0, en: en) }
+        let lineage = try await request.stores.units.lineage(of: unit.id)
         func lineageRow(_ entry: UnitRepository.LineageEntry) -> LineageRow {
             LineageRow(unit: row(entry.unit, en: en), share: Messages.text(entry.whole ? "ui.whole" : "ui.part", Language.of(request)),
                        kind: domainText(entry.kind.vietnamese, entry.kind.rawValue, en: en),
@@ -143,7 +143,7 @@ enum UnitPages {
         }
         let canQuotas = principal.may(.viewQuotas, onUnitWithAncestry: record.ancestry)
         let quotas = canQuotas
-            ? try await request.units.quotas(of: unit.id).map { QuotaRow(year: $0.year, quota: $0.quota, actual: $0.actual, version: $0.version,
+            ? try await request.stores.units.quotas(of: unit.id).map { QuotaRow(year: $0.year, quota: $0.quota, actual: $0.actual, version: $0.version,
                                                                               counted: $0.actualFromRecords) }
             : nil
         let context = DetailContext(
@@ -186,7 +186,7 @@ enum UnitPages {
         do {
             let form = try request.content.decode(EditForm.self)
             let from = try date(form.validFrom, field: "validFrom"), to = try date(form.validTo, field: "validTo")
-            _ = try await request.units.update(record.unit.id, expectedVersion: form.version, actor: request.auditActor, now: request.now) { unit in
+            _ = try await request.stores.units.update(record.unit.id, expectedVersion: form.version, actor: request.auditActor, now: request.now) { unit in
                 if let name = form.name { unit.name = name }
                 if let code = form.code { unit.code = code }
                 unit.validFrom = from
@@ -223,7 +223,7 @@ enum UnitPages {
                              contracts: form.quotaContracts ?? 0, leaders: form.quotaLeaders ?? 0),
                 actual: .init(civilServants: form.actualCivilServants ?? 0, publicEmployees: form.actualPublicEmployees ?? 0,
                               contracts: form.actualContracts ?? 0, leaders: form.actualLeaders ?? 0))
-            _ = try await request.units.setQuota(quota, expectedVersion: nil, actor: request.auditActor, now: request.now)
+            _ = try await request.stores.units.setQuota(quota, expectedVersion: nil, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.unit.link(record.unit.id) + "?saved=1", redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -267,7 +267,7 @@ enum UnitPages {
         var roots: [UnitRow] = []
         var rootIDs: [OrgUnit.ID] = []
         for id in principal.scopeRoots(for: .viewRestructuring).sorted(by: { $0.description < $1.description }) {
-            if let unit = try await request.units.find(id)?.unit { roots.append(row(unit, en: en)); rootIDs.append(id) }
+            if let unit = try await request.stores.units.find(id)?.unit { roots.append(row(unit, en: en)); rootIDs.append(id) }
         }
         let rawUnit = (try? request.query.get(String.self, at: "unit")) ?? rootIDs.first?.description ?? ""
         let fromText = (try? request.query.get(String.self, at: "from")) ?? "2025-06-30"
@@ -279,7 +279,7 @@ enum UnitPages {
             guard let from = try date(fromText, field: "from"), let to = try date(toText, field: "to") else {
                 throw DomainError.invalid("Hãy chọn hai ngày.", english: "Choose two dates.", field: "from")
             }
-            let report = try await request.units.restructuring(root: record.unit.id, from: from, to: to)
+            let report = try await request.stores.units.restructuring(root: record.unit.id, from: from, to: to)
             context = ReportContext(
                 roots: roots, unitID: rawUnit, unitName: record.unit.name, from: fromText, to: toText,
                 kinds: report.kinds.map {

@@ -14,22 +14,22 @@ enum ReportFigures {
         let query = IndexPages.periodQuery(period)
         let today = VietnamTime.localDate(of: request.now)
         let year = period.through.year
-        let units = try await request.units.subtreeIDs(of: [id])
+        let units = try await request.stores.units.subtreeIDs(of: [id])
         var figures: [ReportFigure] = []
         func add(_ key: String, _ field: PARField, _ label: String, _ value: String, _ source: String) {
             figures.append(ReportFigure(key: key, field: field, label: label, value: value, source: source))
         }
 
         // Direction: the plan and the inspections.
-        let completion = try await PlanRepository(db: request.db).completion(units: units, year: year, today: today)
+        let completion = try await request.stores.plans.completion(units: units, year: year, today: today)
         let plan = Paths.planUnit.link(id) + "?year=\(year)"
         add("plan.done", .direction, "Nhiệm vụ kế hoạch CCHC năm \(year) đã hoàn thành", "\(completion.done)/\(completion.total)", plan)
         add("plan.completion", .direction, "Tỷ lệ hoàn thành kế hoạch", percent(completion.rate.map { $0 * 100 }), plan)
         add("plan.overdue", .direction, "Nhiệm vụ quá hạn", String(completion.overdue), Paths.planOverdue.link(id))
-        let inspections = try await InspectionRepository(db: request.db).list(units: units, year: nil, shielded: [], now: request.now)
+        let inspections = try await request.stores.inspections.list(units: units, year: nil, shielded: [], now: request.now)
             .filter { $0.startsAt >= VietnamTime.instant(period.from, .midnight) && $0.startsAt < VietnamTime.instant(period.through, .endOfDay) && $0.startsAt <= request.now }
         add("inspections", .direction, "Cuộc kiểm tra CCHC trong kỳ (đã thực hiện)", String(inspections.count), Paths.inspections.rawValue + "?year=\(year)")
-        let findings = try await InspectionRepository(db: request.db).findingCounts(units: units, year: year)
+        let findings = try await request.stores.inspections.findingCounts(units: units, year: year)
         add("findings.shortcomings", .direction, "Tồn tại, hạn chế qua kiểm tra trong năm", String(findings[.shortcoming] ?? 0), Paths.inspections.rawValue + "?year=\(year)")
 
         // Procedures: dossiers (Decision 766), satisfaction, feedback.
@@ -38,7 +38,7 @@ enum ReportFigures {
         func fact(_ f: IndexFact) -> String { Format.number(index.facts[f] ?? 0, en: false) }
         func rate(_ indicator: String) -> String { percent(index.results.first { $0.indicator.id == indicator }?.percent) }
         add("procedures", .procedures, "Thủ tục hành chính đang thực hiện", fact(.procedures), Paths.procedures.rawValue)
-        let simplified = try await ProcedureRepository(db: request.db).simplification(from: period.from, to: period.through, unitID: id, field: nil, targetPercent: nil)
+        let simplified = try await request.stores.procedures.simplification(from: period.from, to: period.through, unitID: id, field: nil, targetPercent: nil)
         add("procedures.shortened", .procedures, "Thủ tục được rút ngắn thời hạn giải quyết trong kỳ", String(simplified.shortened.count),
             Paths.simplification.rawValue + "?from=\(period.from.iso)&to=\(period.through.iso)")
         add("dossiers.received", .procedures, "Hồ sơ tiếp nhận", fact(.received), source)
@@ -55,9 +55,9 @@ enum ReportFigures {
         add("feedback.overdue", .procedures, "Phản ánh, kiến nghị quá hạn", fact(.feedbackOverdue), Paths.feedbackManage.rawValue + "?overdue=1")
 
         // Organisation and civil service.
-        let children = try await request.units.children(of: id).filter { $0.validTo == nil }
+        let children = try await request.stores.units.children(of: id).filter { $0.validTo == nil }
         add("units.below", .organisation, "Đơn vị trực thuộc", String(children.count), Paths.unit.link(id))
-        if let quota = try await request.units.quotas(of: id).filter({ $0.year <= year }).max(by: { $0.year < $1.year }) {
+        if let quota = try await request.stores.units.quotas(of: id).filter({ $0.year <= year }).max(by: { $0.year < $1.year }) {
             add("staff.quota", .civilService, "Biên chế năm \(quota.year): được giao / có mặt", "\(quota.quota.total) / \(quota.actual.total)", Paths.unit.link(id))
         }
         // The people records (issue 23): ratings, training, discipline and rotation of the year.
@@ -72,7 +72,7 @@ enum ReportFigures {
         let rotation = try await PersonnelService.rotationPlan(unit, year: year, request: request)
         add("personnel.rotated", .civilService, "Chuyển đổi vị trí công tác trong năm: đã thực hiện / còn đến hạn",
             "\(rotation.moved.filter { $0.move.kind == .rotation }.count) / \(rotation.due.count)", personnel + "#rotation")
-        let attendance = try await DisciplineRepository(db: request.db).attendance(units: units, from: period.from, through: period.through)
+        let attendance = try await request.stores.discipline.attendance(units: units, from: period.from, through: period.through)
         add("discipline.breaches", .civilService, "Vắng họp không lý do, bỏ về không báo cáo", String(attendance.reduce(0) { $0 + $1.breaches }),
             Paths.discipline.link(id) + "?year=\(year)")
 

@@ -34,8 +34,8 @@ enum ReportPages {
             lines.append(Line(title: r.title, link: Paths.report.link(r.id), unit: try await names.unit(r.unitID),
                               period: "\(LocalTime.format(r.from)) – \(LocalTime.format(r.through))", final: r.isFinal))
         }
-        let editable = Set(try await request.units.subtreeIDs(of: principal.scopeRoots(for: .editPlans)))
-        let units = try await request.units.all().filter { editable.contains($0.id) && $0.validTo == nil && $0.kind != .division }
+        let editable = Set(try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .editPlans)))
+        let units = try await request.stores.units.all().filter { editable.contains($0.id) && $0.validTo == nil && $0.kind != .division }
         struct Context: Encodable { let reports: [Line]; let units: [Option]; let canCreate: Bool }
         return try await Page.render("reports", title: Messages.text("reports.par-reports", en: en), context: Context(
             reports: lines, units: units.map { Option(value: $0.id.description, label: $0.name, selected: false) }, canCreate: !units.isEmpty), request: request)

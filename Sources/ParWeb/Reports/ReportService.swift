@@ -11,8 +11,8 @@ enum ReportService {
     static func visible(_ request: Request) async throws -> [ParReport] {
         let principal = try request.requirePrincipal()
         guard principal.mayAnywhere(.viewPlans) else { throw Problem.forbidden() }
-        let units = try await request.units.subtreeIDs(of: principal.scopeRoots(for: .viewPlans))
-        return try await ReportRepository(db: request.db).list(units: units)
+        let units = try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .viewPlans))
+        return try await request.stores.reports.list(units: units)
     }
 
     /// Starts a draft for `unitID` over `period` (a year, quarter, month or day); without a title, the usual one.
@@ -20,13 +20,13 @@ enum ReportService {
         let unit = try await request.authorizedUnit(unitID, .editPlans)
         let period = try IndexService.period(raw, from: nil, to: nil, today: VietnamTime.localDate(of: request.now))
         let title = title.flatMap { $0.isEmpty ? nil : $0 } ?? "Báo cáo công tác cải cách hành chính \(period.label) — \(unit.unit.name)"
-        return try await ReportRepository(db: request.db).create(unit: unit.unit.id, period: period, title: title,
+        return try await request.stores.reports.create(unit: unit.unit.id, period: period, title: title,
                                                                  actor: request.auditActor, now: request.now)
     }
 
     /// The report if the caller holds `permission` on its unit (404 when unknown, 403 when not theirs).
     static func find(_ raw: String?, _ permission: Permission, request: Request) async throws -> (ParReport, UnitRecord) {
-        guard let id = ParReport.ID(string: raw ?? ""), let report = try await ReportRepository(db: request.db).find(id) else {
+        guard let id = ParReport.ID(string: raw ?? ""), let report = try await request.stores.reports.find(id) else {
             throw Problem.notFound("Không tìm thấy báo cáo.", english: "Report not found.")
         }
         return (report, try await request.authorizedUnit(report.unitID.description, permission))
@@ -47,14 +47,14 @@ enum ReportService {
     /// Writes the narrative (field → part → text) of a draft the caller may edit, at `expectedVersion`.
     static func write(_ raw: String?, narrative: [String: [String: String]], expectedVersion: Int?, request: Request) async throws -> ParReport {
         let (report, _) = try await find(raw, .editPlans, request: request)
-        return try await ReportRepository(db: request.db).write(report.id, expectedVersion: expectedVersion, narrative: narrative,
+        return try await request.stores.reports.write(report.id, expectedVersion: expectedVersion, narrative: narrative,
                                                                 actor: request.auditActor, now: request.now)
     }
 
     /// Finalises a report the caller may edit, freezing its figures as they stand now.
     static func finalise(_ raw: String?, expectedVersion: Int?, request: Request) async throws -> ParReport {
         let (report, unit) = try await find(raw, .editPlans, request: request)
-        return try await ReportRepository(db: request.db).finalise(report.id, expectedVersion: expectedVersion,
+        return try await request.stores.reports.finalise(report.id, expectedVersion: expectedVersion,
                                                                    figures: try await figures(report, unit: unit, request: request),
                                                                    actor: request.auditActor, now: request.now)
     }

@@ -10,6 +10,8 @@ import Vapor
 /// Errors are thrown, not returned: `ProblemMiddleware` turns them into RFC 9457
 /// problems, documented as every operation's `default` response.
 struct ParAPI: APIProtocol {
+    /// The repositories, built once in `configure` (`Stores`).
+    let stores: Stores
     static let defaultLimit = 50
     static let maxLimit = 200
 

@@ -49,12 +49,12 @@ enum CampaignPages {
     static func renderList(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let principal = try requireRunner(request)
-        let allowed = Set(try await request.units.subtreeIDs(of: principal.scopeRoots(for: .runSurveys)))
-        let units = try await request.units.all()
+        let allowed = Set(try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .runSurveys)))
+        let units = try await request.stores.units.all()
             .filter { allowed.contains($0.id) && $0.validTo == nil && $0.kind != .division }
         var names = Names(request)
         var lines: [CampaignLine] = []
-        for c in try await SatisfactionRepository(db: request.db).campaigns() where allowed.contains(c.rootUnitID) {
+        for c in try await request.stores.satisfaction.campaigns() where allowed.contains(c.rootUnitID) {
             lines.append(CampaignLine(name: c.name, link: Paths.campaign.link(c.id.uuidString.lowercased()), unit: try await names.unit(c.rootUnitID),
                                       period: "\(LocalTime.format(c.from)) – \(LocalTime.format(c.through))", population: c.population,
                                       sampleSize: c.sampleSize, createdAt: LocalTime.format(c.createdAt)))
@@ -87,8 +87,8 @@ enum CampaignPages {
             guard let seed = UInt64(form["seed"] ?? "") else {
                 throw DomainError.invalid("Hạt giống là một số nguyên dương.", english: "The seed is a whole number.", field: "seed")
             }
-            let scope = try await IndexRepository(db: request.db).scope(record.unit.id)
-            let campaign = try await SatisfactionRepository(db: request.db).createCampaign(
+            let scope = try await request.stores.index.scope(record.unit.id)
+            let campaign = try await request.stores.satisfaction.createCampaign(
                 name: form["name"] ?? "", scope: scope, from: from, through: to, margin: margin / 100, seed: seed,
                 actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.campaign.link(campaign.id.uuidString.lowercased()))
@@ -102,8 +102,8 @@ enum CampaignPages {
     static func campaign(_ request: Request) async throws -> SurveyCampaign {
         let principal = try requireRunner(request)
         guard let raw = request.parameters.get("campaignID"), let id = UUID(uuidString: raw),
-              let campaign = try await SatisfactionRepository(db: request.db).campaign(id),
-              let root = try await request.units.find(campaign.rootUnitID) else {
+              let campaign = try await request.stores.satisfaction.campaign(id),
+              let root = try await request.stores.units.find(campaign.rootUnitID) else {
             throw Problem.notFound("Không tìm thấy đợt khảo sát.", english: "Survey campaign not found.")
         }
         try principal.require(.runSurveys, on: root)
@@ -149,7 +149,7 @@ enum CampaignPages {
     @Sendable static func show(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let c = try await campaign(request)
-        let repository = SatisfactionRepository(db: request.db)
+        let repository = request.stores.satisfaction
         let samples = try await repository.samples(c.id)
         var names = Names(request)
         var strata: [Stratum] = []
@@ -185,7 +185,7 @@ enum CampaignPages {
         var rows = [[Messages.text("ui.unit", en: en), Messages.text("common.no", en: en), Messages.text("campaign.dossier", en: en), Messages.text("common.applicant", en: en),
                      Messages.text("common.phone", en: en), "Email", Messages.text("common.procedure", en: en), Messages.text("campaign-pages.returned", en: en),
                      Messages.text("ui.status", en: en)]]
-        for s in try await SatisfactionRepository(db: request.db).samples(c.id) {
+        for s in try await request.stores.satisfaction.samples(c.id) {
             let d = s.dossier
             rows.append([try await names.unit(s.unitID), String(s.position), d.code, d.applicant.name, d.applicant.phone ?? "",
                          d.applicant.email ?? "", try await names.procedure(d.procedureID)?.name ?? "",
@@ -224,7 +224,7 @@ enum CampaignPages {
 
     static func drawn(_ request: Request) async throws -> (SurveyCampaign, SampleEntry) {
         let c = try await campaign(request)
-        let samples = try await SatisfactionRepository(db: request.db).samples(c.id)
+        let samples = try await request.stores.satisfaction.samples(c.id)
         guard let raw = request.parameters.get("dossierID"), let sample = samples.first(where: { $0.dossier.id.description == raw.lowercased() }) else {
             throw Problem.notFound("Hồ sơ không có trong mẫu khảo sát này.", english: "The dossier is not in this sample.")
         }
@@ -234,7 +234,7 @@ enum CampaignPages {
     static func renderEntry(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let (c, sample) = try await drawn(request)
-        let repository = SatisfactionRepository(db: request.db)
+        let repository = request.stores.satisfaction
         var names = Names(request)
         let id = c.id.uuidString.lowercased()
         let answered = sample.status == .answered
@@ -255,7 +255,7 @@ enum CampaignPages {
 
     /// After an entry, the next dossier still waiting (or the campaign).
     static func next(_ request: Request, after sample: SampleEntry, in c: SurveyCampaign) async throws -> Response {
-        let samples = try await SatisfactionRepository(db: request.db).samples(c.id)
+        let samples = try await request.stores.satisfaction.samples(c.id)
         let id = c.id.uuidString.lowercased()
         let waiting = samples.filter { $0.status == .pending && $0.dossier.id != sample.dossier.id }
         let next = waiting.first { ($0.unitID.description, $0.position) > (sample.unitID.description, sample.position) } ?? waiting.first
@@ -265,7 +265,7 @@ enum CampaignPages {
     @Sendable static func enter(_ request: Request) async throws -> Response {
         let (c, sample) = try await drawn(request)
         let form = try request.content.decode([String: String].self)
-        let repository = SatisfactionRepository(db: request.db)
+        let repository = request.stores.satisfaction
         do {
             let questionnaire = try await repository.questionnaire(version: c.questionnaireVersion) ?? .sipas2023
             try await repository.submit(sample.dossier.id, answers: try SurveyForm.answers(form, questionnaire: questionnaire), method: .sample,
@@ -284,7 +284,7 @@ enum CampaignPages {
             guard let status = SampleStatus(rawValue: form["status"] ?? "") else {
                 throw DomainError.invalid("Chọn trạng thái.", english: "Choose a status.", field: "status")
             }
-            try await SatisfactionRepository(db: request.db).markSample(c.id, dossier: sample.dossier.id, status: status, note: form["note"],
+            try await request.stores.satisfaction.markSample(c.id, dossier: sample.dossier.id, status: status, note: form["note"],
                                                                         actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }

@@ -9,7 +9,7 @@ import Vapor
 extension ParAPI {
     func getQuestionnaire(_ input: Operations.GetQuestionnaire.Input) async throws -> Operations.GetQuestionnaire.Output {
         let request = try self.request
-        return .ok(.init(body: .json(Self.questionnaire(try await SatisfactionRepository(db: request.db).activeQuestionnaire()))))
+        return .ok(.init(body: .json(Self.questionnaire(try await stores.satisfaction.activeQuestionnaire()))))
     }
 
     func publishQuestionnaire(_ input: Operations.PublishQuestionnaire.Input) async throws -> Operations.PublishQuestionnaire.Output {
@@ -29,7 +29,7 @@ extension ParAPI {
             overall: text(body.overall), freeText: text(body.freeText),
             aggregation: body.aggregation.flatMap { Questionnaire.Aggregation(rawValue: $0.rawValue) } ?? .meanOfAspects,
             maxExpectations: body.maxExpectations ?? 3)
-        let repository = SatisfactionRepository(db: request.db)
+        let repository = stores.satisfaction
         try await repository.publish(q, actor: request.auditActor, now: request.now)
         return .ok(.init(body: .json(Self.questionnaire(try await repository.activeQuestionnaire()))))
     }
@@ -38,11 +38,11 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         guard body.dossierCode.count <= 80, body.token.count <= 64,
-              let dossier = try await DossierRepository(db: request.db).find(code: body.dossierCode),
+              let dossier = try await stores.dossiers.find(code: body.dossierCode),
               SatisfactionRepository.verify(body.token, for: dossier.id, key: request.application.parConfig.secret) else {
             throw Problem(status: .forbidden, detail: "Đường dẫn khảo sát không hợp lệ.", detailEn: "This survey link is not valid.")
         }
-        let id = try await SatisfactionRepository(db: request.db).submit(
+        let id = try await stores.satisfaction.submit(
             dossier.id, answers: try Self.answers(body.answers), method: .link,
             actor: request.auditActor(id: nil, name: "citizen (survey link)"), now: request.now)
         return .created(.init(body: .json(.init(responseId: id.uuidString.lowercased(), dossierCode: dossier.code))))
@@ -63,7 +63,7 @@ extension ParAPI {
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let unit = try await request.authorizedUnit(input.path.unitId, .runSurveys)
         if let target = body.target, !target.isFinite { throw Problem.badRequest("Chỉ tiêu không hợp lệ.", english: "Not a valid target.", field: "target") }
-        try await IndexRepository(db: request.db).setTarget(unit: unit.unit.id, year: input.path.year, indicatorID: PlanTarget.satisfaction,
+        try await stores.index.setTarget(unit: unit.unit.id, year: input.path.year, indicatorID: PlanTarget.satisfaction,
                                                             target: body.target, actor: request.auditActor, now: request.now)
         let view = try await SatisfactionService.view(unit, period: try ReportPeriod(String(input.path.year)), by: .none, request: request)
         return .ok(.init(body: .json(Self.satisfaction(view))))
@@ -77,9 +77,9 @@ extension ParAPI {
             throw Problem.badRequest("Cần ngày bắt đầu và kết thúc.", english: "from and to are required.", field: "from")
         }
         guard (body.seed ?? 0) >= 0 else { throw Problem.badRequest("Hạt giống không âm.", english: "The seed is not negative.", field: "seed") }
-        let repository = SatisfactionRepository(db: request.db)
+        let repository = stores.satisfaction
         let campaign = try await repository.createCampaign(
-            name: body.name, scope: try await IndexRepository(db: request.db).scope(unit.unit.id), from: from, through: to,
+            name: body.name, scope: try await stores.index.scope(unit.unit.id), from: from, through: to,
             margin: body.margin ?? 0.05, seed: body.seed.map { UInt64($0) } ?? UInt64(UInt32.random(in: 1...UInt32.max)),
             actor: request.auditActor, now: request.now)
         return .created(.init(body: .json(try await Self.campaign(campaign, repository: repository))))
@@ -98,7 +98,7 @@ extension ParAPI {
         let dossier: Dossier.ID = try Self.id(body.dossierId)
         let id = try await repository.submit(dossier, answers: try Self.answers(body.answers), method: .sample, campaign: campaign.id,
                                              actor: request.auditActor, now: request.now)
-        let code = try await DossierRepository(db: request.db).find(dossier)?.code ?? ""
+        let code = try await stores.dossiers.find(dossier)?.code ?? ""
         return .created(.init(body: .json(.init(responseId: id.uuidString.lowercased(), dossierCode: code))))
     }
 
@@ -106,9 +106,9 @@ extension ParAPI {
 
     static func authorizedCampaign(_ raw: String, request: Request) async throws -> (SurveyCampaign, SatisfactionRepository) {
         let principal = try request.requirePrincipal()
-        let repository = SatisfactionRepository(db: request.db)
+        let repository = request.stores.satisfaction
         guard let id = UUID(uuidString: raw), let campaign = try await repository.campaign(id),
-              let root = try await request.units.find(campaign.rootUnitID) else {
+              let root = try await request.stores.units.find(campaign.rootUnitID) else {
             throw Problem.notFound("Không tìm thấy đợt khảo sát.", english: "Survey campaign not found.")
         }
         try principal.require(.runSurveys, on: root)

@@ -101,12 +101,12 @@ enum SatisfactionPages {
         let (record, view) = try await load(request)
         let principal = try request.requirePrincipal()
         let query = IndexPages.periodQuery(view.period)
-        let scope = try await IndexRepository(db: request.db).scope(record.unit.id)
+        let scope = try await request.stores.index.scope(record.unit.id)
         let questionnaire = view.questionnaire
         func choiceText(_ aspect: SipasAspect, _ id: String) -> String {
             questionnaire.section(aspect)?.expectations.first { $0.id == id }?.text.text(en: en) ?? id
         }
-        let expectations = try await SatisfactionRepository(db: request.db).expectations(scope, from: view.period.from, through: view.period.through)
+        let expectations = try await request.stores.satisfaction.expectations(scope, from: view.period.from, through: view.period.through)
             .prefix(10).map { Expectation(aspect: $0.aspect.name(en: en), text: choiceText($0.aspect, $0.choice), count: $0.count) }
         let table = SatisfactionService.table(view, en: en)
         let rows = view.rows.enumerated().map { i, row in
@@ -114,7 +114,7 @@ enum SatisfactionPages {
                             ? Paths.satisfactionUnit.link(row.key) + "?\(query)&by=unit" : nil,
                           cells: Array(table[i + 2].dropFirst()))
         }
-        let counter = try await ServiceCentreRepository(db: request.db).ratingTotals(units: scope.units, from: view.period.from, through: view.period.through)
+        let counter = try await request.stores.centres.ratingTotals(units: scope.units, from: view.period.from, through: view.period.through)
         let bars = [(Messages.text("portal-satisfaction.overall", en: en), view.result.overall)]
             + SipasAspect.allCases.map { ($0.name(en: en), view.result.aspects[$0] ?? SatisfactionFigure.none) }
         let context = UnitContext(
@@ -171,10 +171,10 @@ enum SatisfactionPages {
         let en = Language.of(request) == .en
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewSatisfaction)
         let period = try IndexPages.period(request)
-        let scope = try await IndexRepository(db: request.db).scope(record.unit.id)
+        let scope = try await request.stores.index.scope(record.unit.id)
         var names = Names(request)
         var lines: [CommentLine] = []
-        for c in try await SatisfactionRepository(db: request.db).comments(scope, from: period.from, through: period.through) {
+        for c in try await request.stores.satisfaction.comments(scope, from: period.from, through: period.through) {
             lines.append(CommentLine(at: LocalTime.format(VietnamTime.localDate(of: c.answeredAt)), unit: try await names.unit(c.unitID),
                                      procedure: try await names.procedure(c.procedureID)?.name ?? "",
                                      method: c.method.name(en: en),
@@ -216,7 +216,7 @@ enum SatisfactionPages {
         guard text.isEmpty || value != nil else {
             throw Problem(DomainError.invalid("Chỉ tiêu phải là số phần trăm.", english: "A target is a percentage.", field: "target"))
         }
-        try await IndexRepository(db: request.db).setTarget(unit: record.unit.id, year: year, indicatorID: PlanTarget.satisfaction,
+        try await request.stores.index.setTarget(unit: record.unit.id, year: year, indicatorID: PlanTarget.satisfaction,
                                                             target: value.map { $0 / 100 }, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.satisfactionUnit.link(record.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
     }
@@ -291,13 +291,13 @@ enum SatisfactionPages {
 
     @Sendable static func questionnaire(_ request: Request) async throws -> Response {
         guard try request.requirePrincipal().mayAnywhere(.viewSatisfaction) else { throw Problem.forbidden() }
-        let q = try await SatisfactionRepository(db: request.db).activeQuestionnaire()
+        let q = try await request.stores.satisfaction.activeQuestionnaire()
         return try await renderQuestionnaire(q, current: q.version, request: request)
     }
 
     @Sendable static func publishQuestionnaire(_ request: Request) async throws -> Response {
         guard try request.requirePrincipal().mayAnywhere(.runSurveys) else { throw Problem.forbidden() }
-        let repository = SatisfactionRepository(db: request.db)
+        let repository = request.stores.satisfaction
         let current = try await repository.activeQuestionnaire()
         let form = try request.content.decode([String: String].self)
         do {

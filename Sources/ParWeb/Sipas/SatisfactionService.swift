@@ -36,8 +36,8 @@ enum SatisfactionService {
     static func view(_ record: UnitRecord, period: ReportPeriod, by breakdown: SatisfactionRepository.Breakdown,
                      request: Request) async throws -> SatisfactionView {
         let en = Language.of(request) == .en
-        let repository = SatisfactionRepository(db: request.db)
-        let scope = try await IndexRepository(db: request.db).scope(record.unit.id)
+        let repository = request.stores.satisfaction
+        let scope = try await request.stores.index.scope(record.unit.id)
         let questionnaire = try await repository.activeQuestionnaire()
         let aggregation = questionnaire.aggregation
         let total = try await repository.tallies(scope, from: period.from, through: period.through)["all"] ?? SatisfactionTally()
@@ -58,7 +58,7 @@ enum SatisfactionService {
             rows.sort { ($0.result.overall.share ?? -1, $1.label) > ($1.result.overall.share ?? -1, $0.label) }
         }
         let year = period.through.year
-        let target = try await IndexRepository(db: request.db).targets(unit: record.unit.id, year: year)
+        let target = try await request.stores.index.targets(unit: record.unit.id, year: year)
             .first { $0.indicatorID == PlanTarget.satisfaction }
         return SatisfactionView(unit: record.unit, period: period, questionnaire: questionnaire, breakdown: breakdown,
                                 result: SatisfactionIndex.evaluate(total, aggregation: aggregation), rows: rows, target: target,

@@ -41,7 +41,7 @@ enum SurveyPages {
     static func linked(_ request: Request, token: String?) async throws -> Dossier {
         let code = request.parameters.get("code") ?? ""
         guard let token, token.count <= 64, code.count <= 60,
-              let dossier = try await DossierRepository(db: request.db).find(code: code),
+              let dossier = try await request.stores.dossiers.find(code: code),
               SatisfactionRepository.verify(token, for: dossier.id, key: request.application.parConfig.secret) else {
             throw Problem(status: .forbidden, detail: "Đường dẫn khảo sát không hợp lệ. Hãy dùng đúng đường dẫn hoặc mã QR trên giấy tiếp nhận.",
                           detailEn: "This survey link is not valid. Use the link or QR code printed on your receipt.")
@@ -53,7 +53,7 @@ enum SurveyPages {
                        errors: [FormError]? = nil, request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         var names = Names(request)
-        let questionnaire = try await SatisfactionRepository(db: request.db).activeQuestionnaire()
+        let questionnaire = try await request.stores.satisfaction.activeQuestionnaire()
         let context = Context(
             state: state, code: dossier.code, procedure: try await names.procedure(dossier.procedureID)?.name ?? "",
             unit: try await names.unit(dossier.receivingUnitID),
@@ -68,7 +68,7 @@ enum SurveyPages {
 
     /// What a dossier's survey page shows before any answer.
     static func state(of dossier: Dossier, request: Request) async throws -> State {
-        if try await SatisfactionRepository(db: request.db).answeredAt(dossier.id) != nil { return .already }
+        if try await request.stores.satisfaction.answeredAt(dossier.id) != nil { return .already }
         return dossier.state == .returned ? .form : .notYet
     }
 
@@ -87,7 +87,7 @@ enum SurveyPages {
 
     static func record(_ form: [String: String], dossier: Dossier, method: SurveyMethod, kiosk: Bool, actor: AuditActor,
                        request: Request) async throws -> Response {
-        let repository = SatisfactionRepository(db: request.db)
+        let repository = request.stores.satisfaction
         let token = form["t"] ?? ""
         do {
             let answers = try SurveyForm.answers(form, questionnaire: try await repository.activeQuestionnaire())

@@ -11,7 +11,7 @@ extension ParAPI {
 
     func listAnnouncements(_ input: Operations.ListAnnouncements.Input) async throws -> Operations.ListAnnouncements.Output {
         let request = try self.request
-        return .ok(.init(body: .json(.init(items: try await AnnouncementRepository(db: await request.readDB()).recent().map(Self.announcement)))))
+        return .ok(.init(body: .json(.init(items: try await (await stores.announcementsForReading).recent().map(Self.announcement)))))
     }
 
     func publishAnnouncement(_ input: Operations.PublishAnnouncement.Input) async throws -> Operations.PublishAnnouncement.Output {

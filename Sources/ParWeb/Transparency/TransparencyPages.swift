@@ -30,8 +30,8 @@ enum TransparencyPages {
 
     /// The province: the current unit at the top of the tree.
     static func root(_ request: Request) async throws -> UnitRecord {
-        guard let top = try await request.units.all().filter({ $0.parentID == nil && $0.validTo == nil }).sorted(by: { VietnameseText.precedes($0.name, $1.name) }).first,
-              let record = try await request.units.find(top.id) else {
+        guard let top = try await request.stores.units.all().filter({ $0.parentID == nil && $0.validTo == nil }).sorted(by: { VietnameseText.precedes($0.name, $1.name) }).first,
+              let record = try await request.stores.units.find(top.id) else {
             throw Problem.notFound("Chưa có đơn vị.", english: "No units yet.")
         }
         return record

@@ -8,6 +8,6 @@ import Vapor
 enum TransparencyService {
     static func announce(title: String, body: String, request: Request) async throws -> Announcement {
         guard try request.requirePrincipal().mayAnywhere(.appraiseParIndex) else { throw Problem.forbidden() }
-        return try await AnnouncementRepository(db: request.db).publish(title: title, body: body, actor: request.auditActor, now: request.now)
+        return try await request.stores.announcements.publish(title: title, body: body, actor: request.auditActor, now: request.now)
     }
 }

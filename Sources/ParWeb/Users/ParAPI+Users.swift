@@ -15,7 +15,7 @@ extension ParAPI {
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
         _ = try admin()
         let limit = try Self.limit(input.query.limit)
-        let users = try await request.users.list(afterUsername: try Self.decodeCursor(input.query.cursor), limit: limit)
+        let users = try await stores.users.list(afterUsername: try Self.decodeCursor(input.query.cursor), limit: limit)
         let page = users.prefix(limit)
         let next = users.count > limit ? page.last.map { Self.encodeCursor($0.username) } : nil
         return .ok(.init(body: .json(.init(items: page.map(Self.user), nextCursor: next))))
@@ -27,13 +27,13 @@ extension ParAPI {
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         try UserAccount.checkPassword(body.password)
         let hash = try await Credentials.hash(body.password, on: request.application)
-        let user = try await request.users.create(username: body.username, displayName: body.displayName,
+        let user = try await stores.users.create(username: body.username, displayName: body.displayName,
                                                   passwordHash: hash, email: body.email, actor: request.auditActor, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(user.version)), body: .json(Self.user(user))))
     }
 
     func findUser(_ raw: String) async throws -> UserAccount {
-        guard let user = try await request.users.find(try Self.id(raw)) else {
+        guard let user = try await stores.users.find(try Self.id(raw)) else {
             throw Problem.notFound("Không tìm thấy người dùng.", english: "User not found.")
         }
         return user
@@ -58,7 +58,7 @@ extension ParAPI {
             try UserAccount.checkPassword(password)
             hash = try await Credentials.hash(password, on: request.application)
         }
-        let updated = try await request.users.update(user.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
+        let updated = try await stores.users.update(user.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
                                                      displayName: body.displayName, isActive: body.isActive,
                                                      passwordHash: hash, email: body.email, actor: request.auditActor, now: request.now)
         return .ok(.init(headers: .init(eTag: Self.etag(updated.version)), body: .json(Self.user(updated))))
@@ -72,7 +72,7 @@ extension ParAPI {
         guard let role = Role(rawValue: body.role.rawValue), let unitID = OrgUnit.ID(string: body.unitId) else {
             throw Problem(DomainError.invalid("Không tìm thấy đơn vị.", english: "The unit does not exist.", field: "unitId"))
         }
-        let grant = try await request.users.grant(role, on: unitID, to: user.id, actor: request.auditActor, now: request.now)
+        let grant = try await stores.users.grant(role, on: unitID, to: user.id, actor: request.auditActor, now: request.now)
         return .created(.init(body: .json(Self.grant(grant))))
     }
 
@@ -80,7 +80,7 @@ extension ParAPI {
         _ = try admin()
         let request = try self.request
         let user = try await findUser(input.path.userId)
-        try await request.users.revoke(try Self.id(input.path.grantId), of: user.id, actor: request.auditActor, now: request.now)
+        try await stores.users.revoke(try Self.id(input.path.grantId), of: user.id, actor: request.auditActor, now: request.now)
         return .noContent(.init())
     }
 

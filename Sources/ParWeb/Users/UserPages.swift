@@ -51,7 +51,7 @@ enum UserPages {
     static func renderUsers(_ request: Request, errors: [FormError]?, form: [String: String]) async throws -> Response {
         let en = Language.of(request) == .en
         let after = try? request.query.get(String.self, at: "after")
-        let page = try await request.users.list(afterUsername: after, limit: 100)
+        let page = try await request.stores.users.list(afterUsername: after, limit: 100)
         let rows = page.prefix(100).map { user in
             UserRow(username: user.username, displayName: user.displayName, active: user.isActive,
                     link: Paths.user.link(user.id),
@@ -77,7 +77,7 @@ enum UserPages {
             let password = form.password ?? ""
             try UserAccount.checkPassword(password)
             let hash = try await Credentials.hash(password, on: request.application)
-            let user = try await request.users.create(username: form.username ?? "", displayName: form.displayName ?? "",
+            let user = try await request.stores.users.create(username: form.username ?? "", displayName: form.displayName ?? "",
                                                       passwordHash: hash, email: form.email, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
         } catch {
@@ -116,7 +116,7 @@ enum UserPages {
 
     static func loadUser(_ request: Request) async throws -> UserAccount {
         guard let raw = request.parameters.get("userID"), let id = UserAccount.ID(string: raw),
-              let user = try await request.users.find(id) else {
+              let user = try await request.stores.users.find(id) else {
             throw Problem.notFound("Không tìm thấy người dùng.", english: "User not found.")
         }
         return user
@@ -131,7 +131,7 @@ enum UserPages {
         let en = Language.of(request) == .en
         var grants: [GrantRow] = []
         for grant in user.grants {
-            let unit = try await request.units.find(grant.unitID)?.unit
+            let unit = try await request.stores.units.find(grant.unitID)?.unit
             grants.append(GrantRow(role: grant.role.name(en: en),
                                    unitName: unit.map { "\($0.name) (\($0.key))" } ?? "—",
                                    unitLink: Paths.unit.link(grant.unitID),
@@ -160,10 +160,10 @@ enum UserPages {
                 throw DomainError.invalid("Hãy chọn vai trò.", english: "Choose a role.", field: "role")
             }
             guard let key = form.unitKey.map(VietnameseText.clean), !key.isEmpty,
-                  let unit = try await request.units.find(key: key) else {
+                  let unit = try await request.stores.units.find(key: key) else {
                 throw DomainError.invalid("Không tìm thấy đơn vị có mã khoá này.", english: "No unit has this key.", field: "unitKey")
             }
-            _ = try await request.users.grant(role, on: unit.unit.id, to: user.id, actor: request.auditActor, now: request.now)
+            _ = try await request.stores.users.grant(role, on: unit.unit.id, to: user.id, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -177,7 +177,7 @@ enum UserPages {
         guard let raw = request.parameters.get("grantID"), let grantID = RoleGrant.ID(string: raw) else {
             throw Problem.notFound()
         }
-        try await request.users.revoke(grantID, of: user.id, actor: request.auditActor, now: request.now)
+        try await request.stores.users.revoke(grantID, of: user.id, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
     }
 
@@ -193,7 +193,7 @@ enum UserPages {
             return try await renderUser(user, request: request, errors: [FormError(
                 field: "", message: Messages.text("user-pages.you-cannot-disable-your-own-account", Language.of(request)))])
         }
-        _ = try await request.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: active,
+        _ = try await request.stores.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: active,
                                            passwordHash: nil, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
     }
@@ -208,7 +208,7 @@ enum UserPages {
         let user = try await loadUser(request)
         do {
             let email = (try? request.content.decode(EmailForm.self))?.email ?? ""
-            _ = try await request.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: nil, passwordHash: nil,
+            _ = try await request.stores.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: nil, passwordHash: nil,
                                                email: email, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
         } catch {
@@ -277,7 +277,7 @@ enum UserPages {
 
     static func renderTokens(_ request: Request, newToken: String?, errors: [FormError]?) async throws -> Response {
         let principal = try request.requirePrincipal()
-        let rows = try await request.users.tokens(of: principal.userID).map {
+        let rows = try await request.stores.users.tokens(of: principal.userID).map {
             TokenRow(name: $0.name, prefix: $0.prefix, created: $0.createdAt.map(LocalTime.format) ?? "",
                      lastUsed: $0.lastUsedAt.map(LocalTime.format) ?? "", revoked: $0.revokedAt != nil,
                      revokeLink: Paths.tokenRevoke.link($0.id.uuidString.lowercased()))
@@ -298,7 +298,7 @@ enum UserPages {
         let minted = Credentials.newToken()
         do {
             let name = (try? request.content.decode(TokenForm.self))?.name ?? ""
-            _ = try await request.users.createToken(for: principal.userID, name: name, tokenHash: minted.hash,
+            _ = try await request.stores.users.createToken(for: principal.userID, name: name, tokenHash: minted.hash,
                                                     prefix: minted.prefix, actor: request.auditActor, now: request.now)
             return try await renderTokens(request, newToken: minted.token, errors: nil)
         } catch {
@@ -310,7 +310,7 @@ enum UserPages {
     @Sendable static func revokeToken(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         guard let raw = request.parameters.get("tokenID"), let id = UUID(uuidString: raw) else { throw Problem.notFound() }
-        try await request.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: request.now)
+        try await request.stores.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.tokens.link(), redirectType: .normal)
     }
 }
