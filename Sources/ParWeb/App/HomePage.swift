@@ -4,8 +4,9 @@ import Vapor
 
 /// `/`: for a visitor, the citizen's start page (search first, then the three tasks and the published
 /// results; staff sign in from there); for a signed-in officer, their units and what they may do there.
-enum HomePage {
-    static func register(_ routes: any RoutesBuilder) {
+struct HomePage {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.home.pattern, use: show)
     }
 
@@ -31,7 +32,7 @@ enum HomePage {
         let myRecord: String?
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response {
+    @Sendable func show(_ request: Request) async throws -> Response {
         guard let principal = request.principal else {
             struct Start: Encodable {}
             return try await Page.render("start", title: Messages.text("start.title", Language.of(request)), context: Start(), request: request)
@@ -39,7 +40,7 @@ enum HomePage {
         let en = Language.of(request) == .en
         var rows: [GrantRow] = []
         for grant in principal.grants {
-            let unit = try await request.stores.units.find(grant.unitID)?.unit
+            let unit = try await stores.units.find(grant.unitID)?.unit
             rows.append(GrantRow(role: grant.role.name(en: en),
                                  unitName: unit?.name ?? "—", unitLink: Paths.unit.link(grant.unitID),
                                  permissions: grant.role.permissions.map { label($0, en: en) }.sorted()))
@@ -58,12 +59,12 @@ enum HomePage {
         }
         return try await Page.render("home", title: Messages.text("ui.home", Language.of(request)),
                                      context: Context(dashboard: dashboard, grants: rows, missingYears: missing,
-                                                      myRecord: try await request.stores.personnel.person(user: principal.userID)
+                                                      myRecord: try await stores.personnel.person(user: principal.userID)
                                                           .map { _ in Paths.myPersonRecord.rawValue }),
                                      request: request)
     }
 
-    static func label(_ permission: Permission, en: Bool) -> String {
+    func label(_ permission: Permission, en: Bool) -> String {
         switch permission {
         case .viewRegistry: Messages.text("home-page.view-units", en: en)
         case .editRegistry: Messages.text("home-page.edit-units-and-reorganisations", en: en)

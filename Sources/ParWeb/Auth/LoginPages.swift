@@ -2,8 +2,9 @@ import ParCore
 import Vapor
 
 /// Sign-in and sign-out.
-enum LoginPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct LoginPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.login.pattern, use: form)
         routes.post(Paths.login.pattern, use: submit)
         routes.post(Paths.logout.pattern, use: logout)
@@ -21,14 +22,14 @@ enum LoginPages {
         var next: String?
     }
 
-    @Sendable static func form(_ request: Request) async throws -> Response {
+    @Sendable func form(_ request: Request) async throws -> Response {
         if request.principal != nil { return request.redirect(to: Paths.home.rawValue) }
         let next = (try? request.query.get(String.self, at: "next")) ?? ""
         return try await Page.render("login", title: Messages.text("ui.login", Language.of(request)),
                                      context: Form(next: next), request: request)
     }
 
-    @Sendable static func submit(_ request: Request) async throws -> Response {
+    @Sendable func submit(_ request: Request) async throws -> Response {
         let input = try request.content.decode(Submission.self)
         let username = input.username ?? ""
         do {
@@ -54,7 +55,7 @@ enum LoginPages {
         }
     }
 
-    @Sendable static func logout(_ request: Request) async throws -> Response {
+    @Sendable func logout(_ request: Request) async throws -> Response {
         request.session.destroy()
         return request.redirect(to: Paths.login.rawValue, redirectType: .normal)
     }

@@ -5,15 +5,16 @@ import Vapor
 
 /// The year's working-day calendar (public) and the administrator's form for
 /// the year's decisions (editCalendar).
-enum CalendarPages {
-    static func registerPublic(_ routes: any RoutesBuilder) {
+struct CalendarPages {
+    let stores: Stores
+    func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.calendar.pattern, use: show)
         routes.get("calendar") { request -> Response in
             request.redirect(to: Paths.calendar.link(LocalTime.today(request.now).year))
         }
     }
 
-    static func registerAdmin(_ routes: any RoutesBuilder) {
+    func registerAdmin(_ routes: any RoutesBuilder) {
         routes.get(Paths.calendarEdit.pattern, use: editForm)
         routes.post(Paths.calendarEdit.pattern, use: save)
     }
@@ -49,14 +50,14 @@ enum CalendarPages {
         let editLink: String?
     }
 
-    static func year(_ request: Request) throws -> Int {
+    func year(_ request: Request) throws -> Int {
         guard let raw = request.parameters.get("year"), let year = Int(raw), WorkingCalendar.supportedYears.contains(year) else {
             throw Problem.notFound("Chỉ có lịch các năm 1900–2100.", english: "Calendars exist for 1900–2100 only.")
         }
         return year
     }
 
-    static func kindLabel(_ kind: Holiday.Kind, en: Bool) -> String {
+    func kindLabel(_ kind: Holiday.Kind, en: Bool) -> String {
         switch kind {
         case .holiday: Messages.text("calendar-pages.public-holiday", en: en)
         case .compensatory: Messages.text("calendar-pages.compensatory-day-off", en: en)
@@ -65,10 +66,10 @@ enum CalendarPages {
         }
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response {
+    @Sendable func show(_ request: Request) async throws -> Response {
         let year = try year(request)
         let en = Language.of(request) == .en
-        let repository = request.stores.calendar
+        let repository = stores.calendar
         let calendar = try await repository.calendar()
         let holidays: [Holiday]
         do { holidays = try calendar.holidays(in: year) } catch { throw Problem(DomainError(error)) }
@@ -114,19 +115,19 @@ enum CalendarPages {
         let errors: [FormError]?
     }
 
-    static func admin(_ request: Request) throws {
+    func admin(_ request: Request) throws {
         try request.requirePrincipal().require(.editCalendar)
     }
 
-    @Sendable static func editForm(_ request: Request) async throws -> Response {
+    @Sendable func editForm(_ request: Request) async throws -> Response {
         try admin(request)
         let year = try year(request)
-        let stored = try await request.stores.calendar.year(year)
+        let stored = try await stores.calendar.year(year)
         return try await renderEdit(request, year: year, data: stored?.0 ?? YearCalendar(year: year),
                                     version: stored?.version ?? 0, errors: nil)
     }
 
-    static func renderEdit(_ request: Request, year: Int, data: YearCalendar, version: Int,
+    func renderEdit(_ request: Request, year: Int, data: YearCalendar, version: Int,
                            errors: [FormError]?) async throws -> Response {
         let span = data.tetSpan ?? .lastDayAndFirstFour
         let swaps = data.extraDaysOff.filter { $0.kind == .swapDayOff }.map { "\($0.date.iso) \($0.swappedWith?.iso ?? "")" }
@@ -149,7 +150,7 @@ enum CalendarPages {
     }
 
     /// Parses the form: swaps are lines "day-off worked-day", extra days off lines "date name".
-    static func decisions(year: Int, form: Form) throws(DomainError) -> YearCalendar {
+    func decisions(year: Int, form: Form) throws(DomainError) -> YearCalendar {
         var data = YearCalendar(year: year, source: form.source.map(VietnameseText.clean).flatMap { $0.isEmpty ? nil : $0 })
         if let before = form.tetBefore, let from = form.tetFrom {
             data.tetSpan = TetSpan(daysBeforeNewYear: before, daysFromNewYear: from)
@@ -181,18 +182,18 @@ enum CalendarPages {
         return data
     }
 
-    @Sendable static func save(_ request: Request) async throws -> Response {
+    @Sendable func save(_ request: Request) async throws -> Response {
         try admin(request)
         let year = try year(request)
         let form = (try? request.content.decode(Form.self)) ?? Form()
         do {
             let data = try decisions(year: year, form: form)
-            _ = try await request.stores.calendar.setYear(data, expectedVersion: form.version,
+            _ = try await stores.calendar.setYear(data, expectedVersion: form.version,
                                                                      actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.calendar.link(year), redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
-            let stored = try await request.stores.calendar.year(year)
+            let stored = try await stores.calendar.year(year)
             return try await renderEdit(request, year: year, data: (try? decisions(year: year, form: form)) ?? stored?.0 ?? YearCalendar(year: year),
                                         version: form.version ?? stored?.version ?? 0, errors: errors)
         }

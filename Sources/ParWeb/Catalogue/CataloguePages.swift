@@ -6,8 +6,9 @@ import Vapor
 /// The public procedure catalogue (search, browse by field and agency, the
 /// procedure page and its print view, the simplification report, CSV export)
 /// and the officers' editor (editCatalogue, checked by `CatalogueService.requireEdit`).
-enum CataloguePages {
-    static func registerPublic(_ routes: any RoutesBuilder) {
+struct CataloguePages {
+    let stores: Stores
+    func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.procedures.pattern, use: list)
         routes.get(Paths.catalogueExport.pattern, use: export)
         routes.get(Paths.catalogueExportXLSX.pattern, use: exportXLSX)
@@ -15,7 +16,7 @@ enum CataloguePages {
         routes.get(Paths.simplification.pattern, use: simplification)
     }
 
-    static func registerOfficer(_ routes: any RoutesBuilder) {
+    func registerOfficer(_ routes: any RoutesBuilder) {
         routes.get(Paths.procedureNew.pattern, use: newForm)
         routes.post(Paths.procedureNew.pattern, use: create)
         routes.get(Paths.procedureEdit.pattern, use: editForm)
@@ -54,20 +55,20 @@ enum CataloguePages {
         let canEdit: Bool
     }
 
-    static func row(_ p: Procedure, en: Bool) -> Row {
+    func row(_ p: Procedure, en: Bool) -> Row {
         Row(code: p.code, name: p.name, field: p.field, agency: p.agency,
             time: Format.processingTime(p.processingTime, en: en),
             online: domainText(p.onlineLevel.vietnamese, p.onlineLevel.rawValue, en: en), link: Paths.procedure.link(p.code))
     }
 
-    @Sendable static func list(_ request: Request) async throws -> Response {
+    @Sendable func list(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let q = VietnameseText.clean((try? request.query.get(String.self, at: "q")) ?? "")
         let field = VietnameseText.clean((try? request.query.get(String.self, at: "field")) ?? "")
         let unitRaw = (try? request.query.get(String.self, at: "unit")) ?? ""
         let level = (try? request.query.get(String.self, at: "level")).flatMap(Procedure.Level.init(rawValue:))
         let offset = max(0, (try? request.query.get(Int.self, at: "offset")) ?? 0)
-        let repository = request.stores.procedures
+        let repository = stores.procedures
         let searched = !q.isEmpty || !field.isEmpty || !unitRaw.isEmpty || level != nil
         var results: [Row] = [], total = 0, next: String?
         do {
@@ -127,18 +128,18 @@ enum CataloguePages {
         let editLink: String?
     }
 
-    static func load(_ request: Request) async throws -> Procedure {
+    func load(_ request: Request) async throws -> Procedure {
         guard let code = request.parameters.get("code"),
-              let procedure = try await request.stores.procedures.find(code: code) else {
+              let procedure = try await stores.procedures.find(code: code) else {
             throw Problem.notFound("Không tìm thấy thủ tục.", english: "Procedure not found.")
         }
         return procedure
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response {
+    @Sendable func show(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let p = try await load(request)
-        let versions = try await request.stores.procedures.versions(of: p.id).map {
+        let versions = try await stores.procedures.versions(of: p.id).map {
             VersionRow(version: $0.version, time: Format.processingTime($0.procedure.processingTime, en: en), decision: $0.decision ?? "",
                        effectiveFrom: LocalTime.format($0.effectiveFrom), changedAt: LocalTime.format($0.changedAt))
         }
@@ -158,10 +159,10 @@ enum CataloguePages {
         return try await Page.render("procedure", title: p.name, context: context, request: request)
     }
 
-    @Sendable static func export(_ request: Request) async throws -> Response {
-        let repository = request.stores.procedures
+    @Sendable func export(_ request: Request) async throws -> Response {
+        let repository = stores.procedures
         let page = try await repository.search(.init(offset: 0, limit: 100_000))
-        let units = try await request.stores.units.all()
+        let units = try await stores.units.all()
         let keys = Dictionary(units.map { ($0.id, $0.key) }, uniquingKeysWith: { a, _ in a })
         let body = ProcedureImportFile.csv(page.items, unitKeys: keys)
         return Response(status: .ok, headers: [
@@ -171,8 +172,8 @@ enum CataloguePages {
     }
 
     /// The catalogue as an Excel workbook: one row per procedure.
-    @Sendable static func exportXLSX(_ request: Request) async throws -> Response {
-        let page = try await request.stores.procedures.search(.init(offset: 0, limit: 100_000))
+    @Sendable func exportXLSX(_ request: Request) async throws -> Response {
+        let page = try await stores.procedures.search(.init(offset: 0, limit: 100_000))
         let header = ["Mã / Code", "Tên thủ tục / Name", "Lĩnh vực / Field", "Cấp / Level", "Cơ quan thực hiện / Agency",
                       "Thời hạn / Time", "Đơn vị thời hạn / Unit", "Trực tuyến / Online", "Tổng phí, lệ phí (đồng) / Fees (VND)",
                       "Công khai đủ / Complete"].map(XLSXWriter.Cell.text)
@@ -212,12 +213,12 @@ enum CataloguePages {
         let errors: [FormError]?
     }
 
-    @Sendable static func simplification(_ request: Request) async throws -> Response {
+    @Sendable func simplification(_ request: Request) async throws -> Response {
         let fromText = (try? request.query.get(String.self, at: "from")) ?? "2021-01-01"
         let toText = (try? request.query.get(String.self, at: "to")) ?? LocalTime.today(request.now).iso
         let field = VietnameseText.clean((try? request.query.get(String.self, at: "field")) ?? "")
         let targetText = (try? request.query.get(String.self, at: "target")) ?? "20"
-        let repository = request.stores.procedures
+        let repository = stores.procedures
         let fields = try await repository.fields().map(\.field)
         var context = ReportContext(from: fromText, to: toText, field: field, target: targetText, fields: fields, rows: [],
                                     procedureCount: 0, percent: "—", meetsTarget: nil, errors: nil)
@@ -296,7 +297,7 @@ enum CataloguePages {
         var version: Int?
     }
 
-    static func formValues(_ p: Procedure, unitKey: String) -> [String: String] {
+    func formValues(_ p: Procedure, unitKey: String) -> [String: String] {
         [
             "code": p.code, "name": p.name, "field": p.field, "unitKey": unitKey, "agency": p.agency,
             "applicants": p.applicants, "steps": p.steps.joined(separator: "\n"),
@@ -309,13 +310,13 @@ enum CataloguePages {
         ]
     }
 
-    static func renderEditor(_ request: Request, procedure: Procedure?, values: [String: String], selected: Form?,
+    func renderEditor(_ request: Request, procedure: Procedure?, values: [String: String], selected: Form?,
                              errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
         let p = procedure
         let level = selected?.level ?? p?.level.rawValue ?? "commune"
         let unitKey = values["unitKey"] ?? ""
-        let departments = try await request.stores.units.all()
+        let departments = try await stores.units.all()
             .filter { $0.kind == .department && $0.validTo == nil }.sorted { VietnameseText.precedes($0.name, $1.name) }
         let chosenMethods = Set(selected?.methods ?? p?.methods.map(\.rawValue) ?? ["counter"])
         let online = selected?.onlineLevel ?? p?.onlineLevel.rawValue ?? "none"
@@ -340,20 +341,20 @@ enum CataloguePages {
                                      context: context, request: request, failed: errors != nil)
     }
 
-    @Sendable static func newForm(_ request: Request) async throws -> Response {
+    @Sendable func newForm(_ request: Request) async throws -> Response {
         try request.requirePrincipal().require(.editCatalogue)
         return try await renderEditor(request, procedure: nil, values: [:], selected: nil, errors: nil)
     }
 
-    @Sendable static func editForm(_ request: Request) async throws -> Response {
+    @Sendable func editForm(_ request: Request) async throws -> Response {
         let p = try await load(request)
         try await CatalogueService.requireEdit(p.unitID, request: request)
-        let key = try await p.unitID.asyncMap { try await request.stores.units.find($0)?.unit.key } ?? nil
+        let key = try await p.unitID.asyncMap { try await stores.units.find($0)?.unit.key } ?? nil
         return try await renderEditor(request, procedure: p, values: formValues(p, unitKey: key ?? ""), selected: nil, errors: nil)
     }
 
     /// Builds a procedure from the editor's fields.
-    static func procedure(from form: Form, id: Procedure.ID, request: Request) async throws -> Procedure {
+    func procedure(from form: Form, id: Procedure.ID, request: Request) async throws -> Procedure {
         func lines(_ text: String?) -> [String] {
             (text ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
@@ -373,7 +374,7 @@ enum CataloguePages {
         }
         var unitID: OrgUnit.ID?
         if let key = form.unitKey.map(VietnameseText.clean), !key.isEmpty {
-            guard let unit = try await request.stores.units.find(key: key) else {
+            guard let unit = try await stores.units.find(key: key) else {
                 throw DomainError.invalid("Không tìm thấy cơ quan thực hiện.", english: "The implementing unit does not exist.", field: "unitKey")
             }
             unitID = unit.unit.id
@@ -402,7 +403,7 @@ enum CataloguePages {
             fullOnlineEligible: form.fullOnlineEligible == "1", interAgencySteps: steps)
     }
 
-    static func publication(_ form: Form) throws -> ProcedureRepository.Publication {
+    func publication(_ form: Form) throws -> ProcedureRepository.Publication {
         let text = (form.effectiveFrom ?? "").trimmingCharacters(in: .whitespaces)
         var date: LocalDate?
         if !text.isEmpty {
@@ -414,7 +415,7 @@ enum CataloguePages {
         return .init(decision: form.decision, effectiveFrom: date)
     }
 
-    static func values(_ form: Form) -> [String: String] {
+    func values(_ form: Form) -> [String: String] {
         var values: [String: String] = [:]
         let mirror = Mirror(reflecting: form)
         for child in mirror.children {
@@ -425,13 +426,13 @@ enum CataloguePages {
         return values
     }
 
-    @Sendable static func create(_ request: Request) async throws -> Response {
+    @Sendable func create(_ request: Request) async throws -> Response {
         try request.requirePrincipal().require(.editCatalogue)
         let form = (try? request.content.decode(Form.self)) ?? Form()
         do {
             let proposed = try await procedure(from: form, id: .random(), request: request)
             try await CatalogueService.requireEdit(proposed.unitID, request: request)
-            let created = try await request.stores.procedures.create(proposed, publication: try publication(form),
+            let created = try await stores.procedures.create(proposed, publication: try publication(form),
                                                                               actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.procedure.link(created.code), redirectType: .normal)
         } catch {
@@ -440,14 +441,14 @@ enum CataloguePages {
         }
     }
 
-    @Sendable static func update(_ request: Request) async throws -> Response {
+    @Sendable func update(_ request: Request) async throws -> Response {
         let current = try await load(request)
         try await CatalogueService.requireEdit(current.unitID, request: request)
         let form = (try? request.content.decode(Form.self)) ?? Form()
         do {
             let proposed = try await procedure(from: form, id: current.id, request: request)
             if proposed.unitID != current.unitID { try await CatalogueService.requireEdit(proposed.unitID, request: request) }
-            let updated = try await request.stores.procedures.update(
+            let updated = try await stores.procedures.update(
                 current.id, expectedVersion: form.version, publication: try publication(form),
                 actor: request.auditActor, now: request.now) { procedure in
                     let version = procedure.version

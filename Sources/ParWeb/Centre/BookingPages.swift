@@ -6,8 +6,9 @@ import Vapor
 /// Booking a time at a service centre (public): choose a field and a day, see each slot's free
 /// places, book with an optional name; the confirmation shows the code (and its QR code for
 /// the kiosk) and a secret that cancels the booking.
-enum BookingPages {
-    static func registerPublic(_ routes: any RoutesBuilder) {
+struct BookingPages {
+    let stores: Stores
+    func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.appointmentBook.pattern, use: form)
         routes.post(Paths.appointmentBook.pattern, use: book)
         routes.get(Paths.appointmentStatus.pattern, use: status)
@@ -38,19 +39,19 @@ enum BookingPages {
         let errors: [FormError]?
     }
 
-    static func renderForm(_ request: Request, form: [String: String]? = nil, errors: [FormError]? = nil) async throws -> Response {
+    func renderForm(_ request: Request, form: [String: String]? = nil, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let unit = try await QueuePages.centre(request)
-        let repository = request.stores.centres
+        let repository = stores.centres
         let settings = try await repository.settings(unit.id)
-        let calendar = try await request.stores.calendar.calendar()
+        let calendar = try await stores.calendar.calendar()
         let days = settings.bookableDays(from: request.now, isWorkingDay: { (try? calendar.isWorkingDay($0)) ?? false })
         let fields = try await repository.fieldChoices(unit.id)
         let field = form?["field"] ?? (try? request.query.get(String.self, at: "field")) ?? ""
         let day = LocalDate(iso: form?["day"] ?? (try? request.query.get(String.self, at: "day")) ?? "").flatMap { days.contains($0) ? $0 : nil }
         var slots: [SlotLine] = []
         if let day, fields.contains(field) {
-            for (slot, booked) in try await request.stores.appointments.availability(unit: unit.id, field: field, day: day, settings: settings)
+            for (slot, booked) in try await stores.appointments.availability(unit: unit.id, field: field, day: day, settings: settings)
             where slot.startInstant > request.now {
                 slots.append(SlotLine(value: slot.key, label: "\(slot.key) (\(slot.minutes) \(Messages.text("booking-pages.min", en: en)))", free: max(0, settings.capacityPerSlot - booked)))
             }
@@ -64,9 +65,9 @@ enum BookingPages {
         return try await Page.render("appointment-book", title: Messages.text("appointment-book.book-a-time", en: en), context: context, request: request, failed: errors != nil)
     }
 
-    @Sendable static func form(_ request: Request) async throws -> Response { try await renderForm(request) }
+    @Sendable func form(_ request: Request) async throws -> Response { try await renderForm(request) }
 
-    @Sendable static func book(_ request: Request) async throws -> Response {
+    @Sendable func book(_ request: Request) async throws -> Response {
         let unit = try await QueuePages.centre(request)
         let form = try request.content.decode([String: String].self)
         do {
@@ -93,10 +94,10 @@ enum BookingPages {
         let kiosk: String
     }
 
-    static func renderStatus(_ request: Request, _ a: Appointment, secret: String, isNew: Bool) async throws -> Response {
+    func renderStatus(_ request: Request, _ a: Appointment, secret: String, isNew: Bool) async throws -> Response {
         let en = Language.of(request) == .en
         let context = StatusContext(
-            code: a.code, secret: secret, isNew: isNew, centre: try await request.stores.units.find(a.unitID)?.unit.name ?? "", field: a.field,
+            code: a.code, secret: secret, isNew: isNew, centre: try await stores.units.find(a.unitID)?.unit.name ?? "", field: a.field,
             day: a.slot.day.shown, slot: a.slot.key,
             status: a.status.name(en: en), canCancel: a.status == .booked,
             qr: try? QRCode(text: a.code, correction: .medium).svg(moduleSize: 4, quietZone: 4, title: Messages.text("booking-pages.qr-code-appointment-code", en: en)),
@@ -106,23 +107,23 @@ enum BookingPages {
         return response
     }
 
-    static func lookedUp(_ request: Request, code: String?, secret: String?) async throws -> Appointment {
-        guard let code, let secret, let found = try await request.stores.appointments.lookup(code: code, secret: secret) else {
+    func lookedUp(_ request: Request, code: String?, secret: String?) async throws -> Appointment {
+        guard let code, let secret, let found = try await stores.appointments.lookup(code: code, secret: secret) else {
             throw Problem.notFound("Không tìm thấy lịch hẹn với mã và mã bí mật này.", english: "No appointment has this code and secret.")
         }
         return found
     }
 
-    @Sendable static func status(_ request: Request) async throws -> Response {
+    @Sendable func status(_ request: Request) async throws -> Response {
         let code = try? request.query.get(String.self, at: "code"), secret = try? request.query.get(String.self, at: "secret")
         return try await renderStatus(request, try await lookedUp(request, code: code, secret: secret), secret: secret ?? "",
                                       isNew: (try? request.query.get(String.self, at: "new")) == "1")
     }
 
-    @Sendable static func cancel(_ request: Request) async throws -> Response {
+    @Sendable func cancel(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         let found = try await lookedUp(request, code: form["code"], secret: form["secret"])
-        let cancelled = try await request.stores.appointments.cancel(code: found.code, secret: form["secret"] ?? "", now: request.now)
+        let cancelled = try await stores.appointments.cancel(code: found.code, secret: form["secret"] ?? "", now: request.now)
         return try await renderStatus(request, cancelled, secret: form["secret"] ?? "", isNew: false)
     }
 }

@@ -7,8 +7,9 @@ import Vapor
 /// settings), a desk's work page (call next, recall, skip, transfer, finish and link the
 /// dossier), the touch page beside the desk where the citizen rates the service, queue
 /// statistics with CSV/XLSX, and the payment reconciliation report.
-enum CentrePages {
-    static func register(_ routes: any RoutesBuilder) {
+struct CentrePages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.centres.pattern, use: home)
         routes.get(Paths.centre.pattern, use: show)
         routes.post(Paths.centreSettings.pattern, use: saveSettings)
@@ -26,7 +27,7 @@ enum CentrePages {
     typealias Option = PlanPages.Option
 
     /// The centres the user works at: where they may operate a desk or manage the centre.
-    @Sendable static func home(_ request: Request) async throws -> Response {
+    @Sendable func home(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         let roots = principal.scopeRoots(for: .operateDesk).union(principal.scopeRoots(for: .manageCentre))
         guard !roots.isEmpty else { throw Problem.forbidden() }
@@ -34,7 +35,7 @@ enum CentrePages {
         struct Line: Encodable { let name: String; let link: String }
         var lines: [Line] = []
         for id in roots {
-            if let record = try await request.stores.units.find(id) { lines.append(Line(name: record.unit.name, link: Paths.centre.link(id))) }
+            if let record = try await stores.units.find(id) { lines.append(Line(name: record.unit.name, link: Paths.centre.link(id))) }
         }
         struct Context: Encodable { let centres: [Line] }
         let en = Language.of(request) == .en
@@ -43,9 +44,9 @@ enum CentrePages {
     }
 
     /// The centre in the path, if the user may `permission` there (or manage it).
-    static func centre(_ request: Request, _ permission: Permission) async throws -> UnitRecord {
+    func centre(_ request: Request, _ permission: Permission) async throws -> UnitRecord {
         let principal = try request.requirePrincipal()
-        guard let raw = request.parameters.get("unitID"), let id = OrgUnit.ID(string: raw), let record = try await request.stores.units.find(id) else {
+        guard let raw = request.parameters.get("unitID"), let id = OrgUnit.ID(string: raw), let record = try await stores.units.find(id) else {
             throw Problem.notFound("Không tìm thấy trung tâm.", english: "No such centre.")
         }
         guard principal.may(permission, onUnitWithAncestry: record.ancestry) || principal.may(.manageCentre, onUnitWithAncestry: record.ancestry) else {
@@ -54,9 +55,9 @@ enum CentrePages {
         return record
     }
 
-    static func desk(_ request: Request, of unit: OrgUnit.ID) async throws -> ServiceDesk {
+    func desk(_ request: Request, of unit: OrgUnit.ID) async throws -> ServiceDesk {
         guard let raw = request.parameters.get("deskID"), let id = ServiceDesk.ID(string: raw),
-              let desk = try await request.stores.centres.desk(id), desk.unitID == unit else {
+              let desk = try await stores.centres.desk(id), desk.unitID == unit else {
             throw Problem.notFound("Không tìm thấy quầy.", english: "No such desk.")
         }
         return desk
@@ -108,17 +109,17 @@ enum CentrePages {
         let errors: [FormError]?
     }
 
-    static func renderCentre(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+    func renderCentre(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await centre(request, .operateDesk)
         let unit = record.unit
         let principal = try request.requirePrincipal()
-        let repository = request.stores.centres
+        let repository = stores.centres
         let today = VietnamTime.localDate(of: request.now)
         let desks = try await repository.desks(unit.id)
         let names = Dictionary(uniqueKeysWithValues: desks.map { ($0.id, "\($0.number)") })
         let tickets = try await repository.tickets(unit.id, from: today, through: today)
-        let appointments = try await request.stores.appointments.appointments(unit: unit.id, day: today)
+        let appointments = try await stores.appointments.appointments(unit: unit.id, day: today)
         let context = CentreContext(
             name: unit.name, canManage: principal.may(.manageCentre, onUnitWithAncestry: record.ancestry),
             desks: desks.map { DeskLine(number: $0.number, name: $0.name, fields: $0.fields,
@@ -136,9 +137,9 @@ enum CentrePages {
         return try await Page.render("centre", title: unit.name, context: context, request: request, failed: errors != nil)
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response { try await renderCentre(request) }
+    @Sendable func show(_ request: Request) async throws -> Response { try await renderCentre(request) }
 
-    @Sendable static func saveSettings(_ request: Request) async throws -> Response {
+    @Sendable func saveSettings(_ request: Request) async throws -> Response {
         let record = try await centre(request, .manageCentre)
         let form = try request.content.decode([String: String].self)
         do {
@@ -157,7 +158,7 @@ enum CentrePages {
         return request.redirect(to: Paths.centre.link(record.unit.id))
     }
 
-    @Sendable static func saveDesk(_ request: Request) async throws -> Response {
+    @Sendable func saveDesk(_ request: Request) async throws -> Response {
         let record = try await centre(request, .manageCentre)
         let form = try request.content.decode([String: String].self)
         do {
@@ -205,11 +206,11 @@ enum CentrePages {
         let appointment: Bool
     }
 
-    static func renderDesk(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+    func renderDesk(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await centre(request, .operateDesk)
         let desk = try await desk(request, of: record.unit.id)
-        let repository = request.stores.centres
+        let repository = stores.centres
         let today = VietnamTime.localDate(of: request.now)
         let tickets = try await repository.tickets(record.unit.id, from: today, through: today, status: [.waiting, .called])
         let current = tickets.last { $0.status == .called && $0.deskID == desk.id }
@@ -226,13 +227,13 @@ enum CentrePages {
                                      failed: errors != nil)
     }
 
-    @Sendable static func desk(_ request: Request) async throws -> Response { try await renderDesk(request) }
+    @Sendable func desk(_ request: Request) async throws -> Response { try await renderDesk(request) }
 
-    @Sendable static func deskAction(_ request: Request) async throws -> Response {
+    @Sendable func deskAction(_ request: Request) async throws -> Response {
         let record = try await centre(request, .operateDesk)
         let desk = try await desk(request, of: record.unit.id)
         let form = try request.content.decode([String: String].self)
-        let repository = request.stores.centres
+        let repository = stores.centres
         do {
             if form["action"] == "next" {
                 let principal = try request.requirePrincipal()
@@ -254,7 +255,7 @@ enum CentrePages {
                 case "finish":
                     var dossier: Dossier.ID?
                     if let code = form["dossierCode"].map(VietnameseText.clean), !code.isEmpty {
-                        guard code.count <= 60, let found = try await request.stores.dossiers.find(code: code) else {
+                        guard code.count <= 60, let found = try await stores.dossiers.find(code: code) else {
                             throw DomainError.invalid("Không có hồ sơ với mã này.", english: "No dossier has this code.", field: "dossierCode")
                         }
                         dossier = found.id
@@ -284,11 +285,11 @@ enum CentrePages {
         let errors: [FormError]?
     }
 
-    static func renderRate(_ request: Request, thanks: Bool = false, errors: [FormError]? = nil) async throws -> Response {
+    func renderRate(_ request: Request, thanks: Bool = false, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await centre(request, .operateDesk)
         let desk = try await desk(request, of: record.unit.id)
-        let ticket = try await request.stores.centres.awaitingRating(desk: desk.id, now: request.now)
+        let ticket = try await stores.centres.awaitingRating(desk: desk.id, now: request.now)
         let context = RateContext(
             desk: QueuePages.DeskLabel(number: desk.number, name: desk.name), ticket: ticket?.label, ticketId: ticket?.id.description,
             levels: CounterRatingLevel.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: false) },
@@ -297,20 +298,20 @@ enum CentrePages {
         return try await Page.render("rate", title: Messages.text("rate.rate-our-service", en: en), context: context, request: request, failed: errors != nil)
     }
 
-    @Sendable static func ratePage(_ request: Request) async throws -> Response {
+    @Sendable func ratePage(_ request: Request) async throws -> Response {
         try await renderRate(request, thanks: (try? request.query.get(String.self, at: "thanks")) == "1")
     }
 
-    @Sendable static func rate(_ request: Request) async throws -> Response {
+    @Sendable func rate(_ request: Request) async throws -> Response {
         let record = try await centre(request, .operateDesk)
         let desk = try await desk(request, of: record.unit.id)
         let form = try request.content.decode([String: String].self)
         do {
-            guard let raw = form["ticketId"], let id = QueueTicket.ID(string: raw), let ticket = try await request.stores.centres.ticket(id),
+            guard let raw = form["ticketId"], let id = QueueTicket.ID(string: raw), let ticket = try await stores.centres.ticket(id),
                   ticket.deskID == desk.id else {
                 throw DomainError(.notFound, "Không có lượt phục vụ để đánh giá.", english: "No service to rate.")
             }
-            try await QueuePages.rate(ticket, form: form, request: request)
+            try await QueuePages(stores: stores).rate(ticket, form: form, request: request)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await renderRate(request, errors: errors)
@@ -329,12 +330,12 @@ enum CentrePages {
         let ratings: [ServiceCentreRepository.RatingTally]
     }
 
-    static func statsQuery(_ request: Request) async throws -> StatsQuery {
+    func statsQuery(_ request: Request) async throws -> StatsQuery {
         let record = try await centre(request, .manageCentre)
         let today = VietnamTime.localDate(of: request.now)
         let (from, through) = try period(request, days: 30)
         let grouping = (try? request.query.get(String.self, at: "by")).flatMap(QueueStats.Grouping.init(rawValue:)) ?? .field
-        let repository = request.stores.centres
+        let repository = stores.centres
         let desks = Dictionary(uniqueKeysWithValues: try await repository.desks(record.unit.id).map { ($0.id, "\($0.number) — \($0.name)") })
         let tickets = try await repository.tickets(record.unit.id, from: from, through: through)
         let deskName: (ServiceDesk.ID?) -> String = { $0.flatMap { desks[$0] } ?? "—" }
@@ -346,7 +347,7 @@ enum CentrePages {
     }
 
     /// `from` … `through` from the query (default: the last `days` days through today), at most a year.
-    static func period(_ request: Request, days: Int) throws -> (LocalDate, LocalDate) {
+    func period(_ request: Request, days: Int) throws -> (LocalDate, LocalDate) {
         let today = VietnamTime.localDate(of: request.now)
         let from = (try? request.query.get(String.self, at: "from")).flatMap(LocalDate.init(iso:)) ?? today.adding(days: 1 - days)
         let through = (try? request.query.get(String.self, at: "through")).flatMap(LocalDate.init(iso:)) ?? today
@@ -356,9 +357,9 @@ enum CentrePages {
         return (from, through)
     }
 
-    static func minutes(_ value: Double?, en: Bool) -> String { Format.number(value, en: en, digits: 1) }
+    func minutes(_ value: Double?, en: Bool) -> String { Format.number(value, en: en, digits: 1) }
 
-    static func table(_ q: StatsQuery, en: Bool) -> [[String]] {
+    func table(_ q: StatsQuery, en: Bool) -> [[String]] {
         var rows = [[Messages.text("common.group", en: en), Messages.text("centre-pages.issued", en: en), Messages.text("centre-pages.served", en: en), Messages.text("centre-pages.abandoned", en: en),
                      Messages.text("centre-pages.mean-wait-min", en: en), Messages.text("centre-pages.90-waited-at-most-min", en: en),
                      Messages.text("centre-pages.mean-service-min", en: en)]]
@@ -383,7 +384,7 @@ enum CentrePages {
         let xlsx: String
     }
 
-    @Sendable static func stats(_ request: Request) async throws -> Response {
+    @Sendable func stats(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let q = try await statsQuery(request)
         let table = table(q, en: en)
@@ -403,7 +404,7 @@ enum CentrePages {
         return try await Page.render("centre-stats", title: Messages.text("common.queue-statistics", en: en), context: context, request: request)
     }
 
-    static func statsExport(_ request: Request, xlsx: Bool) async throws -> Response {
+    func statsExport(_ request: Request, xlsx: Bool) async throws -> Response {
         let q = try await statsQuery(request)
         let rows = table(q, en: Language.of(request) == .en)
         let name = "queue-\(q.from.iso)-\(q.through.iso)-\(q.grouping.rawValue)"
@@ -422,13 +423,13 @@ enum CentrePages {
         let total: String
     }
 
-    @Sendable static func reconciliation(_ request: Request) async throws -> Response {
+    @Sendable func reconciliation(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await centre(request, .manageCentre)
-        let repository = request.stores.payments
+        let repository = stores.payments
         try await repository.expire(olderThan: request.application.parConfig.paymentTimeout, now: request.now)
         let (from, through) = try period(request, days: 7)
-        let units = try await request.stores.units.subtreeIDs(of: [record.unit.id])
+        let units = try await stores.units.subtreeIDs(of: [record.unit.id])
         let (lines, callbacks) = try await repository.reconciliation(units: units, from: from, through: through)
         let total = lines.filter { $0.status == .succeeded }.reduce(0) { $0 + $1.amountVND }
         let context = ReconciliationContext(

@@ -7,13 +7,14 @@ import Vapor
 /// an online payment whose link the citizen follows (`/pay/{id}`) to the provider; the built-in
 /// test provider's checkout page sends the same signed callbacks a real provider would —
 /// success, failure, none (time-out), or duplicated and out of order.
-enum PaymentPages {
-    static func registerStaff(_ routes: any RoutesBuilder) {
+struct PaymentPages {
+    let stores: Stores
+    func registerStaff(_ routes: any RoutesBuilder) {
         routes.get(Paths.dossierPayments.pattern, use: list)
         routes.post(Paths.dossierPayments.pattern, use: create)
     }
 
-    static func registerPublic(_ routes: any RoutesBuilder) {
+    func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.payment.pattern, use: pay)
         routes.get(Paths.testProvider.pattern, use: testCheckout)
         routes.post(Paths.testProvider.pattern, use: testComplete)
@@ -45,17 +46,17 @@ enum PaymentPages {
         let errors: [FormError]?
     }
 
-    static func line(_ p: Payment, en: Bool) -> PaymentLine {
+    func line(_ p: Payment, en: Bool) -> PaymentLine {
         PaymentLine(method: p.method == .online ? (Messages.text("common.online", en: en)) : (Messages.text("payment-pages.at-the-counter", en: en)), provider: p.provider,
                     amount: Format.money(p.amountVND, en: en), status: p.status.name(en: en), reference: p.reference ?? "",
                     createdAt: LocalTime.format(p.createdAt), paidAt: p.paidAt.map(LocalTime.format) ?? "", link: Paths.payment.link(p.id))
     }
 
-    static func renderList(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+    func renderList(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let dossier = try await DossierService.viewable(request)
-        let procedure = try await request.stores.procedures.find(dossier.procedureID)
-        let payments = try await request.stores.payments.payments(of: dossier.id)
+        let procedure = try await stores.procedures.find(dossier.procedureID)
+        let payments = try await stores.payments.payments(of: dossier.id)
         let due = procedure.map(Payment.due) ?? 0
         let context = ListContext(
             code: dossier.code, dossierLink: Paths.dossier.link(dossier.id),
@@ -67,9 +68,9 @@ enum PaymentPages {
                                      failed: errors != nil)
     }
 
-    @Sendable static func list(_ request: Request) async throws -> Response { try await renderList(request) }
+    @Sendable func list(_ request: Request) async throws -> Response { try await renderList(request) }
 
-    @Sendable static func create(_ request: Request) async throws -> Response {
+    @Sendable func create(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.viewable(request)
         let form = try request.content.decode([String: String].self)
         do {
@@ -85,8 +86,8 @@ enum PaymentPages {
 
     // MARK: The payer's page
 
-    static func payment(_ request: Request) async throws -> Payment {
-        guard let raw = request.parameters.get("paymentID"), let id = Payment.ID(string: raw), let payment = try await request.stores.payments.find(id) else {
+    func payment(_ request: Request) async throws -> Payment {
+        guard let raw = request.parameters.get("paymentID"), let id = Payment.ID(string: raw), let payment = try await stores.payments.find(id) else {
             throw Problem.notFound("Không tìm thấy khoản thanh toán.", english: "No such payment.")
         }
         return payment
@@ -102,10 +103,10 @@ enum PaymentPages {
 
     /// What the payer sees: the dossier code, the amount and the status (no personal data), with
     /// the provider's checkout while the payment is open.
-    @Sendable static func pay(_ request: Request) async throws -> Response {
+    @Sendable func pay(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let p = try await payment(request)
-        let dossier = try await request.stores.dossiers.find(p.dossierID)
+        let dossier = try await stores.dossiers.find(p.dossierID)
         let provider = PaymentProviders.find(p.provider, app: request.application)
         let open = p.method == .online && p.status != .succeeded
         let context = PayContext(code: dossier?.code ?? "", amount: Format.money(p.amountVND, en: en), status: p.status.name(en: en),
@@ -124,10 +125,10 @@ enum PaymentPages {
         let back: String
     }
 
-    @Sendable static func testCheckout(_ request: Request) async throws -> Response {
+    @Sendable func testCheckout(_ request: Request) async throws -> Response {
         let p = try await payment(request)
         guard p.provider == PaymentProviders.testName, request.application.parConfig.testPayments else { throw Problem.notFound() }
-        let dossier = try await request.stores.dossiers.find(p.dossierID)
+        let dossier = try await stores.dossiers.find(p.dossierID)
         return try await Page.render("test-provider", title: "Test payment provider", context: TestContext(
             code: dossier?.code ?? "", amount: Format.money(p.amountVND, en: Language.of(request) == .en), action: Paths.testProvider.link(p.id), back: Paths.payment.link(p.id)),
             request: request)
@@ -135,7 +136,7 @@ enum PaymentPages {
 
     /// The test provider's answer: it signs and delivers callbacks through the same verification
     /// as `POST /api/v1/payments/callbacks/{provider}`.
-    @Sendable static func testComplete(_ request: Request) async throws -> Response {
+    @Sendable func testComplete(_ request: Request) async throws -> Response {
         let p = try await payment(request)
         guard p.provider == PaymentProviders.testName, request.application.parConfig.testPayments,
               let provider = PaymentProviders.find(PaymentProviders.testName, app: request.application) else { throw Problem.notFound() }

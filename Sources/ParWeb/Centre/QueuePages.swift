@@ -7,8 +7,9 @@ import Vapor
 /// The public side of the service centre floor: the kiosk that issues numbered tickets (or
 /// checks a booking in), the ticket page a citizen follows on the phone (and rates from), and
 /// the display board, updated live by Server-Sent Events with a polling fallback.
-enum QueuePages {
-    static func registerPublic(_ routes: any RoutesBuilder) {
+struct QueuePages {
+    let stores: Stores
+    func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.kiosk.pattern, use: kiosk)
         routes.post(Paths.kiosk.pattern, use: issue)
         routes.get(Paths.queueTicket.pattern, use: ticket)
@@ -32,22 +33,22 @@ enum QueuePages {
         let errors: [FormError]?
     }
 
-    static func renderKiosk(_ request: Request, code: String = "", errors: [FormError]? = nil) async throws -> Response {
+    func renderKiosk(_ request: Request, code: String = "", errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let unit = try await centre(request)
-        let fields = try await request.stores.centres.fieldChoices(unit.id)
+        let unit = try await Self.centre(request)
+        let fields = try await stores.centres.fieldChoices(unit.id)
         return try await Page.render("kiosk", title: Messages.text("kiosk.take-a-number", en: en),
                                      context: KioskContext(centre: unit.name, action: Paths.kiosk.link(unit.id), fields: fields, code: code, errors: errors),
                                      request: request, failed: errors != nil)
     }
 
-    @Sendable static func kiosk(_ request: Request) async throws -> Response { try await renderKiosk(request) }
+    @Sendable func kiosk(_ request: Request) async throws -> Response { try await renderKiosk(request) }
 
-    @Sendable static func issue(_ request: Request) async throws -> Response {
-        let unit = try await centre(request)
+    @Sendable func issue(_ request: Request) async throws -> Response {
+        let unit = try await Self.centre(request)
         let form = try request.content.decode([String: String].self)
         do {
-            let ticket = try await request.stores.centres.issueTicket(
+            let ticket = try await stores.centres.issueTicket(
                 unit: unit.id, field: form["field"], appointmentCode: form["code"], now: request.now)
             return request.redirect(to: CentreService.ticketLink(ticket, request: request) + "&new=1")
         } catch {
@@ -84,19 +85,19 @@ enum QueuePages {
         let errors: [FormError]?
     }
 
-    static func verifiedTicket(_ request: Request, token: String?) async throws -> QueueTicket {
+    func verifiedTicket(_ request: Request, token: String?) async throws -> QueueTicket {
         guard let raw = request.parameters.get("ticketID"), let id = QueueTicket.ID(string: raw), let token,
               SignedToken.verify(token, "ticket", id.description, key: request.application.parConfig.secret),
-              let ticket = try await request.stores.centres.ticket(id) else {
+              let ticket = try await stores.centres.ticket(id) else {
             throw Problem.notFound("Không tìm thấy số thứ tự.", english: "No such ticket.")
         }
         return ticket
     }
 
-    static func renderTicket(_ request: Request, _ t: QueueTicket, token: String, errors: [FormError]? = nil) async throws -> Response {
+    func renderTicket(_ request: Request, _ t: QueueTicket, token: String, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let repository = request.stores.centres
-        let unit = try await request.stores.units.find(t.unitID)?.unit
+        let repository = stores.centres
+        let unit = try await stores.units.find(t.unitID)?.unit
         let desk = try await t.deskID.asyncMap { try await repository.desk($0) }
         let url = request.application.parConfig.publicURL + CentreService.ticketLink(t, request: request)
         let rated = try await repository.rating(of: t.id)
@@ -115,12 +116,12 @@ enum QueuePages {
         return response
     }
 
-    @Sendable static func ticket(_ request: Request) async throws -> Response {
+    @Sendable func ticket(_ request: Request) async throws -> Response {
         let token = try? request.query.get(String.self, at: "t")
         return try await renderTicket(request, try await verifiedTicket(request, token: token), token: token ?? "")
     }
 
-    @Sendable static func rateFromPhone(_ request: Request) async throws -> Response {
+    @Sendable func rateFromPhone(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         let ticket = try await verifiedTicket(request, token: form["t"])
         do {
@@ -133,11 +134,11 @@ enum QueuePages {
     }
 
     /// The rating in a form (`level`, optional `reason`), for the phone page and the desk's touch page.
-    static func rate(_ ticket: QueueTicket, form: [String: String], request: Request) async throws {
+    func rate(_ ticket: QueueTicket, form: [String: String], request: Request) async throws {
         guard let level = CounterRatingLevel(rawValue: form["level"] ?? "") else {
             throw DomainError.invalid("Chọn mức độ hài lòng.", english: "Choose how satisfied you are.", field: "level")
         }
-        try await request.stores.centres.rate(ticket.id, level: level, reason: form["reason"], now: request.now)
+        try await stores.centres.rate(ticket.id, level: level, reason: form["reason"], now: request.now)
     }
 
     // MARK: Display board
@@ -151,9 +152,9 @@ enum QueuePages {
         let updated: String
     }
 
-    @Sendable static func board(_ request: Request) async throws -> Response {
+    @Sendable func board(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        let unit = try await centre(request)
+        let unit = try await Self.centre(request)
         let state = try await CentreService.boardState(unit.id, db: request.db, now: request.now)
         return try await Page.render("board", title: Messages.text("board.now-serving-title", en: en, ["centre": unit.name]),
                                      context: BoardContext(centre: unit.name, state: state, events: Paths.boardEvents.link(unit.id),
@@ -165,8 +166,8 @@ enum QueuePages {
     /// from the database, so calls made on any instance show), a comment every 15 s to keep
     /// proxies from closing the stream; it ends after `seconds` (default 30, at most 300) and the browser
     /// reconnects at once — short streams keep a graceful shutdown or rolling restart from waiting on boards.
-    @Sendable static func boardEvents(_ request: Request) async throws -> Response {
-        let unit = try await centre(request)
+    @Sendable func boardEvents(_ request: Request) async throws -> Response {
+        let unit = try await Self.centre(request)
         let seconds = min(max((try? request.query.get(Int.self, at: "seconds")) ?? 30, 1), 300)
         let db = request.db, clock = request.application.parConfig.clock
         let response = Response(status: .ok)

@@ -6,8 +6,9 @@ import Vapor
 /// What citizens use without a staff account: the dossier status lookup (code and the
 /// secret on the receipt; no personal data), and online submission with a citizen
 /// account verified by a one-time code.
-enum CitizenPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct CitizenPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.lookup.pattern, use: lookup)
         routes.get(Paths.citizenLogin.pattern, use: loginForm)
         routes.post(Paths.citizenLogin.pattern, use: sendCode)
@@ -47,7 +48,7 @@ enum CitizenPages {
         let state: String
     }
 
-    @Sendable static func lookup(_ request: Request) async throws -> Response {
+    @Sendable func lookup(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let code = VietnameseText.clean((try? request.query.get(String.self, at: "code")) ?? "")
         let secret = VietnameseText.clean((try? request.query.get(String.self, at: "secret")) ?? "")
@@ -78,12 +79,12 @@ enum CitizenPages {
 
     static let citizenKey = "citizen"
 
-    static func citizen(_ request: Request) async throws -> Citizen? {
-        guard let raw = request.session.data[citizenKey], let id = Citizen.ID(string: raw) else { return nil }
-        return try await request.stores.citizens.find(id)
+    func citizen(_ request: Request) async throws -> Citizen? {
+        guard let raw = request.session.data[Self.citizenKey], let id = Citizen.ID(string: raw) else { return nil }
+        return try await stores.citizens.find(id)
     }
 
-    static func requireCitizen(_ request: Request) async throws -> Citizen {
+    func requireCitizen(_ request: Request) async throws -> Citizen {
         guard let citizen = try await citizen(request) else {
             throw Problem(status: .unauthorized, detail: "Hãy đăng nhập bằng thư điện tử để dùng dịch vụ công trực tuyến.",
                           detailEn: "Sign in with your e-mail address to use online services.")
@@ -98,17 +99,17 @@ enum CitizenPages {
         let errors: [FormError]?
     }
 
-    static func localNext(_ raw: String?) -> String {
+    func localNext(_ raw: String?) -> String {
         guard let raw, raw.hasPrefix("/citizen"), !raw.hasPrefix("//") else { return Paths.citizenHome.rawValue }
         return raw
     }
 
-    @Sendable static func loginForm(_ request: Request) async throws -> Response {
+    @Sendable func loginForm(_ request: Request) async throws -> Response {
         let next = localNext(try? request.query.get(String.self, at: "next"))
         return try await renderLogin(request, email: "", codeSent: false, next: next, errors: nil)
     }
 
-    static func renderLogin(_ request: Request, email: String, codeSent: Bool, next: String, errors: [FormError]?) async throws -> Response {
+    func renderLogin(_ request: Request, email: String, codeSent: Bool, next: String, errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
         return try await Page.render("citizen-login", title: Messages.text("citizen-pages.sign-in-to-online-services", en: en),
                                      context: LoginContext(email: email, codeSent: codeSent, next: next, errors: errors), request: request, failed: errors != nil)
@@ -120,12 +121,12 @@ enum CitizenPages {
         var next: String?
     }
 
-    @Sendable static func sendCode(_ request: Request) async throws -> Response {
+    @Sendable func sendCode(_ request: Request) async throws -> Response {
         let form = try request.content.decode(EmailForm.self)
         let email = VietnameseText.clean(form.email ?? "")
         let next = localNext(form.next)
         do {
-            try await request.stores.citizens.issueCode(to: email, now: request.now)
+            try await stores.citizens.issueCode(to: email, now: request.now)
             return try await renderLogin(request, email: Citizen.normalisedEmail(email) ?? email, codeSent: true, next: next, errors: nil)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -133,14 +134,14 @@ enum CitizenPages {
         }
     }
 
-    @Sendable static func verify(_ request: Request) async throws -> Response {
+    @Sendable func verify(_ request: Request) async throws -> Response {
         let form = try request.content.decode(EmailForm.self)
         let email = VietnameseText.clean(form.email ?? "")
         let next = localNext(form.next)
         do {
-            let citizen = try await request.stores.citizens.verify(email: email, code: form.code ?? "", now: request.now)
+            let citizen = try await stores.citizens.verify(email: email, code: form.code ?? "", now: request.now)
             try await request.renewSession()
-            request.session.data[citizenKey] = citizen.id.description
+            request.session.data[Self.citizenKey] = citizen.id.description
             return request.redirect(to: next)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -148,7 +149,7 @@ enum CitizenPages {
         }
     }
 
-    @Sendable static func logout(_ request: Request) async throws -> Response {
+    @Sendable func logout(_ request: Request) async throws -> Response {
         request.session.destroy()
         return request.redirect(to: Paths.home.rawValue)
     }
@@ -162,19 +163,19 @@ enum CitizenPages {
         let saved: Bool
     }
 
-    @Sendable static func home(_ request: Request) async throws -> Response {
+    @Sendable func home(_ request: Request) async throws -> Response {
         guard let citizen = try await citizen(request) else {
             return request.redirect(to: Paths.citizenLogin.rawValue)
         }
         return try await renderHome(request, citizen: citizen, errors: nil, saved: (try? request.query.get(String.self, at: "saved")) == "1")
     }
 
-    static func renderHome(_ request: Request, citizen: Citizen, errors: [FormError]?, saved: Bool) async throws -> Response {
+    func renderHome(_ request: Request, citizen: Citizen, errors: [FormError]?, saved: Bool) async throws -> Response {
         let en = Language.of(request) == .en
         var names = Names(request)
         var rows: [DossierPages.Row] = []
         let now = request.now
-        for d in try await request.stores.dossiers.dossiers(ofCitizen: citizen.id) {
+        for d in try await stores.dossiers.dossiers(ofCitizen: citizen.id) {
             var row = try await DossierPages.row(d, names: &names, now: now, en: en)
             row.link = Paths.citizenDossier.link(d.id)
             rows.append(row)
@@ -190,11 +191,11 @@ enum CitizenPages {
         var idNumber: String?
     }
 
-    @Sendable static func profile(_ request: Request) async throws -> Response {
+    @Sendable func profile(_ request: Request) async throws -> Response {
         let citizen = try await requireCitizen(request)
         let form = try request.content.decode(ProfileForm.self)
         do {
-            _ = try await request.stores.citizens.updateProfile(citizen.id, name: form.name ?? "", phone: form.phone,
+            _ = try await stores.citizens.updateProfile(citizen.id, name: form.name ?? "", phone: form.phone,
                                                                            idNumber: form.idNumber, now: request.now)
             return request.redirect(to: Paths.citizenHome.rawValue + "?saved=1")
         } catch {
@@ -218,10 +219,10 @@ enum CitizenPages {
     }
 
     /// The unit that receives a procedure online: its department, or the commune the citizen picks.
-    static func receivingChoices(_ procedure: Procedure, request: Request, selected: String?) async throws -> (fixed: OrgUnit?, options: [DossierPages.UnitOption]) {
-        if let unitID = procedure.unitID, let unit = try await request.stores.units.find(unitID)?.unit { return (unit, []) }
+    func receivingChoices(_ procedure: Procedure, request: Request, selected: String?) async throws -> (fixed: OrgUnit?, options: [DossierPages.UnitOption]) {
+        if let unitID = procedure.unitID, let unit = try await stores.units.find(unitID)?.unit { return (unit, []) }
         let today = LocalTime.today(request.now)
-        let communes = try await request.stores.units.all().filter { unit in
+        let communes = try await stores.units.all().filter { unit in
             unit.kind == .commune && (unit.validFrom.map { $0 <= today } ?? true) && (unit.validTo.map { $0 >= today } ?? true)
         }
         return (nil, communes.sorted { VietnameseText.precedes($0.name, $1.name) }.map {
@@ -229,21 +230,21 @@ enum CitizenPages {
         })
     }
 
-    static func procedure(_ request: Request) async throws -> Procedure {
-        guard let code = request.parameters.get("code"), let procedure = try await request.stores.procedures.find(code: code) else {
+    func procedure(_ request: Request) async throws -> Procedure {
+        guard let code = request.parameters.get("code"), let procedure = try await stores.procedures.find(code: code) else {
             throw Problem.notFound("Không tìm thấy thủ tục.", english: "Procedure not found.")
         }
         return procedure
     }
 
-    @Sendable static func submitForm(_ request: Request) async throws -> Response {
+    @Sendable func submitForm(_ request: Request) async throws -> Response {
         guard let citizen = try await citizen(request) else {
             return request.redirect(to: Paths.citizenLogin.rawValue + "?next=" + request.url.path.urlQueryEscaped)
         }
         return try await renderSubmit(request, citizen: citizen, procedure: try await procedure(request), selectedUnit: nil, errors: nil)
     }
 
-    static func renderSubmit(_ request: Request, citizen: Citizen, procedure: Procedure, selectedUnit: String?, notifyBy: String? = nil,
+    func renderSubmit(_ request: Request, citizen: Citizen, procedure: Procedure, selectedUnit: String?, notifyBy: String? = nil,
                              errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
         let (fixed, options) = try await receivingChoices(procedure, request: request, selected: selectedUnit)
@@ -263,7 +264,7 @@ enum CitizenPages {
         var notifyBy: String?
     }
 
-    @Sendable static func submit(_ request: Request) async throws -> Response {
+    @Sendable func submit(_ request: Request) async throws -> Response {
         let citizen = try await requireCitizen(request)
         let procedure = try await procedure(request)
         let form = try request.content.decode(SubmitForm.self)
@@ -277,7 +278,7 @@ enum CitizenPages {
             if let fixed {
                 unitID = fixed.id
             } else {
-                guard let raw = form.unit, let id = OrgUnit.ID(string: raw), let unit = try await request.stores.units.find(id)?.unit,
+                guard let raw = form.unit, let id = OrgUnit.ID(string: raw), let unit = try await stores.units.find(id)?.unit,
                       unit.kind == .commune else {
                     throw Problem(DomainError.invalid("Chọn xã, phường nhận hồ sơ.", english: "Choose the commune or ward.", field: "unit"))
                 }
@@ -293,7 +294,7 @@ enum CitizenPages {
                                                         notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [], citizenID: citizen.id)
             let actor = request.auditActor(id: nil, name: citizen.email)
-            let received = try await request.stores.dossiers.receive(intake, files: drafts, actor: actor, now: request.now)
+            let received = try await stores.dossiers.receive(intake, files: drafts, actor: actor, now: request.now)
             request.session.data["submitted.\(received.dossier.id)"] = received.secret
             return request.redirect(to: Paths.citizenDossier.link(received.dossier.id))
         } catch {
@@ -319,24 +320,24 @@ enum CitizenPages {
         let errors: [FormError]?
     }
 
-    static func ownDossier(_ request: Request, citizen: Citizen) async throws -> Dossier {
+    func ownDossier(_ request: Request, citizen: Citizen) async throws -> Dossier {
         guard let id = request.parameters.get("dossierID").flatMap(Dossier.ID.init(string:)),
-              let dossier = try await request.stores.dossiers.find(id), dossier.citizenID == citizen.id else {
+              let dossier = try await stores.dossiers.find(id), dossier.citizenID == citizen.id else {
             throw Problem.notFound("Không tìm thấy hồ sơ.", english: "Dossier not found.")
         }
         return dossier
     }
 
-    @Sendable static func citizenDossier(_ request: Request) async throws -> Response {
+    @Sendable func citizenDossier(_ request: Request) async throws -> Response {
         let citizen = try await requireCitizen(request)
         return try await renderCitizenDossier(request, dossier: try await ownDossier(request, citizen: citizen), errors: nil)
     }
 
-    static func renderCitizenDossier(_ request: Request, dossier d: Dossier, errors: [FormError]?) async throws -> Response {
+    func renderCitizenDossier(_ request: Request, dossier d: Dossier, errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
-        let repository = request.stores.dossiers
+        let repository = stores.dossiers
         let timeline = try await repository.timeline(of: d.id)
-        let procedure = try await request.stores.procedures.find(d.procedureID)
+        let procedure = try await stores.procedures.find(d.procedureID)
         let secret = request.session.data["submitted.\(d.id)"]
         request.session.data["submitted.\(d.id)"] = nil
         let context = CitizenDossierContext(
@@ -354,7 +355,7 @@ enum CitizenPages {
     }
 
     /// The citizen sends the missing items online: the files are attached and the clock resumes.
-    @Sendable static func supplement(_ request: Request) async throws -> Response {
+    @Sendable func supplement(_ request: Request) async throws -> Response {
         let citizen = try await requireCitizen(request)
         let dossier = try await ownDossier(request, citizen: citizen)
         let form = try request.content.decode(SubmitForm.self)
@@ -363,10 +364,10 @@ enum CitizenPages {
             guard dossier.state == .supplementRequested else {
                 throw Problem(DomainError(.conflict, "Hồ sơ không chờ bổ sung.", english: "The dossier is not waiting for a supplement."))
             }
-            guard let procedure = try await request.stores.procedures.find(dossier.procedureID) else {
+            guard let procedure = try await stores.procedures.find(dossier.procedureID) else {
                 throw Problem.notFound("Không tìm thấy thủ tục.", english: "Procedure not found.")
             }
-            let repository = request.stores.dossiers
+            let repository = stores.dossiers
             var attached = 0
             for (component, _, file) in DossierPages.scans(form.scan, of: procedure) {
                 let draft = try await request.storeUpload(file, kind: .component, component: component, digitised: false, store: request.fileStore)

@@ -20,7 +20,7 @@ extension DossierPages {
     }
 
     /// The processing control sheet's rows (form 05).
-    static func stepRows(of id: Dossier.ID, repository: DossierRepository, names: inout Names, now: Date, en: Bool) async throws -> [StepRow] {
+    func stepRows(of id: Dossier.ID, repository: DossierRepository, names: inout Names, now: Date, en: Bool) async throws -> [StepRow] {
         var rows: [StepRow] = []
         for s in try await repository.steps(of: id) {
             rows.append(StepRow(sequence: s.sequence, unit: try await names.unit(s.unitID), from: try await names.unit(s.fromUnitID),
@@ -117,21 +117,21 @@ extension DossierPages {
         let errors: [FormError]?
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response {
+    @Sendable func show(_ request: Request) async throws -> Response {
         try await renderDossier(try await DossierService.viewable(request), request: request, errors: nil)
     }
 
-    static func renderDossier(_ d: Dossier, request: Request, errors: [FormError]?) async throws -> Response {
+    func renderDossier(_ d: Dossier, request: Request, errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
         let principal = try request.requirePrincipal()
-        let repository = request.stores.dossiers
+        let repository = stores.dossiers
         var names = Names(request)
         let now = request.now
         let procedure = try await names.procedure(d.procedureID)
         let steps = try await stepRows(of: d.id, repository: repository, names: &names, now: now, en: en)
         var events: [EventRow] = []
         for e in try await repository.timeline(of: d.id) {
-            events.append(EventRow(at: LocalTime.format(e.at), name: eventLabel(e.name, en: en), actor: e.actorName,
+            events.append(EventRow(at: LocalTime.format(e.at), name: Self.eventLabel(e.name, en: en), actor: e.actorName,
                                    state: e.toState.name(en: en), unit: try await names.unit(e.unitID),
                                    detail: EventDetail(name: e.name, stored: e.detail, en: en)))
         }
@@ -141,32 +141,32 @@ extension DossierPages {
                     component: f.component ?? "", name: f.originalName, size: ByteCountFormatter.string(fromByteCount: Int64(f.size), countStyle: .file),
                     digitised: f.digitised, reused: f.reusedFrom != nil)
         }
-        let messages = try await request.stores.outbox.messages(about: d.id).map {
+        let messages = try await stores.outbox.messages(about: d.id).map {
             MessageRow(at: LocalTime.format($0.createdAt), recipient: $0.recipient, subject: $0.subject, status: noticeStatus($0.status, en: en))
         }
         // What this officer may do now, by the same rules as the API.
-        let holding = try await request.stores.units.find(d.holderUnitID)
+        let holding = try await stores.units.find(d.holderUnitID)
         let standing = try await DossierService.standing(principal, on: d, holder: holding, request: request)
         let available = d.availableActions(for: standing, at: now)
         var actions = Dictionary(uniqueKeysWithValues: DossierEvent.Kind.allCases.map { (actionKey($0), available.contains($0)) })
         actions["addFile"] = d.mayAttachFiles(for: standing)
         let atCounter = standing.atCounter
-        let rated = try await request.stores.satisfaction.answeredAt(d.id) != nil
+        let rated = try await stores.satisfaction.answeredAt(d.id) != nil
         var targets: [UnitOption] = []
         if let holding {
             var ids: [OrgUnit.ID] = []
             if let parent = holding.unit.parentID {
                 ids.append(parent)
-                ids += try await request.stores.units.children(of: parent).filter { $0.validTo == nil }.map(\.id)
+                ids += try await stores.units.children(of: parent).filter { $0.validTo == nil }.map(\.id)
             }
-            ids += try await request.stores.units.children(of: holding.unit.id).filter { $0.validTo == nil }.map(\.id)
+            ids += try await stores.units.children(of: holding.unit.id).filter { $0.validTo == nil }.map(\.id)
             if !ids.contains(d.receivingUnitID) { ids.insert(d.receivingUnitID, at: 0) }
             var seen = Set<OrgUnit.ID>([holding.unit.id])
             for id in ids where seen.insert(id).inserted {
                 targets.append(UnitOption(id: id.description, name: try await names.unit(id), selected: false))
             }
         }
-        let calendar = try await request.stores.calendar.calendar()
+        let calendar = try await stores.calendar.calendar()
         let suggested = (try? calendar.deadline(from: d.dueAt, workingDays: 2).due) ?? d.dueAt
         let t = d.timeliness(at: now)
         let slipNames: [(String, String)] = [("supplement", "dossier.slip.supplement"),
@@ -184,8 +184,8 @@ extension DossierPages {
         let context = DossierContext(
             id: d.id.description, code: d.code, version: d.version, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
             receivingUnit: try await names.unit(d.receivingUnitID), holder: try await names.unit(d.holderUnitID),
-            channel: channelLabel(d.channel, en: en), state: d.state.name(en: en), stateCode: d.state.rawValue,
-            nationalStatus: d.state.nationalStatus, timeliness: t.rawValue, timelinessLabel: timelinessLabel(t, en: en),
+            channel: Self.channelLabel(d.channel, en: en), state: d.state.name(en: en), stateCode: d.state.rawValue,
+            nationalStatus: d.state.nationalStatus, timeliness: t.rawValue, timelinessLabel: Self.timelinessLabel(t, en: en),
             receivedAt: LocalTime.format(d.receivedAt), originalDueAt: LocalTime.format(d.originalDueAt), dueAt: LocalTime.format(d.dueAt),
             supplementRequests: d.supplementRequests, apologies: d.apologies, applicant: d.applicant, components: d.components,
             steps: steps, events: events, files: files, messages: messages,
@@ -200,7 +200,7 @@ extension DossierPages {
     }
 
     /// The template's name of an action's button (`actions.completeSupplement`).
-    static func actionKey(_ kind: DossierEvent.Kind) -> String {
+    func actionKey(_ kind: DossierEvent.Kind) -> String {
         let words = kind.rawValue.split(separator: "_")
         return words.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
     }
@@ -213,7 +213,7 @@ extension DossierPages {
         return Messages.catalogue[.vi]?[key] == nil ? name : Messages.text(key, en: en)
     }
 
-    static func noticeStatus(_ status: OutboxMessage.Status, en: Bool) -> String {
+    func noticeStatus(_ status: OutboxMessage.Status, en: Bool) -> String {
         switch status {
         case .pending: Messages.text("dossier.notice.pending", en: en)
         case .sent: Messages.text("dossier.notice.sent", en: en)
@@ -222,7 +222,7 @@ extension DossierPages {
     }
 
     /// The id of an ending action's confirmation box, for the error summary's link.
-    static func confirmField(_ action: DossierEvent.Kind) -> String {
+    func confirmField(_ action: DossierEvent.Kind) -> String {
         switch action {
         case .withdraw: "wd-confirm"
         case .stop: "stop-confirm"
@@ -246,7 +246,7 @@ extension DossierPages {
         var confirm: String?
     }
 
-    @Sendable static func act(_ request: Request) async throws -> Response {
+    @Sendable func act(_ request: Request) async throws -> Response {
         let form = try request.content.decode(ActionForm.self)
         let raw = request.parameters.get("dossierID") ?? ""
         do {
@@ -286,7 +286,7 @@ extension DossierPages {
         var digitised: String?
     }
 
-    @Sendable static func addFile(_ request: Request) async throws -> Response {
+    @Sendable func addFile(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.viewable(request)
         do {
             try await DossierService.requireFileActor(dossier, request: request)
@@ -297,7 +297,7 @@ extension DossierPages {
             let kind = DossierFile.Kind(rawValue: form.kind ?? "") ?? .component
             let draft = try await request.storeUpload(file, kind: kind, component: nonEmpty(form.component), digitised: form.digitised == "1",
                                                 store: request.fileStore)
-            _ = try await request.stores.dossiers.addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
+            _ = try await stores.dossiers.addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.dossier.link(dossier.id) + "#files")
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -305,18 +305,18 @@ extension DossierPages {
         }
     }
 
-    @Sendable static func digitise(_ request: Request) async throws -> Response {
+    @Sendable func digitise(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.forFiles(request)
         guard let fileID = request.parameters.get("fileID").flatMap(DossierFile.ID.init(string:)),
-              let file = try await request.stores.dossiers.file(fileID), file.dossierID == dossier.id else {
+              let file = try await stores.dossiers.file(fileID), file.dossierID == dossier.id else {
             throw Problem.notFound("Không tìm thấy tệp.", english: "File not found.")
         }
         let flag = (try? request.content.get(String.self, at: "digitised")) == "1"
-        _ = try await request.stores.dossiers.setDigitised(fileID, flag, actor: request.auditActor, now: request.now)
+        _ = try await stores.dossiers.setDigitised(fileID, flag, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.dossier.link(dossier.id) + "#files")
     }
 
-    @Sendable static func download(_ request: Request) async throws -> Response {
+    @Sendable func download(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.viewable(request)
         return try await request.fileResponse(fileID: request.parameters.get("fileID"), of: dossier)
     }

@@ -32,7 +32,7 @@ extension DossierPages {
         let dossierLink: String
     }
 
-    @Sendable static func receipt(_ request: Request) async throws -> Response {
+    @Sendable func receipt(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.viewable(request)
         // The secret is shown once, right after intake or a reissue; only its hash is kept.
         let secret = request.session.data[receiptKey(dossier.id)]
@@ -40,14 +40,14 @@ extension DossierPages {
         return try await renderReceipt(dossier, secret: secret, request: request)
     }
 
-    @Sendable static func reissueReceipt(_ request: Request) async throws -> Response {
+    @Sendable func reissueReceipt(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.atCounter(request)
-        let secret = try await request.stores.dossiers.reissueSecret(dossier.id, actor: request.auditActor, now: request.now)
+        let secret = try await stores.dossiers.reissueSecret(dossier.id, actor: request.auditActor, now: request.now)
         request.session.data[receiptKey(dossier.id)] = secret
         return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
     }
 
-    static func renderReceipt(_ d: Dossier, secret: String?, request: Request) async throws -> Response {
+    func renderReceipt(_ d: Dossier, secret: String?, request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         var names = Names(request)
         let procedure = try await names.procedure(d.procedureID)
@@ -58,15 +58,15 @@ extension DossierPages {
         let survey = SurveyLinks.url(for: d, request: request)
         let surveyQR = try? QRCode(text: survey, correction: .medium)
             .svg(moduleSize: 3, quietZone: 4, title: Messages.text("dossier-pages-forms.qr-code-satisfaction-survey", en: en))
-        let timeline = try await request.stores.dossiers.timeline(of: d.id)
+        let timeline = try await stores.dossiers.timeline(of: d.id)
         let due = procedure.map(Payment.due(for:)) ?? 0
-        let paid = try await request.stores.payments.payments(of: d.id).contains { $0.status == .succeeded }
+        let paid = try await stores.payments.payments(of: d.id).contains { $0.status == .succeeded }
         let context = ReceiptContext(
             code: d.code, secret: secret, procedure: procedure?.name ?? "", procedureCode: procedure?.code ?? "",
             receivingUnit: try await names.unit(d.receivingUnitID), applicant: d.applicant, components: d.components,
             fees: procedure?.fees.map { Format.fee($0, en: en) } ?? [],
             amountDue: due > 0 ? Format.money(due, en: en) : nil, paid: paid,
-            receivedAt: LocalTime.formal(d.receivedAt, en: en), dueAt: LocalTime.formal(d.originalDueAt, en: en), channel: channelLabel(d.channel, en: en),
+            receivedAt: LocalTime.formal(d.receivedAt, en: en), dueAt: LocalTime.formal(d.originalDueAt, en: en), channel: Self.channelLabel(d.channel, en: en),
             officer: timeline.first?.actorName ?? "", lookupURL: lookup, qr: qr, surveyURL: survey, surveyQR: surveyQR,
             reissueLink: Paths.dossierReceipt.link(d.id), dossierLink: Paths.dossier.link(d.id))
         return try await Page.render("receipt", title: Messages.text("receipt.title", en: en, ["code": d.code]), context: context, request: request)
@@ -92,12 +92,12 @@ extension DossierPages {
         let date: String
     }
 
-    @Sendable static func slip(_ request: Request) async throws -> Response {
+    @Sendable func slip(_ request: Request) async throws -> Response {
         let d = try await DossierService.viewable(request)
         let en = Language.of(request) == .en
         let kind = request.parameters.get("kind") ?? ""
         var names = Names(request)
-        let repository = request.stores.dossiers
+        let repository = stores.dossiers
         let timeline = try await repository.timeline(of: d.id)
         let titles: [String: (String, String)] = [
             "supplement": ("slip.supplement", "request_supplement"),
@@ -157,7 +157,7 @@ extension DossierPages {
         let truncated: Bool
     }
 
-    static func registerRows(_ request: Request) async throws -> (unit: UnitRecord, from: LocalDate, to: LocalDate, rows: [RegisterRow], truncated: Bool) {
+    func registerRows(_ request: Request) async throws -> (unit: UnitRecord, from: LocalDate, to: LocalDate, rows: [RegisterRow], truncated: Bool) {
         let principal = try request.requirePrincipal()
         let en = Language.of(request) == .en
         let unitRaw = (try? request.query.get(String.self, at: "unit"))
@@ -170,8 +170,8 @@ extension DossierPages {
             throw Problem(DomainError.invalid("Ngày bắt đầu phải trước ngày kết thúc.", english: "from must not be after to.", field: "from"))
         }
         let limit = 5000
-        let found = try await request.stores.dossiers.register(
-            receivingUnits: try await request.stores.units.subtreeIDs(of: [unit.unit.id]),
+        let found = try await stores.dossiers.register(
+            receivingUnits: try await stores.units.subtreeIDs(of: [unit.unit.id]),
             from: VietnamTime.instant(from, .midnight), until: VietnamTime.instant(to, .endOfDay), limit: limit + 1)
         var names = Names(request)
         let now = request.now
@@ -180,21 +180,21 @@ extension DossierPages {
             let t = d.timeliness(at: now)
             rows.append(RegisterRow(index: index + 1, code: d.code, link: Paths.dossier.link(d.id),
                                     procedure: try await names.procedure(d.procedureID)?.name ?? "", applicant: d.applicant.name,
-                                    channel: channelLabel(d.channel, en: en), receivedAt: LocalTime.format(d.receivedAt),
+                                    channel: Self.channelLabel(d.channel, en: en), receivedAt: LocalTime.format(d.receivedAt),
                                     dueAt: LocalTime.format(d.originalDueAt), state: d.state.name(en: en),
-                                    finishedAt: d.processedAt.map(LocalTime.format) ?? "", timeliness: timelinessLabel(t, en: en),
+                                    finishedAt: d.processedAt.map(LocalTime.format) ?? "", timeliness: Self.timelinessLabel(t, en: en),
                                     returnedAt: d.returnedAt.map(LocalTime.format) ?? ""))
         }
         return (unit, from, to, rows, found.count > limit)
     }
 
-    @Sendable static func registerPage(_ request: Request) async throws -> Response {
+    @Sendable func registerPage(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let (unit, from, to, rows, truncated) = try await registerRows(request)
         let principal = try request.requirePrincipal()
         var units: [UnitOption] = []
         for id in principal.scopeRoots(for: .viewDossiers) {
-            if let u = try await request.stores.units.find(id)?.unit {
+            if let u = try await stores.units.find(id)?.unit {
                 units.append(UnitOption(id: u.id.description, name: u.name, selected: u.id == unit.unit.id))
             }
         }
@@ -211,17 +211,17 @@ extension DossierPages {
     static let registerHeader = ["STT", "Mã hồ sơ", "Thủ tục", "Người nộp", "Hình thức", "Ngày nhận", "Hẹn trả", "Trạng thái",
                                  "Ngày xử lý xong", "Tiến độ", "Ngày trả kết quả"]
 
-    static func registerTable(_ rows: [RegisterRow]) -> [[String]] {
-        [registerHeader] + rows.map { [String($0.index), $0.code, $0.procedure, $0.applicant, $0.channel, $0.receivedAt, $0.dueAt, $0.state,
+    func registerTable(_ rows: [RegisterRow]) -> [[String]] {
+        [Self.registerHeader] + rows.map { [String($0.index), $0.code, $0.procedure, $0.applicant, $0.channel, $0.receivedAt, $0.dueAt, $0.state,
                                        $0.finishedAt, $0.timeliness, $0.returnedAt] }
     }
 
-    @Sendable static func registerCSV(_ request: Request) async throws -> Response {
+    @Sendable func registerCSV(_ request: Request) async throws -> Response {
         let (unit, from, to, rows, _) = try await registerRows(request)
         return TableExport.csv(registerTable(rows), name: "so-theo-doi-\(unit.unit.code)-\(from.iso)-\(to.iso).csv")
     }
 
-    @Sendable static func registerXLSX(_ request: Request) async throws -> Response {
+    @Sendable func registerXLSX(_ request: Request) async throws -> Response {
         let (unit, from, to, rows, _) = try await registerRows(request)
         return TableExport.xlsx(registerTable(rows), sheet: "Sổ theo dõi", name: "so-theo-doi-\(unit.unit.code)-\(from.iso)-\(to.iso).xlsx")
     }

@@ -51,22 +51,22 @@ extension DossierPages {
     }
 
     /// Units where the officer receives dossiers.
-    static func receivingUnits(_ request: Request, selected: String?) async throws -> [UnitOption] {
+    func receivingUnits(_ request: Request, selected: String?) async throws -> [UnitOption] {
         let principal = try request.requirePrincipal()
         var options: [UnitOption] = []
         for id in principal.scopeRoots(for: .receiveDossiers).sorted(by: { $0.description < $1.description }) {
-            if let unit = try await request.stores.units.find(id)?.unit {
+            if let unit = try await stores.units.find(id)?.unit {
                 options.append(UnitOption(id: unit.id.description, name: unit.name, selected: unit.id.description == selected))
             }
         }
         return options.sorted { VietnameseText.precedes($0.name, $1.name) }
     }
 
-    @Sendable static func intakeForm(_ request: Request) async throws -> Response {
+    @Sendable func intakeForm(_ request: Request) async throws -> Response {
         try await renderIntake(request, form: [:], errors: nil)
     }
 
-    static func renderIntake(_ request: Request, form posted: [String: String], errors: [FormError]?) async throws -> Response {
+    func renderIntake(_ request: Request, form posted: [String: String], errors: [FormError]?) async throws -> Response {
         let principal = try request.requirePrincipal()
         guard principal.mayAnywhere(.receiveDossiers) else { throw Problem.forbidden() }
         let en = Language.of(request) == .en
@@ -74,7 +74,7 @@ extension DossierPages {
         for key in ["unit", "q", "procedure", "idNumber", "name", "phone", "email", "address", "channel"] where form[key] == nil {
             if let value = try? request.query.get(String.self, at: key) { form[key] = VietnameseText.clean(value) }
         }
-        let procedures = request.stores.procedures
+        let procedures = stores.procedures
         var matches: [ProcedureOption] = []
         func option(_ p: Procedure) -> ProcedureOption {
             ProcedureOption(code: p.code, name: p.name, link: Paths.dossierNew.rawValue + "?procedure=\(p.code.urlQueryEscaped)&unit=\((form["unit"] ?? "").urlQueryEscaped)")
@@ -95,12 +95,12 @@ extension DossierPages {
         let checked = Set(form.filter { $0.key.hasPrefix("component.") }.map(\.value))
         var dueHint: String?
         if let chosen {
-            let calendar = try await request.stores.calendar.calendar()
+            let calendar = try await stores.calendar.calendar()
             if let due = try? chosen.processingTime.due(from: request.now, calendar: calendar) {
                 dueHint = LocalTime.format(due)
             }
         }
-        let reusable = try await request.stores.dossiers.reusableFiles(idNumber: form["idNumber"]).map {
+        let reusable = try await stores.dossiers.reusableFiles(idNumber: form["idNumber"]).map {
             ReuseOption(id: $0.id.description, component: $0.component ?? "", name: $0.originalName, uploadedAt: LocalTime.format($0.uploadedAt))
         }
         let context = IntakeContext(
@@ -132,7 +132,7 @@ extension DossierPages {
         var digitised: [String: String]?
     }
 
-    @Sendable static func intake(_ request: Request) async throws -> Response {
+    @Sendable func intake(_ request: Request) async throws -> Response {
         let form = try request.content.decode(IntakeForm.self)
         var echo: [String: String] = [:]
         for (key, value) in [("unit", form.unit), ("procedure", form.procedure), ("channel", form.channel), ("name", form.name),
@@ -143,13 +143,13 @@ extension DossierPages {
         for (index, name) in (form.component ?? []).enumerated() { echo["component.\(index)"] = VietnameseText.clean(name) }
         do {
             let unit = try await request.authorizedUnit(form.unit, .receiveDossiers)
-            guard let code = form.procedure, let procedure = try await request.stores.procedures.find(code: VietnameseText.clean(code)) else {
+            guard let code = form.procedure, let procedure = try await stores.procedures.find(code: VietnameseText.clean(code)) else {
                 throw Problem(DomainError.invalid("Chọn thủ tục.", english: "Choose the procedure.", field: "procedure"))
             }
             let channel: DossierChannel = form.channel == "post" ? .post : .counter
             var drafts: [FileDraft] = []
             let store = request.fileStore
-            for (component, key, file) in scans(form.scan, of: procedure) {
+            for (component, key, file) in Self.scans(form.scan, of: procedure) {
                 drafts.append(try await request.storeUpload(file, kind: .component, component: component,
                                                       digitised: form.digitised?[key] == "1", store: store))
             }
@@ -159,7 +159,7 @@ extension DossierPages {
                                                         notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
-            let received = try await request.stores.dossiers.receive(intake, files: drafts, receivingUnit: unit, actor: request.auditActor,
+            let received = try await stores.dossiers.receive(intake, files: drafts, receivingUnit: unit, actor: request.auditActor,
                                                                                now: request.now)
             request.session.data[receiptKey(received.dossier.id)] = received.secret
             return request.redirect(to: Paths.dossierReceipt.link(received.dossier.id))

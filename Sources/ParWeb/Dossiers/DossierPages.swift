@@ -7,8 +7,9 @@ import Vapor
 /// its actions and control sheet (form 05), the receipt (form 01), the slips (forms 02,
 /// 03, 04) and the register (form 06). Permissions are those of the API
 /// (`DossierService`): the same checks run for a form as for a JSON call.
-enum DossierPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct DossierPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.dossiers.pattern, use: queue)
         routes.get(Paths.dossierNew.pattern, use: intakeForm)
         routes.post(Paths.dossierSearch.pattern, use: searchQueue)
@@ -104,7 +105,7 @@ enum DossierPages {
         let errors: [FormError]?
     }
 
-    static func viewLabel(_ view: DossierQueueView, en: Bool) -> String {
+    func viewLabel(_ view: DossierQueueView, en: Bool) -> String {
         switch view {
         case .open: Messages.text("dossiers.view.open", en: en)
         case .dueSoon: Messages.text("dossiers.view.due_soon", en: en)
@@ -114,7 +115,7 @@ enum DossierPages {
         }
     }
 
-    @Sendable static func queue(_ request: Request) async throws -> Response {
+    @Sendable func queue(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         let en = Language.of(request) == .en
         let all = (try? request.query.get(String.self, at: "all")) == "1"
@@ -128,12 +129,12 @@ enum DossierPages {
         if let state = DossierState(rawValue: stateRaw), filter.states.contains(state) { filter.states = [state] }
         filter.channel = DossierChannel(rawValue: channelRaw)
         if !procedureCode.isEmpty {
-            guard let procedure = try await request.stores.procedures.find(code: procedureCode) else {
+            guard let procedure = try await stores.procedures.find(code: procedureCode) else {
                 throw Problem(DomainError.invalid("Không có thủ tục mã này.", english: "No procedure has this code.", field: "procedure"))
             }
             filter.procedureID = procedure.id
         }
-        let found = try await request.stores.dossiers.queue(filter)
+        let found = try await stores.dossiers.queue(filter)
         var query = request.url.query.map { "?" + $0 } ?? "?"
         query = query.replacingOccurrences(of: "&page=\(page)", with: "").replacingOccurrences(of: "?page=\(page)", with: "?")
         let context = try await queueContext(found.prefix(50), view: view, all: all, principal: principal, request: request,
@@ -144,7 +145,7 @@ enum DossierPages {
 
     /// The search box: code, name, ID number or phone, sent by POST so that what was typed never
     /// reaches a URL or a log; results from the officer's units (or all they may see), any state.
-    @Sendable static func searchQueue(_ request: Request) async throws -> Response {
+    @Sendable func searchQueue(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         let en = Language.of(request) == .en
         struct Form: Decodable { let q: String?; let all: String? }
@@ -155,7 +156,7 @@ enum DossierPages {
         var rows: [Dossier] = []
         var errors: [FormError]?
         if let search = DossierSearch(typed) {
-            rows = try await request.stores.dossiers.search(search, units: units, limit: DossierService.searchLimit)
+            rows = try await stores.dossiers.search(search, units: units, limit: DossierService.searchLimit)
         } else {
             errors = [FormError(field: "q", message: Messages.text("dossiers.search-too-short", en: en))]
         }
@@ -166,14 +167,14 @@ enum DossierPages {
         return response
     }
 
-    static func queueContext(_ dossiers: ArraySlice<Dossier>, view: DossierQueueView?, all: Bool, principal: Principal, request: Request,
+    func queueContext(_ dossiers: ArraySlice<Dossier>, view: DossierQueueView?, all: Bool, principal: Principal, request: Request,
                              stateRaw: String, channelRaw: String, procedure: String, nextLink: String?,
                              searched: String? = nil, errors: [FormError]? = nil) async throws -> QueueContext {
         let en = Language.of(request) == .en
-        let calendar = try await request.stores.calendar.calendar()
+        let calendar = try await stores.calendar.calendar()
         var names = Names(request)
         var rows: [Row] = []
-        for d in dossiers { rows.append(try await row(d, names: &names, now: request.now, en: en, calendar: calendar)) }
+        for d in dossiers { rows.append(try await Self.row(d, names: &names, now: request.now, en: en, calendar: calendar)) }
         let scope = all ? "&all=1" : ""
         let hasDesk = !principal.deskUnits.isEmpty
         return QueueContext(
@@ -184,16 +185,16 @@ enum DossierPages {
             states: DossierState.allCases.filter { !$0.isClosed && (view?.states.contains($0) ?? true) }.map {
                 Option(value: $0.rawValue, label: $0.name(en: en), selected: $0.rawValue == stateRaw)
             },
-            channels: DossierChannel.allCases.map { Option(value: $0.rawValue, label: channelLabel($0, en: en), selected: $0.rawValue == channelRaw) },
+            channels: DossierChannel.allCases.map { Option(value: $0.rawValue, label: Self.channelLabel($0, en: en), selected: $0.rawValue == channelRaw) },
             procedure: procedure, view: (view ?? .open).rawValue, all: all,
             scopeLink: hasDesk ? Paths.dossiers.rawValue + "?view=\((view ?? .open).rawValue)" + (all ? "" : "&all=1") : nil,
             canReceive: principal.mayAnywhere(.receiveDossiers), nextLink: nextLink, searched: searched, errors: errors)
     }
 
-    static func nonEmpty(_ raw: String?) -> String? {
+    func nonEmpty(_ raw: String?) -> String? {
         guard let text = raw.map(VietnameseText.clean), !text.isEmpty else { return nil }
         return text
     }
 
-    static func receiptKey(_ id: Dossier.ID) -> String { "receipt.\(id)" }
+    func receiptKey(_ id: Dossier.ID) -> String { "receipt.\(id)" }
 }

@@ -6,8 +6,9 @@ import Vapor
 /// Leaders' pages for the service index: a unit's indicators with targets, its trend, the
 /// ranking of the units below it, the dossiers behind any number, and the standard one-stop
 /// report (printable, CSV, XLSX).
-enum IndexPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct IndexPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.index.pattern, use: overview)
         routes.get(Paths.indexUnit.pattern, use: unitPage)
         routes.get(Paths.indexDrill.pattern, use: drill)
@@ -18,7 +19,7 @@ enum IndexPages {
     }
 
     /// The top unit the leader may see.
-    @Sendable static func overview(_ request: Request) async throws -> Response {
+    @Sendable func overview(_ request: Request) async throws -> Response {
         let top = try await request.topUnit(for: .viewIndex)
         return request.redirect(to: Paths.indexUnit.link(top.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
     }
@@ -30,7 +31,7 @@ enum IndexPages {
                                 to: try? request.query.get(String.self, at: "to"), today: VietnamTime.localDate(of: request.now))
     }
 
-    static func unit(_ request: Request, _ permission: Permission = .viewIndex) async throws -> UnitRecord {
+    func unit(_ request: Request, _ permission: Permission = .viewIndex) async throws -> UnitRecord {
         try await request.authorizedUnit(request.parameters.get("unitID"), permission)
     }
 
@@ -135,7 +136,7 @@ enum IndexPages {
         }
     }
 
-    static func factLabel(_ fact: IndexFact, en: Bool) -> String {
+    func factLabel(_ fact: IndexFact, en: Bool) -> String {
         if let metric = fact.metric { return domainText(metric.vietnamese, metric.rawValue.replacingOccurrences(of: "_", with: " "), en: en) }
         let labels: [IndexFact: String] = [
             .receivedOnline: "index.fact.online", .receivedCounter: "index.fact.at-the-counter",
@@ -153,14 +154,14 @@ enum IndexPages {
         return labels[fact].map { Messages.text($0, en: en) } ?? fact.rawValue
     }
 
-    @Sendable static func unitPage(_ request: Request) async throws -> Response {
+    @Sendable func unitPage(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await unit(request)
-        let period = try period(request)
+        let period = try Self.period(request)
         let view = try await IndexService.unitIndex(record, period: period, request: request)
         let principal = try request.requirePrincipal()
         let canDrill = principal.may(.viewDossiers, onUnitWithAncestry: record.ancestry)
-        let query = periodQuery(period)
+        let query = Self.periodQuery(period)
         func terms(_ terms: [Indicator.Term]) -> [Term] {
             terms.map { term in
                 let value = view.facts[term.fact] ?? 0
@@ -175,13 +176,13 @@ enum IndexPages {
                          denominator: terms(r.indicator.denominator), percent: r.percent.map { Format.percent($0, en: en, digits: 2) } ?? "—",
                          points: Format.number(r.points, en: en), maxPoints: Format.number(r.indicator.maxPoints, en: en), threshold: Format.percent(r.indicator.threshold * 100, en: en, digits: 2),
                          target: view.targets[r.indicator.id].map { Format.percent($0.target * 100, en: en, digits: 2) } ?? "",
-                         status: view.status(r)?.rawValue ?? "", statusLabel: statusLabel(view.status(r), en: en))
+                         status: view.status(r)?.rawValue ?? "", statusLabel: Self.statusLabel(view.status(r), en: en))
         }
         // Trend: the last twelve months up to the period's end.
         let trendPeriod = try ReportPeriod(from: LocalDate(year: period.through.year, month: period.through.month, day: 1)!.adding(months: -11),
                                            through: period.through)
         var points: [(String, Double?, Double?)] = []
-        let index = (await request.stores.indexForReading)
+        let index = (await stores.indexForReading)
         let today = VietnamTime.localDate(of: request.now)
         for month in trendPeriod.months {
             let facts = try await index.facts(view.scope, from: month.from, through: month.through, today: today)
@@ -196,7 +197,7 @@ enum IndexPages {
         let chart = TrendChart.svg(points: points, title: Messages.text("index-pages.index-points-of-the-maximum-and-on-time", en: en),
                                    series: [Messages.text("index.series-index", en: en), Messages.text("index.series-on-time", en: en)])
         // Rankings of the units below, by kind.
-        let groups = try await rankGroups(record, period: period, kinds: [.department, .commune, .district, .division, .publicServiceUnit],
+        let groups = try await Self.rankGroups(record, period: period, kinds: [.department, .commune, .district, .division, .publicServiceUnit],
                                           link: { Paths.indexUnit.link($0.id) + "?\(query)" }, request: request)
         let dashboard = try await LeaderDashboard.build(view, record: record, request: request)
         var worst: [Term] = []
@@ -244,15 +245,15 @@ enum IndexPages {
         let channel: String
     }
 
-    @Sendable static func drill(_ request: Request) async throws -> Response {
+    @Sendable func drill(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await unit(request)
         guard try request.requirePrincipal().may(.viewDossiers, onUnitWithAncestry: record.ancestry) else { throw Problem.forbidden() }
-        let period = try period(request)
+        let period = try Self.period(request)
         guard let fact = (try? request.query.get(String.self, at: "fact")).flatMap(IndexFact.init(rawValue:)) else {
             throw Problem.badRequest("Không có chỉ tiêu thành phần này.", english: "No such fact.", field: "fact")
         }
-        let index = (await request.stores.indexForReading)
+        let index = (await stores.indexForReading)
         let today = VietnamTime.localDate(of: request.now)
         let procedure = (try? request.query.get(String.self, at: "procedureId")).flatMap(Procedure.ID.init(string:))
         guard let found = try await index.behind(fact, scope: try await index.scope(record.unit.id), from: period.from,
@@ -270,19 +271,19 @@ enum IndexPages {
         return try await Page.render("index-drill", title: factLabel(fact, en: en),
                                      context: DrillContext(unitName: record.unit.name, fact: factLabel(fact, en: en), periodLabel: period.label,
                                                            total: found.total, shown: rows.count, rows: rows,
-                                                           backLink: Paths.indexUnit.link(record.unit.id) + "?\(periodQuery(period))"),
+                                                           backLink: Paths.indexUnit.link(record.unit.id) + "?\(Self.periodQuery(period))"),
                                      request: request)
     }
 
     // MARK: Targets
 
-    @Sendable static func saveTargets(_ request: Request) async throws -> Response {
+    @Sendable func saveTargets(_ request: Request) async throws -> Response {
         let record = try await unit(request, .editIndex)
         let form = try request.content.decode([String: String].self)
         guard let year = form["year"].flatMap(Int.init) else {
             throw Problem(DomainError.invalid("Cần năm.", english: "The year is required.", field: "year"))
         }
-        let index = request.stores.index
+        let index = stores.index
         for indicator in try await index.activeSet().indicators {
             guard let raw = form["target." + indicator.id] else { continue }
             let text = raw.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")

@@ -73,21 +73,21 @@ extension IndexPages {
     }
 
     /// The unit's own line, then one per current unit directly below it.
-    static func reportRows(_ request: Request) async throws -> (UnitRecord, ReportPeriod, [OneStopReport]) {
+    func reportRows(_ request: Request) async throws -> (UnitRecord, ReportPeriod, [OneStopReport]) {
         let record = try await unit(request)
-        let period = try period(request)
+        let period = try Self.period(request)
         let today = VietnamTime.localDate(of: request.now)
         var reports = [try await OneStopReport.make(record.unit, period: period, today: today, on: request.db)]
-        for child in try await request.stores.units.children(of: record.unit.id) where child.validTo.map({ $0 >= period.from }) ?? true {
+        for child in try await stores.units.children(of: record.unit.id) where child.validTo.map({ $0 >= period.from }) ?? true {
             reports.append(try await OneStopReport.make(child, period: period, today: today, on: request.db))
         }
         return (record, period, reports)
     }
 
-    @Sendable static func report(_ request: Request) async throws -> Response {
+    @Sendable func report(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let (record, period, reports) = try await reportRows(request)
-        let query = "?\(periodQuery(period))"
+        let query = "?\(Self.periodQuery(period))"
         let context = ReportContext(unitName: record.unit.name, periodLabel: period.label,
                                     header: OneStopReport.header.map { Messages.text($0, en: en) }, rows: reports.map(\.cells),
                                     csvLink: Paths.indexReportCSV.link(record.unit.id) + query, xlsxLink: Paths.indexReportXLSX.link(record.unit.id) + query,
@@ -96,13 +96,13 @@ extension IndexPages {
         return try await Page.render("index-report", title: Messages.text("index-unit.one-stop-report", en: en), context: context, request: request)
     }
 
-    @Sendable static func reportCSV(_ request: Request) async throws -> Response {
+    @Sendable func reportCSV(_ request: Request) async throws -> Response {
         let (record, period, reports) = try await reportRows(request)
         return TableExport.csv([OneStopReport.header.map { Messages.text($0, .vi) }] + reports.map(\.cells),
                                name: "bao-cao-mot-cua-\(record.unit.code)-\(period.from.iso)-\(period.through.iso).csv")
     }
 
-    @Sendable static func reportXLSX(_ request: Request) async throws -> Response {
+    @Sendable func reportXLSX(_ request: Request) async throws -> Response {
         let (record, period, reports) = try await reportRows(request)
         return TableExport.xlsx([OneStopReport.header.map { Messages.text($0, .vi) }] + reports.map(\.cells), sheet: "Báo cáo một cửa",
                                 name: "bao-cao-mot-cua-\(record.unit.code)-\(period.from.iso)-\(period.through.iso).xlsx", numbers: true)

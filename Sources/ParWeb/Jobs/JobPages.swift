@@ -5,8 +5,9 @@ import ParStore
 import Vapor
 
 /// Administrators see each scheduled job with its time and last run, and run one now.
-enum JobPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct JobPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.jobs.pattern, use: show)
         routes.post(Paths.jobRun.pattern, use: runNow)
     }
@@ -24,7 +25,7 @@ enum JobPages {
         let action: String
     }
 
-    static func purpose(_ name: String, en: Bool) -> String {
+    func purpose(_ name: String, en: Bool) -> String {
         switch name {
         case "audit-verify": Messages.text("jobs.audit-verify", en: en)
         case "index-check": Messages.text("jobs.index-check", en: en)
@@ -38,7 +39,7 @@ enum JobPages {
         }
     }
 
-    static func status(_ key: String, en: Bool) -> String {
+    func status(_ key: String, en: Bool) -> String {
         switch key {
         case "ok": Messages.text("jobs.status.ok", en: en)
         case "failed": Messages.text("jobs.status.failed", en: en)
@@ -46,7 +47,7 @@ enum JobPages {
         }
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response {
+    @Sendable func show(_ request: Request) async throws -> Response {
         try NotifyService.requireAdministrator(request)
         let en = Language.of(request) == .en
         let rows = try await JobService.states(request.db).map { state in
@@ -60,7 +61,7 @@ enum JobPages {
         return try await Page.render("jobs", title: Messages.text("jobs.title", en: en), context: Context(jobs: rows), request: request)
     }
 
-    @Sendable static func runNow(_ request: Request) async throws -> Response {
+    @Sendable func runNow(_ request: Request) async throws -> Response {
         try NotifyService.requireAdministrator(request)
         _ = try await JobService.runNow(request.parameters.get("name") ?? "", request: request)
         return request.redirect(to: Paths.jobs.rawValue, redirectType: .normal)

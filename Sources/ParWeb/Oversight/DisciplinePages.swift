@@ -5,8 +5,9 @@ import Vapor
 
 /// A unit's commitments (status from ParHub's own figures), meetings and attendance (the
 /// discipline report), the share of documents exchanged electronically by month, and ISO 9001.
-enum DisciplinePages {
-    static func register(_ routes: any RoutesBuilder) {
+struct DisciplinePages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.discipline.pattern, use: show)
         routes.post(Paths.disciplineCommitments.pattern, use: addCommitment)
         routes.post(Paths.disciplineMeetings.pattern, use: addMeeting)
@@ -62,7 +63,7 @@ enum DisciplinePages {
         let errors: [FormError]?
     }
 
-    static func render(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+    func render(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPlans)
         let year = try PlanPages.year(request)
@@ -77,7 +78,7 @@ enum DisciplinePages {
         }
         let today = VietnamTime.localDate(of: request.now)
         let target = TrackedIndicator.electronicDocuments.target
-        let meetings = try await request.stores.discipline.meetings(organisers: try await request.stores.units.subtreeIDs(of: [record.unit.id]))
+        let meetings = try await stores.discipline.meetings(organisers: try await stores.units.subtreeIDs(of: [record.unit.id]))
         let context = Context(
             unitName: record.unit.name, year: year,
             commitments: view.commitments.map {
@@ -100,10 +101,10 @@ enum DisciplinePages {
                                      context: context, request: request, failed: errors != nil)
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response { try await render(request) }
+    @Sendable func show(_ request: Request) async throws -> Response { try await render(request) }
 
     /// Runs a form's change; a refused one re-renders the page with its errors.
-    static func change(_ request: Request, _ body: (UnitRecord, [String: String]) async throws -> Void) async throws -> Response {
+    func change(_ request: Request, _ body: (UnitRecord, [String: String]) async throws -> Void) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editPlans)
         let form = try request.content.decode([String: String].self)
         do {
@@ -115,24 +116,24 @@ enum DisciplinePages {
         return request.redirect(to: Paths.discipline.link(record.unit.id) + "?year=\(try PlanPages.year(request))")
     }
 
-    static func percent(_ raw: String?, field: String) throws -> Double {
+    func percent(_ raw: String?, field: String) throws -> Double {
         guard let value = Double((raw ?? "").replacingOccurrences(of: ",", with: ".").trimmingCharacters(in: .whitespaces)) else {
             throw DomainError.invalid("Cần một số phần trăm.", english: "A percentage is required.", field: field)
         }
         return value / 100
     }
 
-    @Sendable static func addCommitment(_ request: Request) async throws -> Response {
+    @Sendable func addCommitment(_ request: Request) async throws -> Response {
         try await change(request) { record, form in
             let metrics = Set(try await OversightService.commitmentMetrics(request).map(\.id))
-            _ = try await request.stores.discipline.addCommitment(
+            _ = try await stores.discipline.addCommitment(
                 Commitment(id: .random(), unitID: record.unit.id, year: try PlanPages.year(request), leader: form["leader"] ?? "", text: form["text"] ?? "",
                            metric: form["metric"] ?? "", target: try percent(form["target"], field: "target")),
                 metrics: metrics, actor: request.auditActor, now: request.now)
         }
     }
 
-    @Sendable static func addMeeting(_ request: Request) async throws -> Response {
+    @Sendable func addMeeting(_ request: Request) async throws -> Response {
         try await change(request) { record, form in
             guard let at = LocalInput.parseDateTime(form["at"] ?? "") else {
                 throw DomainError.invalid("Thời gian họp không hợp lệ.", english: "Not a valid time.", field: "at")
@@ -142,22 +143,22 @@ enum DisciplinePages {
                 let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 var unit = record.unit.id
                 if parts.count == 2, !parts[1].isEmpty {
-                    guard let found = try await request.stores.units.find(key: parts[1]) else {
+                    guard let found = try await stores.units.find(key: parts[1]) else {
                         throw DomainError.invalid("Không có đơn vị mã “\(parts[1])”.", english: "No unit with key “\(parts[1])”.", field: "attendees")
                     }
                     unit = found.unit.id
                 }
                 attendees.append(Meeting.Attendee(unitID: unit, person: parts[0]))
             }
-            _ = try await request.stores.discipline.addMeeting(
+            _ = try await stores.discipline.addMeeting(
                 Meeting(id: .random(), organiserID: record.unit.id, title: form["title"] ?? "", at: at, attendees: attendees),
                 actor: request.auditActor, now: request.now)
         }
     }
 
-    @Sendable static func saveTracked(_ request: Request) async throws -> Response {
+    @Sendable func saveTracked(_ request: Request) async throws -> Response {
         try await change(request) { record, form in
-            let repository = request.stores.discipline
+            let repository = stores.discipline
             if let month = form["month"], !month.isEmpty {
                 try await repository.setValue(.electronicDocuments, unit: record.unit.id, month: month, value: try percent(form["share"], field: "share"),
                                               actor: request.auditActor, now: request.now)
@@ -180,15 +181,15 @@ enum DisciplinePages {
         let options: [Option]
     }
 
-    static func meetingAndUnit(_ request: Request, _ permission: Permission) async throws -> (Meeting, UnitRecord) {
+    func meetingAndUnit(_ request: Request, _ permission: Permission) async throws -> (Meeting, UnitRecord) {
         guard let id = Meeting.ID(string: request.parameters.get("meetingID") ?? ""),
-              let meeting = try await request.stores.discipline.meeting(id) else {
+              let meeting = try await stores.discipline.meeting(id) else {
             throw Problem.notFound("Không tìm thấy cuộc họp.", english: "Meeting not found.")
         }
         return (meeting, try await request.authorizedUnit(meeting.organiserID.description, permission))
     }
 
-    @Sendable static func meeting(_ request: Request) async throws -> Response {
+    @Sendable func meeting(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let (meeting, record) = try await meetingAndUnit(request, .viewPlans)
         var names = Names(request)
@@ -212,13 +213,13 @@ enum DisciplinePages {
             action: Paths.meeting.link(meeting.id), backLink: Paths.discipline.link(record.unit.id)), request: request)
     }
 
-    @Sendable static func mark(_ request: Request) async throws -> Response {
+    @Sendable func mark(_ request: Request) async throws -> Response {
         let (meeting, _) = try await meetingAndUnit(request, .editPlans)
         let form = try request.content.decode([String: String].self)
         guard let attendance = Meeting.Attendance(rawValue: form["attendance"] ?? ""), let unit = OrgUnit.ID(string: form["unitId"] ?? "") else {
             throw Problem(DomainError.invalid("Chọn tình trạng dự họp.", english: "Choose the attendance.", field: "attendance"))
         }
-        try await request.stores.discipline.mark(meeting.id, person: form["person"] ?? "", unit: unit, attendance: attendance,
+        try await stores.discipline.mark(meeting.id, person: form["person"] ?? "", unit: unit, attendance: attendance,
                                                             reason: form["reason"], actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.meeting.link(meeting.id))
     }

@@ -6,8 +6,9 @@ import Vapor
 /// Citizens' feedback (PAKN): the public form (no account; an e-mail is confirmed with a
 /// one-time code), the sender's status page and rating, the public page of published answers
 /// (searchable, no personal data), and the staff's queue with overdue tracking and actions.
-enum FeedbackPages {
-    static func registerPublic(_ routes: any RoutesBuilder) {
+struct FeedbackPages {
+    let stores: Stores
+    func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.feedbackPublic.pattern, use: published)
         routes.get(Paths.feedbackNew.pattern, use: form)
         routes.post(Paths.feedbackNew.pattern, use: submit)
@@ -17,7 +18,7 @@ enum FeedbackPages {
         routes.post(Paths.feedbackReply.pattern, use: reply)
     }
 
-    static func registerStaff(_ routes: any RoutesBuilder) {
+    func registerStaff(_ routes: any RoutesBuilder) {
         routes.get(Paths.feedbackManage.pattern, use: manage)
         routes.get(Paths.feedbackItem.pattern, use: item)
         routes.post(Paths.feedbackItem.pattern, use: act)
@@ -37,12 +38,12 @@ enum FeedbackPages {
         let publishedAt: String
     }
 
-    @Sendable static func published(_ request: Request) async throws -> Response {
+    @Sendable func published(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let q = String(((try? request.query.get(String.self, at: "q")) ?? "").prefix(200))
         var names = Names(request)
         var lines: [PublishedLine] = []
-        for f in try await request.stores.feedback.published(query: q) {
+        for f in try await stores.feedback.published(query: q) {
             lines.append(PublishedLine(code: f.code, kind: f.kind.name(en: en), subject: f.subject, question: f.publicContent ?? "",
                                        answer: f.answer ?? "", unit: try await names.unit(f.unitID), publishedAt: f.publishedAt.map(LocalTime.format) ?? ""))
         }
@@ -63,9 +64,9 @@ enum FeedbackPages {
         let errors: [FormError]?
     }
 
-    static func renderForm(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
+    func renderForm(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let units = try await request.stores.units.all().filter { $0.validTo == nil && [.province, .department, .commune].contains($0.kind) }
+        let units = try await stores.units.all().filter { $0.validTo == nil && [.province, .department, .commune].contains($0.kind) }
             .sorted { VietnameseText.precedes($0.name, $1.name) }
         let context = FormContext(
             kinds: Feedback.Kind.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: form["kind"] == $0.rawValue) },
@@ -76,9 +77,9 @@ enum FeedbackPages {
                                      failed: errors != nil)
     }
 
-    @Sendable static func form(_ request: Request) async throws -> Response { try await renderForm(request) }
+    @Sendable func form(_ request: Request) async throws -> Response { try await renderForm(request) }
 
-    @Sendable static func submit(_ request: Request) async throws -> Response {
+    @Sendable func submit(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         do {
             guard let kind = Feedback.Kind(rawValue: form["kind"] ?? "") else {
@@ -86,12 +87,12 @@ enum FeedbackPages {
             }
             var unit: OrgUnit.ID?
             if let raw = form["unitId"], !raw.isEmpty {
-                guard let id = OrgUnit.ID(string: raw), try await request.stores.units.find(id) != nil else {
+                guard let id = OrgUnit.ID(string: raw), try await stores.units.find(id) != nil else {
                     throw DomainError.invalid("Không có đơn vị này.", english: "No such unit.", field: "unitId")
                 }
                 unit = id
             }
-            let (feedback, secret) = try await request.stores.feedback.submit(
+            let (feedback, secret) = try await stores.feedback.submit(
                 FeedbackDraft(kind: kind, procedureCode: form["procedureCode"], unitID: unit, subject: form["subject"] ?? "", content: form["content"] ?? "",
                               contact: .init(name: form["name"], email: form["email"], phone: form["phone"])), now: request.now)
             return try await renderStatus(request, feedback: feedback, secret: secret, justSent: true)
@@ -123,7 +124,7 @@ enum FeedbackPages {
         let errors: [FormError]?
     }
 
-    static func renderStatus(_ request: Request, feedback f: Feedback, secret: String, justSent: Bool = false,
+    func renderStatus(_ request: Request, feedback f: Feedback, secret: String, justSent: Bool = false,
                              errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let context = StatusContext(
@@ -139,23 +140,23 @@ enum FeedbackPages {
         return response
     }
 
-    static func lookedUp(_ request: Request, code: String?, secret: String?) async throws -> Feedback {
-        guard let code, let secret, let feedback = try await request.stores.feedback.lookup(code: VietnameseText.clean(code), secret: VietnameseText.clean(secret)) else {
+    func lookedUp(_ request: Request, code: String?, secret: String?) async throws -> Feedback {
+        guard let code, let secret, let feedback = try await stores.feedback.lookup(code: VietnameseText.clean(code), secret: VietnameseText.clean(secret)) else {
             throw Problem.notFound("Không tìm thấy phản ánh với mã và mã tra cứu này.", english: "No feedback has this code and secret.")
         }
         return feedback
     }
 
-    @Sendable static func status(_ request: Request) async throws -> Response {
+    @Sendable func status(_ request: Request) async throws -> Response {
         let code = try? request.query.get(String.self, at: "code"), secret = try? request.query.get(String.self, at: "secret")
         return try await renderStatus(request, feedback: try await lookedUp(request, code: code, secret: secret), secret: secret ?? "")
     }
 
-    @Sendable static func verify(_ request: Request) async throws -> Response {
+    @Sendable func verify(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         let feedback = try await lookedUp(request, code: form["code"], secret: form["secret"])
         do {
-            let confirmed = try await request.stores.feedback.verify(code: feedback.code, secret: form["secret"] ?? "", otp: form["otp"] ?? "", now: request.now)
+            let confirmed = try await stores.feedback.verify(code: feedback.code, secret: form["secret"] ?? "", otp: form["otp"] ?? "", now: request.now)
             return try await renderStatus(request, feedback: confirmed, secret: form["secret"] ?? "")
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -163,11 +164,11 @@ enum FeedbackPages {
         }
     }
 
-    @Sendable static func rate(_ request: Request) async throws -> Response {
+    @Sendable func rate(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         let feedback = try await lookedUp(request, code: form["code"], secret: form["secret"])
         do {
-            let rated = try await request.stores.feedback.rate(code: feedback.code, secret: form["secret"] ?? "",
+            let rated = try await stores.feedback.rate(code: feedback.code, secret: form["secret"] ?? "",
                                                                          rating: Int(form["rating"] ?? "") ?? 0, now: request.now)
             return try await renderStatus(request, feedback: rated, secret: form["secret"] ?? "")
         } catch {
@@ -177,11 +178,11 @@ enum FeedbackPages {
     }
 
     /// The sender answers the staff's question.
-    @Sendable static func reply(_ request: Request) async throws -> Response {
+    @Sendable func reply(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         let feedback = try await lookedUp(request, code: form["code"], secret: form["secret"])
         do {
-            let replied = try await request.stores.feedback.reply(code: feedback.code, secret: form["secret"] ?? "",
+            let replied = try await stores.feedback.reply(code: feedback.code, secret: form["secret"] ?? "",
                                                                             text: form["reply"] ?? "", now: request.now)
             return try await renderStatus(request, feedback: replied, secret: form["secret"] ?? "")
         } catch {
@@ -204,7 +205,7 @@ enum FeedbackPages {
         let overdue: Bool
     }
 
-    @Sendable static func manage(_ request: Request) async throws -> Response {
+    @Sendable func manage(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let state = (try? request.query.get(String.self, at: "state")).flatMap(Feedback.State.init(rawValue:))
         let overdue = (try? request.query.get(String.self, at: "overdue")) == "1"
@@ -259,13 +260,13 @@ enum FeedbackPages {
         let errors: [FormError]?
     }
 
-    static func renderItem(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+    func renderItem(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let f = try await OversightService.handledFeedback(request.parameters.get("feedbackID"), request: request)
         var names = Names(request)
         let scope = try await OversightService.feedbackScope(request)
         let allowed = Set(scope.units)
-        let current = try await request.stores.units.all().filter { $0.validTo == nil && $0.kind != .division }
+        let current = try await stores.units.all().filter { $0.validTo == nil && $0.kind != .division }
         let units = current.filter { allowed.contains($0.id) }
         let context = ItemContext(
             code: f.code, version: f.version, kind: f.kind.name(en: en), procedureCode: f.procedureCode, subject: f.subject,
@@ -285,9 +286,9 @@ enum FeedbackPages {
                                      failed: errors != nil)
     }
 
-    @Sendable static func item(_ request: Request) async throws -> Response { try await renderItem(request) }
+    @Sendable func item(_ request: Request) async throws -> Response { try await renderItem(request) }
 
-    @Sendable static func act(_ request: Request) async throws -> Response {
+    @Sendable func act(_ request: Request) async throws -> Response {
         let feedback = try await OversightService.handledFeedback(request.parameters.get("feedbackID"), request: request)
         let form = try request.content.decode([String: String].self)
         do {
@@ -302,13 +303,13 @@ enum FeedbackPages {
             case "request_information": action = .requestInformation(question: form["question"] ?? "")
             case "transfer":
                 // The competent agency may lie outside the handler's own units: any current unit.
-                guard let id = form["unitId"].flatMap(OrgUnit.ID.init(string:)), try await request.stores.units.find(id) != nil else {
+                guard let id = form["unitId"].flatMap(OrgUnit.ID.init(string:)), try await stores.units.find(id) != nil else {
                     throw DomainError.invalid("Chọn cơ quan có thẩm quyền.", english: "Choose the competent agency.", field: "transferUnitId")
                 }
                 action = .transfer(unit: id)
             default: throw DomainError.invalid("Không có thao tác này.", english: "No such action.", field: "action")
             }
-            _ = try await request.stores.feedback.act(feedback.id, expectedVersion: form["version"].flatMap(Int.init), action,
+            _ = try await stores.feedback.act(feedback.id, expectedVersion: form["version"].flatMap(Int.init), action,
                                                                  actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }

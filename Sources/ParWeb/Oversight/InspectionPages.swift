@@ -6,8 +6,9 @@ import Vapor
 /// PAR inspections: the year's list (unannounced visits left out for the inspected unit's
 /// staff until they start), planning a visit, findings, the conclusion with follow-up tasks,
 /// and the city-wide library of initiatives worth replicating.
-enum InspectionPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct InspectionPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.inspections.pattern, use: list)
         routes.post(Paths.inspections.pattern, use: create)
         routes.get(Paths.inspection.pattern, use: show)
@@ -39,24 +40,24 @@ enum InspectionPages {
         let errors: [FormError]?
     }
 
-    static func line(_ i: Inspection, names: inout Names, en: Bool) async throws -> Line {
+    func line(_ i: Inspection, names: inout Names, en: Bool) async throws -> Line {
         Line(link: Paths.inspection.link(i.id), unit: try await names.unit(i.unitID), kind: i.kind.name(en: en),
              unannounced: i.kind == .unannounced, place: i.place.name(en: en), startsAt: LocalTime.format(i.startsAt),
              purpose: i.purpose, concluded: i.concludedAt != nil)
     }
 
-    static func renderList(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+    func renderList(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let principal = try request.requirePrincipal()
         guard principal.mayAnywhere(.viewInspections) else { throw Problem.forbidden() }
         let year = try PlanPages.year(request)
-        let units = try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .viewInspections))
-        let found = try await request.stores.inspections.list(units: units, year: year, shielded: try await OversightService.shield(request), now: request.now)
+        let units = try await stores.units.subtreeIDs(of: principal.scopeRoots(for: .viewInspections))
+        let found = try await stores.inspections.list(units: units, year: year, shielded: try await OversightService.shield(request), now: request.now)
         var names = Names(request)
         var lines: [Line] = []
         for inspection in found { lines.append(try await line(inspection, names: &names, en: en)) }
-        let manageable = Set(try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .manageInspections)))
-        let targets = try await request.stores.units.all().filter { manageable.contains($0.id) && $0.validTo == nil && $0.kind != .division }
+        let manageable = Set(try await stores.units.subtreeIDs(of: principal.scopeRoots(for: .manageInspections)))
+        let targets = try await stores.units.all().filter { manageable.contains($0.id) && $0.validTo == nil && $0.kind != .division }
         let context = ListContext(
             year: year, inspections: lines, canCreate: !manageable.isEmpty,
             units: targets.map { Option(value: $0.id.description, label: $0.name, selected: false) },
@@ -66,9 +67,9 @@ enum InspectionPages {
                                      failed: errors != nil)
     }
 
-    @Sendable static func list(_ request: Request) async throws -> Response { try await renderList(request) }
+    @Sendable func list(_ request: Request) async throws -> Response { try await renderList(request) }
 
-    @Sendable static func create(_ request: Request) async throws -> Response {
+    @Sendable func create(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         do {
             let unit = try await request.authorizedUnit(form["unitId"], .manageInspections)
@@ -79,7 +80,7 @@ enum InspectionPages {
                 throw DomainError.invalid("Thời gian bắt đầu không hợp lệ.", english: "Not a valid start.", field: "startsAt")
             }
             let team = (form["team"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
-            let inspection = try await request.stores.inspections.create(
+            let inspection = try await stores.inspections.create(
                 Inspection(id: .random(), unitID: unit.unit.id, kind: kind, place: place, startsAt: startsAt, purpose: form["purpose"] ?? "", team: team),
                 actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.inspection.link(inspection.id))
@@ -116,14 +117,14 @@ enum InspectionPages {
         let errors: [FormError]?
     }
 
-    static func renderDetail(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+    func renderDetail(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let (inspection, unit) = try await OversightService.inspection(request.parameters.get("inspectionID"), .viewInspections, request: request)
         let principal = try request.requirePrincipal()
         let canManage = principal.may(.manageInspections, onUnitWithAncestry: unit.ancestry)
-        let findings = try await request.stores.inspections.findings(of: inspection.id)
+        let findings = try await stores.inspections.findings(of: inspection.id)
         // Follow-up tasks, wherever they are in the unit's plans.
-        let plans = request.stores.plans
+        let plans = stores.plans
         let today = VietnamTime.localDate(of: request.now)
         var followUps: [PlanPages.TaskRow] = []
         for year in Set([inspection.year, inspection.year + 1]).sorted() {
@@ -146,16 +147,16 @@ enum InspectionPages {
                                      failed: errors != nil)
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response { try await renderDetail(request) }
+    @Sendable func show(_ request: Request) async throws -> Response { try await renderDetail(request) }
 
-    @Sendable static func addFinding(_ request: Request) async throws -> Response {
+    @Sendable func addFinding(_ request: Request) async throws -> Response {
         let (inspection, _) = try await OversightService.inspection(request.parameters.get("inspectionID"), .manageInspections, request: request)
         let form = try request.content.decode([String: String].self)
         do {
             guard let category = InspectionFinding.Category(rawValue: form["category"] ?? "") else {
                 throw DomainError.invalid("Chọn loại kết quả.", english: "Choose a category.", field: "category")
             }
-            _ = try await request.stores.inspections.addFinding(to: inspection.id, category: category, text: form["text"] ?? "",
+            _ = try await stores.inspections.addFinding(to: inspection.id, category: category, text: form["text"] ?? "",
                                                                           cause: form["cause"], actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -164,11 +165,11 @@ enum InspectionPages {
         return request.redirect(to: Paths.inspection.link(inspection.id))
     }
 
-    @Sendable static func conclude(_ request: Request) async throws -> Response {
+    @Sendable func conclude(_ request: Request) async throws -> Response {
         let (inspection, _) = try await OversightService.inspection(request.parameters.get("inspectionID"), .manageInspections, request: request)
         let form = try request.content.decode([String: String].self)
         do {
-            _ = try await request.stores.inspections.conclude(inspection.id, conclusion: form["conclusion"] ?? "",
+            _ = try await stores.inspections.conclude(inspection.id, conclusion: form["conclusion"] ?? "",
                                                                         followUps: try OversightService.followUps(form["followUps"] ?? ""),
                                                                         actor: request.auditActor, now: request.now)
         } catch {
@@ -185,12 +186,12 @@ enum InspectionPages {
         let link: String
     }
 
-    @Sendable static func initiatives(_ request: Request) async throws -> Response {
+    @Sendable func initiatives(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         _ = try request.requirePrincipal()
         var names = Names(request)
         var items: [Initiative] = []
-        for (finding, inspection) in try await request.stores.inspections.initiatives() {
+        for (finding, inspection) in try await stores.inspections.initiatives() {
             items.append(Initiative(text: finding.text, unit: try await names.unit(inspection.unitID),
                                     date: inspection.concludedAt.map(LocalTime.format) ?? "", link: Paths.inspection.link(inspection.id)))
         }

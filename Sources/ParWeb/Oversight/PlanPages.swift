@@ -5,8 +5,9 @@ import Vapor
 
 /// Yearly PAR plans: a unit's tasks by field with progress and evidence, adding and updating
 /// tasks, copying the province's plan, and the overdue list for leaders.
-enum PlanPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct PlanPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.plans.pattern, use: overview)
         routes.get(Paths.planUnit.pattern, use: show)
         routes.post(Paths.planUnit.pattern, use: addTask)
@@ -18,11 +19,11 @@ enum PlanPages {
 
     typealias Option = SatisfactionPages.Option
 
-    static func fieldOptions(_ selected: String?, en: Bool) -> [Option] {
+    func fieldOptions(_ selected: String?, en: Bool) -> [Option] {
         PARField.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0.rawValue == selected) }
     }
 
-    static func statusOptions(_ selected: String?, en: Bool) -> [Option] {
+    func statusOptions(_ selected: String?, en: Bool) -> [Option] {
         PlanTask.Status.allCases.map { Option(value: $0.rawValue, label: $0.name(en: en), selected: $0.rawValue == selected) }
     }
 
@@ -34,7 +35,7 @@ enum PlanPages {
         return year
     }
 
-    @Sendable static func overview(_ request: Request) async throws -> Response {
+    @Sendable func overview(_ request: Request) async throws -> Response {
         let top = try await request.topUnit(for: .viewPlans)
         return request.redirect(to: Paths.planUnit.link(top.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
     }
@@ -98,11 +99,11 @@ enum PlanPages {
                 editLink: canEdit ? Paths.planTask.link(task.id) : nil, unit: unit)
     }
 
-    static func render(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
+    func render(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPlans)
-        let year = try year(request)
-        let repository = request.stores.plans
+        let year = try Self.year(request)
+        let repository = stores.plans
         let today = VietnamTime.localDate(of: request.now)
         let plan = try await repository.plan(unit: record.unit.id, year: year)
         let tasks = try await plan.asyncMap { try await repository.tasks(of: $0.id) } ?? []
@@ -120,7 +121,7 @@ enum PlanPages {
             unitName: record.unit.name, year: year, title: plan?.title ?? Messages.text("plan.no-plan-yet", en: en, ["year": String(year)]), hasPlan: plan != nil,
             total: completion.total, done: completion.done, overdue: completion.overdue,
             rate: completion.rate.map { Format.percent(IndexScoring.round2($0 * 100), en: en, digits: 2) } ?? "—",
-            tasks: tasks.map { row($0, today: today, canEdit: canEdit, en: en) }, canEdit: canEdit,
+            tasks: tasks.map { Self.row($0, today: today, canEdit: canEdit, en: en) }, canEdit: canEdit,
             action: Paths.planUnit.link(record.unit.id) + "?year=\(year)", copyAction: Paths.planCopy.link(record.unit.id) + "?year=\(year)",
             templates: plan == nil ? templates : [], fields: fieldOptions(form["field"], en: en),
             overdueLink: Paths.planOverdue.link(record.unit.id), disciplineLink: Paths.discipline.link(record.unit.id) + "?year=\(year)",
@@ -129,9 +130,9 @@ enum PlanPages {
                                      request: request, failed: errors != nil)
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response { try await render(request) }
+    @Sendable func show(_ request: Request) async throws -> Response { try await render(request) }
 
-    static func task(from form: [String: String], into task: inout PlanTask) throws {
+    func task(from form: [String: String], into task: inout PlanTask) throws {
         guard let field = PARField(rawValue: form["field"] ?? "") else {
             throw DomainError.invalid("Chọn lĩnh vực.", english: "Choose a field.", field: "field")
         }
@@ -151,28 +152,28 @@ enum PlanPages {
         task.evidence = form["evidence"] ?? task.evidence
     }
 
-    @Sendable static func addTask(_ request: Request) async throws -> Response {
+    @Sendable func addTask(_ request: Request) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editPlans)
         let form = try request.content.decode([String: String].self)
         do {
             var draft = PlanTask(id: .random(), planID: .random(), field: .direction, title: "", deadline: LocalDate(year: 2000, month: 1, day: 1)!)
             try task(from: form, into: &draft)
-            _ = try await request.stores.plans.addTask(draft, unit: record.unit.id, year: try year(request), actor: request.auditActor, now: request.now)
+            _ = try await stores.plans.addTask(draft, unit: record.unit.id, year: try Self.year(request), actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await render(request, form: form, errors: errors)
         }
-        return request.redirect(to: Paths.planUnit.link(record.unit.id) + "?year=\(try year(request))")
+        return request.redirect(to: Paths.planUnit.link(record.unit.id) + "?year=\(try Self.year(request))")
     }
 
-    @Sendable static func copy(_ request: Request) async throws -> Response {
+    @Sendable func copy(_ request: Request) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editPlans)
         let form = try request.content.decode([String: String].self)
         guard let template = ParPlan.ID(string: form["template"] ?? "") else {
             throw Problem(DomainError.invalid("Chọn kế hoạch mẫu.", english: "Choose a template plan.", field: "template"))
         }
-        _ = try await request.stores.plans.copy(from: template, to: record.unit.id, actor: request.auditActor, now: request.now)
-        return request.redirect(to: Paths.planUnit.link(record.unit.id) + "?year=\(try year(request))")
+        _ = try await stores.plans.copy(from: template, to: record.unit.id, actor: request.auditActor, now: request.now)
+        return request.redirect(to: Paths.planUnit.link(record.unit.id) + "?year=\(try Self.year(request))")
     }
 
     struct OverdueContext: Encodable {
@@ -181,16 +182,16 @@ enum PlanPages {
         let backLink: String
     }
 
-    @Sendable static func overdue(_ request: Request) async throws -> Response {
+    @Sendable func overdue(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPlans)
         let today = VietnamTime.localDate(of: request.now)
         let principal = try request.requirePrincipal()
         var names = Names(request)
         var rows: [TaskRow] = []
-        for item in try await request.stores.plans.overdue(units: try await request.stores.units.subtreeIDs(of: [record.unit.id]), today: today) {
-            let unit = try await request.stores.units.find(item.unitID)
-            rows.append(row(item.task, today: today, canEdit: unit.map { principal.may(.editPlans, onUnitWithAncestry: $0.ancestry) } ?? false,
+        for item in try await stores.plans.overdue(units: try await stores.units.subtreeIDs(of: [record.unit.id]), today: today) {
+            let unit = try await stores.units.find(item.unitID)
+            rows.append(Self.row(item.task, today: today, canEdit: unit.map { principal.may(.editPlans, onUnitWithAncestry: $0.ancestry) } ?? false,
                             unit: try await names.unit(item.unitID), en: en))
         }
         return try await Page.render("plan-overdue", title: Messages.text("plan-overdue.overdue-tasks", en: en),
@@ -215,14 +216,14 @@ enum PlanPages {
         let errors: [FormError]?
     }
 
-    static func editable(_ request: Request) async throws -> (UnitTask, UnitRecord) {
-        guard let id = PlanTask.ID(string: request.parameters.get("taskID") ?? ""), let found = try await request.stores.plans.task(id) else {
+    func editable(_ request: Request) async throws -> (UnitTask, UnitRecord) {
+        guard let id = PlanTask.ID(string: request.parameters.get("taskID") ?? ""), let found = try await stores.plans.task(id) else {
             throw Problem.notFound("Không tìm thấy nhiệm vụ.", english: "Task not found.")
         }
         return (found, try await request.authorizedUnit(found.unitID.description, .editPlans))
     }
 
-    static func renderTask(_ request: Request, task: PlanTask? = nil, errors: [FormError]? = nil) async throws -> Response {
+    func renderTask(_ request: Request, task: PlanTask? = nil, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let (found, record) = try await editable(request)
         let t = task ?? found.task
@@ -234,16 +235,16 @@ enum PlanPages {
         return try await Page.render("plan-task", title: t.title, context: context, request: request, failed: errors != nil)
     }
 
-    @Sendable static func editTask(_ request: Request) async throws -> Response { try await renderTask(request) }
+    @Sendable func editTask(_ request: Request) async throws -> Response { try await renderTask(request) }
 
-    @Sendable static func updateTask(_ request: Request) async throws -> Response {
+    @Sendable func updateTask(_ request: Request) async throws -> Response {
         let (found, _) = try await editable(request)
         let form = try request.content.decode([String: String].self)
         var draft = found.task
         do {
             try task(from: form, into: &draft)
             let changed = draft
-            _ = try await request.stores.plans.updateTask(found.task.id, expectedVersion: form["version"].flatMap(Int.init),
+            _ = try await stores.plans.updateTask(found.task.id, expectedVersion: form["version"].flatMap(Int.init),
                                                                     change: { $0 = changed }, actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }

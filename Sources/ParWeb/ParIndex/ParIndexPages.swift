@@ -6,8 +6,9 @@ import Vapor
 /// The PAR index pages: the sets and their phases (Home Affairs), a unit's self-assessment
 /// with evidence and its appraisal leaf by leaf, the ranking (printable, CSV, XLSX) and the
 /// unit report card with the trail from every score to its evidence and comments.
-enum ParIndexPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct ParIndexPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.parIndex.pattern, use: list)
         routes.post(Paths.parIndex.pattern, use: create)
         routes.get(Paths.parIndexSet.pattern, use: show)
@@ -23,9 +24,9 @@ enum ParIndexPages {
 
     typealias Option = SatisfactionPages.Option
 
-    static func phaseLabel(_ phase: CriteriaSet.Phase, en: Bool) -> String { phase.name(en: en) }
+    func phaseLabel(_ phase: CriteriaSet.Phase, en: Bool) -> String { phase.name(en: en) }
 
-    static func methodLabel(_ method: ScoringMethod?, en: Bool) -> String {
+    func methodLabel(_ method: ScoringMethod?, en: Bool) -> String {
         switch method {
         case .manual: Messages.text("par-index-pages.self-assessed", en: en)
         case .survey: Messages.text("par-index-pages.survey", en: en)
@@ -47,11 +48,11 @@ enum ParIndexPages {
         let resultsLink: String?
     }
 
-    @Sendable static func list(_ request: Request) async throws -> Response {
+    @Sendable func list(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         try ParIndexService.requireViewer(request)
         let principal = try request.requirePrincipal()
-        let sets = try await request.stores.parIndex.sets()
+        let sets = try await stores.parIndex.sets()
         let lines = sets.map {
             SetLine(name: $0.name, link: Paths.parIndexSet.link($0.id), year: $0.year, kind: $0.targetKind.name(en: en),
                     phase: phaseLabel($0.phase, en: en), resultsLink: $0.phase >= .finalised ? Paths.parIndexResults.link($0.id) : nil)
@@ -66,13 +67,13 @@ enum ParIndexPages {
     }
 
     /// A new draft: copied from a set, or an empty three-line skeleton to edit.
-    @Sendable static func create(_ request: Request) async throws -> Response {
+    @Sendable func create(_ request: Request) async throws -> Response {
         try ParIndexService.requireAppraiser(request)
         let form = try request.content.decode([String: String].self)
         guard let year = Int(form["year"] ?? ""), (2000...2100).contains(year) else {
             throw Problem(DomainError.invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year"))
         }
-        let repository = request.stores.parIndex
+        let repository = stores.parIndex
         let created: CriteriaSet
         if let source = CriteriaSet.ID(string: form["copyFrom"] ?? "") {
             created = try await repository.copy(source, to: year, actor: request.auditActor, now: request.now)
@@ -126,14 +127,14 @@ enum ParIndexPages {
         let errors: [FormError]?
     }
 
-    static func renderSet(_ request: Request, lines override: String? = nil, errors: [FormError]? = nil) async throws -> Response {
+    func renderSet(_ request: Request, lines override: String? = nil, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let principal = try request.requirePrincipal()
         var names = Names(request)
         var units: [UnitLine] = []
-        for a in try await request.stores.parIndex.assessments(set.id) {
-            guard let record = try await request.stores.units.find(a.unitID),
+        for a in try await stores.parIndex.assessments(set.id) {
+            guard let record = try await stores.units.find(a.unitID),
                   principal.may(.selfAssess, onUnitWithAncestry: record.ancestry) || principal.may(.appraiseParIndex, onUnitWithAncestry: record.ancestry) else { continue }
             units.append(UnitLine(name: try await names.unit(a.unitID), link: Paths.parIndexAssessment.link(set.id, a.unitID), submitted: a.submittedAt != nil))
         }
@@ -153,13 +154,13 @@ enum ParIndexPages {
         return try await Page.render("par-index-set", title: set.name, context: context, request: request, failed: errors != nil)
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response { try await renderSet(request) }
+    @Sendable func show(_ request: Request) async throws -> Response { try await renderSet(request) }
 
-    @Sendable static func changeSet(_ request: Request) async throws -> Response {
+    @Sendable func changeSet(_ request: Request) async throws -> Response {
         try ParIndexService.requireAppraiser(request)
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let form = try request.content.decode([String: String].self)
-        let repository = request.stores.parIndex
+        let repository = stores.parIndex
         do {
             switch form["action"] {
             case "save":
@@ -216,7 +217,7 @@ enum ParIndexPages {
     }
 
     /// The ParHub page behind a metric, for the unit's year.
-    static func dataLink(_ metric: String?, unit: OrgUnit.ID, year: Int) -> String? {
+    func dataLink(_ metric: String?, unit: OrgUnit.ID, year: Int) -> String? {
         switch metric {
         case nil: nil
         case PlanTarget.satisfaction: Paths.satisfactionUnit.link(unit) + "?period=\(year)"
@@ -241,12 +242,12 @@ enum ParIndexPages {
         let errors: [FormError]?
     }
 
-    static func renderAssessment(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+    func renderAssessment(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let unit = try await ParIndexService.viewableUnit(request.parameters.get("unitID"), request: request)
         let principal = try request.requirePrincipal()
-        guard let a = try await request.stores.parIndex.assessment(set.id, unit: unit.unit.id) else {
+        guard let a = try await stores.parIndex.assessment(set.id, unit: unit.unit.id) else {
             throw Problem.notFound("Đơn vị chưa có bản đánh giá trong bộ tiêu chí này.", english: "The unit has no assessment in this set.")
         }
         let selfAssessor = principal.may(.selfAssess, onUnitWithAncestry: unit.ancestry)
@@ -279,7 +280,7 @@ enum ParIndexPages {
                                      failed: errors != nil)
     }
 
-    @Sendable static func assessment(_ request: Request) async throws -> Response { try await renderAssessment(request) }
+    @Sendable func assessment(_ request: Request) async throws -> Response { try await renderAssessment(request) }
 
     struct LeafForm: Content {
         var action: String
@@ -292,11 +293,11 @@ enum ParIndexPages {
         var file: File?
     }
 
-    @Sendable static func changeAssessment(_ request: Request) async throws -> Response {
+    @Sendable func changeAssessment(_ request: Request) async throws -> Response {
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let unitID = request.parameters.get("unitID")
         let form = try request.content.decode(LeafForm.self)
-        let repository = request.stores.parIndex
+        let repository = stores.parIndex
         let (actor, now) = (request.auditActor, request.now)
         func number(_ raw: String?) throws -> Double? {
             guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
@@ -345,9 +346,9 @@ enum ParIndexPages {
         return request.redirect(to: Paths.parIndexAssessment.link(set.id, unitID ?? "") + (form.code.map { "#leaf-\($0)" } ?? ""))
     }
 
-    @Sendable static func evidence(_ request: Request) async throws -> Response {
+    @Sendable func evidence(_ request: Request) async throws -> Response {
         guard let id = UUID(uuidString: request.parameters.get("fileID") ?? ""),
-              let (file, setID, unitID) = try await request.stores.parIndex.evidence(id) else {
+              let (file, setID, unitID) = try await stores.parIndex.evidence(id) else {
             throw Problem.notFound("Không tìm thấy tệp.", english: "File not found.")
         }
         _ = try await ParIndexService.set(setID.description, request: request)
@@ -398,7 +399,7 @@ enum ParIndexPages {
                    fields: r.fields.map { Format.percent($0.percent, en: en, digits: 2) })
     }
 
-    static func resultTable(_ request: Request) async throws -> (CriteriaSet, [ResultLine], [String]) {
+    func resultTable(_ request: Request) async throws -> (CriteriaSet, [ResultLine], [String]) {
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let results = try await ParIndexService.results(set, request: request)
         let principal = try request.requirePrincipal()
@@ -406,15 +407,15 @@ enum ParIndexPages {
         var names = Names(request)
         var lines: [ResultLine] = []
         for r in results {
-            let record = try await request.stores.units.find(r.unitID)
+            let record = try await stores.units.find(r.unitID)
             let mayOpen = record.map { principal.may(.selfAssess, onUnitWithAncestry: $0.ancestry) || principal.may(.appraiseParIndex, onUnitWithAncestry: $0.ancestry) } ?? false
-            lines.append(line(r, unit: try await names.unit(r.unitID), reportLink: mayOpen ? Paths.parIndexReport.link(set.id, r.unitID) : nil, en: en))
+            lines.append(Self.line(r, unit: try await names.unit(r.unitID), reportLink: mayOpen ? Paths.parIndexReport.link(set.id, r.unitID) : nil, en: en))
         }
         let header = set.children(of: nil).map { "\($0.code). \($0.title)" }
         return (set, lines, header)
     }
 
-    @Sendable static func results(_ request: Request) async throws -> Response {
+    @Sendable func results(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let (set, lines, header) = try await resultTable(request)
         struct Context: Encodable { let name: String; let phase: String; let lines: [ResultLine]; let fields: [String]; let csv: String; let xlsx: String; let setLink: String }
@@ -423,7 +424,7 @@ enum ParIndexPages {
             csv: Paths.parIndexResultsCSV.link(set.id), xlsx: Paths.parIndexResultsXLSX.link(set.id), setLink: Paths.parIndexSet.link(set.id)), request: request)
     }
 
-    static func exportRows(_ request: Request) async throws -> (CriteriaSet, [[String]]) {
+    func exportRows(_ request: Request) async throws -> (CriteriaSet, [[String]]) {
         let en = Language.of(request) == .en
         let (set, lines, header) = try await resultTable(request)
         let head = [Messages.text("par-index-pages.rank", en: en), Messages.text("ui.unit", en: en), Messages.text("common.points", en: en), "%", Messages.text("common.band", en: en), Messages.text("par-index-pages.change", en: en)] + header
@@ -431,12 +432,12 @@ enum ParIndexPages {
             + $0.fields.map { $0.replacingOccurrences(of: "%", with: "") } })
     }
 
-    @Sendable static func resultsCSV(_ request: Request) async throws -> Response {
+    @Sendable func resultsCSV(_ request: Request) async throws -> Response {
         let (set, rows) = try await exportRows(request)
         return TableExport.csv(rows, name: "chi-so-cchc-\(set.year)-\(set.targetKind.rawValue).csv")
     }
 
-    @Sendable static func resultsXLSX(_ request: Request) async throws -> Response {
+    @Sendable func resultsXLSX(_ request: Request) async throws -> Response {
         let (set, rows) = try await exportRows(request)
         return TableExport.xlsx(rows, sheet: "Chỉ số CCHC \(set.year)", name: "chi-so-cchc-\(set.year)-\(set.targetKind.rawValue).xlsx", numbers: true)
     }
@@ -448,7 +449,7 @@ enum ParIndexPages {
         let versus: String
     }
 
-    @Sendable static func report(_ request: Request) async throws -> Response {
+    @Sendable func report(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
         let unit = try await ParIndexService.viewableUnit(request.parameters.get("unitID"), request: request)
@@ -476,8 +477,8 @@ enum ParIndexPages {
         }
         return try await Page.render("par-index-report", title: "\(set.name) — \(unit.unit.name)", context: Context(
             setName: set.name, unitName: unit.unit.name, rank: result.rank, points: Format.number(result.points, en: en),
-            percent: Format.percent(result.percent, en: en, digits: 2), band: band(result.band, en: en).text,
-            bandIsData: band(result.band, en: en).isData, change: result.change.map { Format.change($0, en: en, digits: 2) } ?? "—",
+            percent: Format.percent(result.percent, en: en, digits: 2), band: Self.band(result.band, en: en).text,
+            bandIsData: Self.band(result.band, en: en).isData, change: result.change.map { Format.change($0, en: en, digits: 2) } ?? "—",
             fields: result.fields.map(line), strengths: result.strengths.map(line), weaknesses: result.weaknesses.map(line),
             assessmentLink: Paths.parIndexAssessment.link(set.id, unit.unit.id), resultsLink: Paths.parIndexResults.link(set.id)), request: request)
     }

@@ -52,7 +52,7 @@ extension PersonnelPages {
         let errors: [FormError]?
     }
 
-    static func renderPerson(_ request: Request, record: PersonnelService.Record, errors: [FormError]? = nil) async throws -> Response {
+    func renderPerson(_ request: Request, record: PersonnelService.Record, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let person = record.person
         let principal = try request.requirePrincipal()
@@ -62,13 +62,13 @@ extension PersonnelPages {
             moves.append(MoveLine(on: LocalTime.format(move.on), kind: Messages.text("personnel.move-\(move.kind.rawValue)", en: en),
                                   from: move.fromUnitID == nil ? "—" : try await names.unit(move.fromUnitID), to: try await names.unit(move.toUnitID)))
         }
-        let unit = try await request.stores.units.find(person.unitID)
+        let unit = try await stores.units.find(person.unitID)
         let required = try await PersonnelService.repository(request).positions(units: [person.unitID])[person.unitID]?
             .first { $0.name == person.position }?.trainingHours ?? TrainingRequirement.yearlyHours
         let canEdit = unit.map { principal.may(.editPersonnel, onUnitWithAncestry: $0.ancestry) } ?? false
         var units: [Option] = []
         if canEdit {
-            for id in try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .editPersonnel)) {
+            for id in try await stores.units.subtreeIDs(of: principal.scopeRoots(for: .editPersonnel)) {
                 units.append(Option(value: id.description, label: try await names.unit(id), selected: id == person.unitID))
             }
             units.sort { VietnameseText.precedes($0.label, $1.label) }
@@ -102,16 +102,16 @@ extension PersonnelPages {
         return try await Page.render("person", title: person.fullName, context: context, request: request, failed: errors != nil)
     }
 
-    @Sendable static func person(_ request: Request) async throws -> Response {
+    @Sendable func person(_ request: Request) async throws -> Response {
         try await renderPerson(request, record: try await PersonnelService.read(request.parameters.get("personID"), request: request))
     }
 
-    @Sendable static func mine(_ request: Request) async throws -> Response {
+    @Sendable func mine(_ request: Request) async throws -> Response {
         try await renderPerson(request, record: try await PersonnelService.mine(request))
     }
 
     /// Runs a change of one person's record; a refused one shows the record with its errors.
-    static func change(_ request: Request, _ body: (Person, [String: String]) async throws -> Void) async throws -> Response {
+    func change(_ request: Request, _ body: (Person, [String: String]) async throws -> Void) async throws -> Response {
         let raw = request.parameters.get("personID")
         let person = try await PersonnelService.editable(raw, request: request)
         let form = try request.content.decode([String: String].self)
@@ -124,7 +124,7 @@ extension PersonnelPages {
         return request.redirect(to: Paths.person.link(person.id))
     }
 
-    @Sendable static func update(_ request: Request) async throws -> Response {
+    @Sendable func update(_ request: Request) async throws -> Response {
         try await change(request) { person, form in
             let unit = form["unitID"].flatMap(OrgUnit.ID.init(string:)) ?? person.unitID
             var draft = try draft(form, id: person.id, unit: unit)
@@ -141,7 +141,7 @@ extension PersonnelPages {
         }
     }
 
-    @Sendable static func rate(_ request: Request) async throws -> Response {
+    @Sendable func rate(_ request: Request) async throws -> Response {
         try await change(request) { person, form in
             guard let year = Int(form["year"] ?? "") else {
                 throw DomainError.invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year")
@@ -160,7 +160,7 @@ extension PersonnelPages {
         }
     }
 
-    @Sendable static func openCase(_ request: Request) async throws -> Response {
+    @Sendable func openCase(_ request: Request) async throws -> Response {
         try await change(request) { person, form in
             guard let day = LocalDate(iso: form["discoveredOn"] ?? "") else {
                 throw DomainError.invalid("Ngày phát hiện vi phạm không hợp lệ.", english: "Not a valid day of discovery.", field: "discoveredOn")
@@ -170,7 +170,7 @@ extension PersonnelPages {
         }
     }
 
-    @Sendable static func closeCase(_ request: Request) async throws -> Response {
+    @Sendable func closeCase(_ request: Request) async throws -> Response {
         let (found, person) = try await PersonnelService.editableCase(request.parameters.get("caseID"), request: request)
         let form = try request.content.decode([String: String].self)
         do {
@@ -186,7 +186,7 @@ extension PersonnelPages {
         return request.redirect(to: Paths.person.link(person.id))
     }
 
-    @Sendable static func addTraining(_ request: Request) async throws -> Response {
+    @Sendable func addTraining(_ request: Request) async throws -> Response {
         try await change(request) { person, form in
             guard let start = LocalDate(iso: form["startedOn"] ?? ""), let end = LocalDate(iso: form["endedOn"] ?? "") else {
                 throw DomainError.invalid("Ngày bắt đầu và kết thúc khóa học không hợp lệ.", english: "Not valid course dates.", field: "startedOn")

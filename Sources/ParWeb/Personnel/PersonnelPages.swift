@@ -5,8 +5,9 @@ import Vapor
 
 /// The people of a unit with the year's rating statistics, one person's record (every view
 /// audited), and the staff member's own record. The same feature service as the API.
-enum PersonnelPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct PersonnelPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.personnel.pattern, use: overview)
         routes.get(Paths.personnelUnit.pattern, use: show)
         routes.post(Paths.personnelUnit.pattern, use: add)
@@ -27,14 +28,14 @@ enum PersonnelPages {
     /// The people of the unit and the units below in the import's own columns (so the file can be
     /// edited in a spreadsheet and imported back), with the year's quality level after them (an
     /// extra column the import ignores). A list, like the page: no per-person audit row.
-    static func download(_ request: Request, xlsx: Bool) async throws -> Response {
+    func download(_ request: Request, xlsx: Bool) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
         let repository = PersonnelService.repository(request)
-        let people = try await repository.people(units: try await request.stores.units.subtreeIDs(of: [record.unit.id]))
+        let people = try await repository.people(units: try await stores.units.subtreeIDs(of: [record.unit.id]))
         let ratings = try await repository.ratings(people: people.map(\.id), year: year)
         var keys: [OrgUnit.ID: String] = [:]
-        for id in Set(people.map(\.unitID)) { keys[id] = try await request.stores.units.find(id)?.unit.key ?? "" }
+        for id in Set(people.map(\.unitID)) { keys[id] = try await stores.units.find(id)?.unit.key ?? "" }
         let rows = people.map { p in
             [keys[p.unitID] ?? "", p.fullName, p.kind.rawValue, p.position, p.rank ?? "", p.leadershipPost ?? "", p.startedOn.iso,
              p.rotationYears.map(String.init) ?? "", ratings[p.id]?.level.rawValue ?? ""]
@@ -64,7 +65,7 @@ enum PersonnelPages {
         let version: Int
     }
 
-    static func caseLine(_ c: DisciplinaryCase, name: String, today: LocalDate, en: Bool) -> CaseLine {
+    func caseLine(_ c: DisciplinaryCase, name: String, today: LocalDate, en: Bool) -> CaseLine {
         let outcome: String
         switch c.state {
         case .open: outcome = ""
@@ -146,23 +147,23 @@ enum PersonnelPages {
     }
 
     /// Ratings are entered at the end of the year: December shows this year, other months last year.
-    static func year(_ request: Request) throws -> Int {
+    func year(_ request: Request) throws -> Int {
         let today = VietnamTime.localDate(of: request.now)
         guard (try? request.query.get(String.self, at: "year")) != nil else { return today.month == 12 ? today.year : today.year - 1 }
         return try PlanPages.year(request)
     }
 
-    @Sendable static func overview(_ request: Request) async throws -> Response {
+    @Sendable func overview(_ request: Request) async throws -> Response {
         let top = try await request.topUnit(for: .viewPersonnel)
         return request.redirect(to: Paths.personnelUnit.link(top.unit.id))
     }
 
-    static func render(_ request: Request, errors: [FormError]? = nil, imported: String? = nil) async throws -> Response {
+    func render(_ request: Request, errors: [FormError]? = nil, imported: String? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
         let repository = PersonnelService.repository(request)
-        let units = try await request.stores.units.subtreeIDs(of: [record.unit.id])
+        let units = try await stores.units.subtreeIDs(of: [record.unit.id])
         let people = try await repository.people(units: units)
         let ratings = try await repository.ratings(people: people.map(\.id), year: year)
         let statistics = try await PersonnelService.statistics(record, year: year, request: request)
@@ -201,7 +202,7 @@ enum PersonnelPages {
                         dueOn: LocalTime.format($0.dueOn), overdue: $0.dueOn < today)
             },
             moved: moved,
-            cases: try await request.stores.disciplinaryCases.cases(units: units, closedIn: year)
+            cases: try await stores.disciplinaryCases.cases(units: units, closedIn: year)
                 .map { c in caseLine(c, name: people.first { $0.id == c.personID }?.fullName ?? "", today: VietnamTime.localDate(of: request.now), en: en) },
             positions: positions, positionsText: positions.map { "\($0.name) | \($0.rotationYears.map(String.init) ?? "") | \($0.trainingHours)" }
                 .joined(separator: "\n"),
@@ -213,14 +214,14 @@ enum PersonnelPages {
                                      context: context, request: request, failed: errors != nil)
     }
 
-    static func levelText(_ rating: QualityRating, en: Bool) -> String {
+    func levelText(_ rating: QualityRating, en: Bool) -> String {
         let level = rating.level.name(en: en)
         return rating.state == .approved ? level : "\(level) (\(Messages.text("personnel.not-approved-yet", en: en)))"
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response { try await render(request) }
+    @Sendable func show(_ request: Request) async throws -> Response { try await render(request) }
 
-    @Sendable static func add(_ request: Request) async throws -> Response {
+    @Sendable func add(_ request: Request) async throws -> Response {
         let unitID = try request.parameters.require("unitID")
         let form = try request.content.decode([String: String].self)
         do {
@@ -233,14 +234,14 @@ enum PersonnelPages {
         return request.redirect(to: Paths.personnelUnit.link(unitID))
     }
 
-    @Sendable static func approve(_ request: Request) async throws -> Response {
+    @Sendable func approve(_ request: Request) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .approveRatings)
         let year = try year(request)
         _ = try await PersonnelService.approve(record, year: year, request: request)
         return request.redirect(to: Paths.personnelUnit.link(record.unit.id) + "?year=\(year)")
     }
 
-    static func rotationYears(_ raw: String?) throws -> Int? {
+    func rotationYears(_ raw: String?) throws -> Int? {
         guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         guard let years = Int(raw.trimmingCharacters(in: .whitespaces)) else {
             throw DomainError.invalid("Thời hạn chuyển đổi không hợp lệ.", english: "Not a valid rotation period.", field: "rotationYears")
@@ -249,7 +250,7 @@ enum PersonnelPages {
     }
 
     /// A record form's fields as a person (the same fields as the API's `PersonInput`).
-    static func draft(_ form: [String: String], id: Person.ID, unit: OrgUnit.ID) throws -> Person {
+    func draft(_ form: [String: String], id: Person.ID, unit: OrgUnit.ID) throws -> Person {
         guard let started = LocalDate(iso: form["startedOn"] ?? "") else {
             throw DomainError.invalid("Ngày bắt đầu công tác không hợp lệ.", english: "Not a valid start date.", field: "startedOn")
         }
@@ -264,7 +265,7 @@ enum PersonnelPages {
 
     /// A people file (CSV or JSON) uploaded on the unit's page: imported into the units of the
     /// officer's grant, or refused whole with each bad row listed.
-    @Sendable static func importFile(_ request: Request) async throws -> Response {
+    @Sendable func importFile(_ request: Request) async throws -> Response {
         _ = try await request.authorizedUnit(request.parameters.get("unitID"), .editPersonnel)
         let en = Language.of(request) == .en
         do {
@@ -280,7 +281,7 @@ enum PersonnelPages {
     }
 
     /// The unit's approved positions from the form: one per line, `name | rotation years | hours`.
-    @Sendable static func setPositions(_ request: Request) async throws -> Response {
+    @Sendable func setPositions(_ request: Request) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editPersonnel)
         let text = try request.content.get(String.self, at: "positions")
         do {

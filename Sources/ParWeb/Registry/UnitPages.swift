@@ -6,8 +6,9 @@ import Vapor
 /// Unit tree with search, unit detail (history, lineage, quotas), edits, and
 /// the restructuring report. Each handler states its permission through
 /// `authorizedUnit` / `require`, the route group's one check.
-enum UnitPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct UnitPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.units.pattern, use: tree)
         routes.get(Paths.unit.pattern, use: detail)
         routes.post(Paths.unitEdit.pattern, use: edit)
@@ -25,7 +26,7 @@ enum UnitPages {
         let isCurrent: Bool
     }
 
-    static func row(_ unit: OrgUnit, en: Bool) -> UnitRow {
+    func row(_ unit: OrgUnit, en: Bool) -> UnitRow {
         let from = LocalTime.format(unit.validFrom), to = LocalTime.format(unit.validTo)
         let validity = from.isEmpty && to.isEmpty ? "" : "\(from.isEmpty ? "…" : from) – \(to.isEmpty ? "…" : to)"
         return UnitRow(id: unit.id.description, name: unit.name, code: unit.code, kind: unit.kind.name(en: en),
@@ -49,7 +50,7 @@ enum UnitPages {
         let branches: [Branch]
     }
 
-    @Sendable static func tree(_ request: Request) async throws -> Response {
+    @Sendable func tree(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         let en = Language.of(request) == .en
         let q = VietnameseText.clean((try? request.query.get(String.self, at: "q")) ?? "")
@@ -59,13 +60,13 @@ enum UnitPages {
         var results: [UnitRow]?
         var branches: [Branch] = []
         if !q.isEmpty {
-            let found = try await request.stores.units.list(.init(scopeRoots: roots, text: String(q.prefix(200)),
+            let found = try await stores.units.list(.init(scopeRoots: roots, text: String(q.prefix(200)),
                                                            validOn: history ? nil : today, limit: 200))
             results = found.prefix(200).map { row($0.unit, en: en) }
         } else {
             for rootID in roots.sorted(by: { $0.description < $1.description }) {
-                guard let root = try await request.stores.units.find(rootID)?.unit else { continue }
-                let children = try await request.stores.units.children(of: rootID).filter { history || $0.isValid(on: today) }
+                guard let root = try await stores.units.find(rootID)?.unit else { continue }
+                let children = try await stores.units.children(of: rootID).filter { history || $0.isValid(on: today) }
                 let groups = UnitKind.allCases.compactMap { kind -> Group? in
                     let members = children.filter { $0.kind == kind }
                     guard !members.isEmpty else { return nil }
@@ -119,23 +120,23 @@ enum UnitPages {
         let saved: Bool
     }
 
-    @Sendable static func detail(_ request: Request) async throws -> Response {
+    @Sendable func detail(_ request: Request) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewRegistry)
         return try await renderDetail(record, request: request, errors: nil)
     }
 
-    static func renderDetail(_ record: UnitRecord, request: Request, errors: [FormError]?) async throws -> Response {
+    func renderDetail(_ record: UnitRecord, request: Request, errors: [FormError]?) async throws -> Response {
         let principal = try request.requirePrincipal()
         let en = Language.of(request) == .en
         let unit = record.unit
         var crumbs: [UnitRow] = []
         for ancestor in record.ancestry.dropFirst().reversed() {
-            if let found = try await request.stores.units.find(ancestor), principal.may(.viewRegistry, onUnitWithAncestry: found.ancestry) {
+            if let found = try await stores.units.find(ancestor), principal.may(.viewRegistry, onUnitWithAncestry: found.ancestry) {
                 crumbs.append(row(found.unit, en: en))
             }
         }
-        let children = try await request.stores.units.children(of: unit.id).map { row($0, en: en) }
-        let lineage = try await request.stores.units.lineage(of: unit.id)
+        let children = try await stores.units.children(of: unit.id).map { row($0, en: en) }
+        let lineage = try await stores.units.lineage(of: unit.id)
         func lineageRow(_ entry: UnitRepository.LineageEntry) -> LineageRow {
             LineageRow(unit: row(entry.unit, en: en), share: Messages.text(entry.whole ? "ui.whole" : "ui.part", Language.of(request)),
                        kind: domainText(entry.kind.vietnamese, entry.kind.rawValue, en: en),
@@ -143,7 +144,7 @@ enum UnitPages {
         }
         let canQuotas = principal.may(.viewQuotas, onUnitWithAncestry: record.ancestry)
         let quotas = canQuotas
-            ? try await request.stores.units.quotas(of: unit.id).map { QuotaRow(year: $0.year, quota: $0.quota, actual: $0.actual, version: $0.version,
+            ? try await stores.units.quotas(of: unit.id).map { QuotaRow(year: $0.year, quota: $0.quota, actual: $0.actual, version: $0.version,
                                                                               counted: $0.actualFromRecords) }
             : nil
         let context = DetailContext(
@@ -173,7 +174,7 @@ enum UnitPages {
     }
 
     /// Parses an optional `YYYY-MM-DD` form field.
-    static func date(_ text: String?, field: String) throws -> LocalDate? {
+    func date(_ text: String?, field: String) throws -> LocalDate? {
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         guard let date = LocalDate(iso: text) else {
             throw DomainError.invalid("Ngày không hợp lệ (định dạng YYYY-MM-DD).", english: "Not a valid date (YYYY-MM-DD).", field: field)
@@ -181,12 +182,12 @@ enum UnitPages {
         return date
     }
 
-    @Sendable static func edit(_ request: Request) async throws -> Response {
+    @Sendable func edit(_ request: Request) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editRegistry)
         do {
             let form = try request.content.decode(EditForm.self)
             let from = try date(form.validFrom, field: "validFrom"), to = try date(form.validTo, field: "validTo")
-            _ = try await request.stores.units.update(record.unit.id, expectedVersion: form.version, actor: request.auditActor, now: request.now) { unit in
+            _ = try await stores.units.update(record.unit.id, expectedVersion: form.version, actor: request.auditActor, now: request.now) { unit in
                 if let name = form.name { unit.name = name }
                 if let code = form.code { unit.code = code }
                 unit.validFrom = from
@@ -211,7 +212,7 @@ enum UnitPages {
         var actualLeaders: Int?
     }
 
-    @Sendable static func setQuota(_ request: Request) async throws -> Response {
+    @Sendable func setQuota(_ request: Request) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editQuotas)
         do {
             guard let form = try? request.content.decode(QuotaForm.self), let year = form.year else {
@@ -223,7 +224,7 @@ enum UnitPages {
                              contracts: form.quotaContracts ?? 0, leaders: form.quotaLeaders ?? 0),
                 actual: .init(civilServants: form.actualCivilServants ?? 0, publicEmployees: form.actualPublicEmployees ?? 0,
                               contracts: form.actualContracts ?? 0, leaders: form.actualLeaders ?? 0))
-            _ = try await request.stores.units.setQuota(quota, expectedVersion: nil, actor: request.auditActor, now: request.now)
+            _ = try await stores.units.setQuota(quota, expectedVersion: nil, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.unit.link(record.unit.id) + "?saved=1", redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -254,12 +255,12 @@ enum UnitPages {
         let errors: [FormError]?
     }
 
-    static func percent(_ value: Double?, en: Bool) -> String {
+    func percent(_ value: Double?, en: Bool) -> String {
         guard let value else { return "—" }
         return Format.change(value, en: en) + "%"
     }
 
-    @Sendable static func restructuring(_ request: Request) async throws -> Response {
+    @Sendable func restructuring(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         try principal.require(.viewRestructuring)
         let en = Language.of(request) == .en
@@ -267,7 +268,7 @@ enum UnitPages {
         var roots: [UnitRow] = []
         var rootIDs: [OrgUnit.ID] = []
         for id in principal.scopeRoots(for: .viewRestructuring).sorted(by: { $0.description < $1.description }) {
-            if let unit = try await request.stores.units.find(id)?.unit { roots.append(row(unit, en: en)); rootIDs.append(id) }
+            if let unit = try await stores.units.find(id)?.unit { roots.append(row(unit, en: en)); rootIDs.append(id) }
         }
         let rawUnit = (try? request.query.get(String.self, at: "unit")) ?? rootIDs.first?.description ?? ""
         let fromText = (try? request.query.get(String.self, at: "from")) ?? "2025-06-30"
@@ -279,7 +280,7 @@ enum UnitPages {
             guard let from = try date(fromText, field: "from"), let to = try date(toText, field: "to") else {
                 throw DomainError.invalid("Hãy chọn hai ngày.", english: "Choose two dates.", field: "from")
             }
-            let report = try await request.stores.units.restructuring(root: record.unit.id, from: from, to: to)
+            let report = try await stores.units.restructuring(root: record.unit.id, from: from, to: to)
             context = ReportContext(
                 roots: roots, unitID: rawUnit, unitName: record.unit.name, from: fromText, to: toText,
                 kinds: report.kinds.map {

@@ -6,8 +6,9 @@ import Vapor
 /// Periodic PAR report drafts: created for a unit and a period, figures filled from ParHub
 /// (live until the report is finalised, then frozen), narrative written per field, printable
 /// and downloadable as DOCX.
-enum ReportPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct ReportPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.reports.pattern, use: list)
         routes.post(Paths.reports.pattern, use: create)
         routes.get(Paths.report.pattern, use: show)
@@ -25,7 +26,7 @@ enum ReportPages {
         let final: Bool
     }
 
-    @Sendable static func list(_ request: Request) async throws -> Response {
+    @Sendable func list(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let principal = try request.requirePrincipal()
         var names = Names(request)
@@ -34,20 +35,20 @@ enum ReportPages {
             lines.append(Line(title: r.title, link: Paths.report.link(r.id), unit: try await names.unit(r.unitID),
                               period: "\(LocalTime.format(r.from)) – \(LocalTime.format(r.through))", final: r.isFinal))
         }
-        let editable = Set(try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .editPlans)))
-        let units = try await request.stores.units.all().filter { editable.contains($0.id) && $0.validTo == nil && $0.kind != .division }
+        let editable = Set(try await stores.units.subtreeIDs(of: principal.scopeRoots(for: .editPlans)))
+        let units = try await stores.units.all().filter { editable.contains($0.id) && $0.validTo == nil && $0.kind != .division }
         struct Context: Encodable { let reports: [Line]; let units: [Option]; let canCreate: Bool }
         return try await Page.render("reports", title: Messages.text("reports.par-reports", en: en), context: Context(
             reports: lines, units: units.map { Option(value: $0.id.description, label: $0.name, selected: false) }, canCreate: !units.isEmpty), request: request)
     }
 
-    @Sendable static func create(_ request: Request) async throws -> Response {
+    @Sendable func create(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         let report = try await ReportService.create(unitID: form["unitId"], period: form["period"], title: form["title"], request: request)
         return request.redirect(to: Paths.report.link(report.id))
     }
 
-    static func load(_ request: Request) async throws -> (ParReport, UnitRecord, [ReportFigure]) {
+    func load(_ request: Request) async throws -> (ParReport, UnitRecord, [ReportFigure]) {
         try await ReportService.load(request.parameters.get("reportID"), request: request)
     }
 
@@ -64,11 +65,11 @@ enum ReportPages {
         let parts: [Part]
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response {
+    @Sendable func show(_ request: Request) async throws -> Response {
         try await render(request)
     }
 
-    static func render(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
+    func render(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let (report, unit, figures) = try await load(request)
         let canEdit = try request.requirePrincipal().may(.editPlans, onUnitWithAncestry: unit.ancestry) && !report.isFinal
@@ -92,7 +93,7 @@ enum ReportPages {
             docx: Paths.reportDocx.link(report.id), errors: errors), request: request, failed: errors != nil)
     }
 
-    static func sections(_ report: ParReport, figures: [ReportFigure], en: Bool) -> [Section] {
+    func sections(_ report: ParReport, figures: [ReportFigure], en: Bool) -> [Section] {
         PARField.allCases.map { field in
             Section(key: field.rawValue, title: field.name(en: en), figures: figures.filter { $0.field == field },
                     parts: ParReport.Part.allCases.map { Part(name: "\(field.rawValue)-\($0.rawValue)", label: $0.name(en: en),
@@ -100,7 +101,7 @@ enum ReportPages {
         }
     }
 
-    @Sendable static func change(_ request: Request) async throws -> Response {
+    @Sendable func change(_ request: Request) async throws -> Response {
         let raw = request.parameters.get("reportID")
         _ = try await ReportService.find(raw, .editPlans, request: request)
         let form = try request.content.decode([String: String].self)
@@ -122,7 +123,7 @@ enum ReportPages {
         }
     }
 
-    @Sendable static func docx(_ request: Request) async throws -> Response {
+    @Sendable func docx(_ request: Request) async throws -> Response {
         let (report, unit, figures) = try await load(request)
         var doc = DocxWriter()
         doc.heading(report.title)

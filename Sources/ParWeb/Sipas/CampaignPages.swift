@@ -5,8 +5,9 @@ import Vapor
 
 /// Sample surveys for PAR officers (runSurveys): draw a campaign, export the call list,
 /// enter answers one dossier after another, record who could not be reached.
-enum CampaignPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct CampaignPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.campaigns.pattern, use: list)
         routes.post(Paths.campaigns.pattern, use: create)
         routes.get(Paths.campaign.pattern, use: show)
@@ -40,21 +41,21 @@ enum CampaignPages {
         let errors: [FormError]?
     }
 
-    static func requireRunner(_ request: Request) throws -> Principal {
+    func requireRunner(_ request: Request) throws -> Principal {
         let principal = try request.requirePrincipal()
         guard principal.mayAnywhere(.runSurveys) else { throw Problem.forbidden() }
         return principal
     }
 
-    static func renderList(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
+    func renderList(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let principal = try requireRunner(request)
-        let allowed = Set(try await request.stores.units.subtreeIDs(of: principal.scopeRoots(for: .runSurveys)))
-        let units = try await request.stores.units.all()
+        let allowed = Set(try await stores.units.subtreeIDs(of: principal.scopeRoots(for: .runSurveys)))
+        let units = try await stores.units.all()
             .filter { allowed.contains($0.id) && $0.validTo == nil && $0.kind != .division }
         var names = Names(request)
         var lines: [CampaignLine] = []
-        for c in try await request.stores.satisfaction.campaigns() where allowed.contains(c.rootUnitID) {
+        for c in try await stores.satisfaction.campaigns() where allowed.contains(c.rootUnitID) {
             lines.append(CampaignLine(name: c.name, link: Paths.campaign.link(c.id.uuidString.lowercased()), unit: try await names.unit(c.rootUnitID),
                                       period: "\(LocalTime.format(c.from)) – \(LocalTime.format(c.through))", population: c.population,
                                       sampleSize: c.sampleSize, createdAt: LocalTime.format(c.createdAt)))
@@ -71,9 +72,9 @@ enum CampaignPages {
                                      failed: errors != nil)
     }
 
-    @Sendable static func list(_ request: Request) async throws -> Response { try await renderList(request) }
+    @Sendable func list(_ request: Request) async throws -> Response { try await renderList(request) }
 
-    @Sendable static func create(_ request: Request) async throws -> Response {
+    @Sendable func create(_ request: Request) async throws -> Response {
         _ = try requireRunner(request)
         let form = try request.content.decode([String: String].self)
         do {
@@ -87,8 +88,8 @@ enum CampaignPages {
             guard let seed = UInt64(form["seed"] ?? "") else {
                 throw DomainError.invalid("Hạt giống là một số nguyên dương.", english: "The seed is a whole number.", field: "seed")
             }
-            let scope = try await request.stores.index.scope(record.unit.id)
-            let campaign = try await request.stores.satisfaction.createCampaign(
+            let scope = try await stores.index.scope(record.unit.id)
+            let campaign = try await stores.satisfaction.createCampaign(
                 name: form["name"] ?? "", scope: scope, from: from, through: to, margin: margin / 100, seed: seed,
                 actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.campaign.link(campaign.id.uuidString.lowercased()))
@@ -99,11 +100,11 @@ enum CampaignPages {
     }
 
     /// The campaign, if the principal may run surveys on its unit.
-    static func campaign(_ request: Request) async throws -> SurveyCampaign {
+    func campaign(_ request: Request) async throws -> SurveyCampaign {
         let principal = try requireRunner(request)
         guard let raw = request.parameters.get("campaignID"), let id = UUID(uuidString: raw),
-              let campaign = try await request.stores.satisfaction.campaign(id),
-              let root = try await request.stores.units.find(campaign.rootUnitID) else {
+              let campaign = try await stores.satisfaction.campaign(id),
+              let root = try await stores.units.find(campaign.rootUnitID) else {
             throw Problem.notFound("Không tìm thấy đợt khảo sát.", english: "Survey campaign not found.")
         }
         try principal.require(.runSurveys, on: root)
@@ -146,10 +147,10 @@ enum CampaignPages {
         let callsXLSXLink: String
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response {
+    @Sendable func show(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let c = try await campaign(request)
-        let repository = request.stores.satisfaction
+        let repository = stores.satisfaction
         let samples = try await repository.samples(c.id)
         var names = Names(request)
         var strata: [Stratum] = []
@@ -178,14 +179,14 @@ enum CampaignPages {
 
     // MARK: Call list
 
-    static func callTable(_ request: Request) async throws -> (SurveyCampaign, [[String]]) {
+    func callTable(_ request: Request) async throws -> (SurveyCampaign, [[String]]) {
         let en = Language.of(request) == .en
         let c = try await campaign(request)
         var names = Names(request)
         var rows = [[Messages.text("ui.unit", en: en), Messages.text("common.no", en: en), Messages.text("campaign.dossier", en: en), Messages.text("common.applicant", en: en),
                      Messages.text("common.phone", en: en), "Email", Messages.text("common.procedure", en: en), Messages.text("campaign-pages.returned", en: en),
                      Messages.text("ui.status", en: en)]]
-        for s in try await request.stores.satisfaction.samples(c.id) {
+        for s in try await stores.satisfaction.samples(c.id) {
             let d = s.dossier
             rows.append([try await names.unit(s.unitID), String(s.position), d.code, d.applicant.name, d.applicant.phone ?? "",
                          d.applicant.email ?? "", try await names.procedure(d.procedureID)?.name ?? "",
@@ -194,12 +195,12 @@ enum CampaignPages {
         return (c, rows)
     }
 
-    @Sendable static func callsCSV(_ request: Request) async throws -> Response {
+    @Sendable func callsCSV(_ request: Request) async throws -> Response {
         let (c, rows) = try await callTable(request)
         return TableExport.csv(rows, name: "danh-sach-khao-sat-\(c.id.uuidString.prefix(8)).csv")
     }
 
-    @Sendable static func callsXLSX(_ request: Request) async throws -> Response {
+    @Sendable func callsXLSX(_ request: Request) async throws -> Response {
         let (c, rows) = try await callTable(request)
         return TableExport.xlsx(rows, sheet: "Danh sách khảo sát", name: "danh-sach-khao-sat-\(c.id.uuidString.prefix(8)).xlsx")
     }
@@ -222,19 +223,19 @@ enum CampaignPages {
         let errors: [FormError]?
     }
 
-    static func drawn(_ request: Request) async throws -> (SurveyCampaign, SampleEntry) {
+    func drawn(_ request: Request) async throws -> (SurveyCampaign, SampleEntry) {
         let c = try await campaign(request)
-        let samples = try await request.stores.satisfaction.samples(c.id)
+        let samples = try await stores.satisfaction.samples(c.id)
         guard let raw = request.parameters.get("dossierID"), let sample = samples.first(where: { $0.dossier.id.description == raw.lowercased() }) else {
             throw Problem.notFound("Hồ sơ không có trong mẫu khảo sát này.", english: "The dossier is not in this sample.")
         }
         return (c, sample)
     }
 
-    static func renderEntry(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
+    func renderEntry(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let (c, sample) = try await drawn(request)
-        let repository = request.stores.satisfaction
+        let repository = stores.satisfaction
         var names = Names(request)
         let id = c.id.uuidString.lowercased()
         let answered = sample.status == .answered
@@ -251,21 +252,21 @@ enum CampaignPages {
                                      context: context, request: request, failed: errors != nil)
     }
 
-    @Sendable static func entry(_ request: Request) async throws -> Response { try await renderEntry(request) }
+    @Sendable func entry(_ request: Request) async throws -> Response { try await renderEntry(request) }
 
     /// After an entry, the next dossier still waiting (or the campaign).
-    static func next(_ request: Request, after sample: SampleEntry, in c: SurveyCampaign) async throws -> Response {
-        let samples = try await request.stores.satisfaction.samples(c.id)
+    func next(_ request: Request, after sample: SampleEntry, in c: SurveyCampaign) async throws -> Response {
+        let samples = try await stores.satisfaction.samples(c.id)
         let id = c.id.uuidString.lowercased()
         let waiting = samples.filter { $0.status == .pending && $0.dossier.id != sample.dossier.id }
         let next = waiting.first { ($0.unitID.description, $0.position) > (sample.unitID.description, sample.position) } ?? waiting.first
         return request.redirect(to: next.map { Paths.campaignEntry.link(id, $0.dossier.id) } ?? Paths.campaign.link(id))
     }
 
-    @Sendable static func enter(_ request: Request) async throws -> Response {
+    @Sendable func enter(_ request: Request) async throws -> Response {
         let (c, sample) = try await drawn(request)
         let form = try request.content.decode([String: String].self)
-        let repository = request.stores.satisfaction
+        let repository = stores.satisfaction
         do {
             let questionnaire = try await repository.questionnaire(version: c.questionnaireVersion) ?? .sipas2023
             try await repository.submit(sample.dossier.id, answers: try SurveyForm.answers(form, questionnaire: questionnaire), method: .sample,
@@ -277,14 +278,14 @@ enum CampaignPages {
         return try await next(request, after: sample, in: c)
     }
 
-    @Sendable static func mark(_ request: Request) async throws -> Response {
+    @Sendable func mark(_ request: Request) async throws -> Response {
         let (c, sample) = try await drawn(request)
         let form = try request.content.decode([String: String].self)
         do {
             guard let status = SampleStatus(rawValue: form["status"] ?? "") else {
                 throw DomainError.invalid("Chọn trạng thái.", english: "Choose a status.", field: "status")
             }
-            try await request.stores.satisfaction.markSample(c.id, dossier: sample.dossier.id, status: status, note: form["note"],
+            try await stores.satisfaction.markSample(c.id, dossier: sample.dossier.id, status: status, note: form["note"],
                                                                         actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }

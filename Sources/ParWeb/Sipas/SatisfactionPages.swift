@@ -7,8 +7,9 @@ import Vapor
 /// and its target, broken down by unit, field, procedure, channel or survey method; the
 /// improvements most asked for; the comments (without names); CSV/XLSX; targets; and the
 /// questionnaire editor.
-enum SatisfactionPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct SatisfactionPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.satisfaction.pattern, use: overview)
         routes.get(Paths.satisfactionUnit.pattern, use: unitPage)
         routes.get(Paths.satisfactionComments.pattern, use: comments)
@@ -19,12 +20,12 @@ enum SatisfactionPages {
         routes.post(Paths.questionnaire.pattern, use: publishQuestionnaire)
     }
 
-    @Sendable static func overview(_ request: Request) async throws -> Response {
+    @Sendable func overview(_ request: Request) async throws -> Response {
         let top = try await request.topUnit(for: .viewSatisfaction)
         return request.redirect(to: Paths.satisfactionUnit.link(top.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
     }
 
-    static func load(_ request: Request) async throws -> (UnitRecord, SatisfactionView) {
+    func load(_ request: Request) async throws -> (UnitRecord, SatisfactionView) {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewSatisfaction)
         let period = try IndexPages.period(request)
         let by = try SatisfactionService.breakdown(try? request.query.get(String.self, at: "by"))
@@ -85,7 +86,7 @@ enum SatisfactionPages {
         let counterSatisfied: String
     }
 
-    static func breakdownLabel(_ b: SatisfactionRepository.Breakdown, en: Bool) -> String {
+    func breakdownLabel(_ b: SatisfactionRepository.Breakdown, en: Bool) -> String {
         switch b {
         case .none: Messages.text("satisfaction-pages.no-breakdown", en: en)
         case .unit: Messages.text("satisfaction-pages.by-unit", en: en)
@@ -96,17 +97,17 @@ enum SatisfactionPages {
         }
     }
 
-    @Sendable static func unitPage(_ request: Request) async throws -> Response {
+    @Sendable func unitPage(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let (record, view) = try await load(request)
         let principal = try request.requirePrincipal()
         let query = IndexPages.periodQuery(view.period)
-        let scope = try await request.stores.index.scope(record.unit.id)
+        let scope = try await stores.index.scope(record.unit.id)
         let questionnaire = view.questionnaire
         func choiceText(_ aspect: SipasAspect, _ id: String) -> String {
             questionnaire.section(aspect)?.expectations.first { $0.id == id }?.text.text(en: en) ?? id
         }
-        let expectations = try await request.stores.satisfaction.expectations(scope, from: view.period.from, through: view.period.through)
+        let expectations = try await stores.satisfaction.expectations(scope, from: view.period.from, through: view.period.through)
             .prefix(10).map { Expectation(aspect: $0.aspect.name(en: en), text: choiceText($0.aspect, $0.choice), count: $0.count) }
         let table = SatisfactionService.table(view, en: en)
         let rows = view.rows.enumerated().map { i, row in
@@ -114,7 +115,7 @@ enum SatisfactionPages {
                             ? Paths.satisfactionUnit.link(row.key) + "?\(query)&by=unit" : nil,
                           cells: Array(table[i + 2].dropFirst()))
         }
-        let counter = try await request.stores.centres.ratingTotals(units: scope.units, from: view.period.from, through: view.period.through)
+        let counter = try await stores.centres.ratingTotals(units: scope.units, from: view.period.from, through: view.period.through)
         let bars = [(Messages.text("portal-satisfaction.overall", en: en), view.result.overall)]
             + SipasAspect.allCases.map { ($0.name(en: en), view.result.aspects[$0] ?? SatisfactionFigure.none) }
         let context = UnitContext(
@@ -167,14 +168,14 @@ enum SatisfactionPages {
         let backLink: String
     }
 
-    @Sendable static func comments(_ request: Request) async throws -> Response {
+    @Sendable func comments(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewSatisfaction)
         let period = try IndexPages.period(request)
-        let scope = try await request.stores.index.scope(record.unit.id)
+        let scope = try await stores.index.scope(record.unit.id)
         var names = Names(request)
         var lines: [CommentLine] = []
-        for c in try await request.stores.satisfaction.comments(scope, from: period.from, through: period.through) {
+        for c in try await stores.satisfaction.comments(scope, from: period.from, through: period.through) {
             lines.append(CommentLine(at: LocalTime.format(VietnamTime.localDate(of: c.answeredAt)), unit: try await names.unit(c.unitID),
                                      procedure: try await names.procedure(c.procedureID)?.name ?? "",
                                      method: c.method.name(en: en),
@@ -188,16 +189,16 @@ enum SatisfactionPages {
 
     // MARK: Exports
 
-    static func fileName(_ view: SatisfactionView, _ ext: String) -> String {
+    func fileName(_ view: SatisfactionView, _ ext: String) -> String {
         "hai-long-\(view.unit.code)-\(view.period.from.iso)-\(view.period.through.iso).\(ext)"
     }
 
-    @Sendable static func exportCSV(_ request: Request) async throws -> Response {
+    @Sendable func exportCSV(_ request: Request) async throws -> Response {
         let (_, view) = try await load(request)
         return TableExport.csv(SatisfactionService.table(view, en: Language.of(request) == .en), name: fileName(view, "csv"))
     }
 
-    @Sendable static func exportXLSX(_ request: Request) async throws -> Response {
+    @Sendable func exportXLSX(_ request: Request) async throws -> Response {
         let (_, view) = try await load(request)
         return TableExport.xlsx(SatisfactionService.table(view, en: Language.of(request) == .en), sheet: "SIPAS",
                                 name: fileName(view, "xlsx"), numbers: true)
@@ -205,7 +206,7 @@ enum SatisfactionPages {
 
     // MARK: Targets
 
-    @Sendable static func saveTarget(_ request: Request) async throws -> Response {
+    @Sendable func saveTarget(_ request: Request) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .runSurveys)
         let form = try request.content.decode([String: String].self)
         guard let year = form["year"].flatMap(Int.init) else {
@@ -216,7 +217,7 @@ enum SatisfactionPages {
         guard text.isEmpty || value != nil else {
             throw Problem(DomainError.invalid("Chỉ tiêu phải là số phần trăm.", english: "A target is a percentage.", field: "target"))
         }
-        try await request.stores.index.setTarget(unit: record.unit.id, year: year, indicatorID: PlanTarget.satisfaction,
+        try await stores.index.setTarget(unit: record.unit.id, year: year, indicatorID: PlanTarget.satisfaction,
                                                             target: value.map { $0 / 100 }, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.satisfactionUnit.link(record.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
     }
@@ -252,7 +253,7 @@ enum SatisfactionPages {
     }
 
     /// `id | Vietnamese | English`, one per line.
-    static func items(_ text: String, field: String) throws -> [Questionnaire.Item] {
+    func items(_ text: String, field: String) throws -> [Questionnaire.Item] {
         try text.split(whereSeparator: \.isNewline).compactMap { line in
             let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.allSatisfy(\.isEmpty) { return nil }
@@ -263,7 +264,7 @@ enum SatisfactionPages {
         }
     }
 
-    static func renderQuestionnaire(_ q: Questionnaire, current: String, form: [String: String]? = nil, errors: [FormError]? = nil,
+    func renderQuestionnaire(_ q: Questionnaire, current: String, form: [String: String]? = nil, errors: [FormError]? = nil,
                                     request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let principal = try request.requirePrincipal()
@@ -280,7 +281,7 @@ enum SatisfactionPages {
                 let a = s.aspect.rawValue
                 return SectionEdit(aspect: a, title: s.aspect.name(en: en),
                                    satisfactionVi: value("\(a)-sat-vi", s.satisfaction.vi), satisfactionEn: value("\(a)-sat-en", s.satisfaction.en),
-                                   perceptions: value("\(a)-perceptions", lines(s.perceptions)), expectations: value("\(a)-expectations", lines(s.expectations)))
+                                   perceptions: value("\(a)-perceptions", Self.lines(s.perceptions)), expectations: value("\(a)-expectations", Self.lines(s.expectations)))
             },
             overallVi: value("overall-vi", q.overall.vi), overallEn: value("overall-en", q.overall.en),
             freeTextVi: value("free-vi", q.freeText.vi), freeTextEn: value("free-en", q.freeText.en),
@@ -289,15 +290,15 @@ enum SatisfactionPages {
                                      context: context, request: request, failed: errors != nil)
     }
 
-    @Sendable static func questionnaire(_ request: Request) async throws -> Response {
+    @Sendable func questionnaire(_ request: Request) async throws -> Response {
         guard try request.requirePrincipal().mayAnywhere(.viewSatisfaction) else { throw Problem.forbidden() }
-        let q = try await request.stores.satisfaction.activeQuestionnaire()
+        let q = try await stores.satisfaction.activeQuestionnaire()
         return try await renderQuestionnaire(q, current: q.version, request: request)
     }
 
-    @Sendable static func publishQuestionnaire(_ request: Request) async throws -> Response {
+    @Sendable func publishQuestionnaire(_ request: Request) async throws -> Response {
         guard try request.requirePrincipal().mayAnywhere(.runSurveys) else { throw Problem.forbidden() }
-        let repository = request.stores.satisfaction
+        let repository = stores.satisfaction
         let current = try await repository.activeQuestionnaire()
         let form = try request.content.decode([String: String].self)
         do {

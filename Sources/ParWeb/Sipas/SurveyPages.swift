@@ -6,15 +6,16 @@ import Vapor
 /// Where citizens answer the satisfaction questionnaire: the link or QR code of their receipt
 /// or return notice (no account: the link's token is the key), and the counter's touch screen
 /// an officer opens for a dossier just returned.
-enum SurveyPages {
+struct SurveyPages {
+    let stores: Stores
     /// The citizen's link: no sign-in, the token is the key.
-    static func registerPublic(_ routes: any RoutesBuilder) {
+    func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.survey.pattern, use: survey)
         routes.post(Paths.survey.pattern, use: answer)
     }
 
     /// The counter kiosk, opened by a signed-in counter officer.
-    static func registerCounter(_ routes: any RoutesBuilder) {
+    func registerCounter(_ routes: any RoutesBuilder) {
         routes.get(Paths.dossierSurvey.pattern, use: kiosk)
         routes.post(Paths.dossierSurvey.pattern, use: kioskAnswer)
     }
@@ -38,10 +39,10 @@ enum SurveyPages {
 
     /// The dossier a link names, if its token is right; otherwise one answer for an unknown
     /// code and a wrong token alike, so a link reveals nothing about other dossiers.
-    static func linked(_ request: Request, token: String?) async throws -> Dossier {
+    func linked(_ request: Request, token: String?) async throws -> Dossier {
         let code = request.parameters.get("code") ?? ""
         guard let token, token.count <= 64, code.count <= 60,
-              let dossier = try await request.stores.dossiers.find(code: code),
+              let dossier = try await stores.dossiers.find(code: code),
               SatisfactionRepository.verify(token, for: dossier.id, key: request.application.parConfig.secret) else {
             throw Problem(status: .forbidden, detail: "Đường dẫn khảo sát không hợp lệ. Hãy dùng đúng đường dẫn hoặc mã QR trên giấy tiếp nhận.",
                           detailEn: "This survey link is not valid. Use the link or QR code printed on your receipt.")
@@ -49,11 +50,11 @@ enum SurveyPages {
         return dossier
     }
 
-    static func render(_ dossier: Dossier, state: State, kiosk: Bool, token: String, form: [String: String] = [:],
+    func render(_ dossier: Dossier, state: State, kiosk: Bool, token: String, form: [String: String] = [:],
                        errors: [FormError]? = nil, request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         var names = Names(request)
-        let questionnaire = try await request.stores.satisfaction.activeQuestionnaire()
+        let questionnaire = try await stores.satisfaction.activeQuestionnaire()
         let context = Context(
             state: state, code: dossier.code, procedure: try await names.procedure(dossier.procedureID)?.name ?? "",
             unit: try await names.unit(dossier.receivingUnitID),
@@ -67,27 +68,27 @@ enum SurveyPages {
     }
 
     /// What a dossier's survey page shows before any answer.
-    static func state(of dossier: Dossier, request: Request) async throws -> State {
-        if try await request.stores.satisfaction.answeredAt(dossier.id) != nil { return .already }
+    func state(of dossier: Dossier, request: Request) async throws -> State {
+        if try await stores.satisfaction.answeredAt(dossier.id) != nil { return .already }
         return dossier.state == .returned ? .form : .notYet
     }
 
-    @Sendable static func survey(_ request: Request) async throws -> Response {
+    @Sendable func survey(_ request: Request) async throws -> Response {
         let token = try? request.query.get(String.self, at: "t")
         let dossier = try await linked(request, token: token)
         return try await render(dossier, state: try await state(of: dossier, request: request), kiosk: false, token: token ?? "", request: request)
     }
 
-    @Sendable static func answer(_ request: Request) async throws -> Response {
+    @Sendable func answer(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         let dossier = try await linked(request, token: form["t"])
         return try await record(form, dossier: dossier, method: .link, kiosk: false, actor: request.auditActor(id: nil, name: "citizen (survey link)"),
                                 request: request)
     }
 
-    static func record(_ form: [String: String], dossier: Dossier, method: SurveyMethod, kiosk: Bool, actor: AuditActor,
+    func record(_ form: [String: String], dossier: Dossier, method: SurveyMethod, kiosk: Bool, actor: AuditActor,
                        request: Request) async throws -> Response {
-        let repository = request.stores.satisfaction
+        let repository = stores.satisfaction
         let token = form["t"] ?? ""
         do {
             let answers = try SurveyForm.answers(form, questionnaire: try await repository.activeQuestionnaire())
@@ -105,12 +106,12 @@ enum SurveyPages {
 
     // MARK: Counter kiosk
 
-    @Sendable static func kiosk(_ request: Request) async throws -> Response {
+    @Sendable func kiosk(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.atCounter(request)
         return try await render(dossier, state: try await state(of: dossier, request: request), kiosk: true, token: "", request: request)
     }
 
-    @Sendable static func kioskAnswer(_ request: Request) async throws -> Response {
+    @Sendable func kioskAnswer(_ request: Request) async throws -> Response {
         let dossier = try await DossierService.atCounter(request)
         let form = try request.content.decode([String: String].self)
         return try await record(form, dossier: dossier, method: .kiosk, kiosk: true, actor: request.auditActor, request: request)

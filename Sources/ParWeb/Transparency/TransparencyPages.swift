@@ -8,20 +8,21 @@ import Vapor
 /// satisfaction index of the units of the province for a period, the catalogue and the
 /// answered feedback, and Home Affairs' announcements. Only published or aggregate figures;
 /// nothing personal.
-enum TransparencyPages {
-    static func registerPublic(_ routes: any RoutesBuilder) {
+struct TransparencyPages {
+    let stores: Stores
+    func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.portal.pattern, use: home)
         routes.get(Paths.portalParIndex.pattern, use: parIndex)
         routes.get(Paths.portalServiceIndex.pattern, use: serviceIndex)
         routes.get(Paths.portalSatisfaction.pattern, use: satisfaction)
     }
 
-    static func registerStaff(_ routes: any RoutesBuilder) {
+    func registerStaff(_ routes: any RoutesBuilder) {
         routes.post(Paths.portalAnnouncements.pattern, use: announce)
     }
 
     /// Renders a public page and lets shared caches keep it for a minute.
-    static func render<Body: Encodable>(_ template: String, title: String, context: Body, request: Request) async throws -> Response {
+    func render<Body: Encodable>(_ template: String, title: String, context: Body, request: Request) async throws -> Response {
         let response = try await Page.render(template, title: title, context: context, request: request)
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
         response.headers.remove(name: .setCookie)
@@ -29,9 +30,9 @@ enum TransparencyPages {
     }
 
     /// The province: the current unit at the top of the tree.
-    static func root(_ request: Request) async throws -> UnitRecord {
-        guard let top = try await request.stores.units.all().filter({ $0.parentID == nil && $0.validTo == nil }).sorted(by: { VietnameseText.precedes($0.name, $1.name) }).first,
-              let record = try await request.stores.units.find(top.id) else {
+    func root(_ request: Request) async throws -> UnitRecord {
+        guard let top = try await stores.units.all().filter({ $0.parentID == nil && $0.validTo == nil }).sorted(by: { VietnameseText.precedes($0.name, $1.name) }).first,
+              let record = try await stores.units.find(top.id) else {
             throw Problem.notFound("Chưa có đơn vị.", english: "No units yet.")
         }
         return record
@@ -49,7 +50,7 @@ enum TransparencyPages {
         let date: String
     }
 
-    @Sendable static func home(_ request: Request) async throws -> Response {
+    @Sendable func home(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let db = await request.readDB()
         let sets = try await ParIndexRepository(db: db).sets().filter { $0.phase == .published }
@@ -66,7 +67,7 @@ enum TransparencyPages {
             announcements: announcements), request: request)
     }
 
-    @Sendable static func parIndex(_ request: Request) async throws -> Response {
+    @Sendable func parIndex(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let db = await request.readDB()
         guard let id = CriteriaSet.ID(string: request.parameters.get("setID") ?? ""),
@@ -98,7 +99,7 @@ enum TransparencyPages {
         let online: String
     }
 
-    @Sendable static func serviceIndex(_ request: Request) async throws -> Response {
+    @Sendable func serviceIndex(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let root = try await root(request)
         let period = try IndexPages.period(request)
@@ -109,7 +110,7 @@ enum TransparencyPages {
             root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), groups: groups), request: request)
     }
 
-    @Sendable static func satisfaction(_ request: Request) async throws -> Response {
+    @Sendable func satisfaction(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let root = try await root(request)
         let period = try IndexPages.period(request)
@@ -124,7 +125,7 @@ enum TransparencyPages {
             }), request: request)
     }
 
-    @Sendable static func announce(_ request: Request) async throws -> Response {
+    @Sendable func announce(_ request: Request) async throws -> Response {
         let form = (try? request.content.decode([String: String].self)) ?? [:]
         _ = try await TransparencyService.announce(title: form["title"] ?? "", body: form["body"] ?? "", request: request)
         return request.redirect(to: Paths.parIndex.rawValue)

@@ -5,8 +5,9 @@ import Vapor
 
 /// Users and grants (administrators), the audit trail (viewAudit) and the
 /// signed-in user's own API tokens.
-enum UserPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct UserPages {
+    let stores: Stores
+    func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.users.pattern, use: users)
         routes.post(Paths.users.pattern, use: createUser)
         routes.get(Paths.user.pattern, use: user)
@@ -37,21 +38,21 @@ enum UserPages {
         let form: [String: String]
     }
 
-    static func admin(_ request: Request) throws -> Principal {
+    func admin(_ request: Request) throws -> Principal {
         let principal = try request.requirePrincipal()
         try principal.require(.manageUsers)
         return principal
     }
 
-    @Sendable static func users(_ request: Request) async throws -> Response {
+    @Sendable func users(_ request: Request) async throws -> Response {
         _ = try admin(request)
         return try await renderUsers(request, errors: nil, form: [:])
     }
 
-    static func renderUsers(_ request: Request, errors: [FormError]?, form: [String: String]) async throws -> Response {
+    func renderUsers(_ request: Request, errors: [FormError]?, form: [String: String]) async throws -> Response {
         let en = Language.of(request) == .en
         let after = try? request.query.get(String.self, at: "after")
-        let page = try await request.stores.users.list(afterUsername: after, limit: 100)
+        let page = try await stores.users.list(afterUsername: after, limit: 100)
         let rows = page.prefix(100).map { user in
             UserRow(username: user.username, displayName: user.displayName, active: user.isActive,
                     link: Paths.user.link(user.id),
@@ -70,14 +71,14 @@ enum UserPages {
         var email: String?
     }
 
-    @Sendable static func createUser(_ request: Request) async throws -> Response {
+    @Sendable func createUser(_ request: Request) async throws -> Response {
         _ = try admin(request)
         let form = (try? request.content.decode(NewUser.self)) ?? NewUser()
         do {
             let password = form.password ?? ""
             try UserAccount.checkPassword(password)
             let hash = try await Credentials.hash(password, on: request.application)
-            let user = try await request.stores.users.create(username: form.username ?? "", displayName: form.displayName ?? "",
+            let user = try await stores.users.create(username: form.username ?? "", displayName: form.displayName ?? "",
                                                       passwordHash: hash, email: form.email, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
         } catch {
@@ -114,24 +115,24 @@ enum UserPages {
         let errors: [FormError]?
     }
 
-    static func loadUser(_ request: Request) async throws -> UserAccount {
+    func loadUser(_ request: Request) async throws -> UserAccount {
         guard let raw = request.parameters.get("userID"), let id = UserAccount.ID(string: raw),
-              let user = try await request.stores.users.find(id) else {
+              let user = try await stores.users.find(id) else {
             throw Problem.notFound("Không tìm thấy người dùng.", english: "User not found.")
         }
         return user
     }
 
-    @Sendable static func user(_ request: Request) async throws -> Response {
+    @Sendable func user(_ request: Request) async throws -> Response {
         _ = try admin(request)
         return try await renderUser(try await loadUser(request), request: request, errors: nil)
     }
 
-    static func renderUser(_ user: UserAccount, request: Request, errors: [FormError]?) async throws -> Response {
+    func renderUser(_ user: UserAccount, request: Request, errors: [FormError]?) async throws -> Response {
         let en = Language.of(request) == .en
         var grants: [GrantRow] = []
         for grant in user.grants {
-            let unit = try await request.stores.units.find(grant.unitID)?.unit
+            let unit = try await stores.units.find(grant.unitID)?.unit
             grants.append(GrantRow(role: grant.role.name(en: en),
                                    unitName: unit.map { "\($0.name) (\($0.key))" } ?? "—",
                                    unitLink: Paths.unit.link(grant.unitID),
@@ -151,7 +152,7 @@ enum UserPages {
         var unitKey: String?
     }
 
-    @Sendable static func addGrant(_ request: Request) async throws -> Response {
+    @Sendable func addGrant(_ request: Request) async throws -> Response {
         _ = try admin(request)
         let user = try await loadUser(request)
         do {
@@ -160,10 +161,10 @@ enum UserPages {
                 throw DomainError.invalid("Hãy chọn vai trò.", english: "Choose a role.", field: "role")
             }
             guard let key = form.unitKey.map(VietnameseText.clean), !key.isEmpty,
-                  let unit = try await request.stores.units.find(key: key) else {
+                  let unit = try await stores.units.find(key: key) else {
                 throw DomainError.invalid("Không tìm thấy đơn vị có mã khoá này.", english: "No unit has this key.", field: "unitKey")
             }
-            _ = try await request.stores.users.grant(role, on: unit.unit.id, to: user.id, actor: request.auditActor, now: request.now)
+            _ = try await stores.users.grant(role, on: unit.unit.id, to: user.id, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -171,13 +172,13 @@ enum UserPages {
         }
     }
 
-    @Sendable static func revokeGrant(_ request: Request) async throws -> Response {
+    @Sendable func revokeGrant(_ request: Request) async throws -> Response {
         _ = try admin(request)
         let user = try await loadUser(request)
         guard let raw = request.parameters.get("grantID"), let grantID = RoleGrant.ID(string: raw) else {
             throw Problem.notFound()
         }
-        try await request.stores.users.revoke(grantID, of: user.id, actor: request.auditActor, now: request.now)
+        try await stores.users.revoke(grantID, of: user.id, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
     }
 
@@ -185,7 +186,7 @@ enum UserPages {
         var active: String?
     }
 
-    @Sendable static func setStatus(_ request: Request) async throws -> Response {
+    @Sendable func setStatus(_ request: Request) async throws -> Response {
         let principal = try admin(request)
         let user = try await loadUser(request)
         let active = (try? request.content.decode(StatusForm.self))?.active == "1"
@@ -193,7 +194,7 @@ enum UserPages {
             return try await renderUser(user, request: request, errors: [FormError(
                 field: "", message: Messages.text("user-pages.you-cannot-disable-your-own-account", Language.of(request)))])
         }
-        _ = try await request.stores.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: active,
+        _ = try await stores.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: active,
                                            passwordHash: nil, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
     }
@@ -203,12 +204,12 @@ enum UserPages {
     }
 
     /// Sets or removes (empty) the user's work e-mail, where staff reminders go.
-    @Sendable static func setEmail(_ request: Request) async throws -> Response {
+    @Sendable func setEmail(_ request: Request) async throws -> Response {
         _ = try admin(request)
         let user = try await loadUser(request)
         do {
             let email = (try? request.content.decode(EmailForm.self))?.email ?? ""
-            _ = try await request.stores.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: nil, passwordHash: nil,
+            _ = try await stores.users.update(user.id, expectedVersion: nil, displayName: nil, isActive: nil, passwordHash: nil,
                                                email: email, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.user.link(user.id), redirectType: .normal)
         } catch {
@@ -235,7 +236,7 @@ enum UserPages {
         let olderLink: String?
     }
 
-    @Sendable static func audit(_ request: Request) async throws -> Response {
+    @Sendable func audit(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         try principal.require(.viewAudit)
         let entityType = (try? request.query.get(String.self, at: "entityType")).flatMap { $0.isEmpty ? nil : $0 }
@@ -275,9 +276,9 @@ enum UserPages {
         let errors: [FormError]?
     }
 
-    static func renderTokens(_ request: Request, newToken: String?, errors: [FormError]?) async throws -> Response {
+    func renderTokens(_ request: Request, newToken: String?, errors: [FormError]?) async throws -> Response {
         let principal = try request.requirePrincipal()
-        let rows = try await request.stores.users.tokens(of: principal.userID).map {
+        let rows = try await stores.users.tokens(of: principal.userID).map {
             TokenRow(name: $0.name, prefix: $0.prefix, created: $0.createdAt.map(LocalTime.format) ?? "",
                      lastUsed: $0.lastUsedAt.map(LocalTime.format) ?? "", revoked: $0.revokedAt != nil,
                      revokeLink: Paths.tokenRevoke.link($0.id.uuidString.lowercased()))
@@ -287,18 +288,18 @@ enum UserPages {
                                      request: request, failed: errors != nil)
     }
 
-    @Sendable static func tokens(_ request: Request) async throws -> Response {
+    @Sendable func tokens(_ request: Request) async throws -> Response {
         try await renderTokens(request, newToken: nil, errors: nil)
     }
 
     struct TokenForm: Content { var name: String? }
 
-    @Sendable static func createToken(_ request: Request) async throws -> Response {
+    @Sendable func createToken(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         let minted = Credentials.newToken()
         do {
             let name = (try? request.content.decode(TokenForm.self))?.name ?? ""
-            _ = try await request.stores.users.createToken(for: principal.userID, name: name, tokenHash: minted.hash,
+            _ = try await stores.users.createToken(for: principal.userID, name: name, tokenHash: minted.hash,
                                                     prefix: minted.prefix, actor: request.auditActor, now: request.now)
             return try await renderTokens(request, newToken: minted.token, errors: nil)
         } catch {
@@ -307,10 +308,10 @@ enum UserPages {
         }
     }
 
-    @Sendable static func revokeToken(_ request: Request) async throws -> Response {
+    @Sendable func revokeToken(_ request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
         guard let raw = request.parameters.get("tokenID"), let id = UUID(uuidString: raw) else { throw Problem.notFound() }
-        try await request.stores.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: request.now)
+        try await stores.users.revokeToken(id, of: principal.userID, actor: request.auditActor, now: request.now)
         return request.redirect(to: Paths.tokens.link(), redirectType: .normal)
     }
 }
