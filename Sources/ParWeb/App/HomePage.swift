@@ -54,7 +54,7 @@ struct HomePage {
         if principal.mayAnywhere(.viewIndex) {
             let top = try await request.topUnit(for: .viewIndex)
             let year = try ReportPeriod(String(VietnamTime.localDate(of: request.now).year))
-            dashboard = try await LeaderDashboard.build(try await IndexService.unitIndex(top, period: year, request: request),
+            dashboard = try await LeaderDashboard.build(try await stores.indexService.unitIndex(top, period: year, request: request),
                                                         record: top, request: request)
         }
         return try await Page.render("home", title: Messages.text("ui.home", Language.of(request)),

@@ -71,7 +71,7 @@ struct BookingPages {
         let unit = try await QueuePages.centre(request)
         let form = try request.content.decode([String: String].self)
         do {
-            let (appointment, secret) = try await CentreService.book(unit: unit.id, field: form["field"], day: form["day"], slot: form["slot"], name: form["name"],
+            let (appointment, secret) = try await stores.centreService.book(unit: unit.id, field: form["field"], day: form["day"], slot: form["slot"], name: form["name"],
                                                                      email: form["email"], phone: form["phone"], request: request)
             return request.redirect(to: Paths.appointmentStatus.rawValue + "?code=\(appointment.code)&secret=\(secret)&new=1")
         } catch {

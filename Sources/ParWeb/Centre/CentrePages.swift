@@ -149,7 +149,7 @@ struct CentrePages {
                 }
                 return value
             }
-            _ = try await CentreService.saveSettings(slotMinutes: try int("slotMinutes"), capacityPerSlot: try int("capacityPerSlot"),
+            _ = try await stores.centreService.saveSettings(slotMinutes: try int("slotMinutes"), capacityPerSlot: try int("capacityPerSlot"),
                                                      bookingDaysAhead: try int("bookingDaysAhead"), unit: record.unit.id, request: request)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -171,7 +171,7 @@ struct CentrePages {
                 throw DomainError.invalid("Nhập số quầy.", english: "Enter the desk number.", field: "number")
             }
             let fields = (form["fields"] ?? "").split(whereSeparator: { $0 == ";" || $0 == "\n" }).map(String.init)
-            _ = try await CentreService.saveDesk(ServiceDesk(id: id, unitID: record.unit.id, number: number, name: form["name"] ?? "", fields: fields,
+            _ = try await stores.centreService.saveDesk(ServiceDesk(id: id, unitID: record.unit.id, number: number, name: form["name"] ?? "", fields: fields,
                                                              active: form["active"] != "0"), request: request)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }

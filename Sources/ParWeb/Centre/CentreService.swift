@@ -6,10 +6,11 @@ import Vapor
 
 /// The service centre floor's service, called by its API handlers and its pages alike: finding a
 /// centre, the ticket's follow link, the board's state, booking an appointment and starting a payment.
-enum CentreService {
+struct CentreService {
+    let stores: Stores
     /// A centre by its id text (pages and API): any current unit (404 otherwise).
-    static func centre(_ raw: String?, request: Request) async throws -> OrgUnit {
-        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await request.stores.units.find(id), record.unit.validTo == nil else {
+    func centre(_ raw: String?, request: Request) async throws -> OrgUnit {
+        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await stores.units.find(id), record.unit.validTo == nil else {
             throw Problem.notFound("Không tìm thấy trung tâm.", english: "No such centre.")
         }
         return record.unit
@@ -35,7 +36,7 @@ enum CentreService {
         let waiting: [Waiting]
     }
 
-    static func boardState(_ unit: OrgUnit.ID, db: any FluentKit.Database, now: Date) async throws -> BoardState {
+    func boardState(_ unit: OrgUnit.ID, db: any FluentKit.Database, now: Date) async throws -> BoardState {
         let repository = ServiceCentreRepository(db: db)
         let board = try await repository.board(unit, now: now)
         let desks = Dictionary(uniqueKeysWithValues: try await repository.desks(unit).map { ($0.id, $0) })
@@ -48,10 +49,10 @@ enum CentreService {
     }
 
     /// Books from raw input (form or API).
-    static func book(unit: OrgUnit.ID, field: String?, day: String?, slot: String?, name: String?, email: String? = nil, phone: String? = nil,
+    func book(unit: OrgUnit.ID, field: String?, day: String?, slot: String?, name: String?, email: String? = nil, phone: String? = nil,
                      request: Request) async throws -> (Appointment, secret: String) {
-        let settings = try await request.stores.centres.settings(unit)
-        guard let field, try await request.stores.centres.fieldChoices(unit).contains(VietnameseText.clean(field)) else {
+        let settings = try await stores.centres.settings(unit)
+        guard let field, try await stores.centres.fieldChoices(unit).contains(VietnameseText.clean(field)) else {
             throw DomainError.invalid("Chọn lĩnh vực.", english: "Choose a field.", field: "field")
         }
         guard let day = day.flatMap(LocalDate.init(iso:)) else {
@@ -61,22 +62,22 @@ enum CentreService {
             throw DomainError.invalid("Chọn khung giờ.", english: "Choose a time.", field: "slot")
         }
         let contact = try Appointment.checkedContact(email: email, phone: phone, smsAvailable: request.application.parConfig.smsAvailable)
-        let calendar = try await request.stores.calendar.calendar()
-        return try await request.stores.appointments.book(
+        let calendar = try await stores.calendar.calendar()
+        return try await stores.appointments.book(
             unit: unit, field: field, slot: AppointmentSlot(day: day, start: time, minutes: settings.slotMinutes), name: name, contact: contact,
             settings: settings, calendar: calendar, now: request.now)
     }
 
     /// Records a counter payment or opens an online one (the API and the page); the officer must
     /// be allowed to receive dossiers at the dossier's receiving unit.
-    static func startPayment(_ dossier: Dossier, method: String?, amount: Int?, receipt: String?, provider: String?, request: Request) async throws -> Payment {
+    func startPayment(_ dossier: Dossier, method: String?, amount: Int?, receipt: String?, provider: String?, request: Request) async throws -> Payment {
         let principal = try request.requirePrincipal()
-        guard let unit = try await request.stores.units.find(dossier.receivingUnitID), principal.may(.receiveDossiers, onUnitWithAncestry: unit.ancestry) else {
+        guard let unit = try await stores.units.find(dossier.receivingUnitID), principal.may(.receiveDossiers, onUnitWithAncestry: unit.ancestry) else {
             throw Problem.forbidden()
         }
-        let procedure = try await request.stores.procedures.find(dossier.procedureID)
+        let procedure = try await stores.procedures.find(dossier.procedureID)
         let amount = amount ?? procedure.map(Payment.due) ?? 0
-        let repository = request.stores.payments
+        let repository = stores.payments
         switch method {
         case "counter":
             return try await repository.recordAtCounter(dossier: dossier, amountVND: amount, receipt: receipt ?? "", actor: request.auditActor, now: request.now)
@@ -91,8 +92,8 @@ enum CentreService {
     }
 
     /// Creates or changes a desk of a centre: an id already used by another centre's desk is no desk of this one (404).
-    static func saveDesk(_ desk: ServiceDesk, request: Request) async throws -> ServiceDesk {
-        let repository = request.stores.centres
+    func saveDesk(_ desk: ServiceDesk, request: Request) async throws -> ServiceDesk {
+        let repository = stores.centres
         if let existing = try await repository.desk(desk.id), existing.unitID != desk.unitID {
             throw Problem.notFound("Không tìm thấy quầy.", english: "No such desk.")
         }
@@ -100,8 +101,8 @@ enum CentreService {
     }
 
     /// Changes a centre's booking settings (the office sessions stay the calendar's); `CentreSettings.validate` decides.
-    static func saveSettings(slotMinutes: Int, capacityPerSlot: Int, bookingDaysAhead: Int, unit: OrgUnit.ID, request: Request) async throws -> CentreSettings {
-        let repository = request.stores.centres
+    func saveSettings(slotMinutes: Int, capacityPerSlot: Int, bookingDaysAhead: Int, unit: OrgUnit.ID, request: Request) async throws -> CentreSettings {
+        let repository = stores.centres
         var settings = try await repository.settings(unit)
         settings.slotMinutes = slotMinutes
         settings.capacityPerSlot = capacityPerSlot
@@ -109,4 +110,9 @@ enum CentreService {
         try await repository.saveSettings(settings, unit: unit, actor: request.auditActor, now: request.now)
         return settings
     }
+}
+
+extension Stores {
+    /// The Centre feature's service, on these stores.
+    var centreService: CentreService { CentreService(stores: self) }
 }

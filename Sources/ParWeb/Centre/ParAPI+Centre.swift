@@ -15,7 +15,7 @@ extension ParAPI {
     func issueTicket(_ input: Operations.IssueTicket.Input) async throws -> Operations.IssueTicket.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await CentreService.centre(input.path.unitId, request: request)
+        let unit = try await stores.centreService.centre(input.path.unitId, request: request)
         let ticket = try await stores.centres.issueTicket(unit: unit.id, field: body.field, appointmentCode: body.appointmentCode,
                                                                                   now: request.now)
         return .created(.init(body: .json(Self.ticket(ticket, desk: nil, request: request))))
@@ -23,8 +23,8 @@ extension ParAPI {
 
     func getBoard(_ input: Operations.GetBoard.Input) async throws -> Operations.GetBoard.Output {
         let request = try self.request
-        let unit = try await CentreService.centre(input.path.unitId, request: request)
-        let state = try await CentreService.boardState(unit.id, db: request.db, now: request.now)
+        let unit = try await stores.centreService.centre(input.path.unitId, request: request)
+        let state = try await stores.centreService.boardState(unit.id, db: request.db, now: request.now)
         return .ok(.init(body: .json(.init(
             calls: state.calls.map { .init(number: $0.number, desk: $0.desk, deskName: $0.deskName, field: $0.field, recalls: $0.recalls) },
             waiting: state.waiting.map { .init(field: $0.field, count: $0.count) }))))
@@ -36,7 +36,7 @@ extension ParAPI {
 
     func listDesks(_ input: Operations.ListDesks.Input) async throws -> Operations.ListDesks.Output {
         let request = try self.request
-        let unit = try await CentreService.centre(input.path.unitId, request: request)
+        let unit = try await stores.centreService.centre(input.path.unitId, request: request)
         let repository = stores.centres
         return .ok(.init(body: .json(.init(fields: try await repository.fieldChoices(unit.id),
                                            items: try await repository.desks(unit.id).map(Self.desk)))))
@@ -47,7 +47,7 @@ extension ParAPI {
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let unit = try await request.authorizedUnit(input.path.unitId, .manageCentre)
         guard let id = ServiceDesk.ID(string: input.path.deskId) else { throw Problem.notFound("Không tìm thấy quầy.", english: "No such desk.") }
-        let desk = try await CentreService.saveDesk(ServiceDesk(id: id, unitID: unit.unit.id, number: body.number, name: body.name ?? "",
+        let desk = try await stores.centreService.saveDesk(ServiceDesk(id: id, unitID: unit.unit.id, number: body.number, name: body.name ?? "",
                                                                 fields: body.fields ?? [], active: body.active ?? true), request: request)
         return .ok(.init(body: .json(Self.desk(desk))))
     }
@@ -58,7 +58,7 @@ extension ParAPI {
 
     func getCentreSettings(_ input: Operations.GetCentreSettings.Input) async throws -> Operations.GetCentreSettings.Output {
         let request = try self.request
-        let unit = try await CentreService.centre(input.path.unitId, request: request)
+        let unit = try await stores.centreService.centre(input.path.unitId, request: request)
         return .ok(.init(body: .json(Self.settings(try await stores.centres.settings(unit.id)))))
     }
 
@@ -66,7 +66,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let unit = try await request.authorizedUnit(input.path.unitId, .manageCentre)
-        let saved = try await CentreService.saveSettings(slotMinutes: body.slotMinutes.rawValue, capacityPerSlot: body.capacityPerSlot,
+        let saved = try await stores.centreService.saveSettings(slotMinutes: body.slotMinutes.rawValue, capacityPerSlot: body.capacityPerSlot,
                                                          bookingDaysAhead: body.bookingDaysAhead, unit: unit.unit.id, request: request)
         return .ok(.init(body: .json(Self.settings(saved))))
     }
@@ -96,7 +96,7 @@ extension ParAPI {
 
     func listSlots(_ input: Operations.ListSlots.Input) async throws -> Operations.ListSlots.Output {
         let request = try self.request
-        let unit = try await CentreService.centre(input.path.unitId, request: request)
+        let unit = try await stores.centreService.centre(input.path.unitId, request: request)
         guard let day = LocalDate(iso: input.query.day) else {
             throw Problem.badRequest("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid day (YYYY-MM-DD).", field: "day")
         }
@@ -113,8 +113,8 @@ extension ParAPI {
     func bookAppointment(_ input: Operations.BookAppointment.Input) async throws -> Operations.BookAppointment.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await CentreService.centre(input.path.unitId, request: request)
-        let (a, secret) = try await CentreService.book(unit: unit.id, field: body.field, day: body.day, slot: body.start, name: body.name,
+        let unit = try await stores.centreService.centre(input.path.unitId, request: request)
+        let (a, secret) = try await stores.centreService.book(unit: unit.id, field: body.field, day: body.day, slot: body.start, name: body.name,
                                                        email: body.email, phone: body.phone, request: request)
         return .created(.init(body: .json(.init(code: a.code, secret: secret, day: a.slot.day.iso, start: a.slot.key, field: a.field,
                                                 status: .init(rawValue: a.status.rawValue)!))))
@@ -130,7 +130,7 @@ extension ParAPI {
 
     func listPayments(_ input: Operations.ListPayments.Input) async throws -> Operations.ListPayments.Output {
         let request = try self.request
-        let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
+        let dossier = try await stores.dossierService.viewable(request, id: input.path.dossierId)
         let procedure = try await stores.procedures.find(dossier.procedureID)
         let payments = try await stores.payments.payments(of: dossier.id)
         return .ok(.init(body: .json(.init(due: procedure.map(Payment.due) ?? 0, items: payments.map { Self.payment($0, request: request) }))))
@@ -139,8 +139,8 @@ extension ParAPI {
     func createPayment(_ input: Operations.CreatePayment.Input) async throws -> Operations.CreatePayment.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
-        let payment = try await CentreService.startPayment(dossier, method: body.method.rawValue, amount: body.amount, receipt: body.receipt,
+        let dossier = try await stores.dossierService.viewable(request, id: input.path.dossierId)
+        let payment = try await stores.centreService.startPayment(dossier, method: body.method.rawValue, amount: body.amount, receipt: body.receipt,
                                                    provider: body.provider, request: request)
         return .created(.init(body: .json(Self.payment(payment, request: request))))
     }

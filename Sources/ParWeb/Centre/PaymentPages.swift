@@ -54,7 +54,7 @@ struct PaymentPages {
 
     func renderList(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let dossier = try await DossierService.viewable(request)
+        let dossier = try await stores.dossierService.viewable(request)
         let procedure = try await stores.procedures.find(dossier.procedureID)
         let payments = try await stores.payments.payments(of: dossier.id)
         let due = procedure.map(Payment.due) ?? 0
@@ -71,10 +71,10 @@ struct PaymentPages {
     @Sendable func list(_ request: Request) async throws -> Response { try await renderList(request) }
 
     @Sendable func create(_ request: Request) async throws -> Response {
-        let dossier = try await DossierService.viewable(request)
+        let dossier = try await stores.dossierService.viewable(request)
         let form = try request.content.decode([String: String].self)
         do {
-            let payment = try await CentreService.startPayment(dossier, method: form["method"], amount: form["amount"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+            let payment = try await stores.centreService.startPayment(dossier, method: form["method"], amount: form["amount"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
                                           receipt: form["receipt"], provider: form["provider"], request: request)
             if payment.method == .online { return request.redirect(to: Paths.payment.link(payment.id)) }
         } catch {

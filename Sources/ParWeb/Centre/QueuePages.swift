@@ -20,7 +20,7 @@ struct QueuePages {
 
     /// A centre named in the path: any current unit (404 otherwise).
     static func centre(_ request: Request) async throws -> OrgUnit {
-        try await CentreService.centre(request.parameters.get("unitID"), request: request)
+        try await request.stores.centreService.centre(request.parameters.get("unitID"), request: request)
     }
 
     // MARK: Kiosk
@@ -155,7 +155,7 @@ struct QueuePages {
     @Sendable func board(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let unit = try await Self.centre(request)
-        let state = try await CentreService.boardState(unit.id, db: request.db, now: request.now)
+        let state = try await stores.centreService.boardState(unit.id, db: request.db, now: request.now)
         return try await Page.render("board", title: Messages.text("board.now-serving-title", en: en, ["centre": unit.name]),
                                      context: BoardContext(centre: unit.name, state: state, events: Paths.boardEvents.link(unit.id),
                                                            api: "/api/v1/centres/\(unit.id)/board", updated: LocalTime.format(request.now)),
@@ -183,7 +183,7 @@ struct QueuePages {
             do {
                 try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n\n")))
                 while ContinuousClock.now < end {
-                    let state = try await CentreService.boardState(unit.id, db: db, now: clock())
+                    let state = try await stores.centreService.boardState(unit.id, db: db, now: clock())
                     if state != last {
                         let json = String(decoding: try encoder.encode(state), as: UTF8.self)
                         try await writer.write(.buffer(ByteBuffer(string: "event: board\ndata: \(json)\n\n")))

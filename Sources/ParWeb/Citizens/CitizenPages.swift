@@ -291,7 +291,7 @@ struct CitizenPages {
             }
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unitID, channel: .online,
                                        applicant: .init(name: citizen.name, idNumber: citizen.idNumber, phone: citizen.phone, email: citizen.email,
-                                                        notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
+                                                        notifyBy: try stores.dossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [], citizenID: citizen.id)
             let actor = request.auditActor(id: nil, name: citizen.email)
             let received = try await stores.dossiers.receive(intake, files: drafts, actor: actor, now: request.now)

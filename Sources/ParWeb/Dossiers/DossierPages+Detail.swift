@@ -118,7 +118,7 @@ extension DossierPages {
     }
 
     @Sendable func show(_ request: Request) async throws -> Response {
-        try await renderDossier(try await DossierService.viewable(request), request: request, errors: nil)
+        try await renderDossier(try await stores.dossierService.viewable(request), request: request, errors: nil)
     }
 
     func renderDossier(_ d: Dossier, request: Request, errors: [FormError]?) async throws -> Response {
@@ -146,7 +146,7 @@ extension DossierPages {
         }
         // What this officer may do now, by the same rules as the API.
         let holding = try await stores.units.find(d.holderUnitID)
-        let standing = try await DossierService.standing(principal, on: d, holder: holding, request: request)
+        let standing = try await stores.dossierService.standing(principal, on: d, holder: holding, request: request)
         let available = d.availableActions(for: standing, at: now)
         var actions = Dictionary(uniqueKeysWithValues: DossierEvent.Kind.allCases.map { (actionKey($0), available.contains($0)) })
         actions["addFile"] = d.mayAttachFiles(for: standing)
@@ -269,11 +269,11 @@ extension DossierPages {
                 action: action, toUnitID: nonEmpty(form.toUnitId), electronic: form.electronic.map { $0 == "1" },
                 note: nonEmpty(form.note), reason: nonEmpty(form.reason),
                 items: form.items.map { $0.split(whereSeparator: \.isNewline).map(String.init) }, newDueAt: newDue, method: nonEmpty(form.method))
-            let dossier = try await DossierService.act(input, on: raw, expectedVersion: form.version, request: request)
+            let dossier = try await stores.dossierService.act(input, on: raw, expectedVersion: form.version, request: request)
             return request.redirect(to: Paths.dossier.link(dossier.id))
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
-            return try await renderDossier(try await DossierService.viewable(request), request: request, errors: errors)
+            return try await renderDossier(try await stores.dossierService.viewable(request), request: request, errors: errors)
         }
     }
 
@@ -287,9 +287,9 @@ extension DossierPages {
     }
 
     @Sendable func addFile(_ request: Request) async throws -> Response {
-        let dossier = try await DossierService.viewable(request)
+        let dossier = try await stores.dossierService.viewable(request)
         do {
-            try await DossierService.requireFileActor(dossier, request: request)
+            try await stores.dossierService.requireFileActor(dossier, request: request)
             let form = try request.content.decode(FileForm.self)
             guard let file = form.file, file.data.readableBytes > 0 else {
                 throw Problem(DomainError.invalid("Chọn tệp.", english: "Choose a file.", field: "file"))
@@ -306,7 +306,7 @@ extension DossierPages {
     }
 
     @Sendable func digitise(_ request: Request) async throws -> Response {
-        let dossier = try await DossierService.forFiles(request)
+        let dossier = try await stores.dossierService.forFiles(request)
         guard let fileID = request.parameters.get("fileID").flatMap(DossierFile.ID.init(string:)),
               let file = try await stores.dossiers.file(fileID), file.dossierID == dossier.id else {
             throw Problem.notFound("Không tìm thấy tệp.", english: "File not found.")
@@ -317,7 +317,7 @@ extension DossierPages {
     }
 
     @Sendable func download(_ request: Request) async throws -> Response {
-        let dossier = try await DossierService.viewable(request)
+        let dossier = try await stores.dossierService.viewable(request)
         return try await request.fileResponse(fileID: request.parameters.get("fileID"), of: dossier)
     }
 }

@@ -33,7 +33,7 @@ extension DossierPages {
     }
 
     @Sendable func receipt(_ request: Request) async throws -> Response {
-        let dossier = try await DossierService.viewable(request)
+        let dossier = try await stores.dossierService.viewable(request)
         // The secret is shown once, right after intake or a reissue; only its hash is kept.
         let secret = request.session.data[receiptKey(dossier.id)]
         request.session.data[receiptKey(dossier.id)] = nil
@@ -41,7 +41,7 @@ extension DossierPages {
     }
 
     @Sendable func reissueReceipt(_ request: Request) async throws -> Response {
-        let dossier = try await DossierService.atCounter(request)
+        let dossier = try await stores.dossierService.atCounter(request)
         let secret = try await stores.dossiers.reissueSecret(dossier.id, actor: request.auditActor, now: request.now)
         request.session.data[receiptKey(dossier.id)] = secret
         return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
@@ -93,7 +93,7 @@ extension DossierPages {
     }
 
     @Sendable func slip(_ request: Request) async throws -> Response {
-        let d = try await DossierService.viewable(request)
+        let d = try await stores.dossierService.viewable(request)
         let en = Language.of(request) == .en
         let kind = request.parameters.get("kind") ?? ""
         var names = Names(request)

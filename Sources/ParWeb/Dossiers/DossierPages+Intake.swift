@@ -156,7 +156,7 @@ extension DossierPages {
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unit.unit.id, channel: channel,
                                        applicant: .init(name: form.name ?? "", idNumber: nonEmpty(form.idNumber), phone: nonEmpty(form.phone),
                                                         address: nonEmpty(form.address), email: nonEmpty(form.email),
-                                                        notifyBy: try DossierService.notifyBy(form.notifyBy, request: request)),
+                                                        notifyBy: try stores.dossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
             let received = try await stores.dossiers.receive(intake, files: drafts, receivingUnit: unit, actor: request.auditActor,

@@ -119,13 +119,13 @@ struct DossierPages {
         let principal = try request.requirePrincipal()
         let en = Language.of(request) == .en
         let all = (try? request.query.get(String.self, at: "all")) == "1"
-        let units = try await DossierService.queueUnits(all: all, request: request)
+        let units = try await stores.dossierService.queueUnits(all: all, request: request)
         let view = (try? request.query.get(String.self, at: "view")).flatMap(DossierQueueView.init(rawValue:)) ?? .open
         let stateRaw = (try? request.query.get(String.self, at: "state")) ?? ""
         let channelRaw = (try? request.query.get(String.self, at: "channel")) ?? ""
         let procedureCode = VietnameseText.clean((try? request.query.get(String.self, at: "procedure")) ?? "")
         let page = max(0, min(1000, (try? request.query.get(Int.self, at: "page")) ?? 0))
-        var filter = try await DossierService.queueFilter(view, units: units, limit: 51, offset: page * 50, request: request)
+        var filter = try await stores.dossierService.queueFilter(view, units: units, limit: 51, offset: page * 50, request: request)
         if let state = DossierState(rawValue: stateRaw), filter.states.contains(state) { filter.states = [state] }
         filter.channel = DossierChannel(rawValue: channelRaw)
         if !procedureCode.isEmpty {
@@ -152,7 +152,7 @@ struct DossierPages {
         let form = try request.content.decode(Form.self)
         let all = form.all == "1"
         let typed = VietnameseText.clean(form.q ?? "")
-        let units = try await DossierService.queueUnits(all: all, request: request)
+        let units = try await stores.dossierService.queueUnits(all: all, request: request)
         var rows: [Dossier] = []
         var errors: [FormError]?
         if let search = DossierSearch(typed) {

@@ -20,9 +20,10 @@ struct DossierActionInput: Sendable {
 /// and applying an action. Reading needs viewDossiers on the receiving or the holding unit; the
 /// counter's actions need receiveDossiers on the receiving unit, processing actions processDossiers on
 /// the holding unit (or the counter's, while the dossier is still there) — `Dossier.availableActions`.
-enum DossierService {
+struct DossierService {
+    let stores: Stores
     /// The applicant's choice of SMS notices; refused (422) while no SMS provider is configured.
-    static func notifyBy(_ raw: String?, request: Request) throws -> OutboxMessage.Channel? {
+    func notifyBy(_ raw: String?, request: Request) throws -> OutboxMessage.Channel? {
         guard raw == OutboxMessage.Channel.sms.rawValue else { return nil }
         guard request.application.parConfig.smsAvailable else {
             throw Problem(DomainError.invalid("Chưa có nhà mạng gửi tin nhắn; hãy chọn thư điện tử.",
@@ -32,9 +33,9 @@ enum DossierService {
     }
 
     /// Loads the dossier (404 when unknown) and runs the route's permission check on it.
-    static func authorized(_ raw: String, request: Request, check: (Dossier, Principal) async throws -> Void) async throws -> Dossier {
+    func authorized(_ raw: String, request: Request, check: (Dossier, Principal) async throws -> Void) async throws -> Dossier {
         let principal = try request.requirePrincipal()
-        guard let id = Dossier.ID(string: raw), let dossier = try await request.stores.dossiers.find(id) else {
+        guard let id = Dossier.ID(string: raw), let dossier = try await stores.dossiers.find(id) else {
             throw Problem.notFound("Không tìm thấy hồ sơ.", english: "Dossier not found.")
         }
         try await check(dossier, principal)
@@ -42,7 +43,7 @@ enum DossierService {
     }
 
     /// The dossier, if the principal may view it (`id`, or the route's `dossierID`).
-    static func viewable(_ request: Request, id: String? = nil) async throws -> Dossier {
+    func viewable(_ request: Request, id: String? = nil) async throws -> Dossier {
         try await authorized(id ?? request.parameters.get("dossierID") ?? "", request: request) { dossier, principal in
             try await request.require(principal, .viewDossiers, onAnyOf: [dossier.receivingUnitID, dossier.holderUnitID])
         }
@@ -50,49 +51,49 @@ enum DossierService {
 
     /// The dossier, if the principal works at its receiving unit's counter (reissuing the receipt,
     /// the counter's survey kiosk).
-    static func atCounter(_ request: Request, id: String? = nil) async throws -> Dossier {
+    func atCounter(_ request: Request, id: String? = nil) async throws -> Dossier {
         try await authorized(id ?? request.parameters.get("dossierID") ?? "", request: request) { dossier, principal in
             try await request.require(principal, .receiveDossiers, onAnyOf: [dossier.receivingUnitID])
         }
     }
 
     /// Where the principal stands towards the dossier; `holder` when the caller already loaded the holding unit.
-    static func standing(_ principal: Principal, on dossier: Dossier, holder: UnitRecord? = nil, request: Request) async throws -> DossierStanding {
+    func standing(_ principal: Principal, on dossier: Dossier, holder: UnitRecord? = nil, request: Request) async throws -> DossierStanding {
         var holding = holder
-        if holding == nil { holding = try await request.stores.units.find(dossier.holderUnitID) }
+        if holding == nil { holding = try await stores.units.find(dossier.holderUnitID) }
         var receiving = holding
-        if dossier.receivingUnitID != dossier.holderUnitID { receiving = try await request.stores.units.find(dossier.receivingUnitID) }
+        if dossier.receivingUnitID != dossier.holderUnitID { receiving = try await stores.units.find(dossier.receivingUnitID) }
         return DossierStanding(principal, on: dossier, receivingAncestry: receiving?.ancestry, holderAncestry: holding?.ancestry)
     }
 
     /// The dossier, if the principal may attach files to it (the counter or a processor; 403 otherwise).
-    static func forFiles(_ request: Request, id: String? = nil) async throws -> Dossier {
+    func forFiles(_ request: Request, id: String? = nil) async throws -> Dossier {
         let dossier = try await viewable(request, id: id)
         try await requireFileActor(dossier, request: request)
         return dossier
     }
 
     /// 403 unless the principal may attach files to the dossier.
-    static func requireFileActor(_ dossier: Dossier, request: Request) async throws {
+    func requireFileActor(_ dossier: Dossier, request: Request) async throws {
         guard try await standing(try request.requirePrincipal(), on: dossier, request: request).mayAttachFiles else { throw Problem.forbidden() }
     }
 
     /// Applies an action if the principal sits at the desk that takes it (403 otherwise); the state
     /// machine (`Dossier.apply`) decides whether the dossier's state allows it (409 otherwise).
-    static func act(_ input: DossierActionInput, on raw: String, expectedVersion: Int?, request: Request) async throws -> Dossier {
+    func act(_ input: DossierActionInput, on raw: String, expectedVersion: Int?, request: Request) async throws -> Dossier {
         let event = try await event(input, request: request)
         let dossier = try await authorized(raw, request: request) { dossier, principal in
             guard try await standing(principal, on: dossier, request: request).sits(at: event.kind.desk) else { throw Problem.forbidden() }
         }
-        return try await request.stores.dossiers.act(dossier.id, expectedVersion: expectedVersion, event: event,
+        return try await stores.dossiers.act(dossier.id, expectedVersion: expectedVersion, event: event,
                                                                actor: request.auditActor, now: request.now,
                                                                surveyLink: event.kind == .returnResult ? SurveyLinks.url(for: dossier, request: request) : nil)
     }
 
     /// The event an action input asks for, its details checked (an existing unit, a reason, a new appointment, a return method).
-    static func event(_ input: DossierActionInput, request: Request) async throws -> DossierEvent {
+    func event(_ input: DossierActionInput, request: Request) async throws -> DossierEvent {
         func unit() async throws -> OrgUnit.ID {
-            guard let raw = input.toUnitID, let id = OrgUnit.ID(string: raw), try await request.stores.units.find(id) != nil else {
+            guard let raw = input.toUnitID, let id = OrgUnit.ID(string: raw), try await stores.units.find(id) != nil else {
                 throw Problem(DomainError.invalid("Cần đơn vị nhận hồ sơ.", english: "toUnitId must name an existing unit.", field: "toUnitId"))
             }
             return id
@@ -136,4 +137,9 @@ extension Request {
         }
         throw Problem.forbidden()
     }
+}
+
+extension Stores {
+    /// The Dossier feature's service, on these stores.
+    var dossierService: DossierService { DossierService(stores: self) }
 }

@@ -11,7 +11,7 @@ extension ParAPI {
     func listDossiers(_ input: Operations.ListDossiers.Input) async throws -> Operations.ListDossiers.Output {
         let request = try self.request
         let limit = try Self.limit(input.query.limit)
-        let units = try await DossierService.queueUnits(all: true, unit: input.query.unitId, request: request)
+        let units = try await stores.dossierService.queueUnits(all: true, unit: input.query.unitId, request: request)
         let offset = try Self.decodeCursor(input.query.cursor).map { raw -> Int in
             guard let value = Int(raw), value >= 0, value <= 1_000_000 else {
                 throw Problem.badRequest("cursor không hợp lệ.", english: "The cursor is not valid.", field: "cursor")
@@ -19,7 +19,7 @@ extension ParAPI {
             return value
         } ?? 0
         let view = input.query.view.flatMap { DossierQueueView(rawValue: $0.rawValue) } ?? .open
-        var filter = try await DossierService.queueFilter(view, units: units, limit: limit + 1, offset: offset, request: request)
+        var filter = try await stores.dossierService.queueFilter(view, units: units, limit: limit + 1, offset: offset, request: request)
         if let due = input.query.dueBefore { filter.dueBefore = min(due, filter.dueBefore ?? due) }
         if let state = input.query.state.flatMap({ DossierState(rawValue: $0.rawValue) }) {
             guard filter.states.contains(state) else { return .ok(.init(body: .json(.init(items: [])))) }
@@ -38,8 +38,8 @@ extension ParAPI {
     func searchDossiers(_ input: Operations.SearchDossiers.Input) async throws -> Operations.SearchDossiers.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let search = try DossierService.search(body.q, field: "q")
-        let units = try await DossierService.queueUnits(all: true, unit: body.unitId, request: request)
+        let search = try stores.dossierService.search(body.q, field: "q")
+        let units = try await stores.dossierService.queueUnits(all: true, unit: body.unitId, request: request)
         let found = try await stores.dossiers.search(search, units: units, limit: DossierService.searchLimit)
         return .ok(.init(body: .json(.init(items: found.map { Self.summary($0, now: request.now) }))))
     }
@@ -53,14 +53,14 @@ extension ParAPI {
 
     func listDossierFiles(_ input: Operations.ListDossierFiles.Input) async throws -> Operations.ListDossierFiles.Output {
         let request = try self.request
-        let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
+        let dossier = try await stores.dossierService.viewable(request, id: input.path.dossierId)
         let files = try await stores.dossiers.files(of: dossier.id)
         return .ok(.init(body: .json(.init(items: files.map(Self.file)))))
     }
 
     func addDossierFile(_ input: Operations.AddDossierFile.Input) async throws -> Operations.AddDossierFile.Output {
         let request = try self.request
-        let dossier = try await DossierService.forFiles(request, id: input.path.dossierId)
+        let dossier = try await stores.dossierService.forFiles(request, id: input.path.dossierId)
         let body: HTTPBody
         let declared: String?
         switch input.body {
@@ -83,7 +83,7 @@ extension ParAPI {
 
     func getDossierFile(_ input: Operations.GetDossierFile.Input) async throws -> Operations.GetDossierFile.Output {
         let request = try self.request
-        let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
+        let dossier = try await stores.dossierService.viewable(request, id: input.path.dossierId)
         let response = try await request.fileResponse(fileID: input.path.fileId, of: dossier)
         let data = response.body.data ?? Data()
         let headers = Operations.GetDossierFile.Output.Ok.Headers(contentDisposition: response.headers.first(name: .contentDisposition))

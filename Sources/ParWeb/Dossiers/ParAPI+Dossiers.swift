@@ -19,7 +19,7 @@ extension ParAPI {
                                    applicant: .init(name: body.applicant.name, idNumber: body.applicant.idNumber,
                                                     phone: body.applicant.phone, address: body.applicant.address,
                                                     email: body.applicant.email,
-                                                    notifyBy: try DossierService.notifyBy(body.applicant.notifyBy?.rawValue, request: request)),
+                                                    notifyBy: try stores.dossierService.notifyBy(body.applicant.notifyBy?.rawValue, request: request)),
                                    components: body.components)
         // The answer is built from what was written: a dossier just received has one event and one step.
         let received = try await stores.dossiers.receive(intake, receivingUnit: receivingUnit, actor: request.auditActor,
@@ -31,7 +31,7 @@ extension ParAPI {
 
     func getDossier(_ input: Operations.GetDossier.Input) async throws -> Operations.GetDossier.Output {
         let request = try self.request
-        let dossier = try await DossierService.viewable(request, id: input.path.dossierId)
+        let dossier = try await stores.dossierService.viewable(request, id: input.path.dossierId)
         let rendered = try await Self.dossier(dossier, repository: stores.dossiers, now: request.now)
         return .ok(.init(headers: .init(eTag: Self.etag(dossier.version)), body: .json(rendered)))
     }
@@ -39,7 +39,7 @@ extension ParAPI {
     func actOnDossier(_ input: Operations.ActOnDossier.Input) async throws -> Operations.ActOnDossier.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let updated = try await DossierService.act(try Self.actionInput(body), on: input.path.dossierId,
+        let updated = try await stores.dossierService.act(try Self.actionInput(body), on: input.path.dossierId,
                                                    expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(updated.version)),
                          body: .json(try await Self.dossier(updated, repository: stores.dossiers, now: request.now))))

@@ -76,7 +76,7 @@ struct IndexPages {
                            request: Request) async throws -> [RankGroup] {
         let en = Language.of(request) == .en
         func shown(_ value: Double?) -> String { value.map { Format.percent($0, en: en, digits: 2) } ?? "—" }
-        return try await IndexService.rankings(byKind: kinds, parent, period: period, request: request).compactMap { kind, rows in
+        return try await request.stores.indexService.rankings(byKind: kinds, parent, period: period, request: request).compactMap { kind, rows in
             guard rows.contains(where: { $0.rank != nil }) else { return nil }
             return RankGroup(title: kind.name(en: en), rows: rows.map { row in
                 RankLine(rank: row.rank.map(String.init) ?? "—", ranked: row.rank != nil, name: row.unit.name, link: link(row.unit),
@@ -158,7 +158,7 @@ struct IndexPages {
         let en = Language.of(request) == .en
         let record = try await unit(request)
         let period = try Self.period(request)
-        let view = try await IndexService.unitIndex(record, period: period, request: request)
+        let view = try await stores.indexService.unitIndex(record, period: period, request: request)
         let principal = try request.requirePrincipal()
         let canDrill = principal.may(.viewDossiers, onUnitWithAncestry: record.ancestry)
         let query = Self.periodQuery(period)

@@ -40,7 +40,8 @@ struct RankRow: Sendable {
     let online: Double?
 }
 
-enum IndexService {
+struct IndexService {
+    let stores: Stores
     /// Why a fact has no list of dossiers behind it.
     static let notListable = (vi: "Chỉ tiêu này không có danh sách hồ sơ: nó lấy từ danh mục thủ tục, hoặc là hồ sơ đang giải quyết vào cuối một kỳ đã qua (chỉ có số liệu).",
                               en: "This fact has no list of dossiers: it comes from the catalogue, or counts the dossiers open at the end of a past period (a count only).")
@@ -64,9 +65,9 @@ enum IndexService {
         }
     }
 
-    static func unitIndex(_ unit: UnitRecord, period: ReportPeriod, procedure: Procedure.ID? = nil,
+    func unitIndex(_ unit: UnitRecord, period: ReportPeriod, procedure: Procedure.ID? = nil,
                           request: Request) async throws -> UnitIndexView {
-        let index = (await request.stores.indexForReading)
+        let index = (await stores.indexForReading)
         let today = VietnamTime.localDate(of: request.now)
         let scope = try await index.scope(unit.unit.id)
         let facts = try await index.facts(scope, from: period.from, through: period.through, today: today, procedure: procedure)
@@ -80,14 +81,14 @@ enum IndexService {
 
     /// The current units directly below `parent` (optionally of one kind): those with dossiers in the
     /// period ranked best first, then the others, unranked (`IndexRanking`).
-    static func ranking(_ parent: UnitRecord, kind: UnitKind?, period: ReportPeriod, request: Request) async throws -> [RankRow] {
+    func ranking(_ parent: UnitRecord, kind: UnitKind?, period: ReportPeriod, request: Request) async throws -> [RankRow] {
         let (children, facts, set) = try await rankingInputs(parent, period: period, request: request)
         return rows(children.filter { kind == nil || $0.kind == kind }, facts: facts, set: set)
     }
 
     /// The units directly below `parent` ranked among their own kind (departments with departments,
     /// communes with communes), in `kinds` order; kinds without units are left out.
-    static func rankings(byKind kinds: [UnitKind], _ parent: UnitRecord, period: ReportPeriod,
+    func rankings(byKind kinds: [UnitKind], _ parent: UnitRecord, period: ReportPeriod,
                          request: Request) async throws -> [(kind: UnitKind, rows: [RankRow])] {
         let (children, facts, set) = try await rankingInputs(parent, period: period, request: request)
         return kinds.compactMap { kind in
@@ -96,17 +97,17 @@ enum IndexService {
         }
     }
 
-    private static func rankingInputs(_ parent: UnitRecord, period: ReportPeriod,
+    private func rankingInputs(_ parent: UnitRecord, period: ReportPeriod,
                                       request: Request) async throws -> ([OrgUnit], [OrgUnit.ID: IndexFacts], IndicatorSet) {
         let today = VietnamTime.localDate(of: request.now)
-        let children = try await request.stores.units.children(of: parent.unit.id).filter { $0.validTo.map { $0 >= period.from } ?? true }
-        let index = (await request.stores.indexForReading)
+        let children = try await stores.units.children(of: parent.unit.id).filter { $0.validTo.map { $0 >= period.from } ?? true }
+        let index = (await stores.indexForReading)
         let facts = try await index.facts(ofRoots: children.map { ($0.id, $0.kind == .commune || $0.kind == .district) },
                                           childrenOf: parent.unit.id, period: period, today: today)
         return (children, facts, try await index.activeSet())
     }
 
-    private static func rows(_ units: [OrgUnit], facts: [OrgUnit.ID: IndexFacts], set: IndicatorSet) -> [RankRow] {
+    private func rows(_ units: [OrgUnit], facts: [OrgUnit.ID: IndexFacts], set: IndicatorSet) -> [RankRow] {
         IndexRanking.rank(units.map { (subject: $0, name: $0.name, facts: facts[$0.id] ?? IndexFacts()) }, set: set).map { line in
             func percent(_ id: String) -> Double? { line.results.first { $0.indicator.id == id }?.percent }
             return RankRow(rank: line.rank, unit: line.subject, points: line.points, available: line.maximum, percent: line.percent,
@@ -133,8 +134,8 @@ struct OverdueView: Sendable {
 
 extension IndexService {
     /// `holders`: how many of the units holding the most to name; `limit`: how many dossiers to list.
-    static func overdue(_ scope: IndexScope, holders: Int, listing limit: Int, request: Request) async throws -> OverdueView {
-        let index = request.stores.index
+    func overdue(_ scope: IndexScope, holders: Int, listing limit: Int, request: Request) async throws -> OverdueView {
+        let index = stores.index
         let today = VietnamTime.localDate(of: request.now)
         let summary = try await index.overdueSummary(scope, today: today, holders: holders)
         let total = summary.total
@@ -144,7 +145,7 @@ extension IndexService {
         let byHolder = Overdue.byHolder(summary) { VietnameseText.precedes(unitNames[$0] ?? "", unitNames[$1] ?? "") }
         var lines: [OverdueView.Line] = []
         if limit > 0, total > 0 {
-            let calendar = try await request.stores.calendar.calendar()
+            let calendar = try await stores.calendar.calendar()
             lines = try await index.longestOverdue(scope, today: today, limit: limit).map {
                 .init(dossier: $0, workingDaysLate: Overdue.workingDaysLate(due: $0.dueAt, now: request.now, calendar: calendar))
             }
@@ -152,4 +153,9 @@ extension IndexService {
         return OverdueView(total: total, byHolder: byHolder.map { ($0.holder, unitNames[$0.holder] ?? "", $0.count) },
                            byState: Overdue.byState(summary), lines: lines)
     }
+}
+
+extension Stores {
+    /// The Index feature's service, on these stores.
+    var indexService: IndexService { IndexService(stores: self) }
 }

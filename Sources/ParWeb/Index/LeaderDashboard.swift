@@ -74,7 +74,7 @@ struct LeaderDashboard: Encodable {
                           status: status?.rawValue ?? "", statusLabel: IndexPages.statusLabel(status, en: en),
                           change: change(result?.percent, percent(earlier, id)))
         }
-        let overdue = try await IndexService.overdue(view.scope, holders: shownOverdue, listing: canDrill ? shownOverdue : 0, request: request)
+        let overdue = try await request.stores.indexService.overdue(view.scope, holders: shownOverdue, listing: canDrill ? shownOverdue : 0, request: request)
         let overdueTotal = overdue.total
         let earlierPercent = earlierTotal.available > 0 ? earlierTotal.points / earlierTotal.available * 100 : nil
         let figures = [

@@ -15,7 +15,7 @@ extension ParAPI {
             guard let id = Procedure.ID(string: raw) else { throw Problem.badRequest("procedureId không hợp lệ.", english: "procedureId is not valid.", field: "procedureId") }
             return id
         }
-        return .ok(.init(body: .json(Self.unitIndex(try await IndexService.unitIndex(unit, period: period, procedure: procedure, request: request)))))
+        return .ok(.init(body: .json(Self.unitIndex(try await stores.indexService.unitIndex(unit, period: period, procedure: procedure, request: request)))))
     }
 
     func drillUnitIndex(_ input: Operations.DrillUnitIndex.Input) async throws -> Operations.DrillUnitIndex.Output {
@@ -48,14 +48,14 @@ extension ParAPI {
                                       actor: request.auditActor, now: request.now)
         }
         let period = try ReportPeriod(String(input.path.year))
-        return .ok(.init(body: .json(Self.unitIndex(try await IndexService.unitIndex(unit, period: period, request: request)))))
+        return .ok(.init(body: .json(Self.unitIndex(try await stores.indexService.unitIndex(unit, period: period, request: request)))))
     }
 
     func getIndexRanking(_ input: Operations.GetIndexRanking.Input) async throws -> Operations.GetIndexRanking.Output {
         let request = try self.request
         let parent = try await request.authorizedUnit(input.query.parentId, .viewIndex)
         let period = try IndexService.period(input.query.period, from: input.query.from, to: input.query.to, today: VietnamTime.localDate(of: request.now))
-        let rows = try await IndexService.ranking(parent, kind: input.query.kind.flatMap { UnitKind(rawValue: $0.rawValue) }, period: period, request: request)
+        let rows = try await stores.indexService.ranking(parent, kind: input.query.kind.flatMap { UnitKind(rawValue: $0.rawValue) }, period: period, request: request)
         return .ok(.init(body: .json(.init(from: period.from.iso, to: period.through.iso, items: rows.map {
             .init(rank: $0.rank, ranked: $0.rank != nil, unitId: $0.unit.id.description, name: $0.unit.name, points: $0.points, available: $0.available,
                   percent: $0.percent, onTimePercent: $0.onTime, onlinePercent: $0.online)
@@ -125,7 +125,7 @@ extension ParAPI {
         let mayList = request.principal?.may(.viewDossiers, onUnitWithAncestry: unit.ancestry) == true
         let scope = try await stores.index.scope(unit.unit.id)
         let limit = try Self.limit(input.query.limit)
-        let overdue = try await IndexService.overdue(scope, holders: limit, listing: mayList ? limit : 0, request: request)
+        let overdue = try await stores.indexService.overdue(scope, holders: limit, listing: mayList ? limit : 0, request: request)
         return .ok(.init(body: .json(.init(
             total: overdue.total,
             byUnit: overdue.byHolder.map { .init(unitId: $0.unit.description, unitName: $0.name, count: $0.count) },

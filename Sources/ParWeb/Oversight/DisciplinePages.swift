@@ -68,7 +68,7 @@ struct DisciplinePages {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPlans)
         let year = try PlanPages.year(request)
         let view = try await DisciplineView.load(record, year: year, request: request)
-        let metrics = try await OversightService.commitmentMetrics(request)
+        let metrics = try await stores.oversightService.commitmentMetrics(request)
         let metricNames = Dictionary(metrics.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         var names = Names(request)
         var attendance: [AttendanceLine] = []
@@ -125,7 +125,7 @@ struct DisciplinePages {
 
     @Sendable func addCommitment(_ request: Request) async throws -> Response {
         try await change(request) { record, form in
-            let metrics = Set(try await OversightService.commitmentMetrics(request).map(\.id))
+            let metrics = Set(try await stores.oversightService.commitmentMetrics(request).map(\.id))
             _ = try await stores.discipline.addCommitment(
                 Commitment(id: .random(), unitID: record.unit.id, year: try PlanPages.year(request), leader: form["leader"] ?? "", text: form["text"] ?? "",
                            metric: form["metric"] ?? "", target: try percent(form["target"], field: "target")),

@@ -211,7 +211,7 @@ struct FeedbackPages {
         let overdue = (try? request.query.get(String.self, at: "overdue")) == "1"
         var names = Names(request)
         var lines: [QueueLine] = []
-        for f in try await OversightService.feedbackList(request, state: state, overdue: overdue) {
+        for f in try await stores.oversightService.feedbackList(request, state: state, overdue: overdue) {
             lines.append(QueueLine(link: Paths.feedbackItem.link(f.id), code: f.code, subject: f.subject, kind: f.kind.name(en: en),
                                    state: f.state.name(en: en), unit: try await names.unit(f.unitID),
                                    receivedAt: LocalTime.format(f.receivedAt), answerBy: LocalTime.format(f.answerBy), overdue: f.isOverdue(at: request.now)))
@@ -262,9 +262,9 @@ struct FeedbackPages {
 
     func renderItem(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let f = try await OversightService.handledFeedback(request.parameters.get("feedbackID"), request: request)
+        let f = try await stores.oversightService.handledFeedback(request.parameters.get("feedbackID"), request: request)
         var names = Names(request)
-        let scope = try await OversightService.feedbackScope(request)
+        let scope = try await stores.oversightService.feedbackScope(request)
         let allowed = Set(scope.units)
         let current = try await stores.units.all().filter { $0.validTo == nil && $0.kind != .division }
         let units = current.filter { allowed.contains($0.id) }
@@ -289,7 +289,7 @@ struct FeedbackPages {
     @Sendable func item(_ request: Request) async throws -> Response { try await renderItem(request) }
 
     @Sendable func act(_ request: Request) async throws -> Response {
-        let feedback = try await OversightService.handledFeedback(request.parameters.get("feedbackID"), request: request)
+        let feedback = try await stores.oversightService.handledFeedback(request.parameters.get("feedbackID"), request: request)
         let form = try request.content.decode([String: String].self)
         do {
             let action: FeedbackAction

@@ -52,7 +52,7 @@ struct InspectionPages {
         guard principal.mayAnywhere(.viewInspections) else { throw Problem.forbidden() }
         let year = try PlanPages.year(request)
         let units = try await stores.units.subtreeIDs(of: principal.scopeRoots(for: .viewInspections))
-        let found = try await stores.inspections.list(units: units, year: year, shielded: try await OversightService.shield(request), now: request.now)
+        let found = try await stores.inspections.list(units: units, year: year, shielded: try await stores.oversightService.shield(request), now: request.now)
         var names = Names(request)
         var lines: [Line] = []
         for inspection in found { lines.append(try await line(inspection, names: &names, en: en)) }
@@ -119,7 +119,7 @@ struct InspectionPages {
 
     func renderDetail(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let (inspection, unit) = try await OversightService.inspection(request.parameters.get("inspectionID"), .viewInspections, request: request)
+        let (inspection, unit) = try await stores.oversightService.inspection(request.parameters.get("inspectionID"), .viewInspections, request: request)
         let principal = try request.requirePrincipal()
         let canManage = principal.may(.manageInspections, onUnitWithAncestry: unit.ancestry)
         let findings = try await stores.inspections.findings(of: inspection.id)
@@ -150,7 +150,7 @@ struct InspectionPages {
     @Sendable func show(_ request: Request) async throws -> Response { try await renderDetail(request) }
 
     @Sendable func addFinding(_ request: Request) async throws -> Response {
-        let (inspection, _) = try await OversightService.inspection(request.parameters.get("inspectionID"), .manageInspections, request: request)
+        let (inspection, _) = try await stores.oversightService.inspection(request.parameters.get("inspectionID"), .manageInspections, request: request)
         let form = try request.content.decode([String: String].self)
         do {
             guard let category = InspectionFinding.Category(rawValue: form["category"] ?? "") else {
@@ -166,11 +166,11 @@ struct InspectionPages {
     }
 
     @Sendable func conclude(_ request: Request) async throws -> Response {
-        let (inspection, _) = try await OversightService.inspection(request.parameters.get("inspectionID"), .manageInspections, request: request)
+        let (inspection, _) = try await stores.oversightService.inspection(request.parameters.get("inspectionID"), .manageInspections, request: request)
         let form = try request.content.decode([String: String].self)
         do {
             _ = try await stores.inspections.conclude(inspection.id, conclusion: form["conclusion"] ?? "",
-                                                                        followUps: try OversightService.followUps(form["followUps"] ?? ""),
+                                                                        followUps: try stores.oversightService.followUps(form["followUps"] ?? ""),
                                                                         actor: request.auditActor, now: request.now)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }

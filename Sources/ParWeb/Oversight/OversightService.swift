@@ -5,23 +5,24 @@ import Vapor
 
 /// What the API and the pages share for plans, inspections, feedback and discipline: who is
 /// shielded from which inspections, who handles which feedback, and a commitment's status.
-enum OversightService {
+struct OversightService {
+    let stores: Stores
     /// The units whose unannounced inspections the signed-in principal must not see before
     /// they start: every grant's unit and its ancestors (`InspectionVisibility`).
-    static func shield(_ request: Request) async throws -> Set<OrgUnit.ID> {
+    func shield(_ request: Request) async throws -> Set<OrgUnit.ID> {
         var ancestries: [[OrgUnit.ID]] = []
         for grant in try request.requirePrincipal().grants {
-            ancestries.append(try await request.stores.units.find(grant.unitID)?.ancestry ?? [grant.unitID])
+            ancestries.append(try await stores.units.find(grant.unitID)?.ancestry ?? [grant.unitID])
         }
         return InspectionVisibility.shieldedUnits(grantAncestries: ancestries)
     }
 
     /// The inspection if the principal holds `permission` on its unit and it is not hidden from them (404 otherwise).
-    static func inspection(_ raw: String?, _ permission: Permission, request: Request) async throws -> (Inspection, UnitRecord) {
+    func inspection(_ raw: String?, _ permission: Permission, request: Request) async throws -> (Inspection, UnitRecord) {
         let principal = try request.requirePrincipal()
         guard let raw, let id = Inspection.ID(string: raw),
-              let inspection = try await request.stores.inspections.find(id, shielded: try await shield(request), now: request.now),
-              let unit = try await request.stores.units.find(inspection.unitID) else {
+              let inspection = try await stores.inspections.find(id, shielded: try await shield(request), now: request.now),
+              let unit = try await stores.units.find(inspection.unitID) else {
             throw Problem.notFound("Không tìm thấy cuộc kiểm tra.", english: "Inspection not found.")
         }
         try principal.require(permission, on: unit)
@@ -30,16 +31,16 @@ enum OversightService {
 
     /// The units whose feedback the principal handles, and whether they also handle
     /// unassigned feedback (a handleFeedback grant on a root unit: Home Affairs at the province).
-    static func feedbackScope(_ request: Request) async throws -> (units: [OrgUnit.ID], unassigned: Bool) {
+    func feedbackScope(_ request: Request) async throws -> (units: [OrgUnit.ID], unassigned: Bool) {
         let roots = try request.requirePrincipal().scopeRoots(for: .handleFeedback)
         var unassigned = false
-        for root in roots where try await request.stores.units.find(root)?.unit.parentID == nil { unassigned = true }
-        return (try await request.stores.units.subtreeIDs(of: roots), unassigned)
+        for root in roots where try await stores.units.find(root)?.unit.parentID == nil { unassigned = true }
+        return (try await stores.units.subtreeIDs(of: roots), unassigned)
     }
 
     /// The feedback if the principal may act on it (404 / 403 otherwise).
-    static func handledFeedback(_ raw: String?, request: Request) async throws -> Feedback {
-        guard let raw, let id = Feedback.ID(string: raw), let feedback = try await request.stores.feedback.find(id),
+    func handledFeedback(_ raw: String?, request: Request) async throws -> Feedback {
+        guard let raw, let id = Feedback.ID(string: raw), let feedback = try await stores.feedback.find(id),
               feedback.state != .unverified else {
             throw Problem.notFound("Không tìm thấy phản ánh.", english: "Feedback not found.")
         }
@@ -48,17 +49,17 @@ enum OversightService {
         return feedback
     }
 
-    static func feedbackList(_ request: Request, state: Feedback.State?, overdue: Bool) async throws -> [Feedback] {
+    func feedbackList(_ request: Request, state: Feedback.State?, overdue: Bool) async throws -> [Feedback] {
         let scope = try await feedbackScope(request)
         guard scope.unassigned || !scope.units.isEmpty else { throw Problem.forbidden() }
-        return try await request.stores.feedback.list(units: scope.unassigned ? nil : scope.units, state: state,
+        return try await stores.feedback.list(units: scope.unassigned ? nil : scope.units, state: state,
                                                                  overdueAt: overdue ? request.now : nil)
     }
 
     /// The measures a commitment may name: the 766 indicators, the satisfaction index, the plan's completion.
-    static func commitmentMetrics(_ request: Request) async throws -> [(id: String, name: String)] {
+    func commitmentMetrics(_ request: Request) async throws -> [(id: String, name: String)] {
         let en = Language.of(request) == .en
-        let set = try await request.stores.index.activeSet()
+        let set = try await stores.index.activeSet()
         return set.indicators.map { ($0.id, domainText($0.name, $0.nameEn, en: en)) }
             + [(PlanTarget.satisfaction, Messages.text("oversight-service.satisfaction-index-sipas", en: en)),
                (Commitment.planCompletion, Messages.text("oversight-service.par-plan-completion", en: en))]
@@ -68,31 +69,31 @@ enum OversightService {
     /// A ParHub rate (0…1) for a unit's year, this far into it: a Decision 766 indicator, the
     /// satisfaction index (`sipas.overall`) or the plan's completion (`plan.completion`).
     /// Commitments and the PAR index's automatic criteria read it.
-    static func rate(metric: String, unit: UnitRecord, year: Int, request: Request) async throws -> Double? {
-        if let personnel = PersonnelMetric(rawValue: metric) { return try await PersonnelService.figure(personnel, unit: unit, year: year, request: request) }
+    func rate(metric: String, unit: UnitRecord, year: Int, request: Request) async throws -> Double? {
+        if let personnel = PersonnelMetric(rawValue: metric) { return try await stores.personnelService.figure(personnel, unit: unit, year: year, request: request) }
         let period = try ReportPeriod(String(year))
         switch metric {
         case Commitment.planCompletion:
-            let units = try await request.stores.units.subtreeIDs(of: [unit.unit.id])
-            return try await request.stores.plans.completion(units: units, year: year, today: VietnamTime.localDate(of: request.now)).rate
+            let units = try await stores.units.subtreeIDs(of: [unit.unit.id])
+            return try await stores.plans.completion(units: units, year: year, today: VietnamTime.localDate(of: request.now)).rate
         case PlanTarget.satisfaction:
-            return try await SatisfactionService.view(unit, period: period, by: .none, request: request).result.overall.share
+            return try await stores.satisfactionService.view(unit, period: period, by: .none, request: request).result.overall.share
         default:
-            return try await IndexService.unitIndex(unit, period: period, request: request).results.first { $0.indicator.id == metric }?.rate
+            return try await stores.indexService.unitIndex(unit, period: period, request: request).results.first { $0.indicator.id == metric }?.rate
         }
     }
 
-    static func rate(of commitment: Commitment, unit: UnitRecord, request: Request) async throws -> Double? {
+    func rate(of commitment: Commitment, unit: UnitRecord, request: Request) async throws -> Double? {
         try await rate(metric: commitment.metric, unit: unit, year: commitment.year, request: request)
     }
 
-    static func status(of commitment: Commitment, rate: Double?, request: Request) -> PlanTarget.Status {
+    func status(of commitment: Commitment, rate: Double?, request: Request) -> PlanTarget.Status {
         PlanTarget(unitID: commitment.unitID, year: commitment.year, indicatorID: commitment.metric, target: commitment.target)
             .status(rate: rate, yearOver: VietnamTime.localDate(of: request.now) > LocalDate(year: commitment.year, month: 12, day: 31)!)
     }
 
     /// `YYYY-MM-DD | field | title` lines → follow-ups.
-    static func followUps(_ text: String) throws -> [FollowUp] {
+    func followUps(_ text: String) throws -> [FollowUp] {
         try text.split(whereSeparator: \.isNewline).compactMap { line in
             let parts = line.split(separator: "|", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.allSatisfy(\.isEmpty) { return nil }
@@ -102,4 +103,9 @@ enum OversightService {
             return FollowUp(title: parts[2], field: field, deadline: deadline)
         }
     }
+}
+
+extension Stores {
+    /// The Oversight feature's service, on these stores.
+    var oversightService: OversightService { OversightService(stores: self) }
 }

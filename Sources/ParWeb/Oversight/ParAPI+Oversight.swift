@@ -86,7 +86,7 @@ extension ParAPI {
         let unit = try await request.authorizedUnit(input.query.unitId, .viewInspections)
         let repository = stores.inspections
         let list = try await repository.list(units: try await stores.units.subtreeIDs(of: [unit.unit.id]), year: input.query.year,
-                                             shielded: try await OversightService.shield(request), now: request.now)
+                                             shielded: try await stores.oversightService.shield(request), now: request.now)
         var items: [Components.Schemas.Inspection] = []
         for inspection in list { items.append(Self.inspection(inspection, findings: try await repository.findings(of: inspection.id))) }
         return .ok(.init(body: .json(.init(items: items))))
@@ -105,14 +105,14 @@ extension ParAPI {
 
     func getInspection(_ input: Operations.GetInspection.Input) async throws -> Operations.GetInspection.Output {
         let request = try self.request
-        let (inspection, _) = try await OversightService.inspection(input.path.inspectionId, .viewInspections, request: request)
+        let (inspection, _) = try await stores.oversightService.inspection(input.path.inspectionId, .viewInspections, request: request)
         return .ok(.init(body: .json(Self.inspection(inspection, findings: try await stores.inspections.findings(of: inspection.id)))))
     }
 
     func addInspectionFinding(_ input: Operations.AddInspectionFinding.Input) async throws -> Operations.AddInspectionFinding.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let (inspection, _) = try await OversightService.inspection(input.path.inspectionId, .manageInspections, request: request)
+        let (inspection, _) = try await stores.oversightService.inspection(input.path.inspectionId, .manageInspections, request: request)
         let repository = stores.inspections
         _ = try await repository.addFinding(to: inspection.id, category: InspectionFinding.Category(rawValue: body.category.rawValue)!, text: body.text,
                                             cause: body.cause, actor: request.auditActor, now: request.now)
@@ -122,7 +122,7 @@ extension ParAPI {
     func concludeInspection(_ input: Operations.ConcludeInspection.Input) async throws -> Operations.ConcludeInspection.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let (inspection, _) = try await OversightService.inspection(input.path.inspectionId, .manageInspections, request: request)
+        let (inspection, _) = try await stores.oversightService.inspection(input.path.inspectionId, .manageInspections, request: request)
         let followUps = try (body.followUps ?? []).map { raw -> FollowUp in
             guard let deadline = LocalDate(iso: raw.deadline) else {
                 throw Problem.badRequest("Thời hạn không hợp lệ (YYYY-MM-DD).", english: "Not a valid deadline (YYYY-MM-DD).", field: "followUps")
@@ -162,7 +162,7 @@ extension ParAPI {
 
     func listFeedback(_ input: Operations.ListFeedback.Input) async throws -> Operations.ListFeedback.Output {
         let request = try self.request
-        let items = try await OversightService.feedbackList(request, state: input.query.state.flatMap { Feedback.State(rawValue: $0.rawValue) },
+        let items = try await stores.oversightService.feedbackList(request, state: input.query.state.flatMap { Feedback.State(rawValue: $0.rawValue) },
                                                             overdue: input.query.overdue ?? false)
         return .ok(.init(body: .json(.init(items: items.map { Self.feedback($0, now: request.now) }))))
     }
@@ -180,7 +180,7 @@ extension ParAPI {
     func actOnFeedback(_ input: Operations.ActOnFeedback.Input) async throws -> Operations.ActOnFeedback.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let feedback = try await OversightService.handledFeedback(input.path.feedbackId, request: request)
+        let feedback = try await stores.oversightService.handledFeedback(input.path.feedbackId, request: request)
         let action: FeedbackAction
         switch body.action {
         case .refuse: action = .refuse(reason: body.reason ?? "")
@@ -265,8 +265,8 @@ struct DisciplineView: Sendable {
         let repository = request.stores.discipline
         var lines: [Line] = []
         for commitment in try await repository.commitments(unit: unit.unit.id, year: year) {
-            let rate = try await OversightService.rate(of: commitment, unit: unit, request: request)
-            lines.append(Line(commitment: commitment, rate: rate, status: OversightService.status(of: commitment, rate: rate, request: request)))
+            let rate = try await request.stores.oversightService.rate(of: commitment, unit: unit, request: request)
+            lines.append(Line(commitment: commitment, rate: rate, status: request.stores.oversightService.status(of: commitment, rate: rate, request: request)))
         }
         let units = try await request.stores.units.subtreeIDs(of: [unit.unit.id])
         return DisciplineView(

@@ -9,13 +9,13 @@ import Vapor
 extension ParAPI {
     func listCriteriaSets(_ input: Operations.ListCriteriaSets.Input) async throws -> Operations.ListCriteriaSets.Output {
         let request = try self.request
-        try ParIndexService.requireViewer(request)
+        try stores.parIndexService.requireViewer(request)
         return .ok(.init(body: .json(.init(items: try await stores.parIndex.sets().map(Self.criteriaSet)))))
     }
 
     func createCriteriaSet(_ input: Operations.CreateCriteriaSet.Input) async throws -> Operations.CreateCriteriaSet.Output {
         let request = try self.request
-        try ParIndexService.requireAppraiser(request)
+        try stores.parIndexService.requireAppraiser(request)
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let repository = stores.parIndex
         let created: CriteriaSet
@@ -33,23 +33,23 @@ extension ParAPI {
 
     func getCriteriaSet(_ input: Operations.GetCriteriaSet.Input) async throws -> Operations.GetCriteriaSet.Output {
         let request = try self.request
-        return .ok(.init(body: .json(Self.criteriaSet(try await ParIndexService.set(input.path.setId, request: request)))))
+        return .ok(.init(body: .json(Self.criteriaSet(try await stores.parIndexService.set(input.path.setId, request: request)))))
     }
 
     func updateCriteriaSet(_ input: Operations.UpdateCriteriaSet.Input) async throws -> Operations.UpdateCriteriaSet.Output {
         let request = try self.request
-        try ParIndexService.requireAppraiser(request)
+        try stores.parIndexService.requireAppraiser(request)
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let current = try await ParIndexService.set(input.path.setId, request: request)
+        let current = try await stores.parIndexService.set(input.path.setId, request: request)
         let updated = try await stores.parIndex.update(try Self.criteriaSet(body, id: current.id), actor: request.auditActor, now: request.now)
         return .ok(.init(body: .json(Self.criteriaSet(updated))))
     }
 
     func advanceCriteriaSet(_ input: Operations.AdvanceCriteriaSet.Input) async throws -> Operations.AdvanceCriteriaSet.Output {
         let request = try self.request
-        try ParIndexService.requireAppraiser(request)
-        let set = try await ParIndexService.set(input.path.setId, request: request)
-        let advanced = try await stores.parIndex.advance(set.id, metrics: ParIndexService.metrics(request),
+        try stores.parIndexService.requireAppraiser(request)
+        let set = try await stores.parIndexService.set(input.path.setId, request: request)
+        let advanced = try await stores.parIndex.advance(set.id, metrics: stores.parIndexService.metrics(request),
                                                                             actor: request.auditActor, now: request.now)
         return .ok(.init(body: .json(Self.criteriaSet(advanced))))
     }
@@ -57,22 +57,22 @@ extension ParAPI {
     func setCriteriaSetDeadlines(_ input: Operations.SetCriteriaSetDeadlines.Input) async throws -> Operations.SetCriteriaSetDeadlines.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let changed = try await ParIndexService.setDeadlines(input.path.setId, selfAssessment: body.selfAssessment, appraisal: body.appraisal,
+        let changed = try await stores.parIndexService.setDeadlines(input.path.setId, selfAssessment: body.selfAssessment, appraisal: body.appraisal,
                                                              request: request)
         return .ok(.init(body: .json(Self.criteriaSet(changed))))
     }
 
     func getAssessment(_ input: Operations.GetAssessment.Input) async throws -> Operations.GetAssessment.Output {
         let request = try self.request
-        let set = try await ParIndexService.set(input.path.setId, request: request)
-        let unit = try await ParIndexService.viewableUnit(input.path.unitId, request: request)
+        let set = try await stores.parIndexService.set(input.path.setId, request: request)
+        let unit = try await stores.parIndexService.viewableUnit(input.path.unitId, request: request)
         return .ok(.init(body: .json(try await Self.assessment(set, unit: unit.unit.id, request: request))))
     }
 
     func submitAssessment(_ input: Operations.SubmitAssessment.Input) async throws -> Operations.SubmitAssessment.Output {
         let request = try self.request
-        let set = try await ParIndexService.set(input.path.setId, request: request)
-        let unit = try await ParIndexService.unit(input.path.unitId, .selfAssess, request: request)
+        let set = try await stores.parIndexService.set(input.path.setId, request: request)
+        let unit = try await stores.parIndexService.unit(input.path.unitId, .selfAssess, request: request)
         try await stores.parIndex.submit(set.id, unit: unit.unit.id, actor: request.auditActor, now: request.now)
         return .ok(.init(body: .json(try await Self.assessment(set, unit: unit.unit.id, request: request))))
     }
@@ -81,8 +81,8 @@ extension ParAPI {
     func leaf(_ setId: String, _ unitId: String, _ permission: Permission,
               _ change: (ParIndexRepository, CriteriaSet.ID, OrgUnit.ID, AuditActor, Date) async throws -> LeafScore) async throws -> Components.Schemas.LeafScore {
         let request = try self.request
-        let set = try await ParIndexService.set(setId, request: request)
-        let unit = try await ParIndexService.unit(unitId, permission, request: request)
+        let set = try await stores.parIndexService.set(setId, request: request)
+        let unit = try await stores.parIndexService.unit(unitId, permission, request: request)
         return Self.leaf(try await change(stores.parIndex, set.id, unit.unit.id, request.auditActor, request.now), set: set)
     }
 
@@ -117,10 +117,10 @@ extension ParAPI {
 
     func getParIndexResults(_ input: Operations.GetParIndexResults.Input) async throws -> Operations.GetParIndexResults.Output {
         let request = try self.request
-        let set = try await ParIndexService.set(input.path.setId, request: request)
+        let set = try await stores.parIndexService.set(input.path.setId, request: request)
         var names = Names(request)
         var items: Operations.GetParIndexResults.Output.Ok.Body.JsonPayload.ItemsPayload = []
-        for r in try await ParIndexService.results(set, request: request) {
+        for r in try await stores.parIndexService.results(set, request: request) {
             items.append(.init(rank: r.rank, unitId: r.unitID.description, name: try await names.unit(r.unitID), points: r.points, percent: r.percent,
                                band: r.band, change: r.change, fields: r.fields.map {
                                    .init(code: $0.code, title: $0.title, points: $0.points, maxPoints: $0.maxPoints, percent: $0.percent, versusPeers: $0.versusPeers)

@@ -50,7 +50,7 @@ struct ParIndexPages {
 
     @Sendable func list(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        try ParIndexService.requireViewer(request)
+        try stores.parIndexService.requireViewer(request)
         let principal = try request.requirePrincipal()
         let sets = try await stores.parIndex.sets()
         let lines = sets.map {
@@ -68,7 +68,7 @@ struct ParIndexPages {
 
     /// A new draft: copied from a set, or an empty three-line skeleton to edit.
     @Sendable func create(_ request: Request) async throws -> Response {
-        try ParIndexService.requireAppraiser(request)
+        try stores.parIndexService.requireAppraiser(request)
         let form = try request.content.decode([String: String].self)
         guard let year = Int(form["year"] ?? ""), (2000...2100).contains(year) else {
             throw Problem(DomainError.invalid("Năm không hợp lệ.", english: "Not a valid year.", field: "year"))
@@ -129,7 +129,7 @@ struct ParIndexPages {
 
     func renderSet(_ request: Request, lines override: String? = nil, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
+        let set = try await stores.parIndexService.set(request.parameters.get("setID"), request: request)
         let principal = try request.requirePrincipal()
         var names = Names(request)
         var units: [UnitLine] = []
@@ -145,7 +145,7 @@ struct ParIndexPages {
             total: Format.number(set.totalPoints, en: en),
             nodes: set.criteria.map { NodeLine(code: $0.code, depth: $0.depth, title: $0.title, maxPoints: Format.number($0.maxPoints, en: en),
                                                method: $0.field.map { $0.name(en: en) } ?? methodLabel($0.method, en: en), evidence: $0.evidence) },
-            canEdit: canEdit, draft: set.phase == .draft, lines: override ?? ParIndexService.lines(set),
+            canEdit: canEdit, draft: set.phase == .draft, lines: override ?? stores.parIndexService.lines(set),
             nextPhase: set.phase.next.map { phaseLabel($0, en: en) }, units: units,
             resultsLink: set.phase >= .finalised ? Paths.parIndexResults.link(set.id) : nil, action: Paths.parIndexSet.link(set.id),
             selfAssessmentDeadline: set.deadline(.selfAssessment)?.shown, appraisalDeadline: set.deadline(.appraisal)?.shown,
@@ -157,8 +157,8 @@ struct ParIndexPages {
     @Sendable func show(_ request: Request) async throws -> Response { try await renderSet(request) }
 
     @Sendable func changeSet(_ request: Request) async throws -> Response {
-        try ParIndexService.requireAppraiser(request)
-        let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
+        try stores.parIndexService.requireAppraiser(request)
+        let set = try await stores.parIndexService.set(request.parameters.get("setID"), request: request)
         let form = try request.content.decode([String: String].self)
         let repository = stores.parIndex
         do {
@@ -166,14 +166,14 @@ struct ParIndexPages {
             case "save":
                 var changed = set
                 changed.name = form["name"] ?? set.name
-                changed.criteria = try ParIndexService.criteria(form["lines"] ?? "")
+                changed.criteria = try stores.parIndexService.criteria(form["lines"] ?? "")
                 if let total = Double((form["total"] ?? "").replacingOccurrences(of: ",", with: ".")) { changed.totalPoints = total }
                 _ = try await repository.update(changed, actor: request.auditActor, now: request.now)
             case "deadlines":
-                _ = try await ParIndexService.setDeadlines(set.id.description, selfAssessment: form["selfAssessment"], appraisal: form["appraisal"],
+                _ = try await stores.parIndexService.setDeadlines(set.id.description, selfAssessment: form["selfAssessment"], appraisal: form["appraisal"],
                                                            request: request)
             case "advance":
-                _ = try await repository.advance(set.id, metrics: ParIndexService.metrics(request), actor: request.auditActor, now: request.now)
+                _ = try await repository.advance(set.id, metrics: stores.parIndexService.metrics(request), actor: request.auditActor, now: request.now)
             default:
                 throw DomainError.invalid("Không có thao tác này.", english: "No such action.", field: "action")
             }
@@ -244,8 +244,8 @@ struct ParIndexPages {
 
     func renderAssessment(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
-        let unit = try await ParIndexService.viewableUnit(request.parameters.get("unitID"), request: request)
+        let set = try await stores.parIndexService.set(request.parameters.get("setID"), request: request)
+        let unit = try await stores.parIndexService.viewableUnit(request.parameters.get("unitID"), request: request)
         let principal = try request.requirePrincipal()
         guard let a = try await stores.parIndex.assessment(set.id, unit: unit.unit.id) else {
             throw Problem.notFound("Đơn vị chưa có bản đánh giá trong bộ tiêu chí này.", english: "The unit has no assessment in this set.")
@@ -294,7 +294,7 @@ struct ParIndexPages {
     }
 
     @Sendable func changeAssessment(_ request: Request) async throws -> Response {
-        let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
+        let set = try await stores.parIndexService.set(request.parameters.get("setID"), request: request)
         let unitID = request.parameters.get("unitID")
         let form = try request.content.decode(LeafForm.self)
         let repository = stores.parIndex
@@ -310,7 +310,7 @@ struct ParIndexPages {
             let code = form.code ?? ""
             switch form.action {
             case "self":
-                let unit = try await ParIndexService.unit(unitID, .selfAssess, request: request)
+                let unit = try await stores.parIndexService.unit(unitID, .selfAssess, request: request)
                 _ = try await repository.selfScore(set.id, unit: unit.unit.id, code: code, score: try number(form.score), explanation: form.explanation ?? "",
                                                    references: (form.references ?? "").split(whereSeparator: \.isNewline).map(String.init), actor: actor, now: now)
                 if let file = form.file, file.data.readableBytes > 0 {
@@ -319,19 +319,19 @@ struct ParIndexPages {
                                                          contentType: draft.contentType, actor: actor, now: now)
                 }
             case "submit":
-                let unit = try await ParIndexService.unit(unitID, .selfAssess, request: request)
+                let unit = try await stores.parIndexService.unit(unitID, .selfAssess, request: request)
                 try await repository.submit(set.id, unit: unit.unit.id, actor: actor, now: now)
             case "appraise":
-                let unit = try await ParIndexService.unit(unitID, .appraiseParIndex, request: request)
+                let unit = try await stores.parIndexService.unit(unitID, .appraiseParIndex, request: request)
                 guard let score = try number(form.score) else {
                     throw DomainError.invalid("Cần điểm thẩm định.", english: "An appraised score is required.", field: code)
                 }
                 _ = try await repository.appraise(set.id, unit: unit.unit.id, code: code, score: score, comment: form.comment, actor: actor, now: now)
             case "respond":
-                let unit = try await ParIndexService.unit(unitID, .selfAssess, request: request)
+                let unit = try await stores.parIndexService.unit(unitID, .selfAssess, request: request)
                 _ = try await repository.respond(set.id, unit: unit.unit.id, code: code, text: form.text ?? "", actor: actor, now: now)
             case "survey":
-                let unit = try await ParIndexService.unit(unitID, .appraiseParIndex, request: request)
+                let unit = try await stores.parIndexService.unit(unitID, .appraiseParIndex, request: request)
                 guard let score = try number(form.score) else {
                     throw DomainError.invalid("Cần điểm điều tra.", english: "A survey score is required.", field: code)
                 }
@@ -351,8 +351,8 @@ struct ParIndexPages {
               let (file, setID, unitID) = try await stores.parIndex.evidence(id) else {
             throw Problem.notFound("Không tìm thấy tệp.", english: "File not found.")
         }
-        _ = try await ParIndexService.set(setID.description, request: request)
-        _ = try await ParIndexService.viewableUnit(unitID.description, request: request)
+        _ = try await stores.parIndexService.set(setID.description, request: request)
+        _ = try await stores.parIndexService.viewableUnit(unitID.description, request: request)
         let data: Data
         do { data = try await request.readFile(file.sha256) } catch {
             throw Problem(status: .gone, detail: "Tệp không còn trong kho lưu trữ.", detailEn: "The file is no longer in storage.")
@@ -400,8 +400,8 @@ struct ParIndexPages {
     }
 
     func resultTable(_ request: Request) async throws -> (CriteriaSet, [ResultLine], [String]) {
-        let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
-        let results = try await ParIndexService.results(set, request: request)
+        let set = try await stores.parIndexService.set(request.parameters.get("setID"), request: request)
+        let results = try await stores.parIndexService.results(set, request: request)
         let principal = try request.requirePrincipal()
         let en = Language.of(request) == .en
         var names = Names(request)
@@ -451,9 +451,9 @@ struct ParIndexPages {
 
     @Sendable func report(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        let set = try await ParIndexService.set(request.parameters.get("setID"), request: request)
-        let unit = try await ParIndexService.viewableUnit(request.parameters.get("unitID"), request: request)
-        guard let result = try await ParIndexService.results(set, request: request).first(where: { $0.unitID == unit.unit.id }) else {
+        let set = try await stores.parIndexService.set(request.parameters.get("setID"), request: request)
+        let unit = try await stores.parIndexService.viewableUnit(request.parameters.get("unitID"), request: request)
+        guard let result = try await stores.parIndexService.results(set, request: request).first(where: { $0.unitID == unit.unit.id }) else {
             throw Problem.notFound("Đơn vị không có kết quả trong bộ tiêu chí này.", english: "The unit has no result in this set.")
         }
         func line(_ f: ParIndexResult.FieldResult) -> FieldLine {

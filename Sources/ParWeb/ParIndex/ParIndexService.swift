@@ -5,26 +5,27 @@ import Vapor
 
 /// What the PAR index API and pages share: who may see a set or an assessment, the rates
 /// automatic criteria read, and a set's tree as editable lines.
-enum ParIndexService {
-    static func requireViewer(_ request: Request) throws {
+struct ParIndexService {
+    let stores: Stores
+    func requireViewer(_ request: Request) throws {
         let principal = try request.requirePrincipal()
         guard principal.mayAnywhere(.viewIndex) || principal.mayAnywhere(.selfAssess) || principal.mayAnywhere(.appraiseParIndex) else {
             throw Problem.forbidden()
         }
     }
 
-    static func set(_ raw: String?, request: Request) async throws -> CriteriaSet {
+    func set(_ raw: String?, request: Request) async throws -> CriteriaSet {
         try requireViewer(request)
-        guard let raw, let id = CriteriaSet.ID(string: raw), let set = try await request.stores.parIndex.set(id) else {
+        guard let raw, let id = CriteriaSet.ID(string: raw), let set = try await stores.parIndex.set(id) else {
             throw Problem.notFound("Không tìm thấy bộ tiêu chí.", english: "Criteria set not found.")
         }
         return set
     }
 
     /// The unit, if the principal self-assesses it (`selfAssess`) or appraises it (`appraiseParIndex`) as asked.
-    static func unit(_ raw: String?, _ permission: Permission, request: Request) async throws -> UnitRecord {
+    func unit(_ raw: String?, _ permission: Permission, request: Request) async throws -> UnitRecord {
         let principal = try request.requirePrincipal()
-        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await request.stores.units.find(id) else {
+        guard let raw, let id = OrgUnit.ID(string: raw), let record = try await stores.units.find(id) else {
             throw Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.")
         }
         guard principal.may(permission, onUnitWithAncestry: record.ancestry) else { throw Problem.forbidden() }
@@ -32,7 +33,7 @@ enum ParIndexService {
     }
 
     /// Self-assessors see their own units; appraisers every unit in their scope.
-    static func viewableUnit(_ raw: String?, request: Request) async throws -> UnitRecord {
+    func viewableUnit(_ raw: String?, request: Request) async throws -> UnitRecord {
         do {
             return try await unit(raw, .selfAssess, request: request)
         } catch let problem as Problem where problem.status == 403 {
@@ -40,12 +41,12 @@ enum ParIndexService {
         }
     }
 
-    static func requireAppraiser(_ request: Request) throws {
+    func requireAppraiser(_ request: Request) throws {
         guard try request.requirePrincipal().mayAnywhere(.appraiseParIndex) else { throw Problem.forbidden() }
     }
 
     /// Sets a set's phase deadlines from ISO days (empty or nil clears one): the page and the API.
-    static func setDeadlines(_ rawSet: String?, selfAssessment: String?, appraisal: String?, request: Request) async throws -> CriteriaSet {
+    func setDeadlines(_ rawSet: String?, selfAssessment: String?, appraisal: String?, request: Request) async throws -> CriteriaSet {
         try requireAppraiser(request)
         let set = try await set(rawSet, request: request)
         func day(_ raw: String?, field: String) throws -> LocalDate? {
@@ -55,21 +56,21 @@ enum ParIndexService {
             }
             return day
         }
-        return try await request.stores.parIndex.setDeadlines(
+        return try await stores.parIndex.setDeadlines(
             set.id, selfAssessment: try day(selfAssessment, field: "selfAssessment"), appraisal: try day(appraisal, field: "appraisal"),
             actor: request.auditActor, now: request.now)
     }
 
-    /// The rates automatic criteria read (`OversightService.rate`).
-    static func metrics(_ request: Request) -> ParIndexRepository.Metrics {
+    /// The rates automatic criteria read (`stores.oversightService.rate`).
+    func metrics(_ request: Request) -> ParIndexRepository.Metrics {
         { unit, metric, year in
-            guard let record = try await request.stores.units.find(unit) else { return nil }
-            return try await OversightService.rate(metric: metric, unit: record, year: year, request: request)
+            guard let record = try await stores.units.find(unit) else { return nil }
+            return try await stores.oversightService.rate(metric: metric, unit: record, year: year, request: request)
         }
     }
 
     /// Results are public to viewIndex once published; appraisers see them from finalisation.
-    static func results(_ set: CriteriaSet, request: Request) async throws -> [ParIndexResult] {
+    func results(_ set: CriteriaSet, request: Request) async throws -> [ParIndexResult] {
         let principal = try request.requirePrincipal()
         switch set.phase {
         case .published: guard principal.mayAnywhere(.viewIndex) || principal.mayAnywhere(.appraiseParIndex) else { throw Problem.forbidden() }
@@ -77,7 +78,7 @@ enum ParIndexService {
         case .draft, .selfAssessment, .appraisal:
             throw Problem(DomainError(.conflict, "Chưa chốt điểm bộ tiêu chí này.", english: "The set is not finalised yet."))
         }
-        return try await request.stores.parIndex.results(set)
+        return try await stores.parIndex.results(set)
     }
 
     // MARK: Lines (the page editor)
@@ -85,7 +86,7 @@ enum ParIndexService {
     /// `code | max points | kind | title | evidence required`, kind being `field:<PAR field>` for
     /// a field, `-` for a criterion with children, `manual`, `survey`, `proportional:<metric>` or
     /// `tiers:<metric>:<min rate>=<share>;…` for a leaf.
-    static func lines(_ set: CriteriaSet) -> String {
+    func lines(_ set: CriteriaSet) -> String {
         set.criteria.map { c in
             let kind: String
             if let field = c.field {
@@ -104,7 +105,7 @@ enum ParIndexService {
         }.joined(separator: "\n")
     }
 
-    static func criteria(_ text: String) throws -> [Criterion] {
+    func criteria(_ text: String) throws -> [Criterion] {
         try text.split(whereSeparator: \.isNewline).compactMap { raw -> Criterion? in
             let parts = raw.split(separator: "|", maxSplits: 4, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.allSatisfy(\.isEmpty) { return nil }
@@ -139,4 +140,9 @@ enum ParIndexService {
             return criterion
         }
     }
+}
+
+extension Stores {
+    /// The ParIndex feature's service, on these stores.
+    var parIndexService: ParIndexService { ParIndexService(stores: self) }
 }

@@ -9,7 +9,7 @@ extension ParAPI {
     func listPeople(_ input: Operations.ListPeople.Input) async throws -> Operations.ListPeople.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
-        let people = try await PersonnelService.repository(request).people(units: try await stores.units.subtreeIDs(of: [unit.unit.id]))
+        let people = try await stores.personnelService.repository(request).people(units: try await stores.units.subtreeIDs(of: [unit.unit.id]))
         return .ok(.init(body: .json(.init(items: people.map { Self.person($0, en: Language.of(request) == .en) }))))
     }
 
@@ -17,26 +17,26 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         guard let unitID = OrgUnit.ID(string: input.path.unitId) else { throw Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.") }
-        let person = try await PersonnelService.add(try Self.draft(body, id: .random(), unit: unitID), request: request)
+        let person = try await stores.personnelService.add(try Self.draft(body, id: .random(), unit: unitID), request: request)
         return .created(.init(headers: .init(eTag: Self.etag(person.version)), body: .json(Self.person(person, en: Language.of(request) == .en))))
     }
 
     func getPerson(_ input: Operations.GetPerson.Input) async throws -> Operations.GetPerson.Output {
         let request = try self.request
-        let record = try await PersonnelService.read(input.path.personId, request: request)
+        let record = try await stores.personnelService.read(input.path.personId, request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(record.person.version)), body: .json(Self.record(record, today: VietnamTime.localDate(of: request.now), en: Language.of(request) == .en))))
     }
 
     func getMyPersonRecord(_ input: Operations.GetMyPersonRecord.Input) async throws -> Operations.GetMyPersonRecord.Output {
         let request = try self.request
-        return .ok(.init(body: .json(Self.record(try await PersonnelService.mine(request), today: VietnamTime.localDate(of: request.now),
+        return .ok(.init(body: .json(Self.record(try await stores.personnelService.mine(request), today: VietnamTime.localDate(of: request.now),
                                                   en: Language.of(request) == .en))))
     }
 
     func updatePerson(_ input: Operations.UpdatePerson.Input) async throws -> Operations.UpdatePerson.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let current = try await PersonnelService.editable(input.path.personId, request: request)
+        let current = try await stores.personnelService.editable(input.path.personId, request: request)
         var unit = current.unitID
         if let raw = body.unitId {
             guard let id = OrgUnit.ID(string: raw) else { throw Problem.badRequest("Đơn vị không hợp lệ.", english: "Not a valid unit.", field: "unitId") }
@@ -46,7 +46,7 @@ extension ParAPI {
             guard let day = LocalDate(iso: raw) else { throw Problem.badRequest("Ngày không hợp lệ.", english: "Not a valid date.", field: "movedOn") }
             return day
         }
-        let updated = try await PersonnelService.update(input.path.personId, draft: try Self.draft(body, id: current.id, unit: unit),
+        let updated = try await stores.personnelService.update(input.path.personId, draft: try Self.draft(body, id: current.id, unit: unit),
                                                         expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
                                                         moveKind: body.moveKind.flatMap { PersonMove.Kind(rawValue: $0.rawValue) }, movedOn: movedOn,
                                                         request: request)
@@ -56,7 +56,7 @@ extension ParAPI {
     func ratePerson(_ input: Operations.RatePerson.Input) async throws -> Operations.RatePerson.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let rating = try await PersonnelService.rate(input.path.personId, year: input.path.year, score: body.score,
+        let rating = try await stores.personnelService.rate(input.path.personId, year: input.path.year, score: body.score,
                                                      disqualification: body.disqualification.flatMap { Disqualification(rawValue: $0.rawValue) },
                                                      level: body.level.flatMap { QualityLevel(rawValue: $0.rawValue) }, request: request)
         return .ok(.init(body: .json(Self.rating(rating, en: Language.of(request) == .en))))
@@ -65,22 +65,22 @@ extension ParAPI {
     func getRatingStatistics(_ input: Operations.GetRatingStatistics.Input) async throws -> Operations.GetRatingStatistics.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
-        return .ok(.init(body: .json(Self.statistics(try await PersonnelService.statistics(unit, year: input.path.year, request: request),
+        return .ok(.init(body: .json(Self.statistics(try await stores.personnelService.statistics(unit, year: input.path.year, request: request),
                                                       en: Language.of(request) == .en))))
     }
 
     func approveRatings(_ input: Operations.ApproveRatings.Input) async throws -> Operations.ApproveRatings.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .approveRatings)
-        let approved = try await PersonnelService.approve(unit, year: input.path.year, request: request)
-        let statistics = try await PersonnelService.statistics(unit, year: input.path.year, request: request)
+        let approved = try await stores.personnelService.approve(unit, year: input.path.year, request: request)
+        let statistics = try await stores.personnelService.statistics(unit, year: input.path.year, request: request)
         return .ok(.init(body: .json(.init(approved: approved, statistics: Self.statistics(statistics, en: Language.of(request) == .en)))))
     }
 
     func openDisciplinaryCase(_ input: Operations.OpenDisciplinaryCase.Input) async throws -> Operations.OpenDisciplinaryCase.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let (opened, person) = try await PersonnelService.openCase(input.path.personId, discoveredOn: try Self.day(body.discoveredOn, field: "discoveredOn"),
+        let (opened, person) = try await stores.personnelService.openCase(input.path.personId, discoveredOn: try Self.day(body.discoveredOn, field: "discoveredOn"),
                                                                    complex: body.complex ?? false, summary: body.summary, request: request)
         return .created(.init(headers: .init(eTag: Self.etag(opened.version)), body: .json(Self.disciplinaryCase(opened, of: person, request: request))))
     }
@@ -88,7 +88,7 @@ extension ParAPI {
     func closeDisciplinaryCase(_ input: Operations.CloseDisciplinaryCase.Input) async throws -> Operations.CloseDisciplinaryCase.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let (closed, person) = try await PersonnelService.closeCase(input.path.caseId, form: body.form.flatMap { DisciplinaryCase.Form(rawValue: $0.rawValue) },
+        let (closed, person) = try await stores.personnelService.closeCase(input.path.caseId, form: body.form.flatMap { DisciplinaryCase.Form(rawValue: $0.rawValue) },
                                                                     on: try Self.day(body.decidedOn, field: "decidedOn"), number: body.decisionNumber,
                                                                     expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(closed.version)), body: .json(Self.disciplinaryCase(closed, of: person, request: request))))
@@ -98,7 +98,7 @@ extension ParAPI {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
         let units = try await stores.units.subtreeIDs(of: [unit.unit.id])
-        let names = Dictionary(try await PersonnelService.repository(request).people(units: units).map { ($0.id, $0.fullName) }, uniquingKeysWith: { a, _ in a })
+        let names = Dictionary(try await stores.personnelService.repository(request).people(units: units).map { ($0.id, $0.fullName) }, uniquingKeysWith: { a, _ in a })
         let cases = try await stores.disciplinaryCases.cases(units: units, closedIn: input.query.year)
         let today = VietnamTime.localDate(of: request.now), en = Language.of(request) == .en
         return .ok(.init(body: .json(.init(items: cases.map { Self.disciplinaryCase($0, name: names[$0.personID] ?? "", today: today, en: en) }))))
@@ -107,7 +107,7 @@ extension ParAPI {
     func addTraining(_ input: Operations.AddTraining.Input) async throws -> Operations.AddTraining.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let record = try await PersonnelService.addTraining(input.path.personId, course: body.course, startedOn: try Self.day(body.startedOn, field: "startedOn"),
+        let record = try await stores.personnelService.addTraining(input.path.personId, course: body.course, startedOn: try Self.day(body.startedOn, field: "startedOn"),
                                                             endedOn: try Self.day(body.endedOn, field: "endedOn"), hours: body.hours,
                                                             certificate: body.certificate, request: request)
         return .created(.init(body: .json(Self.training(record))))
@@ -116,7 +116,7 @@ extension ParAPI {
     func getRotationPlan(_ input: Operations.GetRotationPlan.Input) async throws -> Operations.GetRotationPlan.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
-        let plan = try await PersonnelService.rotationPlan(unit, year: input.path.year, request: request)
+        let plan = try await stores.personnelService.rotationPlan(unit, year: input.path.year, request: request)
         return .ok(.init(body: .json(.init(
             unitId: unit.unit.id.description, year: input.path.year,
             due: plan.due.map { .init(personId: $0.person.id.description, fullName: $0.person.fullName, position: $0.person.position,
@@ -137,14 +137,14 @@ extension ParAPI {
         case .csv(let body), .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(let body):
             file = try PersonImportFile.parse(try await Self.upload(body, request: request))
         }
-        let report = try await PersonnelService.importPeople(file, request: request)
+        let report = try await stores.personnelService.importPeople(file, request: request)
         return .ok(.init(body: .json(.init(created: report.created, updated: report.updated, unchanged: report.unchanged))))
     }
 
     func listJobPositions(_ input: Operations.ListJobPositions.Input) async throws -> Operations.ListJobPositions.Output {
         let request = try self.request
         let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
-        return .ok(.init(body: .json(Self.positions(try await PersonnelService.repository(request).positions(units: [unit.unit.id])[unit.unit.id] ?? []))))
+        return .ok(.init(body: .json(Self.positions(try await stores.personnelService.repository(request).positions(units: [unit.unit.id])[unit.unit.id] ?? []))))
     }
 
     func setJobPositions(_ input: Operations.SetJobPositions.Input) async throws -> Operations.SetJobPositions.Output {
@@ -154,7 +154,7 @@ extension ParAPI {
         let list = body.items.map {
             JobPosition(name: $0.name, trainingHours: $0.trainingHours ?? TrainingRequirement.yearlyHours, rotationYears: $0.rotationYears)
         }
-        return .ok(.init(body: .json(Self.positions(try await PersonnelService.setPositions(unit, list, request: request)))))
+        return .ok(.init(body: .json(Self.positions(try await stores.personnelService.setPositions(unit, list, request: request)))))
     }
 
     // MARK: Conversions

@@ -63,7 +63,7 @@ extension PersonnelPages {
                                   from: move.fromUnitID == nil ? "—" : try await names.unit(move.fromUnitID), to: try await names.unit(move.toUnitID)))
         }
         let unit = try await stores.units.find(person.unitID)
-        let required = try await PersonnelService.repository(request).positions(units: [person.unitID])[person.unitID]?
+        let required = try await stores.personnelService.repository(request).positions(units: [person.unitID])[person.unitID]?
             .first { $0.name == person.position }?.trainingHours ?? TrainingRequirement.yearlyHours
         let canEdit = unit.map { principal.may(.editPersonnel, onUnitWithAncestry: $0.ancestry) } ?? false
         var units: [Option] = []
@@ -103,23 +103,23 @@ extension PersonnelPages {
     }
 
     @Sendable func person(_ request: Request) async throws -> Response {
-        try await renderPerson(request, record: try await PersonnelService.read(request.parameters.get("personID"), request: request))
+        try await renderPerson(request, record: try await stores.personnelService.read(request.parameters.get("personID"), request: request))
     }
 
     @Sendable func mine(_ request: Request) async throws -> Response {
-        try await renderPerson(request, record: try await PersonnelService.mine(request))
+        try await renderPerson(request, record: try await stores.personnelService.mine(request))
     }
 
     /// Runs a change of one person's record; a refused one shows the record with its errors.
     func change(_ request: Request, _ body: (Person, [String: String]) async throws -> Void) async throws -> Response {
         let raw = request.parameters.get("personID")
-        let person = try await PersonnelService.editable(raw, request: request)
+        let person = try await stores.personnelService.editable(raw, request: request)
         let form = try request.content.decode([String: String].self)
         do {
             try await body(person, form)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
-            return try await renderPerson(request, record: try await PersonnelService.read(raw, audited: false, request: request), errors: errors)
+            return try await renderPerson(request, record: try await stores.personnelService.read(raw, audited: false, request: request), errors: errors)
         }
         return request.redirect(to: Paths.person.link(person.id))
     }
@@ -135,7 +135,7 @@ extension PersonnelPages {
                 }
                 return day
             }
-            _ = try await PersonnelService.update(person.id.description, draft: draft, expectedVersion: Int(form["version"] ?? ""),
+            _ = try await stores.personnelService.update(person.id.description, draft: draft, expectedVersion: Int(form["version"] ?? ""),
                                                   moveKind: form["moveKind"].flatMap(PersonMove.Kind.init(rawValue:)),
                                                   movedOn: movedOn, request: request)
         }
@@ -154,7 +154,7 @@ extension PersonnelPages {
                 }
                 score = value
             }
-            _ = try await PersonnelService.rate(person.id.description, year: year, score: score,
+            _ = try await stores.personnelService.rate(person.id.description, year: year, score: score,
                                                 disqualification: form["disqualification"].flatMap(Disqualification.init(rawValue:)),
                                                 level: form["level"].flatMap(QualityLevel.init(rawValue:)), request: request)
         }
@@ -165,23 +165,23 @@ extension PersonnelPages {
             guard let day = LocalDate(iso: form["discoveredOn"] ?? "") else {
                 throw DomainError.invalid("Ngày phát hiện vi phạm không hợp lệ.", english: "Not a valid day of discovery.", field: "discoveredOn")
             }
-            _ = try await PersonnelService.openCase(person.id.description, discoveredOn: day, complex: form["complex"] == "on",
+            _ = try await stores.personnelService.openCase(person.id.description, discoveredOn: day, complex: form["complex"] == "on",
                                                     summary: form["summary"] ?? "", request: request)
         }
     }
 
     @Sendable func closeCase(_ request: Request) async throws -> Response {
-        let (found, person) = try await PersonnelService.editableCase(request.parameters.get("caseID"), request: request)
+        let (found, person) = try await stores.personnelService.editableCase(request.parameters.get("caseID"), request: request)
         let form = try request.content.decode([String: String].self)
         do {
             guard let day = LocalDate(iso: form["decidedOn"] ?? "") else {
                 throw DomainError.invalid("Ngày quyết định không hợp lệ.", english: "Not a valid decision date.", field: "decidedOn")
             }
-            _ = try await PersonnelService.closeCase(found.id.description, form: form["form"].flatMap(DisciplinaryCase.Form.init(rawValue:)), on: day,
+            _ = try await stores.personnelService.closeCase(found.id.description, form: form["form"].flatMap(DisciplinaryCase.Form.init(rawValue:)), on: day,
                                                      number: form["decisionNumber"], expectedVersion: Int(form["version"] ?? ""), request: request)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
-            return try await renderPerson(request, record: try await PersonnelService.read(person.id.description, audited: false, request: request), errors: errors)
+            return try await renderPerson(request, record: try await stores.personnelService.read(person.id.description, audited: false, request: request), errors: errors)
         }
         return request.redirect(to: Paths.person.link(person.id))
     }
@@ -194,7 +194,7 @@ extension PersonnelPages {
             guard let hours = Int(form["hours"] ?? "") else {
                 throw DomainError.invalid("Số tiết không hợp lệ.", english: "Not a valid number of hours.", field: "hours")
             }
-            _ = try await PersonnelService.addTraining(person.id.description, course: form["course"] ?? "", startedOn: start, endedOn: end,
+            _ = try await stores.personnelService.addTraining(person.id.description, course: form["course"] ?? "", startedOn: start, endedOn: end,
                                                        hours: hours, certificate: form["certificate"], request: request)
         }
     }

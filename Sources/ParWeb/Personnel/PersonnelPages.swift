@@ -31,7 +31,7 @@ struct PersonnelPages {
     func download(_ request: Request, xlsx: Bool) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
-        let repository = PersonnelService.repository(request)
+        let repository = stores.personnelService.repository(request)
         let people = try await repository.people(units: try await stores.units.subtreeIDs(of: [record.unit.id]))
         let ratings = try await repository.ratings(people: people.map(\.id), year: year)
         var keys: [OrgUnit.ID: String] = [:]
@@ -162,14 +162,14 @@ struct PersonnelPages {
         let en = Language.of(request) == .en
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
-        let repository = PersonnelService.repository(request)
+        let repository = stores.personnelService.repository(request)
         let units = try await stores.units.subtreeIDs(of: [record.unit.id])
         let people = try await repository.people(units: units)
         let ratings = try await repository.ratings(people: people.map(\.id), year: year)
-        let statistics = try await PersonnelService.statistics(record, year: year, request: request)
+        let statistics = try await stores.personnelService.statistics(record, year: year, request: request)
         let principal = try request.requirePrincipal()
         let today = VietnamTime.localDate(of: request.now)
-        let plan = try await PersonnelService.rotationPlan(record, year: year, request: request)
+        let plan = try await stores.personnelService.rotationPlan(record, year: year, request: request)
         let positions = try await repository.positions(units: [record.unit.id])[record.unit.id] ?? []
         var names = Names(request)
         var moved: [MovedLine] = []
@@ -226,7 +226,7 @@ struct PersonnelPages {
         let form = try request.content.decode([String: String].self)
         do {
             guard let unit = OrgUnit.ID(string: unitID) else { throw Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.") }
-            _ = try await PersonnelService.add(try draft(form, id: .random(), unit: unit), request: request)
+            _ = try await stores.personnelService.add(try draft(form, id: .random(), unit: unit), request: request)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await render(request, errors: errors)
@@ -237,7 +237,7 @@ struct PersonnelPages {
     @Sendable func approve(_ request: Request) async throws -> Response {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .approveRatings)
         let year = try year(request)
-        _ = try await PersonnelService.approve(record, year: year, request: request)
+        _ = try await stores.personnelService.approve(record, year: year, request: request)
         return request.redirect(to: Paths.personnelUnit.link(record.unit.id) + "?year=\(year)")
     }
 
@@ -272,7 +272,7 @@ struct PersonnelPages {
             guard let file = try request.content.decode(ImportForm.self).file, file.data.readableBytes > 0 else {
                 throw Problem(DomainError.invalid("Chọn tệp.", english: "Choose a file.", field: "file"))
             }
-            let report = try await PersonnelService.importPeople(try PersonImportFile.parse(Data(buffer: file.data)), request: request)
+            let report = try await stores.personnelService.importPeople(try PersonImportFile.parse(Data(buffer: file.data)), request: request)
             return try await render(request, imported: Messages.text("personnel.imported", en: en) + " " + report.summary)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
@@ -296,7 +296,7 @@ struct PersonnelPages {
                 }
                 return JobPosition(name: name, trainingHours: hours, rotationYears: years)
             }
-            _ = try await PersonnelService.setPositions(record, list, request: request)
+            _ = try await stores.personnelService.setPositions(record, list, request: request)
         } catch {
             guard let errors = request.formErrors(error) else { throw error }
             return try await render(request, errors: errors)

@@ -21,25 +21,25 @@ extension ParAPI {
 
     /// The report as stored, with its figures as the pages show them.
     static func reportOutput(_ id: ParReport.ID, request: Request) async throws -> (Components.Schemas.ParReport, String) {
-        let (report, _, figures) = try await ReportService.load(id.description, request: request)
+        let (report, _, figures) = try await request.stores.reportService.load(id.description, request: request)
         return (Self.report(report, figures: figures), Self.etag(report.version))
     }
 
     func listParReports(_ input: Operations.ListParReports.Input) async throws -> Operations.ListParReports.Output {
-        .ok(.init(body: .json(.init(items: try await ReportService.visible(try self.request).map(Self.reportSummary)))))
+        .ok(.init(body: .json(.init(items: try await stores.reportService.visible(try self.request).map(Self.reportSummary)))))
     }
 
     func createParReport(_ input: Operations.CreateParReport.Input) async throws -> Operations.CreateParReport.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let created = try await ReportService.create(unitID: body.unitId, period: body.period, title: body.title.map(VietnameseText.clean), request: request)
+        let created = try await stores.reportService.create(unitID: body.unitId, period: body.period, title: body.title.map(VietnameseText.clean), request: request)
         let (report, etag) = try await Self.reportOutput(created.id, request: request)
         return .created(.init(headers: .init(eTag: etag), body: .json(report)))
     }
 
     func getParReport(_ input: Operations.GetParReport.Input) async throws -> Operations.GetParReport.Output {
         let request = try self.request
-        let (report, _, figures) = try await ReportService.load(input.path.reportId, request: request)
+        let (report, _, figures) = try await stores.reportService.load(input.path.reportId, request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(report.version)), body: .json(Self.report(report, figures: figures))))
     }
 
@@ -53,7 +53,7 @@ extension ParAPI {
                 if let text { narrative[section.field.rawValue, default: [:]][part.rawValue] = text }
             }
         }
-        let written = try await ReportService.write(input.path.reportId, narrative: narrative,
+        let written = try await stores.reportService.write(input.path.reportId, narrative: narrative,
                                                     expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), request: request)
         let (report, etag) = try await Self.reportOutput(written.id, request: request)
         return .ok(.init(headers: .init(eTag: etag), body: .json(report)))
@@ -61,7 +61,7 @@ extension ParAPI {
 
     func finaliseParReport(_ input: Operations.FinaliseParReport.Input) async throws -> Operations.FinaliseParReport.Output {
         let request = try self.request
-        let final = try await ReportService.finalise(input.path.reportId, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
+        let final = try await stores.reportService.finalise(input.path.reportId, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
                                                      request: request)
         let (report, etag) = try await Self.reportOutput(final.id, request: request)
         return .ok(.init(headers: .init(eTag: etag), body: .json(report)))

@@ -31,7 +31,7 @@ struct ReportPages {
         let principal = try request.requirePrincipal()
         var names = Names(request)
         var lines: [Line] = []
-        for r in try await ReportService.visible(request) {
+        for r in try await stores.reportService.visible(request) {
             lines.append(Line(title: r.title, link: Paths.report.link(r.id), unit: try await names.unit(r.unitID),
                               period: "\(LocalTime.format(r.from)) – \(LocalTime.format(r.through))", final: r.isFinal))
         }
@@ -44,12 +44,12 @@ struct ReportPages {
 
     @Sendable func create(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
-        let report = try await ReportService.create(unitID: form["unitId"], period: form["period"], title: form["title"], request: request)
+        let report = try await stores.reportService.create(unitID: form["unitId"], period: form["period"], title: form["title"], request: request)
         return request.redirect(to: Paths.report.link(report.id))
     }
 
     func load(_ request: Request) async throws -> (ParReport, UnitRecord, [ReportFigure]) {
-        try await ReportService.load(request.parameters.get("reportID"), request: request)
+        try await stores.reportService.load(request.parameters.get("reportID"), request: request)
     }
 
     struct Part: Encodable {
@@ -103,7 +103,7 @@ struct ReportPages {
 
     @Sendable func change(_ request: Request) async throws -> Response {
         let raw = request.parameters.get("reportID")
-        _ = try await ReportService.find(raw, .editPlans, request: request)
+        _ = try await stores.reportService.find(raw, .editPlans, request: request)
         let form = try request.content.decode([String: String].self)
         var narrative: [String: [String: String]] = [:]
         for field in PARField.allCases {
@@ -112,9 +112,9 @@ struct ReportPages {
             }
         }
         do {
-            let written = try await ReportService.write(raw, narrative: narrative, expectedVersion: form["version"].flatMap(Int.init), request: request)
+            let written = try await stores.reportService.write(raw, narrative: narrative, expectedVersion: form["version"].flatMap(Int.init), request: request)
             if form["action"] == "finalise" {
-                _ = try await ReportService.finalise(raw, expectedVersion: written.version, request: request)
+                _ = try await stores.reportService.finalise(raw, expectedVersion: written.version, request: request)
             }
             return request.redirect(to: Paths.report.link(written.id))
         } catch {

@@ -159,7 +159,7 @@ struct CampaignPages {
             func count(_ status: SampleStatus) -> Int { mine.filter { $0.status == status }.count }
             strata.append(Stratum(unit: try await names.unit(OrgUnit.ID(s.unitID)), population: s.population, size: s.size,
                                   answered: count(.answered), unreachable: count(.unreachable), declined: count(.declined),
-                                  pending: count(.pending), result: SatisfactionService.shown(result.overall, en: en)))
+                                  pending: count(.pending), result: stores.satisfactionService.shown(result.overall, en: en)))
         }
         var lines: [SampleLine] = []
         for s in samples {

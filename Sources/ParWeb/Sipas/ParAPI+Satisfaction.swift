@@ -53,7 +53,7 @@ extension ParAPI {
         let unit = try await request.authorizedUnit(input.path.unitId, .viewSatisfaction)
         let period = try IndexService.period(input.query.period, from: input.query.from, to: input.query.to,
                                              today: VietnamTime.localDate(of: request.now))
-        let view = try await SatisfactionService.view(unit, period: period, by: try SatisfactionService.breakdown(input.query.by?.rawValue),
+        let view = try await stores.satisfactionService.view(unit, period: period, by: try stores.satisfactionService.breakdown(input.query.by?.rawValue),
                                                       request: request)
         return .ok(.init(body: .json(Self.satisfaction(view))))
     }
@@ -65,7 +65,7 @@ extension ParAPI {
         if let target = body.target, !target.isFinite { throw Problem.badRequest("Chỉ tiêu không hợp lệ.", english: "Not a valid target.", field: "target") }
         try await stores.index.setTarget(unit: unit.unit.id, year: input.path.year, indicatorID: PlanTarget.satisfaction,
                                                             target: body.target, actor: request.auditActor, now: request.now)
-        let view = try await SatisfactionService.view(unit, period: try ReportPeriod(String(input.path.year)), by: .none, request: request)
+        let view = try await stores.satisfactionService.view(unit, period: try ReportPeriod(String(input.path.year)), by: .none, request: request)
         return .ok(.init(body: .json(Self.satisfaction(view))))
     }
 

@@ -28,8 +28,8 @@ struct SatisfactionPages {
     func load(_ request: Request) async throws -> (UnitRecord, SatisfactionView) {
         let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewSatisfaction)
         let period = try IndexPages.period(request)
-        let by = try SatisfactionService.breakdown(try? request.query.get(String.self, at: "by"))
-        return (record, try await SatisfactionService.view(record, period: period, by: by, request: request))
+        let by = try stores.satisfactionService.breakdown(try? request.query.get(String.self, at: "by"))
+        return (record, try await stores.satisfactionService.view(record, period: period, by: by, request: request))
     }
 
     struct Option: Encodable {
@@ -109,7 +109,7 @@ struct SatisfactionPages {
         }
         let expectations = try await stores.satisfaction.expectations(scope, from: view.period.from, through: view.period.through)
             .prefix(10).map { Expectation(aspect: $0.aspect.name(en: en), text: choiceText($0.aspect, $0.choice), count: $0.count) }
-        let table = SatisfactionService.table(view, en: en)
+        let table = stores.satisfactionService.table(view, en: en)
         let rows = view.rows.enumerated().map { i, row in
             BreakdownLine(label: row.label, link: view.breakdown == .unit && row.key != record.unit.id.description
                             ? Paths.satisfactionUnit.link(row.key) + "?\(query)&by=unit" : nil,
@@ -121,7 +121,7 @@ struct SatisfactionPages {
         let context = UnitContext(
             unitName: record.unit.name, periodLabel: view.period.label, from: view.period.from.iso, to: view.period.through.iso,
             by: SatisfactionRepository.Breakdown.allCases.map { Option(value: $0.rawValue, label: breakdownLabel($0, en: en), selected: $0 == view.breakdown) },
-            responses: view.result.responses, overall: SatisfactionService.shown(view.result.overall, en: en),
+            responses: view.result.responses, overall: stores.satisfactionService.shown(view.result.overall, en: en),
             aggregation: view.questionnaire.aggregation == .meanOfAspects
                 ? (Messages.text("satisfaction-pages.mean-of-the-five-aspects", en: en))
                 : (Messages.text("satisfaction-pages.the-overall-question", en: en)),
@@ -129,7 +129,7 @@ struct SatisfactionPages {
             status: view.status?.rawValue ?? "", statusLabel: IndexPages.statusLabel(view.status, en: en),
             aspects: SipasAspect.allCases.map { aspect in
                 let figure = view.result.aspects[aspect] ?? SatisfactionFigure.none
-                return AspectLine(name: aspect.name(en: en), value: SatisfactionService.shown(figure, en: en), n: figure.n)
+                return AspectLine(name: aspect.name(en: en), value: stores.satisfactionService.shown(figure, en: en), n: figure.n)
             },
             chart: SatisfactionChart.svg(bars: bars, target: view.target.map { $0.target * 100 },
                                          title: Messages.text("satisfaction-pages.satisfaction-by-aspect-satisfied-95", en: en), en: en),
@@ -195,12 +195,12 @@ struct SatisfactionPages {
 
     @Sendable func exportCSV(_ request: Request) async throws -> Response {
         let (_, view) = try await load(request)
-        return TableExport.csv(SatisfactionService.table(view, en: Language.of(request) == .en), name: fileName(view, "csv"))
+        return TableExport.csv(stores.satisfactionService.table(view, en: Language.of(request) == .en), name: fileName(view, "csv"))
     }
 
     @Sendable func exportXLSX(_ request: Request) async throws -> Response {
         let (_, view) = try await load(request)
-        return TableExport.xlsx(SatisfactionService.table(view, en: Language.of(request) == .en), sheet: "SIPAS",
+        return TableExport.xlsx(stores.satisfactionService.table(view, en: Language.of(request) == .en), sheet: "SIPAS",
                                 name: fileName(view, "xlsx"), numbers: true)
     }
 

@@ -24,8 +24,9 @@ struct SatisfactionView: Sendable {
     var status: PlanTarget.Status? { target?.status(rate: result.overall.share, yearOver: yearOver) }
 }
 
-enum SatisfactionService {
-    static func breakdown(_ raw: String?) throws -> SatisfactionRepository.Breakdown {
+struct SatisfactionService {
+    let stores: Stores
+    func breakdown(_ raw: String?) throws -> SatisfactionRepository.Breakdown {
         guard let raw, !raw.isEmpty else { return .none }
         guard let value = SatisfactionRepository.Breakdown(rawValue: raw) else {
             throw Problem.badRequest("Không có cách phân tổ này.", english: "No such breakdown.", field: "by")
@@ -33,11 +34,11 @@ enum SatisfactionService {
         return value
     }
 
-    static func view(_ record: UnitRecord, period: ReportPeriod, by breakdown: SatisfactionRepository.Breakdown,
+    func view(_ record: UnitRecord, period: ReportPeriod, by breakdown: SatisfactionRepository.Breakdown,
                      request: Request) async throws -> SatisfactionView {
         let en = Language.of(request) == .en
-        let repository = request.stores.satisfaction
-        let scope = try await request.stores.index.scope(record.unit.id)
+        let repository = stores.satisfaction
+        let scope = try await stores.index.scope(record.unit.id)
         let questionnaire = try await repository.activeQuestionnaire()
         let aggregation = questionnaire.aggregation
         let total = try await repository.tallies(scope, from: period.from, through: period.through)["all"] ?? SatisfactionTally()
@@ -58,7 +59,7 @@ enum SatisfactionService {
             rows.sort { ($0.result.overall.share ?? -1, $1.label) > ($1.result.overall.share ?? -1, $0.label) }
         }
         let year = period.through.year
-        let target = try await request.stores.index.targets(unit: record.unit.id, year: year)
+        let target = try await stores.index.targets(unit: record.unit.id, year: year)
             .first { $0.indicatorID == PlanTarget.satisfaction }
         return SatisfactionView(unit: record.unit, period: period, questionnaire: questionnaire, breakdown: breakdown,
                                 result: SatisfactionIndex.evaluate(total, aggregation: aggregation), rows: rows, target: target,
@@ -80,14 +81,14 @@ enum SatisfactionService {
     }
 
     /// "87,5% ± 4,2" (Vietnamese) / "87.5% ± 4.2", or "—" without answers.
-    static func shown(_ figure: SatisfactionFigure, en: Bool) -> String {
+    func shown(_ figure: SatisfactionFigure, en: Bool) -> String {
         guard let percent = figure.percent else { return "—" }
         return Format.percent(percent, en: en, digits: 2) + (figure.marginPercent.map { " ± " + Format.number($0, en: en) } ?? "")
     }
 
     /// The table every export writes: one line per breakdown row (or the unit), with n, the
     /// overall index and its margin, then each aspect's index and n.
-    static func table(_ view: SatisfactionView, en: Bool) -> [[String]] {
+    func table(_ view: SatisfactionView, en: Bool) -> [[String]] {
         var header = [Messages.text("common.group", en: en), Messages.text("common.responses", en: en), Messages.text("satisfaction-service.overall", en: en), Messages.text("satisfaction-service.margin", en: en)]
         for aspect in SipasAspect.allCases { header += [(aspect.name(en: en)) + " %", "n"] }
         func line(_ label: String, _ r: SatisfactionResult) -> [String] {
@@ -108,4 +109,9 @@ extension Optional {
         guard let value = self else { return nil }
         return try await transform(value)
     }
+}
+
+extension Stores {
+    /// The Satisfaction feature's service, on these stores.
+    var satisfactionService: SatisfactionService { SatisfactionService(stores: self) }
 }

@@ -107,12 +107,12 @@ struct SurveyPages {
     // MARK: Counter kiosk
 
     @Sendable func kiosk(_ request: Request) async throws -> Response {
-        let dossier = try await DossierService.atCounter(request)
+        let dossier = try await stores.dossierService.atCounter(request)
         return try await render(dossier, state: try await state(of: dossier, request: request), kiosk: true, token: "", request: request)
     }
 
     @Sendable func kioskAnswer(_ request: Request) async throws -> Response {
-        let dossier = try await DossierService.atCounter(request)
+        let dossier = try await stores.dossierService.atCounter(request)
         let form = try request.content.decode([String: String].self)
         return try await record(form, dossier: dossier, method: .kiosk, kiosk: true, actor: request.auditActor, request: request)
     }

@@ -17,7 +17,7 @@ extension ParAPI {
     func publishAnnouncement(_ input: Operations.PublishAnnouncement.Input) async throws -> Operations.PublishAnnouncement.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let published = try await TransparencyService.announce(title: body.title, body: body.body, request: request)
+        let published = try await stores.transparencyService.announce(title: body.title, body: body.body, request: request)
         return .created(.init(body: .json(Self.announcement(published))))
     }
 }

@@ -114,20 +114,20 @@ struct TransparencyPages {
         let en = Language.of(request) == .en
         let root = try await root(request)
         let period = try IndexPages.period(request)
-        let view = try await SatisfactionService.view(root, period: period, by: .unit, request: request)
+        let view = try await stores.satisfactionService.view(root, period: period, by: .unit, request: request)
         struct Line: Encodable { let unit: String; let responses: Int; let overall: String }
         struct Context: Encodable { let root: String; let period: String; let computedAt: String; let overall: String; let responses: Int; let lines: [Line] }
         return try await render("portal-satisfaction", title: Messages.text("portal-satisfaction.citizen-satisfaction", en: en), context: Context(
-            root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), overall: SatisfactionService.shown(view.result.overall, en: en),
+            root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), overall: stores.satisfactionService.shown(view.result.overall, en: en),
             responses: view.result.responses,
             lines: view.rows.filter { $0.key != root.unit.id.description }.map {
-                Line(unit: $0.label, responses: $0.result.responses, overall: SatisfactionService.shown($0.result.overall, en: en))
+                Line(unit: $0.label, responses: $0.result.responses, overall: stores.satisfactionService.shown($0.result.overall, en: en))
             }), request: request)
     }
 
     @Sendable func announce(_ request: Request) async throws -> Response {
         let form = (try? request.content.decode([String: String].self)) ?? [:]
-        _ = try await TransparencyService.announce(title: form["title"] ?? "", body: form["body"] ?? "", request: request)
+        _ = try await stores.transparencyService.announce(title: form["title"] ?? "", body: form["body"] ?? "", request: request)
         return request.redirect(to: Paths.parIndex.rawValue)
     }
 }
