@@ -97,4 +97,12 @@ struct HouseRulesTests {
             #expect((try Self.text(path)).firstMatch(of: pair) == nil, "\(path) chooses a text with `en ?`")
         }
     }
+
+    @Test("route collections use the Stores configure built: no repository is made on a request's database in a handler")
+    func explicitStores() throws {
+        let madeHere = try Regex(#"(Repository|Store)\(db: request\.db"#)
+        for path in Self.swiftFiles(under: "Sources/ParWeb") {
+            #expect((try Self.text(path)).firstMatch(of: madeHere) == nil, "\(path) makes a repository on request.db instead of using its stores")
+        }
+    }
 }

@@ -89,7 +89,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.storage[StoresKey.self] = stores
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 
-    try registerOperations(app)
+    try registerOperations(app, stores: stores)
     try registerAPI(app, stores: stores)
     try registerPages(app, stores: stores)
 }
@@ -120,13 +120,13 @@ extension Application {
 func registerAPI(_ app: Application, stores: Stores) throws {
     let document = try OpenAPIDocument.load()
     let publicOperations = document.publicOperations
-    let api = app.grouped(ETagMiddleware(), BodyLimitMiddleware(), LookupRateLimitMiddleware(), BearerPrincipalMiddleware(),
-                          RequireBearerMiddleware(publicOperations: publicOperations),
-                          IdempotencyMiddleware(), RequestContextMiddleware())
+    let api = app.grouped(RequestContextMiddleware(), ETagMiddleware(), BodyLimitMiddleware(), LookupRateLimitMiddleware(stores: stores),
+                          BearerPrincipalMiddleware(stores: stores), RequireBearerMiddleware(publicOperations: publicOperations),
+                          IdempotencyMiddleware(stores: stores))
     let transport = MountingTransport(base: VaporTransport(routesBuilder: api), servedElsewhere: ["GET " + PublicLookup.path])
     try ParAPI(stores: stores).registerHandlers(on: transport, serverURL: URL(string: "/")!,
                                   middlewares: [ParameterBoundsMiddleware(bounds: ParameterBounds.parse(document.text))])
-    PublicLookup.register(app)
+    PublicLookup.register(app, stores: stores)
 }
 
 /// Mounts the generated handlers, except the operations a plain route serves (`servedElsewhere`,

@@ -52,10 +52,10 @@ struct HomePage {
         }
         var dashboard: LeaderDashboard?
         if principal.mayAnywhere(.viewIndex) {
-            let top = try await request.topUnit(for: .viewIndex)
+            let top = try await stores.access(request).topUnit(for: .viewIndex)
             let year = try ReportPeriod(String(VietnamTime.localDate(of: request.now).year))
             dashboard = try await LeaderDashboard.build(try await stores.indexService.unitIndex(top, period: year, request: request),
-                                                        record: top, request: request)
+                                                        record: top, stores: stores, request: request)
         }
         return try await Page.render("home", title: Messages.text("ui.home", Language.of(request)),
                                      context: Context(dashboard: dashboard, grants: rows, missingYears: missing,

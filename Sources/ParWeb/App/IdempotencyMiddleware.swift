@@ -10,6 +10,8 @@ import Vapor
 /// `Idempotent-Replayed: true`) instead of creating a second record. The same
 /// key with a different request is refused with 422.
 struct IdempotencyMiddleware: AsyncMiddleware {
+    let stores: Stores
+
     /// Anonymous calls (token creation) share one owner id.
     static let anonymous = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
 
@@ -26,7 +28,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         if let body = request.body.data { hasher.update(data: Data(body.readableBytesView)) }
         let fingerprint = Hex.string(hasher.finalize())
 
-        let store = IdempotencyStore(db: request.db)
+        let store = stores.idempotency
         if let stored = try await store.find(owner: owner, key: key) {
             guard stored.fingerprint == fingerprint else {
                 throw Problem(status: .unprocessableEntity, detail: "Idempotency-Key này đã dùng cho một yêu cầu khác.",

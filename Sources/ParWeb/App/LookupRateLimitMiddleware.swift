@@ -7,6 +7,8 @@ import Vapor
 /// status lookups (page and API), the citizen sign-in code requests, the answers sent through
 /// survey links (page and API), and feedback sent, confirmed, looked up and rated.
 struct LookupRateLimitMiddleware: AsyncMiddleware {
+    let stores: Stores
+
     static let limitedPaths: Set<String> = ["/api/v1/lookup", "/lookup", "/citizen/login", "/citizen/verify", "/api/v1/sipas/responses",
                                             "/feedback/new", "/feedback/verify", "/feedback/status", "/feedback/rate",
                                             "/feedback/reply", "/api/v1/feedback/reply"]
@@ -22,7 +24,7 @@ struct LookupRateLimitMiddleware: AsyncMiddleware {
         let limit = request.application.parConfig.lookupRatePerMinute
         guard limit > 0 else { return try await next.respond(to: request) }
         let now = request.now
-        let (hits, resetsAt) = try await RateLimitStore(db: request.db).hit("lookup " + request.clientIP, window: 60, now: now)
+        let (hits, resetsAt) = try await stores.rateLimits.hit("lookup " + request.clientIP, window: 60, now: now)
         guard hits <= limit else {
             var problem = Problem(status: .tooManyRequests, detail: "Bạn đã tra cứu quá nhiều lần; hãy thử lại sau ít phút.",
                                   detailEn: "Too many lookups; try again in a few minutes.")

@@ -6,8 +6,8 @@ import Vapor
 func registerPages(_ app: Application, stores: Stores) throws {
     // The transparency portal: no session, so its pages can be cached and set no cookie.
     TransparencyPages(stores: stores).registerPublic(app.grouped(LanguageMiddleware(), RequestContextMiddleware()))
-    let pages = app.grouped(app.sessions.middleware, ReadYourWritesMiddleware(), BodyLimitMiddleware(), LanguageMiddleware(),
-                            SessionPrincipalMiddleware(), CSRFMiddleware(), LookupRateLimitMiddleware(), RequestContextMiddleware())
+    let pages = app.grouped(RequestContextMiddleware(), app.sessions.middleware, ReadYourWritesMiddleware(), BodyLimitMiddleware(), LanguageMiddleware(),
+                            SessionPrincipalMiddleware(stores: stores), CSRFMiddleware(), LookupRateLimitMiddleware(stores: stores))
     LoginPages(stores: stores).register(pages)
     HomePage(stores: stores).register(pages)
     CitizenPages(stores: stores).register(pages)

@@ -44,6 +44,7 @@ struct Stores: Sendable {
     var disciplinaryCases: DisciplinaryCaseRepository { DisciplinaryCaseRepository(db: db) }
     var dossiers: DossierRepository { DossierRepository(db: db, intakes: intakes) }
     var feedback: FeedbackRepository { FeedbackRepository(db: db) }
+    var idempotency: IdempotencyStore { IdempotencyStore(db: db) }
     var index: IndexRepository { IndexRepository(db: db) }
     var inspections: InspectionRepository { InspectionRepository(db: db) }
     var jobs: JobStore { JobStore(db: db) }
@@ -54,6 +55,7 @@ struct Stores: Sendable {
     var plans: PlanRepository { PlanRepository(db: db) }
     var portalExport: PortalExportRepository { PortalExportRepository(db: db) }
     var procedures: ProcedureRepository { ProcedureRepository(db: db) }
+    var rateLimits: RateLimitStore { RateLimitStore(db: db) }
     var reports: ReportRepository { ReportRepository(db: db) }
     var satisfaction: SatisfactionRepository { SatisfactionRepository(db: db) }
     var units: UnitRepository { UnitRepository(db: db) }
@@ -63,9 +65,4 @@ struct Stores: Sendable {
     var indexForReading: IndexRepository { get async { IndexRepository(db: await readDB) } }
     /// The portal's announcements from the replica when there is one (`readDB`).
     var announcementsForReading: AnnouncementRepository { get async { AnnouncementRepository(db: await readDB) } }
-}
-
-extension Request {
-    /// The repositories `configure` built, for code that holds only the request.
-    var stores: Stores { application.stores }
 }

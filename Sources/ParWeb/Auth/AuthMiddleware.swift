@@ -6,9 +6,11 @@ import Vapor
 /// A missing or unknown token leaves the request anonymous; each operation
 /// then decides (public ones proceed, the rest answer 401).
 struct BearerPrincipalMiddleware: AsyncMiddleware {
+    let stores: Stores
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization, bearer.token.hasPrefix("phub_"), bearer.token.count < 200 {
-            request.principal = try await request.stores.users.principal(
+            request.principal = try await stores.users.principal(
                 forTokenHash: Credentials.tokenHash(bearer.token), now: request.now)
         }
         return try await next.respond(to: request)
@@ -44,10 +46,11 @@ struct RequireBearerMiddleware: AsyncMiddleware {
 /// Resolves the browser session into the request's principal.
 struct SessionPrincipalMiddleware: AsyncMiddleware {
     static let userKey = "uid"
+    let stores: Stores
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let raw = request.session.data[Self.userKey], let id = UserAccount.ID(string: raw) {
-            if let principal = try await request.stores.users.principal(for: id) {
+            if let principal = try await stores.users.principal(for: id) {
                 request.principal = principal
             } else {
                 request.session.destroy()

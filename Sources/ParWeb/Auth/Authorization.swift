@@ -14,11 +14,16 @@ extension Principal {
     }
 }
 
-extension Request {
+/// The checks that need the registry, for one request: a unit its principal holds a permission on.
+/// Route collections reach it through their stores: `stores.access(request).authorizedUnit(…)`.
+struct Access {
+    let request: Request
+    let units: UnitRepository
+
     /// The unit, if it exists and the principal holds `permission` on it (404 / 403 otherwise).
     func authorizedUnit(_ rawID: String?, _ permission: Permission) async throws -> UnitRecord {
-        let principal = try requirePrincipal()
-        guard let rawID, let id = OrgUnit.ID(string: rawID), let record = try await stores.units.find(id) else {
+        let principal = try request.requirePrincipal()
+        guard let rawID, let id = OrgUnit.ID(string: rawID), let record = try await units.find(id) else {
             throw Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.")
         }
         try principal.require(permission, on: record)
@@ -28,10 +33,23 @@ extension Request {
     /// The highest unit the principal holds `permission` on (a leader's landing page).
     func topUnit(for permission: Permission) async throws -> UnitRecord {
         var best: UnitRecord?
-        for id in try requirePrincipal().scopeRoots(for: permission) {
-            if let record = try await stores.units.find(id), best.map({ record.ancestry.count < $0.ancestry.count }) ?? true { best = record }
+        for id in try request.requirePrincipal().scopeRoots(for: permission) {
+            if let record = try await units.find(id), best.map({ record.ancestry.count < $0.ancestry.count }) ?? true { best = record }
         }
         guard let best else { throw Problem.forbidden() }
         return best
     }
+
+    /// The permission on at least one of the units (403 otherwise).
+    func require(_ principal: Principal, _ permission: Permission, onAnyOf units: [OrgUnit.ID]) async throws {
+        for unit in units {
+            if let record = try await self.units.find(unit), principal.may(permission, onUnitWithAncestry: record.ancestry) { return }
+        }
+        throw Problem.forbidden()
+    }
+}
+
+extension Stores {
+    /// The registry's checks for `request` (`Access`).
+    func access(_ request: Request) -> Access { Access(request: request, units: units) }
 }

@@ -35,10 +35,10 @@ public enum Credentials {
     /// Checks a username and password, with the throttle, and records the attempt.
     /// Returns the principal or throws 401/429 problems that say nothing about which part was wrong.
     static func authenticate(username raw: String, password: String, request: Request,
-                             config: AppConfig) async throws -> Principal {
+                             users: UserRepository, config: AppConfig) async throws -> Principal {
         let username = String(VietnameseText.clean(raw).lowercased().prefix(64))
         let now = request.now
-        let failures = try await request.stores.users.failedLogins(username: username, since: now.addingTimeInterval(-config.loginWindow))
+        let failures = try await users.failedLogins(username: username, since: now.addingTimeInterval(-config.loginWindow))
         if failures >= config.loginAttemptsAllowed {
             var problem = Problem(status: .tooManyRequests,
                                   detail: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
@@ -46,13 +46,13 @@ public enum Credentials {
             problem.headers["Retry-After"] = String(Int(config.loginWindow))
             throw problem
         }
-        if let (account, hash) = try await request.stores.users.credentials(username: username), account.isActive,
+        if let (account, hash) = try await users.credentials(username: username), account.isActive,
            try await verify(password, hash: hash, on: request.application),
-           let principal = try await request.stores.users.principal(for: account.id) {
-            try await request.stores.users.recordLogin(username: username, ip: request.clientIP, succeeded: true, now: now)
+           let principal = try await users.principal(for: account.id) {
+            try await users.recordLogin(username: username, ip: request.clientIP, succeeded: true, now: now)
             return principal
         }
-        try await request.stores.users.recordLogin(username: username, ip: request.clientIP, succeeded: false, now: now)
+        try await users.recordLogin(username: username, ip: request.clientIP, succeeded: false, now: now)
         throw Problem(status: .unauthorized, detail: "Tên đăng nhập hoặc mật khẩu không đúng.",
                       detailEn: "Wrong username or password.")
     }

@@ -37,7 +37,7 @@ struct LoginPages {
                 throw DomainError.invalid("Hãy nhập tên đăng nhập và mật khẩu.", english: "Enter your username and password.", field: "username")
             }
             let principal = try await Credentials.authenticate(username: username, password: password,
-                                                               request: request, config: request.application.parConfig)
+                                                               request: request, users: stores.users, config: request.application.parConfig)
             try await request.renewSession()
             request.session.data[SessionPrincipalMiddleware.userKey] = principal.userID.description
             request.principal = principal

@@ -9,7 +9,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let principal = try await Credentials.authenticate(username: body.username, password: body.password,
-                                                           request: request, config: request.application.parConfig)
+                                                           request: request, users: stores.users, config: request.application.parConfig)
         let minted = Credentials.newToken()
         let actor = request.auditActor(id: principal.userID.description, name: principal.username)
         let info = try await stores.users.createToken(for: principal.userID, name: body.name, tokenHash: minted.hash,

@@ -40,7 +40,7 @@ extension ParAPI {
     }
 
     func getCalendarYear(_ input: Operations.GetCalendarYear.Input) async throws -> Operations.GetCalendarYear.Output {
-        let body = try await Self.calendarYear(input.path.year, request: request)
+        let body = try await calendarYear(input.path.year, request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(body.version)), body: .json(body)))
     }
 
@@ -58,12 +58,12 @@ extension ParAPI {
         }
         _ = try await stores.calendar.setYear(decisions, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
                                                                  actor: request.auditActor, now: request.now)
-        let answer = try await Self.calendarYear(year, request: request)
+        let answer = try await calendarYear(year, request: request)
         return .ok(.init(headers: .init(eTag: Self.etag(answer.version)), body: .json(answer)))
     }
 
-    static func calendarYear(_ year: Int, request: Request) async throws -> Components.Schemas.CalendarYear {
-        let repository = request.stores.calendar
+    func calendarYear(_ year: Int, request: Request) async throws -> Components.Schemas.CalendarYear {
+        let repository = stores.calendar
         let stored = try await repository.year(year)
         let holidays: [Holiday]
         do {

@@ -147,7 +147,7 @@ struct CataloguePages {
         let fees = p.fees.map { Format.fee($0, en: language == .en) }
         var canEdit = false
         if let principal = request.principal, principal.mayAnywhere(.editCatalogue) {
-            canEdit = (try? await CatalogueService.requireEdit(p.unitID, request: request)) != nil
+            canEdit = (try? await CatalogueService.requireEdit(p.unitID, access: stores.access(request))) != nil
         }
         let context = ShowContext(
             procedure: p, level: p.level.name(en: en), time: row(p, en: en).time,
@@ -348,7 +348,7 @@ struct CataloguePages {
 
     @Sendable func editForm(_ request: Request) async throws -> Response {
         let p = try await load(request)
-        try await CatalogueService.requireEdit(p.unitID, request: request)
+        try await CatalogueService.requireEdit(p.unitID, access: stores.access(request))
         let key = try await p.unitID.asyncMap { try await stores.units.find($0)?.unit.key } ?? nil
         return try await renderEditor(request, procedure: p, values: formValues(p, unitKey: key ?? ""), selected: nil, errors: nil)
     }
@@ -431,7 +431,7 @@ struct CataloguePages {
         let form = (try? request.content.decode(Form.self)) ?? Form()
         do {
             let proposed = try await procedure(from: form, id: .random(), request: request)
-            try await CatalogueService.requireEdit(proposed.unitID, request: request)
+            try await CatalogueService.requireEdit(proposed.unitID, access: stores.access(request))
             let created = try await stores.procedures.create(proposed, publication: try publication(form),
                                                                               actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.procedure.link(created.code), redirectType: .normal)
@@ -443,11 +443,11 @@ struct CataloguePages {
 
     @Sendable func update(_ request: Request) async throws -> Response {
         let current = try await load(request)
-        try await CatalogueService.requireEdit(current.unitID, request: request)
+        try await CatalogueService.requireEdit(current.unitID, access: stores.access(request))
         let form = (try? request.content.decode(Form.self)) ?? Form()
         do {
             let proposed = try await procedure(from: form, id: current.id, request: request)
-            if proposed.unitID != current.unitID { try await CatalogueService.requireEdit(proposed.unitID, request: request) }
+            if proposed.unitID != current.unitID { try await CatalogueService.requireEdit(proposed.unitID, access: stores.access(request)) }
             let updated = try await stores.procedures.update(
                 current.id, expectedVersion: form.version, publication: try publication(form),
                 actor: request.auditActor, now: request.now) { procedure in

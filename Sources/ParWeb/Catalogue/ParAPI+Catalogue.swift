@@ -32,7 +32,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let (proposed, publication) = try Self.proposedProcedure(body, id: .random())
-        try await CatalogueService.requireEdit(proposed.unitID, request: request)
+        try await CatalogueService.requireEdit(proposed.unitID, access: stores.access(request))
         let created = try await stores.procedures.create(proposed, publication: publication,
                                                                           actor: request.auditActor, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(created.version)), body: .json(try Self.procedure(created))))
@@ -43,8 +43,8 @@ extension ParAPI {
         let current = try await findProcedure(input.path.procedureId)
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let (proposed, publication) = try Self.proposedProcedure(body, id: current.id)
-        try await CatalogueService.requireEdit(current.unitID, request: request)
-        if proposed.unitID != current.unitID { try await CatalogueService.requireEdit(proposed.unitID, request: request) }
+        try await CatalogueService.requireEdit(current.unitID, access: stores.access(request))
+        if proposed.unitID != current.unitID { try await CatalogueService.requireEdit(proposed.unitID, access: stores.access(request)) }
         let updated = try await stores.procedures.update(
             current.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), publication: publication,
             actor: request.auditActor, now: request.now) { procedure in

@@ -41,7 +41,7 @@ struct BookingPages {
 
     func renderForm(_ request: Request, form: [String: String]? = nil, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let unit = try await QueuePages.centre(request)
+        let unit = try await QueuePages.centre(request, stores: stores)
         let repository = stores.centres
         let settings = try await repository.settings(unit.id)
         let calendar = try await stores.calendar.calendar()
@@ -68,7 +68,7 @@ struct BookingPages {
     @Sendable func form(_ request: Request) async throws -> Response { try await renderForm(request) }
 
     @Sendable func book(_ request: Request) async throws -> Response {
-        let unit = try await QueuePages.centre(request)
+        let unit = try await QueuePages.centre(request, stores: stores)
         let form = try request.content.decode([String: String].self)
         do {
             let (appointment, secret) = try await stores.centreService.book(unit: unit.id, field: form["field"], day: form["day"], slot: form["slot"], name: form["name"],

@@ -45,7 +45,7 @@ extension ParAPI {
     func saveDesk(_ input: Operations.SaveDesk.Input) async throws -> Operations.SaveDesk.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await request.authorizedUnit(input.path.unitId, .manageCentre)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .manageCentre)
         guard let id = ServiceDesk.ID(string: input.path.deskId) else { throw Problem.notFound("Không tìm thấy quầy.", english: "No such desk.") }
         let desk = try await stores.centreService.saveDesk(ServiceDesk(id: id, unitID: unit.unit.id, number: body.number, name: body.name ?? "",
                                                                 fields: body.fields ?? [], active: body.active ?? true), request: request)
@@ -65,7 +65,7 @@ extension ParAPI {
     func putCentreSettings(_ input: Operations.PutCentreSettings.Input) async throws -> Operations.PutCentreSettings.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await request.authorizedUnit(input.path.unitId, .manageCentre)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .manageCentre)
         let saved = try await stores.centreService.saveSettings(slotMinutes: body.slotMinutes.rawValue, capacityPerSlot: body.capacityPerSlot,
                                                          bookingDaysAhead: body.bookingDaysAhead, unit: unit.unit.id, request: request)
         return .ok(.init(body: .json(Self.settings(saved))))
@@ -82,7 +82,7 @@ extension ParAPI {
     func callNextTicket(_ input: Operations.CallNextTicket.Input) async throws -> Operations.CallNextTicket.Output {
         let request = try self.request
         let principal = try principal()
-        let unit = try await request.authorizedUnit(input.path.unitId, .operateDesk)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .operateDesk)
         guard let id = ServiceDesk.ID(string: input.path.deskId), let desk = try await stores.centres.desk(id),
               desk.unitID == unit.unit.id, desk.active else {
             throw Problem.notFound("Không tìm thấy quầy.", english: "No such desk.")
@@ -149,7 +149,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json = input.body, let buffer = request.body.data else { throw Problem(status: .unsupportedMediaType) }
         let result = try await PaymentProviders.receive(provider: input.path.provider, body: Array(buffer.readableBytesView),
-                                                        signature: input.headers.xPaymentSignature, request: request)
+                                                        signature: input.headers.xPaymentSignature, payments: stores.payments, request: request)
         let status: Payment.Status? = switch result {
         case .applied(let p), .duplicate(let p), .stale(let p): p.status
         case .rejected: nil

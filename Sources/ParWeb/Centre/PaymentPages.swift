@@ -145,7 +145,7 @@ struct PaymentPages {
         func send(_ outcome: PaymentCallback.Outcome, _ sequence: Int) async throws {
             let signed = try PaymentProviders.signedCallback(CallbackBody(paymentId: p.id.description, outcome: outcome, amount: p.amountVND,
                                                                           transaction: transaction, sequence: sequence), provider: provider)
-            _ = try await PaymentProviders.receive(provider: provider.name, body: signed.body, signature: signed.signature, request: request)
+            _ = try await PaymentProviders.receive(provider: provider.name, body: signed.body, signature: signed.signature, payments: stores.payments, request: request)
         }
         let base = p.lastSequence
         switch form["outcome"] {

@@ -69,11 +69,10 @@ enum PaymentProviders {
     }
 
     /// Verifies and applies a callback's raw body; a bad signature or body is recorded as refused.
-    static func receive(provider name: String, body: [UInt8], signature: String?, request: Request) async throws -> PaymentRepository.CallbackResult {
+    static func receive(provider name: String, body: [UInt8], signature: String?, payments repository: PaymentRepository, request: Request) async throws -> PaymentRepository.CallbackResult {
         guard let provider = find(name, app: request.application) else {
             throw Problem.notFound("Không có nhà cung cấp thanh toán này.", english: "No such payment provider.")
         }
-        let repository = request.stores.payments
         let expected = SignedToken.hmacHex(body, key: provider.key)
         guard let signature, signature.count == expected.count,
               DossierRepository.constantTimeEqual(expected, signature.lowercased()) else {

@@ -19,8 +19,8 @@ struct QueuePages {
     }
 
     /// A centre named in the path: any current unit (404 otherwise).
-    static func centre(_ request: Request) async throws -> OrgUnit {
-        try await request.stores.centreService.centre(request.parameters.get("unitID"), request: request)
+    static func centre(_ request: Request, stores: Stores) async throws -> OrgUnit {
+        try await stores.centreService.centre(request.parameters.get("unitID"), request: request)
     }
 
     // MARK: Kiosk
@@ -35,7 +35,7 @@ struct QueuePages {
 
     func renderKiosk(_ request: Request, code: String = "", errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let unit = try await Self.centre(request)
+        let unit = try await Self.centre(request, stores: stores)
         let fields = try await stores.centres.fieldChoices(unit.id)
         return try await Page.render("kiosk", title: Messages.text("kiosk.take-a-number", en: en),
                                      context: KioskContext(centre: unit.name, action: Paths.kiosk.link(unit.id), fields: fields, code: code, errors: errors),
@@ -45,7 +45,7 @@ struct QueuePages {
     @Sendable func kiosk(_ request: Request) async throws -> Response { try await renderKiosk(request) }
 
     @Sendable func issue(_ request: Request) async throws -> Response {
-        let unit = try await Self.centre(request)
+        let unit = try await Self.centre(request, stores: stores)
         let form = try request.content.decode([String: String].self)
         do {
             let ticket = try await stores.centres.issueTicket(
@@ -154,7 +154,7 @@ struct QueuePages {
 
     @Sendable func board(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        let unit = try await Self.centre(request)
+        let unit = try await Self.centre(request, stores: stores)
         let state = try await stores.centreService.boardState(unit.id, db: request.db, now: request.now)
         return try await Page.render("board", title: Messages.text("board.now-serving-title", en: en, ["centre": unit.name]),
                                      context: BoardContext(centre: unit.name, state: state, events: Paths.boardEvents.link(unit.id),
@@ -167,7 +167,7 @@ struct QueuePages {
     /// proxies from closing the stream; it ends after `seconds` (default 30, at most 300) and the browser
     /// reconnects at once — short streams keep a graceful shutdown or rolling restart from waiting on boards.
     @Sendable func boardEvents(_ request: Request) async throws -> Response {
-        let unit = try await Self.centre(request)
+        let unit = try await Self.centre(request, stores: stores)
         let seconds = min(max((try? request.query.get(Int.self, at: "seconds")) ?? 30, 1), 300)
         let db = request.db, clock = request.application.parConfig.clock
         let response = Response(status: .ok)

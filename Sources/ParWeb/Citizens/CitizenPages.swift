@@ -172,7 +172,7 @@ struct CitizenPages {
 
     func renderHome(_ request: Request, citizen: Citizen, errors: [FormError]?, saved: Bool) async throws -> Response {
         let en = Language.of(request) == .en
-        var names = Names(request)
+        var names = Names(stores)
         var rows: [DossierPages.Row] = []
         let now = request.now
         for d in try await stores.dossiers.dossiers(ofCitizen: citizen.id) {

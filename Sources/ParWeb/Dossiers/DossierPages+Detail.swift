@@ -125,7 +125,7 @@ extension DossierPages {
         let en = Language.of(request) == .en
         let principal = try request.requirePrincipal()
         let repository = stores.dossiers
-        var names = Names(request)
+        var names = Names(stores)
         let now = request.now
         let procedure = try await names.procedure(d.procedureID)
         let steps = try await stepRows(of: d.id, repository: repository, names: &names, now: now, en: en)

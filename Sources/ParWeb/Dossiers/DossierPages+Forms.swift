@@ -49,7 +49,7 @@ extension DossierPages {
 
     func renderReceipt(_ d: Dossier, secret: String?, request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        var names = Names(request)
+        var names = Names(stores)
         let procedure = try await names.procedure(d.procedureID)
         let base = request.application.parConfig.publicURL
         let lookup = base + Paths.lookup.rawValue + "?code=\(d.code.urlQueryEscaped)" + (secret.map { "&secret=\($0.urlQueryEscaped)" } ?? "")
@@ -96,7 +96,7 @@ extension DossierPages {
         let d = try await stores.dossierService.viewable(request)
         let en = Language.of(request) == .en
         let kind = request.parameters.get("kind") ?? ""
-        var names = Names(request)
+        var names = Names(stores)
         let repository = stores.dossiers
         let timeline = try await repository.timeline(of: d.id)
         let titles: [String: (String, String)] = [
@@ -162,7 +162,7 @@ extension DossierPages {
         let en = Language.of(request) == .en
         let unitRaw = (try? request.query.get(String.self, at: "unit"))
             ?? principal.scopeRoots(for: .viewDossiers).sorted(by: { $0.description < $1.description }).first?.description
-        let unit = try await request.authorizedUnit(unitRaw, .viewDossiers)
+        let unit = try await stores.access(request).authorizedUnit(unitRaw, .viewDossiers)
         let today = LocalTime.today(request.now)
         let from = (try? request.query.get(String.self, at: "from")).flatMap(LocalDate.init(iso:)) ?? LocalDate(year: today.year, month: today.month, day: 1)!
         let to = (try? request.query.get(String.self, at: "to")).flatMap(LocalDate.init(iso:)) ?? today
@@ -173,7 +173,7 @@ extension DossierPages {
         let found = try await stores.dossiers.register(
             receivingUnits: try await stores.units.subtreeIDs(of: [unit.unit.id]),
             from: VietnamTime.instant(from, .midnight), until: VietnamTime.instant(to, .endOfDay), limit: limit + 1)
-        var names = Names(request)
+        var names = Names(stores)
         let now = request.now
         var rows: [RegisterRow] = []
         for (index, d) in found.prefix(limit).enumerated() {

@@ -142,7 +142,7 @@ extension DossierPages {
         }
         for (index, name) in (form.component ?? []).enumerated() { echo["component.\(index)"] = VietnameseText.clean(name) }
         do {
-            let unit = try await request.authorizedUnit(form.unit, .receiveDossiers)
+            let unit = try await stores.access(request).authorizedUnit(form.unit, .receiveDossiers)
             guard let code = form.procedure, let procedure = try await stores.procedures.find(code: VietnameseText.clean(code)) else {
                 throw Problem(DomainError.invalid("Chọn thủ tục.", english: "Choose the procedure.", field: "procedure"))
             }

@@ -172,7 +172,7 @@ struct DossierPages {
                              searched: String? = nil, errors: [FormError]? = nil) async throws -> QueueContext {
         let en = Language.of(request) == .en
         let calendar = try await stores.calendar.calendar()
-        var names = Names(request)
+        var names = Names(stores)
         var rows: [Row] = []
         for d in dossiers { rows.append(try await Self.row(d, names: &names, now: request.now, en: en, calendar: calendar)) }
         let scope = all ? "&all=1" : ""

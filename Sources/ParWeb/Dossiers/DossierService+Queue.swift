@@ -11,7 +11,7 @@ extension DossierService {
     func queueUnits(all: Bool, unit: String? = nil, request: Request) async throws -> [OrgUnit.ID] {
         let principal = try request.requirePrincipal()
         if let unit {
-            return try await stores.units.subtreeIDs(of: [try await request.authorizedUnit(unit, .viewDossiers).unit.id])
+            return try await stores.units.subtreeIDs(of: [try await stores.access(request).authorizedUnit(unit, .viewDossiers).unit.id])
         }
         let roots = principal.scopeRoots(for: .viewDossiers)
         guard !roots.isEmpty else { throw Problem.forbidden() }

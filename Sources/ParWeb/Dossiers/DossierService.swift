@@ -45,7 +45,7 @@ struct DossierService {
     /// The dossier, if the principal may view it (`id`, or the route's `dossierID`).
     func viewable(_ request: Request, id: String? = nil) async throws -> Dossier {
         try await authorized(id ?? request.parameters.get("dossierID") ?? "", request: request) { dossier, principal in
-            try await request.require(principal, .viewDossiers, onAnyOf: [dossier.receivingUnitID, dossier.holderUnitID])
+            try await stores.access(request).require(principal, .viewDossiers, onAnyOf: [dossier.receivingUnitID, dossier.holderUnitID])
         }
     }
 
@@ -53,7 +53,7 @@ struct DossierService {
     /// the counter's survey kiosk).
     func atCounter(_ request: Request, id: String? = nil) async throws -> Dossier {
         try await authorized(id ?? request.parameters.get("dossierID") ?? "", request: request) { dossier, principal in
-            try await request.require(principal, .receiveDossiers, onAnyOf: [dossier.receivingUnitID])
+            try await stores.access(request).require(principal, .receiveDossiers, onAnyOf: [dossier.receivingUnitID])
         }
     }
 
@@ -126,16 +126,6 @@ struct DossierService {
         case .withdraw: return .withdraw(reason: input.reason.map(VietnameseText.clean))
         case .stop: return .stop(reason: try reason())
         }
-    }
-}
-
-extension Request {
-    /// The permission on at least one of the units (403 otherwise).
-    func require(_ principal: Principal, _ permission: Permission, onAnyOf units: [OrgUnit.ID]) async throws {
-        for unit in units {
-            if let record = try await stores.units.find(unit), principal.may(permission, onUnitWithAncestry: record.ancestry) { return }
-        }
-        throw Problem.forbidden()
     }
 }
 

@@ -97,7 +97,7 @@ extension ParAPI {
 
     func getServiceCounters(_ input: Operations.GetServiceCounters.Input) async throws -> Operations.GetServiceCounters.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.query.unitId, .viewDossiers)
+        let unit = try await stores.access(request).authorizedUnit(input.query.unitId, .viewDossiers)
         guard let from = try Self.date(input.query.from, field: "from"), let to = try Self.date(input.query.to, field: "to") else {
             throw Problem.badRequest("Cần from và to.", english: "from and to are required.", field: "from")
         }

@@ -10,7 +10,7 @@ extension ParAPI {
     func receiveDossier(_ input: Operations.ReceiveDossier.Input) async throws -> Operations.ReceiveDossier.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let receivingUnit = try await request.authorizedUnit(body.receivingUnitId, .receiveDossiers)
+        let receivingUnit = try await stores.access(request).authorizedUnit(body.receivingUnitId, .receiveDossiers)
         guard let procedure = Procedure.ID(string: body.procedureId), let unit = OrgUnit.ID(string: body.receivingUnitId),
               let channel = DossierChannel(rawValue: body.channel.rawValue) else {
             throw Problem(DomainError.invalid("Không có thủ tục này trong danh mục.", english: "No such procedure in the catalogue.", field: "procedureId"))

@@ -17,8 +17,8 @@ import Vapor
 enum PublicLookup {
     static let path = "/api/v1/lookup"
 
-    static func register(_ app: Application) {
-        app.grouped(LookupRateLimitMiddleware()).get("api", "v1", "lookup", use: respond)
+    static func register(_ app: Application, stores: Stores) {
+        app.grouped(LookupRateLimitMiddleware(stores: stores)).get("api", "v1", "lookup", use: respond)
     }
 
     @Sendable static func respond(_ request: Request) async throws -> Response {

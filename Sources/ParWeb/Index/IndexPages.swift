@@ -20,7 +20,7 @@ struct IndexPages {
 
     /// The top unit the leader may see.
     @Sendable func overview(_ request: Request) async throws -> Response {
-        let top = try await request.topUnit(for: .viewIndex)
+        let top = try await stores.access(request).topUnit(for: .viewIndex)
         return request.redirect(to: Paths.indexUnit.link(top.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
     }
 
@@ -32,7 +32,7 @@ struct IndexPages {
     }
 
     func unit(_ request: Request, _ permission: Permission = .viewIndex) async throws -> UnitRecord {
-        try await request.authorizedUnit(request.parameters.get("unitID"), permission)
+        try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), permission)
     }
 
     // MARK: Unit page
@@ -73,10 +73,10 @@ struct IndexPages {
     /// ranked units first, then those without dossiers in the period, marked as such. Kinds in which no
     /// unit had a dossier (divisions of a department, usually) get no table.
     static func rankGroups(_ parent: UnitRecord, period: ReportPeriod, kinds: [UnitKind], link: (OrgUnit) -> String,
-                           request: Request) async throws -> [RankGroup] {
+                           stores: Stores, request: Request) async throws -> [RankGroup] {
         let en = Language.of(request) == .en
         func shown(_ value: Double?) -> String { value.map { Format.percent($0, en: en, digits: 2) } ?? "—" }
-        return try await request.stores.indexService.rankings(byKind: kinds, parent, period: period, request: request).compactMap { kind, rows in
+        return try await stores.indexService.rankings(byKind: kinds, parent, period: period, request: request).compactMap { kind, rows in
             guard rows.contains(where: { $0.rank != nil }) else { return nil }
             return RankGroup(title: kind.name(en: en), rows: rows.map { row in
                 RankLine(rank: row.rank.map(String.init) ?? "—", ranked: row.rank != nil, name: row.unit.name, link: link(row.unit),
@@ -198,10 +198,10 @@ struct IndexPages {
                                    series: [Messages.text("index.series-index", en: en), Messages.text("index.series-on-time", en: en)])
         // Rankings of the units below, by kind.
         let groups = try await Self.rankGroups(record, period: period, kinds: [.department, .commune, .district, .division, .publicServiceUnit],
-                                          link: { Paths.indexUnit.link($0.id) + "?\(query)" }, request: request)
-        let dashboard = try await LeaderDashboard.build(view, record: record, request: request)
+                                          link: { Paths.indexUnit.link($0.id) + "?\(query)" }, stores: stores, request: request)
+        let dashboard = try await LeaderDashboard.build(view, record: record, stores: stores, request: request)
         var worst: [Term] = []
-        var names = Names(request)
+        var names = Names(stores)
         for item in try await index.worstProcedures(view.scope, from: period.from, through: period.through) {
             let name = try await names.procedure(item.procedure)?.name ?? item.procedure.description
             worst.append(Term(label: name, value: "\(item.late) / \(item.finished)",
@@ -260,7 +260,7 @@ struct IndexPages {
                                                  through: period.through, today: today, procedure: procedure, limit: 1000) else {
             throw Problem.badRequest(IndexService.notListable.vi, english: IndexService.notListable.en, field: "fact")
         }
-        var names = Names(request)
+        var names = Names(stores)
         var rows: [DrillLine] = []
         for row in found.rows {
             rows.append(DrillLine(code: row.dossier.code, link: Paths.dossier.link(row.dossier.id), at: LocalTime.format(row.at),

@@ -139,7 +139,7 @@ extension IndexService {
         let today = VietnamTime.localDate(of: request.now)
         let summary = try await index.overdueSummary(scope, today: today, holders: holders)
         let total = summary.total
-        var names = Names(request)
+        var names = Names(stores)
         var unitNames: [OrgUnit.ID: String] = [:]
         for id in summary.byHolder.keys { unitNames[id] = try await names.unit(id) }
         let byHolder = Overdue.byHolder(summary) { VietnameseText.precedes(unitNames[$0] ?? "", unitNames[$1] ?? "") }

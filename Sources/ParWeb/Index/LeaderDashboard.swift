@@ -52,9 +52,9 @@ struct LeaderDashboard: Encodable {
 
     static let shownOverdue = 10
 
-    static func build(_ view: UnitIndexView, record: UnitRecord, request: Request) async throws -> LeaderDashboard {
+    static func build(_ view: UnitIndexView, record: UnitRecord, stores: Stores, request: Request) async throws -> LeaderDashboard {
         let en = Language.of(request) == .en
-        let index = request.stores.index
+        let index = stores.index
         let today = VietnamTime.localDate(of: request.now)
         let canDrill = try request.requirePrincipal().may(.viewDossiers, onUnitWithAncestry: record.ancestry)
         // The same days a year earlier (29 February falls back to the 28th).
@@ -74,7 +74,7 @@ struct LeaderDashboard: Encodable {
                           status: status?.rawValue ?? "", statusLabel: IndexPages.statusLabel(status, en: en),
                           change: change(result?.percent, percent(earlier, id)))
         }
-        let overdue = try await request.stores.indexService.overdue(view.scope, holders: shownOverdue, listing: canDrill ? shownOverdue : 0, request: request)
+        let overdue = try await stores.indexService.overdue(view.scope, holders: shownOverdue, listing: canDrill ? shownOverdue : 0, request: request)
         let overdueTotal = overdue.total
         let earlierPercent = earlierTotal.available > 0 ? earlierTotal.points / earlierTotal.available * 100 : nil
         let figures = [
@@ -91,7 +91,7 @@ struct LeaderDashboard: Encodable {
             let most = max(1, items.map(\.count).max() ?? 1)
             return items.map { Bar(label: $0.label, count: Format.count($0.count, en: en), width: max(5, ($0.count * 100 / most + 2) / 5 * 5)) }
         }
-        var names = Names(request)
+        var names = Names(stores)
         var lines: [Line] = []
         for line in overdue.lines {
             let d = line.dossier

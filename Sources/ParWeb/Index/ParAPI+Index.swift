@@ -9,7 +9,7 @@ import Vapor
 extension ParAPI {
     func getUnitIndex(_ input: Operations.GetUnitIndex.Input) async throws -> Operations.GetUnitIndex.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewIndex)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewIndex)
         let period = try IndexService.period(input.query.period, from: input.query.from, to: input.query.to, today: VietnamTime.localDate(of: request.now))
         let procedure = try input.query.procedureId.map { raw -> Procedure.ID in
             guard let id = Procedure.ID(string: raw) else { throw Problem.badRequest("procedureId không hợp lệ.", english: "procedureId is not valid.", field: "procedureId") }
@@ -20,7 +20,7 @@ extension ParAPI {
 
     func drillUnitIndex(_ input: Operations.DrillUnitIndex.Input) async throws -> Operations.DrillUnitIndex.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewIndex)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewIndex)
         guard request.principal?.may(.viewDossiers, onUnitWithAncestry: unit.ancestry) == true else { throw Problem.forbidden() }
         let today = VietnamTime.localDate(of: request.now)
         let period = try IndexService.period(input.query.period, from: input.query.from, to: input.query.to, today: today)
@@ -41,7 +41,7 @@ extension ParAPI {
     func putUnitTargets(_ input: Operations.PutUnitTargets.Input) async throws -> Operations.PutUnitTargets.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await request.authorizedUnit(input.path.unitId, .editIndex)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .editIndex)
         let index = stores.index
         for target in body.targets {
             try await index.setTarget(unit: unit.unit.id, year: input.path.year, indicatorID: target.indicatorId, target: target.target,
@@ -53,7 +53,7 @@ extension ParAPI {
 
     func getIndexRanking(_ input: Operations.GetIndexRanking.Input) async throws -> Operations.GetIndexRanking.Output {
         let request = try self.request
-        let parent = try await request.authorizedUnit(input.query.parentId, .viewIndex)
+        let parent = try await stores.access(request).authorizedUnit(input.query.parentId, .viewIndex)
         let period = try IndexService.period(input.query.period, from: input.query.from, to: input.query.to, today: VietnamTime.localDate(of: request.now))
         let rows = try await stores.indexService.ranking(parent, kind: input.query.kind.flatMap { UnitKind(rawValue: $0.rawValue) }, period: period, request: request)
         return .ok(.init(body: .json(.init(from: period.from.iso, to: period.through.iso, items: rows.map {
@@ -121,7 +121,7 @@ extension ParAPI {
 extension ParAPI {
     func getUnitOverdue(_ input: Operations.GetUnitOverdue.Input) async throws -> Operations.GetUnitOverdue.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewIndex)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewIndex)
         let mayList = request.principal?.may(.viewDossiers, onUnitWithAncestry: unit.ancestry) == true
         let scope = try await stores.index.scope(unit.unit.id)
         let limit = try Self.limit(input.query.limit)

@@ -9,7 +9,7 @@ import Vapor
 
 /// `/healthz` (the process answers), `/readyz` (the database answers),
 /// `/metrics` (Prometheus text), and the OpenAPI document with its docs page.
-func registerOperations(_ app: Application) throws {
+func registerOperations(_ app: Application, stores: Stores) throws {
     app.get("healthz") { _ in
         Response(status: .ok, headers: ["Content-Type": "text/plain; charset=utf-8"], body: "ok\n")
     }
@@ -32,7 +32,7 @@ func registerOperations(_ app: Application) throws {
         Response(status: .ok, headers: ["Content-Type": "application/yaml; charset=utf-8", "Cache-Control": "public, max-age=300"],
                  body: .init(string: spec.text))
     }
-    app.grouped(app.sessions.middleware, LanguageMiddleware(), SessionPrincipalMiddleware())
+    app.grouped(app.sessions.middleware, LanguageMiddleware(), SessionPrincipalMiddleware(stores: stores))
         .get(Paths.apiDocs.pattern) { request async throws -> Response in
             try await Page.render("api-docs", title: "API", context: spec.operations, request: request)
         }

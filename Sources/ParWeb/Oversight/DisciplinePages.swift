@@ -65,12 +65,12 @@ struct DisciplinePages {
 
     func render(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPlans)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .viewPlans)
         let year = try PlanPages.year(request)
-        let view = try await DisciplineView.load(record, year: year, request: request)
+        let view = try await DisciplineView.load(record, year: year, stores: stores, request: request)
         let metrics = try await stores.oversightService.commitmentMetrics(request)
         let metricNames = Dictionary(metrics.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        var names = Names(request)
+        var names = Names(stores)
         var attendance: [AttendanceLine] = []
         for line in view.attendance {
             attendance.append(AttendanceLine(unit: try await names.unit(line.unitID), cells: Meeting.Attendance.allCases.map { line.counts[$0] ?? 0 },
@@ -105,7 +105,7 @@ struct DisciplinePages {
 
     /// Runs a form's change; a refused one re-renders the page with its errors.
     func change(_ request: Request, _ body: (UnitRecord, [String: String]) async throws -> Void) async throws -> Response {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editPlans)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .editPlans)
         let form = try request.content.decode([String: String].self)
         do {
             try await body(record, form)
@@ -186,13 +186,13 @@ struct DisciplinePages {
               let meeting = try await stores.discipline.meeting(id) else {
             throw Problem.notFound("Không tìm thấy cuộc họp.", english: "Meeting not found.")
         }
-        return (meeting, try await request.authorizedUnit(meeting.organiserID.description, permission))
+        return (meeting, try await stores.access(request).authorizedUnit(meeting.organiserID.description, permission))
     }
 
     @Sendable func meeting(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let (meeting, record) = try await meetingAndUnit(request, .viewPlans)
-        var names = Names(request)
+        var names = Names(stores)
         var lines: [AttendeeLine] = []
         for (i, a) in meeting.attendees.enumerated() {
             lines.append(AttendeeLine(slot: "a\(i)", person: a.person, unit: try await names.unit(a.unitID), unitID: a.unitID.description,

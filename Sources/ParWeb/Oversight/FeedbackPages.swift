@@ -41,7 +41,7 @@ struct FeedbackPages {
     @Sendable func published(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let q = String(((try? request.query.get(String.self, at: "q")) ?? "").prefix(200))
-        var names = Names(request)
+        var names = Names(stores)
         var lines: [PublishedLine] = []
         for f in try await stores.feedback.published(query: q) {
             lines.append(PublishedLine(code: f.code, kind: f.kind.name(en: en), subject: f.subject, question: f.publicContent ?? "",
@@ -209,7 +209,7 @@ struct FeedbackPages {
         let en = Language.of(request) == .en
         let state = (try? request.query.get(String.self, at: "state")).flatMap(Feedback.State.init(rawValue:))
         let overdue = (try? request.query.get(String.self, at: "overdue")) == "1"
-        var names = Names(request)
+        var names = Names(stores)
         var lines: [QueueLine] = []
         for f in try await stores.oversightService.feedbackList(request, state: state, overdue: overdue) {
             lines.append(QueueLine(link: Paths.feedbackItem.link(f.id), code: f.code, subject: f.subject, kind: f.kind.name(en: en),
@@ -263,7 +263,7 @@ struct FeedbackPages {
     func renderItem(_ request: Request, errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
         let f = try await stores.oversightService.handledFeedback(request.parameters.get("feedbackID"), request: request)
-        var names = Names(request)
+        var names = Names(stores)
         let scope = try await stores.oversightService.feedbackScope(request)
         let allowed = Set(scope.units)
         let current = try await stores.units.all().filter { $0.validTo == nil && $0.kind != .division }
@@ -298,7 +298,7 @@ struct FeedbackPages {
             case "answer": action = .answer(text: form["answer"] ?? "")
             case "publish": action = .publish(publicContent: form["publicContent"].flatMap { $0.isEmpty ? nil : $0 })
             case "assign":
-                let unit = try await request.authorizedUnit(form["unitId"], .viewRegistry)
+                let unit = try await stores.access(request).authorizedUnit(form["unitId"], .viewRegistry)
                 action = .assign(unit: unit.unit.id)
             case "request_information": action = .requestInformation(question: form["question"] ?? "")
             case "transfer":

@@ -53,7 +53,7 @@ struct InspectionPages {
         let year = try PlanPages.year(request)
         let units = try await stores.units.subtreeIDs(of: principal.scopeRoots(for: .viewInspections))
         let found = try await stores.inspections.list(units: units, year: year, shielded: try await stores.oversightService.shield(request), now: request.now)
-        var names = Names(request)
+        var names = Names(stores)
         var lines: [Line] = []
         for inspection in found { lines.append(try await line(inspection, names: &names, en: en)) }
         let manageable = Set(try await stores.units.subtreeIDs(of: principal.scopeRoots(for: .manageInspections)))
@@ -72,7 +72,7 @@ struct InspectionPages {
     @Sendable func create(_ request: Request) async throws -> Response {
         let form = try request.content.decode([String: String].self)
         do {
-            let unit = try await request.authorizedUnit(form["unitId"], .manageInspections)
+            let unit = try await stores.access(request).authorizedUnit(form["unitId"], .manageInspections)
             guard let kind = Inspection.Kind(rawValue: form["kind"] ?? ""), let place = Inspection.Place(rawValue: form["place"] ?? "") else {
                 throw DomainError.invalid("Chọn hình thức và địa điểm.", english: "Choose the kind and the place.", field: "kind")
             }
@@ -189,7 +189,7 @@ struct InspectionPages {
     @Sendable func initiatives(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         _ = try request.requirePrincipal()
-        var names = Names(request)
+        var names = Names(stores)
         var items: [Initiative] = []
         for (finding, inspection) in try await stores.inspections.initiatives() {
             items.append(Initiative(text: finding.text, unit: try await names.unit(inspection.unitID),

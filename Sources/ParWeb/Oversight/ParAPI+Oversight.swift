@@ -11,7 +11,7 @@ extension ParAPI {
 
     func getPlan(_ input: Operations.GetPlan.Input) async throws -> Operations.GetPlan.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewPlans)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewPlans)
         let repository = stores.plans
         let today = VietnamTime.localDate(of: request.now)
         let plan = try await repository.plan(unit: unit.unit.id, year: input.path.year)
@@ -27,7 +27,7 @@ extension ParAPI {
     func addPlanTask(_ input: Operations.AddPlanTask.Input) async throws -> Operations.AddPlanTask.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await request.authorizedUnit(input.path.unitId, .editPlans)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .editPlans)
         var task = PlanTask(id: .random(), planID: .random(), field: .direction, title: "", deadline: LocalDate(year: 2000, month: 1, day: 1)!)
         try Self.apply(body, to: &task)
         let created = try await stores.plans.addTask(task, unit: unit.unit.id, year: input.path.year, actor: request.auditActor, now: request.now)
@@ -39,7 +39,7 @@ extension ParAPI {
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let repository = stores.plans
         guard let id = PlanTask.ID(string: input.path.taskId), let found = try await repository.task(id) else { throw Problem.notFound() }
-        _ = try await request.authorizedUnit(found.unitID.description, .editPlans)
+        _ = try await stores.access(request).authorizedUnit(found.unitID.description, .editPlans)
         var draft = found.task
         try Self.apply(body, to: &draft)
         let changed = draft
@@ -51,7 +51,7 @@ extension ParAPI {
 
     func listOverdueTasks(_ input: Operations.ListOverdueTasks.Input) async throws -> Operations.ListOverdueTasks.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.query.unitId, .viewPlans)
+        let unit = try await stores.access(request).authorizedUnit(input.query.unitId, .viewPlans)
         let today = VietnamTime.localDate(of: request.now)
         let units = try await stores.units.subtreeIDs(of: [unit.unit.id])
         let overdue = try await stores.plans.overdue(units: units, today: today)
@@ -83,7 +83,7 @@ extension ParAPI {
 
     func listInspections(_ input: Operations.ListInspections.Input) async throws -> Operations.ListInspections.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.query.unitId, .viewInspections)
+        let unit = try await stores.access(request).authorizedUnit(input.query.unitId, .viewInspections)
         let repository = stores.inspections
         let list = try await repository.list(units: try await stores.units.subtreeIDs(of: [unit.unit.id]), year: input.query.year,
                                              shielded: try await stores.oversightService.shield(request), now: request.now)
@@ -95,7 +95,7 @@ extension ParAPI {
     func createInspection(_ input: Operations.CreateInspection.Input) async throws -> Operations.CreateInspection.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await request.authorizedUnit(body.unitId, .manageInspections)
+        let unit = try await stores.access(request).authorizedUnit(body.unitId, .manageInspections)
         let created = try await stores.inspections.create(
             Inspection(id: .random(), unitID: unit.unit.id, kind: Inspection.Kind(rawValue: body.kind.rawValue)!,
                        place: Inspection.Place(rawValue: body.place.rawValue)!, startsAt: body.startsAt, purpose: body.purpose, team: body.team),
@@ -196,7 +196,7 @@ extension ParAPI {
             guard let raw = body.unitId else {
                 throw Problem.badRequest("Cần đơn vị được giao.", english: "unitId is required.", field: "unitId")
             }
-            let unit = try await request.authorizedUnit(raw, .viewRegistry)
+            let unit = try await stores.access(request).authorizedUnit(raw, .viewRegistry)
             action = .assign(unit: unit.unit.id)
         }
         let updated = try await stores.feedback.act(feedback.id, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
@@ -228,8 +228,8 @@ extension ParAPI {
 
     func getDiscipline(_ input: Operations.GetDiscipline.Input) async throws -> Operations.GetDiscipline.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewPlans)
-        let view = try await DisciplineView.load(unit, year: input.query.year ?? VietnamTime.localDate(of: request.now).year, request: request)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewPlans)
+        let view = try await DisciplineView.load(unit, year: input.query.year ?? VietnamTime.localDate(of: request.now).year, stores: stores, request: request)
         return .ok(.init(body: .json(.init(
             unitId: unit.unit.id.description, year: view.year,
             commitments: view.commitments.map {
@@ -260,15 +260,15 @@ struct DisciplineView: Sendable {
     let electronicDocuments: [String: Double]
     let iso: IsoStatus?
 
-    static func load(_ unit: UnitRecord, year: Int, request: Request) async throws -> DisciplineView {
+    static func load(_ unit: UnitRecord, year: Int, stores: Stores, request: Request) async throws -> DisciplineView {
         guard (2000...2100).contains(year) else { throw Problem.badRequest("Năm không hợp lệ.", english: "Not a valid year.", field: "year") }
-        let repository = request.stores.discipline
+        let repository = stores.discipline
         var lines: [Line] = []
         for commitment in try await repository.commitments(unit: unit.unit.id, year: year) {
-            let rate = try await request.stores.oversightService.rate(of: commitment, unit: unit, request: request)
-            lines.append(Line(commitment: commitment, rate: rate, status: request.stores.oversightService.status(of: commitment, rate: rate, request: request)))
+            let rate = try await stores.oversightService.rate(of: commitment, unit: unit, request: request)
+            lines.append(Line(commitment: commitment, rate: rate, status: stores.oversightService.status(of: commitment, rate: rate, request: request)))
         }
-        let units = try await request.stores.units.subtreeIDs(of: [unit.unit.id])
+        let units = try await stores.units.subtreeIDs(of: [unit.unit.id])
         return DisciplineView(
             year: year, commitments: lines,
             attendance: try await repository.attendance(units: units, from: LocalDate(year: year, month: 1, day: 1)!, through: LocalDate(year: year, month: 12, day: 31)!),

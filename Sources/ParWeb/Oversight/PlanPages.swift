@@ -36,7 +36,7 @@ struct PlanPages {
     }
 
     @Sendable func overview(_ request: Request) async throws -> Response {
-        let top = try await request.topUnit(for: .viewPlans)
+        let top = try await stores.access(request).topUnit(for: .viewPlans)
         return request.redirect(to: Paths.planUnit.link(top.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
     }
 
@@ -101,7 +101,7 @@ struct PlanPages {
 
     func render(_ request: Request, form: [String: String] = [:], errors: [FormError]? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPlans)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .viewPlans)
         let year = try Self.year(request)
         let repository = stores.plans
         let today = VietnamTime.localDate(of: request.now)
@@ -111,7 +111,7 @@ struct PlanPages {
         let canEdit = try request.requirePrincipal().may(.editPlans, onUnitWithAncestry: record.ancestry)
         // Templates: the plans of the units above for the same year (the province's, usually).
         var templates: [Option] = []
-        var names = Names(request)
+        var names = Names(stores)
         for ancestor in record.ancestry.dropFirst() {
             if let p = try await repository.plan(unit: ancestor, year: year) {
                 templates.append(Option(value: p.id.description, label: "\(try await names.unit(ancestor)) — \(p.title)", selected: false))
@@ -153,7 +153,7 @@ struct PlanPages {
     }
 
     @Sendable func addTask(_ request: Request) async throws -> Response {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editPlans)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .editPlans)
         let form = try request.content.decode([String: String].self)
         do {
             var draft = PlanTask(id: .random(), planID: .random(), field: .direction, title: "", deadline: LocalDate(year: 2000, month: 1, day: 1)!)
@@ -167,7 +167,7 @@ struct PlanPages {
     }
 
     @Sendable func copy(_ request: Request) async throws -> Response {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editPlans)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .editPlans)
         let form = try request.content.decode([String: String].self)
         guard let template = ParPlan.ID(string: form["template"] ?? "") else {
             throw Problem(DomainError.invalid("Chọn kế hoạch mẫu.", english: "Choose a template plan.", field: "template"))
@@ -184,10 +184,10 @@ struct PlanPages {
 
     @Sendable func overdue(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPlans)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .viewPlans)
         let today = VietnamTime.localDate(of: request.now)
         let principal = try request.requirePrincipal()
-        var names = Names(request)
+        var names = Names(stores)
         var rows: [TaskRow] = []
         for item in try await stores.plans.overdue(units: try await stores.units.subtreeIDs(of: [record.unit.id]), today: today) {
             let unit = try await stores.units.find(item.unitID)
@@ -220,7 +220,7 @@ struct PlanPages {
         guard let id = PlanTask.ID(string: request.parameters.get("taskID") ?? ""), let found = try await stores.plans.task(id) else {
             throw Problem.notFound("Không tìm thấy nhiệm vụ.", english: "Task not found.")
         }
-        return (found, try await request.authorizedUnit(found.unitID.description, .editPlans))
+        return (found, try await stores.access(request).authorizedUnit(found.unitID.description, .editPlans))
     }
 
     func renderTask(_ request: Request, task: PlanTask? = nil, errors: [FormError]? = nil) async throws -> Response {

@@ -66,7 +66,7 @@ extension ParAPI {
         let request = try self.request
         let set = try await stores.parIndexService.set(input.path.setId, request: request)
         let unit = try await stores.parIndexService.viewableUnit(input.path.unitId, request: request)
-        return .ok(.init(body: .json(try await Self.assessment(set, unit: unit.unit.id, request: request))))
+        return .ok(.init(body: .json(try await assessment(set, unit: unit.unit.id, request: request))))
     }
 
     func submitAssessment(_ input: Operations.SubmitAssessment.Input) async throws -> Operations.SubmitAssessment.Output {
@@ -74,7 +74,7 @@ extension ParAPI {
         let set = try await stores.parIndexService.set(input.path.setId, request: request)
         let unit = try await stores.parIndexService.unit(input.path.unitId, .selfAssess, request: request)
         try await stores.parIndex.submit(set.id, unit: unit.unit.id, actor: request.auditActor, now: request.now)
-        return .ok(.init(body: .json(try await Self.assessment(set, unit: unit.unit.id, request: request))))
+        return .ok(.init(body: .json(try await assessment(set, unit: unit.unit.id, request: request))))
     }
 
     /// A change to one leaf of a unit's assessment, by someone holding `permission` on the unit.
@@ -118,7 +118,7 @@ extension ParAPI {
     func getParIndexResults(_ input: Operations.GetParIndexResults.Input) async throws -> Operations.GetParIndexResults.Output {
         let request = try self.request
         let set = try await stores.parIndexService.set(input.path.setId, request: request)
-        var names = Names(request)
+        var names = Names(stores)
         var items: Operations.GetParIndexResults.Output.Ok.Body.JsonPayload.ItemsPayload = []
         for r in try await stores.parIndexService.results(set, request: request) {
             items.append(.init(rank: r.rank, unitId: r.unitID.description, name: try await names.unit(r.unitID), points: r.points, percent: r.percent,
@@ -182,12 +182,12 @@ extension ParAPI {
               points: set.criterion(score.code).map { ParIndexScoring.points($0, score) } ?? 0, adjusted: score.isAdjusted)
     }
 
-    static func assessment(_ set: CriteriaSet, unit: OrgUnit.ID, request: Request) async throws -> Components.Schemas.Assessment {
-        guard let a = try await request.stores.parIndex.assessment(set.id, unit: unit) else {
+    func assessment(_ set: CriteriaSet, unit: OrgUnit.ID, request: Request) async throws -> Components.Schemas.Assessment {
+        guard let a = try await stores.parIndex.assessment(set.id, unit: unit) else {
             throw Problem.notFound("Đơn vị chưa có bản đánh giá trong bộ tiêu chí này.", english: "The unit has no assessment in this set.")
         }
         return .init(setId: set.id.description, unitId: unit.description, submitted: a.submittedAt != nil, submittedAt: a.submittedAt,
-                     leaves: set.leaves.map { leaf(a.scores[$0.code] ?? LeafScore(code: $0.code), set: set) },
+                     leaves: set.leaves.map { Self.leaf(a.scores[$0.code] ?? LeafScore(code: $0.code), set: set) },
                      evidence: a.evidence.map { .init(id: $0.id.uuidString.lowercased(), code: $0.code, name: $0.name, contentType: $0.contentType, size: $0.size) })
     }
 }

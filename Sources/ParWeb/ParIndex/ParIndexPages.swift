@@ -131,7 +131,7 @@ struct ParIndexPages {
         let en = Language.of(request) == .en
         let set = try await stores.parIndexService.set(request.parameters.get("setID"), request: request)
         let principal = try request.requirePrincipal()
-        var names = Names(request)
+        var names = Names(stores)
         var units: [UnitLine] = []
         for a in try await stores.parIndex.assessments(set.id) {
             guard let record = try await stores.units.find(a.unitID),
@@ -404,7 +404,7 @@ struct ParIndexPages {
         let results = try await stores.parIndexService.results(set, request: request)
         let principal = try request.requirePrincipal()
         let en = Language.of(request) == .en
-        var names = Names(request)
+        var names = Names(stores)
         var lines: [ResultLine] = []
         for r in results {
             let record = try await stores.units.find(r.unitID)

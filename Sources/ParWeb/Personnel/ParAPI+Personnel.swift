@@ -8,7 +8,7 @@ import Vapor
 extension ParAPI {
     func listPeople(_ input: Operations.ListPeople.Input) async throws -> Operations.ListPeople.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewPersonnel)
         let people = try await stores.personnelService.repository(request).people(units: try await stores.units.subtreeIDs(of: [unit.unit.id]))
         return .ok(.init(body: .json(.init(items: people.map { Self.person($0, en: Language.of(request) == .en) }))))
     }
@@ -64,14 +64,14 @@ extension ParAPI {
 
     func getRatingStatistics(_ input: Operations.GetRatingStatistics.Input) async throws -> Operations.GetRatingStatistics.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewPersonnel)
         return .ok(.init(body: .json(Self.statistics(try await stores.personnelService.statistics(unit, year: input.path.year, request: request),
                                                       en: Language.of(request) == .en))))
     }
 
     func approveRatings(_ input: Operations.ApproveRatings.Input) async throws -> Operations.ApproveRatings.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .approveRatings)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .approveRatings)
         let approved = try await stores.personnelService.approve(unit, year: input.path.year, request: request)
         let statistics = try await stores.personnelService.statistics(unit, year: input.path.year, request: request)
         return .ok(.init(body: .json(.init(approved: approved, statistics: Self.statistics(statistics, en: Language.of(request) == .en)))))
@@ -96,7 +96,7 @@ extension ParAPI {
 
     func listDisciplinaryCases(_ input: Operations.ListDisciplinaryCases.Input) async throws -> Operations.ListDisciplinaryCases.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewPersonnel)
         let units = try await stores.units.subtreeIDs(of: [unit.unit.id])
         let names = Dictionary(try await stores.personnelService.repository(request).people(units: units).map { ($0.id, $0.fullName) }, uniquingKeysWith: { a, _ in a })
         let cases = try await stores.disciplinaryCases.cases(units: units, closedIn: input.query.year)
@@ -115,7 +115,7 @@ extension ParAPI {
 
     func getRotationPlan(_ input: Operations.GetRotationPlan.Input) async throws -> Operations.GetRotationPlan.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewPersonnel)
         let plan = try await stores.personnelService.rotationPlan(unit, year: input.path.year, request: request)
         return .ok(.init(body: .json(.init(
             unitId: unit.unit.id.description, year: input.path.year,
@@ -143,14 +143,14 @@ extension ParAPI {
 
     func listJobPositions(_ input: Operations.ListJobPositions.Input) async throws -> Operations.ListJobPositions.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewPersonnel)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewPersonnel)
         return .ok(.init(body: .json(Self.positions(try await stores.personnelService.repository(request).positions(units: [unit.unit.id])[unit.unit.id] ?? []))))
     }
 
     func setJobPositions(_ input: Operations.SetJobPositions.Input) async throws -> Operations.SetJobPositions.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await request.authorizedUnit(input.path.unitId, .editPersonnel)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .editPersonnel)
         let list = body.items.map {
             JobPosition(name: $0.name, trainingHours: $0.trainingHours ?? TrainingRequirement.yearlyHours, rotationYears: $0.rotationYears)
         }

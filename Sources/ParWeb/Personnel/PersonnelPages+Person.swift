@@ -56,7 +56,7 @@ extension PersonnelPages {
         let en = Language.of(request) == .en
         let person = record.person
         let principal = try request.requirePrincipal()
-        var names = Names(request)
+        var names = Names(stores)
         var moves: [MoveLine] = []
         for move in record.moves {
             moves.append(MoveLine(on: LocalTime.format(move.on), kind: Messages.text("personnel.move-\(move.kind.rawValue)", en: en),

@@ -29,7 +29,7 @@ struct PersonnelPages {
     /// edited in a spreadsheet and imported back), with the year's quality level after them (an
     /// extra column the import ignores). A list, like the page: no per-person audit row.
     func download(_ request: Request, xlsx: Bool) async throws -> Response {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
         let repository = stores.personnelService.repository(request)
         let people = try await repository.people(units: try await stores.units.subtreeIDs(of: [record.unit.id]))
@@ -154,13 +154,13 @@ struct PersonnelPages {
     }
 
     @Sendable func overview(_ request: Request) async throws -> Response {
-        let top = try await request.topUnit(for: .viewPersonnel)
+        let top = try await stores.access(request).topUnit(for: .viewPersonnel)
         return request.redirect(to: Paths.personnelUnit.link(top.unit.id))
     }
 
     func render(_ request: Request, errors: [FormError]? = nil, imported: String? = nil) async throws -> Response {
         let en = Language.of(request) == .en
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .viewPersonnel)
         let year = try year(request)
         let repository = stores.personnelService.repository(request)
         let units = try await stores.units.subtreeIDs(of: [record.unit.id])
@@ -171,7 +171,7 @@ struct PersonnelPages {
         let today = VietnamTime.localDate(of: request.now)
         let plan = try await stores.personnelService.rotationPlan(record, year: year, request: request)
         let positions = try await repository.positions(units: [record.unit.id])[record.unit.id] ?? []
-        var names = Names(request)
+        var names = Names(stores)
         var moved: [MovedLine] = []
         for (person, move) in plan.moved {
             moved.append(MovedLine(name: person?.fullName ?? "", link: person.map { Paths.person.link($0.id) } ?? "", on: LocalTime.format(move.on),
@@ -235,7 +235,7 @@ struct PersonnelPages {
     }
 
     @Sendable func approve(_ request: Request) async throws -> Response {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .approveRatings)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .approveRatings)
         let year = try year(request)
         _ = try await stores.personnelService.approve(record, year: year, request: request)
         return request.redirect(to: Paths.personnelUnit.link(record.unit.id) + "?year=\(year)")
@@ -266,7 +266,7 @@ struct PersonnelPages {
     /// A people file (CSV or JSON) uploaded on the unit's page: imported into the units of the
     /// officer's grant, or refused whole with each bad row listed.
     @Sendable func importFile(_ request: Request) async throws -> Response {
-        _ = try await request.authorizedUnit(request.parameters.get("unitID"), .editPersonnel)
+        _ = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .editPersonnel)
         let en = Language.of(request) == .en
         do {
             guard let file = try request.content.decode(ImportForm.self).file, file.data.readableBytes > 0 else {
@@ -282,7 +282,7 @@ struct PersonnelPages {
 
     /// The unit's approved positions from the form: one per line, `name | rotation years | hours`.
     @Sendable func setPositions(_ request: Request) async throws -> Response {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editPersonnel)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .editPersonnel)
         let text = try request.content.get(String.self, at: "positions")
         do {
             let list = try text.split(whereSeparator: \.isNewline).compactMap { line -> JobPosition? in

@@ -71,7 +71,7 @@ struct PersonnelService {
 
     /// A new person at `unit` (editPersonnel), validated by ParCore, stored and audited.
     func add(_ draft: Person, request: Request) async throws -> Person {
-        let unit = try await request.authorizedUnit(draft.unitID.description, .editPersonnel)
+        let unit = try await stores.access(request).authorizedUnit(draft.unitID.description, .editPersonnel)
         var person = try await placed(try draft.validated(), request: request)
         person.unitID = unit.unit.id
         try await linkable(person, request: request)
@@ -82,7 +82,7 @@ struct PersonnelService {
     func update(_ raw: String?, draft: Person, expectedVersion: Int?, moveKind: PersonMove.Kind?, movedOn: LocalDate?,
                        request: Request) async throws -> Person {
         let before = try await editable(raw, request: request)
-        if draft.unitID != before.unitID { _ = try await request.authorizedUnit(draft.unitID.description, .editPersonnel) }
+        if draft.unitID != before.unitID { _ = try await stores.access(request).authorizedUnit(draft.unitID.description, .editPersonnel) }
         var checked = try await placed(try draft.validated(), request: request)
         checked.id = before.id
         if checked.userID != before.userID { try await linkable(checked, request: request) }

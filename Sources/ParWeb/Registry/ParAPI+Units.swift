@@ -27,23 +27,23 @@ extension ParAPI {
         let request = try self.request
         let principal = try principal()
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let proposed = try await Self.proposedUnit(body, id: .random(), request: request, principal: principal)
+        let proposed = try await proposedUnit(body, id: .random(), request: request, principal: principal)
         let record = try await stores.units.create(proposed, actor: request.auditActor, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(record.unit.version)), body: .json(Self.unit(record))))
     }
 
     func getUnit(_ input: Operations.GetUnit.Input) async throws -> Operations.GetUnit.Output {
-        let record = try await request.authorizedUnit(input.path.unitId, .viewRegistry)
+        let record = try await stores.access(request).authorizedUnit(input.path.unitId, .viewRegistry)
         return .ok(.init(headers: .init(eTag: Self.etag(record.unit.version)), body: .json(Self.unit(record))))
     }
 
     func replaceUnit(_ input: Operations.ReplaceUnit.Input) async throws -> Operations.ReplaceUnit.Output {
         let request = try self.request
         let principal = try principal()
-        let record = try await request.authorizedUnit(input.path.unitId, .editRegistry)
+        let record = try await stores.access(request).authorizedUnit(input.path.unitId, .editRegistry)
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let expected = try Self.version(fromIfMatch: input.headers.ifMatch)
-        var proposed = try await Self.proposedUnit(body, id: record.unit.id, request: request, principal: principal,
+        var proposed = try await proposedUnit(body, id: record.unit.id, request: request, principal: principal,
                                                    currentParent: record.unit.parentID)
         proposed.key = body.key ?? record.unit.key
         let replacement = proposed
@@ -61,11 +61,11 @@ extension ParAPI {
     }
 
     /// Turns the request body into a unit, checking the caller may place it under its parent.
-    static func proposedUnit(_ body: Components.Schemas.UnitInput, id: OrgUnit.ID, request: Request,
+    func proposedUnit(_ body: Components.Schemas.UnitInput, id: OrgUnit.ID, request: Request,
                              principal: Principal, currentParent: OrgUnit.ID?? = nil) async throws -> OrgUnit {
         let parentID: OrgUnit.ID?
         if let raw = body.parentId {
-            guard let parent = OrgUnit.ID(string: raw), let record = try await request.stores.units.find(parent) else {
+            guard let parent = OrgUnit.ID(string: raw), let record = try await stores.units.find(parent) else {
                 throw Problem(DomainError.invalid("Không tìm thấy đơn vị cấp trên.", english: "The parent unit does not exist.", field: "parentId"))
             }
             if currentParent != .some(parent) { try principal.require(.editRegistry, on: record) }
@@ -77,13 +77,13 @@ extension ParAPI {
         }
         guard let kind = UnitKind(rawValue: body.kind.rawValue) else { throw Problem(status: .unprocessableEntity) }
         return OrgUnit(id: id, key: body.key ?? body.code, code: body.code, kind: kind, name: body.name, parentID: parentID,
-                       validFrom: try date(body.validFrom, field: "validFrom"),
-                       validTo: try date(body.validTo, field: "validTo"))
+                       validFrom: try Self.date(body.validFrom, field: "validFrom"),
+                       validTo: try Self.date(body.validTo, field: "validTo"))
     }
 
     func getUnitLineage(_ input: Operations.GetUnitLineage.Input) async throws -> Operations.GetUnitLineage.Output {
         let request = try self.request
-        let record = try await request.authorizedUnit(input.path.unitId, .viewRegistry)
+        let record = try await stores.access(request).authorizedUnit(input.path.unitId, .viewRegistry)
         let lineage = try await stores.units.lineage(of: record.unit.id)
         // Linked units are named even outside the caller's scope: administrative
         // reorganisations are public record.
@@ -97,14 +97,14 @@ extension ParAPI {
     }
 
     func listUnitQuotas(_ input: Operations.ListUnitQuotas.Input) async throws -> Operations.ListUnitQuotas.Output {
-        let record = try await request.authorizedUnit(input.path.unitId, .viewQuotas)
+        let record = try await stores.access(request).authorizedUnit(input.path.unitId, .viewQuotas)
         let quotas = try await stores.units.quotas(of: record.unit.id)
         return .ok(.init(body: .json(.init(items: quotas.map(Self.quota)))))
     }
 
     func setUnitQuota(_ input: Operations.SetUnitQuota.Input) async throws -> Operations.SetUnitQuota.Output {
         let request = try self.request
-        let record = try await request.authorizedUnit(input.path.unitId, .editQuotas)
+        let record = try await stores.access(request).authorizedUnit(input.path.unitId, .editQuotas)
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let expected = try Self.version(fromIfMatch: input.headers.ifMatch)
         let quota = StaffQuota(unitID: record.unit.id, year: input.path.year, quota: Self.posts(body.quota),
@@ -122,12 +122,12 @@ extension ParAPI {
         }
         var predecessors: [Reorganisation.Part] = []
         for part in body.predecessors {
-            let record = try await request.authorizedUnit(part.unitId, .editRegistry)
+            let record = try await stores.access(request).authorizedUnit(part.unitId, .editRegistry)
             predecessors.append(.init(unitID: record.unit.id, whole: part.whole))
         }
         var successors: [OrgUnit.ID] = []
         for raw in body.successors {
-            successors.append(try await request.authorizedUnit(raw, .editRegistry).unit.id)
+            successors.append(try await stores.access(request).authorizedUnit(raw, .editRegistry).unit.id)
         }
         let event = try await stores.units.reorganise(
             Reorganisation(id: .random(), kind: kind, effectiveDate: date, decision: body.decision,
@@ -142,7 +142,7 @@ extension ParAPI {
 
     func getRestructuringReport(_ input: Operations.GetRestructuringReport.Input) async throws -> Operations.GetRestructuringReport.Output {
         let request = try self.request
-        let record = try await request.authorizedUnit(input.query.unitId, .viewRestructuring)
+        let record = try await stores.access(request).authorizedUnit(input.query.unitId, .viewRestructuring)
         guard let from = try Self.date(input.query.from, field: "from"), let to = try Self.date(input.query.to, field: "to") else {
             throw Problem.badRequest("Cần hai ngày from và to.", english: "Both from and to are required.", field: "from")
         }

@@ -121,7 +121,7 @@ struct UnitPages {
     }
 
     @Sendable func detail(_ request: Request) async throws -> Response {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewRegistry)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .viewRegistry)
         return try await renderDetail(record, request: request, errors: nil)
     }
 
@@ -183,7 +183,7 @@ struct UnitPages {
     }
 
     @Sendable func edit(_ request: Request) async throws -> Response {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editRegistry)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .editRegistry)
         do {
             let form = try request.content.decode(EditForm.self)
             let from = try date(form.validFrom, field: "validFrom"), to = try date(form.validTo, field: "validTo")
@@ -213,7 +213,7 @@ struct UnitPages {
     }
 
     @Sendable func setQuota(_ request: Request) async throws -> Response {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .editQuotas)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .editQuotas)
         do {
             guard let form = try? request.content.decode(QuotaForm.self), let year = form.year else {
                 throw DomainError.invalid("Hãy nhập năm và các số biên chế bằng số nguyên.", english: "Enter the year and whole numbers for every post.", field: "year")
@@ -276,7 +276,7 @@ struct UnitPages {
         var context = ReportContext(roots: roots, unitID: rawUnit, unitName: "", from: fromText, to: toText,
                                     kinds: [], quotas: [], errors: nil)
         do {
-            let record = try await request.authorizedUnit(rawUnit, .viewRestructuring)
+            let record = try await stores.access(request).authorizedUnit(rawUnit, .viewRestructuring)
             guard let from = try date(fromText, field: "from"), let to = try date(toText, field: "to") else {
                 throw DomainError.invalid("Hãy chọn hai ngày.", english: "Choose two dates.", field: "from")
             }

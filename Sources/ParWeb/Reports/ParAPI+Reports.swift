@@ -20,8 +20,8 @@ extension ParAPI {
     }
 
     /// The report as stored, with its figures as the pages show them.
-    static func reportOutput(_ id: ParReport.ID, request: Request) async throws -> (Components.Schemas.ParReport, String) {
-        let (report, _, figures) = try await request.stores.reportService.load(id.description, request: request)
+    func reportOutput(_ id: ParReport.ID, request: Request) async throws -> (Components.Schemas.ParReport, String) {
+        let (report, _, figures) = try await stores.reportService.load(id.description, request: request)
         return (Self.report(report, figures: figures), Self.etag(report.version))
     }
 
@@ -33,7 +33,7 @@ extension ParAPI {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         let created = try await stores.reportService.create(unitID: body.unitId, period: body.period, title: body.title.map(VietnameseText.clean), request: request)
-        let (report, etag) = try await Self.reportOutput(created.id, request: request)
+        let (report, etag) = try await reportOutput(created.id, request: request)
         return .created(.init(headers: .init(eTag: etag), body: .json(report)))
     }
 
@@ -55,7 +55,7 @@ extension ParAPI {
         }
         let written = try await stores.reportService.write(input.path.reportId, narrative: narrative,
                                                     expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch), request: request)
-        let (report, etag) = try await Self.reportOutput(written.id, request: request)
+        let (report, etag) = try await reportOutput(written.id, request: request)
         return .ok(.init(headers: .init(eTag: etag), body: .json(report)))
     }
 
@@ -63,7 +63,7 @@ extension ParAPI {
         let request = try self.request
         let final = try await stores.reportService.finalise(input.path.reportId, expectedVersion: try Self.version(fromIfMatch: input.headers.ifMatch),
                                                      request: request)
-        let (report, etag) = try await Self.reportOutput(final.id, request: request)
+        let (report, etag) = try await reportOutput(final.id, request: request)
         return .ok(.init(headers: .init(eTag: etag), body: .json(report)))
     }
 }

@@ -29,7 +29,7 @@ struct ReportPages {
     @Sendable func list(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let principal = try request.requirePrincipal()
-        var names = Names(request)
+        var names = Names(stores)
         var lines: [Line] = []
         for r in try await stores.reportService.visible(request) {
             lines.append(Line(title: r.title, link: Paths.report.link(r.id), unit: try await names.unit(r.unitID),

@@ -18,7 +18,7 @@ struct ReportService {
 
     /// Starts a draft for `unitID` over `period` (a year, quarter, month or day); without a title, the usual one.
     func create(unitID: String?, period raw: String?, title: String?, request: Request) async throws -> ParReport {
-        let unit = try await request.authorizedUnit(unitID, .editPlans)
+        let unit = try await stores.access(request).authorizedUnit(unitID, .editPlans)
         let period = try IndexService.period(raw, from: nil, to: nil, today: VietnamTime.localDate(of: request.now))
         let title = title.flatMap { $0.isEmpty ? nil : $0 } ?? "Báo cáo công tác cải cách hành chính \(period.label) — \(unit.unit.name)"
         return try await stores.reports.create(unit: unit.unit.id, period: period, title: title,
@@ -30,7 +30,7 @@ struct ReportService {
         guard let id = ParReport.ID(string: raw ?? ""), let report = try await stores.reports.find(id) else {
             throw Problem.notFound("Không tìm thấy báo cáo.", english: "Report not found.")
         }
-        return (report, try await request.authorizedUnit(report.unitID.description, permission))
+        return (report, try await stores.access(request).authorizedUnit(report.unitID.description, permission))
     }
 
     /// The report if the caller may see it, with its unit and its figures (frozen or live).

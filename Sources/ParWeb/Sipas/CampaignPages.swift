@@ -53,7 +53,7 @@ struct CampaignPages {
         let allowed = Set(try await stores.units.subtreeIDs(of: principal.scopeRoots(for: .runSurveys)))
         let units = try await stores.units.all()
             .filter { allowed.contains($0.id) && $0.validTo == nil && $0.kind != .division }
-        var names = Names(request)
+        var names = Names(stores)
         var lines: [CampaignLine] = []
         for c in try await stores.satisfaction.campaigns() where allowed.contains(c.rootUnitID) {
             lines.append(CampaignLine(name: c.name, link: Paths.campaign.link(c.id.uuidString.lowercased()), unit: try await names.unit(c.rootUnitID),
@@ -78,7 +78,7 @@ struct CampaignPages {
         _ = try requireRunner(request)
         let form = try request.content.decode([String: String].self)
         do {
-            let record = try await request.authorizedUnit(form["unitId"], .runSurveys)
+            let record = try await stores.access(request).authorizedUnit(form["unitId"], .runSurveys)
             guard let from = LocalDate(iso: form["from"] ?? ""), let to = LocalDate(iso: form["to"] ?? "") else {
                 throw DomainError.invalid("Ngày không hợp lệ (YYYY-MM-DD).", english: "Not a valid date (YYYY-MM-DD).", field: "from")
             }
@@ -152,7 +152,7 @@ struct CampaignPages {
         let c = try await campaign(request)
         let repository = stores.satisfaction
         let samples = try await repository.samples(c.id)
-        var names = Names(request)
+        var names = Names(stores)
         var strata: [Stratum] = []
         for (s, result) in try await SatisfactionService.strata(of: c, repository: repository) {
             let mine = samples.filter { $0.unitID.rawValue == s.unitID }
@@ -182,7 +182,7 @@ struct CampaignPages {
     func callTable(_ request: Request) async throws -> (SurveyCampaign, [[String]]) {
         let en = Language.of(request) == .en
         let c = try await campaign(request)
-        var names = Names(request)
+        var names = Names(stores)
         var rows = [[Messages.text("ui.unit", en: en), Messages.text("common.no", en: en), Messages.text("campaign.dossier", en: en), Messages.text("common.applicant", en: en),
                      Messages.text("common.phone", en: en), "Email", Messages.text("common.procedure", en: en), Messages.text("campaign-pages.returned", en: en),
                      Messages.text("ui.status", en: en)]]
@@ -236,7 +236,7 @@ struct CampaignPages {
         let en = Language.of(request) == .en
         let (c, sample) = try await drawn(request)
         let repository = stores.satisfaction
-        var names = Names(request)
+        var names = Names(stores)
         let id = c.id.uuidString.lowercased()
         let answered = sample.status == .answered
         let context = EntryContext(

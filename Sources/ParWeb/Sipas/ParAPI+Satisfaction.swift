@@ -50,7 +50,7 @@ extension ParAPI {
 
     func getSatisfactionIndex(_ input: Operations.GetSatisfactionIndex.Input) async throws -> Operations.GetSatisfactionIndex.Output {
         let request = try self.request
-        let unit = try await request.authorizedUnit(input.path.unitId, .viewSatisfaction)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .viewSatisfaction)
         let period = try IndexService.period(input.query.period, from: input.query.from, to: input.query.to,
                                              today: VietnamTime.localDate(of: request.now))
         let view = try await stores.satisfactionService.view(unit, period: period, by: try stores.satisfactionService.breakdown(input.query.by?.rawValue),
@@ -61,7 +61,7 @@ extension ParAPI {
     func putSatisfactionTarget(_ input: Operations.PutSatisfactionTarget.Input) async throws -> Operations.PutSatisfactionTarget.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await request.authorizedUnit(input.path.unitId, .runSurveys)
+        let unit = try await stores.access(request).authorizedUnit(input.path.unitId, .runSurveys)
         if let target = body.target, !target.isFinite { throw Problem.badRequest("Chỉ tiêu không hợp lệ.", english: "Not a valid target.", field: "target") }
         try await stores.index.setTarget(unit: unit.unit.id, year: input.path.year, indicatorID: PlanTarget.satisfaction,
                                                             target: body.target, actor: request.auditActor, now: request.now)
@@ -72,7 +72,7 @@ extension ParAPI {
     func createSurveyCampaign(_ input: Operations.CreateSurveyCampaign.Input) async throws -> Operations.CreateSurveyCampaign.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let unit = try await request.authorizedUnit(body.unitId, .runSurveys)
+        let unit = try await stores.access(request).authorizedUnit(body.unitId, .runSurveys)
         guard let from = try Self.date(body.from, field: "from"), let to = try Self.date(body.to, field: "to") else {
             throw Problem.badRequest("Cần ngày bắt đầu và kết thúc.", english: "from and to are required.", field: "from")
         }
@@ -87,14 +87,14 @@ extension ParAPI {
 
     func getSurveyCampaign(_ input: Operations.GetSurveyCampaign.Input) async throws -> Operations.GetSurveyCampaign.Output {
         let request = try self.request
-        let (campaign, repository) = try await Self.authorizedCampaign(input.path.campaignId, request: request)
+        let (campaign, repository) = try await authorizedCampaign(input.path.campaignId, request: request)
         return .ok(.init(body: .json(try await Self.campaign(campaign, repository: repository))))
     }
 
     func enterSampleResponse(_ input: Operations.EnterSampleResponse.Input) async throws -> Operations.EnterSampleResponse.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let (campaign, repository) = try await Self.authorizedCampaign(input.path.campaignId, request: request)
+        let (campaign, repository) = try await authorizedCampaign(input.path.campaignId, request: request)
         let dossier: Dossier.ID = try Self.id(body.dossierId)
         let id = try await repository.submit(dossier, answers: try Self.answers(body.answers), method: .sample, campaign: campaign.id,
                                              actor: request.auditActor, now: request.now)
@@ -104,11 +104,11 @@ extension ParAPI {
 
     // MARK: Mapping
 
-    static func authorizedCampaign(_ raw: String, request: Request) async throws -> (SurveyCampaign, SatisfactionRepository) {
+    func authorizedCampaign(_ raw: String, request: Request) async throws -> (SurveyCampaign, SatisfactionRepository) {
         let principal = try request.requirePrincipal()
-        let repository = request.stores.satisfaction
+        let repository = stores.satisfaction
         guard let id = UUID(uuidString: raw), let campaign = try await repository.campaign(id),
-              let root = try await request.stores.units.find(campaign.rootUnitID) else {
+              let root = try await stores.units.find(campaign.rootUnitID) else {
             throw Problem.notFound("Không tìm thấy đợt khảo sát.", english: "Survey campaign not found.")
         }
         try principal.require(.runSurveys, on: root)

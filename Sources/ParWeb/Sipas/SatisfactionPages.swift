@@ -21,12 +21,12 @@ struct SatisfactionPages {
     }
 
     @Sendable func overview(_ request: Request) async throws -> Response {
-        let top = try await request.topUnit(for: .viewSatisfaction)
+        let top = try await stores.access(request).topUnit(for: .viewSatisfaction)
         return request.redirect(to: Paths.satisfactionUnit.link(top.unit.id) + (request.url.query.map { "?" + $0 } ?? ""))
     }
 
     func load(_ request: Request) async throws -> (UnitRecord, SatisfactionView) {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewSatisfaction)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .viewSatisfaction)
         let period = try IndexPages.period(request)
         let by = try stores.satisfactionService.breakdown(try? request.query.get(String.self, at: "by"))
         return (record, try await stores.satisfactionService.view(record, period: period, by: by, request: request))
@@ -170,10 +170,10 @@ struct SatisfactionPages {
 
     @Sendable func comments(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .viewSatisfaction)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .viewSatisfaction)
         let period = try IndexPages.period(request)
         let scope = try await stores.index.scope(record.unit.id)
-        var names = Names(request)
+        var names = Names(stores)
         var lines: [CommentLine] = []
         for c in try await stores.satisfaction.comments(scope, from: period.from, through: period.through) {
             lines.append(CommentLine(at: LocalTime.format(VietnamTime.localDate(of: c.answeredAt)), unit: try await names.unit(c.unitID),
@@ -207,7 +207,7 @@ struct SatisfactionPages {
     // MARK: Targets
 
     @Sendable func saveTarget(_ request: Request) async throws -> Response {
-        let record = try await request.authorizedUnit(request.parameters.get("unitID"), .runSurveys)
+        let record = try await stores.access(request).authorizedUnit(request.parameters.get("unitID"), .runSurveys)
         let form = try request.content.decode([String: String].self)
         guard let year = form["year"].flatMap(Int.init) else {
             throw Problem(DomainError.invalid("Cần năm.", english: "The year is required.", field: "year"))

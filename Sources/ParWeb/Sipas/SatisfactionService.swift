@@ -44,7 +44,7 @@ struct SatisfactionService {
         let total = try await repository.tallies(scope, from: period.from, through: period.through)["all"] ?? SatisfactionTally()
         var rows: [SatisfactionView.Row] = []
         if breakdown != .none {
-            var names = Names(request)
+            var names = Names(stores)
             for (key, tally) in try await repository.tallies(scope, from: period.from, through: period.through, by: breakdown) {
                 let label: String
                 switch breakdown {

@@ -53,7 +53,7 @@ struct SurveyPages {
     func render(_ dossier: Dossier, state: State, kiosk: Bool, token: String, form: [String: String] = [:],
                        errors: [FormError]? = nil, request: Request) async throws -> Response {
         let en = Language.of(request) == .en
-        var names = Names(request)
+        var names = Names(stores)
         let questionnaire = try await stores.satisfaction.activeQuestionnaire()
         let context = Context(
             state: state, code: dossier.code, procedure: try await names.procedure(dossier.procedureID)?.name ?? "",

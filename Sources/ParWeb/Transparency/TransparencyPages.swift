@@ -74,7 +74,7 @@ struct TransparencyPages {
               let set = try await ParIndexRepository(db: db).set(id), set.phase == .published else {
             throw Problem.notFound("Chưa công bố kết quả này.", english: "Not published.")
         }
-        var names = Names(request)
+        var names = Names(stores)
         var lines: [ParIndexPages.ResultLine] = []
         for r in try await ParIndexRepository(db: db).results(set) {
             lines.append(ParIndexPages.line(r, unit: try await names.unit(r.unitID), reportLink: nil, en: en))
@@ -104,7 +104,7 @@ struct TransparencyPages {
         let root = try await root(request)
         let period = try IndexPages.period(request)
         let groups = try await IndexPages.rankGroups(root, period: period, kinds: [.department, .commune, .district],
-                                                     link: { _ in "" }, request: request)
+                                                     link: { _ in "" }, stores: stores, request: request)
         struct Context: Encodable { let root: String; let period: String; let computedAt: String; let groups: [IndexPages.RankGroup] }
         return try await render("portal-service-index", title: Messages.text("transparency-pages.service-index-decision-766", en: en), context: Context(
             root: root.unit.name, period: period.label, computedAt: LocalTime.format(request.now), groups: groups), request: request)

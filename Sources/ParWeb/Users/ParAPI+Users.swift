@@ -88,7 +88,7 @@ extension ParAPI {
         let request = try self.request
         let principal = try principal()
         let entityType = input.query.entityType?.rawValue
-        try await AuditAccess.check(principal: principal, entityType: entityType, entityID: input.query.entityId, request: request)
+        try await AuditAccess.check(principal: principal, entityType: entityType, entityID: input.query.entityId, access: stores.access(request))
         let limit = try Self.limit(input.query.limit)
         let before = try Self.decodeCursor(input.query.cursor).map { raw -> Int64 in
             guard let value = Int64(raw) else {

@@ -241,7 +241,7 @@ struct UserPages {
         try principal.require(.viewAudit)
         let entityType = (try? request.query.get(String.self, at: "entityType")).flatMap { $0.isEmpty ? nil : $0 }
         let entityID = (try? request.query.get(String.self, at: "entityId")).flatMap { $0.isEmpty ? nil : $0 }
-        try await AuditAccess.check(principal: principal, entityType: entityType, entityID: entityID, request: request)
+        try await AuditAccess.check(principal: principal, entityType: entityType, entityID: entityID, access: stores.access(request))
         let before = try? request.query.get(Int64.self, at: "before")
         let entries = try await AuditLog.entries(on: request.db, entityType: entityType, entityID: entityID,
                                                  beforeSequence: before, limit: 101)
@@ -319,9 +319,9 @@ struct UserPages {
 /// Who may read which audit rows: a unit's trail needs viewAudit on that unit;
 /// users' trails and the unfiltered log need user management (administrators).
 enum AuditAccess {
-    static func check(principal: Principal, entityType: String?, entityID: String?, request: Request) async throws {
+    static func check(principal: Principal, entityType: String?, entityID: String?, access: Access) async throws {
         if entityType == "unit", let entityID {
-            _ = try await request.authorizedUnit(entityID, .viewAudit)
+            _ = try await access.authorizedUnit(entityID, .viewAudit)
         } else {
             try principal.require(.manageUsers)
         }
