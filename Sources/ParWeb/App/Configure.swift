@@ -85,7 +85,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     let writer = try IntakeWriter(config.database, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
     if let writer { app.lifecycle.use(IntakeWriterShutdown(writer: writer)) }
     let stores = Stores(databases: app.databases, logger: app.logger, eventLoopGroup: app.eventLoopGroup,
-                        intakes: IntakeQueue(writer: writer), clock: config.clock)
+                        intakes: IntakeQueue(writer: writer))
     app.storage[StoresKey.self] = stores
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 

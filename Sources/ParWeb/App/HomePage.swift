@@ -6,6 +6,7 @@ import Vapor
 /// results; staff sign in from there); for a signed-in officer, their units and what they may do there.
 struct HomePage {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.home.pattern, use: show)
     }

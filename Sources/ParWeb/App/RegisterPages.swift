@@ -6,8 +6,11 @@ import Vapor
 func registerPages(_ app: Application, stores: Stores) throws {
     // The transparency portal: no session, so its pages can be cached and set no cookie.
     TransparencyPages(stores: stores).registerPublic(app.grouped(LanguageMiddleware(), RequestContextMiddleware()))
-    let pages = app.grouped(RequestContextMiddleware(), app.sessions.middleware, ReadYourWritesMiddleware(), BodyLimitMiddleware(), LanguageMiddleware(),
-                            SessionPrincipalMiddleware(stores: stores), CSRFMiddleware(), LookupRateLimitMiddleware(stores: stores))
+    // The request context right after the sessions: Vapor's `SessionsMiddleware` answers with a future,
+    // and the async middlewares after it run in a new task, which a task-local bound before it does not reach.
+    let pages = app.grouped(app.sessions.middleware, RequestContextMiddleware(), ReadYourWritesMiddleware(), BodyLimitMiddleware(),
+                            LanguageMiddleware(), SessionPrincipalMiddleware(stores: stores), CSRFMiddleware(),
+                            LookupRateLimitMiddleware(stores: stores))
     LoginPages(stores: stores).register(pages)
     HomePage(stores: stores).register(pages)
     CitizenPages(stores: stores).register(pages)

@@ -14,7 +14,9 @@ enum RequestContext {
     }
 }
 
-/// Binds `RequestContext.request` for the rest of the chain.
+/// Binds `RequestContext.request` for the rest of the chain. Only async middlewares may follow it:
+/// one that answers with an `EventLoopFuture` (Vapor's `SessionsMiddleware`) starts the rest of the
+/// chain in a new task, which the task-local does not reach, so it goes after those.
 struct RequestContextMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         try await RequestContext.$request.withValue(request) {
@@ -50,7 +52,6 @@ extension Request {
     func auditActor(id: String?, name: String) -> AuditActor {
         AuditActor(id: id, name: name, requestID: self.id, clientAddress: clientIP)
     }
-
 
     /// The client's address for rate limits, login records and audit rows: the peer's, or, when the
     /// peer is one of `PARHUB_TRUSTED_PROXIES`, the one it forwarded (`Forwarded`, else `X-Forwarded-For`).

@@ -10,16 +10,15 @@ import Vapor
 /// and carries a logger, so `Stores` makes the repository when it is used: on the database of the
 /// request being served (`RequestContext`: the request's event loop, its logger with the request
 /// id), or, outside a request (the outbox, the scheduler), on the application's database from the
-/// event loop the code runs on. A transaction hands its own database to the repositories it uses
-/// (`DossierRepository(db: tx)`): that is the one place a repository is made by hand.
+/// event loop the code runs on. A repository is made by hand only on a database chosen for it: a
+/// transaction's (`DossierRepository(db: tx)`), the replica or the primary of `Request.readOrPrimary`,
+/// and `app.db` in the commands that run before any request (`FirstAdministrator`, `ShippedCalendar`).
 struct Stores: Sendable {
     let databases: Databases
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
     /// Where intakes wait to share a transaction (group commit).
     let intakes: IntakeQueue
-    /// The application's clock (`AppConfig.clock`).
-    let clock: @Sendable () -> Date
 
     /// The primary database, for the current request or task.
     var db: any Database {

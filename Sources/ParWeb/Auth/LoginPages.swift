@@ -4,6 +4,7 @@ import Vapor
 /// Sign-in and sign-out.
 struct LoginPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.login.pattern, use: form)
         routes.post(Paths.login.pattern, use: submit)

@@ -7,6 +7,7 @@ import Vapor
 /// the year's decisions (editCalendar).
 struct CalendarPages {
     let stores: Stores
+
     func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.calendar.pattern, use: show)
         routes.get("calendar") { request -> Response in

@@ -8,6 +8,7 @@ import Vapor
 /// and the officers' editor (editCatalogue, checked by `CatalogueService.requireEdit`).
 struct CataloguePages {
     let stores: Stores
+
     func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.procedures.pattern, use: list)
         routes.get(Paths.catalogueExport.pattern, use: export)

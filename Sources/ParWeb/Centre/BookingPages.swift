@@ -8,6 +8,7 @@ import Vapor
 /// the kiosk) and a secret that cancels the booking.
 struct BookingPages {
     let stores: Stores
+
     func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.appointmentBook.pattern, use: form)
         routes.post(Paths.appointmentBook.pattern, use: book)

@@ -9,6 +9,7 @@ import Vapor
 /// statistics with CSV/XLSX, and the payment reconciliation report.
 struct CentrePages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.centres.pattern, use: home)
         routes.get(Paths.centre.pattern, use: show)

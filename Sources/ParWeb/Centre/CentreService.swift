@@ -8,6 +8,7 @@ import Vapor
 /// centre, the ticket's follow link, the board's state, booking an appointment and starting a payment.
 struct CentreService {
     let stores: Stores
+
     /// A centre by its id text (pages and API): any current unit (404 otherwise).
     func centre(_ raw: String?, request: Request) async throws -> OrgUnit {
         guard let raw, let id = OrgUnit.ID(string: raw), let record = try await stores.units.find(id), record.unit.validTo == nil else {
@@ -113,6 +114,6 @@ struct CentreService {
 }
 
 extension Stores {
-    /// The Centre feature's service, on these stores.
+    /// The `CentreService` feature service, on these stores.
     var centreService: CentreService { CentreService(stores: self) }
 }

@@ -9,6 +9,7 @@ import Vapor
 /// success, failure, none (time-out), or duplicated and out of order.
 struct PaymentPages {
     let stores: Stores
+
     func registerStaff(_ routes: any RoutesBuilder) {
         routes.get(Paths.dossierPayments.pattern, use: list)
         routes.post(Paths.dossierPayments.pattern, use: create)

@@ -9,6 +9,7 @@ import Vapor
 /// the display board, updated live by Server-Sent Events with a polling fallback.
 struct QueuePages {
     let stores: Stores
+
     func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.kiosk.pattern, use: kiosk)
         routes.post(Paths.kiosk.pattern, use: issue)

@@ -8,6 +8,7 @@ import Vapor
 /// account verified by a one-time code.
 struct CitizenPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.lookup.pattern, use: lookup)
         routes.get(Paths.citizenLogin.pattern, use: loginForm)

@@ -9,6 +9,7 @@ import Vapor
 /// (`DossierService`): the same checks run for a form as for a JSON call.
 struct DossierPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.dossiers.pattern, use: queue)
         routes.get(Paths.dossierNew.pattern, use: intakeForm)

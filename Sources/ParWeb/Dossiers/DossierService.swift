@@ -22,6 +22,7 @@ struct DossierActionInput: Sendable {
 /// the holding unit (or the counter's, while the dossier is still there) — `Dossier.availableActions`.
 struct DossierService {
     let stores: Stores
+
     /// The applicant's choice of SMS notices; refused (422) while no SMS provider is configured.
     func notifyBy(_ raw: String?, request: Request) throws -> OutboxMessage.Channel? {
         guard raw == OutboxMessage.Channel.sms.rawValue else { return nil }
@@ -130,6 +131,6 @@ struct DossierService {
 }
 
 extension Stores {
-    /// The Dossier feature's service, on these stores.
+    /// The `DossierService` feature service, on these stores.
     var dossierService: DossierService { DossierService(stores: self) }
 }

@@ -8,6 +8,7 @@ import Vapor
 /// report (printable, CSV, XLSX).
 struct IndexPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.index.pattern, use: overview)
         routes.get(Paths.indexUnit.pattern, use: unitPage)

@@ -42,6 +42,7 @@ struct RankRow: Sendable {
 
 struct IndexService {
     let stores: Stores
+
     /// Why a fact has no list of dossiers behind it.
     static let notListable = (vi: "Chỉ tiêu này không có danh sách hồ sơ: nó lấy từ danh mục thủ tục, hoặc là hồ sơ đang giải quyết vào cuối một kỳ đã qua (chỉ có số liệu).",
                               en: "This fact has no list of dossiers: it comes from the catalogue, or counts the dossiers open at the end of a past period (a count only).")
@@ -156,6 +157,6 @@ extension IndexService {
 }
 
 extension Stores {
-    /// The Index feature's service, on these stores.
+    /// The `IndexService` feature service, on these stores.
     var indexService: IndexService { IndexService(stores: self) }
 }

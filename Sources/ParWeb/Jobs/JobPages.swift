@@ -7,6 +7,7 @@ import Vapor
 /// Administrators see each scheduled job with its time and last run, and run one now.
 struct JobPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.jobs.pattern, use: show)
         routes.post(Paths.jobRun.pattern, use: runNow)

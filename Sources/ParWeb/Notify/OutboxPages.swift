@@ -7,6 +7,7 @@ import Vapor
 /// and when the next try is due) and send a dead message again.
 struct OutboxPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.outbox.pattern, use: show)
         routes.post(Paths.outboxRetry.pattern, use: retry)

@@ -7,6 +7,7 @@ import Vapor
 /// discipline report), the share of documents exchanged electronically by month, and ISO 9001.
 struct DisciplinePages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.discipline.pattern, use: show)
         routes.post(Paths.disciplineCommitments.pattern, use: addCommitment)

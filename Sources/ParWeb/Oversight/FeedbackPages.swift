@@ -8,6 +8,7 @@ import Vapor
 /// (searchable, no personal data), and the staff's queue with overdue tracking and actions.
 struct FeedbackPages {
     let stores: Stores
+
     func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.feedbackPublic.pattern, use: published)
         routes.get(Paths.feedbackNew.pattern, use: form)

@@ -8,6 +8,7 @@ import Vapor
 /// and the city-wide library of initiatives worth replicating.
 struct InspectionPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.inspections.pattern, use: list)
         routes.post(Paths.inspections.pattern, use: create)

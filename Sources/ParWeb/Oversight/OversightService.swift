@@ -7,6 +7,7 @@ import Vapor
 /// shielded from which inspections, who handles which feedback, and a commitment's status.
 struct OversightService {
     let stores: Stores
+
     /// The units whose unannounced inspections the signed-in principal must not see before
     /// they start: every grant's unit and its ancestors (`InspectionVisibility`).
     func shield(_ request: Request) async throws -> Set<OrgUnit.ID> {
@@ -106,6 +107,6 @@ struct OversightService {
 }
 
 extension Stores {
-    /// The Oversight feature's service, on these stores.
+    /// The `OversightService` feature service, on these stores.
     var oversightService: OversightService { OversightService(stores: self) }
 }

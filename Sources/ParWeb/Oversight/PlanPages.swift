@@ -7,6 +7,7 @@ import Vapor
 /// tasks, copying the province's plan, and the overdue list for leaders.
 struct PlanPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.plans.pattern, use: overview)
         routes.get(Paths.planUnit.pattern, use: show)

@@ -8,6 +8,7 @@ import Vapor
 /// unit report card with the trail from every score to its evidence and comments.
 struct ParIndexPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.parIndex.pattern, use: list)
         routes.post(Paths.parIndex.pattern, use: create)

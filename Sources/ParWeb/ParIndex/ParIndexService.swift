@@ -7,6 +7,7 @@ import Vapor
 /// automatic criteria read, and a set's tree as editable lines.
 struct ParIndexService {
     let stores: Stores
+
     func requireViewer(_ request: Request) throws {
         let principal = try request.requirePrincipal()
         guard principal.mayAnywhere(.viewIndex) || principal.mayAnywhere(.selfAssess) || principal.mayAnywhere(.appraiseParIndex) else {
@@ -143,6 +144,6 @@ struct ParIndexService {
 }
 
 extension Stores {
-    /// The ParIndex feature's service, on these stores.
+    /// The `ParIndexService` feature service, on these stores.
     var parIndexService: ParIndexService { ParIndexService(stores: self) }
 }

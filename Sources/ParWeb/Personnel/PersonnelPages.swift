@@ -7,6 +7,7 @@ import Vapor
 /// audited), and the staff member's own record. The same feature service as the API.
 struct PersonnelPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.personnel.pattern, use: overview)
         routes.get(Paths.personnelUnit.pattern, use: show)

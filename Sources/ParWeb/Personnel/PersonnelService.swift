@@ -8,6 +8,7 @@ import Vapor
 /// the audited read of one record, and a unit's rating statistics with last year's change.
 struct PersonnelService {
     let stores: Stores
+
     /// One person's record with moves and ratings.
     struct Record: Sendable {
         var person: Person
@@ -246,6 +247,6 @@ struct PersonnelService {
 }
 
 extension Stores {
-    /// The Personnel feature's service, on these stores.
+    /// The `PersonnelService` feature service, on these stores.
     var personnelService: PersonnelService { PersonnelService(stores: self) }
 }

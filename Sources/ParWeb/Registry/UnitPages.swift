@@ -8,6 +8,7 @@ import Vapor
 /// `authorizedUnit` / `require`, the route group's one check.
 struct UnitPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.units.pattern, use: tree)
         routes.get(Paths.unit.pattern, use: detail)

@@ -8,6 +8,7 @@ import Vapor
 /// with the page it comes from.
 struct ReportFigures {
     let stores: Stores
+
     static func percent(_ value: Double?) -> String { Format.percent(value.map(IndexScoring.round2), en: false, digits: 2) }
 
     func compute(_ unit: UnitRecord, period: ReportPeriod, request: Request) async throws -> [ReportFigure] {
@@ -88,6 +89,6 @@ struct ReportFigures {
 }
 
 extension Stores {
-    /// The Report report figures feature's service, on these stores.
+    /// The report drafts' figures (`ReportFigures`), on these stores.
     var reportFigures: ReportFigures { ReportFigures(stores: self) }
 }

@@ -8,6 +8,7 @@ import Vapor
 /// and downloadable as DOCX.
 struct ReportPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.reports.pattern, use: list)
         routes.post(Paths.reports.pattern, use: create)

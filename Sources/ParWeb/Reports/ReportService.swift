@@ -8,6 +8,7 @@ import Vapor
 /// figures (live while a draft, frozen once final), writing its narrative and finalising it.
 struct ReportService {
     let stores: Stores
+
     /// The reports of the units the caller may see, newest first.
     func visible(_ request: Request) async throws -> [ParReport] {
         let principal = try request.requirePrincipal()
@@ -62,6 +63,6 @@ struct ReportService {
 }
 
 extension Stores {
-    /// The Report feature's service, on these stores.
+    /// The `ReportService` feature service, on these stores.
     var reportService: ReportService { ReportService(stores: self) }
 }

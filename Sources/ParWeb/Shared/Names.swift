@@ -6,6 +6,7 @@ import Vapor
 /// Names of procedures and units, looked up once per page.
 struct Names {
     let stores: Stores
+
     var procedures: [Procedure.ID: Procedure] = [:]
     var units: [OrgUnit.ID: OrgUnit] = [:]
 

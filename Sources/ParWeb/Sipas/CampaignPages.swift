@@ -7,6 +7,7 @@ import Vapor
 /// enter answers one dossier after another, record who could not be reached.
 struct CampaignPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.campaigns.pattern, use: list)
         routes.post(Paths.campaigns.pattern, use: create)

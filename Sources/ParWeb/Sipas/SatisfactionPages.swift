@@ -9,6 +9,7 @@ import Vapor
 /// questionnaire editor.
 struct SatisfactionPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.satisfaction.pattern, use: overview)
         routes.get(Paths.satisfactionUnit.pattern, use: unitPage)

@@ -26,6 +26,7 @@ struct SatisfactionView: Sendable {
 
 struct SatisfactionService {
     let stores: Stores
+
     func breakdown(_ raw: String?) throws -> SatisfactionRepository.Breakdown {
         guard let raw, !raw.isEmpty else { return .none }
         guard let value = SatisfactionRepository.Breakdown(rawValue: raw) else {
@@ -112,6 +113,6 @@ extension Optional {
 }
 
 extension Stores {
-    /// The Satisfaction feature's service, on these stores.
+    /// The `SatisfactionService` feature service, on these stores.
     var satisfactionService: SatisfactionService { SatisfactionService(stores: self) }
 }

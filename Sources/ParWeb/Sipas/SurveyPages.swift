@@ -8,6 +8,7 @@ import Vapor
 /// an officer opens for a dossier just returned.
 struct SurveyPages {
     let stores: Stores
+
     /// The citizen's link: no sign-in, the token is the key.
     func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.survey.pattern, use: survey)

@@ -10,6 +10,7 @@ import Vapor
 /// nothing personal.
 struct TransparencyPages {
     let stores: Stores
+
     func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.portal.pattern, use: home)
         routes.get(Paths.portalParIndex.pattern, use: parIndex)

@@ -7,6 +7,7 @@ import Vapor
 /// of Home Affairs, published by the PAR officers who appraise the PAR index.
 struct TransparencyService {
     let stores: Stores
+
     func announce(title: String, body: String, request: Request) async throws -> Announcement {
         guard try request.requirePrincipal().mayAnywhere(.appraiseParIndex) else { throw Problem.forbidden() }
         return try await stores.announcements.publish(title: title, body: body, actor: request.auditActor, now: request.now)
@@ -14,6 +15,6 @@ struct TransparencyService {
 }
 
 extension Stores {
-    /// The Transparency feature's service, on these stores.
+    /// The `TransparencyService` feature service, on these stores.
     var transparencyService: TransparencyService { TransparencyService(stores: self) }
 }

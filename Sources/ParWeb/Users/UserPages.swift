@@ -7,6 +7,7 @@ import Vapor
 /// signed-in user's own API tokens.
 struct UserPages {
     let stores: Stores
+
     func register(_ routes: any RoutesBuilder) {
         routes.get(Paths.users.pattern, use: users)
         routes.post(Paths.users.pattern, use: createUser)
