@@ -65,6 +65,11 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// `YYYY-MM-DD`.
     public var description: String { iso }
 
+    /// `yymmdd`, the day in the daily codes of dossiers (`…-261126-0001`) and feedback (`PA-261126-0001`).
+    public var yymmdd: String {
+        (year % 100).zeroPadded(2) + month.zeroPadded(2) + day.zeroPadded(2)
+    }
+
     /// Chronological order.
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)

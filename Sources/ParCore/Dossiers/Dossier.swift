@@ -119,6 +119,6 @@ public struct Dossier: Identifiable, Hashable, Sendable, Codable {
 /// e.g. `000.00.12.H26-261126-0001` (DOMAIN.md; day in Việt Nam time).
 public enum DossierCode {
     public static func make(unitCode: String, day: LocalDate, sequence: Int) -> String {
-        unitCode + "-" + (day.year % 100).zeroPadded(2) + day.month.zeroPadded(2) + day.day.zeroPadded(2) + "-" + sequence.zeroPadded(4)
+        unitCode + "-" + day.yymmdd + "-" + sequence.zeroPadded(4)
     }
 }

@@ -49,8 +49,7 @@ public struct FeedbackRepository: Sendable {
 
     /// `PA-yymmdd-nnnn`, the day's sequence.
     static func nextCode(now: Date, on tx: any Database) async throws -> String {
-        let day = VietnamTime.localDate(of: now)
-        let prefix = "PA-" + (day.year % 100).zeroPadded(2) + day.month.zeroPadded(2) + day.day.zeroPadded(2) + "-"
+        let prefix = "PA-" + VietnamTime.localDate(of: now).yymmdd + "-"
         let row = try await tx.sql.select().column(SQLRaw("COUNT(*)"), as: "n").from("feedback").where("code", .like, prefix + "%").first()
         return prefix + ((try row?.decode(column: "n", as: Int.self) ?? 0) + 1).zeroPadded(4)
     }

@@ -44,7 +44,7 @@ struct HomePage {
             let unit = try await stores.units.find(grant.unitID)?.unit
             rows.append(GrantRow(role: grant.role.name(en: en),
                                  unitName: unit?.name ?? "—", unitLink: Paths.unit.link(grant.unitID),
-                                 permissions: grant.role.permissions.map { label($0, en: en) }.sorted()))
+                                 permissions: grant.role.permissions.map { Self.label($0, en: en) }.sorted()))
         }
         var missing: [MissingYear] = []
         if principal.mayAnywhere(.editCalendar) {
@@ -65,7 +65,7 @@ struct HomePage {
                                      request: request)
     }
 
-    func label(_ permission: Permission, en: Bool) -> String {
+    static func label(_ permission: Permission, en: Bool) -> String {
         switch permission {
         case .viewRegistry: Messages.text("home-page.view-units", en: en)
         case .editRegistry: Messages.text("home-page.edit-units-and-reorganisations", en: en)

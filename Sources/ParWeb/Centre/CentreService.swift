@@ -37,8 +37,9 @@ struct CentreService {
         let waiting: [Waiting]
     }
 
-    func boardState(_ unit: OrgUnit.ID, db: any FluentKit.Database, now: Date) async throws -> BoardState {
-        let repository = ServiceCentreRepository(db: db)
+    /// The board's calls and waiting counts now (the page, the API and each tick of the event stream).
+    func boardState(_ unit: OrgUnit.ID, now: Date) async throws -> BoardState {
+        let repository = stores.centres
         let board = try await repository.board(unit, now: now)
         let desks = Dictionary(uniqueKeysWithValues: try await repository.desks(unit).map { ($0.id, $0) })
         return BoardState(

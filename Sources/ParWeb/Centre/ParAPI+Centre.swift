@@ -24,7 +24,7 @@ extension ParAPI {
     func getBoard(_ input: Operations.GetBoard.Input) async throws -> Operations.GetBoard.Output {
         let request = try self.request
         let unit = try await stores.centreService.centre(input.path.unitId, request: request)
-        let state = try await stores.centreService.boardState(unit.id, db: request.db, now: request.now)
+        let state = try await stores.centreService.boardState(unit.id, now: request.now)
         return .ok(.init(body: .json(.init(
             calls: state.calls.map { .init(number: $0.number, desk: $0.desk, deskName: $0.deskName, field: $0.field, recalls: $0.recalls) },
             waiting: state.waiting.map { .init(field: $0.field, count: $0.count) }))))

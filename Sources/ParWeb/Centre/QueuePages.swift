@@ -156,7 +156,7 @@ struct QueuePages {
     @Sendable func board(_ request: Request) async throws -> Response {
         let en = Language.of(request) == .en
         let unit = try await Self.centre(request, stores: stores)
-        let state = try await stores.centreService.boardState(unit.id, db: request.db, now: request.now)
+        let state = try await stores.centreService.boardState(unit.id, now: request.now)
         return try await Page.render("board", title: Messages.text("board.now-serving-title", en: en, ["centre": unit.name]),
                                      context: BoardContext(centre: unit.name, state: state, events: Paths.boardEvents.link(unit.id),
                                                            api: "/api/v1/centres/\(unit.id)/board", updated: LocalTime.format(request.now)),
@@ -170,7 +170,7 @@ struct QueuePages {
     @Sendable func boardEvents(_ request: Request) async throws -> Response {
         let unit = try await Self.centre(request, stores: stores)
         let seconds = min(max((try? request.query.get(Int.self, at: "seconds")) ?? 30, 1), 300)
-        let db = request.db, clock = request.application.parConfig.clock
+        let clock = request.application.parConfig.clock
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -184,7 +184,7 @@ struct QueuePages {
             do {
                 try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n\n")))
                 while ContinuousClock.now < end {
-                    let state = try await stores.centreService.boardState(unit.id, db: db, now: clock())
+                    let state = try await stores.centreService.boardState(unit.id, now: clock())
                     if state != last {
                         let json = String(decoding: try encoder.encode(state), as: UTF8.self)
                         try await writer.write(.buffer(ByteBuffer(string: "event: board\ndata: \(json)\n\n")))

@@ -266,9 +266,9 @@ extension DossierPages {
                 newDue = parsed
             }
             let input = DossierActionInput(
-                action: action, toUnitID: nonEmpty(form.toUnitId), electronic: form.electronic.map { $0 == "1" },
-                note: nonEmpty(form.note), reason: nonEmpty(form.reason),
-                items: form.items.map { $0.split(whereSeparator: \.isNewline).map(String.init) }, newDueAt: newDue, method: nonEmpty(form.method))
+                action: action, toUnitID: Self.nonEmpty(form.toUnitId), electronic: form.electronic.map { $0 == "1" },
+                note: Self.nonEmpty(form.note), reason: Self.nonEmpty(form.reason),
+                items: form.items.map { $0.split(whereSeparator: \.isNewline).map(String.init) }, newDueAt: newDue, method: Self.nonEmpty(form.method))
             let dossier = try await stores.dossierService.act(input, on: raw, expectedVersion: form.version, request: request)
             return request.redirect(to: Paths.dossier.link(dossier.id))
         } catch {
@@ -295,7 +295,7 @@ extension DossierPages {
                 throw Problem(DomainError.invalid("Chọn tệp.", english: "Choose a file.", field: "file"))
             }
             let kind = DossierFile.Kind(rawValue: form.kind ?? "") ?? .component
-            let draft = try await request.storeUpload(file, kind: kind, component: nonEmpty(form.component), digitised: form.digitised == "1",
+            let draft = try await request.storeUpload(file, kind: kind, component: Self.nonEmpty(form.component), digitised: form.digitised == "1",
                                                 store: request.fileStore)
             _ = try await stores.dossiers.addFile(draft, to: dossier.id, actor: request.auditActor, now: request.now)
             return request.redirect(to: Paths.dossier.link(dossier.id) + "#files")

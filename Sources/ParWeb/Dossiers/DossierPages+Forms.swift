@@ -35,15 +35,15 @@ extension DossierPages {
     @Sendable func receipt(_ request: Request) async throws -> Response {
         let dossier = try await stores.dossierService.viewable(request)
         // The secret is shown once, right after intake or a reissue; only its hash is kept.
-        let secret = request.session.data[receiptKey(dossier.id)]
-        request.session.data[receiptKey(dossier.id)] = nil
+        let secret = request.session.data[Self.receiptKey(dossier.id)]
+        request.session.data[Self.receiptKey(dossier.id)] = nil
         return try await renderReceipt(dossier, secret: secret, request: request)
     }
 
     @Sendable func reissueReceipt(_ request: Request) async throws -> Response {
         let dossier = try await stores.dossierService.atCounter(request)
         let secret = try await stores.dossiers.reissueSecret(dossier.id, actor: request.auditActor, now: request.now)
-        request.session.data[receiptKey(dossier.id)] = secret
+        request.session.data[Self.receiptKey(dossier.id)] = secret
         return request.redirect(to: Paths.dossierReceipt.link(dossier.id))
     }
 

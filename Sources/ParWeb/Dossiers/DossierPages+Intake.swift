@@ -154,14 +154,14 @@ extension DossierPages {
                                                       digitised: form.digitised?[key] == "1", store: store))
             }
             let intake = DossierIntake(procedureID: procedure.id, receivingUnitID: unit.unit.id, channel: channel,
-                                       applicant: .init(name: form.name ?? "", idNumber: nonEmpty(form.idNumber), phone: nonEmpty(form.phone),
-                                                        address: nonEmpty(form.address), email: nonEmpty(form.email),
+                                       applicant: .init(name: form.name ?? "", idNumber: Self.nonEmpty(form.idNumber), phone: Self.nonEmpty(form.phone),
+                                                        address: Self.nonEmpty(form.address), email: Self.nonEmpty(form.email),
                                                         notifyBy: try stores.dossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
             let received = try await stores.dossiers.receive(intake, files: drafts, receivingUnit: unit, actor: request.auditActor,
                                                                                now: request.now)
-            request.session.data[receiptKey(received.dossier.id)] = received.secret
+            request.session.data[Self.receiptKey(received.dossier.id)] = received.secret
             return request.redirect(to: Paths.dossierReceipt.link(received.dossier.id))
         } catch {
             guard let errors = request.formErrors(error) else { throw error }

@@ -106,7 +106,7 @@ struct DossierPages {
         let errors: [FormError]?
     }
 
-    func viewLabel(_ view: DossierQueueView, en: Bool) -> String {
+    static func viewLabel(_ view: DossierQueueView, en: Bool) -> String {
         switch view {
         case .open: Messages.text("dossiers.view.open", en: en)
         case .dueSoon: Messages.text("dossiers.view.due_soon", en: en)
@@ -181,7 +181,7 @@ struct DossierPages {
         return QueueContext(
             rows: rows,
             tabs: DossierQueueView.allCases.map {
-                Tab(label: viewLabel($0, en: en), link: Paths.dossiers.rawValue + "?view=\($0.rawValue)" + scope, current: $0 == view)
+                Tab(label: Self.viewLabel($0, en: en), link: Paths.dossiers.rawValue + "?view=\($0.rawValue)" + scope, current: $0 == view)
             },
             states: DossierState.allCases.filter { !$0.isClosed && (view?.states.contains($0) ?? true) }.map {
                 Option(value: $0.rawValue, label: $0.name(en: en), selected: $0.rawValue == stateRaw)
@@ -192,10 +192,10 @@ struct DossierPages {
             canReceive: principal.mayAnywhere(.receiveDossiers), nextLink: nextLink, searched: searched, errors: errors)
     }
 
-    func nonEmpty(_ raw: String?) -> String? {
+    static func nonEmpty(_ raw: String?) -> String? {
         guard let text = raw.map(VietnameseText.clean), !text.isEmpty else { return nil }
         return text
     }
 
-    func receiptKey(_ id: Dossier.ID) -> String { "receipt.\(id)" }
+    static func receiptKey(_ id: Dossier.ID) -> String { "receipt.\(id)" }
 }

@@ -168,7 +168,6 @@ extension ParAPI {
     }
 
     func listPublishedFeedback(_ input: Operations.ListPublishedFeedback.Input) async throws -> Operations.ListPublishedFeedback.Output {
-        let request = try self.request
         guard (input.query.q?.count ?? 0) <= 200 else { throw Problem.badRequest("q tối đa 200 ký tự.", english: "q is at most 200 characters.", field: "q") }
         let items = try await stores.feedback.published(query: input.query.q)
         return .ok(.init(body: .json(.init(items: items.map {

@@ -8,7 +8,6 @@ import Vapor
 /// (viewSatisfaction), targets and sample surveys (runSurveys).
 extension ParAPI {
     func getQuestionnaire(_ input: Operations.GetQuestionnaire.Input) async throws -> Operations.GetQuestionnaire.Output {
-        let request = try self.request
         return .ok(.init(body: .json(Self.questionnaire(try await stores.satisfaction.activeQuestionnaire()))))
     }
 

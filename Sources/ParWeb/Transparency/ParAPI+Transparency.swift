@@ -10,7 +10,6 @@ extension ParAPI {
     }
 
     func listAnnouncements(_ input: Operations.ListAnnouncements.Input) async throws -> Operations.ListAnnouncements.Output {
-        let request = try self.request
         return .ok(.init(body: .json(.init(items: try await (await stores.announcementsForReading).recent().map(Self.announcement)))))
     }
 

@@ -43,6 +43,13 @@ struct LocalDateTests {
         #expect(LocalDate(iso: "2023-02-29") == nil)
     }
 
+    @Test("yymmdd: the day in the daily codes, two digits each, the century dropped", arguments: [
+        ("2026-11-26", "261126"), ("2000-01-01", "000101"), ("2099-12-31", "991231"), ("2024-02-29", "240229"), ("2105-07-04", "050704"),
+    ])
+    func yymmdd(_ iso: String, _ expected: String) throws {
+        #expect(try #require(LocalDate(iso: iso)).yymmdd == expected)
+    }
+
     @Test("Month arithmetic clamps to the end of a shorter month", arguments: [
         ("2025-01-31", 1, "2025-02-28"),
         ("2024-01-31", 1, "2024-02-29"),
