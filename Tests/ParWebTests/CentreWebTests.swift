@@ -204,7 +204,7 @@ struct CentreWebTests {
             }
             try await app.testing().test(.GET, "/api/v1/centres/\(unit)/slots?field=H%E1%BB%99%20t%E1%BB%8Bch&day=\(day.iso)") { res in
                 #expect(res.status == .ok)
-                #expect(res.body.string.contains(#""free" : 0"#) && res.body.string.contains(#""start" : "10:00""#))
+                #expect(res.body.string.contains(#""free":0"#) && res.body.string.contains(#""start":"10:00""#))
             }
             for (body, status) in [(["field": "Hộ tịch", "day": day.iso, "start": "12:00"], HTTPStatus.unprocessableEntity),
                                    (["field": "Hộ tịch", "day": "2020-01-01", "start": "10:00"], .unprocessableEntity),

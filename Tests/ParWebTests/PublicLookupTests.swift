@@ -30,7 +30,8 @@ struct PublicLookupTests {
     func sameAsGenerated() async throws {
         try await withTestApp { app, fixture in
             // The generated handler, mounted under /generated only here, to compare with.
-            try ParAPI(stores: app.stores).registerHandlers(on: VaporTransport(routesBuilder: app.grouped(RequestContextMiddleware())), serverURL: URL(string: "/generated")!)
+            try ParAPI(stores: app.stores).registerHandlers(on: VaporTransport(routesBuilder: app.grouped(RequestContextMiddleware())), serverURL: URL(string: "/generated")!,
+                                                         configuration: .api)
             let received = try await QueueWebTests.receive(app, fixture, applicant: #"{"name":"Nguyễn Thị Đào","idNumber":"001090012345"}"#)
             let code = received.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let dotless = received.code.replacingOccurrences(of: ".", with: "")

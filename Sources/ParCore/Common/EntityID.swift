@@ -12,14 +12,21 @@ public struct EntityID<Entity>: Hashable, Sendable, Codable, CustomStringConvert
 
     /// Parses the canonical UUID text form; `nil` for anything else.
     public init?(string: String) {
-        guard let uuid = UUID(uuidString: string) else { return nil }
+        guard let uuid = Hex.uuid(Array(string.utf8)[...]) else { return nil }
         self.rawValue = uuid
     }
 
-    public var description: String { rawValue.uuidString.lowercased() }
+    /// Lower case, 8-4-4-4-12 (through `Hex`: Foundation's `uuidString` goes through `snprintf`, and ids are
+    /// written in every stored snapshot and answer).
+    public var description: String { Hex.lowercaseUUIDString(rawValue) }
 
+    /// The canonical text form, either case, as `UUID`'s own `Decodable` reads it.
     public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(UUID.self)
+        let container = try decoder.singleValueContainer()
+        guard let uuid = Hex.uuid(Array(try container.decode(String.self).utf8)[...]) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Attempted to decode UUID from invalid UUID string.")
+        }
+        rawValue = uuid
     }
 
     public func encode(to encoder: any Encoder) throws {

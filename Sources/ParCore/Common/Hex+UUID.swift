@@ -8,14 +8,24 @@ extension Hex {
 
     /// The UUID as `uuidString` writes it (upper case, 8-4-4-4-12), as SQLite stores ids.
     public static func uuidString(_ uuid: UUID) -> String {
+        uuidString(uuid, digits: upper)
+    }
+
+    /// The UUID in lower case (8-4-4-4-12), as ids appear in the API, in links and in stored JSON
+    /// (`EntityID.description`).
+    public static func lowercaseUUIDString(_ uuid: UUID) -> String {
+        uuidString(uuid, digits: digits)
+    }
+
+    private static func uuidString(_ uuid: UUID, digits: [UInt8]) -> String {
         withUnsafeBytes(of: uuid.uuid) { raw in
             var text: [UInt8] = []
             text.reserveCapacity(36)
             for index in 0..<16 {
                 let byte = raw[index]
                 if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-                text.append(upper[Int(byte >> 4)])
-                text.append(upper[Int(byte & 0x0F)])
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 0x0F)])
             }
             return String(decoding: text, as: UTF8.self)
         }

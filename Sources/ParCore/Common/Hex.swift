@@ -2,7 +2,7 @@
 /// stored and compared in. (`String(format: "%02x")` a byte at a time was a measurable share of
 /// each public lookup and intake: docs/performance.md.)
 public enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public static func string<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var text: [UInt8] = []

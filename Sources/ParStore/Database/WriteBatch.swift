@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import NIOConcurrencyHelpers
+import ParCore
 import SQLKit
 
 /// Rows appended and counters added to by a write transaction, written now or, while a `WriteBatch`
@@ -69,7 +70,8 @@ public final class WriteBatch: Sendable {
         guard !rows.isEmpty else { return }
         func merged(into counters: inout Counters) {
             for row in rows {
-                let id = row.key.map { "\($0)" }.joined(separator: "\u{1F}")
+                // Ids through `Hex` (a UUID's own description goes through `snprintf`: a share of every intake).
+                let id = row.key.map { ($0 as? UUID).map(Hex.uuidString) ?? "\($0)" }.joined(separator: "\u{1F}")
                 if var known = counters.rows[id] {
                     for (column, n) in row.sums { known.sums[column, default: 0] += n }
                     counters.rows[id] = known

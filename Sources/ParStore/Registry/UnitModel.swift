@@ -70,7 +70,7 @@ public final class UnitModel: Model, @unchecked Sendable {
         Array(path.utf8).split(separator: UInt8(ascii: "/")).compactMap(Hex.uuid)
     }
 
-    static func pathSegment(_ id: UUID) -> String { id.uuidString.lowercased() + "/" }
+    static func pathSegment(_ id: UUID) -> String { Hex.lowercaseUUIDString(id) + "/" }
 }
 
 /// Row of `reorganisations`.

@@ -124,7 +124,7 @@ func registerAPI(_ app: Application, stores: Stores) throws {
                           BearerPrincipalMiddleware(stores: stores), RequireBearerMiddleware(publicOperations: publicOperations),
                           IdempotencyMiddleware(stores: stores))
     let transport = MountingTransport(base: VaporTransport(routesBuilder: api), servedElsewhere: ["GET " + PublicLookup.path])
-    try ParAPI(stores: stores).registerHandlers(on: transport, serverURL: URL(string: "/")!,
+    try ParAPI(stores: stores).registerHandlers(on: transport, serverURL: URL(string: "/")!, configuration: .api,
                                   middlewares: [ParameterBoundsMiddleware(bounds: ParameterBounds.parse(document.text))])
     PublicLookup.register(app, stores: stores)
 }

@@ -122,14 +122,14 @@ enum PublicLookup {
         return String(validating: text, as: UTF8.self)
     }
 
-    /// The OpenAPI runtime's JSON coding: sorted keys, pretty-printed, and dates written by the same
-    /// transcoder as the generated handlers' (`Configuration`'s default, `.iso8601`). JSONEncoder's own
-    /// `.iso8601` floors the fraction of a second where the runtime's formatter rounds it, so an instant
-    /// within half a millisecond of the next second read one second apart (found by CI at 16:31:53.9995).
+    /// The generated handlers' JSON coding (`Configuration.api`): sorted keys, and dates written by the same
+    /// transcoder. JSONEncoder's own `.iso8601` floors the fraction of a second where the runtime's formatter
+    /// rounds it to the millisecond first, so an instant within half a millisecond of the next second read one
+    /// second apart (found by CI at 16:31:53.9995).
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let transcoder: ISO8601DateTranscoder = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        let transcoder = APIDateTranscoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(try transcoder.encode(date))

@@ -17,6 +17,9 @@ struct HexTests {
         for uuid in (0..<200).map({ _ in UUID() }) + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
                                                         UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))] {
             #expect(Hex.uuidString(uuid) == uuid.uuidString)
+            #expect(Hex.lowercaseUUIDString(uuid) == uuid.uuidString.lowercased())
+            #expect(EntityID<Dossier>(uuid).description == uuid.uuidString.lowercased())
+            #expect(EntityID<Dossier>(string: uuid.uuidString) == EntityID(uuid))
             #expect(Hex.uuid(Array(uuid.uuidString.utf8)[...]) == uuid)
             #expect(Hex.uuid(Array(uuid.uuidString.lowercased().utf8)[...]) == uuid)
         }
