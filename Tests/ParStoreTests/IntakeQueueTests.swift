@@ -113,4 +113,27 @@ struct IntakeQueueTests {
             for table in ["open_rollups", "open_totals"] { #expect(try await Self.count(table, sum: true, on: db) == 11, "\(table)") }
         }
     }
+
+    @Test("closing the queue commits the intakes it holds before it returns, and refuses those offered after it",
+          arguments: [false, true])
+    func close(writer: Bool) async throws {
+        try await Self.withQueue(writer: writer) { db, queue in
+            let w = try await Repo.world(db)
+            let offered = Task { await Self.receiveTogether(Array(repeating: Repo.intake(w), count: 16), queue: queue, on: db) }
+            // Close once a batch has started: some intakes are in it or waiting behind it.
+            let start = ContinuousClock.now
+            while queue.transactions == 0, ContinuousClock.now - start < .seconds(30) { try await Task.sleep(for: .milliseconds(1)) }
+            await queue.close()
+            let rowsAtClose = try await Self.count("dossiers", on: db)
+            let results = await offered.value
+            let received = results.filter { (try? $0.get()) != nil }.count
+            #expect(received > 0)
+            #expect(rowsAtClose == received, "every intake taken was committed before close() returned")
+            for case .failure(let error) in results { #expect(error is IntakeQueue.Closed, "\(error)") }
+            var refused = false
+            do { _ = try await DossierRepository(db: db, intakes: queue).receive(Repo.intake(w), actor: .system("quầy"), now: Repo.monday) }
+            catch { refused = error is IntakeQueue.Closed }
+            #expect(refused, "an intake offered after close() gets IntakeQueue.Closed")
+        }
+    }
 }

@@ -284,6 +284,7 @@ struct XLSXTests {
         guard FileManager.default.isExecutableFile(atPath: python.path) else { return }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("parhub-\(UUID()).xlsx")
         try data.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()
         process.executableURL = python
         process.arguments = ["-c", """

@@ -140,6 +140,21 @@ struct DossierWebTests {
         }
     }
 
+    @Test("an intake that reaches a stopping app (its queue closed) gets 503, a problem in both languages, and leaves no dossier")
+    func intakeWhileStopping() async throws {
+        try await withTestApp { app, fixture in
+            await app.stores.intakes.close()
+            try await app.testing().test(.POST, "/api/v1/dossiers", headers: .bearer(fixture.token(.counterOfficer)),
+                                         body: Self.intakeBody(fixture, unit: fixture.justice)) { res in
+                #expect(res.status == .serviceUnavailable, "\(res.body.string)")
+                #expect(res.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+                #expect(res.body.string.contains("Máy chủ đang dừng") && res.body.string.contains("The server is stopping"))
+            }
+            let count = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM dossiers").first()?.decode(column: "n", as: Int.self)
+            #expect(count == 2)  // the fixture's two
+        }
+    }
+
     @Test("bad intakes get 4xx problems and leave no dossier", arguments: [
         #"{"procedureId":"00000000-0000-0000-0000-000000000000","receivingUnitId":"UNIT","channel":"counter","applicant":{"name":"A"},"components":["Tờ khai"]}"#,
         #"{"procedureId":"PROC","receivingUnitId":"UNIT","channel":"counter","applicant":{"name":"A"},"components":[]}"#,

@@ -14,6 +14,6 @@ public enum UTCTimestamp {
         let days = (seconds / 86_400).rounded(.down)
         let time = Int(seconds - days * 86_400)
         guard let date = LocalDate(julianDay: Int(days) + 2_440_588), date.year >= 1583 else { return nil }
-        return date.iso + "T" + (time / 3600).zeroPadded(2) + ":" + (time / 60 % 60).zeroPadded(2) + ":" + (time % 60).zeroPadded(2) + "Z"
+        return date.iso8601(at: time, offset: "Z")
     }
 }

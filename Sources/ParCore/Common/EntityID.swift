@@ -23,10 +23,10 @@ public struct EntityID<Entity>: Hashable, Sendable, Codable, CustomStringConvert
     /// The canonical text form, either case, as `UUID`'s own `Decodable` reads it.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        guard let uuid = Hex.uuid(Array(try container.decode(String.self).utf8)[...]) else {
+        guard let id = Self(string: try container.decode(String.self)) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "Attempted to decode UUID from invalid UUID string.")
         }
-        rawValue = uuid
+        self = id
     }
 
     public func encode(to encoder: any Encoder) throws {

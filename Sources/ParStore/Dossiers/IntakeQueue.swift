@@ -27,6 +27,9 @@ struct IntakePlan: Sendable {
 ///   gets its own error and the others are received as if alone.
 /// - One batch at a time per queue; an app holds one queue (`configure`). Without a queue an intake is a
 ///   batch of one.
+/// - `close()` when the app stops: intakes already taken are committed first. A batch cut off by closing
+///   the SQLite writer under it could not roll back, and its connection would keep SQLite's write lock:
+///   every later writer of the process would wait for it for ever.
 public final class IntakeQueue: Sendable {
     /// Intakes per transaction at most (their rows stay within `WriteBatch.maxBinds` a statement).
     static let maxBatch = 64
@@ -40,7 +43,20 @@ public final class IntakeQueue: Sendable {
         var waiting: [Waiting] = []
         var draining = false
         var transactions = 0
+        var closed = false
+        /// `close()` calls waiting for the batches to end.
+        var closing: [CheckedContinuation<Void, Never>] = []
+
+        /// The batches have ended: who waits for that.
+        mutating func stopDraining() -> [CheckedContinuation<Void, Never>] {
+            draining = false
+            defer { closing = [] }
+            return closing
+        }
     }
+
+    /// An intake offered after `close()`: the app is stopping (503 to the client).
+    public struct Closed: Error, Sendable {}
 
     private let state = NIOLockedValueBox(State())
     private let writer: IntakeWriter?
@@ -57,12 +73,26 @@ public final class IntakeQueue: Sendable {
     /// Receives `plan` with the intakes around it, on `db`; returns after the commit.
     func receive(_ plan: IntakePlan, on db: any Database) async throws -> ReceivedDossier {
         try await withCheckedThrowingContinuation { answer in
-            let lead = state.withLockedValue { state in
+            let lead: Bool? = state.withLockedValue { state in
+                guard !state.closed else { return nil }
                 state.waiting.append(Waiting(plan: plan, answer: answer))
                 defer { state.draining = true }
                 return !state.draining
             }
+            guard let lead else { return answer.resume(throwing: Closed()) }
             if lead { Task { await self.drain(on: self.writer?.database ?? db) } }
+        }
+    }
+
+    /// Takes no more intakes and returns once every intake already taken is committed or has failed.
+    public func close() async {
+        await withCheckedContinuation { done in
+            let idle = state.withLockedValue { state in
+                state.closed = true
+                if state.draining { state.closing.append(done) }
+                return !state.draining
+            }
+            if idle { done.resume() }
         }
     }
 
@@ -73,23 +103,28 @@ public final class IntakeQueue: Sendable {
         do {
             try await db.withConnection { connection in await self.drainBatches(on: connection) }
         } catch {
-            let waiting = state.withLockedValue { state in
-                defer { (state.waiting, state.draining) = ([], false) }
-                return state.waiting
+            let (waiting, closing) = state.withLockedValue { state in
+                defer { state.waiting = [] }
+                return (state.waiting, state.stopDraining())
             }
             for intake in waiting { intake.answer.resume(throwing: error) }
+            for done in closing { done.resume() }
         }
     }
 
     private func drainBatches(on db: any Database) async {
         while true {
-            let batch = state.withLockedValue { state in
+            let (batch, closing) = state.withLockedValue { state in
                 let batch = Array(state.waiting.prefix(Self.maxBatch))
                 state.waiting.removeFirst(batch.count)
-                if batch.isEmpty { state.draining = false } else { state.transactions += 1 }
-                return batch
+                if batch.isEmpty { return (batch, state.stopDraining()) }
+                state.transactions += 1
+                return (batch, [])
             }
-            guard !batch.isEmpty else { return }
+            guard !batch.isEmpty else {
+                for done in closing { done.resume() }
+                return
+            }
             do {
                 let started = ContinuousClock.now
                 let received = try await DossierRepository.commit(batch.map(\.plan), on: db)

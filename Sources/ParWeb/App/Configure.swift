@@ -83,9 +83,9 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     if config.runScheduler { app.lifecycle.use(Scheduler.loop(owner: instance)) }
     app.storage[InstanceKey.self] = instance
     let writer = try IntakeWriter(config.database, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
-    if let writer { app.lifecycle.use(IntakeWriterShutdown(writer: writer)) }
-    let stores = Stores(databases: app.databases, logger: app.logger, eventLoopGroup: app.eventLoopGroup,
-                        intakes: IntakeQueue(writer: writer))
+    let intakes = IntakeQueue(writer: writer)
+    app.lifecycle.use(IntakeShutdown(queue: intakes, writer: writer))
+    let stores = Stores(databases: app.databases, logger: app.logger, eventLoopGroup: app.eventLoopGroup, intakes: intakes)
     app.storage[StoresKey.self] = stores
     app.lifecycle.use(CalendarCoverageCheck(clock: config.clock))
 
@@ -99,12 +99,15 @@ struct ConfigKey: StorageKey { typealias Value = AppConfig }
 struct InstanceKey: StorageKey { typealias Value = String }
 struct StoresKey: StorageKey { typealias Value = Stores }
 
-/// Closes the intake writer's connections and thread when the app stops.
-struct IntakeWriterShutdown: LifecycleHandler {
-    let writer: IntakeWriter
+/// When the app stops: the intakes already queued are committed, then the SQLite writer's connection and
+/// thread are closed (in that order: a batch whose connection closed under it would keep the write lock).
+struct IntakeShutdown: LifecycleHandler {
+    let queue: IntakeQueue
+    let writer: IntakeWriter?
 
     func shutdownAsync(_ application: Application) async {
-        await writer.shutdown()
+        await queue.close()
+        await writer?.shutdown()
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import ParCore
+import ParStore
 import Vapor
 
 /// Turns every error into an RFC 9457 problem: `application/problem+json` for
@@ -46,6 +47,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             var problem = Problem(status: abort.status, detail: nil, detailEn: abort.reason)
             if abort.status == .unauthorized { problem.headers["WWW-Authenticate"] = "Bearer" }
             return problem
+        case is IntakeQueue.Closed:
+            return Problem(status: .serviceUnavailable, detail: "Máy chủ đang dừng; vui lòng gửi lại sau ít phút.",
+                           detailEn: "The server is stopping; send the dossier again in a few minutes.")
         case is DecodingError:
             return Problem(status: .badRequest, detail: "Dữ liệu gửi lên không đọc được.", detailEn: "The request body could not be read.")
         default:
