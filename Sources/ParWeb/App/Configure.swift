@@ -4,7 +4,6 @@ import Foundation
 import HTTPTypes
 import Leaf
 import OpenAPIRuntime
-import OpenAPIVapor
 import ParCore
 import ParStore
 import Prometheus
@@ -126,21 +125,8 @@ func registerAPI(_ app: Application, stores: Stores) throws {
     let api = app.grouped(RequestContextMiddleware(), ETagMiddleware(), BodyLimitMiddleware(), LookupRateLimitMiddleware(stores: stores),
                           BearerPrincipalMiddleware(stores: stores), RequireBearerMiddleware(publicOperations: publicOperations),
                           IdempotencyMiddleware(stores: stores))
-    let transport = MountingTransport(base: VaporTransport(routesBuilder: api), servedElsewhere: ["GET " + PublicLookup.path])
+    let transport = APITransport(routes: api, servedElsewhere: ["GET " + PublicLookup.path])
     try ParAPI(stores: stores).registerHandlers(on: transport, serverURL: URL(string: "/")!, configuration: .api,
                                   middlewares: [ParameterBoundsMiddleware(bounds: ParameterBounds.parse(document.text))])
     PublicLookup.register(app, stores: stores)
-}
-
-/// Mounts the generated handlers, except the operations a plain route serves (`servedElsewhere`,
-/// "METHOD /path" as in `openapi.yaml`).
-struct MountingTransport: ServerTransport {
-    let base: VaporTransport
-    let servedElsewhere: Set<String>
-
-    func register(_ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
-                  method: HTTPRequest.Method, path: String) throws {
-        guard !servedElsewhere.contains("\(method.rawValue) \(path)") else { return }
-        try base.register(handler, method: method, path: path)
-    }
 }
