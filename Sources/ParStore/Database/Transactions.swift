@@ -55,7 +55,14 @@ extension Database {
                 try await sql.raw("COMMIT").run()
                 return result
             } catch {
-                try? await sql.raw("ROLLBACK").run()
+                do {
+                    try await sql.raw("ROLLBACK").run()
+                } catch let failed {
+                    // Unless SQLite had already ended the transaction itself (after a full disk or an I/O
+                    // error), this connection may still hold the write lock: say so, once, in the log.
+                    connection.logger.warning("ROLLBACK failed after a failed write transaction",
+                                              metadata: ["error": "\(failed)", "cause": "\(String(reflecting: error))"])
+                }
                 throw error
             }
         })
