@@ -48,3 +48,47 @@ struct WriteTransactionTests {
         }
     }
 }
+
+/// A ROLLBACK that fails is reported: its connection may still hold SQLite's write lock.
+@Suite("Write transactions: a failed rollback")
+struct FailedRollbackTests {
+    /// Keeps the messages logged at warning or above.
+    struct Captured: LogHandler {
+        let lines: NIOLockedValueBox<[String]>
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .warning
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            lines.withLockedValue { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:])") }
+        }
+    }
+
+    struct Refused: Error {}
+
+    @Test("on SQLite, a write transaction whose ROLLBACK fails (the body ended it itself) logs a warning naming both errors, and throws the body's")
+    func logged() async throws {
+        let lines = NIOLockedValueBox<[String]>([])
+        let logger = Logger(label: "parhub.test") { _ in Captured(lines: lines) }
+        try await TestSlots.run {
+            try await TestDatabase.make().withDatabase(logger: logger) { db in
+                guard SQLDialectKind(db) == .sqlite else { return }
+                do {
+                    try await db.writeTransaction { tx in
+                        try await tx.sql.raw("COMMIT").run()
+                        throw Refused()
+                    }
+                    Issue.record("the body's error was not thrown")
+                } catch is Refused {}
+                let logged = lines.withLockedValue { $0 }
+                #expect(logged.count == 1 && logged.allSatisfy { $0.hasPrefix("warning ROLLBACK failed") && $0.contains("Refused") }, "\(logged)")
+                // The database is usable afterwards.
+                try await db.writeTransaction { tx in try await tx.sql.raw("SELECT 1").run() }
+            }
+        }
+    }
+}
