@@ -39,8 +39,13 @@ public struct CalendarRepository: Sendable {
     /// the stored years are the same rows at the same versions: a check reads only their ids and
     /// versions (a year changed by another instance is seen on the next call).
     public func calendar() async throws -> WorkingCalendar {
+        try await calendar(current: try await db.sql.raw("SELECT id, version FROM calendar_years").all())
+    }
+
+    /// The calendar, given the stored years' ids and versions just read (`id`, `version` columns): an
+    /// intake reads them in the statement that reads its procedure's version.
+    func calendar(current: [any SQLRow]) async throws -> WorkingCalendar {
         let sql = try db.sql
-        let current = try await sql.raw("SELECT id, version FROM calendar_years").all()
         let signature = try Self.signature(current)
         if let cached = Self.cache.withLock({ $0?.signature == signature ? $0?.calendar : nil }) { return cached }
         // Built from one read of whole rows, so the calendar kept is the one its signature names.

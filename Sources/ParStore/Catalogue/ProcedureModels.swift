@@ -48,9 +48,13 @@ final class ProcedureModel: Model, @unchecked Sendable {
     /// JSON again only after a change (ids are random UUIDs, so apps on different databases in one process
     /// do not meet in the cache).
     static func domain(_ id: UUID, on db: any Database) async throws -> Procedure? {
+        guard let current = try await db.sql.raw("SELECT version FROM procedures WHERE id = \(bind: id)").first() else { return nil }
+        return try await domain(id, version: try current.decode(column: "version", as: Int.self), on: db)
+    }
+
+    /// The procedure, given its current version just read.
+    static func domain(_ id: UUID, version: Int, on db: any Database) async throws -> Procedure? {
         let sql = try db.sql
-        guard let current = try await sql.raw("SELECT version FROM procedures WHERE id = \(bind: id)").first() else { return nil }
-        let version = try current.decode(column: "version", as: Int.self)
         if let kept = decoded.withLockedValue({ $0[id] }), kept.version == version { return kept }
         guard let row = try await sql.raw("SELECT data, version FROM procedures WHERE id = \(bind: id)").first() else { return nil }
         let procedure = try decode(data: try row.decode(column: "data", as: String.self), version: try row.decode(column: "version", as: Int.self))

@@ -14,10 +14,21 @@ extension DossierRepository {
     public func receive(_ raw: DossierIntake, files: [FileDraft] = [], receivingUnit: UnitRecord? = nil,
                         actor: AuditActor, now: Date) async throws -> ReceivedDossier {
         let intake = try raw.validated()
-        let calendar = try await CalendarRepository(db: db).calendar()
         // Read before the write transaction, so that it (SQLite's one writer, PostgreSQL's ward rows)
-        // holds its locks only for the writes.
-        guard let procedure = try await ProcedureModel.domain(intake.procedureID.rawValue, on: db) else { throw DomainError.unknownProcedure }
+        // holds its locks only for the writes. One statement reads the versions of the calendar's years
+        // and of the procedure; each is decoded again only after it changed.
+        let versions = try await db.sql.raw("""
+            SELECT id, version, 1 AS calendar FROM calendar_years
+            UNION ALL SELECT id, version, 0 AS calendar FROM procedures WHERE id = \(bind: intake.procedureID.rawValue)
+            """).all()
+        var years: [any SQLRow] = [], procedureVersion: Int?
+        for row in versions {
+            if try row.decode(column: "calendar", as: Int.self) == 1 { years.append(row) } else { procedureVersion = try row.decode(column: "version", as: Int.self) }
+        }
+        let calendar = try await CalendarRepository(db: db).calendar(current: years)
+        guard let procedureVersion, let procedure = try await ProcedureModel.domain(intake.procedureID.rawValue, version: procedureVersion, on: db) else {
+            throw DomainError.unknownProcedure
+        }
         let unitCode: String, lineage: [UUID]
         if let receivingUnit, receivingUnit.unit.id == intake.receivingUnitID {
             (unitCode, lineage) = (receivingUnit.unit.code, receivingUnit.ancestry.reversed().map(\.rawValue))
