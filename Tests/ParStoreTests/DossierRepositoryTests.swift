@@ -3,6 +3,7 @@ import Foundation
 import ParCore
 import ParStore
 import ParTestSupport
+import Synchronization
 import Testing
 
 @Suite("Dossier store")
@@ -62,15 +63,24 @@ struct DossierRepositoryTests {
             }
             let second = try await repo.receive(Self.intake(w), actor: .system("motcua"), now: Self.monday).dossier
             #expect(second.code == "000.04.01.H26-250303-0002")
-            // Given the receiving unit as the caller read it, the repository numbers and counts the dossier
-            // as if it had read the unit itself; a record of another unit is not used.
-            let record = try #require(try await UnitRepository(db: db).find(Self.intake(w).receivingUnitID))
-            let third = try await repo.receive(Self.intake(w), receivingUnit: record, actor: .system("motcua"), now: Self.monday).dossier
+            // The caller's check sees the receiving unit as the registry reads it; a refusal writes nothing.
+            let stored = try #require(try await UnitRepository(db: db).find(Self.intake(w).receivingUnitID))
+            struct Refused: Error {}
+            let seen = Mutex<[UnitRecord?]>([])
+            await #expect(throws: Refused.self) {
+                _ = try await repo.receive(Self.intake(w), authorize: { unit in seen.withLock { $0.append(unit) }; throw Refused() },
+                                           actor: .system("motcua"), now: Self.monday)
+            }
+            let third = try await repo.receive(Self.intake(w), authorize: { unit in seen.withLock { $0.append(unit) } },
+                                               actor: .system("motcua"), now: Self.monday).dossier
             #expect(third.code == "000.04.01.H26-250303-0003")
-            let stranger = UnitRecord(unit: OrgUnit(id: .random(), key: "x", code: "XX", kind: .department, name: "x", parentID: nil,
-                                                    validFrom: nil, validTo: nil), ancestry: [])
-            let fourth = try await repo.receive(Self.intake(w), receivingUnit: stranger, actor: .system("motcua"), now: Self.monday).dossier
-            #expect(fourth.code == "000.04.01.H26-250303-0004")
+            #expect(seen.withLock { $0 } == [stored, stored])
+            // A unit that does not exist reaches the check as nil; without a check, the intake is refused.
+            var unknown = Self.intake(w)
+            unknown.receivingUnitID = .random()
+            _ = try? await repo.receive(unknown, authorize: { unit in seen.withLock { $0.append(unit) } }, actor: .system("motcua"), now: Self.monday)
+            #expect(seen.withLock { $0 } == [stored, stored, nil])
+            await #expect(throws: DomainError.self) { _ = try await repo.receive(unknown, actor: .system("motcua"), now: Self.monday) }
         }
     }
 

@@ -177,6 +177,24 @@ struct DossierWebTests {
         }
     }
 
+    @Test("an intake for a unit that does not exist gets 404, for one outside the officer's grants 403; neither is written", arguments: [
+        ("00000000-0000-0000-0000-000000000000", 404), ("not-a-uuid", 404), ("HEALTH", 403), ("PROVINCE", 403),
+    ])
+    func intakeUnitChecks(unit: String, status: UInt) async throws {
+        try await withTestApp { app, fixture in
+            let id = unit.replacingOccurrences(of: "HEALTH", with: fixture.health.id.description)
+                .replacingOccurrences(of: "PROVINCE", with: fixture.province.id.description)
+            let body = #"{"procedureId":"\#(fixture.procedure.id)","receivingUnitId":"\#(id)","channel":"counter","applicant":{"name":"A"},"components":["Tờ khai"]}"#
+            try await app.testing().test(.POST, "/api/v1/dossiers", headers: .bearer(fixture.token(.counterOfficer)),
+                                         body: ByteBuffer(string: body)) { res in
+                #expect(res.status.code == status, "\(res.body.string)")
+                #expect(res.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+            }
+            let count = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM dossiers").first()?.decode(column: "n", as: Int.self)
+            #expect(count == 2)  // the fixture's two
+        }
+    }
+
     @Test("files over the API: the type is read from the bytes, the queue lists open dossiers, and the counters add up")
     func filesQueueCounters() async throws {
         try await withTestApp { app, fixture in

@@ -10,38 +10,39 @@ extension DossierRepository {
     /// receipt (only its hash is stored). With an `IntakeQueue`, in one transaction with the intakes
     /// arriving meanwhile; it returns after that transaction committed.
     ///
-    /// `receivingUnit`, when the caller has just read it (to authorise the intake), saves reading it again.
-    public func receive(_ raw: DossierIntake, files: [FileDraft] = [], receivingUnit: UnitRecord? = nil,
+    /// `authorize`, the caller's check of the receiving unit (`nil` when it does not exist), runs on the unit as
+    /// read here, with the calendar's and the procedure's versions, before the intake is validated or written.
+    public func receive(_ raw: DossierIntake, files: [FileDraft] = [], authorize: (@Sendable (UnitRecord?) throws -> Void)? = nil,
                         actor: AuditActor, now: Date) async throws -> ReceivedDossier {
-        let intake = try raw.validated()
-        // Read before the write transaction, so that it (SQLite's one writer, PostgreSQL's ward rows)
-        // holds its locks only for the writes. One statement reads the versions of the calendar's years
-        // and of the procedure; each is decoded again only after it changed.
-        let versions = try await db.sql.raw("""
-            SELECT id, version, 1 AS calendar FROM calendar_years
-            UNION ALL SELECT id, version, 0 AS calendar FROM procedures WHERE id = \(bind: intake.procedureID.rawValue)
+        // Read before the write transaction, so that it (SQLite's one writer, PostgreSQL's ward rows) holds its
+        // locks only for the writes. One statement reads the receiving unit, the versions of the calendar's years
+        // and the procedure's version; the calendar and the procedure are decoded again only after they changed.
+        // The unit's branch comes first: PostgreSQL types the other branches' NULLs by it.
+        let nulls = Array(repeating: "NULL", count: UnitRepository.recordColumns.split(separator: ",").count - 1).joined(separator: ", ")
+        let rows = try await db.sql.raw("""
+            SELECT 2 AS part, id, \(unsafeRaw: UnitRepository.recordColumns) FROM units WHERE id = \(bind: raw.receivingUnitID.rawValue)
+            UNION ALL SELECT 1, id, \(unsafeRaw: nulls), version FROM calendar_years
+            UNION ALL SELECT 0, id, \(unsafeRaw: nulls), version FROM procedures WHERE id = \(bind: raw.procedureID.rawValue)
             """).all()
-        var years: [any SQLRow] = [], procedureVersion: Int?
-        for row in versions {
-            if try row.decode(column: "calendar", as: Int.self) == 1 { years.append(row) } else { procedureVersion = try row.decode(column: "version", as: Int.self) }
+        var years: [any SQLRow] = [], procedureVersion: Int?, unit: UnitRecord?
+        for row in rows {
+            switch try row.decode(column: "part", as: Int.self) {
+            case 2: unit = try UnitRepository.record(row, id: raw.receivingUnitID.rawValue)
+            case 1: years.append(row)
+            default: procedureVersion = try row.decode(column: "version", as: Int.self)
+            }
         }
+        try authorize?(unit)
+        guard let unit else { throw DomainError.unknownReceivingUnit }
+        let intake = try raw.validated()
         let calendar = try await CalendarRepository(db: db).calendar(current: years)
         guard let procedureVersion, let procedure = try await ProcedureModel.domain(intake.procedureID.rawValue, version: procedureVersion, on: db) else {
             throw DomainError.unknownProcedure
         }
-        let unitCode: String, lineage: [UUID]
-        if let receivingUnit, receivingUnit.unit.id == intake.receivingUnitID {
-            (unitCode, lineage) = (receivingUnit.unit.code, receivingUnit.ancestry.reversed().map(\.rawValue))
-        } else {
-            guard let row = try await db.sql.raw("SELECT code, path FROM units WHERE id = \(bind: intake.receivingUnitID.rawValue)").first() else {
-                throw DomainError.unknownReceivingUnit
-            }
-            unitCode = try row.decode(column: "code", as: String.self)
-            lineage = UnitModel.lineage(ofPath: try row.decode(column: "path", as: String.self))
-        }
         try intake.check(against: procedure)
         for draft in files { try DossierIntake.checkScan(kind: draft.kind, component: draft.component, of: procedure) }
-        let plan = IntakePlan(intake: intake, procedure: procedure, calendar: calendar, unitCode: unitCode, lineage: lineage, files: files,
+        let plan = IntakePlan(intake: intake, procedure: procedure, calendar: calendar, unitCode: unit.unit.code,
+                              lineage: unit.ancestry.reversed().map(\.rawValue), files: files,
                               actor: actor, now: now, id: .random(), secret: Self.newSecret())
         if let intakes { return try await intakes.receive(plan, on: db) }
         return try await Self.commit([plan], on: db)[0]

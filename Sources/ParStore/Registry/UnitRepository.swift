@@ -28,9 +28,17 @@ public struct UnitRepository: Sendable {
     /// Read by SQL, without the model: every authorised request reads its unit.
     public func find(_ id: OrgUnit.ID) async throws -> UnitRecord? {
         guard let row = try await db.sql.raw("""
-            SELECT key, code, kind, name, parent_id, path, valid_from, valid_to, version FROM units WHERE id = \(bind: id.rawValue)
+            SELECT \(unsafeRaw: Self.recordColumns) FROM units WHERE id = \(bind: id.rawValue)
             """).first() else { return nil }
-        let unit = try UnitModel.domain(id: id.rawValue, key: try row.decode(column: "key", as: String.self),
+        return try Self.record(row, id: id.rawValue)
+    }
+
+    /// The columns of `units` that `record(_:id:)` decodes, for a statement that reads a unit with other rows.
+    static let recordColumns = "key, code, kind, name, parent_id, path, valid_from, valid_to, version"
+
+    /// The unit and its ancestry from a row holding `recordColumns`.
+    static func record(_ row: any SQLRow, id: UUID) throws -> UnitRecord {
+        let unit = try UnitModel.domain(id: id, key: try row.decode(column: "key", as: String.self),
                                         code: try row.decode(column: "code", as: String.self), kind: try row.decode(column: "kind", as: String.self),
                                         name: try row.decode(column: "name", as: String.self),
                                         parentID: try row.decode(column: "parent_id", as: UUID?.self),

@@ -22,13 +22,23 @@ struct Access {
 
     /// The unit, if it exists and the principal holds `permission` on it (404 / 403 otherwise).
     func authorizedUnit(_ rawID: String?, _ permission: Permission) async throws -> UnitRecord {
-        let principal = try request.requirePrincipal()
-        guard let rawID, let id = OrgUnit.ID(string: rawID), let record = try await units.find(id) else {
-            throw Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.")
-        }
-        try principal.require(permission, on: record)
+        let check = try unitCheck(permission)
+        guard let rawID, let id = OrgUnit.ID(string: rawID), let record = try await units.find(id) else { throw Self.unitNotFound }
+        try check(record)
         return record
     }
+
+    /// The check `authorizedUnit` makes, for a store that reads the unit in a statement of its own (intake):
+    /// 404 for a unit that does not exist (`nil`), 403 for one outside the principal's grants.
+    func unitCheck(_ permission: Permission) throws -> @Sendable (UnitRecord?) throws -> Void {
+        let principal = try request.requirePrincipal()
+        return { record in
+            guard let record else { throw Self.unitNotFound }
+            try principal.require(permission, on: record)
+        }
+    }
+
+    static let unitNotFound = Problem.notFound("Không tìm thấy đơn vị.", english: "Unit not found.")
 
     /// The highest unit the principal holds `permission` on (a leader's landing page).
     func topUnit(for permission: Permission) async throws -> UnitRecord {

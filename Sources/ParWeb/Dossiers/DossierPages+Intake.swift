@@ -159,7 +159,7 @@ extension DossierPages {
                                                         notifyBy: try stores.dossierService.notifyBy(form.notifyBy, request: request)),
                                        components: form.component ?? [],
                                        reuse: (form.reuse ?? []).compactMap(DossierFile.ID.init(string:)))
-            let received = try await stores.dossiers.receive(intake, files: drafts, receivingUnit: unit, actor: request.auditActor,
+            let received = try await stores.dossiers.receive(intake, files: drafts, actor: request.auditActor,
                                                                                now: request.now)
             request.session.data[Self.receiptKey(received.dossier.id)] = received.secret
             return request.redirect(to: Paths.dossierReceipt.link(received.dossier.id))

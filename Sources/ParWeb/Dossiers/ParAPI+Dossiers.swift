@@ -10,7 +10,9 @@ extension ParAPI {
     func receiveDossier(_ input: Operations.ReceiveDossier.Input) async throws -> Operations.ReceiveDossier.Output {
         let request = try self.request
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
-        let receivingUnit = try await stores.access(request).authorizedUnit(body.receivingUnitId, .receiveDossiers)
+        // The unit is read and checked with the intake's other reads, in one statement (`DossierRepository.receive`).
+        let authorize = try stores.access(request).unitCheck(.receiveDossiers)
+        guard OrgUnit.ID(string: body.receivingUnitId) != nil else { throw Access.unitNotFound }
         guard let procedure = Procedure.ID(string: body.procedureId), let unit = OrgUnit.ID(string: body.receivingUnitId),
               let channel = DossierChannel(rawValue: body.channel.rawValue) else {
             throw Problem(DomainError.invalid("Không có thủ tục này trong danh mục.", english: "No such procedure in the catalogue.", field: "procedureId"))
@@ -22,7 +24,7 @@ extension ParAPI {
                                                     notifyBy: try stores.dossierService.notifyBy(body.applicant.notifyBy?.rawValue, request: request)),
                                    components: body.components)
         // The answer is built from what was written: a dossier just received has one event and one step.
-        let received = try await stores.dossiers.receive(intake, receivingUnit: receivingUnit, actor: request.auditActor,
+        let received = try await stores.dossiers.receive(intake, authorize: authorize, actor: request.auditActor,
                                                                            now: request.now)
         let rendered = Self.dossier(received.dossier, timeline: received.timeline, steps: received.steps, now: request.now)
         return .created(.init(headers: .init(eTag: Self.etag(received.dossier.version)),
