@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import OpenAPIVapor
 import ParCore
 import ParStore
@@ -96,5 +97,18 @@ struct APITransportTests {
                 #expect(state == "received")
             }
         }
+    }
+
+    @Test("the handler sees the request's fields as swift-nio-extras gives them: the first Host taken as the authority, one Cookie field per cookie")
+    func requestFields() throws {
+        let app = Application(.testing)
+        defer { app.shutdown() }
+        let request = Request(application: app, method: .POST, url: URI(string: "/api/v1/dossiers?x=1"),
+                              headers: ["Host": "parhub.example", "Cookie": "a=1; b=2", "Authorization": "Bearer t", "Host": "second"],
+                              on: app.eventLoopGroup.next())
+        let converted = HTTPRequest(request, method: .post)
+        #expect(converted.path == "/api/v1/dossiers?x=1")
+        #expect(converted.headerFields.map { "\($0.name.canonicalName): \($0.value)" }
+                == ["cookie: a=1", "cookie: b=2", "authorization: Bearer t", "host: second"])
     }
 }

@@ -41,10 +41,22 @@ struct APITransport: ServerTransport {
 
 extension HTTPRequest {
     init(_ request: Request, method: HTTPRequest.Method) {
+        // As swift-nio-extras converts a server's request (`HTTPFields(_:splitCookie: true)`, which `VaporTransport`
+        // uses): the first `Host` is the authority, not a field; a `Cookie` is one field per cookie.
         var fields = HTTPFields()
         fields.reserveCapacity(request.headers.count)
-        for (name, value) in request.headers {
-            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        var hostSeen = false
+        for (rawName, value) in request.headers {
+            guard let name = HTTPField.Name(rawName) else { continue }
+            if !hostSeen, rawName.lowercased() == "host" {
+                hostSeen = true
+            } else if name == .cookie {
+                for cookie in value.split(separator: "; ", omittingEmptySubsequences: false) {
+                    fields.append(HTTPField(name: name, value: String(cookie)))
+                }
+            } else {
+                fields.append(HTTPField(name: name, value: value))
+            }
         }
         let query = request.url.query.map { "?" + $0 } ?? ""
         self.init(method: method, scheme: request.url.scheme, authority: request.url.host,
