@@ -49,8 +49,8 @@ extension LocalDate {
     /// ISO 8601 date and time to the second, then `offset` as written (`Z`, `+07:00`): `2026-12-07T04:05:06Z`.
     /// Digit by digit, as Foundation's formatters go through ICU (docs/performance.md).
     public func iso8601(at secondsSinceMidnight: Int, offset: String) -> String {
-        let total = secondsSinceMidnight
-        return iso + "T" + (total / 3600).zeroPadded(2) + ":" + (total / 60 % 60).zeroPadded(2) + ":" + (total % 60).zeroPadded(2) + offset
+        iso + "T" + (secondsSinceMidnight / 3600).zeroPadded(2) + ":" + (secondsSinceMidnight / 60 % 60).zeroPadded(2) + ":"
+            + (secondsSinceMidnight % 60).zeroPadded(2) + offset
     }
 
     /// As tables and notices show a day: `06/11/2026`.
@@ -60,7 +60,7 @@ extension LocalDate {
 extension LocalDateTime {
     /// As tables and notices show a time: `06/11/2026 17:00` (to the minute, never seconds).
     public var shown: String {
-        date.shown + " " + time.hour.zeroPadded(2) + ":" + time.minute.zeroPadded(2)
+        date.shown + " " + time.description
     }
 
     /// As forms print it (Circular 01/2018/TT-VPCP, form 01: "... giờ ... phút, ngày ... tháng ... năm ..."):

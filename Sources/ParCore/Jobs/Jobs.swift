@@ -2,23 +2,25 @@ import Foundation
 
 /// When a daily job runs: at `hour:minute`, Hà Nội time, once per day.
 public struct DailySchedule: Sendable, Equatable, CustomStringConvertible {
-    public let hour: Int
-    public let minute: Int
+    /// The time of day the job runs; never `24:00` (that is the next day's `00:00`).
+    public let time: TimeOfDay
 
+    /// A schedule at `hour:minute`, from `00:00` to `23:59` (a programming error otherwise: schedules are constants).
     public init(hour: Int, minute: Int) {
-        self.hour = hour
-        self.minute = minute
+        guard hour < 24, let time = TimeOfDay(hour: hour, minute: minute) else { preconditionFailure("no daily time \(hour):\(minute)") }
+        self.time = time
     }
 
     /// The day whose run is due at `now`: today once its time has come, else yesterday (whose run
     /// is due until today's time comes: a server down at 02:00 catches up when it starts).
     public func day(at now: Date) -> LocalDate {
         let local = LocalDateTime(now)
-        let reached = local.secondsSinceMidnight >= Double(hour * 3600 + minute * 60)
+        let reached = local.secondsSinceMidnight >= Double(time.secondsSinceMidnight)
         return reached ? local.date : local.date.adding(days: -1)
     }
 
-    public var description: String { hour.zeroPadded(2) + ":" + minute.zeroPadded(2) }
+    /// `HH:mm`.
+    public var description: String { time.description }
 }
 
 /// The reminders' rules (issue 21): who is reminded of what, and when.

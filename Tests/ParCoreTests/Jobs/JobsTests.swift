@@ -17,6 +17,15 @@ struct JobsTests {
         #expect(DailySchedule(hour: 2, minute: 0).day(at: Self.at(now)).iso == expected)
     }
 
+    @Test("a schedule reads as HH:mm, and its day turns at that minute", arguments: [(7, 5, "07:05"), (0, 0, "00:00"), (23, 59, "23:59")])
+    func scheduleText(hour: Int, minute: Int, text: String) {
+        let schedule = DailySchedule(hour: hour, minute: minute)
+        #expect(schedule.description == text)
+        let turn = Self.at("2026-12-05T\(text):00+07:00")
+        #expect(schedule.day(at: turn).iso == "2026-12-05")
+        #expect(schedule.day(at: turn.addingTimeInterval(-1)).iso == "2026-12-04")
+    }
+
     @Test("a supplement request gets its reminder after three working days, weekends and holidays not counted", arguments: [
         // Requested Wednesday 2 Dec 2026: Thu 3, Fri 4, (weekend), Mon 7 → due on Monday.
         ("2026-12-02T03:00:00Z", "2026-12-04T03:00:00Z", false),
