@@ -4,13 +4,8 @@ import Vapor
 /// protection for every form; sign-in required for everything but the public pages (the start page,
 /// the login page, the citizens' services, the catalogue, the calendar, the portal).
 func registerPages(_ app: Application, stores: Stores) throws {
-    // The transparency portal: no session, so its pages can be cached and set no cookie.
-    TransparencyPages(stores: stores).registerPublic(app.grouped(LanguageMiddleware(), RequestContextMiddleware()))
-    // The request context right after the sessions: Vapor's `SessionsMiddleware` answers with a future,
-    // and the async middlewares after it run in a new task, which a task-local bound before it does not reach.
-    let pages = app.grouped(app.sessions.middleware, RequestContextMiddleware(), ReadYourWritesMiddleware(), BodyLimitMiddleware(),
-                            LanguageMiddleware(), SessionPrincipalMiddleware(stores: stores), CSRFMiddleware(),
-                            LookupRateLimitMiddleware(stores: stores))
+    TransparencyPages(stores: stores).registerPublic(app.grouped(portalMiddlewares()))
+    let pages = app.grouped(pageMiddlewares(app, stores: stores))
     LoginPages(stores: stores).register(pages)
     HomePage(stores: stores).register(pages)
     CitizenPages(stores: stores).register(pages)
@@ -43,6 +38,17 @@ func registerPages(_ app: Application, stores: Stores) throws {
     PaymentPages(stores: stores).registerStaff(signedIn)
     OutboxPages(stores: stores).register(signedIn)
     JobPages(stores: stores).register(signedIn)
+}
+
+/// The transparency portal's middlewares: no session, so its pages can be cached and set no cookie.
+func portalMiddlewares() -> [any Middleware] { [LanguageMiddleware(), RequestContextMiddleware()] }
+
+/// Every other page's middlewares. The request context right after the sessions: Vapor's `SessionsMiddleware`
+/// answers with a future, and the async middlewares after it run in a new task, which a task-local bound before it
+/// does not reach (`PageContextTests` holds both lists to it).
+func pageMiddlewares(_ app: Application, stores: Stores) -> [any Middleware] {
+    [app.sessions.middleware, RequestContextMiddleware(), ReadYourWritesMiddleware(), BodyLimitMiddleware(),
+     LanguageMiddleware(), SessionPrincipalMiddleware(stores: stores), CSRFMiddleware(), LookupRateLimitMiddleware(stores: stores)]
 }
 
 /// A form's error summary entry (GOV.UK pattern: listed at the top, linked to the field).
