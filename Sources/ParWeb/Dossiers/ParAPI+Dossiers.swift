@@ -12,9 +12,8 @@ extension ParAPI {
         guard case .json(let body) = input.body else { throw Problem(status: .unsupportedMediaType) }
         // The unit is read and checked with the intake's other reads, in one statement (`DossierRepository.receive`).
         let authorize = try stores.access(request).unitCheck(.receiveDossiers)
-        guard OrgUnit.ID(string: body.receivingUnitId) != nil else { throw Access.unitNotFound }
-        guard let procedure = Procedure.ID(string: body.procedureId), let unit = OrgUnit.ID(string: body.receivingUnitId),
-              let channel = DossierChannel(rawValue: body.channel.rawValue) else {
+        guard let unit = OrgUnit.ID(string: body.receivingUnitId) else { throw Access.unitNotFound }
+        guard let procedure = Procedure.ID(string: body.procedureId), let channel = DossierChannel(rawValue: body.channel.rawValue) else {
             throw Problem(DomainError.invalid("Không có thủ tục này trong danh mục.", english: "No such procedure in the catalogue.", field: "procedureId"))
         }
         let intake = DossierIntake(procedureID: procedure, receivingUnitID: unit, channel: channel,
