@@ -14,9 +14,7 @@ struct PageContextTests {
     func bound(group: String) async throws {
         try await withTestApp { app, fixture in
             let middlewares = group == "pages" ? pageMiddlewares(app, stores: app.stores) : portalMiddlewares()
-            app.grouped(middlewares).get("context-probe", ":group") { request async in  // async, as every page handler is
-                RequestContext.request === request ? "bound" : "lost"
-            }
+            app.grouped(middlewares).get("context-probe", ":group", use: Self.probe)
             // Signed in, so that the sessions middleware reads the session from the database (a real wait) first.
             let cookie = try await signIn(app, username: fixture.users[.counterOfficer]!.username)
             try await app.testing().test(.GET, "/context-probe/\(group)", beforeRequest: { req in
@@ -26,6 +24,11 @@ struct PageContextTests {
                 #expect(res.body.string == "bound")
             })
         }
+    }
+
+    /// Whether the handler finds its own request in the context; async, as every page handler is.
+    @Sendable static func probe(_ request: Request) async -> String {
+        RequestContext.request === request ? "bound" : "lost"
     }
 
     /// Answers with a future that completes on a later turn of the event loop, as a session read does.
@@ -38,9 +41,7 @@ struct PageContextTests {
     @Test("the probe can fail: a future-answering middleware after the context's loses it")
     func lost() async throws {
         try await withTestApp { app, _ in
-            app.grouped([RequestContextMiddleware(), Hop()] as [any Middleware]).get("context-probe") { request async in
-                RequestContext.request === request ? "bound" : "lost"
-            }
+            app.grouped([RequestContextMiddleware(), Hop()] as [any Middleware]).get("context-probe", use: Self.probe)
             try await app.testing().test(.GET, "/context-probe") { res in
                 #expect(res.body.string == "lost")
             }
