@@ -105,3 +105,14 @@ def test_json_logs_are_one_object_per_line(parhub: Parhub) -> None:
         assert notice and notice[0]["level"] == "notice" and notice[0]["time"].endswith("Z")
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("args", [("serve", "--help"), ("serve", "-h"), ("--help",), ("audit", "--help"), ("serve", "--help", "--env", "production")])
+def test_help_prints_usage_and_touches_nothing(parhub: Parhub, args: tuple[str, ...]) -> None:
+    # An operator reading the usage gets only the usage: no database created or migrated, no demo
+    # loaded, no server banner with logins, no refusal of an unset production secret.
+    result = parhub.run(*args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Usage:" in result.stdout
+    assert "Demo logins" not in result.stdout and "ParHub:" not in result.stdout
+    assert not (parhub.workdir / "db.sqlite").exists()

@@ -32,6 +32,9 @@ ProcessMetrics.bootstrap()
 // configuration is read after it, so those files reach it.
 let app = try await Application.make(environment)
 let command = environment.arguments.dropFirst().first ?? "serve"
+// `--help` (`-h`) only prints a command's usage (ConsoleKit's flag): nothing is checked, opened, migrated or
+// loaded for it, so `parhub serve --help` neither creates a database nor prints the server's banner.
+let helpOnly = environment.arguments.dropFirst().contains { $0 == "--help" || $0 == "-h" }
 let config = {
     var config = AppConfig.fromEnvironment(production: environment == .production)
     // Only the server runs the daily jobs; a command runs the one it is asked for.
@@ -42,12 +45,12 @@ do {
     // Backup, restore and checksums open the database on their own: no application (and no
     // outbox dispatcher) holds it open while a restore replaces it.
     let standalone = ["backup", "restore", "checksums"]
-    guard config.invalidSettings.isEmpty else { throw ProductionRefused(refusals: config.invalidSettings) }
-    if command == "serve", config.isProduction {
+    guard helpOnly || config.invalidSettings.isEmpty else { throw ProductionRefused(refusals: config.invalidSettings) }
+    if command == "serve", !helpOnly, config.isProduction {
         let refusals = ProductionCheck.refusals(config, environment: ProcessInfo.processInfo.environment)
         guard refusals.isEmpty else { throw ProductionRefused(refusals: refusals) }
     }
-    if !standalone.contains(command) {
+    if !standalone.contains(command), !helpOnly {
         try await configure(app, config)
     }
     app.asyncCommands.use(SeedCommand(), as: "seed")
@@ -60,7 +63,7 @@ do {
     app.asyncCommands.use(ChecksumsCommand(database: config.database), as: "checksums")
     app.asyncCommands.use(UsersCommand(), as: "users")
     app.asyncCommands.use(JobsCommand(), as: "jobs")
-    if command == "serve" {
+    if command == "serve", !helpOnly {
         app.logger.notice("ParHub configuration: \(config.summary)")
         if case .sqlite = config.database {
             // The embedded default sets itself up; PostgreSQL deployments run `parhub migrate --yes` explicitly.
