@@ -139,3 +139,23 @@ def test_receipt_slip_and_register_print(browser: Browser, base_url: str, page: 
     counter.goto(receipt_url)
     expect(counter.locator("#dossier-code")).to_have_text(code)
     counter.emulate_media(media="screen")
+
+
+# Each date ("03/11/2026") and time ("17:00") alone in a cell of `main`, with the number of lines it takes.
+DATE_PIECES = """() => [...document.querySelectorAll('main td')]
+  .filter(td => td.childNodes.length === 1 && /^\\s*\\d{2}\\/\\d{2}\\/\\d{4}( \\d{2}:\\d{2})?\\s*$/.test(td.textContent))
+  .flatMap(td => [...td.firstChild.data.matchAll(/\\d{2}\\/\\d{2}\\/\\d{4}|\\d{2}:\\d{2}/g)].map(match => {
+      const range = document.createRange();
+      range.setStart(td.firstChild, match.index); range.setEnd(td.firstChild, match.index + match[0].length);
+      return [match[0], new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]; }))"""
+
+
+def test_dates_in_tables_never_break_inside(browser: Browser, base_url: str) -> None:
+    """A counter officer's queue and register may put a due time under its date, but never split a date or a
+    time ("03/11/20" above "26 17:00"): a table sizes its columns by whole words."""
+    counter = open_as(browser, base_url, "motcua.badinh")
+    for path in ["/dossiers", "/dossiers/register"]:
+        counter.goto(path)
+        pieces = counter.evaluate(DATE_PIECES)
+        assert pieces, f"{path}: no date in a table cell to check"
+        assert [text for text, lines in pieces if lines > 1] == [], path
