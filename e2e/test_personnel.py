@@ -47,3 +47,13 @@ def test_personnel_officer_adds_and_rates_a_person(browser: Browser, base_url: s
     response = processor.goto(person_url)
     assert response is not None and response.status == 404
     expect(processor.locator("main")).not_to_contain_text(NAME)
+
+
+def test_the_city_personnel_page_fits_a_phone(browser: Browser, base_url: str) -> None:
+    """The import form's hint lists its column names without spaces between them: at 360 px the list wraps
+    instead of making the whole page scroll sideways."""
+    admin = open_as(browser, base_url, "admin")
+    admin.set_viewport_size({"width": 360, "height": 780})
+    admin.goto("/personnel")
+    expect(admin.locator("form.form").last).to_contain_text("CSV")
+    assert admin.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "/personnel scrolls sideways at 360 px"
