@@ -3,7 +3,8 @@ import ParStore
 import Vapor
 
 /// `/`: for a visitor, the citizen's start page (search first, then the three tasks and the published
-/// results; staff sign in from there); for a signed-in officer, their units and what they may do there.
+/// results; staff sign in from there); for a signed-in officer, their units and what they may do there, each task a
+/// link to the page where it is done (`page(_:unit:)`).
 struct HomePage {
     let stores: Stores
 
@@ -15,7 +16,13 @@ struct HomePage {
         let role: String
         let unitName: String
         let unitLink: String
-        let permissions: [String]
+        let permissions: [Task]
+    }
+
+    /// What a grant lets its holder do, with the page where it is done (none for the API-only export).
+    struct Task: Encodable {
+        let label: String
+        let link: String?
     }
 
     /// A year without the Government's decision on days off, for those who enter it.
@@ -44,7 +51,8 @@ struct HomePage {
             let unit = try await stores.units.find(grant.unitID)?.unit
             rows.append(GrantRow(role: grant.role.name(en: en),
                                  unitName: unit?.name ?? "—", unitLink: Paths.unit.link(grant.unitID),
-                                 permissions: grant.role.permissions.map { Self.label($0, en: en) }.sorted()))
+                                 permissions: grant.role.permissions.map { Task(label: Self.label($0, en: en), link: Self.page($0, unit: grant.unitID)) }
+                                     .sorted { VietnameseText.precedes($0.label, $1.label) }))
         }
         var missing: [MissingYear] = []
         if principal.mayAnywhere(.editCalendar) {
@@ -63,6 +71,33 @@ struct HomePage {
                                                       myRecord: try await stores.personnel.person(user: principal.userID)
                                                           .map { _ in Paths.myPersonRecord.rawValue }),
                                      request: request)
+    }
+
+    /// The page where `permission`'s work starts for a grant on `unit`: the unit's own audit trail, or a page that
+    /// picks the holder's units itself.
+    static func page(_ permission: Permission, unit: OrgUnit.ID) -> String? {
+        let path: Paths
+        switch permission {
+        case .viewAudit: return Paths.audit.link() + "?entityType=unit&entityId=" + unit.description
+        case .exportPortal: return nil
+        case .viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .importUnits: path = .units
+        case .viewRestructuring: path = .restructuring
+        case .manageUsers: path = .users
+        case .editCatalogue: path = .procedures
+        case .editCalendar: path = .calendarToday
+        case .viewDossiers, .processDossiers: path = .dossiers
+        case .receiveDossiers: path = .dossierNew
+        case .viewIndex, .editIndex: path = .index
+        case .viewSatisfaction: path = .satisfaction
+        case .runSurveys: path = .campaigns
+        case .viewPlans, .editPlans: path = .plans
+        case .viewInspections, .manageInspections: path = .inspections
+        case .handleFeedback: path = .feedbackManage
+        case .selfAssess, .appraiseParIndex: path = .parIndex
+        case .operateDesk, .manageCentre: path = .centres
+        case .viewPersonnel, .editPersonnel, .approveRatings: path = .personnel
+        }
+        return path.rawValue
     }
 
     static func label(_ permission: Permission, en: Bool) -> String {

@@ -10,7 +10,7 @@ struct CalendarPages {
 
     func registerPublic(_ routes: any RoutesBuilder) {
         routes.get(Paths.calendar.pattern, use: show)
-        routes.get("calendar") { request -> Response in
+        routes.get(Paths.calendarToday.pattern) { request -> Response in
             request.redirect(to: Paths.calendar.link(LocalTime.today(request.now).year))
         }
     }

@@ -21,6 +21,8 @@ enum Paths: String, CaseIterable {
     case tokens = "/account/tokens"
     case tokenRevoke = "/account/tokens/:tokenID/revoke"
     case apiDocs = "/api/docs"
+    /// This year's calendar (a redirect to `calendar`).
+    case calendarToday = "/calendar"
     case calendar = "/calendar/:year"
     case calendarEdit = "/admin/calendar/:year"
     case procedures = "/procedures"
