@@ -159,3 +159,14 @@ def test_dates_in_tables_never_break_inside(browser: Browser, base_url: str) -> 
         pieces = counter.evaluate(DATE_PIECES)
         assert pieces, f"{path}: no date in a table cell to check"
         assert [text for text, lines in pieces if lines > 1] == [], path
+
+
+def test_the_queue_search_button_sits_beside_its_box(browser: Browser, base_url: str) -> None:
+    """The counter's search box spans its hint, and its button sits level with it, right after it."""
+    counter = open_as(browser, base_url, "motcua.badinh")
+    counter.goto("/dossiers")
+    box = counter.locator("#q").bounding_box()
+    button = counter.locator("form[role=search] button[type=submit]").bounding_box()
+    assert box and button
+    assert abs((box["y"] + box["height"]) - (button["y"] + button["height"])) <= 3, (box, button)
+    assert 0 <= button["x"] - (box["x"] + box["width"]) <= 24, (box, button)
