@@ -51,7 +51,8 @@ struct HomePage {
             let unit = try await stores.units.find(grant.unitID)?.unit
             rows.append(GrantRow(role: grant.role.name(en: en),
                                  unitName: unit?.name ?? "—", unitLink: Paths.unit.link(grant.unitID),
-                                 permissions: grant.role.permissions.map { Task(label: Self.label($0, en: en), link: Self.page($0, unit: grant.unitID)) }
+                                 permissions: grant.role.permissions
+                                     .map { Task(label: Self.label($0, en: en), link: Self.page($0, unit: grant.unitID)) }
                                      .sorted { VietnameseText.precedes($0.label, $1.label) }))
         }
         var missing: [MissingYear] = []
