@@ -79,7 +79,7 @@ struct HomePage {
     static func page(_ permission: Permission, unit: OrgUnit.ID) -> String? {
         let path: Paths
         switch permission {
-        case .viewAudit: return Paths.audit.link() + "?entityType=unit&entityId=" + unit.description
+        case .viewAudit: return Paths.auditTrail("unit", unit)
         case .exportPortal: return nil
         case .viewRegistry, .editRegistry, .viewQuotas, .editQuotas, .importUnits: path = .units
         case .viewRestructuring: path = .restructuring

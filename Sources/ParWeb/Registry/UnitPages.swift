@@ -157,7 +157,7 @@ struct UnitPages {
             canEdit: principal.may(.editRegistry, onUnitWithAncestry: record.ancestry),
             canEditQuotas: principal.may(.editQuotas, onUnitWithAncestry: record.ancestry),
             canAudit: principal.may(.viewAudit, onUnitWithAncestry: record.ancestry),
-            auditLink: Paths.audit.link() + "?entityType=unit&entityId=" + unit.id.description,
+            auditLink: Paths.auditTrail("unit", unit.id),
             editLink: Paths.unitEdit.link(unit.id), quotaLink: Paths.unitQuota.link(unit.id),
             restructuringLink: principal.may(.viewRestructuring, onUnitWithAncestry: record.ancestry)
                 ? Paths.restructuring.link() + "?unit=" + unit.id.description : nil,

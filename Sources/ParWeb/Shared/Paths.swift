@@ -167,6 +167,11 @@ enum Paths: String, CaseIterable {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// The audit trail of one entity (`unit`, `user`): the page filtered to its rows.
+    static func auditTrail(_ entityType: String, _ id: any CustomStringConvertible) -> String {
+        audit.rawValue + "?entityType=" + entityType + "&entityId=" + id.description
+    }
+
     /// The login page, returning to `next` (a local path only) afterwards.
     static func login(next: String?) -> String {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"),

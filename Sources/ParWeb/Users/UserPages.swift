@@ -144,7 +144,7 @@ struct UserPages {
             email: user.email ?? "", grants: grants,
             roles: Role.allCases.map { RoleOption(value: $0.rawValue, label: $0.name(en: en)) },
             grantLink: Paths.userGrants.link(user.id), statusLink: Paths.userStatus.link(user.id), emailLink: Paths.userEmail.link(user.id),
-            auditLink: Paths.audit.link() + "?entityType=user&entityId=" + user.id.description, errors: errors)
+            auditLink: Paths.auditTrail("user", user.id), errors: errors)
         return try await Page.render("user", title: user.displayName, context: context, request: request, failed: errors != nil)
     }
 
